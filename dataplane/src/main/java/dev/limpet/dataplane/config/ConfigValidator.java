@@ -1,0 +1,293 @@
+package dev.limpet.dataplane.config;
+
+import dev.limpet.dataplane.config.LoadBalancingConfig.Algorithm;
+import dev.limpet.dataplane.config.LoadBalancingConfig.HashKey;
+import dev.limpet.dataplane.config.PersistenceProfileConfig.Type;
+import dev.limpet.dataplane.server.Cidr;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/** Checks a parsed configuration; pure: the same configuration always gives the same problems. */
+public final class ConfigValidator {
+  private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+  private static final Pattern STATUS = Pattern.compile("[1-5](xx|\\d\\d)");
+  private static final Set<String> SAME_SITE = Set.of("Strict", "Lax", "None");
+
+  private final List<String> problems = new ArrayList<>();
+
+  private ConfigValidator() {}
+
+  /** Every problem of {@code config}, each starting with the path of its field; empty if valid. */
+  public static List<String> validate(DataPlaneConfig config) {
+    ConfigValidator v = new ConfigValidator();
+    v.check(config);
+    return List.copyOf(v.problems);
+  }
+
+  private void check(DataPlaneConfig c) {
+    Set<String> monitors = names(c.healthMonitors(), HealthMonitorConfig::name, "healthMonitors");
+    Set<String> profiles =
+        names(c.persistenceProfiles(), PersistenceProfileConfig::name, "persistenceProfiles");
+    Set<String> pools = names(c.pools(), PoolConfig::name, "pools");
+    Set<String> scripts = names(c.dataScripts(), DataScriptConfig::name, "dataScripts");
+    names(c.virtualServices(), VirtualServiceConfig::name, "virtualServices");
+
+    for (int i = 0; i < c.healthMonitors().size(); i++)
+      monitor("healthMonitors[" + i + "]", c.healthMonitors().get(i));
+    for (int i = 0; i < c.persistenceProfiles().size(); i++)
+      profile("persistenceProfiles[" + i + "]", c.persistenceProfiles().get(i));
+    Map<String, PersistenceProfileConfig> profileByName = new HashMap<>();
+    c.persistenceProfiles().forEach(p -> profileByName.put(p.name(), p));
+    for (int i = 0; i < c.pools().size(); i++)
+      pool("pools[" + i + "]", c.pools().get(i), monitors, profiles, profileByName);
+    for (int i = 0; i < c.dataScripts().size(); i++)
+      script("dataScripts[" + i + "]", c.dataScripts().get(i), pools);
+    for (int i = 0; i < c.virtualServices().size(); i++)
+      virtualService("virtualServices[" + i + "]", c.virtualServices().get(i), pools, scripts);
+    listeners(c.virtualServices());
+  }
+
+  private <T> Set<String> names(List<T> items, Function<T, String> name, String path) {
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < items.size(); i++) {
+      String n = name.apply(items.get(i));
+      if (n == null || n.isBlank()) problem(path + "[" + i + "].name", "is required");
+      else if (!seen.add(n)) problem(path + "[" + i + "].name", "'" + n + "' is used twice");
+    }
+    return seen;
+  }
+
+  private void monitor(String path, HealthMonitorConfig m) {
+    if (m.timeoutSeconds() > m.intervalSeconds())
+      problem(
+          path + ".timeoutSeconds",
+          "must not exceed intervalSeconds (" + m.intervalSeconds() + ")");
+    if (m.type() == HealthMonitorConfig.Type.Http) {
+      if (!TOKEN.matcher(m.http().method()).matches())
+        problem(path + ".http.method", "'" + m.http().method() + "' is not an HTTP method");
+      if (!m.http().path().startsWith("/")) problem(path + ".http.path", "must start with /");
+      for (int i = 0; i < m.http().expectedStatus().size(); i++) {
+        String s = m.http().expectedStatus().get(i);
+        if (!STATUS.matcher(s).matches())
+          problem(
+              path + ".http.expectedStatus[" + i + "]",
+              "'" + s + "' is not a status code (200) or class (2xx)");
+      }
+    } else if (m.http() != null) {
+      problem(path + ".http", "is only allowed with type Http");
+    }
+  }
+
+  private void profile(String path, PersistenceProfileConfig p) {
+    if (p.type() == null) {
+      problem(path + ".type", "is required (ClientIP, HttpCookie, AppCookie or CustomHeader)");
+      return;
+    }
+    only(path, "clientIp", p.clientIp(), p.type() == Type.ClientIP);
+    only(path, "httpCookie", p.httpCookie(), p.type() == Type.HttpCookie);
+    only(path, "appCookie", p.appCookie(), p.type() == Type.AppCookie);
+    only(path, "customHeader", p.customHeader(), p.type() == Type.CustomHeader);
+    switch (p.type()) {
+      case ClientIP -> {
+        var ip = p.clientIp();
+        range(path + ".clientIp.timeoutMinutes", ip.timeoutMinutes(), 0, 525_600);
+        range(path + ".clientIp.prefixLengthV4", ip.prefixLengthV4(), 0, 32);
+        range(path + ".clientIp.prefixLengthV6", ip.prefixLengthV6(), 0, 128);
+      }
+      case HttpCookie -> {
+        var ck = p.httpCookie();
+        if (!TOKEN.matcher(ck.name()).matches())
+          problem(path + ".httpCookie.name", "'" + ck.name() + "' is not a valid cookie name");
+        range(path + ".httpCookie.timeoutMinutes", ck.timeoutMinutes(), 0, 525_600);
+        range(path + ".httpCookie.maxAgeSeconds", ck.maxAgeSeconds(), 0, 400 * 86_400);
+        if (!ck.path().startsWith("/")) problem(path + ".httpCookie.path", "must start with /");
+        if (ck.sameSite() != null && !SAME_SITE.contains(ck.sameSite()))
+          problem(path + ".httpCookie.sameSite", "must be Strict, Lax or None");
+        if ("None".equals(ck.sameSite()) && !ck.secure())
+          problem(
+              path + ".httpCookie.sameSite",
+              "None requires secure: true (browsers drop it otherwise)");
+      }
+      case AppCookie -> {
+        var ac = p.appCookie();
+        if (!TOKEN.matcher(ac.name()).matches())
+          problem(path + ".appCookie.name", "'" + ac.name() + "' is not a valid cookie name");
+        range(path + ".appCookie.timeoutMinutes", ac.timeoutMinutes(), 0.001, 525_600);
+      }
+      case CustomHeader -> {
+        if (p.customHeader() == null || p.customHeader().name() == null)
+          problem(path + ".customHeader.name", "is required");
+        else if (!TOKEN.matcher(p.customHeader().name()).matches())
+          problem(
+              path + ".customHeader.name",
+              "'" + p.customHeader().name() + "' is not a valid header name");
+      }
+    }
+  }
+
+  private void only(String path, String block, Object value, boolean allowed) {
+    if (value != null && !allowed)
+      problem(path + "." + block, "is only allowed with the matching type");
+  }
+
+  private void pool(
+      String path,
+      PoolConfig p,
+      Set<String> monitors,
+      Set<String> profiles,
+      Map<String, PersistenceProfileConfig> profileByName) {
+    for (int i = 0; i < p.healthMonitors().size(); i++) {
+      if (!monitors.contains(p.healthMonitors().get(i)))
+        problem(
+            path + ".healthMonitors[" + i + "]",
+            "no health monitor named '" + p.healthMonitors().get(i) + "'");
+    }
+    if (p.persistenceProfile() != null && !profiles.contains(p.persistenceProfile()))
+      problem(
+          path + ".persistenceProfile",
+          "no persistence profile named '" + p.persistenceProfile() + "'");
+    if (p.maxConnectionsPerServer() < 0)
+      problem(path + ".maxConnectionsPerServer", "must be 0 (unlimited) or more");
+    var lb = p.loadBalancing();
+    if (lb.algorithm() == Algorithm.ConsistentHash
+        && lb.hashKey() != HashKey.ClientIP
+        && (lb.hashName() == null || !TOKEN.matcher(lb.hashName()).matches()))
+      problem(
+          path + ".loadBalancing.hashName",
+          "a header or cookie name is required with hashKey " + lb.hashKey());
+    Set<String> keys = new HashSet<>();
+    Set<String> names = new HashSet<>();
+    boolean customHeader =
+        p.persistenceProfile() != null
+            && profileByName.containsKey(p.persistenceProfile())
+            && profileByName.get(p.persistenceProfile()).type() == Type.CustomHeader;
+    for (int i = 0; i < p.servers().size(); i++) {
+      String sp = path + ".servers[" + i + "]";
+      ServerConfig s = p.servers().get(i);
+      if (s.ip() == null) {
+        problem(sp + ".ip", "is required");
+        continue;
+      }
+      try {
+        Cidr.parse(s.ip());
+        if (s.ip().contains("/")) problem(sp + ".ip", "must be an address, not a block");
+      } catch (IllegalArgumentException e) {
+        problem(sp + ".ip", e.getMessage());
+      }
+      range(sp + ".port", s.port(), 1, 65_535);
+      range(sp + ".ratio", s.ratio(), 1, 100);
+      if (!keys.add(s.key())) problem(sp, "server " + s.key() + " is listed twice");
+      if (!names.add(s.name())) problem(sp + ".name", "'" + s.name() + "' is used twice");
+      if (customHeader && s.headerValue() == null)
+        problem(sp + ".headerValue", "is required: the pool uses CustomHeader persistence");
+    }
+  }
+
+  private void script(String path, DataScriptConfig s, Set<String> pools) {
+    var e = s.events();
+    if (e.httpRequest() == null && e.httpResponse() == null && e.httpResponseFailed() == null)
+      problem(
+          path + ".events", "needs at least one of httpRequest, httpResponse, httpResponseFailed");
+    Set<String> aliases = new HashSet<>();
+    for (int i = 0; i < s.pools().size(); i++) {
+      var ref = s.pools().get(i);
+      if (ref.pool() == null || !pools.contains(ref.pool()))
+        problem(path + ".pools[" + i + "].pool", "no pool named '" + ref.pool() + "'");
+      if (ref.scriptName() != null && !aliases.add(ref.scriptName()))
+        problem(path + ".pools[" + i + "].scriptName", "'" + ref.scriptName() + "' is used twice");
+    }
+  }
+
+  private void virtualService(
+      String path, VirtualServiceConfig vs, Set<String> pools, Set<String> scripts) {
+    range(path + ".port", vs.port(), 1, 65_535);
+    try {
+      Cidr.parse(vs.address());
+    } catch (IllegalArgumentException e) {
+      problem(path + ".address", e.getMessage());
+    }
+    if (vs.pool() == null) problem(path + ".pool", "is required");
+    else if (!pools.contains(vs.pool()))
+      problem(path + ".pool", "no pool named '" + vs.pool() + "'");
+    for (int i = 0; i < vs.dataScripts().size(); i++) {
+      if (!scripts.contains(vs.dataScripts().get(i)))
+        problem(
+            path + ".dataScripts[" + i + "]",
+            "no DataScript named '" + vs.dataScripts().get(i) + "'");
+    }
+    var ns = vs.networkSecurity();
+    cidrs(path + ".networkSecurity.allow", ns.allow());
+    cidrs(path + ".networkSecurity.deny", ns.deny());
+    for (int i = 0; i < vs.hostnames().size(); i++) {
+      String h = vs.hostnames().get(i);
+      if (!h.matches("(\\*\\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?"))
+        problem(
+            path + ".hostnames[" + i + "]",
+            "'" + h + "' is not a hostname (a leading '*.' is allowed)");
+    }
+  }
+
+  private void cidrs(String path, List<String> blocks) {
+    for (int i = 0; i < blocks.size(); i++) {
+      try {
+        Cidr.parse(blocks.get(i));
+      } catch (IllegalArgumentException e) {
+        problem(path + "[" + i + "]", e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * Virtual services on one port must be told apart by Host: at most one without hostnames, none
+   * shared.
+   */
+  private void listeners(List<VirtualServiceConfig> services) {
+    Map<Integer, Map<String, String>> hostsByPort = new HashMap<>();
+    Map<Integer, String> addressByPort = new HashMap<>();
+    for (int i = 0; i < services.size(); i++) {
+      VirtualServiceConfig vs = services.get(i);
+      String path = "virtualServices[" + i + "]";
+      String address = addressByPort.putIfAbsent(vs.port(), vs.address());
+      if (address != null && !address.equals(vs.address()))
+        problem(
+            path + ".address",
+            "port "
+                + vs.port()
+                + " is already bound on "
+                + address
+                + " by another virtual service");
+      Map<String, String> hosts = hostsByPort.computeIfAbsent(vs.port(), p -> new HashMap<>());
+      List<String> own = vs.hostnames().isEmpty() ? List.of("") : vs.hostnames();
+      for (String h : own) {
+        String other = hosts.putIfAbsent(h, vs.name());
+        if (other != null)
+          problem(
+              path + ".hostnames",
+              (h.isEmpty() ? "no hostnames (catch-all)" : "hostname '" + h + "'")
+                  + " on port "
+                  + vs.port()
+                  + " is already taken by virtual service '"
+                  + other
+                  + "'");
+      }
+    }
+  }
+
+  private void range(String path, double value, double min, double max) {
+    if (value < min || value > max) problem(path, value + " is out of range " + min + ".." + max);
+  }
+
+  private void range(String path, int value, int min, int max) {
+    if (value < min || value > max) problem(path, value + " is out of range " + min + ".." + max);
+  }
+
+  private void problem(String path, String message) {
+    problems.add(path + ": " + message);
+  }
+}

@@ -1,0 +1,50 @@
+package dev.limpet.dataplane.persistence;
+
+import dev.limpet.dataplane.config.PersistenceProfileConfig.OnServerDown;
+import dev.limpet.dataplane.upstream.ClientRequest;
+import io.netty.handler.codec.http.HttpHeaders;
+
+/**
+ * One persistence profile at work for one pool: finds the server a request is pinned to and records
+ * new pins. Implementations are safe to call from any event loop.
+ */
+public interface Persistence {
+  /**
+   * The key ({@code ip:port}) of the server this request is pinned to, or null. Never throws on bad
+   * input.
+   */
+  String pinnedServer(ClientRequest request);
+
+  /**
+   * Records that {@code serverKey} now serves this client: after a miss, or a re-pick when the pin
+   * was down.
+   */
+  void remember(ClientRequest request, String serverKey);
+
+  /**
+   * Called with the response head before it goes to the client; inserts a cookie or learns an
+   * application cookie.
+   *
+   * @param pinnedKey what {@link #pinnedServer} returned for this request (may be null)
+   * @param servedKey the server that answered
+   */
+  void onResponse(
+      ClientRequest request, String pinnedKey, String servedKey, HttpHeaders responseHeaders);
+
+  /**
+   * Called on the first request of a client connection that uses this profile; the returned hold is
+   * released when that connection closes. Only {@code ClientIP} keeps entries alive this way.
+   */
+  default Hold holdWhileConnected(ClientRequest request) {
+    return Hold.NONE;
+  }
+
+  OnServerDown onServerDown();
+
+  /** Something a client connection keeps until it closes. */
+  interface Hold {
+    Hold NONE = () -> {};
+
+    void release();
+  }
+}

@@ -1,0 +1,7 @@
+package dev.limpet.dataplane.upstream;
+
+/** Picks a server for a request that persistence does not pin. Safe to call from any thread. */
+public interface Balancer {
+  /** A server that accepts new clients, or null when none does. */
+  Server pick(ClientRequest request);
+}
