@@ -3,7 +3,6 @@ package dev.limpet.dataplane.config;
 import dev.limpet.dataplane.config.LoadBalancingConfig.Algorithm;
 import dev.limpet.dataplane.config.LoadBalancingConfig.HashKey;
 import dev.limpet.dataplane.config.PersistenceProfileConfig.Type;
-import dev.limpet.dataplane.server.Cidr;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

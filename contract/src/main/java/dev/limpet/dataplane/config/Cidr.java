@@ -1,4 +1,4 @@
-package dev.limpet.dataplane.server;
+package dev.limpet.dataplane.config;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
