@@ -16,8 +16,9 @@ public final class Server {
   private final int maxConnections;
   private final long drainPeriodMillis;
   private final LongSupplier clock;
-  private final AtomicInteger openConnections = new AtomicInteger();
-  private final AtomicInteger activeRequests = new AtomicInteger();
+  // Shared with the reconfigured copies: connections opened under one configuration close under the next.
+  private final AtomicInteger openConnections;
+  private final AtomicInteger activeRequests;
   private volatile boolean healthy = true;
   private volatile long drainingSinceMillis;
 
@@ -28,6 +29,18 @@ public final class Server {
    */
   public Server(
       ServerConfig config, int maxConnections, long drainPeriodMillis, LongSupplier clock) {
+    this(config, maxConnections, drainPeriodMillis, clock, new AtomicInteger(), new AtomicInteger());
+  }
+
+  private Server(
+      ServerConfig config,
+      int maxConnections,
+      long drainPeriodMillis,
+      LongSupplier clock,
+      AtomicInteger openConnections,
+      AtomicInteger activeRequests) {
+    this.openConnections = openConnections;
+    this.activeRequests = activeRequests;
     this.config = config;
     this.key = config.key();
     this.address = new InetSocketAddress(config.ip(), config.port());
@@ -43,11 +56,9 @@ public final class Server {
    */
   public Server reconfigured(
       ServerConfig next, int nextMaxConnections, long nextDrainPeriodMillis) {
-    Server s = new Server(next, nextMaxConnections, nextDrainPeriodMillis, clock);
+    Server s = new Server(next, nextMaxConnections, nextDrainPeriodMillis, clock, openConnections, activeRequests);
     s.healthy = healthy;
     if (next.draining() && config.draining()) s.drainingSinceMillis = drainingSinceMillis;
-    s.openConnections.set(openConnections.get());
-    s.activeRequests.set(activeRequests.get());
     return s;
   }
 

@@ -1,0 +1,85 @@
+package dev.limpet.dataplane.metrics;
+
+import dev.limpet.dataplane.upstream.Selection;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Every metric the data plane exports, in Prometheus format. Meters are looked up once per label
+ * set and cached, so the request path does no registry work.
+ */
+public final class DataPlaneMetrics {
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** One finished request: its status class and latency, per virtual service. */
+  public void request(String virtualService, int status, long nanos) {
+    String statusClass = (status / 100) + "xx";
+    counter("limpet_requests", "virtual_service", virtualService, "status", statusClass).increment();
+    timers
+        .computeIfAbsent(
+            virtualService,
+            vs ->
+                Timer.builder("limpet_request_duration")
+                    .description("Time from a request's head to its response's last byte")
+                    .tag("virtual_service", vs)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofSeconds(60))
+                    .register(registry))
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** An upstream failure: {@code connect}, {@code reset}, {@code timeout}. */
+  public void upstreamError(String pool, String kind) {
+    counter("limpet_upstream_errors", "pool", pool, "kind", kind).increment();
+  }
+
+  /** How persistence took part in one choice of server. */
+  public void persistence(String pool, Selection.Outcome outcome) {
+    if (outcome == Selection.Outcome.NONE) return;
+    counter("limpet_persistence", "pool", pool, "outcome", outcome.name().toLowerCase(java.util.Locale.ROOT)).increment();
+  }
+
+  /** A client refused by a virtual service's network security rules. */
+  public void denied(String virtualService) {
+    counter("limpet_denied_clients", "virtual_service", virtualService, "", "").increment();
+  }
+
+  /** A connection closed at accept, e.g. {@code limit} when the listener is full. */
+  public void refusedConnection(String reason) {
+    counter("limpet_refused_connections", "reason", reason, "", "").increment();
+  }
+
+  /** A request the proxy answered itself because it was malformed or over a limit. */
+  public void badRequest(int status) {
+    counter("limpet_bad_requests", "status", Integer.toString(status), "", "").increment();
+  }
+
+  private Counter counter(String name, String k1, String v1, String k2, String v2) {
+    String id = name + '|' + v1 + '|' + v2;
+    Counter c = counters.get(id);
+    if (c != null) return c;
+    return counters.computeIfAbsent(
+        id,
+        x -> {
+          var b = Counter.builder(name).tag(k1, v1);
+          if (!k2.isEmpty()) b.tag(k2, v2);
+          return b.register(registry);
+        });
+  }
+
+  public String scrape() {
+    return registry.scrape();
+  }
+}

@@ -1,0 +1,491 @@
+package dev.limpet.dataplane.proxy;
+
+import dev.limpet.dataplane.config.NetworkSecurityConfig.DenyAction;
+import dev.limpet.dataplane.persistence.Persistence;
+import dev.limpet.dataplane.runtime.PortRoutes;
+import dev.limpet.dataplane.runtime.VirtualService;
+import dev.limpet.dataplane.upstream.ClientRequest;
+import dev.limpet.dataplane.upstream.Selection;
+import dev.limpet.dataplane.upstream.ServerSelector;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Relays the requests of one client connection to pool servers and their responses back, one
+ * exchange at a time (pipelined requests wait their turn). Reads are explicit: the client is
+ * read only when the upstream can take more, and the upstream only when the client can, so no
+ * body is ever held whole.
+ */
+public final class FrontendHandler extends ChannelDuplexHandler implements UpstreamListener {
+  public static final String NAME = "proxy";
+  private static final Logger LOG = LoggerFactory.getLogger(FrontendHandler.class);
+  private static final int MAX_STALE_RETRIES = 2;
+
+  private final ProxyContext context;
+  private final int listenerPort;
+  private final ArrayDeque<Object> inbound = new ArrayDeque<>(4);
+  /** Persistence holds of this connection (ClientIP), one per profile, released at close. */
+  private final Map<Persistence, Persistence.Hold> holds = new HashMap<>(2);
+
+  private ChannelHandlerContext ctx;
+  private Exchange exchange;
+  private boolean closing;
+
+  public FrontendHandler(ProxyContext context, int listenerPort) {
+    this.context = context;
+    this.listenerPort = listenerPort;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    ctx.channel().closeFuture().addListener(f -> holds.values().forEach(Persistence.Hold::release));
+    ctx.read();
+  }
+
+  // ---------------------------------------------------------------- client → upstream
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (closing) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    inbound.add(msg);
+    drainInbound();
+  }
+
+  /** Handles queued client messages in order, stopping at a request that must wait for the current exchange. */
+  private void drainInbound() {
+    while (!inbound.isEmpty() && !closing) {
+      Object msg = inbound.peek();
+      if (exchange != null && (msg instanceof HttpRequest || exchange.requestComplete)) return;
+      inbound.poll();
+      if (msg instanceof HttpRequest head) startExchange(head);
+      else if (msg instanceof HttpContent content) requestContent(content);
+      else ReferenceCountUtil.release(msg);
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    Exchange e = exchange;
+    if (e == null) {
+      if (!closing) ctx.read();
+      return;
+    }
+    if (e.upstream == null) return; // connecting: the connect completion reads on
+    e.upstream.flush();
+    if (!e.requestComplete && e.upstream.isWritable()) ctx.read();
+  }
+
+  private void startExchange(HttpRequest head) {
+    if (head.decoderResult().isFailure()) {
+      rejectMalformed(head);
+      return;
+    }
+    headTimeout().headReceived();
+    InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
+    boolean upgrade = HopByHopHeaders.isUpgrade(head.headers());
+    Exchange e = new Exchange(head, new ClientRequest(client, head), HttpUtil.isKeepAlive(head), upgrade);
+    exchange = e;
+    if (head instanceof HttpContent content) {
+      // a request that arrived whole carries its body in the same message
+      e.requestComplete = content instanceof LastHttpContent;
+    }
+    PortRoutes routes = context.config.current().routes(listenerPort);
+    VirtualService vs = routes == null ? null : routes.route(head.headers().get(HttpHeaderNames.HOST));
+    if (vs == null) {
+      replyLocally(e, HttpResponseStatus.NOT_FOUND, "no virtual service for this host");
+      return;
+    }
+    e.vs = vs;
+    if (vs.access().denies(client.getAddress())) {
+      deny(e);
+      return;
+    }
+    HopByHopHeaders.strip(head.headers(), upgrade);
+    ForwardedHeaders.add(head.headers(), client, "http", listenerPort);
+    head.setProtocolVersion(HttpVersion.HTTP_1_1);
+    e.pool = vs.pool();
+    holdPersistence(e);
+    choose(e);
+  }
+
+  private void requestContent(HttpContent content) {
+    Exchange e = exchange;
+    if (e == null) {
+      content.release();
+      return;
+    }
+    e.requestBytes += content.content().readableBytes();
+    if (content instanceof LastHttpContent) e.requestComplete = true;
+    if (e.local) {
+      content.release();
+      if (e.requestComplete) finish(e);
+    } else if (e.upstream == null) {
+      e.pendingBody.add(content);
+    } else {
+      e.requestBodySent |= content.content().isReadable();
+      e.upstream.write(content);
+    }
+  }
+
+  private void holdPersistence(Exchange e) {
+    Persistence p = e.pool.persistence();
+    if (p != null && !holds.containsKey(p)) holds.put(p, p.holdWhileConnected(e.clientRequest));
+  }
+
+  /** Picks a server (persistence first) and connects to it. */
+  private void choose(Exchange e) {
+    Selection selection = ServerSelector.select(e.pool, e.clientRequest, e.failed);
+    context.metrics.persistence(e.pool.name(), selection.outcome());
+    if (selection.server() == null) {
+      String why = e.failed.isEmpty() ? "no server available in pool " : "no server reachable in pool ";
+      replyLocally(e, e.failed.isEmpty() ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.BAD_GATEWAY, why + e.pool.name());
+      return;
+    }
+    e.selection = selection;
+    e.server = selection.server();
+    connect(e);
+  }
+
+  private void connect(Exchange e) {
+    int connectMs = e.vs.config().timeouts().connectMs();
+    Future<Channel> f = context.connections.acquire(e.server, ctx.channel().eventLoop(), connectMs);
+    if (f.isDone()) onConnected(e, f);
+    else f.addListener(x -> onConnected(e, f));
+  }
+
+  private void onConnected(Exchange e, Future<Channel> f) {
+    if (exchange != e || e.local) {
+      if (f.isSuccess()) f.getNow().close();
+      return;
+    }
+    if (!f.isSuccess()) {
+      boolean limit = f.cause() instanceof UpstreamConnectionPool.ConnectionLimitException;
+      context.metrics.upstreamError(e.pool.name(), limit ? "limit" : "connect");
+      LOG.debug("connect to {} failed: {}", e.server, f.cause().toString());
+      e.failed.add(e.server);
+      if (e.idempotent() && !e.requestBodySent) choose(e);
+      else replyLocally(e, HttpResponseStatus.BAD_GATEWAY, "could not connect to server " + e.server.name());
+      return;
+    }
+    Channel upstream = f.getNow();
+    e.upstream = upstream;
+    e.server.requestStarted();
+    UpstreamHandler.of(upstream).attach(this);
+    upstream.write(e.head);
+    while (!e.pendingBody.isEmpty()) {
+      HttpContent part = e.pendingBody.poll();
+      e.requestBodySent |= part.content().isReadable();
+      upstream.write(part);
+    }
+    upstream.flush();
+    upstream.read();
+    armResponseTimeout(e);
+    if (!e.requestComplete) ctx.read();
+    else drainInbound();
+  }
+
+  @Override
+  public void onUpstreamWritable() {
+    Exchange e = exchange;
+    if (e != null && !e.requestComplete && !e.local) ctx.read();
+  }
+
+  // ---------------------------------------------------------------- upstream → client
+
+  @Override
+  public void onUpstreamMessage(Object msg) {
+    Exchange e = exchange;
+    if (e == null || e.local) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    e.lastUpstreamActivityNanos = System.nanoTime();
+    if (msg instanceof HttpResponse response) {
+      if (!responseHead(e, response)) {
+        ReferenceCountUtil.release(msg);
+        return;
+      }
+      if (!(msg instanceof HttpContent)) {
+        ctx.write(response);
+        return;
+      }
+    }
+    if (msg instanceof HttpContent content) {
+      if (e.informational) {
+        e.informational = !(content instanceof LastHttpContent);
+        content.release();
+        return;
+      }
+      e.responseBytes += content.content().readableBytes();
+      ctx.write(content);
+      if (content instanceof LastHttpContent) {
+        e.responseComplete = true;
+        if (e.status == 101) switchToTunnel(e);
+        else responseDone(e);
+      }
+    } else if (!(msg instanceof HttpResponse)) {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  /** Prepares a response head for the client; false when it must not be forwarded. */
+  private boolean responseHead(Exchange e, HttpResponse response) {
+    if (response.decoderResult().isFailure()) {
+      context.metrics.upstreamError(e.pool.name(), "protocol");
+      abortUpstream(e, HttpResponseStatus.BAD_GATEWAY, "invalid response from server " + e.server.name());
+      return false;
+    }
+    int code = response.status().code();
+    if (code < 200 && code != 101) {
+      e.informational = true;
+      if (code == 100 && HttpUtil.is100ContinueExpected(e.head))
+        ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+      return false;
+    }
+    e.status = code;
+    e.responseStarted = true;
+    e.upstreamReusable = code != 101 && HttpUtil.isKeepAlive(response);
+    Persistence persistence = e.pool.persistence();
+    if (persistence != null)
+      persistence.onResponse(e.clientRequest, e.selection.pinnedKey(), e.server.key(), response.headers());
+    HopByHopHeaders.strip(response.headers(), code == 101 && e.upgrade);
+    e.closeAfter = !e.clientKeepAlive && code != 101;
+    if (e.http10) {
+      response.setProtocolVersion(HttpVersion.HTTP_1_0);
+      if (HttpUtil.isTransferEncodingChunked(response)) {
+        // HTTP/1.0 has no chunked framing: the body ends when the connection does
+        HttpUtil.setTransferEncodingChunked(response, false);
+        e.closeAfter = true;
+      } else if (!e.closeAfter) {
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+      }
+    }
+    if (e.closeAfter) response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    return true;
+  }
+
+  @Override
+  public void onUpstreamReadComplete() {
+    Exchange e = exchange;
+    ctx.flush();
+    if (e != null && !e.responseComplete && e.upstream != null && ctx.channel().isWritable()) e.upstream.read();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    Exchange e = exchange;
+    if (ctx.channel().isWritable() && e != null && e.upstream != null && !e.responseComplete) e.upstream.read();
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void onUpstreamClosed() {
+    Exchange e = exchange;
+    if (e == null || e.responseComplete || e.local) return;
+    e.upstream = null;
+    e.server.requestEnded();
+    if (!e.responseStarted) {
+      // a pooled connection the server had closed: send again when nothing of the body is lost
+      if (e.idempotent() && e.requestComplete && e.requestBytes == 0 && e.staleRetries++ < MAX_STALE_RETRIES) {
+        connect(e);
+        return;
+      }
+      context.metrics.upstreamError(e.pool.name(), "reset");
+      replyLocally(e, HttpResponseStatus.BAD_GATEWAY, "server " + e.server.name() + " closed the connection");
+    } else {
+      context.metrics.upstreamError(e.pool.name(), "reset");
+      closeClient();
+    }
+  }
+
+  private void responseDone(Exchange e) {
+    if (!e.requestComplete) {
+      // answered before the whole request arrived: neither connection is in a known state
+      e.upstreamReusable = false;
+      e.closeAfter = true;
+    }
+    finish(e);
+  }
+
+  private void armResponseTimeout(Exchange e) {
+    long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(e.vs.config().timeouts().upstreamResponseMs());
+    e.lastUpstreamActivityNanos = System.nanoTime();
+    e.responseTimeout = ctx.executor().schedule(() -> checkResponseTimeout(e, timeoutNanos), timeoutNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void checkResponseTimeout(Exchange e, long timeoutNanos) {
+    if (exchange != e || e.responseComplete) return;
+    long idle = System.nanoTime() - e.lastUpstreamActivityNanos;
+    if (idle < timeoutNanos) {
+      e.responseTimeout = ctx.executor().schedule(() -> checkResponseTimeout(e, timeoutNanos), timeoutNanos - idle, TimeUnit.NANOSECONDS);
+      return;
+    }
+    context.metrics.upstreamError(e.pool.name(), "timeout");
+    if (!e.responseStarted) abortUpstream(e, HttpResponseStatus.GATEWAY_TIMEOUT, "server " + e.server.name() + " did not answer in time");
+    else closeClient();
+  }
+
+  // ---------------------------------------------------------------- endings
+
+  private void finish(Exchange e) {
+    end(e);
+    if (e.upstream != null) {
+      e.server.requestEnded();
+      if (e.upstreamReusable && e.requestComplete) context.connections.release(e.server, e.upstream);
+      else e.upstream.close();
+    }
+    if (e.closeAfter) {
+      closeClient();
+      return;
+    }
+    ctx.flush();
+    headTimeout().expectHead();
+    drainInbound();
+    if (exchange == null && !closing) ctx.read();
+  }
+
+  /** Detaches the exchange from the connection and accounts for it. */
+  private void end(Exchange e) {
+    exchange = null;
+    if (e.responseTimeout != null) e.responseTimeout.cancel(false);
+    ReferenceCountUtil.release(e.head);
+    long nanos = System.nanoTime() - e.startNanos;
+    context.metrics.request(e.vs == null ? "-" : e.vs.name(), e.status, nanos);
+    if (AccessLog.enabled()) AccessLog.write(e, e.status, nanos);
+  }
+
+  /** Answers without a server; the connection stays open only if the request's body cannot follow. */
+  private void replyLocally(Exchange e, HttpResponseStatus status, String text) {
+    boolean bodyMayFollow =
+        !e.requestComplete && (HttpUtil.getContentLength(e.head, 0L) > 0 || HttpUtil.isTransferEncodingChunked(e.head));
+    e.local = true;
+    e.status = status.code();
+    e.closeAfter = e.closeAfter || !e.clientKeepAlive || bodyMayFollow;
+    if (e.upstream != null) {
+      e.server.requestEnded();
+      e.upstream.close();
+      e.upstream = null;
+    }
+    e.pendingBody.forEach(ReferenceCountUtil::release);
+    e.pendingBody.clear();
+    ctx.write(LocalReplies.of(status, text, e.closeAfter));
+    e.responseStarted = true;
+    e.responseComplete = true;
+    if (e.requestComplete || e.closeAfter) finish(e);
+    else ctx.read(); // consume the empty rest of the request, then finish
+  }
+
+  private void abortUpstream(Exchange e, HttpResponseStatus status, String text) {
+    e.closeAfter = true;
+    replyLocally(e, status, text);
+  }
+
+  private void deny(Exchange e) {
+    context.metrics.denied(e.vs.name());
+    LOG.info("client {} denied by virtual service {}", e.clientRequest.client().getAddress().getHostAddress(), e.vs.name());
+    if (e.vs.access().action() == DenyAction.Close) {
+      ReferenceCountUtil.release(e.head);
+      exchange = null;
+      closing = true;
+      ctx.close();
+    } else {
+      e.closeAfter = true;
+      replyLocally(e, HttpResponseStatus.FORBIDDEN, "access denied");
+    }
+  }
+
+  private void rejectMalformed(HttpRequest head) {
+    Throwable cause = head.decoderResult().cause();
+    HttpResponseStatus status =
+        cause instanceof TooLongHttpLineException
+            ? HttpResponseStatus.REQUEST_URI_TOO_LONG
+            : cause instanceof TooLongHttpHeaderException
+                ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+                : HttpResponseStatus.BAD_REQUEST;
+    ReferenceCountUtil.release(head);
+    context.metrics.badRequest(status.code());
+    LOG.debug("malformed request from {}: {}", ctx.channel().remoteAddress(), cause.toString());
+    closing = true;
+    ctx.writeAndFlush(LocalReplies.of(status, status.reasonPhrase().toLowerCase(java.util.Locale.ROOT), true))
+        .addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private void switchToTunnel(Exchange e) {
+    end(e);
+    e.server.requestEnded(); // the handshake is over; the connection now belongs to the tunnel
+    ctx.flush();
+    TunnelHandler.join(ctx.channel(), e.upstream);
+  }
+
+  private void closeClient() {
+    closing = true;
+    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private RequestHeadTimeout headTimeout() {
+    return (RequestHeadTimeout) ctx.pipeline().get(RequestHeadTimeout.NAME);
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent && exchange == null && inbound.isEmpty()) ctx.close();
+    else ctx.fireUserEventTriggered(evt);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    closing = true;
+    Exchange e = exchange;
+    exchange = null;
+    if (e != null) {
+      if (e.responseTimeout != null) e.responseTimeout.cancel(false);
+      e.pendingBody.forEach(ReferenceCountUtil::release);
+      ReferenceCountUtil.release(e.head);
+      if (e.upstream != null) {
+        e.server.requestEnded();
+        e.upstream.close();
+      }
+    }
+    inbound.forEach(ReferenceCountUtil::release);
+    inbound.clear();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.debug("client connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    ctx.close();
+  }
+}

@@ -1,0 +1,18 @@
+package dev.limpet.dataplane.proxy;
+
+import dev.limpet.dataplane.metrics.DataPlaneMetrics;
+import dev.limpet.dataplane.runtime.ConfigHolder;
+import dev.limpet.dataplane.server.Transport;
+
+/** What every client connection's proxy handler shares: the live configuration, upstream connections, metrics. */
+public final class ProxyContext {
+  final ConfigHolder config;
+  final UpstreamConnectionPool connections;
+  final DataPlaneMetrics metrics;
+
+  public ProxyContext(ConfigHolder config, Transport transport, DataPlaneMetrics metrics) {
+    this.config = config;
+    this.connections = new UpstreamConnectionPool(transport);
+    this.metrics = metrics;
+  }
+}

@@ -1,0 +1,67 @@
+package dev.limpet.dataplane.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * The last handler of an upstream channel: hands messages to the exchange it serves, or, while
+ * the connection idles in the pool, closes it on anything the server sends (a close or garbage).
+ */
+final class UpstreamHandler extends ChannelDuplexHandler {
+  static final String NAME = "upstream";
+  private UpstreamListener listener;
+
+  static UpstreamHandler of(Channel channel) {
+    return (UpstreamHandler) channel.pipeline().get(NAME);
+  }
+
+  void attach(UpstreamListener listener) {
+    this.listener = listener;
+  }
+
+  /** Detaches and keeps one read pending so that a server-side close is noticed while idle. */
+  void park(Channel channel) {
+    this.listener = null;
+    channel.read();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (listener != null) {
+      listener.onUpstreamMessage(msg);
+    } else {
+      ReferenceCountUtil.release(msg);
+      ctx.close();
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (listener != null) listener.onUpstreamReadComplete();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (listener != null && ctx.channel().isWritable()) listener.onUpstreamWritable();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    UpstreamListener l = listener;
+    listener = null;
+    if (l != null) l.onUpstreamClosed();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent && listener == null) ctx.close();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close();
+  }
+}

@@ -1,0 +1,72 @@
+package dev.limpet.dataplane.runtime;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The virtual services that share one port, told apart by the Host header: an exact hostname
+ * first, then the longest {@code *.suffix} wildcard, then the one without hostnames.
+ */
+public final class PortRoutes {
+  private final Map<String, VirtualService> exact = new HashMap<>();
+  private final Map<String, VirtualService> wildcard = new HashMap<>();
+  private VirtualService catchAll;
+  private final int maxConnections;
+  private final List<VirtualService> services;
+
+  PortRoutes(List<VirtualService> services) {
+    this.services = List.copyOf(services);
+    int max = 0;
+    for (VirtualService vs : services) {
+      max = Math.max(max, vs.config().limits().maxConnections());
+      if (vs.config().hostnames().isEmpty()) catchAll = vs;
+      for (String h : vs.config().hostnames()) {
+        if (h.startsWith("*.")) wildcard.put(h.substring(1), vs);
+        else exact.put(h, vs);
+      }
+    }
+    this.maxConnections = max;
+  }
+
+  /** The virtual service for a Host header value (port and case ignored), or null. */
+  public VirtualService route(String host) {
+    if (host == null || (exact.isEmpty() && wildcard.isEmpty())) return catchAll;
+    String name = stripPort(host).toLowerCase(Locale.ROOT);
+    VirtualService vs = exact.get(name);
+    if (vs != null) return vs;
+    for (int dot = name.indexOf('.'); dot >= 0; dot = name.indexOf('.', dot + 1)) {
+      vs = wildcard.get(name.substring(dot));
+      if (vs != null) return vs;
+    }
+    return catchAll;
+  }
+
+  /** True when every virtual service on the port would refuse this client with a close. */
+  public boolean closesAtAccept(java.net.InetAddress client) {
+    for (VirtualService vs : services) {
+      if (!vs.access().denies(client)
+          || vs.access().action() != dev.limpet.dataplane.config.NetworkSecurityConfig.DenyAction.Close)
+        return false;
+    }
+    return true;
+  }
+
+  public int maxConnections() {
+    return maxConnections;
+  }
+
+  public List<VirtualService> services() {
+    return services;
+  }
+
+  static String stripPort(String host) {
+    if (host.startsWith("[")) {
+      int end = host.indexOf(']');
+      return end > 0 ? host.substring(0, end + 1) : host;
+    }
+    int colon = host.lastIndexOf(':');
+    return colon >= 0 && host.indexOf(':') == colon ? host.substring(0, colon) : host;
+  }
+}

@@ -1,0 +1,128 @@
+package dev.limpet.dataplane.server;
+
+import dev.limpet.dataplane.metrics.DataPlaneMetrics;
+import dev.limpet.dataplane.proxy.ProxyContext;
+import dev.limpet.dataplane.runtime.ConfigHolder;
+import dev.limpet.dataplane.runtime.PortRoutes;
+import dev.limpet.dataplane.runtime.RuntimeConfig;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The listening sockets: one per port of the configuration, opened and closed as configurations
+ * change. Connections already accepted keep running when their listener closes.
+ */
+public final class DataPlaneServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DataPlaneServer.class);
+
+  private final Transport transport;
+  private final EventLoopGroup acceptors;
+  private final EventLoopGroup workers;
+  private final ConfigHolder config;
+  private final DataPlaneMetrics metrics;
+  private final ProxyContext context;
+  private final Map<Integer, Bound> listeners = new HashMap<>();
+
+  private record Bound(InetSocketAddress address, Channel channel) {}
+
+  public DataPlaneServer(Transport transport, int threads, ConfigHolder config, DataPlaneMetrics metrics) {
+    this.transport = transport;
+    this.acceptors = transport.newGroup(1);
+    this.workers = transport.newGroup(threads);
+    this.config = config;
+    this.metrics = metrics;
+    this.context = new ProxyContext(config, transport, metrics);
+  }
+
+  public EventLoopGroup workers() {
+    return workers;
+  }
+
+  /**
+   * Opens the listeners {@code next} needs that are not open yet. Throws, having closed what it
+   * opened, when one cannot be bound: the configuration is then refused.
+   */
+  public synchronized void openListeners(RuntimeConfig next) throws BindFailedException {
+    List<Integer> opened = new ArrayList<>();
+    for (Map.Entry<Integer, PortRoutes> entry : next.routesByPort().entrySet()) {
+      int port = entry.getKey();
+      InetSocketAddress address = new InetSocketAddress(entry.getValue().services().get(0).config().address(), port);
+      Bound bound = listeners.get(port);
+      if (bound != null && bound.address().equals(address)) continue;
+      if (bound != null) closeListener(port);
+      try {
+        listeners.put(port, new Bound(address, bind(address, port)));
+        opened.add(port);
+      } catch (Exception e) {
+        opened.forEach(this::closeListener);
+        throw new BindFailedException("cannot listen on " + address + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** Closes the listeners that {@code current} no longer has. */
+  public synchronized void closeUnusedListeners(RuntimeConfig current) {
+    for (Integer port : List.copyOf(listeners.keySet())) {
+      if (current.routes(port) == null) closeListener(port);
+    }
+  }
+
+  private Channel bind(InetSocketAddress address, int port) throws InterruptedException {
+    ConnectionGuard guard = new ConnectionGuard(port, config, metrics);
+    Channel channel =
+        new ServerBootstrap()
+            .group(acceptors, workers)
+            .channel(transport.serverChannel())
+            .option(ChannelOption.SO_BACKLOG, 4096)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.AUTO_READ, false)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(new ProxyChannelInitializer(port, guard, context, config))
+            .bind(address)
+            .sync()
+            .channel();
+    LOG.info("listening on {}", address);
+    return channel;
+  }
+
+  private void closeListener(int port) {
+    Bound bound = listeners.remove(port);
+    if (bound != null) {
+      bound.channel().close().syncUninterruptibly();
+      LOG.info("stopped listening on {}", bound.address());
+    }
+  }
+
+  /** The port a listener actually bound (useful when the configuration asked for port 0 in tests). */
+  public synchronized InetSocketAddress boundAddress(int port) {
+    Bound bound = listeners.get(port);
+    return bound == null ? null : (InetSocketAddress) bound.channel().localAddress();
+  }
+
+  @Override
+  public void close() {
+    synchronized (this) {
+      List.copyOf(listeners.keySet()).forEach(this::closeListener);
+    }
+    acceptors.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  /** A listener could not be opened. */
+  public static final class BindFailedException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    BindFailedException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}
