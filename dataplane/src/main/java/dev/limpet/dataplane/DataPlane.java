@@ -37,7 +37,9 @@ public final class DataPlane implements AutoCloseable {
     this.server = new DataPlaneServer(Transport.best(), threads, holder, metrics);
   }
 
-  /** Parses, validates and applies a configuration document; on any problem the current one stays. */
+  /**
+   * Parses, validates and applies a configuration document; on any problem the current one stays.
+   */
   public synchronized void apply(String document) throws ConfigException {
     apply(ConfigLoader.parse(document));
   }
@@ -57,12 +59,18 @@ public final class DataPlane implements AutoCloseable {
     LOG.info("applied configuration version {}", config.version());
   }
 
-  /** Applies a document and logs instead of throwing: for reloads, where the last good configuration keeps serving. */
+  /**
+   * Applies a document and logs instead of throwing: for reloads, where the last good configuration
+   * keeps serving.
+   */
   public void reload(String document) {
     try {
       apply(document);
     } catch (ConfigException e) {
-      LOG.error("configuration refused, the last good one (version {}) keeps serving: {}", holder.current().version(), e.getMessage());
+      LOG.error(
+          "configuration refused, the last good one (version {}) keeps serving: {}",
+          holder.current().version(),
+          e.getMessage());
     }
   }
 
@@ -71,7 +79,12 @@ public final class DataPlane implements AutoCloseable {
     for (PoolConfig pc : config.pools()) {
       List<Server> servers = new ArrayList<>();
       for (ServerConfig sc : pc.servers())
-        servers.add(new Server(sc, pc.maxConnectionsPerServer(), pc.drainPeriodSeconds() * 1000L, System::currentTimeMillis));
+        servers.add(
+            new Server(
+                sc,
+                pc.maxConnectionsPerServer(),
+                pc.drainPeriodSeconds() * 1000L,
+                System::currentTimeMillis));
       AtomicInteger next = new AtomicInteger();
       pools.put(
           pc.name(),
@@ -94,8 +107,14 @@ public final class DataPlane implements AutoCloseable {
     return holder.current();
   }
 
-  public boolean configured() {
+  /** Ready to take traffic: a configuration is applied. */
+  public boolean ready() {
     return configured;
+  }
+
+  /** Entries per persistence table. */
+  public Map<String, Integer> tableSizes() {
+    return Map.of();
   }
 
   public DataPlaneMetrics metrics() {

@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * set and cached, so the request path does no registry work.
  */
 public final class DataPlaneMetrics {
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
 
@@ -25,7 +26,8 @@ public final class DataPlaneMetrics {
   /** One finished request: its status class and latency, per virtual service. */
   public void request(String virtualService, int status, long nanos) {
     String statusClass = (status / 100) + "xx";
-    counter("limpet_requests", "virtual_service", virtualService, "status", statusClass).increment();
+    counter("limpet_requests", "virtual_service", virtualService, "status", statusClass)
+        .increment();
     timers
         .computeIfAbsent(
             virtualService,
@@ -48,7 +50,13 @@ public final class DataPlaneMetrics {
   /** How persistence took part in one choice of server. */
   public void persistence(String pool, Selection.Outcome outcome) {
     if (outcome == Selection.Outcome.NONE) return;
-    counter("limpet_persistence", "pool", pool, "outcome", outcome.name().toLowerCase(java.util.Locale.ROOT)).increment();
+    counter(
+            "limpet_persistence",
+            "pool",
+            pool,
+            "outcome",
+            outcome.name().toLowerCase(java.util.Locale.ROOT))
+        .increment();
   }
 
   /** A client refused by a virtual service's network security rules. */

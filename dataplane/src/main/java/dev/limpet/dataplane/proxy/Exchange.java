@@ -22,8 +22,10 @@ final class Exchange {
   final boolean clientKeepAlive;
   final boolean upgrade;
   final boolean http10;
+
   /** Servers that refused a connection for this request: not tried again. */
   final Set<Server> failed = new HashSet<>(2);
+
   /** Body parts read before the upstream connection was ready. */
   final ArrayDeque<HttpContent> pendingBody = new ArrayDeque<>(2);
 
@@ -48,7 +50,8 @@ final class Exchange {
   long requestBytes;
   long responseBytes;
 
-  Exchange(HttpRequest head, ClientRequest clientRequest, boolean clientKeepAlive, boolean upgrade) {
+  Exchange(
+      HttpRequest head, ClientRequest clientRequest, boolean clientKeepAlive, boolean upgrade) {
     this.head = head;
     this.uri = head.uri();
     this.clientRequest = clientRequest;

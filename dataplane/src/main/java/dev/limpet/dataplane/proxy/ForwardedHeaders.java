@@ -7,7 +7,8 @@ import java.net.InetSocketAddress;
 final class ForwardedHeaders {
   private ForwardedHeaders() {}
 
-  static void add(HttpHeaders headers, InetSocketAddress client, String protocol, int listenerPort) {
+  static void add(
+      HttpHeaders headers, InetSocketAddress client, String protocol, int listenerPort) {
     String ip = client.getAddress().getHostAddress();
     String prior = headers.get("x-forwarded-for");
     headers.set("x-forwarded-for", prior == null ? ip : prior + ", " + ip);

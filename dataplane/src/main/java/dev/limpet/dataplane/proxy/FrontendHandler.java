@@ -37,9 +37,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Relays the requests of one client connection to pool servers and their responses back, one
- * exchange at a time (pipelined requests wait their turn). Reads are explicit: the client is
- * read only when the upstream can take more, and the upstream only when the client can, so no
- * body is ever held whole.
+ * exchange at a time (pipelined requests wait their turn). Reads are explicit: the client is read
+ * only when the upstream can take more, and the upstream only when the client can, so no body is
+ * ever held whole.
  */
 public final class FrontendHandler extends ChannelDuplexHandler implements UpstreamListener {
   public static final String NAME = "proxy";
@@ -49,6 +49,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   private final ProxyContext context;
   private final int listenerPort;
   private final ArrayDeque<Object> inbound = new ArrayDeque<>(4);
+
   /** Persistence holds of this connection (ClientIP), one per profile, released at close. */
   private final Map<Persistence, Persistence.Hold> holds = new HashMap<>(2);
 
@@ -84,7 +85,10 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     drainInbound();
   }
 
-  /** Handles queued client messages in order, stopping at a request that must wait for the current exchange. */
+  /**
+   * Handles queued client messages in order, stopping at a request that must wait for the current
+   * exchange.
+   */
   private void drainInbound() {
     while (!inbound.isEmpty() && !closing) {
       Object msg = inbound.peek();
@@ -116,14 +120,16 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     headTimeout().headReceived();
     InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
     boolean upgrade = HopByHopHeaders.isUpgrade(head.headers());
-    Exchange e = new Exchange(head, new ClientRequest(client, head), HttpUtil.isKeepAlive(head), upgrade);
+    Exchange e =
+        new Exchange(head, new ClientRequest(client, head), HttpUtil.isKeepAlive(head), upgrade);
     exchange = e;
     if (head instanceof HttpContent content) {
       // a request that arrived whole carries its body in the same message
       e.requestComplete = content instanceof LastHttpContent;
     }
     PortRoutes routes = context.config.current().routes(listenerPort);
-    VirtualService vs = routes == null ? null : routes.route(head.headers().get(HttpHeaderNames.HOST));
+    VirtualService vs =
+        routes == null ? null : routes.route(head.headers().get(HttpHeaderNames.HOST));
     if (vs == null) {
       replyLocally(e, HttpResponseStatus.NOT_FOUND, "no virtual service for this host");
       return;
@@ -170,8 +176,14 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     Selection selection = ServerSelector.select(e.pool, e.clientRequest, e.failed);
     context.metrics.persistence(e.pool.name(), selection.outcome());
     if (selection.server() == null) {
-      String why = e.failed.isEmpty() ? "no server available in pool " : "no server reachable in pool ";
-      replyLocally(e, e.failed.isEmpty() ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.BAD_GATEWAY, why + e.pool.name());
+      String why =
+          e.failed.isEmpty() ? "no server available in pool " : "no server reachable in pool ";
+      replyLocally(
+          e,
+          e.failed.isEmpty()
+              ? HttpResponseStatus.SERVICE_UNAVAILABLE
+              : HttpResponseStatus.BAD_GATEWAY,
+          why + e.pool.name());
       return;
     }
     e.selection = selection;
@@ -197,7 +209,9 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       LOG.debug("connect to {} failed: {}", e.server, f.cause().toString());
       e.failed.add(e.server);
       if (e.idempotent() && !e.requestBodySent) choose(e);
-      else replyLocally(e, HttpResponseStatus.BAD_GATEWAY, "could not connect to server " + e.server.name());
+      else
+        replyLocally(
+            e, HttpResponseStatus.BAD_GATEWAY, "could not connect to server " + e.server.name());
       return;
     }
     Channel upstream = f.getNow();
@@ -265,14 +279,16 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   private boolean responseHead(Exchange e, HttpResponse response) {
     if (response.decoderResult().isFailure()) {
       context.metrics.upstreamError(e.pool.name(), "protocol");
-      abortUpstream(e, HttpResponseStatus.BAD_GATEWAY, "invalid response from server " + e.server.name());
+      abortUpstream(
+          e, HttpResponseStatus.BAD_GATEWAY, "invalid response from server " + e.server.name());
       return false;
     }
     int code = response.status().code();
     if (code < 200 && code != 101) {
       e.informational = true;
       if (code == 100 && HttpUtil.is100ContinueExpected(e.head))
-        ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        ctx.writeAndFlush(
+            new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
       return false;
     }
     e.status = code;
@@ -280,7 +296,8 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     e.upstreamReusable = code != 101 && HttpUtil.isKeepAlive(response);
     Persistence persistence = e.pool.persistence();
     if (persistence != null)
-      persistence.onResponse(e.clientRequest, e.selection.pinnedKey(), e.server.key(), response.headers());
+      persistence.onResponse(
+          e.clientRequest, e.selection.pinnedKey(), e.server.key(), response.headers());
     HopByHopHeaders.strip(response.headers(), code == 101 && e.upgrade);
     e.closeAfter = !e.clientKeepAlive && code != 101;
     if (e.http10) {
@@ -301,13 +318,15 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   public void onUpstreamReadComplete() {
     Exchange e = exchange;
     ctx.flush();
-    if (e != null && !e.responseComplete && e.upstream != null && ctx.channel().isWritable()) e.upstream.read();
+    if (e != null && !e.responseComplete && e.upstream != null && ctx.channel().isWritable())
+      e.upstream.read();
   }
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     Exchange e = exchange;
-    if (ctx.channel().isWritable() && e != null && e.upstream != null && !e.responseComplete) e.upstream.read();
+    if (ctx.channel().isWritable() && e != null && e.upstream != null && !e.responseComplete)
+      e.upstream.read();
     ctx.fireChannelWritabilityChanged();
   }
 
@@ -319,12 +338,18 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     e.server.requestEnded();
     if (!e.responseStarted) {
       // a pooled connection the server had closed: send again when nothing of the body is lost
-      if (e.idempotent() && e.requestComplete && e.requestBytes == 0 && e.staleRetries++ < MAX_STALE_RETRIES) {
+      if (e.idempotent()
+          && e.requestComplete
+          && e.requestBytes == 0
+          && e.staleRetries++ < MAX_STALE_RETRIES) {
         connect(e);
         return;
       }
       context.metrics.upstreamError(e.pool.name(), "reset");
-      replyLocally(e, HttpResponseStatus.BAD_GATEWAY, "server " + e.server.name() + " closed the connection");
+      replyLocally(
+          e,
+          HttpResponseStatus.BAD_GATEWAY,
+          "server " + e.server.name() + " closed the connection");
     } else {
       context.metrics.upstreamError(e.pool.name(), "reset");
       closeClient();
@@ -341,20 +366,33 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   }
 
   private void armResponseTimeout(Exchange e) {
-    long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(e.vs.config().timeouts().upstreamResponseMs());
+    long timeoutNanos =
+        TimeUnit.MILLISECONDS.toNanos(e.vs.config().timeouts().upstreamResponseMs());
     e.lastUpstreamActivityNanos = System.nanoTime();
-    e.responseTimeout = ctx.executor().schedule(() -> checkResponseTimeout(e, timeoutNanos), timeoutNanos, TimeUnit.NANOSECONDS);
+    e.responseTimeout =
+        ctx.executor()
+            .schedule(
+                () -> checkResponseTimeout(e, timeoutNanos), timeoutNanos, TimeUnit.NANOSECONDS);
   }
 
   private void checkResponseTimeout(Exchange e, long timeoutNanos) {
     if (exchange != e || e.responseComplete) return;
     long idle = System.nanoTime() - e.lastUpstreamActivityNanos;
     if (idle < timeoutNanos) {
-      e.responseTimeout = ctx.executor().schedule(() -> checkResponseTimeout(e, timeoutNanos), timeoutNanos - idle, TimeUnit.NANOSECONDS);
+      e.responseTimeout =
+          ctx.executor()
+              .schedule(
+                  () -> checkResponseTimeout(e, timeoutNanos),
+                  timeoutNanos - idle,
+                  TimeUnit.NANOSECONDS);
       return;
     }
     context.metrics.upstreamError(e.pool.name(), "timeout");
-    if (!e.responseStarted) abortUpstream(e, HttpResponseStatus.GATEWAY_TIMEOUT, "server " + e.server.name() + " did not answer in time");
+    if (!e.responseStarted)
+      abortUpstream(
+          e,
+          HttpResponseStatus.GATEWAY_TIMEOUT,
+          "server " + e.server.name() + " did not answer in time");
     else closeClient();
   }
 
@@ -364,7 +402,8 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     end(e);
     if (e.upstream != null) {
       e.server.requestEnded();
-      if (e.upstreamReusable && e.requestComplete) context.connections.release(e.server, e.upstream);
+      if (e.upstreamReusable && e.requestComplete)
+        context.connections.release(e.server, e.upstream);
       else e.upstream.close();
     }
     if (e.closeAfter) {
@@ -387,10 +426,14 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     if (AccessLog.enabled()) AccessLog.write(e, e.status, nanos);
   }
 
-  /** Answers without a server; the connection stays open only if the request's body cannot follow. */
+  /**
+   * Answers without a server; the connection stays open only if the request's body cannot follow.
+   */
   private void replyLocally(Exchange e, HttpResponseStatus status, String text) {
     boolean bodyMayFollow =
-        !e.requestComplete && (HttpUtil.getContentLength(e.head, 0L) > 0 || HttpUtil.isTransferEncodingChunked(e.head));
+        !e.requestComplete
+            && (HttpUtil.getContentLength(e.head, 0L) > 0
+                || HttpUtil.isTransferEncodingChunked(e.head));
     e.local = true;
     e.status = status.code();
     e.closeAfter = e.closeAfter || !e.clientKeepAlive || bodyMayFollow;
@@ -415,7 +458,10 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
 
   private void deny(Exchange e) {
     context.metrics.denied(e.vs.name());
-    LOG.info("client {} denied by virtual service {}", e.clientRequest.client().getAddress().getHostAddress(), e.vs.name());
+    LOG.info(
+        "client {} denied by virtual service {}",
+        e.clientRequest.client().getAddress().getHostAddress(),
+        e.vs.name());
     if (e.vs.access().action() == DenyAction.Close) {
       ReferenceCountUtil.release(e.head);
       exchange = null;
@@ -439,7 +485,8 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     context.metrics.badRequest(status.code());
     LOG.debug("malformed request from {}: {}", ctx.channel().remoteAddress(), cause.toString());
     closing = true;
-    ctx.writeAndFlush(LocalReplies.of(status, status.reasonPhrase().toLowerCase(java.util.Locale.ROOT), true))
+    ctx.writeAndFlush(
+            LocalReplies.of(status, status.reasonPhrase().toLowerCase(java.util.Locale.ROOT), true))
         .addListener(ChannelFutureListener.CLOSE);
   }
 

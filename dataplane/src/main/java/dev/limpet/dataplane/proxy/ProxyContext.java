@@ -4,7 +4,10 @@ import dev.limpet.dataplane.metrics.DataPlaneMetrics;
 import dev.limpet.dataplane.runtime.ConfigHolder;
 import dev.limpet.dataplane.server.Transport;
 
-/** What every client connection's proxy handler shares: the live configuration, upstream connections, metrics. */
+/**
+ * What every client connection's proxy handler shares: the live configuration, upstream
+ * connections, metrics.
+ */
 public final class ProxyContext {
   final ConfigHolder config;
   final UpstreamConnectionPool connections;

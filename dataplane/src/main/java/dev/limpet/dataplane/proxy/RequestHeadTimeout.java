@@ -9,8 +9,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Bounds the time from a request's first byte to the end of its headers (slow-header clients):
- * the clock starts on the first bytes read while a head is awaited, and a late head gets 408.
+ * Bounds the time from a request's first byte to the end of its headers (slow-header clients): the
+ * clock starts on the first bytes read while a head is awaited, and a late head gets 408.
  */
 public final class RequestHeadTimeout extends ChannelInboundHandlerAdapter {
   public static final String NAME = "headTimeout";
@@ -44,7 +44,10 @@ public final class RequestHeadTimeout extends ChannelInboundHandlerAdapter {
     timer = null;
     if (!awaitingHead) return;
     // from the tail, so the HTTP encoder behind this handler frames the reply
-    ctx.channel().writeAndFlush(LocalReplies.of(HttpResponseStatus.REQUEST_TIMEOUT, "request headers not received in time", true))
+    ctx.channel()
+        .writeAndFlush(
+            LocalReplies.of(
+                HttpResponseStatus.REQUEST_TIMEOUT, "request headers not received in time", true))
         .addListener(ChannelFutureListener.CLOSE);
   }
 

@@ -20,8 +20,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Idle keep-alive connections to servers, one pool per event loop, so that a client channel and
- * its upstream channel always share a thread and the pool needs no locks.
+ * Idle keep-alive connections to servers, one pool per event loop, so that a client channel and its
+ * upstream channel always share a thread and the pool needs no locks.
  */
 final class UpstreamConnectionPool {
   /** Idle connections kept per server and event loop; more are closed when released. */
@@ -42,14 +42,18 @@ final class UpstreamConnectionPool {
     this.transport = transport;
   }
 
-  /** An open connection to {@code server} on {@code loop}: an idle one, or a new one. Call on {@code loop}. */
+  /**
+   * An open connection to {@code server} on {@code loop}: an idle one, or a new one. Call on {@code
+   * loop}.
+   */
   Future<Channel> acquire(Server server, EventLoop loop, int connectTimeoutMs) {
     ArrayDeque<Channel> idle = IDLE.get().get(server.key());
     while (idle != null && !idle.isEmpty()) {
       Channel channel = idle.pollLast();
       if (channel.isActive()) return loop.newSucceededFuture(channel);
     }
-    if (!server.tryOpenConnection()) return loop.newFailedFuture(new ConnectionLimitException(server));
+    if (!server.tryOpenConnection())
+      return loop.newFailedFuture(new ConnectionLimitException(server));
     ChannelFuture connect =
         new Bootstrap()
             .group(loop)

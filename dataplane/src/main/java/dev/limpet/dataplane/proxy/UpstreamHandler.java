@@ -7,8 +7,8 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * The last handler of an upstream channel: hands messages to the exchange it serves, or, while
- * the connection idles in the pool, closes it on anything the server sends (a close or garbage).
+ * The last handler of an upstream channel: hands messages to the exchange it serves, or, while the
+ * connection idles in the pool, closes it on anything the server sends (a close or garbage).
  */
 final class UpstreamHandler extends ChannelDuplexHandler {
   static final String NAME = "upstream";

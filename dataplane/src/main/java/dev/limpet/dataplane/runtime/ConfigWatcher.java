@@ -12,9 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Polls a configuration file and hands over its text when the content changes. Polling the
- * content (not file events) also follows the symlink swaps Kubernetes uses for mounted
- * ConfigMaps.
+ * Polls a configuration file and hands over its text when the content changes. Polling the content
+ * (not file events) also follows the symlink swaps Kubernetes uses for mounted ConfigMaps.
  */
 public final class ConfigWatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigWatcher.class);

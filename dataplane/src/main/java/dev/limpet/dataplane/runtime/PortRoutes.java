@@ -6,8 +6,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The virtual services that share one port, told apart by the Host header: an exact hostname
- * first, then the longest {@code *.suffix} wildcard, then the one without hostnames.
+ * The virtual services that share one port, told apart by the Host header: an exact hostname first,
+ * then the longest {@code *.suffix} wildcard, then the one without hostnames.
  */
 public final class PortRoutes {
   private final Map<String, VirtualService> exact = new HashMap<>();
@@ -47,8 +47,8 @@ public final class PortRoutes {
   public boolean closesAtAccept(java.net.InetAddress client) {
     for (VirtualService vs : services) {
       if (!vs.access().denies(client)
-          || vs.access().action() != dev.limpet.dataplane.config.NetworkSecurityConfig.DenyAction.Close)
-        return false;
+          || vs.access().action()
+              != dev.limpet.dataplane.config.NetworkSecurityConfig.DenyAction.Close) return false;
     }
     return true;
   }

@@ -9,15 +9,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One applied configuration version, immutable: what a request reads, once, when it starts.
- * Built off the event loops and swapped in whole.
+ * One applied configuration version, immutable: what a request reads, once, when it starts. Built
+ * off the event loops and swapped in whole.
  */
 public final class RuntimeConfig {
   private final DataPlaneConfig config;
   private final Map<String, Pool> pools;
   private final Map<Integer, PortRoutes> routesByPort;
 
-  private RuntimeConfig(DataPlaneConfig config, Map<String, Pool> pools, Map<Integer, PortRoutes> routesByPort) {
+  private RuntimeConfig(
+      DataPlaneConfig config, Map<String, Pool> pools, Map<Integer, PortRoutes> routesByPort) {
     this.config = config;
     this.pools = pools;
     this.routesByPort = routesByPort;

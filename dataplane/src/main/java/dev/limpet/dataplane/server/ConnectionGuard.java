@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * First handler of a client connection: enforces the listener's connection limit and closes,
- * before a byte is read, a client that every virtual service on the port refuses with a close.
+ * First handler of a client connection: enforces the listener's connection limit and closes, before
+ * a byte is read, a client that every virtual service on the port refuses with a close.
  */
 @ChannelHandler.Sharable
 final class ConnectionGuard extends ChannelInboundHandlerAdapter {
@@ -38,7 +38,11 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     if (routes == null) {
       ctx.close();
     } else if (n > routes.maxConnections()) {
-      LOG.warn("listener port {} is at its connection limit ({}): closing a new connection from {}", port, routes.maxConnections(), client.getHostAddress());
+      LOG.warn(
+          "listener port {} is at its connection limit ({}): closing a new connection from {}",
+          port,
+          routes.maxConnections(),
+          client.getHostAddress());
       metrics.refusedConnection("limit");
       ctx.close();
     } else if (routes.closesAtAccept(client)) {

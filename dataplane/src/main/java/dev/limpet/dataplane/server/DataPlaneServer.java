@@ -34,7 +34,8 @@ public final class DataPlaneServer implements AutoCloseable {
 
   private record Bound(InetSocketAddress address, Channel channel) {}
 
-  public DataPlaneServer(Transport transport, int threads, ConfigHolder config, DataPlaneMetrics metrics) {
+  public DataPlaneServer(
+      Transport transport, int threads, ConfigHolder config, DataPlaneMetrics metrics) {
     this.transport = transport;
     this.acceptors = transport.newGroup(1);
     this.workers = transport.newGroup(threads);
@@ -55,7 +56,8 @@ public final class DataPlaneServer implements AutoCloseable {
     List<Integer> opened = new ArrayList<>();
     for (Map.Entry<Integer, PortRoutes> entry : next.routesByPort().entrySet()) {
       int port = entry.getKey();
-      InetSocketAddress address = new InetSocketAddress(entry.getValue().services().get(0).config().address(), port);
+      InetSocketAddress address =
+          new InetSocketAddress(entry.getValue().services().get(0).config().address(), port);
       Bound bound = listeners.get(port);
       if (bound != null && bound.address().equals(address)) continue;
       if (bound != null) closeListener(port);
@@ -102,7 +104,9 @@ public final class DataPlaneServer implements AutoCloseable {
     }
   }
 
-  /** The port a listener actually bound (useful when the configuration asked for port 0 in tests). */
+  /**
+   * The port a listener actually bound (useful when the configuration asked for port 0 in tests).
+   */
   public synchronized InetSocketAddress boundAddress(int port) {
     Bound bound = listeners.get(port);
     return bound == null ? null : (InetSocketAddress) bound.channel().localAddress();

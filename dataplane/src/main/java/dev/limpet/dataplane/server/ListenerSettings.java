@@ -6,8 +6,8 @@ import dev.limpet.dataplane.runtime.PortRoutes;
 import dev.limpet.dataplane.runtime.VirtualService;
 
 /**
- * The connection-level settings of a port, fixed before the Host header says which virtual
- * service a request is for: where services share a port, the most generous value of each wins.
+ * The connection-level settings of a port, fixed before the Host header says which virtual service
+ * a request is for: where services share a port, the most generous value of each wins.
  */
 record ListenerSettings(int clientIdleMs, int headerReadMs, int maxUriBytes, int maxHeaderBytes) {
 
@@ -15,7 +15,8 @@ record ListenerSettings(int clientIdleMs, int headerReadMs, int maxUriBytes, int
     TimeoutsConfig t = TimeoutsConfig.DEFAULT;
     LimitsConfig l = LimitsConfig.DEFAULT;
     if (routes == null || routes.services().isEmpty())
-      return new ListenerSettings(t.clientIdleMs(), t.headerReadMs(), l.maxUriBytes(), l.maxHeaderBytes());
+      return new ListenerSettings(
+          t.clientIdleMs(), t.headerReadMs(), l.maxUriBytes(), l.maxHeaderBytes());
     int idle = 0, header = 0, uri = 0, headers = 0;
     for (VirtualService vs : routes.services()) {
       idle = Math.max(idle, vs.config().timeouts().clientIdleMs());

@@ -21,7 +21,11 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
   private final ProxyContext context;
   private final dev.limpet.dataplane.runtime.ConfigHolder config;
 
-  ProxyChannelInitializer(int port, ConnectionGuard guard, ProxyContext context, dev.limpet.dataplane.runtime.ConfigHolder config) {
+  ProxyChannelInitializer(
+      int port,
+      ConnectionGuard guard,
+      ProxyContext context,
+      dev.limpet.dataplane.runtime.ConfigHolder config) {
     this.port = port;
     this.guard = guard;
     this.context = context;

@@ -21,8 +21,10 @@ public record Transport(
 
   public static Transport best() {
     if (Epoll.isAvailable())
-      return new Transport(EpollIoHandler.newFactory(), EpollServerSocketChannel.class, EpollSocketChannel.class);
-    return new Transport(NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
+      return new Transport(
+          EpollIoHandler.newFactory(), EpollServerSocketChannel.class, EpollSocketChannel.class);
+    return new Transport(
+        NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
   }
 
   public EventLoopGroup newGroup(int threads) {

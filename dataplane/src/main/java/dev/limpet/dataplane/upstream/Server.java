@@ -16,7 +16,8 @@ public final class Server {
   private final int maxConnections;
   private final long drainPeriodMillis;
   private final LongSupplier clock;
-  // Shared with the reconfigured copies: connections opened under one configuration close under the next.
+  // Shared with the reconfigured copies: connections opened under one configuration close under the
+  // next.
   private final AtomicInteger openConnections;
   private final AtomicInteger activeRequests;
   private volatile boolean healthy = true;
@@ -29,7 +30,8 @@ public final class Server {
    */
   public Server(
       ServerConfig config, int maxConnections, long drainPeriodMillis, LongSupplier clock) {
-    this(config, maxConnections, drainPeriodMillis, clock, new AtomicInteger(), new AtomicInteger());
+    this(
+        config, maxConnections, drainPeriodMillis, clock, new AtomicInteger(), new AtomicInteger());
   }
 
   private Server(
@@ -56,7 +58,14 @@ public final class Server {
    */
   public Server reconfigured(
       ServerConfig next, int nextMaxConnections, long nextDrainPeriodMillis) {
-    Server s = new Server(next, nextMaxConnections, nextDrainPeriodMillis, clock, openConnections, activeRequests);
+    Server s =
+        new Server(
+            next,
+            nextMaxConnections,
+            nextDrainPeriodMillis,
+            clock,
+            openConnections,
+            activeRequests);
     s.healthy = healthy;
     if (next.draining() && config.draining()) s.drainingSinceMillis = drainingSinceMillis;
     return s;

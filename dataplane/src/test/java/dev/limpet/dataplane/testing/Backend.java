@@ -13,11 +13,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real HTTP server on its own loopback address, standing in for a pod. Every response names
- * the backend in {@code X-Backend}. Paths: {@code /} hello, {@code /echo} returns the request
- * body's size and checksum, {@code /bytes?n=N} streams N bytes, {@code /status?code=C},
- * {@code /login} sets {@code JSESSIONID}, {@code /slow?ms=M}, {@code /headers} echoes the
- * request headers.
+ * A real HTTP server on its own loopback address, standing in for a pod. Every response names the
+ * backend in {@code X-Backend}. Paths: {@code /} hello, {@code /echo} returns the request body's
+ * size and checksum, {@code /bytes?n=N} streams N bytes, {@code /status?code=C}, {@code /login}
+ * sets {@code JSESSIONID}, {@code /slow?ms=M}, {@code /headers} echoes the request headers.
  */
 public final class Backend implements AutoCloseable {
   private final String name;
@@ -74,7 +73,10 @@ public final class Backend implements AutoCloseable {
         case "/bytes" -> bytes(ex, Long.parseLong(param(query, "n")));
         case "/status" -> send(ex, Integer.parseInt(param(query, "code")), name);
         case "/login" -> {
-          ex.getResponseHeaders().add("Set-Cookie", "JSESSIONID=" + name + "-" + sessions.incrementAndGet() + "; Path=/");
+          ex.getResponseHeaders()
+              .add(
+                  "Set-Cookie",
+                  "JSESSIONID=" + name + "-" + sessions.incrementAndGet() + "; Path=/");
           send(ex, 200, name);
         }
         case "/slow" -> {
@@ -83,7 +85,13 @@ public final class Backend implements AutoCloseable {
         }
         case "/headers" -> {
           StringBuilder sb = new StringBuilder();
-          ex.getRequestHeaders().forEach((k, v) -> sb.append(k.toLowerCase()).append(": ").append(String.join(",", v)).append('\n'));
+          ex.getRequestHeaders()
+              .forEach(
+                  (k, v) ->
+                      sb.append(k.toLowerCase())
+                          .append(": ")
+                          .append(String.join(",", v))
+                          .append('\n'));
           send(ex, 200, sb.toString());
         }
         default -> send(ex, status, "backend=" + name);
@@ -108,7 +116,8 @@ public final class Backend implements AutoCloseable {
     byte[] buf = new byte[64 * 1024];
     for (int i = 0; i < buf.length; i++) buf[i] = (byte) i;
     try (OutputStream out = ex.getResponseBody()) {
-      for (long left = n; left > 0; left -= buf.length) out.write(buf, 0, (int) Math.min(buf.length, left));
+      for (long left = n; left > 0; left -= buf.length)
+        out.write(buf, 0, (int) Math.min(buf.length, left));
     }
   }
 

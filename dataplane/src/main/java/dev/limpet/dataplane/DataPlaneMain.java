@@ -1,0 +1,102 @@
+package dev.limpet.dataplane;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import dev.limpet.dataplane.admin.AdminServer;
+import dev.limpet.dataplane.config.ConfigException;
+import dev.limpet.dataplane.runtime.ConfigWatcher;
+import dev.limpet.dataplane.server.Transport;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Runs a data plane from a configuration file, reloading it when it changes. */
+@Command(
+    name = "limpet-dataplane",
+    mixinStandardHelpOptions = true,
+    description = "Limpet data plane: an HTTP reverse proxy with session persistence.")
+public final class DataPlaneMain implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(DataPlaneMain.class);
+
+  @Option(
+      names = "--config",
+      required = true,
+      description = "Configuration file (YAML or JSON); reloaded when it changes.")
+  Path config;
+
+  @Option(
+      names = "--admin",
+      defaultValue = "127.0.0.1:9901",
+      description = "Admin address (probes, state, metrics). Default: ${DEFAULT-VALUE}.")
+  String admin;
+
+  @Option(names = "--threads", description = "Event-loop threads. Default: the number of CPUs.")
+  int threads = Runtime.getRuntime().availableProcessors();
+
+  @Option(
+      names = "--access-log",
+      defaultValue = "true",
+      negatable = true,
+      description = "One JSON line per request (default on).")
+  boolean accessLog;
+
+  @Option(
+      names = "--reload-interval-ms",
+      defaultValue = "1000",
+      description = "How often the configuration file is checked for changes.")
+  long reloadIntervalMs;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new DataPlaneMain()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (!accessLog)
+      ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("access").setLevel(Level.OFF);
+    byte[] initial = Files.readAllBytes(config);
+    DataPlane dataPlane = new DataPlane(threads);
+    try {
+      dataPlane.apply(new String(initial, StandardCharsets.UTF_8));
+    } catch (ConfigException e) {
+      LOG.error("configuration {} refused: {}", config, e.getMessage());
+      dataPlane.close();
+      return 2;
+    }
+    AdminServer adminServer = new AdminServer(parse(admin), dataPlane, Transport.best());
+    ConfigWatcher watcher = new ConfigWatcher(config, dataPlane::reload);
+    watcher.start(initial, reloadIntervalMs);
+    LOG.info("data plane ready; admin on {}", adminServer.address());
+
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  watcher.close();
+                  adminServer.close();
+                  dataPlane.close();
+                  stopped.countDown();
+                },
+                "shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  static InetSocketAddress parse(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    if (colon < 0)
+      throw new CommandLine.ParameterException(
+          new CommandLine(new DataPlaneMain()), "expected host:port, got " + hostPort);
+    return new InetSocketAddress(
+        hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+  }
+}

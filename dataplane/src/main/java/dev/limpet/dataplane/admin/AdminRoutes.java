@@ -1,0 +1,78 @@
+package dev.limpet.dataplane.admin;
+
+import dev.limpet.dataplane.DataPlane;
+import dev.limpet.dataplane.runtime.RuntimeConfig;
+import dev.limpet.dataplane.upstream.Pool;
+import dev.limpet.dataplane.upstream.Server;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What each admin path answers; pure apart from reading the data plane's state. */
+final class AdminRoutes {
+  private static final String JSON = "application/json";
+  private final DataPlane dataPlane;
+
+  record Reply(int status, String contentType, Object body) {}
+
+  AdminRoutes(DataPlane dataPlane) {
+    this.dataPlane = dataPlane;
+  }
+
+  Reply answer(String method, String uri) {
+    if (!method.equals("GET")) return new Reply(405, "text/plain", "GET only\n");
+    String path = uri.indexOf('?') < 0 ? uri : uri.substring(0, uri.indexOf('?'));
+    return switch (path) {
+      case "/healthz" -> new Reply(200, "text/plain", "ok\n");
+      case "/readyz" ->
+          dataPlane.ready()
+              ? new Reply(200, "text/plain", "ready\n")
+              : new Reply(503, "text/plain", "not ready: no configuration applied yet\n");
+      case "/config" -> new Reply(200, JSON, configView(dataPlane.current()));
+      case "/pools" -> new Reply(200, JSON, poolsView(dataPlane.current()));
+      case "/tables" -> new Reply(200, JSON, dataPlane.tableSizes());
+      case "/metrics" ->
+          new Reply(200, "text/plain; version=0.0.4; charset=utf-8", dataPlane.metrics().scrape());
+      default ->
+          new Reply(404, "text/plain", "paths: /healthz /readyz /config /pools /tables /metrics\n");
+    };
+  }
+
+  private static Map<String, Object> configView(RuntimeConfig config) {
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("version", config.version());
+    view.put("config", config.config());
+    return view;
+  }
+
+  private static Map<String, Object> poolsView(RuntimeConfig config) {
+    Map<String, Object> pools = new LinkedHashMap<>();
+    for (Pool pool : config.pools().values()) {
+      List<Map<String, Object>> servers =
+          pool.servers().stream().map(AdminRoutes::serverView).toList();
+      Map<String, Object> view = new LinkedHashMap<>();
+      view.put("serversUp", pool.serversUp());
+      view.put("serversTotal", pool.servers().size());
+      view.put("servers", servers);
+      pools.put(pool.name(), view);
+    }
+    return pools;
+  }
+
+  private static Map<String, Object> serverView(Server s) {
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("name", s.name());
+    view.put("address", s.key());
+    view.put(
+        "state",
+        s.up()
+            ? "up"
+            : !s.enabled()
+                ? "disabled"
+                : s.draining() ? "draining" : !s.healthy() ? "down" : "at-connection-limit");
+    view.put("healthy", s.healthy());
+    view.put("openConnections", s.openConnections());
+    view.put("activeRequests", s.activeRequests());
+    return view;
+  }
+}

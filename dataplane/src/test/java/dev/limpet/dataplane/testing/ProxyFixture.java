@@ -1,0 +1,72 @@
+package dev.limpet.dataplane.testing;
+
+import dev.limpet.dataplane.DataPlane;
+import dev.limpet.dataplane.config.ConfigException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A data plane in this JVM with real backends on their own loopback addresses (127.0.0.{first},
+ * {first+1}, ...). Config templates name backends as {@code ${b0.ip}}, {@code ${b0.port}}, and the
+ * listener port as {@code ${port}}.
+ */
+public final class ProxyFixture implements AutoCloseable {
+  public final List<Backend> backends = new ArrayList<>();
+  public final DataPlane dataPlane;
+  public final int port = FreePorts.next();
+
+  public ProxyFixture(int eventLoops, int firstAddress, String... backendNames) throws IOException {
+    for (int i = 0; i < backendNames.length; i++)
+      backends.add(Backend.start(backendNames[i], "127.0.0." + (firstAddress + i)));
+    dataPlane = new DataPlane(eventLoops);
+  }
+
+  public ProxyFixture apply(String template) throws ConfigException {
+    dataPlane.apply(render(template));
+    return this;
+  }
+
+  public String render(String template) {
+    String text = template.replace("${port}", Integer.toString(port));
+    for (int i = 0; i < backends.size(); i++) {
+      text =
+          text.replace("${b" + i + ".ip}", backends.get(i).ip())
+              .replace("${b" + i + ".port}", Integer.toString(backends.get(i).port()));
+    }
+    return text;
+  }
+
+  /** A pool entry list of every backend, for templates: {@code servers: ${servers}}. */
+  public String servers() {
+    StringBuilder sb = new StringBuilder("[");
+    for (int i = 0; i < backends.size(); i++) {
+      Backend b = backends.get(i);
+      if (i > 0) sb.append(", ");
+      sb.append("{name: ")
+          .append(b.name())
+          .append(", ip: ")
+          .append(b.ip())
+          .append(", port: ")
+          .append(b.port())
+          .append(", headerValue: ")
+          .append(b.name())
+          .append("}");
+    }
+    return sb.append("]").toString();
+  }
+
+  public Client client() {
+    return new Client(port);
+  }
+
+  public Backend backend(String name) {
+    return backends.stream().filter(b -> b.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  @Override
+  public void close() {
+    dataPlane.close();
+    backends.forEach(Backend::close);
+  }
+}
