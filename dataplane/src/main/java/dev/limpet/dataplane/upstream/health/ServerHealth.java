@@ -1,0 +1,127 @@
+package dev.limpet.dataplane.upstream.health;
+
+import dev.limpet.dataplane.config.HealthMonitorConfig;
+import dev.limpet.dataplane.upstream.Server;
+import io.netty.bootstrap.Bootstrap;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The health of one server in one pool: runs one check per monitor of the pool and keeps the server
+ * healthy exactly while every check passes. Logs each change with the monitor and its reason.
+ */
+final class ServerHealth {
+  private static final Logger log = LoggerFactory.getLogger(ServerHealth.class);
+
+  private final String pool;
+  private final Bootstrap bootstrap;
+  private final Map<HealthMonitorConfig, MonitorCheck> checks = new LinkedHashMap<>();
+  private Server server;
+
+  ServerHealth(String pool, Server server, Bootstrap bootstrap) {
+    this.pool = pool;
+    this.server = server;
+    this.bootstrap = bootstrap;
+  }
+
+  /**
+   * Follows a reload: {@code server} is this server's object in the new catalog; checks of monitors
+   * that stay keep running with their streaks, others stop or start.
+   */
+  synchronized void reconfigure(Server server, List<HealthMonitorConfig> monitors) {
+    this.server = server;
+    Map<HealthMonitorConfig, MonitorCheck> kept = new HashMap<>();
+    for (HealthMonitorConfig m : monitors) {
+      MonitorCheck check = checks.remove(m);
+      kept.put(m, check != null ? check : start(m));
+    }
+    checks.values().forEach(MonitorCheck::stop);
+    checks.clear();
+    for (HealthMonitorConfig m : monitors) checks.put(m, kept.get(m));
+    boolean healthy = allPassing();
+    if (healthy != server.healthy()) {
+      server.setHealthy(healthy);
+      log.info(
+          "Server {} of pool {} is {} after a reload: {}",
+          server,
+          pool,
+          healthy ? "up" : "down",
+          healthy ? "every remaining monitor passes" : failures());
+    }
+  }
+
+  synchronized void stop() {
+    checks.values().forEach(MonitorCheck::stop);
+    checks.clear();
+  }
+
+  synchronized List<MonitorStatus> status() {
+    return checks.values().stream().map(MonitorCheck::status).toList();
+  }
+
+  private MonitorCheck start(HealthMonitorConfig monitor) {
+    MonitorCheck check =
+        new MonitorCheck(
+            monitor,
+            server,
+            Probe.of(monitor, bootstrap),
+            bootstrap.config().group().next(),
+            this::onFlip);
+    check.start();
+    return check;
+  }
+
+  private synchronized void onFlip(MonitorCheck check) {
+    if (checks.get(check.monitor()) != check) return;
+    boolean wasHealthy = server.healthy();
+    boolean healthy = allPassing();
+    server.setHealthy(healthy);
+    String monitor = check.monitor().name();
+    MonitorStatus status = check.status();
+    if (wasHealthy && !healthy) {
+      log.warn(
+          "Server {} of pool {} is down: monitor {} failed {} checks in a row, last: {}",
+          server,
+          pool,
+          monitor,
+          check.monitor().failedChecks(),
+          status.lastFailure());
+    } else if (!wasHealthy && healthy) {
+      log.info(
+          "Server {} of pool {} is up: monitor {} passed {} checks in a row, last: {}",
+          server,
+          pool,
+          monitor,
+          check.monitor().successfulChecks(),
+          status.lastResult());
+    } else {
+      log.info(
+          "Monitor {} {} for server {} of pool {} ({}); the server stays down: {}",
+          monitor,
+          check.passing() ? "passes again" : "fails",
+          server,
+          pool,
+          check.passing() ? status.lastResult() : status.lastFailure(),
+          failures());
+    }
+  }
+
+  private boolean allPassing() {
+    for (MonitorCheck check : checks.values()) if (!check.passing()) return false;
+    return true;
+  }
+
+  private String failures() {
+    List<String> failing = new ArrayList<>();
+    for (MonitorCheck check : checks.values())
+      if (!check.passing())
+        failing.add(check.monitor().name() + ": " + check.status().lastFailure());
+    return failing.stream().collect(Collectors.joining(", "));
+  }
+}
