@@ -13,7 +13,7 @@ import java.util.function.Predicate;
  * Immutable.
  */
 final class HashRing {
-  /** Enough points that equal servers' shares stay within a few percent of each other. */
+  /** As in ketama: enough points that servers of equal ratio get close to equal shares. */
   static final int POINTS_PER_RATIO = 160;
 
   private final long[] points;

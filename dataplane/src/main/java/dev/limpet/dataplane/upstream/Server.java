@@ -156,7 +156,7 @@ public final class Server {
 
   @Override
   public String toString() {
-    return name() + "(" + key + ")";
+    return name().equals(key) ? key : name() + "(" + key + ")";
   }
 
   /** What survives a reconfiguration: one instance per server for as long as it stays in a pool. */

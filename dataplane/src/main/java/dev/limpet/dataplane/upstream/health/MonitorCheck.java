@@ -3,6 +3,7 @@ package dev.limpet.dataplane.upstream.health;
 import dev.limpet.dataplane.config.HealthMonitorConfig;
 import dev.limpet.dataplane.upstream.Server;
 import io.netty.channel.EventLoop;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -77,11 +78,15 @@ final class MonitorCheck {
   private void probeOnce() {
     if (stopped) return;
     long started = System.nanoTime();
-    probe
-        .run(server, loop)
-        .whenCompleteAsync(
-            (result, error) -> record(result != null ? result : ProbeResult.fail(error), started),
-            loop);
+    CompletableFuture<ProbeResult> result;
+    try {
+      result = probe.run(server, loop);
+    } catch (RuntimeException e) {
+      // A throw here would end the schedule and freeze the server's health; count it instead.
+      result = CompletableFuture.completedFuture(ProbeResult.fail(e));
+    }
+    result.whenCompleteAsync(
+        (r, error) -> record(r != null ? r : ProbeResult.fail(error), started), loop);
   }
 
   private void record(ProbeResult result, long startedNanos) {

@@ -3,7 +3,7 @@ package dev.limpet.dataplane.upstream.health;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -17,6 +17,13 @@ import java.util.function.BiConsumer;
  * the monitor's timeout. The connection is closed once the probe has its result.
  */
 final class ProbeConnector {
+  /** Sharable; a probe adds its handlers once connected. */
+  private static final ChannelInitializer<Channel> NO_HANDLERS_YET =
+      new ChannelInitializer<>() {
+        @Override
+        protected void initChannel(Channel channel) {}
+      };
+
   private final Bootstrap bootstrap;
   private final int timeoutMillis;
 
@@ -28,7 +35,7 @@ final class ProbeConnector {
         bootstrap
             .clone()
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
-            .handler(new ChannelInboundHandlerAdapter());
+            .handler(NO_HANDLERS_YET);
     this.timeoutMillis = timeoutMillis;
   }
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The health of one server in one pool: runs one check per monitor of the pool and keeps the server
@@ -84,22 +85,16 @@ final class ServerHealth {
     server.setHealthy(healthy);
     String monitor = check.monitor().name();
     MonitorStatus status = check.status();
-    if (wasHealthy && !healthy) {
-      log.warn(
-          "Server {} of pool {} is down: monitor {} failed {} checks in a row, last: {}",
-          server,
-          pool,
-          monitor,
-          check.monitor().failedChecks(),
-          status.lastFailure());
-    } else if (!wasHealthy && healthy) {
-      log.info(
-          "Server {} of pool {} is up: monitor {} passed {} checks in a row, last: {}",
-          server,
-          pool,
-          monitor,
-          check.monitor().successfulChecks(),
-          status.lastResult());
+    if (wasHealthy != healthy) {
+      log.atLevel(healthy ? Level.INFO : Level.WARN)
+          .log(
+              "Server {} of pool {} is {}: monitor {} reports {} ({} in a row)",
+              server,
+              pool,
+              healthy ? "up" : "down",
+              monitor,
+              status.lastResult(),
+              healthy ? check.monitor().successfulChecks() : check.monitor().failedChecks());
     } else {
       log.info(
           "Monitor {} {} for server {} of pool {} ({}); the server stays down: {}",
@@ -107,7 +102,7 @@ final class ServerHealth {
           check.passing() ? "passes again" : "fails",
           server,
           pool,
-          check.passing() ? status.lastResult() : status.lastFailure(),
+          status.lastResult(),
           failures());
     }
   }
