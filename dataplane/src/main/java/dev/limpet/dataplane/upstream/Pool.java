@@ -69,7 +69,7 @@ public final class Pool {
     return balancer.pick(request);
   }
 
-  /** How many servers are up (what {@code avi.pool.get_servers_up} reports). */
+  /** How many servers are up right now (enabled, healthy, not draining, below their limit). */
   public int serversUp() {
     int up = 0;
     for (Server s : servers) if (s.up()) up++;

@@ -3,8 +3,6 @@ package dev.limpet.dataplane.upstream.health;
 import dev.limpet.dataplane.config.HealthMonitorConfig;
 import dev.limpet.dataplane.upstream.Server;
 import io.netty.bootstrap.Bootstrap;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,14 +35,14 @@ final class ServerHealth {
    */
   synchronized void reconfigure(Server server, List<HealthMonitorConfig> monitors) {
     this.server = server;
-    Map<HealthMonitorConfig, MonitorCheck> kept = new HashMap<>();
+    Map<HealthMonitorConfig, MonitorCheck> next = new LinkedHashMap<>();
     for (HealthMonitorConfig m : monitors) {
-      MonitorCheck check = checks.remove(m);
-      kept.put(m, check != null ? check : start(m));
+      MonitorCheck kept = checks.remove(m);
+      next.put(m, kept != null ? kept : start(m));
     }
     checks.values().forEach(MonitorCheck::stop);
     checks.clear();
-    for (HealthMonitorConfig m : monitors) checks.put(m, kept.get(m));
+    checks.putAll(next);
     boolean healthy = allPassing();
     if (healthy != server.healthy()) {
       server.setHealthy(healthy);
@@ -113,10 +111,9 @@ final class ServerHealth {
   }
 
   private String failures() {
-    List<String> failing = new ArrayList<>();
-    for (MonitorCheck check : checks.values())
-      if (!check.passing())
-        failing.add(check.monitor().name() + ": " + check.status().lastFailure());
-    return failing.stream().collect(Collectors.joining(", "));
+    return checks.values().stream()
+        .filter(check -> !check.passing())
+        .map(check -> check.monitor().name() + ": " + check.status().lastFailure())
+        .collect(Collectors.joining(", "));
   }
 }

@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -66,9 +67,7 @@ class HealthCheckerTest {
     start(transport);
     HttpBackend backend = backend("127.0.0.21");
     HealthMonitorConfig http = http("http", "/health", 2, 2);
-    PoolCatalog catalog = catalog(PoolCatalog.EMPTY, List.of(http), pool("web", backend, "http"));
-    Server server = server(catalog, "web", backend);
-    checker.update(catalog);
+    Server server = watch(backend, http);
 
     await()
         .atMost(BOUND)
@@ -96,9 +95,7 @@ class HealthCheckerTest {
     start(Transport.NIO);
     HttpBackend backend = backend("127.0.0.22");
     HealthMonitorConfig http = http("http", "/", 1, 1);
-    PoolCatalog catalog = catalog(PoolCatalog.EMPTY, List.of(http), pool("web", backend, "http"));
-    Server server = server(catalog, "web", backend);
-    checker.update(catalog);
+    Server server = watch(backend, http);
     await().atMost(BOUND).until(() -> backend.requests() >= 1);
 
     backend.stop();
@@ -130,8 +127,8 @@ class HealthCheckerTest {
         catalog(
             PoolCatalog.EMPTY,
             List.of(plain, headWithHost),
-            pool("a", byDefault, "plain"),
-            pool("b", named, "head")));
+            pool("a", List.of("plain"), server(byDefault)),
+            pool("b", List.of("head"), server(named))));
 
     await().atMost(BOUND).until(() -> byDefault.lastRequest() != null);
     assertThat(byDefault.lastRequest())
@@ -149,10 +146,7 @@ class HealthCheckerTest {
     backend.respond("/ready", 503);
     HealthMonitorConfig live = http("live", "/live", 1, 1);
     HealthMonitorConfig ready = http("ready", "/ready", 1, 1);
-    PoolCatalog catalog =
-        catalog(PoolCatalog.EMPTY, List.of(live, ready), pool("web", backend, "live", "ready"));
-    Server server = server(catalog, "web", backend);
-    checker.update(catalog);
+    Server server = watch(backend, live, ready);
 
     await().atMost(BOUND).until(() -> !server.healthy());
     await()
@@ -219,7 +213,8 @@ class HealthCheckerTest {
     HttpBackend backend = backend("127.0.0.29");
     backend.respond(503);
     HealthMonitorConfig http = http("http", "/", 1, 1);
-    PoolCatalog first = catalog(PoolCatalog.EMPTY, List.of(http), pool("web", backend, "http"));
+    PoolCatalog first =
+        catalog(PoolCatalog.EMPTY, List.of(http), pool("web", List.of("http"), server(backend)));
     checker.update(first);
     await().atMost(BOUND).until(() -> !server(first, "web", backend).healthy());
 
@@ -291,9 +286,7 @@ class HealthCheckerTest {
     HttpBackend backend = backend("127.0.0.32");
     backend.respond(503);
     HealthMonitorConfig http = http("http", "/", 2, 2);
-    PoolCatalog catalog = catalog(PoolCatalog.EMPTY, List.of(http), pool("web", backend, "http"));
-    Server server = server(catalog, "web", backend);
-    checker.update(catalog);
+    Server server = watch(backend, http);
 
     await().atMost(BOUND).until(() -> !server.healthy());
     backend.respond(200);
@@ -317,7 +310,7 @@ class HealthCheckerTest {
     start(Transport.NIO);
     HttpBackend backend = backend("127.0.0.33");
     HealthMonitorConfig http = http("http", "/", 1, 1);
-    checker.update(catalog(PoolCatalog.EMPTY, List.of(http), pool("web", backend, "http")));
+    watch(backend, http);
     await().atMost(BOUND).until(() -> backend.requests() >= 1);
 
     checker.close();
@@ -383,8 +376,13 @@ class HealthCheckerTest {
         System::currentTimeMillis);
   }
 
-  private static PoolConfig pool(String name, HttpBackend backend, String... monitors) {
-    return pool(name, List.of(monitors), server(backend));
+  /** Puts {@code backend} alone in pool {@code web} under these monitors and starts checking. */
+  private Server watch(HttpBackend backend, HealthMonitorConfig... monitors) {
+    List<String> names = Stream.of(monitors).map(HealthMonitorConfig::name).toList();
+    PoolCatalog catalog =
+        catalog(PoolCatalog.EMPTY, List.of(monitors), pool("web", names, server(backend)));
+    checker.update(catalog);
+    return server(catalog, "web", backend);
   }
 
   private static PoolConfig pool(String name, List<String> monitors, ServerConfig... servers) {
