@@ -3,21 +3,18 @@ package dev.limpet.dataplane;
 import dev.limpet.dataplane.config.ConfigException;
 import dev.limpet.dataplane.config.ConfigLoader;
 import dev.limpet.dataplane.config.DataPlaneConfig;
-import dev.limpet.dataplane.config.PoolConfig;
-import dev.limpet.dataplane.config.ServerConfig;
 import dev.limpet.dataplane.metrics.DataPlaneMetrics;
 import dev.limpet.dataplane.runtime.ConfigHolder;
 import dev.limpet.dataplane.runtime.RuntimeConfig;
 import dev.limpet.dataplane.server.DataPlaneServer;
 import dev.limpet.dataplane.server.Transport;
-import dev.limpet.dataplane.upstream.Pool;
-import dev.limpet.dataplane.upstream.Server;
+import dev.limpet.dataplane.upstream.PoolCatalog;
+import dev.limpet.dataplane.upstream.health.HealthChecker;
+import dev.limpet.dataplane.upstream.health.MonitorStatus;
+import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,10 +28,17 @@ public final class DataPlane implements AutoCloseable {
   private final ConfigHolder holder = new ConfigHolder();
   private final DataPlaneMetrics metrics = new DataPlaneMetrics();
   private final DataPlaneServer server;
+  private final EventLoopGroup healthLoop;
+  private final HealthChecker health;
+  private PoolCatalog catalog = PoolCatalog.EMPTY;
   private volatile boolean configured;
 
   public DataPlane(int threads) {
-    this.server = new DataPlaneServer(Transport.best(), threads, holder, metrics);
+    Transport transport = Transport.best();
+    this.server = new DataPlaneServer(transport, threads, holder, metrics);
+    // probes run on their own thread: a saturated proxy must not make its servers look down
+    this.healthLoop = transport.newGroup(1);
+    this.health = new HealthChecker(healthLoop, transport.clientChannel());
   }
 
   /**
@@ -46,14 +50,16 @@ public final class DataPlane implements AutoCloseable {
 
   /** Applies a validated configuration; on any problem the current one stays. */
   public synchronized void apply(DataPlaneConfig config) throws ConfigException {
-    RuntimeConfig previous = holder.current();
-    RuntimeConfig next = RuntimeConfig.of(config, buildPools(config, previous));
+    PoolCatalog pools = PoolCatalog.build(config, catalog, pool -> null, System::currentTimeMillis);
+    RuntimeConfig next = RuntimeConfig.of(config, pools);
     try {
       server.openListeners(next);
     } catch (DataPlaneServer.BindFailedException e) {
       throw new ConfigException(List.of("virtualServices: " + e.getMessage()));
     }
     holder.swap(next);
+    catalog = pools;
+    health.update(pools);
     server.closeUnusedListeners(next);
     configured = true;
     LOG.info("applied configuration version {}", config.version());
@@ -72,35 +78,6 @@ public final class DataPlane implements AutoCloseable {
           holder.current().version(),
           e.getMessage());
     }
-  }
-
-  private Map<String, Pool> buildPools(DataPlaneConfig config, RuntimeConfig previous) {
-    Map<String, Pool> pools = new HashMap<>();
-    for (PoolConfig pc : config.pools()) {
-      List<Server> servers = new ArrayList<>();
-      for (ServerConfig sc : pc.servers())
-        servers.add(
-            new Server(
-                sc,
-                pc.maxConnectionsPerServer(),
-                pc.drainPeriodSeconds() * 1000L,
-                System::currentTimeMillis));
-      AtomicInteger next = new AtomicInteger();
-      pools.put(
-          pc.name(),
-          new Pool(
-              pc,
-              servers,
-              request -> {
-                for (int i = 0; i < servers.size(); i++) {
-                  Server s = servers.get(Math.floorMod(next.getAndIncrement(), servers.size()));
-                  if (s.acceptsNewClients()) return s;
-                }
-                return null;
-              },
-              null));
-    }
-    return pools;
   }
 
   public RuntimeConfig current() {
@@ -126,8 +103,15 @@ public final class DataPlane implements AutoCloseable {
     return server.boundAddress(port);
   }
 
+  /** What each monitor of a server last saw, for the admin view. */
+  public List<MonitorStatus> monitorStatus(String pool, String serverKey) {
+    return health.status(pool, serverKey);
+  }
+
   @Override
   public void close() {
+    health.close();
+    healthLoop.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     server.close();
   }
 }

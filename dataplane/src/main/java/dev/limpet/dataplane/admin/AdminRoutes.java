@@ -47,7 +47,7 @@ final class AdminRoutes {
 
   private static Map<String, Object> poolsView(RuntimeConfig config) {
     Map<String, Object> pools = new LinkedHashMap<>();
-    for (Pool pool : config.pools().values()) {
+    for (Pool pool : config.pools().pools()) {
       List<Map<String, Object>> servers =
           pool.servers().stream().map(AdminRoutes::serverView).toList();
       Map<String, Object> view = new LinkedHashMap<>();

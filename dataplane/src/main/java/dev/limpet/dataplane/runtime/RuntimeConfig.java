@@ -2,7 +2,7 @@ package dev.limpet.dataplane.runtime;
 
 import dev.limpet.dataplane.config.DataPlaneConfig;
 import dev.limpet.dataplane.config.VirtualServiceConfig;
-import dev.limpet.dataplane.upstream.Pool;
+import dev.limpet.dataplane.upstream.PoolCatalog;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,31 +14,31 @@ import java.util.Map;
  */
 public final class RuntimeConfig {
   private final DataPlaneConfig config;
-  private final Map<String, Pool> pools;
+  private final PoolCatalog pools;
   private final Map<Integer, PortRoutes> routesByPort;
 
   private RuntimeConfig(
-      DataPlaneConfig config, Map<String, Pool> pools, Map<Integer, PortRoutes> routesByPort) {
+      DataPlaneConfig config, PoolCatalog pools, Map<Integer, PortRoutes> routesByPort) {
     this.config = config;
     this.pools = pools;
     this.routesByPort = routesByPort;
   }
 
-  /** Composes a validated configuration with its live pools (one per pool name). */
-  public static RuntimeConfig of(DataPlaneConfig config, Map<String, Pool> pools) {
+  /** Composes a validated configuration with its live pools. */
+  public static RuntimeConfig of(DataPlaneConfig config, PoolCatalog pools) {
     Map<Integer, List<VirtualService>> byPort = new HashMap<>();
     for (VirtualServiceConfig vs : config.virtualServices()) {
       byPort
           .computeIfAbsent(vs.port(), p -> new ArrayList<>())
-          .add(new VirtualService(vs, pools.get(vs.pool()), AccessPolicy.of(vs.networkSecurity())));
+          .add(new VirtualService(vs, pools.pool(vs.pool()), AccessPolicy.of(vs.networkSecurity())));
     }
     Map<Integer, PortRoutes> routes = new HashMap<>();
     byPort.forEach((port, services) -> routes.put(port, new PortRoutes(services)));
-    return new RuntimeConfig(config, Map.copyOf(pools), Map.copyOf(routes));
+    return new RuntimeConfig(config, pools, Map.copyOf(routes));
   }
 
   public static RuntimeConfig empty() {
-    return of(new DataPlaneConfig(null, null, null, null, null, null, null), Map.of());
+    return of(new DataPlaneConfig(null, null, null, null, null, null, null), PoolCatalog.EMPTY);
   }
 
   public String version() {
@@ -49,7 +49,7 @@ public final class RuntimeConfig {
     return config;
   }
 
-  public Map<String, Pool> pools() {
+  public PoolCatalog pools() {
     return pools;
   }
 

@@ -1,12 +1,16 @@
 package dev.limpet.dataplane.upstream;
 
+import dev.limpet.dataplane.config.HealthMonitorConfig;
 import dev.limpet.dataplane.config.PoolConfig;
 import dev.limpet.dataplane.persistence.Persistence;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** TEMPORARY stand-in until the upstream branch lands: the live pool. */
+/**
+ * One live pool of a configuration snapshot: its servers, the balancer over them, its persistence
+ * and the health monitors its servers must pass. Immutable; the servers' state is live.
+ */
 public final class Pool {
   private final PoolConfig config;
   private final List<Server> servers;
@@ -14,13 +18,25 @@ public final class Pool {
   private final Map<String, Server> byName = new HashMap<>();
   private final Balancer balancer;
   private final Persistence persistence;
+  private final List<HealthMonitorConfig> healthMonitors;
 
-  public Pool(PoolConfig config, List<Server> servers, Balancer balancer, Persistence persistence) {
+  /**
+   * @param servers in configuration order
+   * @param persistence null when the pool has no persistence profile
+   * @param healthMonitors the monitors that {@code config} names, resolved
+   */
+  public Pool(
+      PoolConfig config,
+      List<Server> servers,
+      Balancer balancer,
+      Persistence persistence,
+      List<HealthMonitorConfig> healthMonitors) {
     this.config = config;
     this.servers = List.copyOf(servers);
     this.balancer = balancer;
     this.persistence = persistence;
-    for (Server s : servers) {
+    this.healthMonitors = List.copyOf(healthMonitors);
+    for (Server s : this.servers) {
       byKey.put(s.key(), s);
       byName.put(s.name(), s);
     }
@@ -38,25 +54,43 @@ public final class Pool {
     return servers;
   }
 
+  /** The server with this {@code ip:port}, or null. */
   public Server server(String key) {
     return byKey.get(key);
   }
 
+  /** The server with this configured name, or null. */
   public Server serverByName(String name) {
     return byName.get(name);
   }
 
+  /** A server for a request that persistence does not pin, or null when none accepts clients. */
   public Server pick(ClientRequest request) {
     return balancer.pick(request);
   }
 
+  /** How many servers are up right now (enabled, healthy, not draining, below their limit). */
   public int serversUp() {
-    int n = 0;
-    for (Server s : servers) if (s.up()) n++;
-    return n;
+    int up = 0;
+    for (Server s : servers) if (s.up()) up++;
+    return up;
   }
 
+  /** The pool's persistence, or null when it has no profile. */
   public Persistence persistence() {
     return persistence;
+  }
+
+  public List<HealthMonitorConfig> healthMonitors() {
+    return healthMonitors;
+  }
+
+  Balancer balancer() {
+    return balancer;
+  }
+
+  @Override
+  public String toString() {
+    return "Pool(" + name() + ")";
   }
 }

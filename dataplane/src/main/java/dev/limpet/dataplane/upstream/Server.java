@@ -16,12 +16,8 @@ public final class Server {
   private final int maxConnections;
   private final long drainPeriodMillis;
   private final LongSupplier clock;
-  // Shared with the reconfigured copies: connections opened under one configuration close under the
-  // next.
-  private final AtomicInteger openConnections;
-  private final AtomicInteger activeRequests;
-  private volatile boolean healthy = true;
-  private volatile long drainingSinceMillis;
+  private final LiveState live;
+  private final long drainingSinceMillis;
 
   /**
    * @param maxConnections open upstream connections allowed, 0 = unlimited
@@ -31,7 +27,12 @@ public final class Server {
   public Server(
       ServerConfig config, int maxConnections, long drainPeriodMillis, LongSupplier clock) {
     this(
-        config, maxConnections, drainPeriodMillis, clock, new AtomicInteger(), new AtomicInteger());
+        config,
+        maxConnections,
+        drainPeriodMillis,
+        clock,
+        new LiveState(),
+        config.draining() ? clock.getAsLong() : 0);
   }
 
   private Server(
@@ -39,36 +40,28 @@ public final class Server {
       int maxConnections,
       long drainPeriodMillis,
       LongSupplier clock,
-      AtomicInteger openConnections,
-      AtomicInteger activeRequests) {
-    this.openConnections = openConnections;
-    this.activeRequests = activeRequests;
+      LiveState live,
+      long drainingSinceMillis) {
     this.config = config;
     this.key = config.key();
     this.address = new InetSocketAddress(config.ip(), config.port());
     this.maxConnections = maxConnections;
     this.drainPeriodMillis = drainPeriodMillis;
     this.clock = clock;
-    this.drainingSinceMillis = config.draining() ? clock.getAsLong() : 0;
+    this.live = live;
+    this.drainingSinceMillis = drainingSinceMillis;
   }
 
   /**
-   * The same server under a new configuration, keeping health and counters when only its
-   * draining/enabled flags or ratio changed.
+   * The same server under a new configuration. Health and counters are shared with this object, not
+   * copied: connections and requests still in flight on the old object count (and end) on the new
+   * one. A server that was already draining keeps its drain start.
    */
   public Server reconfigured(
       ServerConfig next, int nextMaxConnections, long nextDrainPeriodMillis) {
-    Server s =
-        new Server(
-            next,
-            nextMaxConnections,
-            nextDrainPeriodMillis,
-            clock,
-            openConnections,
-            activeRequests);
-    s.healthy = healthy;
-    if (next.draining() && config.draining()) s.drainingSinceMillis = drainingSinceMillis;
-    return s;
+    long drainingSince =
+        !next.draining() ? 0 : config.draining() ? drainingSinceMillis : clock.getAsLong();
+    return new Server(next, nextMaxConnections, nextDrainPeriodMillis, clock, live, drainingSince);
   }
 
   public ServerConfig config() {
@@ -93,12 +86,12 @@ public final class Server {
   }
 
   public boolean healthy() {
-    return healthy;
+    return live.healthy;
   }
 
   /** Set by the health monitors: true while every monitor of the pool passes. */
   public void setHealthy(boolean healthy) {
-    this.healthy = healthy;
+    live.healthy = healthy;
   }
 
   public boolean enabled() {
@@ -110,12 +103,12 @@ public final class Server {
   }
 
   public boolean atConnectionLimit() {
-    return maxConnections > 0 && openConnections.get() >= maxConnections;
+    return maxConnections > 0 && live.openConnections.get() >= maxConnections;
   }
 
   /** Up for new clients: enabled, healthy, not draining, below its connection limit. */
   public boolean acceptsNewClients() {
-    return enabled() && healthy && !draining() && !atConnectionLimit();
+    return enabled() && live.healthy && !draining() && !atConnectionLimit();
   }
 
   /**
@@ -123,46 +116,53 @@ public final class Server {
    * period.
    */
   public boolean acceptsPersistedClients() {
-    if (!enabled() || !healthy || atConnectionLimit()) return false;
+    if (!enabled() || !live.healthy || atConnectionLimit()) return false;
     return !draining() || clock.getAsLong() - drainingSinceMillis < drainPeriodMillis;
   }
 
   /** What the admin view and scripts report: 1 up, 0 down. */
   public boolean up() {
-    return enabled() && healthy && !draining() && !atConnectionLimit();
+    return enabled() && live.healthy && !draining() && !atConnectionLimit();
   }
 
   /** Counts a new upstream connection, refusing it when the server is at its limit. */
   public boolean tryOpenConnection() {
     while (true) {
-      int n = openConnections.get();
+      int n = live.openConnections.get();
       if (maxConnections > 0 && n >= maxConnections) return false;
-      if (openConnections.compareAndSet(n, n + 1)) return true;
+      if (live.openConnections.compareAndSet(n, n + 1)) return true;
     }
   }
 
   public void connectionClosed() {
-    openConnections.decrementAndGet();
+    live.openConnections.decrementAndGet();
   }
 
   public int openConnections() {
-    return openConnections.get();
+    return live.openConnections.get();
   }
 
   public void requestStarted() {
-    activeRequests.incrementAndGet();
+    live.activeRequests.incrementAndGet();
   }
 
   public void requestEnded() {
-    activeRequests.decrementAndGet();
+    live.activeRequests.decrementAndGet();
   }
 
   public int activeRequests() {
-    return activeRequests.get();
+    return live.activeRequests.get();
   }
 
   @Override
   public String toString() {
-    return name() + "(" + key + ")";
+    return name().equals(key) ? key : name() + "(" + key + ")";
+  }
+
+  /** What survives a reconfiguration: one instance per server for as long as it stays in a pool. */
+  private static final class LiveState {
+    final AtomicInteger openConnections = new AtomicInteger();
+    final AtomicInteger activeRequests = new AtomicInteger();
+    volatile boolean healthy = true;
   }
 }

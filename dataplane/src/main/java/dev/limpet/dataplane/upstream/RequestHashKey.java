@@ -1,0 +1,44 @@
+package dev.limpet.dataplane.upstream;
+
+import dev.limpet.dataplane.config.LoadBalancingConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.cookie.Cookie;
+import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
+import java.net.InetSocketAddress;
+
+/** Reads the value that consistent hashing hashes from a request: client IP, header or cookie. */
+@FunctionalInterface
+interface RequestHashKey {
+  /** The key, or null when the request does not carry it. */
+  String of(ClientRequest request);
+
+  static RequestHashKey from(LoadBalancingConfig config) {
+    String name = config.hashName();
+    return switch (config.hashKey()) {
+      case ClientIP -> RequestHashKey::clientIp;
+      case Header -> request -> blankToNull(request.head().headers().get(name));
+      case Cookie -> request -> cookie(request, name);
+    };
+  }
+
+  private static String clientIp(ClientRequest request) {
+    InetSocketAddress client = request.client();
+    if (client == null) return null;
+    return client.getAddress() != null
+        ? client.getAddress().getHostAddress()
+        : client.getHostString();
+  }
+
+  private static String cookie(ClientRequest request, String name) {
+    for (String header : request.head().headers().getAll(HttpHeaderNames.COOKIE)) {
+      for (Cookie c : ServerCookieDecoder.LAX.decodeAll(header)) {
+        if (c.name().equals(name)) return blankToNull(c.value());
+      }
+    }
+    return null;
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
+  }
+}
