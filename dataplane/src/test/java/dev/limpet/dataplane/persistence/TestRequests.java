@@ -12,17 +12,18 @@ final class TestRequests {
   private TestRequests() {}
 
   /**
-   * A GET from {@code clientIp}.
+   * A GET of {@code uri}.
    *
    * @param headers name, value, name, value, ...
    */
-  static ClientRequest request(String clientIp, String uri, String... headers) {
+  static ClientRequest request(String uri, String... headers) {
     HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri);
     for (int i = 0; i < headers.length; i += 2) head.headers().add(headers[i], headers[i + 1]);
-    return new ClientRequest(new InetSocketAddress(clientIp, 40_000), head);
+    return new ClientRequest(new InetSocketAddress("192.0.2.10", 40_000), head);
   }
 
-  static ClientRequest request(String uri, String... headers) {
-    return request("192.0.2.10", uri, headers);
+  /** A GET of {@code /} from {@code clientIp}. */
+  static ClientRequest fromClient(String clientIp) {
+    return new ClientRequest(new InetSocketAddress(clientIp, 40_000), request("/").head());
   }
 }
