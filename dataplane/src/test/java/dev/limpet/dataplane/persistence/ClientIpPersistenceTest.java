@@ -10,8 +10,6 @@ import dev.limpet.dataplane.config.PoolConfig;
 import dev.limpet.dataplane.persistence.Persistence.Hold;
 import dev.limpet.dataplane.upstream.ClientRequest;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -100,26 +98,17 @@ class ClientIpPersistenceTest {
   @Test
   void keepingHeldEntriesAliveWorksOncePerKeepInterval() {
     Persistence p = clientIp(10.0, null, null);
-    List<Long> upserts = new ArrayList<>();
-    registry
-        .table("persistence/sticky/web")
-        .addListener(
-            new TableListener() {
-              @Override
-              public void onUpsert(String table, String key, PersistenceTable.Entry entry) {
-                upserts.add(entry.expiresAtMillis());
-              }
-
-              @Override
-              public void onRemove(String table, String key) {}
-            });
+    RecordingListener listener = new RecordingListener();
+    registry.table("persistence/sticky/web").addListener(listener);
     Hold hold = p.holdWhileConnected(CLIENT);
     p.remember(CLIENT, "10.0.0.1:80");
-    upserts.clear();
+    listener.events.clear();
     long start = now.addAndGet(5_000);
     runFor(30_000, p); // ticks at 5..34 s: one keep at 5 s
     runFor(1_000, p); // tick at 35 s: the next keep
-    assertThat(upserts).containsExactly(start + 10 * MINUTE, start + 30_000 + 10 * MINUTE);
+    String upsert = "upsert persistence/sticky/web 192.0.2.10=10.0.0.1:80@";
+    assertThat(listener.events)
+        .containsExactly(upsert + (start + 10 * MINUTE), upsert + (start + 30_000 + 10 * MINUTE));
     hold.release();
   }
 

@@ -20,23 +20,12 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class PersistenceTableTest {
   private final AtomicLong now = new AtomicLong(1_000_000);
-  private final List<String> events = new ArrayList<>();
+  private final RecordingListener listener = new RecordingListener();
+  private final List<String> events = listener.events;
 
   private PersistenceTable table(int maxEntries) {
     PersistenceTable table = new PersistenceTable("t", maxEntries, now::get);
-    table.addListener(
-        new TableListener() {
-          @Override
-          public void onUpsert(String name, String key, Entry entry) {
-            events.add(
-                "upsert " + name + " " + key + "=" + entry.value() + "@" + entry.expiresAtMillis());
-          }
-
-          @Override
-          public void onRemove(String name, String key) {
-            events.add("remove " + name + " " + key);
-          }
-        });
+    table.addListener(listener);
     return table;
   }
 
