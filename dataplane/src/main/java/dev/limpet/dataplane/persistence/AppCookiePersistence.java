@@ -43,7 +43,7 @@ public final class AppCookiePersistence implements Persistence {
     for (String sessionId : sessionIds(request)) {
       PersistenceTable.Entry entry = table.lookup(sessionId);
       if (entry != null) {
-        table.extend(sessionId, clock.getAsLong() + timeoutMillis);
+        table.extend(sessionId, Expiry.after(clock.getAsLong(), timeoutMillis));
         return entry.value();
       }
     }
@@ -57,7 +57,7 @@ public final class AppCookiePersistence implements Persistence {
    */
   @Override
   public void remember(ClientRequest request, String serverKey) {
-    long expiresAt = clock.getAsLong() + timeoutMillis;
+    long expiresAt = Expiry.after(clock.getAsLong(), timeoutMillis);
     for (String sessionId : sessionIds(request)) {
       if (table.lookup(sessionId) != null) table.put(sessionId, serverKey, expiresAt);
     }
@@ -79,7 +79,7 @@ public final class AppCookiePersistence implements Persistence {
         if (!cookie.value().isEmpty()) table.remove(cookie.value());
         sessionIds(request).forEach(table::remove);
       } else if (!cookie.value().isEmpty()) {
-        table.put(cookie.value(), servedKey, clock.getAsLong() + timeoutMillis);
+        table.put(cookie.value(), servedKey, Expiry.after(clock.getAsLong(), timeoutMillis));
       }
     }
   }

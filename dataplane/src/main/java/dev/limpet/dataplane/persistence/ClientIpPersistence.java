@@ -70,7 +70,7 @@ public final class ClientIpPersistence implements Persistence {
   @Override
   public void remember(ClientRequest request, String serverKey) {
     String key = key(request);
-    if (key != null) table.put(key, serverKey, clock.getAsLong() + timeoutMillis);
+    if (key != null) table.put(key, serverKey, Expiry.after(clock.getAsLong(), timeoutMillis));
   }
 
   @Override
@@ -83,11 +83,11 @@ public final class ClientIpPersistence implements Persistence {
     if (key == null) return Hold.NONE;
     connections.opened(key);
     // the next tick may be up to a keep interval away
-    table.extend(key, clock.getAsLong() + heldLifetimeMillis);
+    table.extend(key, Expiry.after(clock.getAsLong(), heldLifetimeMillis));
     AtomicBoolean released = new AtomicBoolean();
     return () -> {
       if (released.compareAndSet(false, true) && connections.closed(key))
-        table.extend(key, clock.getAsLong() + timeoutMillis);
+        table.extend(key, Expiry.after(clock.getAsLong(), timeoutMillis));
     };
   }
 
@@ -100,7 +100,8 @@ public final class ClientIpPersistence implements Persistence {
       if (now < nextKeepMillis) return;
       nextKeepMillis = now + keepIntervalMillis;
     }
-    for (String key : connections.keys()) table.extend(key, now + heldLifetimeMillis);
+    long expiresAt = Expiry.after(now, heldLifetimeMillis);
+    for (String key : connections.keys()) table.extend(key, expiresAt);
   }
 
   @Override

@@ -22,8 +22,4 @@ final class LiveConnections {
   Set<String> keys() {
     return counts.keySet();
   }
-
-  int count(String key) {
-    return counts.getOrDefault(key, 0);
-  }
 }

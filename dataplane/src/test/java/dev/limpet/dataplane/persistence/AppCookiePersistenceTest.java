@@ -92,10 +92,24 @@ class AppCookiePersistenceTest {
     var withSession = request("/", "Cookie", "JSESSIONID=abc");
     now.addAndGet(15 * MINUTE);
     assertThat(p.pinnedServer(withSession)).isEqualTo(SERVER);
-    now.addAndGet(20 * MINUTE - 1);
+    now.addAndGet(20 * MINUTE - 1_000);
     assertThat(p.pinnedServer(withSession)).isEqualTo(SERVER);
     now.addAndGet(20 * MINUTE);
     assertThat(p.pinnedServer(withSession)).isNull();
+  }
+
+  @Test
+  void refreshesWithinOneSecondWriteOnce() {
+    RecordingListener listener = new RecordingListener();
+    registry.table("persistence/app/web").addListener(listener);
+    respond(p, request("/"), "JSESSIONID=abc");
+    var withSession = request("/", "Cookie", "JSESSIONID=abc");
+    now.addAndGet(1);
+    for (int i = 0; i < 10; i++) {
+      p.pinnedServer(withSession);
+      now.addAndGet(50);
+    }
+    assertThat(listener.events).hasSize(2); // learned, then one refresh to the next whole second
   }
 
   @Test
