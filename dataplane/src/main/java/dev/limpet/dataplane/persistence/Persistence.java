@@ -41,6 +41,12 @@ public interface Persistence {
 
   OnServerDown onServerDown();
 
+  /**
+   * Periodic upkeep; call it about once a second for every live {@code Persistence}. Cheap when
+   * there is nothing to do. ClientIP uses it to keep entries of connected clients alive.
+   */
+  default void tick() {}
+
   /** Something a client connection keeps until it closes. */
   interface Hold {
     Hold NONE = () -> {};

@@ -1,0 +1,130 @@
+package dev.limpet.dataplane.persistence;
+
+import dev.limpet.dataplane.config.PersistenceProfileConfig.OnServerDown;
+import dev.limpet.dataplane.upstream.ClientRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.cookie.ClientCookieDecoder;
+import io.netty.handler.codec.http.cookie.Cookie;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * Pins a client by the application's own session cookie (e.g. {@code JSESSIONID}): learns session
+ * id → server from the responses' {@code Set-Cookie}, and finds the id in a request's cookie or,
+ * without one, in the URI as a query parameter or a {@code ;jsessionid=} path parameter (names
+ * case-insensitive there). An entry lives for the timeout after its last use.
+ */
+public final class AppCookiePersistence implements Persistence {
+  private final PersistenceTable table;
+  private final String cookieName;
+  private final long timeoutMillis;
+  private final OnServerDown onServerDown;
+  private final LongSupplier clock;
+
+  AppCookiePersistence(
+      PersistenceTable table,
+      String cookieName,
+      long timeoutMillis,
+      OnServerDown onServerDown,
+      LongSupplier clock) {
+    this.table = table;
+    this.cookieName = cookieName;
+    this.timeoutMillis = timeoutMillis;
+    this.onServerDown = onServerDown;
+    this.clock = clock;
+  }
+
+  @Override
+  public String pinnedServer(ClientRequest request) {
+    for (String sessionId : sessionIds(request)) {
+      PersistenceTable.Entry entry = table.lookup(sessionId);
+      if (entry != null) {
+        table.extend(sessionId, Expiry.after(clock.getAsLong(), timeoutMillis));
+        return entry.value();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Moves the request's known sessions to {@code serverKey} (a re-pick after their server went
+   * down). Unknown session ids are not learned here, only from {@code Set-Cookie}: otherwise any
+   * client could fill the table with made-up ids.
+   */
+  @Override
+  public void remember(ClientRequest request, String serverKey) {
+    long expiresAt = Expiry.after(clock.getAsLong(), timeoutMillis);
+    for (String sessionId : sessionIds(request)) {
+      if (table.lookup(sessionId) != null) table.put(sessionId, serverKey, expiresAt);
+    }
+  }
+
+  /**
+   * Learns every session the response sets; a {@code Set-Cookie} that deletes the cookie forgets
+   * its value and the sessions the request carried.
+   */
+  @Override
+  public void onResponse(
+      ClientRequest request, String pinnedKey, String servedKey, HttpHeaders responseHeaders) {
+    if (servedKey == null) return;
+    for (String header : responseHeaders.getAll(HttpHeaderNames.SET_COOKIE)) {
+      Cookie cookie = ClientCookieDecoder.LAX.decode(header);
+      if (cookie == null || !cookieName.equals(cookie.name())) continue;
+      // Netty turns Max-Age=0, a negative Max-Age and an Expires in the past into maxAge <= 0
+      if (cookie.maxAge() != Long.MIN_VALUE && cookie.maxAge() <= 0) {
+        if (!cookie.value().isEmpty()) table.remove(cookie.value());
+        sessionIds(request).forEach(table::remove);
+      } else if (!cookie.value().isEmpty()) {
+        table.put(cookie.value(), servedKey, Expiry.after(clock.getAsLong(), timeoutMillis));
+      }
+    }
+  }
+
+  @Override
+  public OnServerDown onServerDown() {
+    return onServerDown;
+  }
+
+  /** The session ids a request carries: its cookies, else the URI's parameters. */
+  private List<String> sessionIds(ClientRequest request) {
+    List<String> ids = RequestCookies.values(request.head().headers(), cookieName);
+    return ids.isEmpty() ? uriSessionIds(request.head().uri()) : ids;
+  }
+
+  private List<String> uriSessionIds(String uri) {
+    List<String> ids = new ArrayList<>(1);
+    try {
+      QueryStringDecoder decoder = new QueryStringDecoder(uri);
+      for (Map.Entry<String, List<String>> parameter : decoder.parameters().entrySet()) {
+        if (parameter.getKey().equalsIgnoreCase(cookieName)) ids.addAll(parameter.getValue());
+      }
+      String pathParameter = pathParameter(decoder.rawPath());
+      if (pathParameter != null) ids.add(pathParameter);
+    } catch (IllegalArgumentException e) {
+      // a malformed escape in the URI: no session id there
+    }
+    ids.removeIf(String::isEmpty);
+    return ids;
+  }
+
+  /** The value of {@code ;<name>=value} in a raw path (up to the next {@code ;} or {@code /}). */
+  private String pathParameter(String rawPath) {
+    int n = cookieName.length();
+    for (int i = rawPath.indexOf(';'); i >= 0; i = rawPath.indexOf(';', i + 1)) {
+      int equals = i + 1 + n;
+      if (equals < rawPath.length()
+          && rawPath.charAt(equals) == '='
+          && rawPath.regionMatches(true, i + 1, cookieName, 0, n)) {
+        int end = equals + 1;
+        while (end < rawPath.length() && rawPath.charAt(end) != ';' && rawPath.charAt(end) != '/')
+          end++;
+        return rawPath.substring(equals + 1, end);
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,122 @@
+package dev.limpet.dataplane.persistence;
+
+import dev.limpet.dataplane.config.Cidr;
+import dev.limpet.dataplane.config.PersistenceProfileConfig.OnServerDown;
+import dev.limpet.dataplane.upstream.ClientRequest;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.NetUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+
+/**
+ * Pins a client address block (the client IP masked to a prefix) to a server until the timeout has
+ * passed since the block's last connection closed.
+ *
+ * <p>While a block has open connections, {@link #tick} extends its entry every {@code
+ * min(timeout/2, 30 s)} (at least every second) to now + timeout; when the last connection closes
+ * the entry is extended to now + timeout once more and then left to expire. Only forward extensions
+ * are used, so every replica keeps the entry alive. Held entries live at least {@value
+ * #MIN_HELD_LIFETIME_MILLIS} ms so that a one-second tick keeps up with very short timeouts.
+ */
+public final class ClientIpPersistence implements Persistence {
+  static final long MIN_HELD_LIFETIME_MILLIS = 3_000;
+  private static final long MIN_KEEP_INTERVAL_MILLIS = 1_000;
+  private static final long MAX_KEEP_INTERVAL_MILLIS = 30_000;
+
+  private final PersistenceTable table;
+  private final LiveConnections connections;
+  private final long timeoutMillis;
+  private final long heldLifetimeMillis;
+  private final long keepIntervalMillis;
+  private final int prefixLengthV4;
+  private final int prefixLengthV6;
+  private final OnServerDown onServerDown;
+  private final LongSupplier clock;
+  private long nextKeepMillis = Long.MIN_VALUE; // guarded by this
+
+  /**
+   * @param timeoutMillis 0 disables persistence
+   */
+  ClientIpPersistence(
+      PersistenceTable table,
+      LiveConnections connections,
+      long timeoutMillis,
+      int prefixLengthV4,
+      int prefixLengthV6,
+      OnServerDown onServerDown,
+      LongSupplier clock) {
+    this.table = table;
+    this.connections = connections;
+    this.timeoutMillis = timeoutMillis;
+    this.heldLifetimeMillis = Math.max(timeoutMillis, MIN_HELD_LIFETIME_MILLIS);
+    this.keepIntervalMillis =
+        Math.max(MIN_KEEP_INTERVAL_MILLIS, Math.min(timeoutMillis / 2, MAX_KEEP_INTERVAL_MILLIS));
+    this.prefixLengthV4 = prefixLengthV4;
+    this.prefixLengthV6 = prefixLengthV6;
+    this.onServerDown = onServerDown;
+    this.clock = clock;
+  }
+
+  @Override
+  public String pinnedServer(ClientRequest request) {
+    String key = key(request);
+    if (key == null) return null;
+    PersistenceTable.Entry entry = table.lookup(key);
+    return entry == null ? null : entry.value();
+  }
+
+  @Override
+  public void remember(ClientRequest request, String serverKey) {
+    String key = key(request);
+    if (key != null) table.put(key, serverKey, Expiry.after(clock.getAsLong(), timeoutMillis));
+  }
+
+  @Override
+  public void onResponse(
+      ClientRequest request, String pinnedKey, String servedKey, HttpHeaders responseHeaders) {}
+
+  @Override
+  public Hold holdWhileConnected(ClientRequest request) {
+    String key = key(request);
+    if (key == null) return Hold.NONE;
+    connections.opened(key);
+    // the next tick may be up to a keep interval away
+    table.extend(key, Expiry.after(clock.getAsLong(), heldLifetimeMillis));
+    AtomicBoolean released = new AtomicBoolean();
+    return () -> {
+      if (released.compareAndSet(false, true) && connections.closed(key))
+        table.extend(key, Expiry.after(clock.getAsLong(), timeoutMillis));
+    };
+  }
+
+  /** Extends the entries of connected clients, at most once per keep interval. */
+  @Override
+  public void tick() {
+    if (timeoutMillis == 0) return;
+    long now = clock.getAsLong();
+    synchronized (this) {
+      if (now < nextKeepMillis) return;
+      nextKeepMillis = now + keepIntervalMillis;
+    }
+    long expiresAt = Expiry.after(now, heldLifetimeMillis);
+    for (String key : connections.keys()) table.extend(key, expiresAt);
+  }
+
+  @Override
+  public OnServerDown onServerDown() {
+    return onServerDown;
+  }
+
+  /** The table key of this client, or null when persistence is off or the address is unknown. */
+  private String key(ClientRequest request) {
+    if (timeoutMillis == 0) return null;
+    InetSocketAddress client = request.client();
+    InetAddress address = client == null ? null : client.getAddress();
+    if (address == null) return null;
+    byte[] bytes = address.getAddress();
+    return NetUtil.bytesToIpAddress(
+        Cidr.mask(bytes, bytes.length == 4 ? prefixLengthV4 : prefixLengthV6));
+  }
+}

@@ -1,0 +1,95 @@
+package dev.limpet.dataplane.persistence;
+
+import dev.limpet.dataplane.persistence.CookieKeySet.CookieKey;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Optional;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+
+/**
+ * Seals a server key and a creation time into an opaque, authenticated cookie value and opens it
+ * again. Value: base64url without padding of {@code tag(1) | nonce(12) | AES-GCM(created epoch
+ * seconds (8) | server key UTF-8) with its 16-byte auth tag}; the key tag byte is authenticated
+ * too. Safe to use from any thread.
+ */
+public final class CookieCodec {
+  private static final int NONCE_BYTES = 12;
+  private static final int AUTH_TAG_BITS = 128;
+  private static final int HEADER_BYTES = 1 + NONCE_BYTES;
+  private static final int MIN_SEALED_BYTES = HEADER_BYTES + Long.BYTES + AUTH_TAG_BITS / 8;
+  // a server key is at most a bracketed IPv6 address and a port; anything longer is not ours
+  private static final int MAX_VALUE_CHARS = 256;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** What a valid cookie value holds. */
+  public record DecodedCookie(String serverKey, long createdAtEpochSeconds) {}
+
+  private final CookieKeySet keys;
+
+  public CookieCodec(CookieKeySet keys) {
+    this.keys = keys;
+  }
+
+  /** A fresh value (new nonce each call) sealed with the newest key. */
+  public String encode(String serverKey, long createdAtEpochSeconds) {
+    CookieKey key = keys.newest();
+    byte[] plain = serverKey.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer out = ByteBuffer.allocate(MIN_SEALED_BYTES + plain.length);
+    out.put(key.tag());
+    byte[] nonce = new byte[NONCE_BYTES];
+    RANDOM.nextBytes(nonce);
+    out.put(nonce);
+    try {
+      Cipher cipher = cipher(Cipher.ENCRYPT_MODE, key, nonce);
+      cipher.doFinal(
+          ByteBuffer.allocate(Long.BYTES + plain.length)
+              .putLong(createdAtEpochSeconds)
+              .put(plain)
+              .flip(),
+          out);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM failed to seal a cookie", e);
+    }
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(out.array());
+  }
+
+  /** The content of a value this key set sealed; empty for anything else. Never throws. */
+  public Optional<DecodedCookie> decode(String value) {
+    if (value == null || value.length() > MAX_VALUE_CHARS) return Optional.empty();
+    byte[] sealed;
+    try {
+      sealed = Base64.getUrlDecoder().decode(value);
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+    if (sealed.length < MIN_SEALED_BYTES) return Optional.empty();
+    byte[] nonce = Arrays.copyOfRange(sealed, 1, HEADER_BYTES);
+    for (CookieKey key : keys.tagged(sealed[0])) {
+      try {
+        byte[] plain =
+            cipher(Cipher.DECRYPT_MODE, key, nonce)
+                .doFinal(sealed, HEADER_BYTES, sealed.length - HEADER_BYTES);
+        ByteBuffer in = ByteBuffer.wrap(plain);
+        long created = in.getLong();
+        String serverKey = StandardCharsets.UTF_8.decode(in).toString();
+        return Optional.of(new DecodedCookie(serverKey, created));
+      } catch (GeneralSecurityException e) {
+        // wrong key or tampered value: try the next key with this tag
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Cipher cipher(int mode, CookieKey key, byte[] nonce)
+      throws GeneralSecurityException {
+    Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+    cipher.init(mode, key.secret(), new GCMParameterSpec(AUTH_TAG_BITS, nonce));
+    cipher.updateAAD(new byte[] {key.tag()});
+    return cipher;
+  }
+}

@@ -1,0 +1,49 @@
+package dev.limpet.dataplane.persistence;
+
+import dev.limpet.dataplane.config.PersistenceProfileConfig.OnServerDown;
+import dev.limpet.dataplane.config.ServerConfig;
+import dev.limpet.dataplane.upstream.ClientRequest;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Pins a request to the server whose static {@code headerValue} equals the value of a named request
+ * header (exact match, first header of that name). Keeps no state.
+ */
+public final class CustomHeaderPersistence implements Persistence {
+  private final String headerName;
+  private final Map<String, String> serverKeyByHeaderValue;
+  private final OnServerDown onServerDown;
+
+  /** When two servers share a header value, the first one listed wins. */
+  CustomHeaderPersistence(
+      String headerName, List<ServerConfig> servers, OnServerDown onServerDown) {
+    this.headerName = headerName;
+    Map<String, String> byValue = new HashMap<>();
+    for (ServerConfig server : servers) {
+      if (server.headerValue() != null) byValue.putIfAbsent(server.headerValue(), server.key());
+    }
+    this.serverKeyByHeaderValue = Map.copyOf(byValue);
+    this.onServerDown = onServerDown;
+  }
+
+  @Override
+  public String pinnedServer(ClientRequest request) {
+    String value = request.head().headers().get(headerName);
+    return value == null ? null : serverKeyByHeaderValue.get(value);
+  }
+
+  @Override
+  public void remember(ClientRequest request, String serverKey) {}
+
+  @Override
+  public void onResponse(
+      ClientRequest request, String pinnedKey, String servedKey, HttpHeaders responseHeaders) {}
+
+  @Override
+  public OnServerDown onServerDown() {
+    return onServerDown;
+  }
+}

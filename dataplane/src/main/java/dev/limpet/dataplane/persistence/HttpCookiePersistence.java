@@ -1,0 +1,96 @@
+package dev.limpet.dataplane.persistence;
+
+import dev.limpet.dataplane.config.PersistenceProfileConfig.HttpCookie;
+import dev.limpet.dataplane.config.PersistenceProfileConfig.OnServerDown;
+import dev.limpet.dataplane.persistence.CookieCodec.DecodedCookie;
+import dev.limpet.dataplane.upstream.ClientRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.cookie.CookieHeaderNames.SameSite;
+import io.netty.handler.codec.http.cookie.DefaultCookie;
+import io.netty.handler.codec.http.cookie.ServerCookieEncoder;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/**
+ * Pins a client with a cookie the proxy inserts: the value seals the server key and its creation
+ * time ({@link CookieCodec}), so the proxy keeps no state and every replica that holds the keys
+ * reads it. The profile's timeout is absolute, counted from the creation time in the value.
+ */
+public final class HttpCookiePersistence implements Persistence {
+  private final HttpCookie config;
+  private final CookieCodec codec;
+  private final long timeoutMillis;
+  private final boolean forceSecure;
+  private final OnServerDown onServerDown;
+  private final LongSupplier clock;
+
+  /**
+   * @param timeoutMillis absolute lifetime of a cookie value, 0 = none
+   * @throws IllegalArgumentException when the path or domain cannot go into a cookie
+   */
+  HttpCookiePersistence(
+      HttpCookie config,
+      CookieCodec codec,
+      long timeoutMillis,
+      boolean forceSecure,
+      OnServerDown onServerDown,
+      LongSupplier clock) {
+    this.config = config;
+    this.codec = codec;
+    this.timeoutMillis = timeoutMillis;
+    this.forceSecure = forceSecure;
+    this.onServerDown = onServerDown;
+    this.clock = clock;
+    cookie("probe"); // fail now, not on the first response, on a path or domain Netty rejects
+  }
+
+  /** The same profile, but every cookie it sets is {@code Secure} (for TLS listeners). */
+  public HttpCookiePersistence withSecureForced() {
+    return new HttpCookiePersistence(config, codec, timeoutMillis, true, onServerDown, clock);
+  }
+
+  @Override
+  public String pinnedServer(ClientRequest request) {
+    long now = clock.getAsLong();
+    for (String value : RequestCookies.values(request.head().headers(), config.name())) {
+      Optional<DecodedCookie> cookie = codec.decode(value);
+      if (cookie.isPresent() && fresh(cookie.get(), now)) return cookie.get().serverKey();
+    }
+    return null;
+  }
+
+  /** Nothing to record: the cookie set in {@link #onResponse} is the record. */
+  @Override
+  public void remember(ClientRequest request, String serverKey) {}
+
+  /** Sets a new cookie unless the request's valid cookie already names the server that answered. */
+  @Override
+  public void onResponse(
+      ClientRequest request, String pinnedKey, String servedKey, HttpHeaders responseHeaders) {
+    if (servedKey == null || servedKey.equals(pinnedKey)) return;
+    String value = codec.encode(servedKey, clock.getAsLong() / 1000);
+    responseHeaders.add(
+        HttpHeaderNames.SET_COOKIE, ServerCookieEncoder.STRICT.encode(cookie(value)));
+  }
+
+  @Override
+  public OnServerDown onServerDown() {
+    return onServerDown;
+  }
+
+  private boolean fresh(DecodedCookie cookie, long now) {
+    return timeoutMillis == 0 || now - cookie.createdAtEpochSeconds() * 1000 < timeoutMillis;
+  }
+
+  private DefaultCookie cookie(String value) {
+    DefaultCookie cookie = new DefaultCookie(config.name(), value);
+    cookie.setPath(config.path());
+    if (config.domain() != null) cookie.setDomain(config.domain());
+    if (config.maxAgeSeconds() > 0) cookie.setMaxAge(config.maxAgeSeconds());
+    cookie.setSecure(forceSecure || config.secure());
+    cookie.setHttpOnly(config.httpOnly());
+    if (config.sameSite() != null) cookie.setSameSite(SameSite.valueOf(config.sameSite()));
+    return cookie;
+  }
+}

@@ -1,0 +1,71 @@
+package dev.limpet.dataplane.persistence;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * The persistence state that outlives configuration reloads: the named tables and, for ClientIP
+ * profiles, the open connections per key. Keep one for the process and build each reload's {@link
+ * Persistence} objects over it. Safe to use from any thread.
+ */
+public final class TableRegistry {
+  private final LongSupplier clock;
+  private final ConcurrentHashMap<String, PersistenceTable> tables = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, LiveConnections> connections = new ConcurrentHashMap<>();
+  private volatile int maxEntriesPerTable;
+
+  /**
+   * @param maxEntriesPerTable {@code TablesConfig.maxEntriesPerTable()}
+   * @param clock epoch milliseconds, {@code System::currentTimeMillis} outside tests
+   */
+  public TableRegistry(int maxEntriesPerTable, LongSupplier clock) {
+    this.clock = clock;
+    this.maxEntriesPerTable = maxEntriesPerTable;
+  }
+
+  /** The name of the table a native persistence profile keeps for one pool. */
+  public static String profileTableName(String profileName, String poolName) {
+    return "persistence/" + profileName + "/" + poolName;
+  }
+
+  /** The table named {@code name}, created empty on first use. */
+  public PersistenceTable table(String name) {
+    return tables.computeIfAbsent(name, n -> new PersistenceTable(n, maxEntriesPerTable, clock));
+  }
+
+  /** Applies a reloaded bound to every table, present and future. */
+  public void maxEntriesPerTable(int maxEntries) {
+    maxEntriesPerTable = maxEntries;
+    tables.values().forEach(t -> t.maxEntries(maxEntries));
+  }
+
+  /**
+   * Removes expired entries from every table.
+   *
+   * @return how many were removed
+   */
+  public int sweepAll() {
+    return tables.values().stream().mapToInt(PersistenceTable::sweep).sum();
+  }
+
+  /** Entries per table, by table name. */
+  public Map<String, Integer> sizes() {
+    Map<String, Integer> sizes = new TreeMap<>();
+    tables.forEach((name, table) -> sizes.put(name, table.size()));
+    return sizes;
+  }
+
+  /** Drops every table (and its connection counts) whose name is not in {@code names}. */
+  public void retainOnly(Set<String> names) {
+    tables.keySet().retainAll(names);
+    connections.keySet().retainAll(names);
+  }
+
+  /** The open-connection counts kept beside table {@code tableName}. */
+  LiveConnections connections(String tableName) {
+    return connections.computeIfAbsent(tableName, n -> new LiveConnections());
+  }
+}

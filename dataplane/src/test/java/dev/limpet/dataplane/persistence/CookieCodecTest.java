@@ -1,0 +1,115 @@
+package dev.limpet.dataplane.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.limpet.dataplane.persistence.CookieCodec.DecodedCookie;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class CookieCodecTest {
+  private static final CookieKeySet.CookieKey OLD = CookieKeySet.key("2025-10", bytes(16, 1));
+  private static final CookieKeySet.CookieKey NEW = CookieKeySet.key("2025-11", bytes(32, 2));
+
+  private final CookieCodec codec = new CookieCodec(CookieKeySet.of(List.of(OLD)));
+
+  @Test
+  void roundTripsAServerKeyAndItsCreationTime() {
+    String value = codec.encode("10.0.0.12:8080", 1_700_000_000L);
+    assertThat(value).matches("[A-Za-z0-9_-]+");
+    assertThat(codec.decode(value)).contains(new DecodedCookie("10.0.0.12:8080", 1_700_000_000L));
+    String v6 = codec.encode("[2001:db8::1]:443", 5L);
+    assertThat(codec.decode(v6)).contains(new DecodedCookie("[2001:db8::1]:443", 5L));
+  }
+
+  @Test
+  void everyValueIsFreshAndOpaque() {
+    String a = codec.encode("10.0.0.12:8080", 1L);
+    String b = codec.encode("10.0.0.12:8080", 1L);
+    assertThat(a).isNotEqualTo(b);
+    assertThat(
+            new String(
+                Base64.getUrlDecoder().decode(a), java.nio.charset.StandardCharsets.ISO_8859_1))
+        .doesNotContain("10.0.0.12");
+  }
+
+  @Test
+  void afterRotationOldValuesStillOpenAndNewOnesUseTheNewestKey() {
+    String sealedWithOld = codec.encode("10.0.0.1:80", 1L);
+    CookieCodec rotated = new CookieCodec(CookieKeySet.of(List.of(NEW, OLD)));
+    assertThat(rotated.decode(sealedWithOld)).contains(new DecodedCookie("10.0.0.1:80", 1L));
+
+    String sealedWithNew = rotated.encode("10.0.0.2:80", 2L);
+    assertThat(Base64.getUrlDecoder().decode(sealedWithNew)[0]).isEqualTo(NEW.tag());
+    assertThat(codec.decode(sealedWithNew)).as("the old set lacks the new key").isEmpty();
+    assertThat(new CookieCodec(CookieKeySet.of(List.of(NEW))).decode(sealedWithNew)).isPresent();
+  }
+
+  @Test
+  void aValueFromAnotherKeyWithTheSameTagDoesNotOpen() {
+    CookieKeySet.CookieKey impostor = CookieKeySet.key(OLD.id(), bytes(16, 9));
+    String forged = new CookieCodec(CookieKeySet.of(List.of(impostor))).encode("10.6.6.6:80", 1L);
+    assertThat(codec.decode(forged)).isEmpty();
+  }
+
+  @Test
+  void everyTamperedByteIsRejected() {
+    byte[] sealed = Base64.getUrlDecoder().decode(codec.encode("10.0.0.12:8080", 1L));
+    for (int i = 0; i < sealed.length; i++) {
+      byte[] tampered = sealed.clone();
+      tampered[i] ^= 0x01;
+      assertThat(codec.decode(encode(tampered))).as("byte %d flipped", i).isEmpty();
+    }
+  }
+
+  @Test
+  void everyTruncationIsRejected() {
+    String value = codec.encode("10.0.0.12:8080", 1L);
+    for (int length = 0; length < value.length(); length++) {
+      assertThat(codec.decode(value.substring(0, length))).as("length %d", length).isEmpty();
+    }
+    byte[] sealed = Base64.getUrlDecoder().decode(value);
+    for (int length = 0; length < sealed.length; length++) {
+      assertThat(codec.decode(encode(java.util.Arrays.copyOf(sealed, length)))).isEmpty();
+    }
+  }
+
+  @Test
+  void anUnknownKeyTagIsRejected() {
+    byte[] sealed = Base64.getUrlDecoder().decode(codec.encode("10.0.0.12:8080", 1L));
+    sealed[0] = (byte) (OLD.tag() + 1);
+    assertThat(codec.decode(encode(sealed))).isEmpty();
+  }
+
+  @Test
+  void garbageIsRejectedWithoutThrowing() {
+    for (String garbage :
+        new String[] {
+          null,
+          "",
+          "x",
+          "!!!!",
+          "a b c",
+          "====",
+          "LIMPET=abc",
+          encode(new byte[64]),
+          "A".repeat(10_000),
+          "\u00e9\u00e9\u00e9\u00e9"
+        }) {
+      assertThat(codec.decode(garbage)).as(String.valueOf(garbage)).isEqualTo(Optional.empty());
+    }
+  }
+
+  private static String encode(byte[] bytes) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  private static byte[] bytes(int length, int fill) {
+    byte[] b = new byte[length];
+    java.util.Arrays.fill(b, (byte) fill);
+    return b;
+  }
+}

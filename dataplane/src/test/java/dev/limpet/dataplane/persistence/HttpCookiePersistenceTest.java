@@ -1,0 +1,135 @@
+package dev.limpet.dataplane.persistence;
+
+import static dev.limpet.dataplane.persistence.TestRequests.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.limpet.dataplane.config.PersistenceProfileConfig;
+import dev.limpet.dataplane.config.PersistenceProfileConfig.HttpCookie;
+import dev.limpet.dataplane.config.PersistenceProfileConfig.Type;
+import dev.limpet.dataplane.config.PoolConfig;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.cookie.ClientCookieDecoder;
+import io.netty.handler.codec.http.cookie.Cookie;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class HttpCookiePersistenceTest {
+  private static final String SERVER = "10.0.0.12:8080";
+  private static final HttpCookie DEFAULTS =
+      new HttpCookie(null, 0, 0, null, null, false, null, null);
+
+  private final AtomicLong now = new AtomicLong(1_700_000_000_000L);
+  private final CookieKeySet keys = CookieKeySet.random();
+
+  private HttpCookiePersistence profile(HttpCookie cookie) {
+    var config =
+        new PersistenceProfileConfig("sticky", Type.HttpCookie, null, null, cookie, null, null);
+    PoolConfig pool = new PoolConfig("web", null, null, null, "sticky", 0, 0);
+    return (HttpCookiePersistence)
+        PersistenceFactory.create(config, pool, new TableRegistry(10, now::get), keys, now::get);
+  }
+
+  /** The Set-Cookie header a response gets, or null. */
+  private static String setCookie(
+      Persistence p, String requestCookie, String pinned, String served) {
+    HttpHeaders response = new DefaultHttpHeaders();
+    var request = requestCookie == null ? request("/") : request("/", "Cookie", requestCookie);
+    p.onResponse(request, pinned, served, response);
+    assertThat(response.getAll(HttpHeaderNames.SET_COOKIE)).hasSizeLessThan(2);
+    return response.get(HttpHeaderNames.SET_COOKIE);
+  }
+
+  @Test
+  void aFirstResponseSetsASessionCookieThatPinsTheNextRequest() {
+    HttpCookiePersistence p = profile(DEFAULTS);
+    assertThat(p.pinnedServer(request("/"))).isNull();
+    String header = setCookie(p, null, null, SERVER);
+    Cookie cookie = ClientCookieDecoder.STRICT.decode(header);
+    assertThat(cookie.name()).isEqualTo("LIMPET");
+    assertThat(cookie.path()).isEqualTo("/");
+    assertThat(cookie.maxAge()).as("a session cookie").isEqualTo(Cookie.UNDEFINED_MAX_AGE);
+    assertThat(cookie.isHttpOnly()).isTrue();
+    assertThat(cookie.isSecure()).isFalse();
+    assertThat(cookie.domain()).isNull();
+    assertThat(cookie.value()).doesNotContain("10.0.0.12");
+
+    String next = "other=1; LIMPET=" + cookie.value();
+    assertThat(p.pinnedServer(request("/", "Cookie", next))).isEqualTo(SERVER);
+    assertThat(setCookie(p, next, SERVER, SERVER)).as("same server: no new cookie").isNull();
+  }
+
+  @Test
+  void aDifferentServerGetsANewCookie() {
+    HttpCookiePersistence p = profile(DEFAULTS);
+    String value = ClientCookieDecoder.STRICT.decode(setCookie(p, null, null, SERVER)).value();
+    String header = setCookie(p, "LIMPET=" + value, SERVER, "10.0.0.13:8080");
+    String newValue = ClientCookieDecoder.STRICT.decode(header).value();
+    assertThat(p.pinnedServer(request("/", "Cookie", "LIMPET=" + newValue)))
+        .isEqualTo("10.0.0.13:8080");
+  }
+
+  @Test
+  void theTimeoutIsAbsoluteFromTheCreationTime() {
+    HttpCookiePersistence p = profile(new HttpCookie(null, 0.5, 0, null, null, false, null, null));
+    String value = ClientCookieDecoder.STRICT.decode(setCookie(p, null, null, SERVER)).value();
+    var request = request("/", "Cookie", "LIMPET=" + value);
+    now.addAndGet(29_999);
+    assertThat(p.pinnedServer(request)).isEqualTo(SERVER);
+    now.addAndGet(1);
+    assertThat(p.pinnedServer(request)).isNull();
+    assertThat(setCookie(p, "LIMPET=" + value, null, SERVER)).as("replaced").isNotNull();
+  }
+
+  @Test
+  void forgedOrForeignCookiesPinNothingAndAreReplaced() {
+    HttpCookiePersistence p = profile(DEFAULTS);
+    String foreign = new CookieCodec(CookieKeySet.random()).encode(SERVER, now.get() / 1000);
+    for (String bad :
+        new String[] {"LIMPET=" + foreign, "LIMPET=10.0.0.12:8080", "LIMPET=", "LIMPET"}) {
+      assertThat(p.pinnedServer(request("/", "Cookie", bad))).as(bad).isNull();
+      assertThat(setCookie(p, bad, null, SERVER)).as(bad).isNotNull();
+    }
+    assertThat(p.pinnedServer(request("/", "Cookie", ";;==;\"garbage \u00ff"))).isNull();
+  }
+
+  @Test
+  void theFirstValidOfSeveralCookiesWins() {
+    HttpCookiePersistence p = profile(DEFAULTS);
+    String value = ClientCookieDecoder.STRICT.decode(setCookie(p, null, null, SERVER)).value();
+    var request = request("/", "Cookie", "LIMPET=forged", "Cookie", "LIMPET=" + value);
+    assertThat(p.pinnedServer(request)).isEqualTo(SERVER);
+  }
+
+  @Test
+  void configuredAttributesAreSet() {
+    HttpCookiePersistence p =
+        profile(new HttpCookie("SRV", 0, 3_600, "/app", "example.com", true, false, "Strict"));
+    String header = setCookie(p, null, null, SERVER);
+    Cookie cookie = ClientCookieDecoder.STRICT.decode(header);
+    assertThat(cookie.name()).isEqualTo("SRV");
+    assertThat(cookie.path()).isEqualTo("/app");
+    assertThat(cookie.domain()).isEqualTo("example.com");
+    assertThat(cookie.maxAge()).isEqualTo(3_600);
+    assertThat(cookie.isSecure()).isTrue();
+    assertThat(cookie.isHttpOnly()).isFalse();
+    assertThat(header).contains("SameSite=Strict");
+  }
+
+  @Test
+  void secureCanBeForced() {
+    String header = setCookie(profile(DEFAULTS).withSecureForced(), null, null, SERVER);
+    assertThat(ClientCookieDecoder.STRICT.decode(header).isSecure()).isTrue();
+  }
+
+  @Test
+  void nothingIsSetWithoutAServerAndNothingIsRemembered() {
+    HttpCookiePersistence p = profile(DEFAULTS);
+    assertThat(setCookie(p, null, null, null)).isNull();
+    p.remember(request("/"), SERVER);
+    assertThat(p.pinnedServer(request("/"))).isNull();
+  }
+}

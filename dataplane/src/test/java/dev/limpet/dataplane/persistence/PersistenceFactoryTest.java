@@ -1,0 +1,69 @@
+package dev.limpet.dataplane.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.limpet.dataplane.config.PersistenceProfileConfig;
+import dev.limpet.dataplane.config.PersistenceProfileConfig.CustomHeader;
+import dev.limpet.dataplane.config.PersistenceProfileConfig.HttpCookie;
+import dev.limpet.dataplane.config.PersistenceProfileConfig.OnServerDown;
+import dev.limpet.dataplane.config.PersistenceProfileConfig.Type;
+import dev.limpet.dataplane.config.PoolConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class PersistenceFactoryTest {
+  private final TableRegistry registry = new TableRegistry(10, System::currentTimeMillis);
+  private final PoolConfig pool = new PoolConfig("web", null, null, null, "p", 0, 0);
+
+  private static PersistenceProfileConfig profile(Type type, OnServerDown onServerDown) {
+    CustomHeader header = type == Type.CustomHeader ? new CustomHeader("X-Id") : null;
+    return new PersistenceProfileConfig("p", type, onServerDown, null, null, null, header);
+  }
+
+  private Persistence create(PersistenceProfileConfig profile) {
+    return PersistenceFactory.create(
+        profile, pool, registry, CookieKeySet.random(), System::currentTimeMillis);
+  }
+
+  @Test
+  void eachTypeGetsItsImplementationAndOnlyTableTypesGetATable() {
+    assertThat(create(profile(Type.ClientIP, null))).isInstanceOf(ClientIpPersistence.class);
+    assertThat(create(profile(Type.HttpCookie, null))).isInstanceOf(HttpCookiePersistence.class);
+    assertThat(create(profile(Type.AppCookie, null))).isInstanceOf(AppCookiePersistence.class);
+    assertThat(create(profile(Type.CustomHeader, null)))
+        .isInstanceOf(CustomHeaderPersistence.class);
+    assertThat(registry.sizes()).containsOnlyKeys("persistence/p/web");
+
+    assertThat(PersistenceFactory.tableName(profile(Type.ClientIP, null), pool))
+        .contains("persistence/p/web");
+    assertThat(PersistenceFactory.tableName(profile(Type.AppCookie, null), pool))
+        .contains("persistence/p/web");
+    assertThat(PersistenceFactory.tableName(profile(Type.HttpCookie, null), pool)).isEmpty();
+    assertThat(PersistenceFactory.tableName(profile(Type.CustomHeader, null), pool)).isEmpty();
+  }
+
+  @Test
+  void onServerDownIsPassedThrough() {
+    for (Type type : Type.values()) {
+      assertThat(create(profile(type, OnServerDown.Never)).onServerDown())
+          .isEqualTo(OnServerDown.Never);
+      assertThat(create(profile(type, null)).onServerDown()).isEqualTo(OnServerDown.Immediate);
+    }
+  }
+
+  @Test
+  void aDomainThatCannotGoIntoACookieFailsAtCreation() {
+    var bad =
+        new PersistenceProfileConfig(
+            "p",
+            Type.HttpCookie,
+            null,
+            null,
+            new HttpCookie(null, 0, 0, null, "example.com; Secure", false, null, null),
+            null,
+            null);
+    assertThatThrownBy(() -> create(bad)).isInstanceOf(IllegalArgumentException.class);
+  }
+}

@@ -1,0 +1,22 @@
+package dev.limpet.dataplane.persistence;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Records table events as {@code "upsert table key=value@expiry"} and {@code "remove table key"}.
+ */
+final class RecordingListener implements TableListener {
+  final List<String> events = Collections.synchronizedList(new ArrayList<>());
+
+  @Override
+  public void onUpsert(String table, String key, PersistenceTable.Entry entry) {
+    events.add("upsert " + table + " " + key + "=" + entry.value() + "@" + entry.expiresAtMillis());
+  }
+
+  @Override
+  public void onRemove(String table, String key) {
+    events.add("remove " + table + " " + key);
+  }
+}
