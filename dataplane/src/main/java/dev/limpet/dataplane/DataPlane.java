@@ -3,7 +3,11 @@ package dev.limpet.dataplane;
 import dev.limpet.dataplane.config.ConfigException;
 import dev.limpet.dataplane.config.ConfigLoader;
 import dev.limpet.dataplane.config.DataPlaneConfig;
+import dev.limpet.dataplane.config.TablesConfig;
 import dev.limpet.dataplane.metrics.DataPlaneMetrics;
+import dev.limpet.dataplane.persistence.CookieKeySet;
+import dev.limpet.dataplane.persistence.PersistenceCatalog;
+import dev.limpet.dataplane.persistence.TableRegistry;
 import dev.limpet.dataplane.runtime.ConfigHolder;
 import dev.limpet.dataplane.runtime.RuntimeConfig;
 import dev.limpet.dataplane.server.DataPlaneServer;
@@ -15,6 +19,10 @@ import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,16 +32,29 @@ import org.slf4j.LoggerFactory;
  */
 public final class DataPlane implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DataPlane.class);
+  private static final LongSupplier CLOCK = System::currentTimeMillis;
 
   private final ConfigHolder holder = new ConfigHolder();
   private final DataPlaneMetrics metrics = new DataPlaneMetrics();
   private final DataPlaneServer server;
   private final EventLoopGroup healthLoop;
   private final HealthChecker health;
+  private final TableRegistry tables =
+      new TableRegistry(new TablesConfig(0).maxEntriesPerTable(), CLOCK);
+  private final CookieKeySet cookieKeys;
+  private final ScheduledExecutorService housekeeping =
+      Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "housekeeping"));
   private PoolCatalog catalog = PoolCatalog.EMPTY;
+  private volatile PersistenceCatalog persistence = PersistenceCatalog.EMPTY;
   private volatile boolean configured;
 
-  public DataPlane(int threads) {
+  /**
+   * @param cookieKeys the keys that seal HttpCookie values; every replica must have the same
+   */
+  public DataPlane(int threads, CookieKeySet cookieKeys) {
+    this.cookieKeys = cookieKeys;
+    housekeeping.scheduleWithFixedDelay(() -> persistence.tick(), 1, 1, TimeUnit.SECONDS);
+    housekeeping.scheduleWithFixedDelay(tables::sweepAll, 10, 10, TimeUnit.SECONDS);
     Transport transport = Transport.best();
     this.server = new DataPlaneServer(transport, threads, holder, metrics);
     // probes run on their own thread: a saturated proxy must not make its servers look down
@@ -50,7 +71,13 @@ public final class DataPlane implements AutoCloseable {
 
   /** Applies a validated configuration; on any problem the current one stays. */
   public synchronized void apply(DataPlaneConfig config) throws ConfigException {
-    PoolCatalog pools = PoolCatalog.build(config, catalog, pool -> null, System::currentTimeMillis);
+    PersistenceCatalog nextPersistence;
+    try {
+      nextPersistence = PersistenceCatalog.build(config, persistence, tables, cookieKeys, CLOCK);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(List.of("persistenceProfiles: " + e.getMessage()));
+    }
+    PoolCatalog pools = PoolCatalog.build(config, catalog, nextPersistence::forPool, CLOCK);
     RuntimeConfig next = RuntimeConfig.of(config, pools);
     try {
       server.openListeners(next);
@@ -59,6 +86,9 @@ public final class DataPlane implements AutoCloseable {
     }
     holder.swap(next);
     catalog = pools;
+    persistence = nextPersistence;
+    tables.maxEntriesPerTable(config.tables().maxEntriesPerTable());
+    tables.retainOnly(nextPersistence.tableNames());
     health.update(pools);
     server.closeUnusedListeners(next);
     configured = true;
@@ -91,7 +121,12 @@ public final class DataPlane implements AutoCloseable {
 
   /** Entries per persistence table. */
   public Map<String, Integer> tableSizes() {
-    return Map.of();
+    return tables.sizes();
+  }
+
+  /** The process's persistence tables (they outlive configurations). */
+  public TableRegistry tables() {
+    return tables;
   }
 
   public DataPlaneMetrics metrics() {
@@ -110,8 +145,11 @@ public final class DataPlane implements AutoCloseable {
 
   @Override
   public void close() {
+    housekeeping.shutdownNow();
     health.close();
-    healthLoop.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    healthLoop
+        .shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS)
+        .syncUninterruptibly();
     server.close();
   }
 }

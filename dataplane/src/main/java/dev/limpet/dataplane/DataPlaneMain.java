@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import dev.limpet.dataplane.admin.AdminServer;
 import dev.limpet.dataplane.config.ConfigException;
+import dev.limpet.dataplane.persistence.CookieKeySet;
 import dev.limpet.dataplane.runtime.ConfigWatcher;
 import dev.limpet.dataplane.server.Transport;
 import java.net.InetSocketAddress;
@@ -31,6 +32,13 @@ public final class DataPlaneMain implements Callable<Integer> {
       required = true,
       description = "Configuration file (YAML or JSON); reloaded when it changes.")
   Path config;
+
+  @Option(
+      names = "--keys",
+      description =
+          "Cookie key file (JSON, from a Secret): {\"cookieKeys\":[{\"id\":..., \"secret\": base64}]}, newest first."
+              + " Without it a random key is made: cookies then do not survive a restart or move between replicas.")
+  Path keys;
 
   @Option(
       names = "--admin",
@@ -63,7 +71,15 @@ public final class DataPlaneMain implements Callable<Integer> {
     if (!accessLog)
       ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("access").setLevel(Level.OFF);
     byte[] initial = Files.readAllBytes(config);
-    DataPlane dataPlane = new DataPlane(threads);
+    CookieKeySet cookieKeys;
+    if (keys != null) {
+      cookieKeys = CookieKeySet.load(keys);
+    } else {
+      LOG.warn(
+          "no --keys file: HttpCookie values are sealed with a random key of this process only");
+      cookieKeys = CookieKeySet.random();
+    }
+    DataPlane dataPlane = new DataPlane(threads, cookieKeys);
     try {
       dataPlane.apply(new String(initial, StandardCharsets.UTF_8));
     } catch (ConfigException e) {

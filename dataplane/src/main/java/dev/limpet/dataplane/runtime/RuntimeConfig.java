@@ -30,7 +30,8 @@ public final class RuntimeConfig {
     for (VirtualServiceConfig vs : config.virtualServices()) {
       byPort
           .computeIfAbsent(vs.port(), p -> new ArrayList<>())
-          .add(new VirtualService(vs, pools.pool(vs.pool()), AccessPolicy.of(vs.networkSecurity())));
+          .add(
+              new VirtualService(vs, pools.pool(vs.pool()), AccessPolicy.of(vs.networkSecurity())));
     }
     Map<Integer, PortRoutes> routes = new HashMap<>();
     byPort.forEach((port, services) -> routes.put(port, new PortRoutes(services)));

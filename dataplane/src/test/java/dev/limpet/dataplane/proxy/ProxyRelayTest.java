@@ -3,6 +3,7 @@ package dev.limpet.dataplane.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.limpet.dataplane.DataPlane;
+import dev.limpet.dataplane.persistence.CookieKeySet;
 import dev.limpet.dataplane.testing.Backend;
 import dev.limpet.dataplane.testing.Client;
 import dev.limpet.dataplane.testing.FreePorts;
@@ -26,7 +27,7 @@ class ProxyRelayTest {
     b = Backend.start("b", "127.0.0.32");
     c = Backend.start("c", "127.0.0.33");
     port = FreePorts.next();
-    dataPlane = new DataPlane(2);
+    dataPlane = new DataPlane(2, CookieKeySet.random());
     dataPlane.apply(
         """
         version: "1"

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Bodies far larger than the data plane's memory stream through it: it runs in its own process
- * with a 40 MB heap and 32 MB of direct memory, and moves 100 MB each way.
+ * Bodies far larger than the data plane's memory stream through it: it runs in its own process with
+ * a 40 MB heap and 32 MB of direct memory, and moves 100 MB each way.
  */
 @Timeout(180)
 class StreamingTest {
@@ -38,15 +38,23 @@ class StreamingTest {
               servers: [{ip: %s, port: %d}]
           """
               .formatted(port, backend.ip(), backend.port()));
-      try (DataPlaneProcess dp = DataPlaneProcess.start(config, port, "-Xmx40m", "-XX:MaxDirectMemorySize=32m")) {
+      try (DataPlaneProcess dp =
+          DataPlaneProcess.start(config, port, "-Xmx40m", "-XX:MaxDirectMemorySize=32m")) {
         Client client = new Client(port);
 
         HttpResponse<String> upload =
-            client.send(client.request("/echo").POST(HttpRequest.BodyPublishers.ofInputStream(() -> new PatternStream(SIZE))).build());
+            client.send(
+                client
+                    .request("/echo")
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new PatternStream(SIZE)))
+                    .build());
         assertThat(upload.statusCode()).isEqualTo(200);
         assertThat(upload.body()).isEqualTo(SIZE + " " + PatternStream.checksum(SIZE));
 
-        HttpResponse<InputStream> download = client.send(client.request("/bytes?n=" + SIZE).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> download =
+            client.send(
+                client.request("/bytes?n=" + SIZE).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
         long received = 0;
         try (InputStream in = download.body()) {
           byte[] buf = new byte[64 * 1024];

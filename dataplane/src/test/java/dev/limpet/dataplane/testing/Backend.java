@@ -72,6 +72,7 @@ public final class Backend implements AutoCloseable {
         case "/echo" -> echo(ex);
         case "/bytes" -> bytes(ex, Long.parseLong(param(query, "n")));
         case "/status" -> send(ex, Integer.parseInt(param(query, "code")), name);
+        case "/health" -> send(ex, status, name);
         case "/login" -> {
           ex.getResponseHeaders()
               .add(

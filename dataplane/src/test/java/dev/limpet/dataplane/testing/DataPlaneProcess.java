@@ -21,15 +21,22 @@ public final class DataPlaneProcess implements AutoCloseable {
     this.log = log;
   }
 
-  /** Starts it with {@code jvmOptions} and waits (bounded) until {@code port} accepts connections. */
-  public static DataPlaneProcess start(Path config, int port, String... jvmOptions) throws IOException {
+  /**
+   * Starts it with {@code jvmOptions} and waits (bounded) until {@code port} accepts connections.
+   */
+  public static DataPlaneProcess start(Path config, int port, String... jvmOptions)
+      throws IOException {
     Path log = Files.createTempFile("dataplane", ".log");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(List.of(jvmOptions));
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.limpet.dataplane.DataPlaneMain"));
-    command.addAll(List.of("--config", config.toString(), "--admin", "127.0.0.1:0", "--no-access-log"));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    command.addAll(
+        List.of(
+            "-cp", System.getProperty("java.class.path"), "dev.limpet.dataplane.DataPlaneMain"));
+    command.addAll(
+        List.of("--config", config.toString(), "--admin", "127.0.0.1:0", "--no-access-log"));
+    Process p =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     DataPlaneProcess dp = new DataPlaneProcess(p, log);
     await().atMost(Duration.ofSeconds(30)).until(() -> !p.isAlive() || accepts(port));
     if (!p.isAlive()) throw new IllegalStateException("data plane exited: " + dp.log());
@@ -60,7 +67,8 @@ public final class DataPlaneProcess implements AutoCloseable {
   public void close() {
     process.destroy();
     try {
-      if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
+      if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS))
+        process.destroyForcibly().waitFor();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

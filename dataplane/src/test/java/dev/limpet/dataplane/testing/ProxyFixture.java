@@ -2,6 +2,7 @@ package dev.limpet.dataplane.testing;
 
 import dev.limpet.dataplane.DataPlane;
 import dev.limpet.dataplane.config.ConfigException;
+import dev.limpet.dataplane.persistence.CookieKeySet;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,9 +18,14 @@ public final class ProxyFixture implements AutoCloseable {
   public final int port = FreePorts.next();
 
   public ProxyFixture(int eventLoops, int firstAddress, String... backendNames) throws IOException {
+    this(eventLoops, firstAddress, CookieKeySet.random(), backendNames);
+  }
+
+  public ProxyFixture(int eventLoops, int firstAddress, CookieKeySet keys, String... backendNames)
+      throws IOException {
     for (int i = 0; i < backendNames.length; i++)
       backends.add(Backend.start(backendNames[i], "127.0.0." + (firstAddress + i)));
-    dataPlane = new DataPlane(eventLoops);
+    dataPlane = new DataPlane(eventLoops, keys);
   }
 
   public ProxyFixture apply(String template) throws ConfigException {

@@ -66,6 +66,30 @@ public final class RawHttp implements AutoCloseable {
     return out.toString(StandardCharsets.ISO_8859_1);
   }
 
+  /**
+   * One request on a new connection from {@code localAddress}; the name of the backend that
+   * answered.
+   */
+  public static String backendFor(String localAddress, int port, String path, String... headers) {
+    StringBuilder request =
+        new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: test\r\nConnection: close\r\n");
+    for (int i = 0; i < headers.length; i += 2)
+      request.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+    try (RawHttp raw = new RawHttp(localAddress, port)) {
+      return backendOf(raw.send(request.append("\r\n").toString()).readUntilClosed());
+    }
+  }
+
+  /** The {@code X-Backend} of a raw response, or "none". */
+  public static String backendOf(String response) {
+    for (String line : response.split("\r\n")) {
+      if (line.isEmpty()) break;
+      if (line.toLowerCase(java.util.Locale.ROOT).startsWith("x-backend:"))
+        return line.substring(10).trim();
+    }
+    return "none";
+  }
+
   public boolean closedByPeer() {
     try {
       return socket.getInputStream().read() < 0;
