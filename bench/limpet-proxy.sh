@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The anchors' PROXY_CMD for Limpet: renders a data-plane configuration for $PROXY_VARIANT from
+# the anchors' environment ($PROXY_PORT, $BACKENDS, $PROXY_THREADS, $RUNDIR) and runs the data
+# plane in the foreground (exec), access log off like the HAProxy and nginx anchors.
+set -euo pipefail
+config="$RUNDIR/limpet-$PROXY_VARIANT.yaml"
+servers=""
+i=0
+IFS=',' read -ra backends <<< "$BACKENDS"
+for hp in "${backends[@]}"; do
+  i=$((i + 1))
+  servers="$servers      - {name: s$i, ip: ${hp%:*}, port: ${hp#*:}, headerValue: s$i}
+"
+done
+case "$PROXY_VARIANT" in
+  rr)     profile="" ;;
+  cookie) profile="{name: p, type: HttpCookie, httpCookie: {name: SRV}}" ;;
+  src)    profile="{name: p, type: ClientIP, clientIp: {timeoutMinutes: 20}}" ;;
+  hdr)    profile="{name: p, type: CustomHeader, customHeader: {name: True-Client-IP}}" ;;
+  *) echo "unknown variant $PROXY_VARIANT" >&2; exit 2 ;;
+esac
+{
+  echo "version: bench-$PROXY_VARIANT"
+  echo "virtualServices:"
+  echo "  - {name: bench, address: 127.0.0.1, port: $PROXY_PORT, pool: be, limits: {maxConnections: 8000}}"
+  echo "pools:"
+  echo "  - name: be"
+  [ -n "$profile" ] && echo "    persistenceProfile: p"
+  echo "    servers:"
+  printf '%s' "$servers"
+  [ -n "$profile" ] && { echo "persistenceProfiles:"; echo "  - $profile"; }
+} > "$config"
+# shellcheck disable=SC2086
+exec java $LIMPET_JAVA_OPTS -jar "$LIMPET_JAR" --config "$config" --threads "$PROXY_THREADS" \
+  --admin 127.0.0.1:0 --no-access-log
