@@ -7,6 +7,7 @@ import dev.limpet.operator.reconciler.PersistenceProfileReconciler;
 import dev.limpet.operator.reconciler.PoolReconciler;
 import dev.limpet.operator.reconciler.VirtualServiceReconciler;
 import dev.limpet.operator.validation.ScriptCompiler;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
@@ -44,7 +45,7 @@ public final class LimpetOperator {
     return operator;
   }
 
-  private static <P extends io.fabric8.kubernetes.api.model.HasMetadata> void register(
+  private static <P extends HasMetadata> void register(
       Operator operator, Reconciler<P> reconciler, Set<String> namespaces) {
     Consumer<ControllerConfigurationOverrider<P>> config =
         o -> {

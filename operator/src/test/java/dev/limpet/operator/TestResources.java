@@ -10,6 +10,7 @@ import dev.limpet.operator.api.PoolSpec;
 import dev.limpet.operator.api.VirtualService;
 import dev.limpet.operator.api.VirtualServiceSpec;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -164,7 +165,49 @@ public final class TestResources {
     return b.build();
   }
 
-  private static io.fabric8.kubernetes.api.model.ObjectMeta meta(String name) {
+  public static VirtualServiceSpec withHostnames(VirtualServiceSpec s, List<String> hostnames) {
+    return new VirtualServiceSpec(
+        s.dataPlaneGroup(),
+        s.address(),
+        s.port(),
+        hostnames,
+        s.pool(),
+        s.dataScripts(),
+        s.networkSecurity(),
+        s.timeouts(),
+        s.limits(),
+        s.service());
+  }
+
+  public static VirtualServiceSpec withAddress(VirtualServiceSpec s, String address) {
+    return new VirtualServiceSpec(
+        s.dataPlaneGroup(),
+        address,
+        s.port(),
+        s.hostnames(),
+        s.pool(),
+        s.dataScripts(),
+        s.networkSecurity(),
+        s.timeouts(),
+        s.limits(),
+        s.service());
+  }
+
+  public static VirtualServiceSpec withDataScripts(VirtualServiceSpec s, List<String> scripts) {
+    return new VirtualServiceSpec(
+        s.dataPlaneGroup(),
+        s.address(),
+        s.port(),
+        s.hostnames(),
+        s.pool(),
+        scripts,
+        s.networkSecurity(),
+        s.timeouts(),
+        s.limits(),
+        s.service());
+  }
+
+  private static ObjectMeta meta(String name) {
     return new ObjectMetaBuilder().withName(name).withNamespace(NS).build();
   }
 }

@@ -13,7 +13,6 @@ import dev.limpet.operator.status.Reason;
 import dev.limpet.operator.validation.References;
 import dev.limpet.operator.validation.ScriptCompiler;
 import dev.limpet.operator.validation.SpecValidator;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -21,7 +20,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -45,13 +43,8 @@ public final class DataScriptReconciler implements Reconciler<DataScript> {
     IndexerResourceCache<DataScript> scripts = context.getPrimaryCache();
     scripts.addIndexer(Indexes.DATASCRIPT_BY_POOL, Indexes::dataScriptPools);
     return List.of(
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(Pool.class, DataScript.class)
-                .withNamespacesInheritedFromController()
-                .withSecondaryToPrimaryMapper(
-                    p -> Mappings.ids(scripts, Indexes.DATASCRIPT_BY_POOL, p))
-                .build(),
-            context));
+        Watches.informer(
+            Pool.class, context, p -> Watches.ids(scripts, Indexes.DATASCRIPT_BY_POOL, p)));
   }
 
   @Override

@@ -11,7 +11,6 @@ import dev.limpet.operator.validation.PoolResolution;
 import dev.limpet.operator.validation.References;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -19,7 +18,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -43,31 +41,18 @@ public final class PoolReconciler implements Reconciler<Pool> {
             Indexes.POOL_BY_PROFILE, Indexes::poolProfile,
             Indexes.POOL_BY_SERVICE, Indexes::poolService));
     var profiles =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(PersistenceProfile.class, Pool.class)
-                .withNamespacesInheritedFromController()
-                .withSecondaryToPrimaryMapper(p -> Mappings.ids(pools, Indexes.POOL_BY_PROFILE, p))
-                .build(),
-            context);
+        Watches.informer(
+            PersistenceProfile.class, context, p -> Watches.ids(pools, Indexes.POOL_BY_PROFILE, p));
     var services =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(Service.class, Pool.class)
-                .withNamespacesInheritedFromController()
-                .withSecondaryToPrimaryMapper(s -> Mappings.ids(pools, Indexes.POOL_BY_SERVICE, s))
-                .build(),
-            context);
+        Watches.informer(
+            Service.class, context, s -> Watches.ids(pools, Indexes.POOL_BY_SERVICE, s));
     var slices =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(EndpointSlice.class, Pool.class)
-                .withNamespacesInheritedFromController()
-                .withSecondaryToPrimaryMapper(
-                    slice ->
-                        Mappings.ids(
-                            pools,
-                            Indexes.POOL_BY_SERVICE,
-                            CachedNamespaceView.sliceService(slice)))
-                .build(),
-            context);
+        Watches.informer(
+            EndpointSlice.class,
+            context,
+            slice ->
+                Watches.ids(
+                    pools, Indexes.POOL_BY_SERVICE, CachedNamespaceView.sliceService(slice)));
     slices.addIndexers(
         Map.of(CachedNamespaceView.SLICE_BY_SERVICE, CachedNamespaceView::sliceService));
     return List.of(profiles, services, slices);

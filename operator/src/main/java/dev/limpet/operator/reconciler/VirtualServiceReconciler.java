@@ -30,7 +30,6 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
-import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -76,27 +75,28 @@ public final class VirtualServiceReconciler
             Indexes.VS_BY_GROUP, Indexes::vsGroup,
             Indexes.VS_BY_LISTENER, Indexes::vsListener));
     pools =
-        source(
+        Watches.informer(
             Pool.class, context, pool -> byPool(services, List.of(Indexes.key(pool, name(pool)))));
     pools.addIndexers(
         Map.of(
             Indexes.POOL_BY_PROFILE, Indexes::poolProfile,
             Indexes.POOL_BY_SERVICE, Indexes::poolService));
     scripts =
-        source(
+        Watches.informer(
             DataScript.class,
             context,
-            script -> Mappings.ids(services, Indexes.VS_BY_DATASCRIPT, script));
+            script -> Watches.ids(services, Indexes.VS_BY_DATASCRIPT, script));
     scripts.addIndexer(Indexes.DATASCRIPT_BY_POOL, Indexes::dataScriptPools);
     var profiles =
-        source(
+        Watches.informer(
             PersistenceProfile.class,
             context,
             p -> byPool(services, poolKeys(Indexes.POOL_BY_PROFILE, p)));
     var kubeServices =
-        source(Service.class, context, s -> byPool(services, poolKeys(Indexes.POOL_BY_SERVICE, s)));
+        Watches.informer(
+            Service.class, context, s -> byPool(services, poolKeys(Indexes.POOL_BY_SERVICE, s)));
     var slices =
-        source(
+        Watches.informer(
             EndpointSlice.class,
             context,
             slice ->
@@ -132,17 +132,10 @@ public final class VirtualServiceReconciler
       VirtualService vs, Context<VirtualService> context) {
     String namespace = vs.getMetadata().getNamespace();
     String group = Indexes.group(vs);
-    var view = new CachedNamespaceView(context, namespace);
     List<VirtualService> members = members(context.getPrimaryCache(), vs, namespace, group);
-    Map<String, VirtualServiceVerdict> verdicts = GroupAdmission.judge(members, view, compiler);
-    List<VirtualService> admitted =
-        members.stream().filter(m -> verdicts.get(name(m)).admitted()).toList();
-    GroupPublisher.Outcome outcome =
-        publisher.publish(
-            namespace,
-            group,
-            GroupAdmission.input(admitted, view),
-            currentConfigMap(context, namespace, group));
+    Map<String, VirtualServiceVerdict> verdicts =
+        GroupAdmission.judge(members, new CachedNamespaceView(context, namespace), compiler);
+    GroupPublisher.Outcome outcome = publish(context, namespace, group, members, verdicts);
     VirtualServiceVerdict own = verdicts.get(name(vs));
 
     var status = vs.getStatus();
@@ -163,20 +156,33 @@ public final class VirtualServiceReconciler
   public DeleteControl cleanup(VirtualService vs, Context<VirtualService> context) {
     String namespace = vs.getMetadata().getNamespace();
     String group = Indexes.group(vs);
-    var view = new CachedNamespaceView(context, namespace);
     List<VirtualService> members =
         members(context.getPrimaryCache(), vs, namespace, group).stream()
             .filter(m -> !name(m).equals(name(vs)))
             .toList();
-    Map<String, VirtualServiceVerdict> verdicts = GroupAdmission.judge(members, view, compiler);
-    List<VirtualService> admitted =
-        members.stream().filter(m -> verdicts.get(name(m)).admitted()).toList();
-    publisher.publish(
+    publish(
+        context,
         namespace,
         group,
-        GroupAdmission.input(admitted, view),
-        currentConfigMap(context, namespace, group));
+        members,
+        GroupAdmission.judge(members, new CachedNamespaceView(context, namespace), compiler));
     return DeleteControl.defaultDelete();
+  }
+
+  /** Renders the admitted members into the group's ConfigMap. */
+  private GroupPublisher.Outcome publish(
+      Context<VirtualService> context,
+      String namespace,
+      String group,
+      List<VirtualService> members,
+      Map<String, VirtualServiceVerdict> verdicts) {
+    List<VirtualService> admitted =
+        members.stream().filter(m -> verdicts.get(name(m)).admitted()).toList();
+    return publisher.publish(
+        namespace,
+        group,
+        GroupAdmission.input(admitted, new CachedNamespaceView(context, namespace)),
+        currentConfigMap(context, namespace, group));
   }
 
   private static void programmed(
@@ -245,24 +251,12 @@ public final class VirtualServiceReconciler
     return configMaps.get(new ResourceID(GroupPublisher.configMapName(group), namespace));
   }
 
-  private <R extends HasMetadata> InformerEventSource<R, VirtualService> source(
-      Class<R> type,
-      EventSourceContext<VirtualService> context,
-      SecondaryToPrimaryMapper<R> mapper) {
-    return new InformerEventSource<>(
-        InformerEventSourceConfiguration.from(type, VirtualService.class)
-            .withNamespacesInheritedFromController()
-            .withSecondaryToPrimaryMapper(mapper)
-            .build(),
-        context);
-  }
-
   /** The VirtualServices using any of the pools, directly or through a DataScript. */
   private Set<ResourceID> byPool(IndexedResourceCache<VirtualService> services, List<String> keys) {
-    Set<ResourceID> ids = new HashSet<>(Mappings.ids(services, Indexes.VS_BY_POOL, keys));
+    Set<ResourceID> ids = new HashSet<>(Watches.ids(services, Indexes.VS_BY_POOL, keys));
     for (String key : keys) {
       for (DataScript script : scripts.byIndex(Indexes.DATASCRIPT_BY_POOL, key))
-        ids.addAll(Mappings.ids(services, Indexes.VS_BY_DATASCRIPT, script));
+        ids.addAll(Watches.ids(services, Indexes.VS_BY_DATASCRIPT, script));
     }
     return ids;
   }
@@ -293,7 +287,7 @@ public final class VirtualServiceReconciler
       IndexedResourceCache<VirtualService> services, VirtualService vs) {
     Set<ResourceID> ids = new HashSet<>();
     for (String key : Indexes.vsListener(vs))
-      ids.addAll(Mappings.ids(services.byIndex(Indexes.VS_BY_LISTENER, key)));
+      ids.addAll(Watches.ids(services.byIndex(Indexes.VS_BY_LISTENER, key)));
     ids.remove(ResourceID.fromResource(vs));
     return ids;
   }

@@ -4,6 +4,7 @@ import static dev.limpet.operator.RunningOperator.eventually;
 import static dev.limpet.operator.TestResources.dataScript;
 import static dev.limpet.operator.TestResources.staticPool;
 import static dev.limpet.operator.TestResources.virtualService;
+import static dev.limpet.operator.TestResources.withDataScripts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.limpet.dataplane.config.ConfigLoader;
@@ -11,7 +12,6 @@ import dev.limpet.operator.RunningOperator;
 import dev.limpet.operator.api.DataScript;
 import dev.limpet.operator.api.DataScriptSpec;
 import dev.limpet.operator.api.VirtualService;
-import dev.limpet.operator.api.VirtualServiceSpec;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -52,7 +52,7 @@ class DataScriptReconcilerTest {
     operator.create(staticPool("canary", null, "10.0.0.9"));
     operator.create(dataScript("route", "local x = 1\noops", "canary"));
     VirtualService vs = virtualService("web", 80, "p");
-    vs.setSpec(withScripts(vs.getSpec(), List.of("route")));
+    vs.setSpec(withDataScripts(vs.getSpec(), List.of("route")));
     operator.create(vs);
 
     eventually()
@@ -109,20 +109,6 @@ class DataScriptReconcilerTest {
 
   private Condition condition(String name, String type) {
     return operator.condition(DataScript.class, name, type).orElseThrow();
-  }
-
-  private static VirtualServiceSpec withScripts(VirtualServiceSpec s, List<String> scripts) {
-    return new VirtualServiceSpec(
-        s.dataPlaneGroup(),
-        s.address(),
-        s.port(),
-        s.hostnames(),
-        s.pool(),
-        scripts,
-        s.networkSecurity(),
-        s.timeouts(),
-        s.limits(),
-        s.service());
   }
 
   private static DataScriptSpec withRequest(DataScriptSpec s, String source) {

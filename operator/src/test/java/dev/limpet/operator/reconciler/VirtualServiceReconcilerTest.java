@@ -3,13 +3,14 @@ package dev.limpet.operator.reconciler;
 import static dev.limpet.operator.RunningOperator.eventually;
 import static dev.limpet.operator.TestResources.staticPool;
 import static dev.limpet.operator.TestResources.virtualService;
+import static dev.limpet.operator.TestResources.withAddress;
+import static dev.limpet.operator.TestResources.withHostnames;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.limpet.dataplane.config.ConfigLoader;
 import dev.limpet.dataplane.config.DataPlaneConfig;
 import dev.limpet.operator.RunningOperator;
 import dev.limpet.operator.api.VirtualService;
-import dev.limpet.operator.api.VirtualServiceSpec;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -178,33 +179,5 @@ class VirtualServiceReconcilerTest {
 
   private Condition condition(String name, String type) {
     return operator.condition(VirtualService.class, name, type).orElseThrow();
-  }
-
-  private static VirtualServiceSpec withHostnames(VirtualServiceSpec s, List<String> hostnames) {
-    return new VirtualServiceSpec(
-        s.dataPlaneGroup(),
-        s.address(),
-        s.port(),
-        hostnames,
-        s.pool(),
-        s.dataScripts(),
-        s.networkSecurity(),
-        s.timeouts(),
-        s.limits(),
-        s.service());
-  }
-
-  private static VirtualServiceSpec withAddress(VirtualServiceSpec s, String address) {
-    return new VirtualServiceSpec(
-        s.dataPlaneGroup(),
-        address,
-        s.port(),
-        s.hostnames(),
-        s.pool(),
-        s.dataScripts(),
-        s.networkSecurity(),
-        s.timeouts(),
-        s.limits(),
-        s.service());
   }
 }

@@ -2,16 +2,34 @@ package dev.limpet.operator.reconciler;
 
 import dev.limpet.operator.index.Indexes;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** Secondary-to-primary mappings through indexers: which primaries a changed object concerns. */
-final class Mappings {
-  private Mappings() {}
+/**
+ * The informers a reconciler watches secondaries with, and the secondary-to-primary mappings
+ * through indexers that say which primaries a changed object concerns.
+ */
+final class Watches {
+  private Watches() {}
+
+  /** An informer on {@code type} in the controller's namespaces, mapped by {@code mapper}. */
+  static <R extends HasMetadata, P extends HasMetadata> InformerEventSource<R, P> informer(
+      Class<R> type, EventSourceContext<P> context, SecondaryToPrimaryMapper<R> mapper) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(type, context.getPrimaryResourceClass())
+            .withNamespacesInheritedFromController()
+            .withSecondaryToPrimaryMapper(mapper)
+            .build(),
+        context);
+  }
 
   /** The primaries indexed under the key of {@code secondary} ({@code <namespace>/<name>}). */
   static <P extends HasMetadata> Set<ResourceID> ids(
