@@ -1,0 +1,56 @@
+package dev.limpet.operator;
+
+import dev.limpet.operator.event.EventRecorder;
+import dev.limpet.operator.reconciler.DataScriptReconciler;
+import dev.limpet.operator.reconciler.GroupPublisher;
+import dev.limpet.operator.reconciler.PersistenceProfileReconciler;
+import dev.limpet.operator.reconciler.PoolReconciler;
+import dev.limpet.operator.reconciler.VirtualServiceReconciler;
+import dev.limpet.operator.validation.ScriptCompiler;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import java.time.Clock;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Assembles the operator: its four reconcilers on one client, watching {@code namespaces} (empty:
+ * all). Writes go through create, update, JSON merge patch and status patches, never server-side
+ * apply, so a real cluster and the fabric8 mock API server behave alike.
+ */
+public final class LimpetOperator {
+  private LimpetOperator() {}
+
+  /** A configured operator, not yet started. */
+  public static Operator create(
+      KubernetesClient client, Set<String> namespaces, ScriptCompiler compiler, Clock clock) {
+    Operator operator =
+        new Operator(
+            o ->
+                o.withKubernetesClient(client)
+                    .withCloseClientOnStop(false)
+                    .withUseSSAToPatchPrimaryResource(false)
+                    .withSSABasedCreateUpdateMatchForDependentResources(false));
+    EventRecorder events = new EventRecorder(client, clock);
+    register(operator, new PersistenceProfileReconciler(events, clock), namespaces);
+    register(operator, new PoolReconciler(events, clock), namespaces);
+    register(operator, new DataScriptReconciler(events, compiler, clock), namespaces);
+    register(
+        operator,
+        new VirtualServiceReconciler(new GroupPublisher(client), events, compiler, clock),
+        namespaces);
+    return operator;
+  }
+
+  private static <P extends HasMetadata> void register(
+      Operator operator, Reconciler<P> reconciler, Set<String> namespaces) {
+    Consumer<ControllerConfigurationOverrider<P>> config =
+        o -> {
+          if (!namespaces.isEmpty()) o.settingNamespaces(namespaces);
+        };
+    operator.register(reconciler, config);
+  }
+}

@@ -1,0 +1,9 @@
+package dev.limpet.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.List;
+
+/** What the operator last concluded about a PersistenceProfile. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record PersistenceProfileStatus(Long observedGeneration, List<Condition> conditions) {}

@@ -1,0 +1,143 @@
+package dev.limpet.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.limpet.dataplane.config.HealthMonitorConfig;
+import dev.limpet.dataplane.config.LoadBalancingConfig.Algorithm;
+import dev.limpet.dataplane.config.LoadBalancingConfig.HashKey;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import java.util.List;
+
+/** The desired pool: where its servers come from and how requests are spread over them. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "has(self.service) || (has(self.servers) && size(self.servers) > 0)",
+    message = "a Pool needs a service, servers, or both")
+@ValidationRule(
+    value =
+        "!has(self.healthMonitors) || self.healthMonitors.all(m,"
+            + " self.healthMonitors.exists_one(o, o.name == m.name))",
+    message = "health monitor names must be unique within the pool")
+public record PoolSpec(
+    @Pattern(DNS_NAME)
+        @JsonPropertyDescription("A PersistenceProfile in this namespace; absent: no persistence.")
+        String persistenceProfile,
+    LoadBalancing loadBalancing,
+    @Size(max = 8) @JsonPropertyDescription("Checks a server must pass to receive requests.")
+        List<HealthMonitor> healthMonitors,
+    @JsonPropertyDescription("A Service in this namespace whose ready endpoints are servers.")
+        ServiceRef service,
+    @Size(max = 1000) @JsonPropertyDescription("Servers listed by address.")
+        List<StaticServer> servers,
+    @Default("0")
+        @Min(0)
+        @JsonPropertyDescription("Open upstream connections per server; 0 = unlimited.")
+        Integer maxConnectionsPerServer,
+    @Default("300")
+        @Min(1)
+        @Max(86400)
+        @JsonPropertyDescription("How long a draining server keeps its persisted clients.")
+        Integer drainPeriodSeconds) {
+
+  /** How a server is picked for a request that persistence does not pin. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(
+      value =
+          "!has(self.algorithm) || self.algorithm != 'ConsistentHash' || !has(self.hashKey)"
+              + " || self.hashKey == 'ClientIP' || has(self.hashName)",
+      message = "hashName is required when ConsistentHash hashes a Header or Cookie")
+  public record LoadBalancing(
+      @Default("RoundRobin") Algorithm algorithm,
+      @Default("ClientIP") HashKey hashKey,
+      @Pattern(PersistenceProfileSpec.TOKEN)
+          @JsonPropertyDescription("The header or cookie name ConsistentHash hashes.")
+          String hashName) {}
+
+  /** A health check of every server of the pool. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(
+      value = "!has(self.http) || self.type == 'Http'",
+      message = "http is only allowed with type Http")
+  @ValidationRule(
+      value =
+          "!has(self.timeoutSeconds) || !has(self.intervalSeconds)"
+              + " || self.timeoutSeconds <= self.intervalSeconds",
+      message = "timeoutSeconds must not exceed intervalSeconds")
+  public record HealthMonitor(
+      @Required @Pattern(DNS_LABEL) String name,
+      @Default("Tcp") HealthMonitorConfig.Type type,
+      @Default("10") @Min(1) @Max(3600) Integer intervalSeconds,
+      @Default("4") @Min(1) @Max(3600) Integer timeoutSeconds,
+      @Default("2")
+          @Min(1)
+          @Max(50)
+          @JsonPropertyDescription("Consecutive passes that bring a down server up.")
+          Integer successfulChecks,
+      @Default("2")
+          @Min(1)
+          @Max(50)
+          @JsonPropertyDescription("Consecutive failures that bring an up server down.")
+          Integer failedChecks,
+      HttpCheck http) {}
+
+  /** What an Http health monitor sends and expects. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record HttpCheck(
+      @Default("GET") @Pattern(PersistenceProfileSpec.TOKEN) String method,
+      @Default("/") @Pattern("^/.*") String path,
+      @JsonPropertyDescription("Status codes (200) or classes (2xx); default 2xx and 3xx.")
+          List<String> expectedStatus,
+      @JsonPropertyDescription("The Host header sent; default the server's address.")
+          String host) {}
+
+  /** A Service and port whose endpoints become the pool's servers. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(
+      value = "!has(self.headerValueLabel) || self.headerValueFrom == 'PodLabel'",
+      message = "headerValueLabel is only allowed with headerValueFrom PodLabel")
+  @ValidationRule(
+      value = "has(self.headerValueLabel) || self.headerValueFrom != 'PodLabel'",
+      message = "headerValueLabel is required with headerValueFrom PodLabel")
+  public record ServiceRef(
+      @Required @Pattern(DNS_LABEL) String name,
+      @Required @JsonPropertyDescription("The Service port, by name or number.") IntOrString port,
+      @Default("1") @Min(1) @Max(100) @JsonPropertyDescription("Weight of each endpoint.")
+          Integer ratio,
+      @JsonPropertyDescription(
+              "Where each endpoint's headerValue (for CustomHeader persistence) comes from.")
+          HeaderValueSource headerValueFrom,
+      @JsonPropertyDescription("The pod label holding the headerValue, with PodLabel.")
+          String headerValueLabel) {}
+
+  /** Where an endpoint's headerValue comes from. */
+  public enum HeaderValueSource {
+    PodName,
+    Hostname,
+    PodLabel
+  }
+
+  /** A server listed by address. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record StaticServer(
+      @JsonPropertyDescription("A display name; default ip:port.") String name,
+      @Required @JsonPropertyDescription("An IPv4 or IPv6 address (not a hostname).") String ip,
+      @Required @Min(1) @Max(65535) Integer port,
+      @Default("1") @Min(1) @Max(100) Integer ratio,
+      @Default("true") @JsonPropertyDescription("false takes the server out at once.")
+          Boolean enabled,
+      @JsonPropertyDescription("The value CustomHeader persistence matches.") String headerValue) {}
+
+  /** A Kubernetes object name (RFC 1123 subdomain). */
+  public static final String DNS_NAME =
+      "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+
+  /** A Kubernetes label-style name (RFC 1123 label). */
+  public static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+}

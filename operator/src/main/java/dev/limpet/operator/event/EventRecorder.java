@@ -1,0 +1,77 @@
+package dev.limpet.operator.event;
+
+import dev.limpet.operator.status.ConditionChange;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records a Kubernetes Event for each condition transition: Normal when a condition became True,
+ * Warning when it became False. An Event that cannot be written is logged, never fatal: Events are
+ * a courtesy, the conditions are the record.
+ */
+public final class EventRecorder {
+  public static final String COMPONENT = "limpet-operator";
+  private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
+
+  private final KubernetesClient client;
+  private final Clock clock;
+
+  public EventRecorder(KubernetesClient client, Clock clock) {
+    this.client = client;
+    this.clock = clock;
+  }
+
+  /** One Event per change; {@code Ready} changes are left out, they repeat another one. */
+  public void transitions(HasMetadata resource, List<ConditionChange> changes) {
+    for (ConditionChange change : changes) {
+      var c = change.condition();
+      if ("Ready".equals(c.getType()) && changes.size() > 1) continue;
+      record(resource, change.isTrue() ? "Normal" : "Warning", c.getReason(), c.getMessage());
+    }
+  }
+
+  public void record(HasMetadata resource, String type, String reason, String message) {
+    String now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
+    var meta = resource.getMetadata();
+    var event =
+        new EventBuilder()
+            .withNewMetadata()
+            .withName(meta.getName() + "." + UUID.randomUUID().toString().substring(0, 8))
+            .withNamespace(meta.getNamespace())
+            .endMetadata()
+            .withInvolvedObject(
+                new ObjectReferenceBuilder()
+                    .withApiVersion(resource.getApiVersion())
+                    .withKind(resource.getKind())
+                    .withName(meta.getName())
+                    .withNamespace(meta.getNamespace())
+                    .withUid(meta.getUid())
+                    .withResourceVersion(meta.getResourceVersion())
+                    .build())
+            .withType(type)
+            .withReason(reason)
+            .withMessage(message)
+            .withCount(1)
+            .withFirstTimestamp(now)
+            .withLastTimestamp(now)
+            .withNewSource()
+            .withComponent(COMPONENT)
+            .endSource()
+            .build();
+    try {
+      client.v1().events().inNamespace(meta.getNamespace()).resource(event).create();
+    } catch (KubernetesClientException e) {
+      LOG.warn("could not record event {} for {}: {}", reason, meta.getName(), e.getMessage());
+    }
+  }
+}

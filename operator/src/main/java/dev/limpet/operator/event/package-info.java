@@ -1,0 +1,2 @@
+/** Kubernetes Events: the one recorder the reconcilers report condition transitions through. */
+package dev.limpet.operator.event;

@@ -1,0 +1,89 @@
+package dev.limpet.operator.index;
+
+import dev.limpet.operator.api.DataScript;
+import dev.limpet.operator.api.PersistenceProfile;
+import dev.limpet.operator.api.Pool;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.NoEventSourceForClassException;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A {@link NamespaceView} over a reconcile's event-source caches. A kind the controller does not
+ * watch reads as absent.
+ */
+public final class CachedNamespaceView implements NamespaceView {
+  /** The label that ties an EndpointSlice to its Service. */
+  public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+
+  /** The EndpointSlice indexer: slices by {@code <namespace>/<service>}. */
+  public static final String SLICE_BY_SERVICE = "sliceByService";
+
+  private final Context<?> context;
+  private final String namespace;
+
+  public CachedNamespaceView(Context<?> context, String namespace) {
+    this.context = context;
+    this.namespace = namespace;
+  }
+
+  @Override
+  public Optional<Pool> pool(String name) {
+    return get(Pool.class, name);
+  }
+
+  @Override
+  public Optional<PersistenceProfile> profile(String name) {
+    return get(PersistenceProfile.class, name);
+  }
+
+  @Override
+  public Optional<DataScript> dataScript(String name) {
+    return get(DataScript.class, name);
+  }
+
+  @Override
+  public Optional<Service> service(String name) {
+    return get(Service.class, name);
+  }
+
+  @Override
+  public List<EndpointSlice> endpointSlices(String serviceName) {
+    return source(EndpointSlice.class)
+        .map(s -> s.byIndex(SLICE_BY_SERVICE, Indexes.key(namespace, serviceName)))
+        .orElse(List.of());
+  }
+
+  @Override
+  public Map<String, String> podLabels(String podName) {
+    // pods are not watched yet: headerValueFrom PodLabel resolves to no value
+    return Map.of();
+  }
+
+  /** Indexes EndpointSlices by their Service, for {@link #endpointSlices}. */
+  public static List<String> sliceService(EndpointSlice slice) {
+    var labels = slice.getMetadata().getLabels();
+    String service = labels == null ? null : labels.get(SERVICE_NAME_LABEL);
+    return service == null ? List.of() : List.of(Indexes.key(slice, service));
+  }
+
+  private <R extends HasMetadata> Optional<R> get(Class<R> type, String name) {
+    return source(type).flatMap(s -> s.get(new ResourceID(name, namespace)));
+  }
+
+  @SuppressWarnings("unchecked")
+  private <R extends HasMetadata> Optional<InformerEventSource<R, ?>> source(Class<R> type) {
+    try {
+      return Optional.of(
+          (InformerEventSource<R, ?>) context.eventSourceRetriever().getEventSourceFor(type));
+    } catch (NoEventSourceForClassException e) {
+      return Optional.empty();
+    }
+  }
+}

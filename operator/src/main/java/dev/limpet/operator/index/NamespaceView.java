@@ -1,0 +1,30 @@
+package dev.limpet.operator.index;
+
+import dev.limpet.operator.api.DataScript;
+import dev.limpet.operator.api.PersistenceProfile;
+import dev.limpet.operator.api.Pool;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The objects of one namespace that references resolve against. The operator reads them from its
+ * informer caches; tests from maps.
+ */
+public interface NamespaceView {
+  Optional<Pool> pool(String name);
+
+  Optional<PersistenceProfile> profile(String name);
+
+  Optional<DataScript> dataScript(String name);
+
+  Optional<Service> service(String name);
+
+  /** The EndpointSlices of a Service (label {@code kubernetes.io/service-name}). */
+  List<EndpointSlice> endpointSlices(String serviceName);
+
+  /** A pod's labels; empty when the pod is not known. */
+  Map<String, String> podLabels(String podName);
+}

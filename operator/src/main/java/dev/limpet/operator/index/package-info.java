@@ -1,0 +1,2 @@
+/** Indexer names and key functions, and the namespace view reconcilers read through them. */
+package dev.limpet.operator.index;

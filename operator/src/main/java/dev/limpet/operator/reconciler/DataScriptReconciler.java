@@ -1,0 +1,75 @@
+package dev.limpet.operator.reconciler;
+
+import dev.limpet.operator.api.DataScript;
+import dev.limpet.operator.api.DataScriptStatus;
+import dev.limpet.operator.api.Pool;
+import dev.limpet.operator.event.EventRecorder;
+import dev.limpet.operator.index.CachedNamespaceView;
+import dev.limpet.operator.index.Indexes;
+import dev.limpet.operator.render.ResourceRenderer;
+import dev.limpet.operator.status.ConditionType;
+import dev.limpet.operator.status.Conditions;
+import dev.limpet.operator.status.Reason;
+import dev.limpet.operator.validation.References;
+import dev.limpet.operator.validation.ScriptCompiler;
+import dev.limpet.operator.validation.SpecValidator;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/** Validates and compiles a DataScript and checks that the Pools it names exist. */
+@ControllerConfiguration(name = "datascript")
+public final class DataScriptReconciler implements Reconciler<DataScript> {
+  private final EventRecorder events;
+  private final ScriptCompiler compiler;
+  private final Clock clock;
+
+  public DataScriptReconciler(EventRecorder events, ScriptCompiler compiler, Clock clock) {
+    this.events = events;
+    this.compiler = compiler;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, DataScript>> prepareEventSources(
+      EventSourceContext<DataScript> context) {
+    IndexerResourceCache<DataScript> scripts = context.getPrimaryCache();
+    scripts.addIndexer(Indexes.DATASCRIPT_BY_POOL, Indexes::dataScriptPools);
+    return List.of(
+        Watches.informer(
+            Pool.class, context, p -> Watches.ids(scripts, Indexes.DATASCRIPT_BY_POOL, p)));
+  }
+
+  @Override
+  public UpdateControl<DataScript> reconcile(DataScript script, Context<DataScript> context) {
+    List<String> problems = SpecValidator.script(script);
+    Optional<String> syntaxError =
+        problems.isEmpty()
+            ? compiler.firstError(ResourceRenderer.script(script))
+            : Optional.empty();
+    var view = new CachedNamespaceView(context, script.getMetadata().getNamespace());
+    var status = script.getStatus();
+    Long generation = script.getMetadata().getGeneration();
+    Conditions conditions =
+        Conditions.from(status == null ? null : status.conditions(), generation, clock.instant())
+            .accepted(problems)
+            .resolvedRefs(References.dataScript(script, view));
+    if (syntaxError.isPresent())
+      conditions.set(ConditionType.Compiled, false, Reason.SYNTAX_ERROR, syntaxError.get());
+    else if (problems.isEmpty())
+      conditions.set(ConditionType.Compiled, true, Reason.COMPILED, "Every event compiles.");
+    else
+      conditions.set(
+          ConditionType.Compiled, false, Reason.INVALID, "Not compiled: the spec is not valid.");
+    events.transitions(script, conditions.changes());
+    return StatusPatch.of(
+        script, new DataScriptStatus(generation, conditions.toList()), DataScript::new);
+  }
+}

@@ -1,0 +1,50 @@
+package dev.limpet.operator.reconciler;
+
+import dev.limpet.operator.index.Indexes;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The informers a reconciler watches secondaries with, and the secondary-to-primary mappings
+ * through indexers that say which primaries a changed object concerns.
+ */
+final class Watches {
+  private Watches() {}
+
+  /** An informer on {@code type} in the controller's namespaces, mapped by {@code mapper}. */
+  static <R extends HasMetadata, P extends HasMetadata> InformerEventSource<R, P> informer(
+      Class<R> type, EventSourceContext<P> context, SecondaryToPrimaryMapper<R> mapper) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(type, context.getPrimaryResourceClass())
+            .withNamespacesInheritedFromController()
+            .withSecondaryToPrimaryMapper(mapper)
+            .build(),
+        context);
+  }
+
+  /** The primaries indexed under the key of {@code secondary} ({@code <namespace>/<name>}). */
+  static <P extends HasMetadata> Set<ResourceID> ids(
+      IndexedResourceCache<P> primaries, String index, HasMetadata secondary) {
+    return ids(
+        primaries, index, List.of(Indexes.key(secondary, secondary.getMetadata().getName())));
+  }
+
+  /** The primaries indexed under any of {@code keys}. */
+  static <P extends HasMetadata> Set<ResourceID> ids(
+      IndexedResourceCache<P> primaries, String index, List<String> keys) {
+    return ids(keys.stream().flatMap(k -> primaries.byIndex(index, k).stream()).toList());
+  }
+
+  static Set<ResourceID> ids(Collection<? extends HasMetadata> resources) {
+    return resources.stream().map(ResourceID::fromResource).collect(Collectors.toSet());
+  }
+}

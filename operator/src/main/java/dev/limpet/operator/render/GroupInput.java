@@ -1,0 +1,25 @@
+package dev.limpet.operator.render;
+
+import dev.limpet.dataplane.config.ServerConfig;
+import dev.limpet.operator.api.DataScript;
+import dev.limpet.operator.api.PersistenceProfile;
+import dev.limpet.operator.api.Pool;
+import dev.limpet.operator.api.VirtualService;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one data-plane group's configuration is made of, all from one namespace.
+ *
+ * @param virtualServices the virtual services to serve: accepted, references resolved, no conflict
+ * @param pools pools by name; at least those the virtual services and their scripts name
+ * @param profiles persistence profiles by name
+ * @param dataScripts DataScripts by name
+ * @param endpointServers each pool's servers from its Service's EndpointSlices, by pool name
+ */
+public record GroupInput(
+    List<VirtualService> virtualServices,
+    Map<String, Pool> pools,
+    Map<String, PersistenceProfile> profiles,
+    Map<String, DataScript> dataScripts,
+    Map<String, List<ServerConfig>> endpointServers) {}

@@ -1,0 +1,178 @@
+package dev.limpet.operator.render;
+
+import dev.limpet.dataplane.config.DataScriptConfig;
+import dev.limpet.dataplane.config.HealthMonitorConfig;
+import dev.limpet.dataplane.config.LimitsConfig;
+import dev.limpet.dataplane.config.LoadBalancingConfig;
+import dev.limpet.dataplane.config.NetworkSecurityConfig;
+import dev.limpet.dataplane.config.PersistenceProfileConfig;
+import dev.limpet.dataplane.config.PoolConfig;
+import dev.limpet.dataplane.config.ServerConfig;
+import dev.limpet.dataplane.config.TimeoutsConfig;
+import dev.limpet.dataplane.config.VirtualServiceConfig;
+import dev.limpet.operator.api.DataScript;
+import dev.limpet.operator.api.PersistenceProfile;
+import dev.limpet.operator.api.PersistenceProfileSpec;
+import dev.limpet.operator.api.Pool;
+import dev.limpet.operator.api.PoolSpec;
+import dev.limpet.operator.api.VirtualService;
+import dev.limpet.operator.api.VirtualServiceSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Renders one custom resource into its data-plane record. Absent fields stay absent (null or 0):
+ * the contract records fill in the same defaults the CRD schema declares, so a resource behaves the
+ * same whether or not the API server applied the schema's defaults.
+ */
+public final class ResourceRenderer {
+  private ResourceRenderer() {}
+
+  public static PersistenceProfileConfig profile(PersistenceProfile resource) {
+    PersistenceProfileSpec s = resource.getSpec();
+    var ip = s.clientIp();
+    var ck = s.httpCookie();
+    var ac = s.appCookie();
+    var ch = s.customHeader();
+    return new PersistenceProfileConfig(
+        resource.getMetadata().getName(),
+        s.type(),
+        s.onServerDown(),
+        ip == null
+            ? null
+            : new PersistenceProfileConfig.ClientIp(
+                ip.timeoutMinutes(), ip.prefixLengthV4(), ip.prefixLengthV6()),
+        ck == null
+            ? null
+            : new PersistenceProfileConfig.HttpCookie(
+                ck.name(),
+                orZero(ck.timeoutMinutes()),
+                orZero(ck.maxAgeSeconds()),
+                ck.path(),
+                ck.domain(),
+                Boolean.TRUE.equals(ck.secure()),
+                ck.httpOnly(),
+                ck.sameSite() == null ? null : ck.sameSite().name()),
+        ac == null ? null : new PersistenceProfileConfig.AppCookie(ac.name(), ac.timeoutMinutes()),
+        ch == null ? null : new PersistenceProfileConfig.CustomHeader(ch.name()));
+  }
+
+  /** A pool's health monitors, each named {@code <pool>/<monitor>} to be unique in a group. */
+  public static List<HealthMonitorConfig> monitors(Pool resource) {
+    List<PoolSpec.HealthMonitor> monitors = resource.getSpec().healthMonitors();
+    if (monitors == null) return List.of();
+    return monitors.stream()
+        .map(
+            m ->
+                new HealthMonitorConfig(
+                    monitorName(resource, m),
+                    m.type(),
+                    orZero(m.intervalSeconds()),
+                    orZero(m.timeoutSeconds()),
+                    orZero(m.successfulChecks()),
+                    orZero(m.failedChecks()),
+                    m.http() == null
+                        ? null
+                        : new HealthMonitorConfig.HttpCheck(
+                            m.http().method(),
+                            m.http().path(),
+                            m.http().expectedStatus(),
+                            m.http().host())))
+        .toList();
+  }
+
+  /** The pool with its listed servers first, then {@code endpointServers} from its Service. */
+  public static PoolConfig pool(Pool resource, List<ServerConfig> endpointServers) {
+    PoolSpec s = resource.getSpec();
+    var lb = s.loadBalancing();
+    List<ServerConfig> servers = new ArrayList<>(staticServers(s));
+    servers.addAll(endpointServers);
+    return new PoolConfig(
+        resource.getMetadata().getName(),
+        lb == null ? null : new LoadBalancingConfig(lb.algorithm(), lb.hashKey(), lb.hashName()),
+        servers,
+        Optional.ofNullable(s.healthMonitors()).orElse(List.of()).stream()
+            .map(m -> monitorName(resource, m))
+            .toList(),
+        s.persistenceProfile(),
+        orZero(s.maxConnectionsPerServer()),
+        orZero(s.drainPeriodSeconds()));
+  }
+
+  public static DataScriptConfig script(DataScript resource) {
+    var s = resource.getSpec();
+    var e = s.events();
+    return new DataScriptConfig(
+        resource.getMetadata().getName(),
+        e == null
+            ? null
+            : new DataScriptConfig.Events(
+                e.httpRequest(), e.httpResponse(), e.httpResponseFailed()),
+        Optional.ofNullable(s.pools()).orElse(List.of()).stream()
+            .map(p -> new DataScriptConfig.PoolRef(p.pool(), p.scriptName()))
+            .toList());
+  }
+
+  public static VirtualServiceConfig virtualService(VirtualService resource) {
+    VirtualServiceSpec s = resource.getSpec();
+    return new VirtualServiceConfig(
+        resource.getMetadata().getName(),
+        s.address(),
+        orZero(s.port()),
+        s.hostnames(),
+        s.pool(),
+        map(
+            s.networkSecurity(),
+            ns -> new NetworkSecurityConfig(ns.allow(), ns.deny(), ns.action())),
+        map(
+            s.timeouts(),
+            t ->
+                new TimeoutsConfig(
+                    orZero(t.connectMs()),
+                    orZero(t.clientIdleMs()),
+                    orZero(t.headerReadMs()),
+                    orZero(t.upstreamResponseMs()))),
+        map(
+            s.limits(),
+            l ->
+                new LimitsConfig(
+                    orZero(l.maxHeaderBytes()),
+                    orZero(l.maxUriBytes()),
+                    orZero(l.maxConnections()))),
+        s.dataScripts());
+  }
+
+  private static List<ServerConfig> staticServers(PoolSpec s) {
+    if (s.servers() == null) return List.of();
+    return s.servers().stream()
+        .map(
+            v ->
+                new ServerConfig(
+                    v.name(),
+                    v.ip(),
+                    orZero(v.port()),
+                    orZero(v.ratio()),
+                    v.enabled(),
+                    false,
+                    v.headerValue()))
+        .toList();
+  }
+
+  private static String monitorName(Pool pool, PoolSpec.HealthMonitor monitor) {
+    return pool.getMetadata().getName() + "/" + monitor.name();
+  }
+
+  private static <T, R> R map(T value, Function<T, R> f) {
+    return value == null ? null : f.apply(value);
+  }
+
+  private static int orZero(Integer value) {
+    return value == null ? 0 : value;
+  }
+
+  private static double orZero(Double value) {
+    return value == null ? 0 : value;
+  }
+}

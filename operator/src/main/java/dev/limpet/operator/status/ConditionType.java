@@ -1,0 +1,15 @@
+package dev.limpet.operator.status;
+
+/** The condition types the operator sets; {@link #Ready} summarises the others. */
+public enum ConditionType {
+  /** The spec is valid on its own. */
+  Accepted,
+  /** Every object the spec names exists and is usable; the message names the ones that are not. */
+  ResolvedRefs,
+  /** DataScript only: every event's Lua compiles. */
+  Compiled,
+  /** VirtualService only: it is part of the configuration published to its data-plane group. */
+  Programmed,
+  /** Every other condition is True. */
+  Ready
+}

@@ -1,0 +1,2 @@
+/** Status conditions: the one place that edits them, and their types and reasons. */
+package dev.limpet.operator.status;

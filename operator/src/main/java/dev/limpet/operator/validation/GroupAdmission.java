@@ -1,0 +1,84 @@
+package dev.limpet.operator.validation;
+
+import dev.limpet.dataplane.config.ServerConfig;
+import dev.limpet.operator.api.DataScript;
+import dev.limpet.operator.api.PersistenceProfile;
+import dev.limpet.operator.api.Pool;
+import dev.limpet.operator.api.VirtualService;
+import dev.limpet.operator.index.NamespaceView;
+import dev.limpet.operator.render.GroupInput;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Judges every VirtualService of one data-plane group and gathers what the admitted ones use. The
+ * status of each VirtualService and the group's configuration both come from here, so they never
+ * disagree.
+ */
+public final class GroupAdmission {
+  private GroupAdmission() {}
+
+  /** A verdict per VirtualService name, in the order given. */
+  public static Map<String, VirtualServiceVerdict> judge(
+      List<VirtualService> members, NamespaceView view, ScriptCompiler compiler) {
+    Map<String, List<String>> problems = new HashMap<>();
+    List<VirtualService> valid = new ArrayList<>();
+    for (VirtualService vs : members) {
+      List<String> p = SpecValidator.virtualService(vs);
+      problems.put(vs.getMetadata().getName(), p);
+      if (p.isEmpty()) valid.add(vs);
+    }
+    Map<String, VirtualService> byName =
+        members.stream()
+            .collect(Collectors.toMap(vs -> vs.getMetadata().getName(), vs -> vs, (a, b) -> a));
+    Map<String, String> losers = ListenerConflicts.losers(valid);
+    Map<String, VirtualServiceVerdict> verdicts = new LinkedHashMap<>();
+    for (VirtualService vs : members) {
+      String name = vs.getMetadata().getName();
+      Optional<String> conflict =
+          Optional.ofNullable(losers.get(name))
+              .map(winner -> ListenerConflicts.message(vs, byName.get(winner)));
+      verdicts.put(
+          name,
+          new VirtualServiceVerdict(
+              problems.get(name), conflict, References.virtualService(vs, view, compiler)));
+    }
+    return verdicts;
+  }
+
+  /** What the admitted virtual services render from. */
+  public static GroupInput input(List<VirtualService> admitted, NamespaceView view) {
+    Map<String, Pool> pools = new HashMap<>();
+    Map<String, DataScript> scripts = new HashMap<>();
+    for (VirtualService vs : admitted) {
+      addPool(vs.getSpec().pool(), view, pools);
+      for (String name : Optional.ofNullable(vs.getSpec().dataScripts()).orElse(List.of())) {
+        view.dataScript(name)
+            .ifPresent(
+                script -> {
+                  scripts.put(name, script);
+                  Optional.ofNullable(script.getSpec().pools())
+                      .orElse(List.of())
+                      .forEach(ref -> addPool(ref.pool(), view, pools));
+                });
+      }
+    }
+    Map<String, PersistenceProfile> profiles = new HashMap<>();
+    Map<String, List<ServerConfig>> servers = new HashMap<>();
+    for (Pool pool : pools.values()) {
+      String profile = pool.getSpec().persistenceProfile();
+      if (profile != null) view.profile(profile).ifPresent(p -> profiles.put(profile, p));
+      servers.put(pool.getMetadata().getName(), References.pool(pool, view).endpointServers());
+    }
+    return new GroupInput(admitted, pools, profiles, scripts, servers);
+  }
+
+  private static void addPool(String name, NamespaceView view, Map<String, Pool> pools) {
+    if (name != null) view.pool(name).ifPresent(p -> pools.put(name, p));
+  }
+}

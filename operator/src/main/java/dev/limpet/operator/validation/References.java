@@ -1,0 +1,128 @@
+package dev.limpet.operator.validation;
+
+import dev.limpet.dataplane.config.PersistenceProfileConfig;
+import dev.limpet.dataplane.config.ServerConfig;
+import dev.limpet.operator.api.DataScript;
+import dev.limpet.operator.api.PersistenceProfile;
+import dev.limpet.operator.api.Pool;
+import dev.limpet.operator.api.PoolSpec;
+import dev.limpet.operator.api.VirtualService;
+import dev.limpet.operator.index.NamespaceView;
+import dev.limpet.operator.render.EndpointServers;
+import dev.limpet.operator.render.ResourceRenderer;
+import dev.limpet.operator.status.ReferenceCheck;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Resolves each kind's references against a {@link NamespaceView}. A reference is missing when no
+ * object has that name, and not ready when the object exists but cannot be used (its own spec is
+ * invalid, its own references do not resolve, or its script does not compile).
+ */
+public final class References {
+  private References() {}
+
+  public static PoolResolution pool(Pool pool, NamespaceView view) {
+    PoolSpec s = pool.getSpec();
+    List<String> missing = new ArrayList<>();
+    List<String> notReady = new ArrayList<>();
+    PersistenceProfileConfig profile = null;
+    if (s != null && s.persistenceProfile() != null) {
+      Optional<PersistenceProfile> found = view.profile(s.persistenceProfile());
+      if (found.isEmpty()) missing.add("PersistenceProfile '" + s.persistenceProfile() + "'");
+      else if (!SpecValidator.profile(found.get()).isEmpty())
+        notReady.add("PersistenceProfile '" + s.persistenceProfile() + "' is not valid");
+      else profile = ResourceRenderer.profile(found.get());
+    }
+    List<ServerConfig> endpointServers = List.of();
+    if (s != null && s.service() != null && s.service().name() != null) {
+      var service = view.service(s.service().name());
+      if (service.isEmpty()) missing.add("Service '" + s.service().name() + "'");
+      else if (s.service().port() != null) {
+        var resolution =
+            EndpointServers.resolve(
+                s.service(),
+                service.get(),
+                view.endpointSlices(s.service().name()),
+                view::podLabels);
+        resolution.problem().ifPresent(notReady::add);
+        endpointServers = resolution.servers();
+      }
+    }
+    List<String> problems = SpecValidator.pool(pool, profile, endpointServers);
+    int listedTotal = s == null || s.servers() == null ? 0 : s.servers().size();
+    int listedUp =
+        s == null || s.servers() == null
+            ? 0
+            : (int) s.servers().stream().filter(v -> !Boolean.FALSE.equals(v.enabled())).count();
+    int endpointUp = (int) endpointServers.stream().filter(v -> !v.draining()).count();
+    return new PoolResolution(
+        problems,
+        new ReferenceCheck(missing, notReady),
+        endpointServers,
+        listedUp + endpointUp,
+        listedTotal + endpointServers.size());
+  }
+
+  /** Whether every Pool a DataScript names exists; their usability shows on the Pools. */
+  public static ReferenceCheck dataScript(DataScript script, NamespaceView view) {
+    List<String> missing = new ArrayList<>();
+    if (script.getSpec() != null && script.getSpec().pools() != null) {
+      for (var ref : script.getSpec().pools()) {
+        if (ref.pool() != null && view.pool(ref.pool()).isEmpty())
+          missing.add("Pool '" + ref.pool() + "'");
+      }
+    }
+    return new ReferenceCheck(missing, List.of());
+  }
+
+  /** Why a DataScript cannot be used (invalid, not compiled, a Pool missing or unusable). */
+  public static Optional<String> scriptUnusable(
+      DataScript script, NamespaceView view, ScriptCompiler compiler) {
+    if (!SpecValidator.script(script).isEmpty()) return Optional.of("is not valid");
+    var error = compiler.firstError(ResourceRenderer.script(script));
+    if (error.isPresent()) return Optional.of("does not compile: " + error.get());
+    List<String> missing = new ArrayList<>();
+    List<String> notReady = new ArrayList<>();
+    for (var ref : Optional.ofNullable(script.getSpec().pools()).orElse(List.of())) {
+      if (ref.pool() != null) checkPool(ref.pool(), view, missing, notReady);
+    }
+    if (!missing.isEmpty())
+      return Optional.of("names " + String.join(", ", missing) + ", not found");
+    if (!notReady.isEmpty()) return Optional.of("uses " + String.join("; ", notReady));
+    return Optional.empty();
+  }
+
+  public static ReferenceCheck virtualService(
+      VirtualService vs, NamespaceView view, ScriptCompiler compiler) {
+    List<String> missing = new ArrayList<>();
+    List<String> notReady = new ArrayList<>();
+    var s = vs.getSpec();
+    if (s != null && s.pool() != null) checkPool(s.pool(), view, missing, notReady);
+    if (s != null && s.dataScripts() != null) {
+      for (String name : s.dataScripts()) {
+        Optional<DataScript> script = view.dataScript(name);
+        if (script.isEmpty()) missing.add("DataScript '" + name + "'");
+        else
+          scriptUnusable(script.get(), view, compiler)
+              .ifPresent(why -> notReady.add("DataScript '" + name + "' " + why));
+      }
+    }
+    return new ReferenceCheck(missing, notReady);
+  }
+
+  private static void checkPool(
+      String name, NamespaceView view, List<String> missing, List<String> notReady) {
+    Optional<Pool> pool = view.pool(name);
+    if (pool.isEmpty()) {
+      missing.add("Pool '" + name + "'");
+      return;
+    }
+    PoolResolution resolution = pool(pool.get(), view);
+    if (!resolution.problems().isEmpty())
+      notReady.add("Pool '" + name + "' is not valid: " + String.join("; ", resolution.problems()));
+    else if (!resolution.references().resolved())
+      notReady.add("Pool '" + name + "' has unresolved references");
+  }
+}

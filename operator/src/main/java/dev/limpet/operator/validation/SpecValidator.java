@@ -1,0 +1,141 @@
+package dev.limpet.operator.validation;
+
+import dev.limpet.dataplane.config.ConfigValidator;
+import dev.limpet.dataplane.config.DataPlaneConfig;
+import dev.limpet.dataplane.config.PersistenceProfileConfig;
+import dev.limpet.dataplane.config.PoolConfig;
+import dev.limpet.dataplane.config.ServerConfig;
+import dev.limpet.operator.api.DataScript;
+import dev.limpet.operator.api.PersistenceProfile;
+import dev.limpet.operator.api.Pool;
+import dev.limpet.operator.api.PoolSpec;
+import dev.limpet.operator.api.VirtualService;
+import dev.limpet.operator.render.ResourceRenderer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Whether a resource's spec can work, each problem starting with its field path ({@code spec.port:
+ * ...}). The data plane's own {@link ConfigValidator} decides, on the resource rendered alone, so
+ * the operator accepts exactly what the data plane accepts. The CRD schema catches most of this at
+ * admission; this catches the rest, and everything when no schema is installed. References to other
+ * objects are not checked here: they are the business of ResolvedRefs.
+ */
+public final class SpecValidator {
+  private static final Pattern SERVER_PATH = Pattern.compile("^servers\\[(\\d+)\\](.*)$");
+
+  private SpecValidator() {}
+
+  public static List<String> profile(PersistenceProfile resource) {
+    if (resource.getSpec() == null) return List.of("spec: is required");
+    var config = ResourceRenderer.profile(resource);
+    return problems(
+        new DataPlaneConfig(null, null, null, List.of(config), null, null, null),
+        "persistenceProfiles[0].");
+  }
+
+  /**
+   * The pool's problems with its current servers.
+   *
+   * @param profile the pool's persistence profile when it resolved (it decides whether servers need
+   *     a headerValue), else null
+   * @param endpointServers the servers from its Service, for problems such as a missing headerValue
+   */
+  public static List<String> pool(
+      Pool resource, PersistenceProfileConfig profile, List<ServerConfig> endpointServers) {
+    PoolSpec s = resource.getSpec();
+    if (s == null) return List.of("spec: is required");
+    List<String> problems = new ArrayList<>();
+    if (s.service() == null && (s.servers() == null || s.servers().isEmpty()))
+      problems.add("spec: a Pool needs a service, servers, or both");
+    if (s.service() != null) {
+      if (s.service().name() == null) problems.add("spec.service.name: is required");
+      if (s.service().port() == null) problems.add("spec.service.port: is required");
+      boolean podLabel = s.service().headerValueFrom() == PoolSpec.HeaderValueSource.PodLabel;
+      if (podLabel != (s.service().headerValueLabel() != null))
+        problems.add(
+            "spec.service.headerValueLabel: is required with headerValueFrom PodLabel and only"
+                + " allowed with it");
+    }
+    PoolConfig pool = ResourceRenderer.pool(resource, endpointServers);
+    int listed = s.servers() == null ? 0 : s.servers().size();
+    DataPlaneConfig slice =
+        new DataPlaneConfig(
+            null,
+            null,
+            List.of(pool),
+            profile == null ? null : List.of(rename(profile, pool.persistenceProfile())),
+            ResourceRenderer.monitors(resource),
+            null,
+            null);
+    for (String problem : ConfigValidator.validate(slice)) {
+      if (problem.startsWith("pools[0].persistenceProfile: no ")) continue;
+      if (problem.startsWith("pools[0].")) {
+        problems.add(serverPath(problem.substring("pools[0].".length()), pool, listed));
+      } else if (problem.startsWith("healthMonitors[")) {
+        problems.add("spec." + problem);
+      } else if (!problem.startsWith("persistenceProfiles[")) {
+        problems.add(problem);
+      }
+    }
+    return problems;
+  }
+
+  public static List<String> script(DataScript resource) {
+    if (resource.getSpec() == null) return List.of("spec: is required");
+    var config = ResourceRenderer.script(resource);
+    List<String> problems = new ArrayList<>();
+    for (String problem :
+        problems(
+            new DataPlaneConfig(null, null, null, null, null, List.of(config), null),
+            "dataScripts[0].")) {
+      if (!problem.matches("spec\\.pools\\[\\d+\\]\\.pool: no pool named .*"))
+        problems.add(problem);
+    }
+    return problems;
+  }
+
+  public static List<String> virtualService(VirtualService resource) {
+    if (resource.getSpec() == null) return List.of("spec: is required");
+    var config = ResourceRenderer.virtualService(resource);
+    List<String> problems = new ArrayList<>();
+    for (String problem :
+        problems(
+            new DataPlaneConfig(null, List.of(config), null, null, null, null, null),
+            "virtualServices[0].")) {
+      if (problem.startsWith("spec.pool: no pool named ")) continue;
+      if (problem.matches("spec\\.dataScripts\\[\\d+\\]: no DataScript named .*")) continue;
+      problems.add(problem);
+    }
+    return problems;
+  }
+
+  private static List<String> problems(DataPlaneConfig slice, String prefix) {
+    return ConfigValidator.validate(slice).stream()
+        .map(p -> p.startsWith(prefix) ? "spec." + p.substring(prefix.length()) : p)
+        .toList();
+  }
+
+  /** Listed servers keep their spec path; servers from endpoints are named by address. */
+  private static String serverPath(String problem, PoolConfig pool, int listed) {
+    Matcher m = SERVER_PATH.matcher(problem);
+    if (!m.find()) return "spec." + problem;
+    int index = Integer.parseInt(m.group(1));
+    if (index < listed) return "spec." + problem;
+    ServerConfig server = pool.servers().get(index);
+    return "endpoint " + server.key() + m.group(2);
+  }
+
+  private static PersistenceProfileConfig rename(PersistenceProfileConfig p, String name) {
+    return new PersistenceProfileConfig(
+        name,
+        p.type(),
+        p.onServerDown(),
+        p.clientIp(),
+        p.httpCookie(),
+        p.appCookie(),
+        p.customHeader());
+  }
+}

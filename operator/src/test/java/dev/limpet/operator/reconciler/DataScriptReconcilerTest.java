@@ -1,0 +1,117 @@
+package dev.limpet.operator.reconciler;
+
+import static dev.limpet.operator.RunningOperator.eventually;
+import static dev.limpet.operator.TestResources.dataScript;
+import static dev.limpet.operator.TestResources.staticPool;
+import static dev.limpet.operator.TestResources.virtualService;
+import static dev.limpet.operator.TestResources.withDataScripts;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.limpet.dataplane.config.ConfigLoader;
+import dev.limpet.operator.RunningOperator;
+import dev.limpet.operator.api.DataScript;
+import dev.limpet.operator.api.DataScriptSpec;
+import dev.limpet.operator.api.VirtualService;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@EnableKubernetesMockClient(crud = true)
+@Timeout(90)
+class DataScriptReconcilerTest {
+  KubernetesClient client;
+  RunningOperator operator;
+
+  @BeforeEach
+  void start() {
+    // stands in for the contract's DataScript compiler: a script containing "oops" does not compile
+    operator =
+        new RunningOperator(
+            client,
+            script ->
+                script.events().httpRequest() != null
+                        && script.events().httpRequest().contains("oops")
+                    ? Optional.of("httpRequest line 2: unexpected symbol near 'oops'")
+                    : Optional.empty());
+  }
+
+  @AfterEach
+  void stop() {
+    operator.close();
+  }
+
+  @Test
+  void aSyntaxErrorKeepsTheScriptAndItsVirtualServiceOutUntilFixed() throws Exception {
+    operator.create(staticPool("p", null, "10.0.0.1"));
+    operator.create(staticPool("canary", null, "10.0.0.9"));
+    operator.create(dataScript("route", "local x = 1\noops", "canary"));
+    VirtualService vs = virtualService("web", 80, "p");
+    vs.setSpec(withDataScripts(vs.getSpec(), List.of("route")));
+    operator.create(vs);
+
+    eventually()
+        .untilAsserted(
+            () -> {
+              Condition compiled = condition("route", "Compiled");
+              assertThat(compiled.getStatus()).isEqualTo("False");
+              assertThat(compiled.getReason()).isEqualTo("SyntaxError");
+              assertThat(compiled.getMessage())
+                  .isEqualTo("httpRequest line 2: unexpected symbol near 'oops'");
+              assertThat(condition("route", "Ready").getStatus()).isEqualTo("False");
+              Condition refs =
+                  operator.condition(VirtualService.class, "web", "ResolvedRefs").orElseThrow();
+              assertThat(refs.getReason()).isEqualTo("RefNotReady");
+              assertThat(refs.getMessage())
+                  .contains("DataScript 'route' does not compile: httpRequest line 2");
+            });
+
+    operator.edit(
+        DataScript.class, "route", s -> s.setSpec(withRequest(s.getSpec(), "local x = 1")));
+
+    eventually()
+        .untilAsserted(
+            () -> {
+              assertThat(condition("route", "Compiled").getStatus()).isEqualTo("True");
+              assertThat(condition("route", "Ready").getStatus()).isEqualTo("True");
+              assertThat(
+                      operator
+                          .condition(VirtualService.class, "web", "Ready")
+                          .orElseThrow()
+                          .getStatus())
+                  .isEqualTo("True");
+            });
+    var config = ConfigLoader.parse(operator.groupConfig("default").orElseThrow());
+    assertThat(config.dataScripts()).extracting(d -> d.name()).containsExactly("route");
+    assertThat(config.pools()).extracting(p -> p.name()).containsExactly("canary", "p");
+  }
+
+  @Test
+  void aMissingPoolIsNamedUntilCreated() {
+    operator.create(dataScript("route", "return", "canary"));
+    eventually()
+        .untilAsserted(
+            () -> {
+              Condition refs = condition("route", "ResolvedRefs");
+              assertThat(refs.getStatus()).isEqualTo("False");
+              assertThat(refs.getMessage()).contains("Pool 'canary'");
+            });
+
+    operator.create(staticPool("canary", null, "10.0.0.9"));
+    eventually()
+        .untilAsserted(() -> assertThat(condition("route", "Ready").getStatus()).isEqualTo("True"));
+  }
+
+  private Condition condition(String name, String type) {
+    return operator.condition(DataScript.class, name, type).orElseThrow();
+  }
+
+  private static DataScriptSpec withRequest(DataScriptSpec s, String source) {
+    return new DataScriptSpec(new DataScriptSpec.Events(source, null, null), s.pools());
+  }
+}

@@ -1,0 +1,239 @@
+package dev.limpet.operator.reconciler;
+
+import static dev.limpet.operator.RunningOperator.eventually;
+import static dev.limpet.operator.TestResources.cookieProfile;
+import static dev.limpet.operator.TestResources.service;
+import static dev.limpet.operator.TestResources.servicePool;
+import static dev.limpet.operator.TestResources.slice;
+import static dev.limpet.operator.TestResources.staticPool;
+import static dev.limpet.operator.TestResources.virtualService;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.limpet.dataplane.config.ConfigLoader;
+import dev.limpet.dataplane.config.ServerConfig;
+import dev.limpet.operator.RunningOperator;
+import dev.limpet.operator.TestResources.Ep;
+import dev.limpet.operator.api.PersistenceProfile;
+import dev.limpet.operator.api.PersistenceProfileSpec;
+import dev.limpet.operator.api.Pool;
+import dev.limpet.operator.api.PoolSpec;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@EnableKubernetesMockClient(crud = true)
+@Timeout(90)
+class PoolReconcilerTest {
+  KubernetesClient client;
+  RunningOperator operator;
+
+  @BeforeEach
+  void start() {
+    operator = new RunningOperator(client, script -> Optional.empty());
+  }
+
+  @AfterEach
+  void stop() {
+    operator.close();
+  }
+
+  @Test
+  void endpointSliceChangesReachTheRenderedConfiguration() throws Exception {
+    operator.create(service("web", "http"));
+    operator.create(
+        slice(
+            "web-1", "web", "http", Ep.ready("10.1.0.1", "web-a"), Ep.ready("10.1.0.2", "web-b")));
+    operator.create(
+        servicePool("web", "web", new IntOrString("http"), PoolSpec.HeaderValueSource.PodName));
+    operator.create(virtualService("shop", 80, "web"));
+
+    eventually()
+        .untilAsserted(
+            () -> {
+              assertThat(servers())
+                  .extracting(ServerConfig::key)
+                  .containsExactly("10.1.0.1:8080", "10.1.0.2:8080");
+              assertThat(servers())
+                  .extracting(ServerConfig::headerValue)
+                  .containsExactly("web-a", "web-b");
+              assertThat(operator.get(Pool.class, "web").getStatus().servers()).isEqualTo("2/2");
+            });
+
+    // scale up
+    replaceSlice(
+        slice(
+            "web-1",
+            "web",
+            "http",
+            Ep.ready("10.1.0.1", "web-a"),
+            Ep.ready("10.1.0.2", "web-b"),
+            Ep.ready("10.1.0.3", "web-c")));
+    eventually()
+        .untilAsserted(
+            () -> {
+              assertThat(servers()).hasSize(3);
+              assertThat(operator.get(Pool.class, "web").getStatus().servers()).isEqualTo("3/3");
+            });
+
+    // a pod terminating: serving, not ready -> draining
+    replaceSlice(
+        slice(
+            "web-1",
+            "web",
+            "http",
+            Ep.terminating("10.1.0.1", "web-a"),
+            Ep.ready("10.1.0.2", "web-b"),
+            Ep.ready("10.1.0.3", "web-c")));
+    eventually()
+        .untilAsserted(
+            () -> {
+              assertThat(servers())
+                  .filteredOn(ServerConfig::draining)
+                  .extracting(ServerConfig::key)
+                  .containsExactly("10.1.0.1:8080");
+              assertThat(operator.get(Pool.class, "web").getStatus().servers()).isEqualTo("2/3");
+            });
+
+    // scale down
+    replaceSlice(slice("web-1", "web", "http", Ep.ready("10.1.0.3", "web-c")));
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(servers())
+                    .extracting(ServerConfig::key)
+                    .containsExactly("10.1.0.3:8080"));
+
+    // the Service port renamed: the Pool's reference no longer resolves, the data plane keeps the
+    // last good servers
+    client.resource(service("web", "web-http")).update();
+    replaceSlice(
+        slice(
+            "web-1",
+            "web",
+            "web-http",
+            Ep.ready("10.1.0.3", "web-c"),
+            Ep.ready("10.1.0.4", "web-d")));
+    eventually()
+        .untilAsserted(
+            () -> {
+              Condition refs = condition("web", "ResolvedRefs");
+              assertThat(refs.getStatus()).isEqualTo("False");
+              assertThat(refs.getMessage()).contains("Service 'web' has no port named 'http'");
+            });
+
+    // the Pool follows the rename
+    operator.edit(
+        Pool.class,
+        "web",
+        p -> p.setSpec(withServicePort(p.getSpec(), new IntOrString("web-http"))));
+    eventually()
+        .untilAsserted(
+            () -> {
+              assertThat(condition("web", "ResolvedRefs").getStatus()).isEqualTo("True");
+              assertThat(servers())
+                  .extracting(ServerConfig::key)
+                  .containsExactly("10.1.0.3:8080", "10.1.0.4:8080");
+            });
+  }
+
+  @Test
+  void aMissingProfileIsNamedAndAnInvalidOneIsNotAccepted() {
+    operator.create(staticPool("p", "sticky", "10.0.0.1"));
+    eventually()
+        .untilAsserted(
+            () -> {
+              Condition refs = condition("p", "ResolvedRefs");
+              assertThat(refs.getStatus()).isEqualTo("False");
+              assertThat(refs.getReason()).isEqualTo("RefNotFound");
+              assertThat(refs.getMessage()).contains("PersistenceProfile 'sticky'");
+              assertThat(condition("p", "Accepted").getStatus()).isEqualTo("True");
+            });
+
+    PersistenceProfile profile = cookieProfile("sticky");
+    profile.setSpec(withSameSiteNone(profile.getSpec(), false));
+    operator.create(profile);
+    eventually()
+        .untilAsserted(
+            () -> {
+              Condition accepted =
+                  operator.condition(PersistenceProfile.class, "sticky", "Accepted").orElseThrow();
+              assertThat(accepted.getStatus()).isEqualTo("False");
+              assertThat(accepted.getMessage())
+                  .contains("spec.httpCookie.sameSite")
+                  .contains("secure");
+              assertThat(condition("p", "ResolvedRefs").getReason()).isEqualTo("RefNotReady");
+            });
+
+    operator.edit(
+        PersistenceProfile.class, "sticky", p -> p.setSpec(withSameSiteNone(p.getSpec(), true)));
+    eventually()
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      operator
+                          .condition(PersistenceProfile.class, "sticky", "Ready")
+                          .orElseThrow()
+                          .getStatus())
+                  .isEqualTo("True");
+              assertThat(condition("p", "ResolvedRefs").getStatus()).isEqualTo("True");
+              assertThat(condition("p", "Ready").getStatus()).isEqualTo("True");
+            });
+  }
+
+  private List<ServerConfig> servers() throws Exception {
+    return ConfigLoader.parse(operator.groupConfig("default").orElseThrow())
+        .pools()
+        .get(0)
+        .servers();
+  }
+
+  private void replaceSlice(EndpointSlice slice) {
+    EndpointSlice current = operator.get(EndpointSlice.class, slice.getMetadata().getName());
+    slice.getMetadata().setResourceVersion(current.getMetadata().getResourceVersion());
+    client.resource(slice).update();
+  }
+
+  private Condition condition(String pool, String type) {
+    return operator.condition(Pool.class, pool, type).orElseThrow();
+  }
+
+  private static PoolSpec withServicePort(PoolSpec s, IntOrString port) {
+    var ref = s.service();
+    return new PoolSpec(
+        s.persistenceProfile(),
+        s.loadBalancing(),
+        s.healthMonitors(),
+        new PoolSpec.ServiceRef(
+            ref.name(), port, ref.ratio(), ref.headerValueFrom(), ref.headerValueLabel()),
+        s.servers(),
+        s.maxConnectionsPerServer(),
+        s.drainPeriodSeconds());
+  }
+
+  private static PersistenceProfileSpec withSameSiteNone(PersistenceProfileSpec s, boolean secure) {
+    var c = s.httpCookie();
+    return new PersistenceProfileSpec(
+        s.type(),
+        s.onServerDown(),
+        null,
+        new PersistenceProfileSpec.HttpCookie(
+            c.name(),
+            c.timeoutMinutes(),
+            c.maxAgeSeconds(),
+            c.path(),
+            c.domain(),
+            secure,
+            c.httpOnly(),
+            PersistenceProfileSpec.SameSite.None),
+        null,
+        null);
+  }
+}

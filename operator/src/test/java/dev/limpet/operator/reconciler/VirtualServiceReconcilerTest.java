@@ -1,0 +1,183 @@
+package dev.limpet.operator.reconciler;
+
+import static dev.limpet.operator.RunningOperator.eventually;
+import static dev.limpet.operator.TestResources.staticPool;
+import static dev.limpet.operator.TestResources.virtualService;
+import static dev.limpet.operator.TestResources.withAddress;
+import static dev.limpet.operator.TestResources.withHostnames;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.limpet.dataplane.config.ConfigLoader;
+import dev.limpet.dataplane.config.DataPlaneConfig;
+import dev.limpet.operator.RunningOperator;
+import dev.limpet.operator.api.VirtualService;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@EnableKubernetesMockClient(crud = true)
+@Timeout(90)
+class VirtualServiceReconcilerTest {
+  KubernetesClient client;
+  RunningOperator operator;
+
+  @BeforeEach
+  void start() {
+    operator = new RunningOperator(client, script -> Optional.empty());
+  }
+
+  @AfterEach
+  void stop() {
+    operator.close();
+  }
+
+  @Test
+  void aMissingPoolIsNamedUntilItIsCreatedThenTheServiceIsProgrammed() throws Exception {
+    operator.create(virtualService("web", 8080, "shop-pool"));
+
+    eventually()
+        .untilAsserted(
+            () -> {
+              assertThat(condition("web", "Accepted").getStatus()).isEqualTo("True");
+              Condition refs = condition("web", "ResolvedRefs");
+              assertThat(refs.getStatus()).isEqualTo("False");
+              assertThat(refs.getReason()).isEqualTo("RefNotFound");
+              assertThat(refs.getMessage()).contains("Pool 'shop-pool'");
+              assertThat(condition("web", "Programmed").getStatus()).isEqualTo("False");
+              assertThat(condition("web", "Ready").getReason()).isEqualTo("RefNotFound");
+            });
+    String missingSince = condition("web", "ResolvedRefs").getLastTransitionTime();
+
+    operator.create(staticPool("shop-pool", null, "10.0.0.1"));
+
+    eventually()
+        .untilAsserted(
+            () -> {
+              Condition refs = condition("web", "ResolvedRefs");
+              assertThat(refs.getStatus()).isEqualTo("True");
+              assertThat(refs.getObservedGeneration()).isEqualTo(1L);
+              assertThat(condition("web", "Programmed").getStatus()).isEqualTo("True");
+              assertThat(condition("web", "Ready").getStatus()).isEqualTo("True");
+            });
+    assertThat(condition("web", "ResolvedRefs").getLastTransitionTime())
+        .isGreaterThanOrEqualTo(missingSince);
+    DataPlaneConfig config = ConfigLoader.parse(operator.groupConfig("default").orElseThrow());
+    assertThat(config.virtualServices()).extracting(v -> v.name()).containsExactly("web");
+    assertThat(config.pools().get(0).servers())
+        .extracting(s -> s.key())
+        .containsExactly("10.0.0.1:8080");
+    assertThat(condition("web", "Programmed").getMessage()).contains(config.version());
+    assertThat(operator.events("web")).extracting(e -> e.getReason()).contains("RefNotFound");
+  }
+
+  @Test
+  void theNewerOfTwoServicesOnOnePortLosesUntilTheirHostnamesAreDisjoint() throws Exception {
+    operator.create(staticPool("p", null, "10.0.0.1"));
+    operator.create(virtualService("first", 80, "p"));
+    eventually()
+        .untilAsserted(() -> assertThat(condition("first", "Ready").getStatus()).isEqualTo("True"));
+
+    operator.create(virtualService("second", 80, "p"));
+
+    eventually()
+        .untilAsserted(
+            () -> {
+              Condition accepted = condition("second", "Accepted");
+              assertThat(accepted.getStatus()).isEqualTo("False");
+              assertThat(accepted.getReason()).isEqualTo("PortConflict");
+              assertThat(accepted.getMessage()).contains("'first'").contains("no hostnames");
+            });
+    assertThat(condition("first", "Ready").getStatus()).isEqualTo("True");
+    assertThat(ConfigLoader.parse(operator.groupConfig("default").orElseThrow()).virtualServices())
+        .extracting(v -> v.name())
+        .containsExactly("first");
+
+    operator.edit(
+        VirtualService.class,
+        "second",
+        vs -> vs.setSpec(withHostnames(vs.getSpec(), List.of("b.example.com"))));
+
+    eventually()
+        .untilAsserted(
+            () -> {
+              assertThat(condition("second", "Accepted").getStatus()).isEqualTo("True");
+              assertThat(condition("second", "Ready").getStatus()).isEqualTo("True");
+              assertThat(
+                      ConfigLoader.parse(operator.groupConfig("default").orElseThrow())
+                          .virtualServices())
+                  .extracting(v -> v.name())
+                  .containsExactly("first", "second");
+            });
+    assertThat(operator.events("second")).extracting(e -> e.getReason()).contains("PortConflict");
+  }
+
+  @Test
+  void anInvalidSpecIsNotAcceptedAndTheGroupKeepsServingTheOthers() throws Exception {
+    operator.create(staticPool("p", null, "10.0.0.1"));
+    operator.create(virtualService("good", 80, "p"));
+    VirtualService bad = virtualService("bad", 81, "p");
+    bad.setSpec(withAddress(bad.getSpec(), "not-an-ip"));
+    operator.create(bad);
+
+    eventually()
+        .untilAsserted(
+            () -> {
+              Condition accepted = condition("bad", "Accepted");
+              assertThat(accepted.getStatus()).isEqualTo("False");
+              assertThat(accepted.getReason()).isEqualTo("Invalid");
+              assertThat(accepted.getMessage()).startsWith("spec.address: ");
+              assertThat(condition("good", "Ready").getStatus()).isEqualTo("True");
+            });
+    assertThat(ConfigLoader.parse(operator.groupConfig("default").orElseThrow()).virtualServices())
+        .extracting(v -> v.name())
+        .containsExactly("good");
+
+    operator.edit(
+        VirtualService.class, "bad", vs -> vs.setSpec(withAddress(vs.getSpec(), "127.0.0.1")));
+
+    eventually()
+        .untilAsserted(
+            () -> {
+              assertThat(condition("bad", "Accepted").getStatus()).isEqualTo("True");
+              assertThat(condition("bad", "Accepted").getObservedGeneration()).isEqualTo(2L);
+              assertThat(condition("bad", "Ready").getStatus()).isEqualTo("True");
+            });
+  }
+
+  @Test
+  void deletingAVirtualServiceRemovesItFromTheGroup() throws Exception {
+    operator.create(staticPool("p", null, "10.0.0.1"));
+    operator.create(virtualService("a", 80, "p"));
+    operator.create(virtualService("b", 81, "p"));
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(
+                        ConfigLoader.parse(operator.groupConfig("default").orElseThrow())
+                            .virtualServices())
+                    .hasSize(2));
+
+    client.resource(operator.get(VirtualService.class, "a")).delete();
+
+    eventually()
+        .untilAsserted(
+            () -> {
+              assertThat(operator.get(VirtualService.class, "a")).isNull();
+              assertThat(
+                      ConfigLoader.parse(operator.groupConfig("default").orElseThrow())
+                          .virtualServices())
+                  .extracting(v -> v.name())
+                  .containsExactly("b");
+            });
+  }
+
+  private Condition condition(String name, String type) {
+    return operator.condition(VirtualService.class, name, type).orElseThrow();
+  }
+}
