@@ -5,7 +5,9 @@ import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.lib.BaseLib;
 import org.luaj.vm2.lib.Bit32Lib;
+import org.luaj.vm2.lib.PackageLib;
 import org.luaj.vm2.lib.OsLib;
 import org.luaj.vm2.lib.StringLib;
 import org.luaj.vm2.lib.TableLib;
@@ -28,6 +30,8 @@ final class SharedLibraries {
 
   static {
     Globals scratch = new Globals();
+    scratch.load(new BaseLib());
+    scratch.load(new PackageLib()); // the libraries register in package.loaded
     scratch.load(new StringLib());
     scratch.load(new TableLib());
     scratch.load(new JseMathLib());
