@@ -40,7 +40,9 @@ final class ScriptSandbox {
           "type",
           "xpcall",
           "_VERSION");
-  private static final Pattern POSITION = Pattern.compile("^(\\S+):(\\d+) (.*)$", Pattern.DOTALL);
+  /** LuaJ's {@code chunk:line message}; Lua writes {@code chunk:line: message}. */
+  private static final Pattern POSITION =
+      Pattern.compile("^(\\S+?):(\\d+):? (.*)$", Pattern.DOTALL);
 
   private final RunLimiter limiter;
   private final LuaThread mainThread;
@@ -54,14 +56,15 @@ final class ScriptSandbox {
     limiter = new RunLimiter(maxCallDepth);
     base.debuglib = limiter;
     mainThread = base.running;
-    // LuaJ asks this for the text of an error it is raising: keep the message as Lua would and
-    // note the stack aside, so pcall sees no traceback and the failure record does
+    // LuaJ asks this for the text of an error it is raising: give the message as Lua writes it
+    // and note the stack aside, so pcall sees no traceback and the failure record does
     mainThread.errorfunc =
         new OneArgFunction() {
           @Override
           public LuaValue call(LuaValue message) {
             errorTraceback = limiter.traceback();
-            return message;
+            Matcher m = POSITION.matcher(message.tojstring());
+            return m.matches() ? valueOf(m.group(1) + ":" + m.group(2) + ": " + m.group(3)) : message;
           }
         };
     LuaTable visible = SharedLibraries.only(base, SAFE_BASE);
@@ -124,7 +127,6 @@ final class ScriptSandbox {
       String message = String.valueOf(e.getMessage());
       Matcher m = POSITION.matcher(message);
       int line = m.matches() ? Integer.parseInt(m.group(2)) : limiter.lineAtThrow();
-      if (m.matches()) message = m.group(1) + ":" + m.group(2) + ": " + m.group(3);
       String stack = errorTraceback != null ? errorTraceback : limiter.tracebackAtThrow();
       return new Failure("error", line, message, stack, false);
     } catch (StackOverflowError e) {
