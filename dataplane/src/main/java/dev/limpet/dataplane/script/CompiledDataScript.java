@@ -8,18 +8,18 @@ import java.util.Map;
 import org.luaj.vm2.Prototype;
 
 /**
- * A DataScript compiled once per configuration version: a prototype per event it handles and the
- * pools it may name. Immutable; shared by every thread and request.
+ * A DataScript compiled once per configuration version: code per event it handles and the pools it
+ * may name. Immutable; shared by every thread and request.
  */
 public final class CompiledDataScript {
   private final String name;
-  private final Map<ScriptEvent, Prototype> prototypes;
+  private final Map<ScriptEvent, ScriptChunk> chunks;
   private final Map<String, String> poolsByScriptName;
 
-  private CompiledDataScript(
-      String name, Map<ScriptEvent, Prototype> prototypes, Map<String, String> poolsByScriptName) {
+  CompiledDataScript(
+      String name, Map<ScriptEvent, ScriptChunk> chunks, Map<String, String> poolsByScriptName) {
     this.name = name;
-    this.prototypes = prototypes;
+    this.chunks = chunks;
     this.poolsByScriptName = poolsByScriptName;
   }
 
@@ -30,7 +30,7 @@ public final class CompiledDataScript {
    * @throws IllegalArgumentException naming the event and line of a syntax error
    */
   public static CompiledDataScript compile(DataScriptConfig config) {
-    Map<ScriptEvent, Prototype> prototypes = new EnumMap<>(ScriptEvent.class);
+    Map<ScriptEvent, ScriptChunk> chunks = new EnumMap<>(ScriptEvent.class);
     for (ScriptEvent event : ScriptEvent.values()) {
       String source = event.source(config.events());
       if (source == null) continue;
@@ -38,11 +38,12 @@ public final class CompiledDataScript {
       if (result instanceof DataScriptCompiler.SyntaxError error)
         throw new IllegalArgumentException(
             "DataScript " + config.name() + " " + event.specKey() + ": " + error);
-      prototypes.put(event, ((DataScriptCompiler.Compiled) result).prototype());
+      Prototype prototype = ((DataScriptCompiler.Compiled) result).prototype();
+      chunks.put(event, ScriptChunk.interpreted(prototype));
     }
     Map<String, String> pools = new HashMap<>();
     for (var ref : config.pools()) pools.put(ref.scriptName(), ref.pool());
-    return new CompiledDataScript(config.name(), prototypes, Map.copyOf(pools));
+    return new CompiledDataScript(config.name(), chunks, Map.copyOf(pools));
   }
 
   public String name() {
@@ -50,8 +51,8 @@ public final class CompiledDataScript {
   }
 
   /** The code for {@code event}, or null when this script does not handle it. */
-  Prototype prototype(ScriptEvent event) {
-    return prototypes.get(event);
+  ScriptChunk chunk(ScriptEvent event) {
+    return chunks.get(event);
   }
 
   /** The configuration name of the pool scripts call {@code scriptName}, or null if not allowed. */

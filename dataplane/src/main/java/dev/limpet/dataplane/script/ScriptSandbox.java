@@ -4,12 +4,10 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.luaj.vm2.Globals;
-import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaThread;
 import org.luaj.vm2.LuaValue;
-import org.luaj.vm2.Prototype;
 import org.luaj.vm2.lib.BaseLib;
 import org.luaj.vm2.lib.OneArgFunction;
 
@@ -40,6 +38,7 @@ final class ScriptSandbox {
           "type",
           "xpcall",
           "_VERSION");
+
   /** LuaJ's {@code chunk:line message}; Lua writes {@code chunk:line: message}. */
   private static final Pattern POSITION =
       Pattern.compile("^(\\S+?):(\\d+):? (.*)$", Pattern.DOTALL);
@@ -64,7 +63,9 @@ final class ScriptSandbox {
           public LuaValue call(LuaValue message) {
             errorTraceback = limiter.traceback();
             Matcher m = POSITION.matcher(message.tojstring());
-            return m.matches() ? valueOf(m.group(1) + ":" + m.group(2) + ": " + m.group(3)) : message;
+            return m.matches()
+                ? valueOf(m.group(1) + ":" + m.group(2) + ": " + m.group(3))
+                : message;
           }
         };
     LuaTable visible = SharedLibraries.only(base, SAFE_BASE);
@@ -102,19 +103,19 @@ final class ScriptSandbox {
   record Failure(String reason, int line, String message, String luaStack, boolean poisoned) {}
 
   /**
-   * Runs {@code prototype} for {@code run} in {@code environment}.
+   * Runs {@code chunk} for {@code run} in {@code environment}.
    *
    * @return null when the script ended normally or with a local reply (see {@link
    *     ScriptRun#reply()}), else why it failed
    */
-  Failure run(ScriptRun run, Prototype prototype, ScriptEnvironment environment, ScriptLimits l) {
+  Failure run(ScriptRun run, ScriptChunk chunk, ScriptEnvironment environment, ScriptLimits l) {
     SharedLibraries.installStringMetatable();
     environment.bindTo(this);
     current = run;
     errorTraceback = null;
     limiter.start(l);
     try {
-      new LuaClosure(prototype, environment).call();
+      chunk.run(environment);
       return null;
     } catch (ScriptExit e) {
       return null;

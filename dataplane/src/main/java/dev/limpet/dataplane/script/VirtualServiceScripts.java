@@ -3,7 +3,6 @@ package dev.limpet.dataplane.script;
 import dev.limpet.dataplane.script.ScriptResult.Close;
 import dev.limpet.dataplane.script.ScriptResult.Failed;
 import java.util.List;
-import org.luaj.vm2.Prototype;
 
 /**
  * The DataScripts of one virtual service under one configuration version, in list order, with what
@@ -43,12 +42,12 @@ public final class VirtualServiceScripts {
     transaction.enter();
     Close close = Close.NONE;
     for (CompiledDataScript script : scripts) {
-      Prototype prototype = script.prototype(event);
-      if (prototype == null) continue;
+      ScriptChunk chunk = script.chunk(event);
+      if (chunk == null) continue;
       ScriptSandbox sandbox = engine.sandbox();
       ScriptRun run = new ScriptRun(event, exchange, transaction, script, this, sandbox.limiter());
       ScriptSandbox.Failure failure =
-          sandbox.run(run, prototype, transaction.environment(script.name()), engine.limits());
+          sandbox.run(run, chunk, transaction.environment(script.name()), engine.limits());
       if (run.close().compareTo(close) > 0) close = run.close();
       if (failure != null) {
         if (failure.poisoned()) engine.discardSandbox();
@@ -72,7 +71,7 @@ public final class VirtualServiceScripts {
 
   /** True when some script handles {@code event}: the proxy may skip the call otherwise. */
   public boolean handles(ScriptEvent event) {
-    return scripts.stream().anyMatch(s -> s.prototype(event) != null);
+    return scripts.stream().anyMatch(s -> s.chunk(event) != null);
   }
 
   String name() {

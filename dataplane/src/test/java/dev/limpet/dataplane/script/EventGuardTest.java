@@ -26,8 +26,10 @@ class EventGuardTest {
   void aFunctionOutsideItsEventsFailsNamingTheEventsThatAllowIt() {
     Map<String, String> expected =
         Map.of(
-            "avi.pool.select('backup')", "avi.pool.select cannot be called in HTTP_RESP (only in: HTTP_REQ)",
-            "avi.http.set_path('/x')", "avi.http.set_path cannot be called in HTTP_RESP (only in: HTTP_REQ)",
+            "avi.pool.select('backup')",
+                "avi.pool.select cannot be called in HTTP_RESP (only in: HTTP_REQ)",
+            "avi.http.set_path('/x')",
+                "avi.http.set_path cannot be called in HTTP_RESP (only in: HTTP_REQ)",
             "avi.http.redirect('/x')",
                 "avi.http.redirect cannot be called in HTTP_RESP (only in: HTTP_REQ, HTTP_RESP_FAILED)");
     expected.forEach(

@@ -29,10 +29,23 @@ class SandboxTest {
                 avi.vs.log(type(os.time()), type(os.clock()), type(os.date('%Y')))
                 """))
         .containsExactly(
-            "io nil", "luajava nil", "require nil", "load nil", "loadstring nil", "dofile nil",
-            "loadfile nil", "debug nil", "coroutine nil", "package nil", "print nil",
-            "collectgarbage nil", "module nil", "setfenv nil", "getfenv nil",
-            "nil nil nil nil nil nil nil", "number number string");
+            "io nil",
+            "luajava nil",
+            "require nil",
+            "load nil",
+            "loadstring nil",
+            "dofile nil",
+            "loadfile nil",
+            "debug nil",
+            "coroutine nil",
+            "package nil",
+            "print nil",
+            "collectgarbage nil",
+            "module nil",
+            "setfenv nil",
+            "getfenv nil",
+            "nil nil nil nil nil nil nil",
+            "number number string");
   }
 
   @Test

@@ -42,7 +42,8 @@ class ScriptFailureTest {
   @Test
   void anErrorInsideAFunctionShowsTheWholeStack() {
     var h = new ScriptHarness();
-    h.request("local function inner()\n  error('boom')\nend\nlocal function outer() inner() end\nouter()");
+    h.request(
+        "local function inner()\n  error('boom')\nend\nlocal function outer() inner() end\nouter()");
     h.request(new FakeExchange("/"));
     ScriptFailure f = h.failures.get(0);
     assertThat(f.message()).isEqualTo("s0/httpRequest:2: boom");
