@@ -17,7 +17,7 @@ record RequestTarget(String prefix, String path, String query) {
   static RequestTarget parse(String uri) {
     String prefix = "";
     int scheme = uri.indexOf("://");
-    if (scheme > 0 && scheme < uri.indexOf('/') + 1) {
+    if (!uri.startsWith("/") && scheme > 0) {
       int pathStart = uri.indexOf('/', scheme + 3);
       int queryStart = uri.indexOf('?', scheme + 3);
       int end = pathStart < 0 ? (queryStart < 0 ? uri.length() : queryStart) : pathStart;
@@ -74,10 +74,7 @@ record RequestTarget(String prefix, String path, String query) {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     for (int i = 0; i < bytes.length; i++) {
       byte b = bytes[i];
-      if (b == '%'
-          && i + 2 < bytes.length + 0
-          && hex(bytes[i + 1]) >= 0
-          && hex(bytes[i + 2]) >= 0) {
+      if (b == '%' && i + 2 < bytes.length && hex(bytes[i + 1]) >= 0 && hex(bytes[i + 2]) >= 0) {
         out.write(hex(bytes[i + 1]) * 16 + hex(bytes[i + 2]));
         i += 2;
       } else out.write(plusIsSpace && b == '+' ? ' ' : b);

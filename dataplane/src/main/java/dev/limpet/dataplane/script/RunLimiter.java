@@ -29,6 +29,7 @@ final class RunLimiter extends DebugLib {
   private final LuaValue[][] stacks;
   private final int[] pcs;
   private int depth;
+  private int deepest;
 
   /**
    * Frames are not cleared on return, so after an abort has unwound them this many still show where
@@ -56,6 +57,7 @@ final class RunLimiter extends DebugLib {
     this.limits = limits;
     instructions = 0;
     depth = 0;
+    deepest = 0;
     depthAtThrow = 0;
     returning = false;
     deadlineNanos = System.nanoTime() + limits.wallClock().toNanos();
@@ -64,13 +66,9 @@ final class RunLimiter extends DebugLib {
 
   /** Drops the references a finished run left in the frame arrays. */
   void finish() {
-    java.util.Arrays.fill(stacks, null);
-    java.util.Arrays.fill(protos, null);
+    java.util.Arrays.fill(stacks, 0, deepest, null);
+    java.util.Arrays.fill(protos, 0, deepest, null);
     depth = 0;
-  }
-
-  long instructions() {
-    return instructions;
   }
 
   @Override
@@ -91,7 +89,7 @@ final class RunLimiter extends DebugLib {
     protos[depth] = p;
     stacks[depth] = stack;
     pcs[depth] = 0;
-    depth++;
+    if (++depth > deepest) deepest = depth;
   }
 
   @Override

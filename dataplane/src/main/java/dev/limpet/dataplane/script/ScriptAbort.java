@@ -17,7 +17,7 @@ final class ScriptAbort extends Error {
   }
 
   private final Kind kind;
-  private final transient String luaStack;
+  private final String luaStack;
 
   ScriptAbort(Kind kind, String message, String luaStack) {
     super(message, null, false, false);

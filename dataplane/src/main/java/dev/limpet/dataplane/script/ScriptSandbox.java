@@ -14,7 +14,7 @@ import org.luaj.vm2.lib.OneArgFunction;
 /**
  * One thread's Lua machinery, after LuaJ's {@code SampleSandboxed}: the safe base functions and
  * {@code avi} bound to this sandbox, the instruction hook, and the read-only table every
- * transaction environment reads through. Never shared between threads; compiled prototypes come
+ * transaction environment reads through. Never shared between threads; the compiled chunks come
  * from outside, so nothing is compiled here.
  */
 final class ScriptSandbox {
@@ -42,6 +42,8 @@ final class ScriptSandbox {
   /** LuaJ's {@code chunk:line message}; Lua writes {@code chunk:line: message}. */
   private static final Pattern POSITION =
       Pattern.compile("^(\\S+?):(\\d+):? (.*)$", Pattern.DOTALL);
+
+  private static final Pattern TRACEBACK_LINE = Pattern.compile(":(\\d+): in ");
 
   private final RunLimiter limiter;
   private final LuaThread mainThread;
@@ -108,12 +110,13 @@ final class ScriptSandbox {
    * @return null when the script ended normally or with a local reply (see {@link
    *     ScriptRun#reply()}), else why it failed
    */
-  Failure run(ScriptRun run, ScriptChunk chunk, ScriptEnvironment environment, ScriptLimits l) {
+  Failure run(
+      ScriptRun run, ScriptChunk chunk, ScriptEnvironment environment, ScriptLimits limits) {
     SharedLibraries.installStringMetatable();
     environment.bindTo(this);
     current = run;
     errorTraceback = null;
-    limiter.start(l);
+    limiter.start(limits);
     try {
       chunk.run(environment);
       return null;
@@ -141,7 +144,7 @@ final class ScriptSandbox {
 
   /** The line of the innermost frame of a traceback produced by {@link RunLimiter}. */
   private static int lineOf(String traceback) {
-    Matcher m = Pattern.compile(":(\\d+): in ").matcher(traceback);
+    Matcher m = TRACEBACK_LINE.matcher(traceback);
     return m.find() ? Integer.parseInt(m.group(1)) : 0;
   }
 }
