@@ -70,6 +70,37 @@ class ScriptLimitsTest {
   }
 
   @Test
+  void aJavaStackOverflowInsideALibraryCallEndsOnlyThatRun() throws Exception {
+    var h = new ScriptHarness();
+    // LuaJ's pattern matcher recurses once per pattern item, with no Lua call to count
+    h.script(
+        "deep",
+        "local s = string.rep('a', 50000)\nstring.find(s, string.rep('a?', 50000))",
+        null,
+        null);
+    var after = new ScriptHarness();
+    after.request("avi.vs.log('fine')");
+    List<ScriptResult> results = new java.util.ArrayList<>();
+    var exchange = new FakeExchange("/");
+    Thread small =
+        new Thread(
+            null,
+            () -> {
+              results.add(h.request(new FakeExchange("/")));
+              results.add(after.request(exchange));
+            },
+            "small-stack",
+            256 * 1024);
+    small.start();
+    small.join();
+    assertThat(results).hasSize(2);
+    assertThat(results.get(0).action()).isInstanceOf(Failed.class);
+    assertThat(h.failures.get(0).reason()).isEqualTo("call_depth");
+    assertThat(h.failures.get(0).line()).isEqualTo(2);
+    assertThat(ScriptHarness.logged(exchange)).containsExactly("fine");
+  }
+
+  @Test
   void memoryBombsAreStoppedBeforeTheyAllocate() {
     for (String bomb :
         List.of(
