@@ -38,7 +38,7 @@ final class Args {
   String string(int i) {
     LuaValue v = values.arg(i);
     if (v.type() == LuaValue.TSTRING || v.type() == LuaValue.TNUMBER) return v.tojstring();
-    throw bad(i, "string expected, got " + typeName(v));
+    throw bad(i, "string expected, got " + v.typename());
   }
 
   String optString(int i, String fallback) {
@@ -50,7 +50,7 @@ final class Args {
     LuaValue v = values.arg(i);
     return switch (v.type()) {
       case LuaValue.TSTRING, LuaValue.TNUMBER, LuaValue.TBOOLEAN -> v.tojstring();
-      default -> throw bad(i, "string, number or boolean expected, got " + typeName(v));
+      default -> throw bad(i, "string, number or boolean expected, got " + v.typename());
     };
   }
 
@@ -58,7 +58,7 @@ final class Args {
   long whole(int i) {
     LuaValue v = values.arg(i);
     LuaValue n = v.tonumber();
-    if (n.isnil()) throw bad(i, "number expected, got " + typeName(v));
+    if (n.isnil()) throw bad(i, "number expected, got " + v.typename());
     double d = n.todouble();
     if (d != Math.rint(d) || Double.isInfinite(d)) throw bad(i, "whole number expected, got " + d);
     return (long) d;
@@ -82,9 +82,5 @@ final class Args {
 
   LuaError error(String problem) {
     return new LuaError(function + ": " + problem);
-  }
-
-  private static String typeName(LuaValue v) {
-    return v.typename();
   }
 }
