@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -200,6 +201,37 @@ public final class ConfigValidator {
         problem(path + ".pools[" + i + "].pool", "no pool named '" + ref.pool() + "'");
       if (ref.scriptName() != null && !aliases.add(ref.scriptName()))
         problem(path + ".pools[" + i + "].scriptName", "'" + ref.scriptName() + "' is used twice");
+    }
+    scriptEvent(path + ".events.httpRequest", s.name(), "httpRequest", e.httpRequest(), aliases);
+    scriptEvent(path + ".events.httpResponse", s.name(), "httpResponse", e.httpResponse(), aliases);
+    scriptEvent(
+        path + ".events.httpResponseFailed",
+        s.name(),
+        "httpResponseFailed",
+        e.httpResponseFailed(),
+        aliases);
+  }
+
+  /** A source that does not compile, or selects a literal pool it may not use, is refused. */
+  private void scriptEvent(
+      String path, String script, String event, String source, Set<String> aliases) {
+    if (source == null) return;
+    var result = DataScriptCompiler.compile(script, event, source);
+    if (result instanceof DataScriptCompiler.SyntaxError error) {
+      problem(path, error.toString());
+      return;
+    }
+    var prototype = ((DataScriptCompiler.Compiled) result).prototype();
+    for (var literal : PoolLiteralScanner.scan(prototype)) {
+      if (!aliases.contains(literal.pool()))
+        problem(
+            path,
+            "line "
+                + literal.line()
+                + ": avi.pool.select names pool '"
+                + literal.pool()
+                + "', which is not in this DataScript's pools "
+                + new TreeSet<>(aliases));
     }
   }
 

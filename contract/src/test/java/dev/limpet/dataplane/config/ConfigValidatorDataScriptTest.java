@@ -1,0 +1,54 @@
+package dev.limpet.dataplane.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.limpet.dataplane.config.DataScriptConfig.Events;
+import dev.limpet.dataplane.config.DataScriptConfig.PoolRef;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class ConfigValidatorDataScriptTest {
+
+  private static List<String> problems(DataScriptConfig script) {
+    var pool = new PoolConfig("primary-pool", null, List.of(), null, null, 0, 0);
+    var vs =
+        new VirtualServiceConfig(
+            "web", null, 80, null, "primary-pool", null, null, null, List.of(script.name()));
+    return ConfigValidator.validate(
+        new DataPlaneConfig("1", List.of(vs), List.of(pool), null, null, List.of(script), null));
+  }
+
+  @Test
+  void aScriptThatCompilesAndNamesItsAliasIsValid() {
+    var script =
+        new DataScriptConfig(
+            "sticky",
+            new Events("avi.pool.select('primary_pool')", "local x = 1", null),
+            List.of(new PoolRef("primary-pool", "primary_pool")));
+    assertThat(problems(script)).isEmpty();
+  }
+
+  @Test
+  void aSyntaxErrorIsAProblemOfItsEventWithTheLine() {
+    var script =
+        new DataScriptConfig(
+            "sticky", new Events(null, "local a = 1\nlocal b = 2\nx = = 3", null), List.of());
+    assertThat(problems(script))
+        .containsExactly("dataScripts[0].events.httpResponse: line 3: unexpected symbol near '='");
+  }
+
+  @Test
+  void aLiteralPoolOutsideThePoolsListIsAProblem() {
+    var script =
+        new DataScriptConfig(
+            "sticky",
+            new Events(null, null, "\navi.pool.select('primary-pool')"),
+            List.of(new PoolRef("primary-pool", "primary_pool")));
+    assertThat(problems(script))
+        .containsExactly(
+            "dataScripts[0].events.httpResponseFailed: line 2: avi.pool.select names pool"
+                + " 'primary-pool', which is not in this DataScript's pools [primary_pool]");
+  }
+}

@@ -1,0 +1,86 @@
+package dev.limpet.dataplane.script;
+
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+
+/** The arguments of one {@code avi} call, with checks whose errors read like Lua's own. */
+final class Args {
+  private final String function;
+  private final Varargs values;
+
+  Args(String function, Varargs values) {
+    this.function = function;
+    this.values = values;
+  }
+
+  /** The number of arguments up to the last that is not nil (Lua code often passes nil). */
+  int count() {
+    int n = values.narg();
+    while (n > 0 && values.arg(n).isnil()) n--;
+    return n;
+  }
+
+  /** The number of arguments, trailing nils included. */
+  int size() {
+    return values.narg();
+  }
+
+  LuaValue get(int i) {
+    return values.arg(i);
+  }
+
+  boolean isNil(int i) {
+    return values.arg(i).isnil();
+  }
+
+  /** A string argument; a number is taken as its text, as Lua's string functions do. */
+  String string(int i) {
+    LuaValue v = values.arg(i);
+    if (v.type() == LuaValue.TSTRING || v.type() == LuaValue.TNUMBER) return v.tojstring();
+    throw bad(i, "string expected, got " + v.typename());
+  }
+
+  String optString(int i, String fallback) {
+    return isNil(i) ? fallback : string(i);
+  }
+
+  /** A string, number or boolean argument as Lua's {@code tostring} writes it. */
+  String text(int i) {
+    LuaValue v = values.arg(i);
+    return switch (v.type()) {
+      case LuaValue.TSTRING, LuaValue.TNUMBER, LuaValue.TBOOLEAN -> v.tojstring();
+      default -> throw bad(i, "string, number or boolean expected, got " + v.typename());
+    };
+  }
+
+  /** A whole number argument; a numeric string is accepted. */
+  long whole(int i) {
+    LuaValue v = values.arg(i);
+    LuaValue n = v.tonumber();
+    if (n.isnil()) throw bad(i, "number expected, got " + v.typename());
+    double d = n.todouble();
+    if (d != Math.rint(d) || Double.isInfinite(d)) throw bad(i, "whole number expected, got " + d);
+    return (long) d;
+  }
+
+  int wholeInRange(int i, long min, long max) {
+    long n = whole(i);
+    if (n < min || n > max) throw bad(i, "must be " + min + ".." + max + ", got " + n);
+    return (int) n;
+  }
+
+  /** True for a number or a string Lua would convert to one. */
+  boolean isNumeric(int i) {
+    LuaValue v = values.arg(i);
+    return v.type() == LuaValue.TNUMBER || (v.type() == LuaValue.TSTRING && !v.tonumber().isnil());
+  }
+
+  LuaError bad(int i, String problem) {
+    return new LuaError("bad argument #" + i + " to '" + function + "' (" + problem + ")");
+  }
+
+  LuaError error(String problem) {
+    return new LuaError(function + ": " + problem);
+  }
+}

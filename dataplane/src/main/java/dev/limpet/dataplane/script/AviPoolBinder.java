@@ -1,0 +1,122 @@
+package dev.limpet.dataplane.script;
+
+import static dev.limpet.dataplane.script.Namespace.REQUEST;
+import static dev.limpet.dataplane.script.Namespace.REQUEST_RESPONSE;
+import static dev.limpet.dataplane.script.Namespace.RESPONSE;
+
+import dev.limpet.dataplane.upstream.Server;
+import java.util.List;
+import java.util.function.Supplier;
+import org.luaj.vm2.LuaInteger;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code avi.pool}: choosing the pool and server of a request, and reading server state. */
+final class AviPoolBinder {
+  private static final Logger LOG = LoggerFactory.getLogger(AviPoolBinder.class);
+
+  private AviPoolBinder() {}
+
+  static ReadOnlyTable bind(Supplier<ScriptRun> runs) {
+    return new ReadOnlyTable(
+        new Namespace("avi.pool", runs)
+            .add("select", REQUEST, AviPoolBinder::select)
+            .add("get_server_status", REQUEST_RESPONSE, AviPoolBinder::serverStatus)
+            .add("get_servers", REQUEST_RESPONSE, AviPoolBinder::servers)
+            .add("server_ip", RESPONSE, AviPoolBinder::serverIp)
+            .add("get_server_info", RESPONSE, AviPoolBinder::serverInfo)
+            .table());
+  }
+
+  /**
+   * {@code select(pool [, server [, port]])}. A named server that is not a member, is down or is
+   * draining is not used: the request is balanced in the pool, which is counted and logged.
+   */
+  private static Varargs select(ScriptRun run, Args args) {
+    String pool = allowedPool(run, args, 1);
+    Server server = null;
+    if (!args.isNil(2)) {
+      String wanted = args.string(2);
+      Integer port = args.isNil(3) ? null : args.wholeInRange(3, 1, 65_535);
+      server = member(run, pool, wanted, port);
+      if (server == null || !server.up()) {
+        LOG.atDebug()
+            .addKeyValue("virtualService", run.virtualService.name())
+            .addKeyValue("dataScript", run.script.name())
+            .addKeyValue("pool", pool)
+            .log(
+                "avi.pool.select: server {}{} is {}; balancing in the pool",
+                wanted,
+                port == null ? "" : ":" + port,
+                server == null ? "not a member" : "down or draining");
+        run.virtualService
+            .metrics()
+            .selectedServerNotUsed(run.virtualService.name(), run.script.name(), pool);
+        server = null;
+      }
+    }
+    run.transaction.select(new PoolSelection(pool, server));
+    return LuaValue.NONE;
+  }
+
+  /** {@code get_server_status(pool, server, port)}: 1 up, 0 down, nil when not a member. */
+  private static Varargs serverStatus(ScriptRun run, Args args) {
+    String pool = allowedPool(run, args, 1);
+    Integer port = args.isNil(3) ? null : args.wholeInRange(3, 1, 65_535);
+    Server server = member(run, pool, args.string(2), port);
+    if (server == null) return LuaValue.NIL;
+    return LuaValue.valueOf(server.up() ? 1 : 0);
+  }
+
+  /** {@code get_servers([pool])}: servers up, servers configured. */
+  private static Varargs servers(ScriptRun run, Args args) {
+    String pool = args.isNil(1) ? currentPool(run) : allowedPool(run, args, 1);
+    List<Server> members = run.virtualService.pools().members(pool);
+    int up = (int) members.stream().filter(Server::up).count();
+    return LuaValue.varargsOf(LuaValue.valueOf(up), LuaValue.valueOf(members.size()));
+  }
+
+  private static Varargs serverIp(ScriptRun run, Args args) {
+    Server server = run.exchange.respondingServer();
+    return server == null ? LuaValue.NIL : LuaValue.valueOf(server.config().ip());
+  }
+
+  private static Varargs serverInfo(ScriptRun run, Args args) {
+    Server server = run.exchange.respondingServer();
+    if (server == null) return LuaValue.NIL;
+    return LuaValue.varargsOf(
+        LuaValue.valueOf(server.config().ip()), LuaInteger.valueOf(server.config().port()));
+  }
+
+  /** The pool the request goes to: the script's choice, else the virtual service's pool. */
+  private static String currentPool(ScriptRun run) {
+    PoolSelection selection = run.transaction.selection();
+    return selection != null ? selection.pool() : run.virtualService.defaultPool();
+  }
+
+  private static String allowedPool(ScriptRun run, Args args, int i) {
+    String name = args.string(i);
+    String pool = run.script.pool(name);
+    if (pool == null)
+      throw args.bad(
+          i,
+          "pool '"
+              + name
+              + "' is not in the pools of DataScript "
+              + run.script.name()
+              + " "
+              + run.script.poolScriptNames());
+    return pool;
+  }
+
+  /** The member named {@code server} (its name or IP) on {@code port} (any when null). */
+  private static Server member(ScriptRun run, String pool, String server, Integer port) {
+    for (Server s : run.virtualService.pools().members(pool)) {
+      boolean named = s.name().equals(server) || s.config().ip().equals(server);
+      if (named && (port == null || s.config().port() == port)) return s;
+    }
+    return null;
+  }
+}

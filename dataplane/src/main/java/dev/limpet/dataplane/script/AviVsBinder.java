@@ -1,0 +1,99 @@
+package dev.limpet.dataplane.script;
+
+import static dev.limpet.dataplane.script.Namespace.ALL;
+import static dev.limpet.dataplane.script.Namespace.REQUEST_RESPONSE;
+
+import java.net.InetSocketAddress;
+import java.util.function.Supplier;
+import org.luaj.vm2.LuaInteger;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.lib.TwoArgFunction;
+
+/** {@code avi.vs}: the virtual service, the client, the log, {@code reqvar} and the tables. */
+final class AviVsBinder {
+  private static final LuaValue REQVAR = LuaValue.valueOf("reqvar");
+
+  private AviVsBinder() {}
+
+  static ReadOnlyTable bind(Supplier<ScriptRun> runs) {
+    Namespace vs =
+        new Namespace("avi.vs", runs)
+            .add("name", ALL, (run, args) -> LuaValue.valueOf(run.virtualService.name()))
+            .add("ip", ALL, (run, args) -> ip(run.exchange.localAddress()))
+            .add("port", ALL, (run, args) -> port(run.exchange.localAddress()))
+            .add("client_ip", ALL, (run, args) -> ip(run.exchange.clientAddress()))
+            .add("client_port", ALL, (run, args) -> port(run.exchange.clientAddress()))
+            .add("log", ALL, AviVsBinder::log)
+            .add("table_insert", REQUEST_RESPONSE, AviVsBinder::insert)
+            .add("table_lookup", REQUEST_RESPONSE, AviVsBinder::lookup)
+            .add("table_refresh", REQUEST_RESPONSE, AviVsBinder::refresh)
+            .add("table_remove", REQUEST_RESPONSE, AviVsBinder::remove);
+    LuaTable meta = new LuaTable();
+    meta.rawset(LuaValue.INDEX, new Reqvar(runs));
+    meta.rawset(LuaValue.METATABLE, LuaValue.FALSE);
+    return new ReadOnlyTable(vs.table(), new ReadOnlyTable(meta));
+  }
+
+  private static LuaValue ip(InetSocketAddress address) {
+    return LuaValue.valueOf(address.getAddress().getHostAddress());
+  }
+
+  private static LuaValue port(InetSocketAddress address) {
+    return LuaValue.valueOf(String.valueOf(address.getPort()));
+  }
+
+  /** Joins the arguments with spaces, prefixed with {@code [script:line]}. */
+  private static Varargs log(ScriptRun run, Args args) {
+    StringBuilder line =
+        new StringBuilder("[").append(run.script.name()).append(':').append(run.line()).append(']');
+    for (int i = 1; i <= args.size(); i++)
+      line.append(' ').append(args.isNil(i) ? "nil" : args.text(i));
+    run.exchange.log(line.toString());
+    return LuaValue.NONE;
+  }
+
+  private static ScriptTable table(ScriptRun run, TableCall call) {
+    ScriptTables tables = run.virtualService.tables();
+    return call.table() == null ? tables.defaultTable() : tables.named(call.table());
+  }
+
+  private static Varargs insert(ScriptRun run, Args args) {
+    TableCall call = TableCall.insert(args);
+    return LuaValue.valueOf(table(run, call).insert(call.key(), call.value(), call.millis()));
+  }
+
+  private static Varargs lookup(ScriptRun run, Args args) {
+    TableCall call = TableCall.lookup(args);
+    ScriptTable.Entry entry = table(run, call).lookup(call.key(), call.millis());
+    if (entry == null) return LuaValue.NIL;
+    long seconds = (entry.remainingMillis() + 999) / 1000;
+    return LuaValue.varargsOf(LuaValue.valueOf(entry.value()), LuaInteger.valueOf(seconds));
+  }
+
+  private static Varargs refresh(ScriptRun run, Args args) {
+    TableCall call = TableCall.lookup(args);
+    return LuaValue.valueOf(table(run, call).refresh(call.key(), call.millis()));
+  }
+
+  private static Varargs remove(ScriptRun run, Args args) {
+    TableCall call = TableCall.remove(args);
+    table(run, call).remove(call.key());
+    return LuaValue.NONE;
+  }
+
+  /** {@code avi.vs.reqvar}: the current transaction's table, found per access. */
+  private static final class Reqvar extends TwoArgFunction {
+    private final Supplier<ScriptRun> runs;
+
+    Reqvar(Supplier<ScriptRun> runs) {
+      this.runs = runs;
+    }
+
+    @Override
+    public LuaValue call(LuaValue table, LuaValue key) {
+      return REQVAR.equals(key) ? runs.get().transaction.reqvar() : NIL;
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package dev.limpet.dataplane.script;
+
+import dev.limpet.dataplane.config.DataScriptCompiler;
+import dev.limpet.dataplane.config.DataScriptConfig;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+import org.luaj.vm2.Prototype;
+
+/**
+ * A DataScript compiled once per configuration version: code per event it handles and the pools it
+ * may name. Immutable; shared by every thread and request.
+ */
+public final class CompiledDataScript {
+  private final String name;
+  private final Map<ScriptEvent, ScriptChunk> chunks;
+  private final Map<String, String> poolsByScriptName;
+
+  CompiledDataScript(
+      String name, Map<ScriptEvent, ScriptChunk> chunks, Map<String, String> poolsByScriptName) {
+    this.name = name;
+    this.chunks = chunks;
+    this.poolsByScriptName = poolsByScriptName;
+  }
+
+  /**
+   * Compiles every event of {@code config}. A configuration that passed {@code ConfigValidator}
+   * always compiles; anything else is a caller's bug.
+   *
+   * @throws IllegalArgumentException naming the event and line of a syntax error
+   */
+  public static CompiledDataScript compile(DataScriptConfig config) {
+    Map<ScriptEvent, ScriptChunk> chunks = new EnumMap<>(ScriptEvent.class);
+    for (ScriptEvent event : ScriptEvent.values()) {
+      String source = event.source(config.events());
+      if (source == null) continue;
+      var result = DataScriptCompiler.compile(config.name(), event.specKey(), source);
+      if (result instanceof DataScriptCompiler.SyntaxError error)
+        throw new IllegalArgumentException(
+            "DataScript " + config.name() + " " + event.specKey() + ": " + error);
+      Prototype prototype = ((DataScriptCompiler.Compiled) result).prototype();
+      chunks.put(event, ScriptChunk.interpreted(prototype));
+    }
+    Map<String, String> pools = new HashMap<>();
+    for (var ref : config.pools()) pools.put(ref.scriptName(), ref.pool());
+    return new CompiledDataScript(config.name(), chunks, Map.copyOf(pools));
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** The code for {@code event}, or null when this script does not handle it. */
+  ScriptChunk chunk(ScriptEvent event) {
+    return chunks.get(event);
+  }
+
+  /** The configuration name of the pool scripts call {@code scriptName}, or null if not allowed. */
+  String pool(String scriptName) {
+    return poolsByScriptName.get(scriptName);
+  }
+
+  /** The script names of the allowed pools, for error messages. */
+  java.util.Set<String> poolScriptNames() {
+    return new java.util.TreeSet<>(poolsByScriptName.keySet());
+  }
+}

@@ -1,0 +1,36 @@
+package dev.limpet.dataplane.script;
+
+import dev.limpet.dataplane.upstream.Server;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import java.net.InetSocketAddress;
+
+/**
+ * One request/response exchange as DataScripts see it; the proxy implements it over its own
+ * objects. Called only on the thread that runs the script, during the run.
+ */
+public interface ScriptExchange {
+  /** The client's address ({@code avi.vs.client_ip}, {@code client_port}). */
+  InetSocketAddress clientAddress();
+
+  /** The address the client connected to ({@code avi.vs.ip}, {@code avi.vs.port}). */
+  InetSocketAddress localAddress();
+
+  /** True when the client connection is TLS ({@code avi.http.protocol} is then "https"). */
+  boolean secure();
+
+  /**
+   * The request head as it will go upstream. Scripts change its URI ({@code setUri}) and headers in
+   * place during HTTP_REQ, and read it in HTTP_RESP.
+   */
+  HttpRequest request();
+
+  /** In HTTP_RESP, the upstream response head, whose headers scripts change in place; else null. */
+  HttpResponse response();
+
+  /** In HTTP_RESP, the server that answered; else null. */
+  Server respondingServer();
+
+  /** Appends one line to this request's log record ({@code avi.vs.log}). */
+  void log(String line);
+}

@@ -1,0 +1,150 @@
+package dev.limpet.dataplane.script;
+
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.luaj.vm2.Globals;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaThread;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.lib.BaseLib;
+import org.luaj.vm2.lib.OneArgFunction;
+
+/**
+ * One thread's Lua machinery, after LuaJ's {@code SampleSandboxed}: the safe base functions and
+ * {@code avi} bound to this sandbox, the instruction hook, and the read-only table every
+ * transaction environment reads through. Never shared between threads; the compiled chunks come
+ * from outside, so nothing is compiled here.
+ */
+final class ScriptSandbox {
+  private static final List<String> SAFE_BASE =
+      List.of(
+          "assert",
+          "error",
+          "getmetatable",
+          "ipairs",
+          "next",
+          "pairs",
+          "pcall",
+          "rawequal",
+          "rawget",
+          "rawlen",
+          "rawset",
+          "select",
+          "setmetatable",
+          "tonumber",
+          "tostring",
+          "type",
+          "xpcall",
+          "_VERSION");
+
+  /** LuaJ's {@code chunk:line message}; Lua writes {@code chunk:line: message}. */
+  private static final Pattern POSITION =
+      Pattern.compile("^(\\S+?):(\\d+):? (.*)$", Pattern.DOTALL);
+
+  private static final Pattern TRACEBACK_LINE = Pattern.compile(":(\\d+): in ");
+
+  private final RunLimiter limiter;
+  private final LuaThread mainThread;
+  private final ReadOnlyTable environmentMetatable;
+  private ScriptRun current;
+  private String errorTraceback;
+
+  ScriptSandbox(int maxCallDepth) {
+    Globals base = new Globals();
+    base.load(new BaseLib());
+    limiter = new RunLimiter(maxCallDepth);
+    base.debuglib = limiter;
+    mainThread = base.running;
+    // LuaJ asks this for the text of an error it is raising: give the message as Lua writes it
+    // and note the stack aside, so pcall sees no traceback and the failure record does
+    mainThread.errorfunc =
+        new OneArgFunction() {
+          @Override
+          public LuaValue call(LuaValue message) {
+            errorTraceback = limiter.traceback();
+            Matcher m = POSITION.matcher(message.tojstring());
+            return m.matches()
+                ? valueOf(m.group(1) + ":" + m.group(2) + ": " + m.group(3))
+                : message;
+          }
+        };
+    LuaTable visible = SharedLibraries.only(base, SAFE_BASE);
+    visible.rawset("string", SharedLibraries.STRING);
+    visible.rawset("table", SharedLibraries.TABLE);
+    visible.rawset("math", SharedLibraries.MATH);
+    visible.rawset("bit32", SharedLibraries.BIT32);
+    visible.rawset("os", SharedLibraries.OS);
+    visible.rawset("unpack", SharedLibraries.TABLE.rawget("unpack"));
+    visible.rawset("avi", Avi.table(this::current));
+    LuaTable meta = new LuaTable();
+    meta.rawset(LuaValue.INDEX, new ReadOnlyTable(visible));
+    meta.rawset(LuaValue.METATABLE, LuaValue.FALSE);
+    environmentMetatable = new ReadOnlyTable(meta);
+  }
+
+  RunLimiter limiter() {
+    return limiter;
+  }
+
+  LuaThread mainThread() {
+    return mainThread;
+  }
+
+  ReadOnlyTable environmentMetatable() {
+    return environmentMetatable;
+  }
+
+  ScriptRun current() {
+    if (current == null) throw new LuaError("avi functions run only while a DataScript runs");
+    return current;
+  }
+
+  /** Why a run failed. */
+  record Failure(String reason, int line, String message, String luaStack, boolean poisoned) {}
+
+  /**
+   * Runs {@code chunk} for {@code run} in {@code environment}.
+   *
+   * @return null when the script ended normally or with a local reply (see {@link
+   *     ScriptRun#reply()}), else why it failed
+   */
+  Failure run(
+      ScriptRun run, ScriptChunk chunk, ScriptEnvironment environment, ScriptLimits limits) {
+    SharedLibraries.installStringMetatable();
+    environment.bindTo(this);
+    current = run;
+    errorTraceback = null;
+    limiter.start(limits);
+    try {
+      chunk.run(environment);
+      return null;
+    } catch (ScriptExit e) {
+      return null;
+    } catch (ScriptAbort e) {
+      String stack = e.luaStack() != null ? e.luaStack() : limiter.tracebackAtThrow();
+      int line = e.luaStack() != null ? lineOf(stack) : limiter.lineAtThrow();
+      return new Failure(
+          e.kind().name().toLowerCase(java.util.Locale.ROOT), line, e.getMessage(), stack, true);
+    } catch (LuaError e) {
+      String message = String.valueOf(e.getMessage());
+      Matcher m = POSITION.matcher(message);
+      int line = m.matches() ? Integer.parseInt(m.group(2)) : limiter.lineAtThrow();
+      String stack = errorTraceback != null ? errorTraceback : limiter.tracebackAtThrow();
+      return new Failure("error", line, message, stack, false);
+    } catch (StackOverflowError e) {
+      return new Failure(
+          "call_depth", limiter.lineAtThrow(), "stack overflow", limiter.tracebackAtThrow(), true);
+    } finally {
+      current = null;
+      limiter.finish();
+    }
+  }
+
+  /** The line of the innermost frame of a traceback produced by {@link RunLimiter}. */
+  private static int lineOf(String traceback) {
+    Matcher m = TRACEBACK_LINE.matcher(traceback);
+    return m.find() ? Integer.parseInt(m.group(1)) : 0;
+  }
+}

@@ -1,0 +1,46 @@
+package dev.limpet.dataplane.script;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.luaj.vm2.LuaTable;
+
+/**
+ * The Lua state of one request/response transaction: {@code avi.vs.reqvar}, each script's globals
+ * and the pool selection. Create one per request, pass it to every event of that request, drop it
+ * at the end. Its events must run on one thread (the client channel's event loop); a run on another
+ * thread is refused, because its values may hold that thread's functions.
+ */
+public final class ScriptTransaction {
+  private Thread owner;
+  private LuaTable reqvar;
+  private final Map<String, ScriptEnvironment> environments = new HashMap<>(4);
+  private PoolSelection selection;
+
+  void enter() {
+    Thread current = Thread.currentThread();
+    if (owner == null) owner = current;
+    else if (owner != current)
+      throw new IllegalStateException(
+          "a transaction's DataScript events must run on one thread: started on "
+              + owner.getName()
+              + ", now on "
+              + current.getName());
+  }
+
+  LuaTable reqvar() {
+    if (reqvar == null) reqvar = new LuaTable();
+    return reqvar;
+  }
+
+  ScriptEnvironment environment(String script) {
+    return environments.computeIfAbsent(script, s -> new ScriptEnvironment());
+  }
+
+  PoolSelection selection() {
+    return selection;
+  }
+
+  void select(PoolSelection selection) {
+    this.selection = selection;
+  }
+}

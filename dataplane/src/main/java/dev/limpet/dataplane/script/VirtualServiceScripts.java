@@ -1,0 +1,96 @@
+package dev.limpet.dataplane.script;
+
+import dev.limpet.dataplane.script.ScriptResult.Close;
+import dev.limpet.dataplane.script.ScriptResult.Failed;
+import java.util.List;
+
+/**
+ * The DataScripts of one virtual service under one configuration version, in list order, with what
+ * their functions reach (tables, pools). Immutable and shared by every event loop; call {@link
+ * #run} from the thread that owns the transaction.
+ */
+public final class VirtualServiceScripts {
+  private final DataScriptEngine engine;
+  private final String name;
+  private final String defaultPool;
+  private final List<CompiledDataScript> scripts;
+  private final ScriptTables tables;
+  private final ScriptPools pools;
+
+  VirtualServiceScripts(
+      DataScriptEngine engine,
+      String name,
+      String defaultPool,
+      List<CompiledDataScript> scripts,
+      ScriptTables tables,
+      ScriptPools pools) {
+    this.engine = engine;
+    this.name = name;
+    this.defaultPool = defaultPool;
+    this.scripts = List.copyOf(scripts);
+    this.tables = tables;
+    this.pools = pools;
+  }
+
+  /**
+   * Runs every script that handles {@code event}, in order, until one replies or fails. A failure
+   * is logged and counted here, and answered with {@link Failed}; nothing a script does throws out
+   * of this method.
+   */
+  public ScriptResult run(
+      ScriptEvent event, ScriptTransaction transaction, ScriptExchange exchange) {
+    transaction.enter();
+    Close close = Close.NONE;
+    for (CompiledDataScript script : scripts) {
+      ScriptChunk chunk = script.chunk(event);
+      if (chunk == null) continue;
+      ScriptSandbox sandbox = engine.sandbox();
+      ScriptRun run = new ScriptRun(event, exchange, transaction, script, this, sandbox.limiter());
+      ScriptSandbox.Failure failure =
+          sandbox.run(run, chunk, transaction.environment(script.name()), engine.limits());
+      if (run.close().compareTo(close) > 0) close = run.close();
+      if (failure != null) {
+        if (failure.poisoned()) engine.discardSandbox();
+        ScriptFailure record =
+            new ScriptFailure(
+                name,
+                script.name(),
+                event,
+                failure.reason(),
+                failure.line(),
+                failure.message(),
+                failure.luaStack());
+        ScriptFailureLog.log(record);
+        engine.metrics().failed(record);
+        return new ScriptResult(new Failed(record), close, transaction.selection());
+      }
+      if (run.reply() != null) return new ScriptResult(run.reply(), close, transaction.selection());
+    }
+    return new ScriptResult(ScriptResult.PROCEED, close, transaction.selection());
+  }
+
+  /** True when some script handles {@code event}: the proxy may skip the call otherwise. */
+  public boolean handles(ScriptEvent event) {
+    return scripts.stream().anyMatch(s -> s.chunk(event) != null);
+  }
+
+  String name() {
+    return name;
+  }
+
+  String defaultPool() {
+    return defaultPool;
+  }
+
+  ScriptTables tables() {
+    return tables;
+  }
+
+  ScriptPools pools() {
+    return pools;
+  }
+
+  ScriptMetrics metrics() {
+    return engine.metrics();
+  }
+}
