@@ -16,7 +16,10 @@ class LoggingConfigurationTest {
     JoranConfigurator configurator = new JoranConfigurator();
     configurator.setContext(context);
     configurator.doConfigure(getClass().getResource("/logback.xml"));
-    List<Status> errors = context.getStatusManager().getCopyOfStatusList().stream().filter(s -> s.getLevel() >= Status.WARN).toList();
+    List<Status> errors =
+        context.getStatusManager().getCopyOfStatusList().stream()
+            .filter(s -> s.getLevel() >= Status.WARN)
+            .toList();
     assertThat(errors).isEmpty();
     assertThat(context.getLogger("access").getLevel()).hasToString("INFO");
     context.stop();
