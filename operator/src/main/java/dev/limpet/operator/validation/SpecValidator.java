@@ -2,6 +2,8 @@ package dev.limpet.operator.validation;
 
 import dev.limpet.dataplane.config.ConfigValidator;
 import dev.limpet.dataplane.config.DataPlaneConfig;
+import dev.limpet.dataplane.config.DataScriptCompiler;
+import dev.limpet.dataplane.config.DataScriptConfig;
 import dev.limpet.dataplane.config.PersistenceProfileConfig;
 import dev.limpet.dataplane.config.PoolConfig;
 import dev.limpet.dataplane.config.ServerConfig;
@@ -91,10 +93,21 @@ public final class SpecValidator {
         problems(
             new DataPlaneConfig(null, null, null, null, null, List.of(config), null),
             "dataScripts[0].")) {
-      if (!problem.matches("spec\\.pools\\[\\d+\\]\\.pool: no pool named .*"))
-        problems.add(problem);
+      if (problem.matches("spec\\.pools\\[\\d+\\]\\.pool: no pool named .*")) continue;
+      if (isSyntaxError(problem, config)) continue; // reported by the Compiled condition
+      problems.add(problem);
     }
     return problems;
+  }
+
+  private static boolean isSyntaxError(String problem, DataScriptConfig config) {
+    for (var event : ContractScriptCompiler.sources(config).entrySet()) {
+      if (event.getValue() != null
+          && problem.startsWith("spec.events." + event.getKey() + ": ")
+          && DataScriptCompiler.compile(config.name(), event.getKey(), event.getValue())
+              instanceof DataScriptCompiler.SyntaxError) return true;
+    }
+    return false;
   }
 
   public static List<String> virtualService(VirtualService resource) {

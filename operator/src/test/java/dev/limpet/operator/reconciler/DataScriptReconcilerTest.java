@@ -12,11 +12,11 @@ import dev.limpet.operator.RunningOperator;
 import dev.limpet.operator.api.DataScript;
 import dev.limpet.operator.api.DataScriptSpec;
 import dev.limpet.operator.api.VirtualService;
+import dev.limpet.operator.validation.ContractScriptCompiler;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,15 +30,7 @@ class DataScriptReconcilerTest {
 
   @BeforeEach
   void start() {
-    // stands in for the contract's DataScript compiler: a script containing "oops" does not compile
-    operator =
-        new RunningOperator(
-            client,
-            script ->
-                script.events().httpRequest() != null
-                        && script.events().httpRequest().contains("oops")
-                    ? Optional.of("httpRequest line 2: unexpected symbol near 'oops'")
-                    : Optional.empty());
+    operator = new RunningOperator(client, new ContractScriptCompiler());
   }
 
   @AfterEach
@@ -61,8 +53,7 @@ class DataScriptReconcilerTest {
               Condition compiled = condition("route", "Compiled");
               assertThat(compiled.getStatus()).isEqualTo("False");
               assertThat(compiled.getReason()).isEqualTo("SyntaxError");
-              assertThat(compiled.getMessage())
-                  .isEqualTo("httpRequest line 2: unexpected symbol near 'oops'");
+              assertThat(compiled.getMessage()).isEqualTo("httpRequest line 2: syntax error");
               assertThat(condition("route", "Ready").getStatus()).isEqualTo("False");
               Condition refs =
                   operator.condition(VirtualService.class, "web", "ResolvedRefs").orElseThrow();

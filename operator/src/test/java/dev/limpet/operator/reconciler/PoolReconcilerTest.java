@@ -17,13 +17,13 @@ import dev.limpet.operator.api.PersistenceProfile;
 import dev.limpet.operator.api.PersistenceProfileSpec;
 import dev.limpet.operator.api.Pool;
 import dev.limpet.operator.api.PoolSpec;
+import dev.limpet.operator.validation.ContractScriptCompiler;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +37,7 @@ class PoolReconcilerTest {
 
   @BeforeEach
   void start() {
-    operator = new RunningOperator(client, script -> Optional.empty());
+    operator = new RunningOperator(client, new ContractScriptCompiler());
   }
 
   @AfterEach

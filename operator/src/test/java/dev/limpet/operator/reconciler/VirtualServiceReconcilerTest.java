@@ -11,11 +11,11 @@ import dev.limpet.dataplane.config.ConfigLoader;
 import dev.limpet.dataplane.config.DataPlaneConfig;
 import dev.limpet.operator.RunningOperator;
 import dev.limpet.operator.api.VirtualService;
+import dev.limpet.operator.validation.ContractScriptCompiler;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +29,7 @@ class VirtualServiceReconcilerTest {
 
   @BeforeEach
   void start() {
-    operator = new RunningOperator(client, script -> Optional.empty());
+    operator = new RunningOperator(client, new ContractScriptCompiler());
   }
 
   @AfterEach
