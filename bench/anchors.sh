@@ -11,6 +11,7 @@
 #   cookie  HttpCookie insert (AES-GCM value, name SRV)    vs hap-cookie
 #   src     ClientIP persistence                           vs hap-stick-src
 #   hdr     CustomHeader on True-Client-IP                 vs hap-stick-hdr
+#   ds      DataScript: True-Client-IP table persistence  vs hap-lua (PROXY_VARIANTS=ds SCENARIOS=hap-lua)
 # Results: bench/results/<timestamp>/table.txt (not checked in).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)

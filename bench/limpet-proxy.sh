@@ -12,23 +12,40 @@ for hp in "${backends[@]}"; do
   servers="$servers      - {name: s$i, ip: ${hp%:*}, port: ${hp#*:}, headerValue: s$i}
 "
 done
+script=""
 case "$PROXY_VARIANT" in
   rr)     profile="" ;;
   cookie) profile="{name: p, type: HttpCookie, httpCookie: {name: SRV}}" ;;
   src)    profile="{name: p, type: ClientIP, clientIp: {timeoutMinutes: 20}}" ;;
   hdr)    profile="{name: p, type: CustomHeader, customHeader: {name: True-Client-IP}}" ;;
+  ds)     profile="" ; script=1 ;;   # the header-persistence DataScript (like hap-lua)
   *) echo "unknown variant $PROXY_VARIANT" >&2; exit 2 ;;
 esac
 {
   echo "version: bench-$PROXY_VARIANT"
   echo "virtualServices:"
-  echo "  - {name: bench, address: 127.0.0.1, port: $PROXY_PORT, pool: be, limits: {maxConnections: 8000}}"
+  echo "  - {name: bench, address: 127.0.0.1, port: $PROXY_PORT, pool: be, limits: {maxConnections: 8000}${script:+, dataScripts: [pick]}}"
   echo "pools:"
   echo "  - name: be"
   [ -n "$profile" ] && echo "    persistenceProfile: p"
   echo "    servers:"
   printf '%s' "$servers"
   [ -n "$profile" ] && { echo "persistenceProfiles:"; echo "  - $profile"; }
+  [ -n "$script" ] && cat <<'LUA'
+dataScripts:
+  - name: pick
+    pools: [{pool: be}]
+    events:
+      httpRequest: |
+        local client = avi.http.get_header("True-Client-IP")
+        if client then
+          local server = avi.vs.table_lookup(client)
+          if server then avi.pool.select("be", server) end
+        end
+      httpResponse: |
+        local client = avi.http.get_header("True-Client-IP", avi.HTTP_REQUEST)
+        if client then avi.vs.table_insert(client, avi.pool.server_ip(), 1200) end
+LUA
 } > "$config"
 # shellcheck disable=SC2086
 exec java $LIMPET_JAVA_OPTS -jar "$LIMPET_JAR" --config "$config" --threads "$PROXY_THREADS" \

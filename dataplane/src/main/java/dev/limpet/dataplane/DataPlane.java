@@ -10,6 +10,9 @@ import dev.limpet.dataplane.persistence.PersistenceCatalog;
 import dev.limpet.dataplane.persistence.TableRegistry;
 import dev.limpet.dataplane.runtime.ConfigHolder;
 import dev.limpet.dataplane.runtime.RuntimeConfig;
+import dev.limpet.dataplane.runtime.ScriptCatalog;
+import dev.limpet.dataplane.script.DataScriptEngine;
+import dev.limpet.dataplane.script.ScriptLimits;
 import dev.limpet.dataplane.server.DataPlaneServer;
 import dev.limpet.dataplane.server.Transport;
 import dev.limpet.dataplane.upstream.PoolCatalog;
@@ -17,8 +20,10 @@ import dev.limpet.dataplane.upstream.health.HealthChecker;
 import dev.limpet.dataplane.upstream.health.MonitorStatus;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -46,13 +51,17 @@ public final class DataPlane implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "housekeeping"));
   private PoolCatalog catalog = PoolCatalog.EMPTY;
   private volatile PersistenceCatalog persistence = PersistenceCatalog.EMPTY;
+  private ScriptCatalog scripts = ScriptCatalog.EMPTY;
+  private final DataScriptEngine scriptEngine;
   private volatile boolean configured;
+  private volatile boolean draining;
 
   /**
    * @param cookieKeys the keys that seal HttpCookie values; every replica must have the same
    */
   public DataPlane(int threads, CookieKeySet cookieKeys) {
     this.cookieKeys = cookieKeys;
+    this.scriptEngine = new DataScriptEngine(ScriptLimits.DEFAULT, metrics);
     housekeeping.scheduleWithFixedDelay(() -> persistence.tick(), 1, 1, TimeUnit.SECONDS);
     housekeeping.scheduleWithFixedDelay(tables::sweepAll, 10, 10, TimeUnit.SECONDS);
     Transport transport = Transport.best();
@@ -78,7 +87,9 @@ public final class DataPlane implements AutoCloseable {
       throw new ConfigException(List.of("persistenceProfiles: " + e.getMessage()));
     }
     PoolCatalog pools = PoolCatalog.build(config, catalog, nextPersistence::forPool, CLOCK);
-    RuntimeConfig next = RuntimeConfig.of(config, pools);
+    ScriptCatalog nextScripts =
+        ScriptCatalog.build(config, scripts, pools, scriptEngine, tables, CLOCK);
+    RuntimeConfig next = RuntimeConfig.of(config, pools, nextScripts);
     try {
       server.openListeners(next);
     } catch (DataPlaneServer.BindFailedException e) {
@@ -87,8 +98,10 @@ public final class DataPlane implements AutoCloseable {
     holder.swap(next);
     catalog = pools;
     persistence = nextPersistence;
+    scripts = nextScripts;
     tables.maxEntriesPerTable(config.tables().maxEntriesPerTable());
-    tables.retainOnly(nextPersistence.tableNames());
+    Set<String> profileTables = nextPersistence.tableNames();
+    tables.retain(name -> profileTables.contains(name) || nextScripts.ownsTable(name));
     health.update(pools);
     server.closeUnusedListeners(next);
     configured = true;
@@ -114,9 +127,15 @@ public final class DataPlane implements AutoCloseable {
     return holder.current();
   }
 
-  /** Ready to take traffic: a configuration is applied. */
+  /** Ready to take traffic: a configuration is applied and no drain has begun. */
   public boolean ready() {
-    return configured;
+    return configured && !draining;
+  }
+
+  /** Shutdown, first step: not ready, no new connections, open ones end within {@code timeout}. */
+  public void drain(Duration timeout) throws InterruptedException {
+    draining = true;
+    server.drain(timeout);
   }
 
   /** Entries per persistence table. */

@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -57,6 +58,13 @@ public final class DataPlaneMain implements Callable<Integer> {
   boolean accessLog;
 
   @Option(
+      names = "--drain-seconds",
+      defaultValue = "15",
+      description =
+          "On SIGTERM, how long open connections may finish their requests (default ${DEFAULT-VALUE}).")
+  int drainSeconds;
+
+  @Option(
       names = "--reload-interval-ms",
       defaultValue = "1000",
       description = "How often the configuration file is checked for changes.")
@@ -98,6 +106,11 @@ public final class DataPlaneMain implements Callable<Integer> {
             new Thread(
                 () -> {
                   watcher.close();
+                  try {
+                    dataPlane.drain(Duration.ofSeconds(drainSeconds));
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
                   adminServer.close();
                   dataPlane.close();
                   stopped.countDown();

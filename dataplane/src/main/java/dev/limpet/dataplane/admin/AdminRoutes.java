@@ -27,7 +27,8 @@ final class AdminRoutes {
       case "/readyz" ->
           dataPlane.ready()
               ? new Reply(200, "text/plain", "ready\n")
-              : new Reply(503, "text/plain", "not ready: no configuration applied yet\n");
+              : new Reply(
+                  503, "text/plain", "not ready: no configuration applied yet, or shutting down\n");
       case "/config" -> new Reply(200, JSON, configView(dataPlane.current()));
       case "/pools" -> new Reply(200, JSON, poolsView(dataPlane.current()));
       case "/tables" -> new Reply(200, JSON, dataPlane.tableSizes());

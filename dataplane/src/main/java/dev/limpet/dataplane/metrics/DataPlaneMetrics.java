@@ -1,5 +1,7 @@
 package dev.limpet.dataplane.metrics;
 
+import dev.limpet.dataplane.script.ScriptFailure;
+import dev.limpet.dataplane.script.ScriptMetrics;
 import dev.limpet.dataplane.upstream.Selection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
@@ -13,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * Every metric the data plane exports, in Prometheus format. Meters are looked up once per label
  * set and cached, so the request path does no registry work.
  */
-public final class DataPlaneMetrics {
+public final class DataPlaneMetrics implements ScriptMetrics {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
@@ -72,6 +74,32 @@ public final class DataPlaneMetrics {
   /** A request the proxy answered itself because it was malformed or over a limit. */
   public void badRequest(int status) {
     counter("limpet_bad_requests", "status", Integer.toString(status), "", "").increment();
+  }
+
+  @Override
+  public void failed(ScriptFailure f) {
+    Counter.builder("limpet_datascript_errors")
+        .description("DataScript runs that failed (error or limit), per script and event")
+        .tags(
+            "virtual_service",
+            f.virtualService(),
+            "datascript",
+            f.dataScript(),
+            "event",
+            f.event().name(),
+            "reason",
+            f.reason())
+        .register(registry)
+        .increment();
+  }
+
+  @Override
+  public void selectedServerNotUsed(String virtualService, String dataScript, String pool) {
+    Counter.builder("limpet_datascript_selection_fallbacks")
+        .description("avi.pool.select named a server that was not a member, down or draining")
+        .tags("virtual_service", virtualService, "datascript", dataScript, "pool", pool)
+        .register(registry)
+        .increment();
   }
 
   private Counter counter(String name, String k1, String v1, String k2, String v2) {

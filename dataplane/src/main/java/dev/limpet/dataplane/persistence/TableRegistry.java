@@ -1,10 +1,10 @@
 package dev.limpet.dataplane.persistence;
 
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * The persistence state that outlives configuration reloads: the named tables and, for ClientIP
@@ -58,10 +58,12 @@ public final class TableRegistry {
     return sizes;
   }
 
-  /** Drops every table (and its connection counts) whose name is not in {@code names}. */
-  public void retainOnly(Set<String> names) {
-    tables.keySet().retainAll(names);
-    connections.keySet().retainAll(names);
+  /**
+   * Drops every table (with its contents) that {@code keep} rejects: tables no configuration uses.
+   */
+  public void retain(Predicate<String> keep) {
+    tables.keySet().removeIf(keep.negate());
+    connections.keySet().removeIf(keep.negate());
   }
 
   /** The open-connection counts kept beside table {@code tableName}. */

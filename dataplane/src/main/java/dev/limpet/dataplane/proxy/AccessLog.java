@@ -28,6 +28,7 @@ final class AccessLog {
         kv("client", e.clientRequest.client().getAddress().getHostAddress()),
         kv("duration_ms", nanos / 1_000_000.0),
         kv("request_bytes", e.requestBytes),
-        kv("response_bytes", e.responseBytes));
+        kv("response_bytes", e.responseBytes),
+        kv("script_log", e.scriptLog.isEmpty() ? null : e.scriptLog));
   }
 }

@@ -1,6 +1,8 @@
 package dev.limpet.dataplane.proxy;
 
+import dev.limpet.dataplane.runtime.RuntimeConfig;
 import dev.limpet.dataplane.runtime.VirtualService;
+import dev.limpet.dataplane.script.ScriptTransaction;
 import dev.limpet.dataplane.upstream.ClientRequest;
 import dev.limpet.dataplane.upstream.Pool;
 import dev.limpet.dataplane.upstream.Selection;
@@ -9,7 +11,9 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 
@@ -30,7 +34,18 @@ final class Exchange {
   final ArrayDeque<HttpContent> pendingBody = new ArrayDeque<>(2);
 
   VirtualService vs;
+  RuntimeConfig config;
   Pool pool;
+
+  /** The server a DataScript named with {@code avi.pool.select}, null when the pool chooses. */
+  Server scriptServer;
+
+  /** The Lua state of this transaction, created when the first script runs. */
+  ScriptTransaction scripts;
+
+  /** Lines scripts wrote with {@code avi.vs.log}, for the access log. */
+  final List<String> scriptLog = new ArrayList<>(0);
+
   Selection selection;
   Server server;
   Channel upstream;
@@ -46,6 +61,12 @@ final class Exchange {
   boolean informational;
   boolean upstreamReusable;
   boolean closeAfter;
+
+  /**
+   * Close the client connection with a TCP reset after this exchange ({@code close_conn(true)}).
+   */
+  boolean resetAfter;
+
   int status;
   long requestBytes;
   long responseBytes;

@@ -4,6 +4,11 @@ import dev.limpet.dataplane.config.NetworkSecurityConfig.DenyAction;
 import dev.limpet.dataplane.persistence.Persistence;
 import dev.limpet.dataplane.runtime.PortRoutes;
 import dev.limpet.dataplane.runtime.VirtualService;
+import dev.limpet.dataplane.script.PoolSelection;
+import dev.limpet.dataplane.script.ScriptEvent;
+import dev.limpet.dataplane.script.ScriptResult;
+import dev.limpet.dataplane.script.ScriptTransaction;
+import dev.limpet.dataplane.script.VirtualServiceScripts;
 import dev.limpet.dataplane.upstream.ClientRequest;
 import dev.limpet.dataplane.upstream.Selection;
 import dev.limpet.dataplane.upstream.ServerSelector;
@@ -12,7 +17,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -127,7 +134,8 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       // a request that arrived whole carries its body in the same message
       e.requestComplete = content instanceof LastHttpContent;
     }
-    PortRoutes routes = context.config.current().routes(listenerPort);
+    e.config = context.config.current();
+    PortRoutes routes = e.config.routes(listenerPort);
     VirtualService vs =
         routes == null ? null : routes.route(head.headers().get(HttpHeaderNames.HOST));
     if (vs == null) {
@@ -143,8 +151,80 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     ForwardedHeaders.add(head.headers(), client, "http", listenerPort);
     head.setProtocolVersion(HttpVersion.HTTP_1_1);
     e.pool = vs.pool();
+    if (!runRequestScripts(e)) return;
     holdPersistence(e);
     choose(e);
+  }
+
+  /**
+   * Runs the HTTP_REQ DataScripts; false when they ended the exchange (a local answer, a failure, a
+   * closed connection). A pool they selected replaces the virtual service's.
+   */
+  private boolean runRequestScripts(Exchange e) {
+    ScriptResult result = runScripts(e, ScriptEvent.HTTP_REQ, null);
+    if (result == null) return true;
+    if (result.action() instanceof ScriptResult.Proceed) {
+      if (result.close() != ScriptResult.Close.NONE) {
+        // close_conn in the request event drops the request: nothing goes upstream
+        e.status = 0;
+        end(e);
+        closeClient(result.close() == ScriptResult.Close.RST);
+        return false;
+      }
+      PoolSelection selection = result.selection();
+      if (selection != null) {
+        e.pool = e.config.pools().pool(selection.pool());
+        e.scriptServer = selection.server();
+      }
+      return true;
+    }
+    replyFromScript(e, result, HttpResponseStatus.INTERNAL_SERVER_ERROR, "DataScript error");
+    return false;
+  }
+
+  /**
+   * The result of the virtual service's scripts for {@code event}, or null when none handles it.
+   */
+  private ScriptResult runScripts(Exchange e, ScriptEvent event, HttpResponse response) {
+    VirtualServiceScripts scripts = e.vs.scripts();
+    if (scripts == null || !scripts.handles(event)) return null;
+    if (e.scripts == null) e.scripts = new ScriptTransaction();
+    return scripts.run(
+        event,
+        e.scripts,
+        new ScriptView(e, (InetSocketAddress) ctx.channel().localAddress(), response));
+  }
+
+  /**
+   * Answers as a script asked (local response, redirect) or with {@code failure} when it failed or
+   * did not answer; applies its close_conn.
+   */
+  private void replyFromScript(
+      Exchange e, ScriptResult result, HttpResponseStatus failure, String failureText) {
+    if (result != null && result.close() == ScriptResult.Close.FIN) e.closeAfter = true;
+    if (result != null && result.close() == ScriptResult.Close.RST)
+      e.resetAfter = e.closeAfter = true;
+    if (result != null && result.action() instanceof ScriptResult.LocalResponse local) {
+      reply(e, LocalReplies.scripted(local.status(), local.headers(), local.body(), false));
+    } else if (result != null && result.action() instanceof ScriptResult.Redirect redirect) {
+      reply(e, LocalReplies.redirect(redirect.status(), redirect.location(), false));
+    } else {
+      replyLocally(e, failure, failureText);
+    }
+  }
+
+  /**
+   * No valid response will come from a server (none up, connect failure, reset, timeout): the
+   * HTTP_RESP_FAILED scripts may answer instead of the proxy's own error.
+   */
+  private void upstreamFailed(Exchange e, HttpResponseStatus status, String text) {
+    if (e.upstream != null) {
+      e.server.requestEnded();
+      e.upstream.close();
+      e.upstream = null;
+    }
+    ScriptResult result = runScripts(e, ScriptEvent.HTTP_RESP_FAILED, null);
+    replyFromScript(e, result, status, text);
   }
 
   private void requestContent(HttpContent content) {
@@ -173,12 +253,15 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
 
   /** Picks a server (persistence first) and connects to it. */
   private void choose(Exchange e) {
-    Selection selection = ServerSelector.select(e.pool, e.clientRequest, e.failed);
+    Selection selection =
+        e.scriptServer != null
+            ? ServerSelector.selectNamed(e.pool, e.scriptServer, e.clientRequest, e.failed)
+            : ServerSelector.select(e.pool, e.clientRequest, e.failed);
     context.metrics.persistence(e.pool.name(), selection.outcome());
     if (selection.server() == null) {
       String why =
           e.failed.isEmpty() ? "no server available in pool " : "no server reachable in pool ";
-      replyLocally(
+      upstreamFailed(
           e,
           e.failed.isEmpty()
               ? HttpResponseStatus.SERVICE_UNAVAILABLE
@@ -210,7 +293,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       e.failed.add(e.server);
       if (e.idempotent() && !e.requestBodySent) choose(e);
       else
-        replyLocally(
+        upstreamFailed(
             e, HttpResponseStatus.BAD_GATEWAY, "could not connect to server " + e.server.name());
       return;
     }
@@ -292,14 +375,28 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       return false;
     }
     e.status = code;
-    e.responseStarted = true;
     e.upstreamReusable = code != 101 && HttpUtil.isKeepAlive(response);
+    ScriptResult scripted = runScripts(e, ScriptEvent.HTTP_RESP, response);
+    if (scripted != null) {
+      if (!(scripted.action() instanceof ScriptResult.Proceed)) {
+        // the script replaces the server's response: that connection's unread body is dropped
+        e.upstreamReusable = false;
+        e.server.requestEnded();
+        e.upstream.close();
+        e.upstream = null;
+        replyFromScript(e, scripted, HttpResponseStatus.INTERNAL_SERVER_ERROR, "DataScript error");
+        return false;
+      }
+      if (scripted.close() == ScriptResult.Close.FIN) e.closeAfter = true;
+      if (scripted.close() == ScriptResult.Close.RST) e.resetAfter = e.closeAfter = true;
+    }
+    e.responseStarted = true;
     Persistence persistence = e.pool.persistence();
     if (persistence != null)
       persistence.onResponse(
           e.clientRequest, e.selection.pinnedKey(), e.server.key(), response.headers());
     HopByHopHeaders.strip(response.headers(), code == 101 && e.upgrade);
-    e.closeAfter = !e.clientKeepAlive && code != 101;
+    e.closeAfter = (e.closeAfter || !e.clientKeepAlive || context.draining()) && code != 101;
     if (e.http10) {
       response.setProtocolVersion(HttpVersion.HTTP_1_0);
       if (HttpUtil.isTransferEncodingChunked(response)) {
@@ -346,7 +443,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
         return;
       }
       context.metrics.upstreamError(e.pool.name(), "reset");
-      replyLocally(
+      upstreamFailed(
           e,
           HttpResponseStatus.BAD_GATEWAY,
           "server " + e.server.name() + " closed the connection");
@@ -407,7 +504,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       else e.upstream.close();
     }
     if (e.closeAfter) {
-      closeClient();
+      closeClient(e.resetAfter);
       return;
     }
     ctx.flush();
@@ -430,13 +527,19 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
    * Answers without a server; the connection stays open only if the request's body cannot follow.
    */
   private void replyLocally(Exchange e, HttpResponseStatus status, String text) {
+    reply(e, LocalReplies.of(status, text, false));
+  }
+
+  /** Sends {@code response} instead of a server's; see {@link #replyLocally}. */
+  private void reply(Exchange e, FullHttpResponse response) {
     boolean bodyMayFollow =
         !e.requestComplete
             && (HttpUtil.getContentLength(e.head, 0L) > 0
                 || HttpUtil.isTransferEncodingChunked(e.head));
     e.local = true;
-    e.status = status.code();
-    e.closeAfter = e.closeAfter || !e.clientKeepAlive || bodyMayFollow;
+    e.status = response.status().code();
+    e.closeAfter = e.closeAfter || !e.clientKeepAlive || bodyMayFollow || context.draining();
+    if (e.closeAfter) response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     if (e.upstream != null) {
       e.server.requestEnded();
       e.upstream.close();
@@ -444,16 +547,17 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     }
     e.pendingBody.forEach(ReferenceCountUtil::release);
     e.pendingBody.clear();
-    ctx.write(LocalReplies.of(status, text, e.closeAfter));
+    ctx.write(response);
     e.responseStarted = true;
     e.responseComplete = true;
     if (e.requestComplete || e.closeAfter) finish(e);
     else ctx.read(); // consume the empty rest of the request, then finish
   }
 
+  /** The server's side is in an unknown state: answer, and close the client connection after. */
   private void abortUpstream(Exchange e, HttpResponseStatus status, String text) {
     e.closeAfter = true;
-    replyLocally(e, status, text);
+    upstreamFailed(e, status, text);
   }
 
   private void deny(Exchange e) {
@@ -498,18 +602,37 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   }
 
   private void closeClient() {
+    closeClient(false);
+  }
+
+  /** Closes after what is written is sent: with a FIN, or with a TCP reset (SO_LINGER 0). */
+  private void closeClient(boolean reset) {
     closing = true;
-    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER)
+        .addListener(
+            (ChannelFutureListener)
+                f -> {
+                  if (reset) f.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+                  f.channel().close();
+                });
   }
 
   private RequestHeadTimeout headTimeout() {
     return (RequestHeadTimeout) ctx.pipeline().get(RequestHeadTimeout.NAME);
   }
 
+  /** Asks a client connection to close as soon as it is idle (a drain at shutdown). */
+  public static void drain(Channel client) {
+    client.eventLoop().execute(() -> client.pipeline().fireUserEventTriggered(DRAIN));
+  }
+
+  private static final Object DRAIN = new Object();
+
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof IdleStateEvent && exchange == null && inbound.isEmpty()) ctx.close();
-    else ctx.fireUserEventTriggered(evt);
+    boolean idle = exchange == null && inbound.isEmpty();
+    if ((evt instanceof IdleStateEvent || evt == DRAIN) && idle) ctx.close();
+    else if (evt != DRAIN) ctx.fireUserEventTriggered(evt);
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,27 @@ import java.nio.charset.StandardCharsets;
 /** The short answers the proxy gives itself: errors and refusals, plain text, one line. */
 public final class LocalReplies {
   private LocalReplies() {}
+
+  /** A reply a DataScript built ({@code avi.http.response}). */
+  public static FullHttpResponse scripted(
+      int status, HttpHeaders headers, byte[] body, boolean close) {
+    var response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.valueOf(status),
+            Unpooled.wrappedBuffer(body == null ? new byte[0] : body));
+    if (headers != null) response.headers().set(headers);
+    response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+    if (close) response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    return response;
+  }
+
+  /** A redirect a DataScript asked for ({@code avi.http.redirect}). */
+  public static FullHttpResponse redirect(int status, String location, boolean close) {
+    var response = of(HttpResponseStatus.valueOf(status), "redirecting to " + location, close);
+    response.headers().set(HttpHeaderNames.LOCATION, location);
+    return response;
+  }
 
   public static FullHttpResponse of(HttpResponseStatus status, String body, boolean close) {
     var content = Unpooled.copiedBuffer(body + "\n", StandardCharsets.UTF_8);

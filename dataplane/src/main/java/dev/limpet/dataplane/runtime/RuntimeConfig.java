@@ -24,14 +24,18 @@ public final class RuntimeConfig {
     this.routesByPort = routesByPort;
   }
 
-  /** Composes a validated configuration with its live pools. */
-  public static RuntimeConfig of(DataPlaneConfig config, PoolCatalog pools) {
+  /** Composes a validated configuration with its live pools and compiled DataScripts. */
+  public static RuntimeConfig of(DataPlaneConfig config, PoolCatalog pools, ScriptCatalog scripts) {
     Map<Integer, List<VirtualService>> byPort = new HashMap<>();
     for (VirtualServiceConfig vs : config.virtualServices()) {
       byPort
           .computeIfAbsent(vs.port(), p -> new ArrayList<>())
           .add(
-              new VirtualService(vs, pools.pool(vs.pool()), AccessPolicy.of(vs.networkSecurity())));
+              new VirtualService(
+                  vs,
+                  pools.pool(vs.pool()),
+                  AccessPolicy.of(vs.networkSecurity()),
+                  scripts.forVirtualService(vs.name())));
     }
     Map<Integer, PortRoutes> routes = new HashMap<>();
     byPort.forEach((port, services) -> routes.put(port, new PortRoutes(services)));
@@ -39,7 +43,10 @@ public final class RuntimeConfig {
   }
 
   public static RuntimeConfig empty() {
-    return of(new DataPlaneConfig(null, null, null, null, null, null, null), PoolCatalog.EMPTY);
+    return of(
+        new DataPlaneConfig(null, null, null, null, null, null, null),
+        PoolCatalog.EMPTY,
+        ScriptCatalog.EMPTY);
   }
 
   public String version() {

@@ -1,12 +1,15 @@
 package dev.limpet.dataplane.runtime;
 
 import dev.limpet.dataplane.config.VirtualServiceConfig;
+import dev.limpet.dataplane.script.VirtualServiceScripts;
 import dev.limpet.dataplane.upstream.Pool;
 
 /**
- * A virtual service as the proxy uses it: its configuration, its default pool and access policy.
+ * A virtual service as the proxy uses it: its configuration, default pool, access policy and
+ * DataScripts (null when it runs none).
  */
-public record VirtualService(VirtualServiceConfig config, Pool pool, AccessPolicy access) {
+public record VirtualService(
+    VirtualServiceConfig config, Pool pool, AccessPolicy access, VirtualServiceScripts scripts) {
   public String name() {
     return config.name();
   }

@@ -6,6 +6,7 @@ import dev.limpet.dataplane.runtime.PortRoutes;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.group.ChannelGroup;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -23,11 +24,13 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
   private final ConfigHolder config;
   private final DataPlaneMetrics metrics;
   private final AtomicInteger open = new AtomicInteger();
+  private final ChannelGroup clients;
 
-  ConnectionGuard(int port, ConfigHolder config, DataPlaneMetrics metrics) {
+  ConnectionGuard(int port, ConfigHolder config, DataPlaneMetrics metrics, ChannelGroup clients) {
     this.port = port;
     this.config = config;
     this.metrics = metrics;
+    this.clients = clients;
   }
 
   @Override
@@ -50,6 +53,7 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
       routes.services().forEach(vs -> metrics.denied(vs.name()));
       ctx.close();
     } else {
+      clients.add(ctx.channel());
       ctx.fireChannelActive();
     }
   }
@@ -58,9 +62,5 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
   public void channelInactive(ChannelHandlerContext ctx) {
     open.decrementAndGet();
     ctx.fireChannelInactive();
-  }
-
-  int openConnections() {
-    return open.get();
   }
 }

@@ -1,6 +1,7 @@
 package dev.limpet.dataplane.server;
 
 import dev.limpet.dataplane.metrics.DataPlaneMetrics;
+import dev.limpet.dataplane.proxy.FrontendHandler;
 import dev.limpet.dataplane.proxy.ProxyContext;
 import dev.limpet.dataplane.runtime.ConfigHolder;
 import dev.limpet.dataplane.runtime.PortRoutes;
@@ -9,7 +10,11 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,6 +36,9 @@ public final class DataPlaneServer implements AutoCloseable {
   private final DataPlaneMetrics metrics;
   private final ProxyContext context;
   private final Map<Integer, Bound> listeners = new HashMap<>();
+
+  /** Every accepted client connection, so that a drain can reach the idle ones. */
+  private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
   private record Bound(InetSocketAddress address, Channel channel) {}
 
@@ -79,7 +87,7 @@ public final class DataPlaneServer implements AutoCloseable {
   }
 
   private Channel bind(InetSocketAddress address, int port) throws InterruptedException {
-    ConnectionGuard guard = new ConnectionGuard(port, config, metrics);
+    ConnectionGuard guard = new ConnectionGuard(port, config, metrics, clients);
     Channel channel =
         new ServerBootstrap()
             .group(acceptors, workers)
@@ -110,6 +118,22 @@ public final class DataPlaneServer implements AutoCloseable {
   public synchronized InetSocketAddress boundAddress(int port) {
     Bound bound = listeners.get(port);
     return bound == null ? null : (InetSocketAddress) bound.channel().localAddress();
+  }
+
+  /**
+   * Stops taking connections and lets the open ones end: idle keep-alive connections close now,
+   * busy ones after their current response (sent with {@code Connection: close}); returns when none
+   * is left or after {@code timeout}, whichever comes first.
+   */
+  public void drain(Duration timeout) throws InterruptedException {
+    synchronized (this) {
+      List.copyOf(listeners.keySet()).forEach(this::closeListener);
+    }
+    context.startDraining();
+    for (Channel client : clients) FrontendHandler.drain(client);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!clients.isEmpty() && System.nanoTime() < deadline) Thread.sleep(50);
+    LOG.info("drained; {} connection(s) still open are closed now", clients.size());
   }
 
   @Override

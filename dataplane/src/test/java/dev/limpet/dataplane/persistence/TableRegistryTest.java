@@ -35,11 +35,11 @@ class TableRegistryTest {
   }
 
   @Test
-  void retainOnlyDropsUnlistedTablesAndKeepsTheContentOfListedOnes() {
+  void retainDropsRejectedTablesAndKeepsTheContentOfListedOnes() {
     registry.table("kept").put("k", "v", now.get() + 10);
     registry.table("dropped").put("k", "v", now.get() + 10);
     registry.connections("dropped").opened("k");
-    registry.retainOnly(Set.of("kept"));
+    registry.retain(Set.of("kept")::contains);
     assertThat(registry.sizes()).containsOnlyKeys("kept");
     assertThat(registry.table("kept").lookup("k")).isNotNull();
     assertThat(registry.table("dropped").size()).isZero();

@@ -135,6 +135,31 @@ class BadInputTest {
     }
   }
 
+  @Test
+  void slowHeadersGet408AndIdleConnectionsAreClosed() throws Exception {
+    fx.apply(
+        """
+        version: "2"
+        virtualServices:
+          - {name: web, address: 127.0.0.1, port: ${port}, pool: web, timeouts: {headerReadMs: 300, clientIdleMs: 500}}
+        pools:
+          - name: web
+            servers: [{name: live, ip: ${b0.ip}, port: ${b0.port}}]
+        """);
+    try (RawHttp raw = new RawHttp(fx.port)) {
+      String answer =
+          raw.send("GET / HTTP/1.1\r\nHost: a\r\n").readUntilClosed(); // the blank line never comes
+      assertThat(answer).startsWith("HTTP/1.1 408 ");
+    }
+    try (RawHttp raw = new RawHttp(fx.port)) {
+      assertThat(raw.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n").readUntil("backend=live"))
+          .startsWith("HTTP/1.1 200 ");
+      long idleStart = System.nanoTime();
+      assertThat(raw.ending()).isEqualTo("FIN"); // closed by the proxy once idle
+      assertThat(System.nanoTime() - idleStart).isGreaterThan(400_000_000L);
+    }
+  }
+
   private void assertStillServing() {
     var r = fx.client().get("/");
     assertThat(r.statusCode()).isEqualTo(200);

@@ -265,6 +265,32 @@ class PersistenceEndToEndTest {
           .isNotEqualTo(first);
   }
 
+  @Test
+  void aDrainingServerKeepsItsClientsForTheDrainPeriodOnly() throws Exception {
+    start("{name: sticky, type: ClientIP}");
+    String first = RawHttp.backendFor("127.0.3.20", fx.port, "/");
+    String drained =
+        fx.servers().replace("{name: " + first + ",", "{name: " + first + ", draining: true,");
+    fx.apply(
+        """
+        version: "drain"
+        virtualServices:
+          - {name: web, address: 127.0.0.1, port: ${port}, pool: web}
+        pools:
+          - {name: web, persistenceProfile: sticky, drainPeriodSeconds: 3, servers: %s}
+        persistenceProfiles:
+          - {name: sticky, type: ClientIP}
+        """
+            .formatted(drained));
+    for (int i = 0; i < 10; i++)
+      assertThat(RawHttp.backendFor("127.0.3.20", fx.port, "/")).isEqualTo(first);
+    for (int c = 21; c < 30; c++)
+      assertThat(RawHttp.backendFor("127.0.3." + c, fx.port, "/")).isNotEqualTo(first);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !RawHttp.backendFor("127.0.3.20", fx.port, "/").equals(first));
+  }
+
   private HttpResponse<String> get(HttpClient browser, String path) throws Exception {
     return browser.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fx.port + path)).build(),

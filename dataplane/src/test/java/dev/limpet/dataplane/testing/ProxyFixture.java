@@ -43,6 +43,22 @@ public final class ProxyFixture implements AutoCloseable {
     return text;
   }
 
+  /**
+   * An example configuration as shipped in {@code examples/<name>/limpet.yaml}, its demo backends
+   * ({@code 127.0.0.2-4:8081}) and listener port replaced by this fixture's.
+   */
+  public String example(String name) throws IOException {
+    String text =
+        java.nio.file.Files.readString(
+            java.nio.file.Path.of("..", "examples", name, "limpet.yaml"));
+    for (int i = 0; i < backends.size(); i++)
+      text =
+          text.replace(
+              "ip: 127.0.0." + (i + 2) + ", port: 8081",
+              "ip: " + backends.get(i).ip() + ", port: " + backends.get(i).port());
+    return text.replaceAll("port: 80\\d\\d, pool:", "port: " + port + ", pool:");
+  }
+
   /** A pool entry list of every backend, for templates: {@code servers: ${servers}}. */
   public String servers() {
     StringBuilder sb = new StringBuilder("[");

@@ -90,11 +90,18 @@ public final class RawHttp implements AutoCloseable {
     return "none";
   }
 
-  public boolean closedByPeer() {
+  /** How the peer ended the connection once everything was read: {@code FIN} or {@code RST}. */
+  public String ending() {
     try {
-      return socket.getInputStream().read() < 0;
+      InputStream in = socket.getInputStream();
+      while (in.read() >= 0) {
+        // skip whatever is left
+      }
+      return "FIN";
+    } catch (java.net.SocketException e) {
+      return "RST";
     } catch (IOException e) {
-      return true;
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -1,0 +1,55 @@
+package dev.limpet.dataplane.proxy;
+
+import dev.limpet.dataplane.script.ScriptExchange;
+import dev.limpet.dataplane.upstream.Server;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import java.net.InetSocketAddress;
+
+/** One exchange as DataScripts see it, for the duration of one event's run. */
+final class ScriptView implements ScriptExchange {
+  private final Exchange exchange;
+  private final InetSocketAddress local;
+  private final HttpResponse response;
+
+  ScriptView(Exchange exchange, InetSocketAddress local, HttpResponse response) {
+    this.exchange = exchange;
+    this.local = local;
+    this.response = response;
+  }
+
+  @Override
+  public InetSocketAddress clientAddress() {
+    return exchange.clientRequest.client();
+  }
+
+  @Override
+  public InetSocketAddress localAddress() {
+    return local;
+  }
+
+  @Override
+  public boolean secure() {
+    return false;
+  }
+
+  @Override
+  public HttpRequest request() {
+    return exchange.head;
+  }
+
+  @Override
+  public HttpResponse response() {
+    return response;
+  }
+
+  @Override
+  public Server respondingServer() {
+    return response == null ? null : exchange.server;
+  }
+
+  @Override
+  public void log(String line) {
+    exchange.scriptLog.add(line);
+  }
+}

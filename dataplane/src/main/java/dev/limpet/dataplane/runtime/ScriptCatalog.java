@@ -1,0 +1,85 @@
+package dev.limpet.dataplane.runtime;
+
+import dev.limpet.dataplane.config.DataPlaneConfig;
+import dev.limpet.dataplane.config.DataScriptConfig;
+import dev.limpet.dataplane.config.VirtualServiceConfig;
+import dev.limpet.dataplane.persistence.TableRegistry;
+import dev.limpet.dataplane.script.CompiledDataScript;
+import dev.limpet.dataplane.script.DataScriptEngine;
+import dev.limpet.dataplane.script.RegistryScriptTables;
+import dev.limpet.dataplane.script.VirtualServiceScripts;
+import dev.limpet.dataplane.upstream.PoolCatalog;
+import dev.limpet.dataplane.upstream.Server;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * The DataScripts of one configuration, compiled once: a script whose configuration did not change
+ * keeps its compiled code from the previous catalog.
+ */
+public final class ScriptCatalog {
+  public static final ScriptCatalog EMPTY = new ScriptCatalog(Map.of(), Map.of());
+
+  private record Compiled(DataScriptConfig config, CompiledDataScript code) {}
+
+  private final Map<String, Compiled> byName;
+  private final Map<String, VirtualServiceScripts> byVirtualService;
+
+  private ScriptCatalog(
+      Map<String, Compiled> byName, Map<String, VirtualServiceScripts> byVirtualService) {
+    this.byName = byName;
+    this.byVirtualService = byVirtualService;
+  }
+
+  public static ScriptCatalog build(
+      DataPlaneConfig config,
+      ScriptCatalog previous,
+      PoolCatalog pools,
+      DataScriptEngine engine,
+      TableRegistry tables,
+      LongSupplier clock) {
+    Map<String, Compiled> byName = new HashMap<>();
+    for (DataScriptConfig script : config.dataScripts()) {
+      Compiled old = previous.byName.get(script.name());
+      byName.put(
+          script.name(),
+          old != null && old.config().equals(script)
+              ? old
+              : new Compiled(script, CompiledDataScript.compile(script)));
+    }
+    Map<String, VirtualServiceScripts> byVirtualService = new HashMap<>();
+    for (VirtualServiceConfig vs : config.virtualServices()) {
+      if (vs.dataScripts().isEmpty()) continue;
+      List<CompiledDataScript> scripts =
+          vs.dataScripts().stream().map(n -> byName.get(n).code()).toList();
+      byVirtualService.put(
+          vs.name(),
+          engine.virtualService(
+              vs.name(),
+              vs.pool(),
+              scripts,
+              new RegistryScriptTables(tables, vs.name(), clock),
+              pool -> members(pools, pool)));
+    }
+    return new ScriptCatalog(byName, byVirtualService);
+  }
+
+  private static List<Server> members(PoolCatalog pools, String pool) {
+    var p = pools.pool(pool);
+    return p == null ? List.of() : p.servers();
+  }
+
+  /** The scripts of {@code virtualService}, or null when it runs none. */
+  public VirtualServiceScripts forVirtualService(String virtualService) {
+    return byVirtualService.get(virtualService);
+  }
+
+  /** True when {@code table} belongs to a virtual service that runs scripts. */
+  public boolean ownsTable(String table) {
+    for (String vs : byVirtualService.keySet())
+      if (table.startsWith(RegistryScriptTables.prefix(vs))) return true;
+    return false;
+  }
+}

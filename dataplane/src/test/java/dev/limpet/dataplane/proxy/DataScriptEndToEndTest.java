@@ -1,0 +1,212 @@
+package dev.limpet.dataplane.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.limpet.dataplane.testing.Client;
+import dev.limpet.dataplane.testing.ProxyFixture;
+import dev.limpet.dataplane.testing.RawHttp;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The DataScript examples of examples/, run as shipped through a real data plane and real backends.
+ */
+@Timeout(90)
+class DataScriptEndToEndTest {
+  private static final int STICKY_REQUESTS = 50;
+  private ProxyFixture fx;
+
+  private ProxyFixture start(int eventLoops, String example) throws Exception {
+    fx = new ProxyFixture(eventLoops, 91, "s1", "s2", "s3");
+    fx.dataPlane.apply(fx.example(example));
+    return fx;
+  }
+
+  @AfterEach
+  void stop() {
+    if (fx != null) fx.close();
+  }
+
+  @Test
+  void headerPersistenceFollowsHealth() throws Exception {
+    start(2, "datascript-header-persistence");
+    Set<String> firsts = new HashSet<>();
+    for (int c = 1; c <= 12; c++) {
+      String client = "198.18.0." + c;
+      String first = Client.backend(fx.client().get("/status?code=200", "True-Client-IP", client));
+      for (int i = 0; i < STICKY_REQUESTS; i++)
+        assertThat(Client.backend(fx.client().get("/status?code=200", "True-Client-IP", client)))
+            .isEqualTo(first);
+      firsts.add(first);
+    }
+    assertThat(firsts).containsExactlyInAnyOrder("s1", "s2", "s3");
+
+    String pinned =
+        Client.backend(fx.client().get("/status?code=200", "True-Client-IP", "198.18.1.1"));
+    fx.backend(pinned).answer(503); // its health monitor now fails
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                !Client.backend(fx.client().get("/status?code=200", "True-Client-IP", "198.18.1.1"))
+                    .equals(pinned));
+    String moved =
+        Client.backend(fx.client().get("/status?code=200", "True-Client-IP", "198.18.1.1"));
+    fx.backend(pinned).answer(200);
+    var server =
+        fx.dataPlane.current().pools().pool("web").servers().stream()
+            .filter(s -> s.name().equals(pinned))
+            .findFirst()
+            .orElseThrow();
+    await().atMost(Duration.ofSeconds(10)).until(server::healthy);
+    for (int i = 0; i < 10; i++)
+      assertThat(
+              Client.backend(fx.client().get("/status?code=200", "True-Client-IP", "198.18.1.1")))
+          .isEqualTo(moved);
+  }
+
+  @Test
+  void jsessionIdIsLearnedAndPinned() throws Exception {
+    start(2, "datascript-jsessionid");
+    Set<String> learnedOn = new HashSet<>();
+    for (int c = 0; c < 6; c++) {
+      HttpResponse<String> login = fx.client().get("/login");
+      String cookie = login.headers().firstValue("set-cookie").orElseThrow().split(";")[0];
+      learnedOn.add(Client.backend(login));
+      for (int i = 0; i < STICKY_REQUESTS; i++)
+        assertThat(Client.backend(fx.client().get("/", "Cookie", cookie)))
+            .isEqualTo(Client.backend(login));
+    }
+    assertThat(learnedOn).containsExactlyInAnyOrder("s1", "s2", "s3");
+    assertThat(fx.dataPlane.tableSizes()).containsEntry("script/app/sessions", 6);
+  }
+
+  @Test
+  void clientIpAndPortPinsEachConnection() throws Exception {
+    start(1, "datascript-client-ip-port");
+    Set<String> perConnection = new HashSet<>();
+    for (int c = 0; c < 9; c++) {
+      try (RawHttp connection = new RawHttp(fx.port)) {
+        String first = null;
+        for (int i = 0; i < STICKY_REQUESTS / 5; i++) {
+          String backend =
+              RawHttp.backendOf(
+                  connection.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n").readUntil("backend=s"));
+          if (first == null) first = backend;
+          assertThat(backend).isEqualTo(first);
+        }
+        perConnection.add(first);
+      }
+    }
+    assertThat(perConnection).containsExactlyInAnyOrder("s1", "s2", "s3");
+  }
+
+  @Test
+  void answersLocallyRedirectsAndClosesConnections() throws Exception {
+    start(1, "datascript-local-answers");
+    HttpResponse<String> admin = fx.client().get("/admin");
+    assertThat(admin.statusCode()).isEqualTo(403);
+    assertThat(admin.body()).isEqualTo("admin is not reachable from here\n");
+    assertThat(fx.backend("s1").requests()).isZero();
+
+    try (RawHttp raw = new RawHttp(fx.port)) {
+      String answer =
+          raw.send("GET /old-shop HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+              .readUntilClosed();
+      assertThat(answer).startsWith("HTTP/1.1 301 ").containsIgnoringCase("location: /shop");
+    }
+    try (RawHttp raw = new RawHttp(fx.port)) {
+      raw.send("GET /drop HTTP/1.1\r\nHost: t\r\n\r\n");
+      assertThat(raw.ending()).isEqualTo("FIN");
+    }
+    try (RawHttp raw = new RawHttp(fx.port)) {
+      raw.send("GET /abort HTTP/1.1\r\nHost: t\r\n\r\n");
+      assertThat(raw.ending()).isEqualTo("RST");
+    }
+    assertThat(fx.backend("s1").requests()).isZero();
+
+    fx.backend("s1")
+        .close(); // no server answers any more: httpResponseFailed speaks instead of a 502
+    HttpResponse<String> failed = fx.client().get("/shop");
+    assertThat(failed.statusCode()).isEqualTo(503);
+    assertThat(failed.headers().firstValue("retry-after")).hasValue("30");
+    assertThat(failed.body()).contains("right back");
+  }
+
+  @Test
+  void aFailingScriptFailsOnlyItsOwnRequest() throws Exception {
+    fx = new ProxyFixture(2, 91, "s1");
+    fx.apply(
+        """
+        virtualServices: [{name: web, address: 127.0.0.1, port: ${port}, pool: web, dataScripts: [fragile]}]
+        pools: [{name: web, servers: [{ip: ${b0.ip}, port: ${b0.port}}]}]
+        dataScripts:
+          - name: fragile
+            events:
+              httpRequest: |
+                if avi.http.get_path() == "/boom" then error("boom") end
+                if avi.http.get_path() == "/spin" then while true do end end
+        """);
+    assertThat(fx.client().get("/boom").statusCode()).isEqualTo(500);
+    assertThat(fx.client().get("/spin").statusCode()).isEqualTo(500);
+    assertThat(fx.client().get("/").statusCode()).isEqualTo(200);
+    assertThat(fx.dataPlane.metrics().scrape())
+        .contains(
+            "limpet_datascript_errors_total{datascript=\"fragile\",event=\"HTTP_REQ\",reason=\"error\",virtual_service=\"web\"} 1.0")
+        .contains("reason=\"instructions\"");
+  }
+
+  @ParameterizedTest(name = "{0} event loop(s)")
+  @ValueSource(ints = {1, 2})
+  void globalsNeverLeakBetweenConcurrentRequests(int loops) throws Exception {
+    fx = new ProxyFixture(loops, 91, "s1", "s2");
+    fx.apply(
+        """
+        virtualServices: [{name: web, address: 127.0.0.1, port: ${port}, pool: web, dataScripts: [echo]}]
+        pools: [{name: web, servers: [{ip: ${b0.ip}, port: ${b0.port}}, {ip: ${b1.ip}, port: ${b1.port}}]}]
+        dataScripts:
+          - name: echo
+            events:
+              httpRequest: |
+                mine = avi.http.get_header("X-Id")
+                avi.vs.reqvar.mine = mine
+              httpResponse: |
+                avi.http.add_header("X-Echo", mine .. "/" .. avi.vs.reqvar.mine)
+        """);
+    ConcurrentLinkedQueue<String> mismatches = new ConcurrentLinkedQueue<>();
+    ExecutorService clients = Executors.newFixedThreadPool(8);
+    for (int t = 0; t < 8; t++) {
+      clients.submit(
+          () -> {
+            Client client = new Client(fx.port);
+            for (int i = 0; i < 100; i++) {
+              String id = UUID.randomUUID().toString();
+              // slow answers keep many transactions open at once on each event loop
+              String echo =
+                  client
+                      .get(i % 10 == 0 ? "/slow?ms=20" : "/", "X-Id", id)
+                      .headers()
+                      .firstValue("x-echo")
+                      .orElse("none");
+              if (!echo.equals(id + "/" + id)) mismatches.add(id + " -> " + echo);
+            }
+          });
+    }
+    clients.shutdown();
+    assertThat(clients.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(mismatches).isEmpty();
+  }
+}
