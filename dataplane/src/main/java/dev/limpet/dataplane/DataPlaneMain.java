@@ -50,12 +50,9 @@ public final class DataPlaneMain implements Callable<Integer> {
   @Option(names = "--threads", description = "Event-loop threads. Default: the number of CPUs.")
   int threads = Runtime.getRuntime().availableProcessors();
 
-  @Option(
-      names = "--access-log",
-      defaultValue = "true",
-      negatable = true,
-      description = "One JSON line per request (default on).")
-  boolean accessLog;
+  // a plain flag: picocli's negatable form of an option defaulting to true never turns false
+  @Option(names = "--no-access-log", description = "Turns the per-request access log off.")
+  boolean noAccessLog;
 
   @Option(
       names = "--drain-seconds",
@@ -76,7 +73,7 @@ public final class DataPlaneMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!accessLog)
+    if (noAccessLog)
       ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("access").setLevel(Level.OFF);
     byte[] initial = Files.readAllBytes(config);
     CookieKeySet cookieKeys;

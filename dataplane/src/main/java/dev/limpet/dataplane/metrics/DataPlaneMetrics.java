@@ -19,7 +19,9 @@ public final class DataPlaneMetrics implements ScriptMetrics {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, RequestMeters> requestMeters = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter[]> persistenceCounters =
+      new ConcurrentHashMap<>();
 
   public PrometheusMeterRegistry registry() {
     return registry;
@@ -27,21 +29,35 @@ public final class DataPlaneMetrics implements ScriptMetrics {
 
   /** One finished request: its status class and latency, per virtual service. */
   public void request(String virtualService, int status, long nanos) {
-    String statusClass = (status / 100) + "xx";
-    counter("limpet_requests", "virtual_service", virtualService, "status", statusClass)
-        .increment();
-    timers
-        .computeIfAbsent(
-            virtualService,
-            vs ->
-                Timer.builder("limpet_request_duration")
-                    .description("Time from a request's head to its response's last byte")
-                    .tag("virtual_service", vs)
-                    .publishPercentileHistogram()
-                    .minimumExpectedValue(Duration.ofMillis(1))
-                    .maximumExpectedValue(Duration.ofSeconds(60))
-                    .register(registry))
-        .record(nanos, TimeUnit.NANOSECONDS);
+    RequestMeters meters = requestMeters.get(virtualService);
+    if (meters == null) meters = requestMeters.computeIfAbsent(virtualService, this::requestMeters);
+    meters.byStatusClass[Math.min(Math.max(status / 100, 0), 5)].increment();
+    meters.duration.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * The meters of one virtual service: a counter per status class (0 = none sent) and the latency.
+   */
+  private record RequestMeters(Counter[] byStatusClass, Timer duration) {}
+
+  private RequestMeters requestMeters(String virtualService) {
+    Counter[] counters = new Counter[6];
+    for (int c = 0; c < counters.length; c++) {
+      counters[c] =
+          Counter.builder("limpet_requests")
+              .tag("virtual_service", virtualService)
+              .tag("status", c == 0 ? "none" : c + "xx")
+              .register(registry);
+    }
+    Timer duration =
+        Timer.builder("limpet_request_duration")
+            .description("Time from a request's head to its response's last byte")
+            .tag("virtual_service", virtualService)
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofSeconds(60))
+            .register(registry);
+    return new RequestMeters(counters, duration);
   }
 
   /** An upstream failure: {@code connect}, {@code reset}, {@code timeout}. */
@@ -52,13 +68,23 @@ public final class DataPlaneMetrics implements ScriptMetrics {
   /** How persistence took part in one choice of server. */
   public void persistence(String pool, Selection.Outcome outcome) {
     if (outcome == Selection.Outcome.NONE) return;
-    counter(
-            "limpet_persistence",
-            "pool",
-            pool,
-            "outcome",
-            outcome.name().toLowerCase(java.util.Locale.ROOT))
-        .increment();
+    Counter[] counters = persistenceCounters.get(pool);
+    if (counters == null)
+      counters = persistenceCounters.computeIfAbsent(pool, this::persistenceCounters);
+    counters[outcome.ordinal()].increment();
+  }
+
+  private Counter[] persistenceCounters(String pool) {
+    Counter[] counters = new Counter[Selection.Outcome.values().length];
+    for (Selection.Outcome o : Selection.Outcome.values()) {
+      if (o == Selection.Outcome.NONE) continue;
+      counters[o.ordinal()] =
+          Counter.builder("limpet_persistence")
+              .tag("pool", pool)
+              .tag("outcome", o.name().toLowerCase(java.util.Locale.ROOT))
+              .register(registry);
+    }
+    return counters;
   }
 
   /** A client refused by a virtual service's network security rules. */

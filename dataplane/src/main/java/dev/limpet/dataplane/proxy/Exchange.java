@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ScheduledFuture;
 
 /** The state of one request/response transaction on a client connection. */
 final class Exchange {
@@ -49,8 +48,8 @@ final class Exchange {
   Selection selection;
   Server server;
   Channel upstream;
-  ScheduledFuture<?> responseTimeout;
   long lastUpstreamActivityNanos;
+  long lastClientActivityNanos = startNanos;
   int staleRetries;
 
   boolean local;

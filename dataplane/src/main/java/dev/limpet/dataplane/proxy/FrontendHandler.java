@@ -31,13 +31,13 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +50,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class FrontendHandler extends ChannelDuplexHandler implements UpstreamListener {
   public static final String NAME = "proxy";
+  public static final String CODEC = "httpCodec";
   private static final Logger LOG = LoggerFactory.getLogger(FrontendHandler.class);
   private static final int MAX_STALE_RETRIES = 2;
 
@@ -60,13 +61,30 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   /** Persistence holds of this connection (ClientIP), one per profile, released at close. */
   private final Map<Persistence, Persistence.Hold> holds = new HashMap<>(2);
 
+  private final ListenerSettings settings;
+  private final RequestClock clock;
+
   private ChannelHandlerContext ctx;
   private Exchange exchange;
   private boolean closing;
 
-  public FrontendHandler(ProxyContext context, int listenerPort) {
+  /** When the connection last became idle (no exchange), for the client-idle timeout. */
+  private long idleSinceNanos;
+
+  /**
+   * One timer per connection, armed for the earliest deadline and re-armed when it fires: a
+   * deadline that moves later (the usual case on a busy keep-alive connection) costs nothing.
+   */
+  private ScheduledFuture<?> timer;
+
+  private long timerAtNanos;
+
+  public FrontendHandler(
+      ProxyContext context, int listenerPort, ListenerSettings settings, RequestClock clock) {
     this.context = context;
     this.listenerPort = listenerPort;
+    this.settings = settings;
+    this.clock = clock;
   }
 
   @Override
@@ -77,6 +95,8 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     ctx.channel().closeFuture().addListener(f -> holds.values().forEach(Persistence.Hold::release));
+    clock.onFirstByte(() -> wakeAt(clock.firstByteNanos() + millis(settings.headerReadMs())));
+    becomeIdle();
     ctx.read();
   }
 
@@ -124,7 +144,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       rejectMalformed(head);
       return;
     }
-    headTimeout().headReceived();
+    clock.headReceived();
     InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
     boolean upgrade = HopByHopHeaders.isUpgrade(head.headers());
     Exchange e =
@@ -234,7 +254,11 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       return;
     }
     e.requestBytes += content.content().readableBytes();
-    if (content instanceof LastHttpContent) e.requestComplete = true;
+    e.lastClientActivityNanos = System.nanoTime();
+    if (content instanceof LastHttpContent) {
+      e.requestComplete = true;
+      if (e.upstream != null) awaitResponse(e);
+    }
     if (e.local) {
       content.release();
       if (e.requestComplete) finish(e);
@@ -242,7 +266,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       e.pendingBody.add(content);
     } else {
       e.requestBodySent |= content.content().isReadable();
-      e.upstream.write(content);
+      e.upstream.write(content, e.upstream.voidPromise());
     }
   }
 
@@ -301,17 +325,21 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     e.upstream = upstream;
     e.server.requestStarted();
     UpstreamHandler.of(upstream).attach(this);
-    upstream.write(e.head);
+    upstream.write(e.head, upstream.voidPromise());
     while (!e.pendingBody.isEmpty()) {
       HttpContent part = e.pendingBody.poll();
       e.requestBodySent |= part.content().isReadable();
-      upstream.write(part);
+      upstream.write(part, upstream.voidPromise());
     }
     upstream.flush();
     upstream.read();
-    armResponseTimeout(e);
-    if (!e.requestComplete) ctx.read();
-    else drainInbound();
+    if (e.requestComplete) {
+      awaitResponse(e);
+      drainInbound();
+    } else {
+      wakeAt(e.lastClientActivityNanos + millis(settings.clientIdleMs()));
+      ctx.read();
+    }
   }
 
   @Override
@@ -336,7 +364,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
         return;
       }
       if (!(msg instanceof HttpContent)) {
-        ctx.write(response);
+        ctx.write(response, ctx.voidPromise());
         return;
       }
     }
@@ -347,7 +375,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
         return;
       }
       e.responseBytes += content.content().readableBytes();
-      ctx.write(content);
+      ctx.write(content, ctx.voidPromise());
       if (content instanceof LastHttpContent) {
         e.responseComplete = true;
         if (e.status == 101) switchToTunnel(e);
@@ -462,35 +490,81 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     finish(e);
   }
 
-  private void armResponseTimeout(Exchange e) {
-    long timeoutNanos =
-        TimeUnit.MILLISECONDS.toNanos(e.vs.config().timeouts().upstreamResponseMs());
+  // ---------------------------------------------------------------- deadlines
+
+  /** The request is sent whole: from now the server must answer within the response timeout. */
+  private void awaitResponse(Exchange e) {
     e.lastUpstreamActivityNanos = System.nanoTime();
-    e.responseTimeout =
-        ctx.executor()
-            .schedule(
-                () -> checkResponseTimeout(e, timeoutNanos), timeoutNanos, TimeUnit.NANOSECONDS);
+    wakeAt(e.lastUpstreamActivityNanos + millis(e.vs.config().timeouts().upstreamResponseMs()));
   }
 
-  private void checkResponseTimeout(Exchange e, long timeoutNanos) {
-    if (exchange != e || e.responseComplete) return;
-    long idle = System.nanoTime() - e.lastUpstreamActivityNanos;
-    if (idle < timeoutNanos) {
-      e.responseTimeout =
-          ctx.executor()
-              .schedule(
-                  () -> checkResponseTimeout(e, timeoutNanos),
-                  timeoutNanos - idle,
-                  TimeUnit.NANOSECONDS);
+  private void becomeIdle() {
+    idleSinceNanos = System.nanoTime();
+    wakeAt(idleSinceNanos + millis(settings.clientIdleMs()));
+  }
+
+  private void wakeAt(long atNanos) {
+    if (timer != null && timerAtNanos <= atNanos) return;
+    if (timer != null) timer.cancel(false);
+    timerAtNanos = atNanos;
+    timer =
+        ctx.executor()
+            .schedule(
+                this::onTimer, Math.max(0, atNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+  }
+
+  /** Acts on the deadline that passed, if any, and re-arms for the next one. */
+  private void onTimer() {
+    timer = null;
+    if (closing || !ctx.channel().isActive()) return;
+    long now = System.nanoTime();
+    long next = nextDeadline();
+    if (next > now) {
+      if (next != Long.MAX_VALUE) wakeAt(next);
       return;
     }
-    context.metrics.upstreamError(e.pool.name(), "timeout");
-    if (!e.responseStarted)
-      abortUpstream(
-          e,
-          HttpResponseStatus.GATEWAY_TIMEOUT,
-          "server " + e.server.name() + " did not answer in time");
-    else closeClient();
+    Exchange e = exchange;
+    if (e == null && clock.firstByteNanos() != 0) {
+      closing = true;
+      ctx.writeAndFlush(
+              LocalReplies.of(
+                  HttpResponseStatus.REQUEST_TIMEOUT, "request headers not received in time", true))
+          .addListener(ChannelFutureListener.CLOSE);
+    } else if (e == null) {
+      ctx.close(); // idle keep-alive connection
+    } else if (!e.requestComplete) {
+      LOG.debug("client {} stalled its request body; closing", ctx.channel().remoteAddress());
+      ctx.close();
+    } else {
+      context.metrics.upstreamError(e.pool.name(), "timeout");
+      if (!e.responseStarted)
+        abortUpstream(
+            e,
+            HttpResponseStatus.GATEWAY_TIMEOUT,
+            "server " + e.server.name() + " did not answer in time");
+      else closeClient();
+    }
+  }
+
+  /** The earliest deadline of the connection's current state; MAX_VALUE when none applies. */
+  private long nextDeadline() {
+    Exchange e = exchange;
+    if (e == null) {
+      if (clock.firstByteNanos() != 0)
+        return clock.firstByteNanos() + millis(settings.headerReadMs());
+      return inbound.isEmpty() ? idleSinceNanos + millis(settings.clientIdleMs()) : Long.MAX_VALUE;
+    }
+    if (e.local || e.responseComplete) return Long.MAX_VALUE;
+    if (!e.requestComplete)
+      return e.upstream == null
+          ? Long.MAX_VALUE
+          : e.lastClientActivityNanos + millis(settings.clientIdleMs());
+    if (e.upstream == null) return Long.MAX_VALUE;
+    return e.lastUpstreamActivityNanos + millis(e.vs.config().timeouts().upstreamResponseMs());
+  }
+
+  private static long millis(long ms) {
+    return TimeUnit.MILLISECONDS.toNanos(ms);
   }
 
   // ---------------------------------------------------------------- endings
@@ -508,7 +582,8 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       return;
     }
     ctx.flush();
-    headTimeout().expectHead();
+    clock.expectHead();
+    becomeIdle();
     drainInbound();
     if (exchange == null && !closing) ctx.read();
   }
@@ -516,7 +591,6 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   /** Detaches the exchange from the connection and accounts for it. */
   private void end(Exchange e) {
     exchange = null;
-    if (e.responseTimeout != null) e.responseTimeout.cancel(false);
     ReferenceCountUtil.release(e.head);
     long nanos = System.nanoTime() - e.startNanos;
     context.metrics.request(e.vs == null ? "-" : e.vs.name(), e.status, nanos);
@@ -595,6 +669,8 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   }
 
   private void switchToTunnel(Exchange e) {
+    closing = true; // this handler is done with the connection: its timer must not act any more
+    if (timer != null) timer.cancel(false);
     end(e);
     e.server.requestEnded(); // the handshake is over; the connection now belongs to the tunnel
     ctx.flush();
@@ -617,10 +693,6 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
                 });
   }
 
-  private RequestHeadTimeout headTimeout() {
-    return (RequestHeadTimeout) ctx.pipeline().get(RequestHeadTimeout.NAME);
-  }
-
   /** Asks a client connection to close as soon as it is idle (a drain at shutdown). */
   public static void drain(Channel client) {
     client.eventLoop().execute(() -> client.pipeline().fireUserEventTriggered(DRAIN));
@@ -631,7 +703,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     boolean idle = exchange == null && inbound.isEmpty();
-    if ((evt instanceof IdleStateEvent || evt == DRAIN) && idle) ctx.close();
+    if (evt == DRAIN && idle) ctx.close();
     else if (evt != DRAIN) ctx.fireUserEventTriggered(evt);
   }
 
@@ -640,8 +712,8 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     closing = true;
     Exchange e = exchange;
     exchange = null;
+    if (timer != null) timer.cancel(false);
     if (e != null) {
-      if (e.responseTimeout != null) e.responseTimeout.cancel(false);
       e.pendingBody.forEach(ReferenceCountUtil::release);
       ReferenceCountUtil.release(e.head);
       if (e.upstream != null) {

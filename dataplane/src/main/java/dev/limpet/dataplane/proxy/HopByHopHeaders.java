@@ -2,19 +2,24 @@ package dev.limpet.dataplane.proxy;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Removes the hop-by-hop fields of RFC 9110 section 7.6.1 before a message is forwarded: the fixed
  * list plus every field that {@code Connection} names. {@code Transfer-Encoding} stays: the next
- * hop's encoder re-frames the streamed body with it.
+ * hop's encoder re-frames the streamed body with it. One pass over the fields finds what to remove,
+ * so a message without hop-by-hop fields costs no hashing.
  */
 final class HopByHopHeaders {
-  private static final List<CharSequence> FIXED =
+  private static final List<AsciiString> FIXED =
       List.of(
           HttpHeaderNames.CONNECTION,
           HttpHeaderNames.KEEP_ALIVE,
-          "proxy-connection",
+          AsciiString.cached("proxy-connection"),
           HttpHeaderNames.TE,
           HttpHeaderNames.TRAILER,
           HttpHeaderNames.UPGRADE,
@@ -28,24 +33,47 @@ final class HopByHopHeaders {
    * upgrade} for a WebSocket handshake.
    */
   static void strip(HttpHeaders headers, boolean keepUpgrade) {
-    for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
-      for (String token : connection.split(",")) {
-        String name = token.trim();
-        if (!name.isEmpty()
-            && !name.equalsIgnoreCase("upgrade")
-            && !name.equalsIgnoreCase("close")
-            && !name.equalsIgnoreCase("keep-alive")
-            && !name.equalsIgnoreCase("transfer-encoding")) {
-          headers.remove(name);
-        }
-      }
+    List<CharSequence> remove = null;
+    CharSequence upgrade = null;
+    for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
+        it.hasNext(); ) {
+      Map.Entry<CharSequence, CharSequence> field = it.next();
+      CharSequence name = field.getKey();
+      if (!isFixed(name)) continue;
+      if (remove == null) remove = new ArrayList<>(4);
+      remove.add(name);
+      if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONNECTION))
+        remove.addAll(namedBy(field.getValue()));
+      if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.UPGRADE))
+        upgrade = field.getValue();
     }
-    String upgrade = headers.get(HttpHeaderNames.UPGRADE);
-    for (CharSequence name : FIXED) headers.remove(name);
+    if (remove == null) return;
+    for (CharSequence name : remove) headers.remove(name);
     if (keepUpgrade && upgrade != null) {
       headers.set(HttpHeaderNames.UPGRADE, upgrade);
-      headers.set(HttpHeaderNames.CONNECTION, "upgrade");
+      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderNames.UPGRADE);
     }
+  }
+
+  private static boolean isFixed(CharSequence name) {
+    for (AsciiString fixed : FIXED) {
+      if (fixed.length() == name.length() && fixed.contentEqualsIgnoreCase(name)) return true;
+    }
+    return false;
+  }
+
+  /** The fields a {@code Connection} value names, except its own keywords. */
+  private static List<String> namedBy(CharSequence connection) {
+    List<String> named = new ArrayList<>(2);
+    for (String token : connection.toString().split(",")) {
+      String name = token.trim();
+      if (!name.isEmpty()
+          && !name.equalsIgnoreCase("upgrade")
+          && !name.equalsIgnoreCase("close")
+          && !name.equalsIgnoreCase("keep-alive")
+          && !name.equalsIgnoreCase("transfer-encoding")) named.add(name);
+    }
+    return named;
   }
 
   /** True when the request asks to switch protocols (a WebSocket handshake). */

@@ -20,11 +20,10 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
   /** Turns both HTTP pipelines into a byte tunnel, keeping bytes the codecs already read. */
   static void join(Channel client, Channel upstream) {
     client.pipeline().replace(FrontendHandler.NAME, "tunnel", new TunnelHandler(upstream));
-    client.pipeline().remove(RequestHeadTimeout.NAME);
-    client.pipeline().remove("httpCodec");
+    client.pipeline().remove(RequestClock.NAME);
+    client.pipeline().remove(FrontendHandler.CODEC);
     upstream.pipeline().replace(UpstreamHandler.NAME, "tunnel", new TunnelHandler(client));
-    upstream.pipeline().remove("httpCodec");
-    upstream.pipeline().remove("idle");
+    upstream.pipeline().remove(UpstreamConnectionPool.CODEC);
     client.read();
     upstream.read();
   }

@@ -10,12 +10,12 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -24,17 +24,50 @@ import java.util.concurrent.TimeUnit;
  * upstream channel always share a thread and the pool needs no locks.
  */
 final class UpstreamConnectionPool {
+  static final String CODEC = "httpCodec";
+
   /** Idle connections kept per server and event loop; more are closed when released. */
   private static final int MAX_IDLE_PER_SERVER = 512;
 
-  private static final int IDLE_SECONDS = 60;
-  private static final FastThreadLocal<Map<String, ArrayDeque<Channel>>> IDLE =
+  /** A connection parked longer than this is closed by the loop's sweep. */
+  private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+  private static final long SWEEP_SECONDS = 10;
+
+  /** The parked connections of the current event loop. */
+  private static final FastThreadLocal<Parked> IDLE =
       new FastThreadLocal<>() {
         @Override
-        protected Map<String, ArrayDeque<Channel>> initialValue() {
-          return new HashMap<>();
+        protected Parked initialValue() {
+          return new Parked();
         }
       };
+
+  /** One event loop's parked connections by server key, swept every few seconds. */
+  private static final class Parked {
+    final Map<String, ArrayDeque<Channel>> byServer = new HashMap<>();
+    private boolean sweeping;
+
+    /** The parked connections, with the sweep started on first use. */
+    static Map<String, ArrayDeque<Channel>> of(EventLoop loop) {
+      Parked parked = IDLE.get();
+      if (!parked.sweeping) {
+        parked.sweeping = true;
+        loop.scheduleWithFixedDelay(parked::sweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
+      }
+      return parked.byServer;
+    }
+
+    /** Closes the connections parked for longer than the idle limit. */
+    private void sweep() {
+      long oldest = System.nanoTime() - IDLE_NANOS;
+      for (ArrayDeque<Channel> idle : byServer.values()) {
+        for (Channel channel : List.copyOf(idle)) {
+          if (UpstreamHandler.of(channel).parkedAtNanos() < oldest) channel.close();
+        }
+      }
+    }
+  }
 
   private final Transport transport;
 
@@ -47,7 +80,7 @@ final class UpstreamConnectionPool {
    * loop}.
    */
   Future<Channel> acquire(Server server, EventLoop loop, int connectTimeoutMs) {
-    ArrayDeque<Channel> idle = IDLE.get().get(server.key());
+    ArrayDeque<Channel> idle = Parked.of(loop).get(server.key());
     while (idle != null && !idle.isEmpty()) {
       Channel channel = idle.pollLast();
       if (channel.isActive()) return loop.newSucceededFuture(channel);
@@ -66,8 +99,7 @@ final class UpstreamConnectionPool {
                   @Override
                   protected void initChannel(Channel ch) {
                     ch.pipeline()
-                        .addLast("idle", new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
-                        .addLast("httpCodec", new HttpClientCodec(4096, 64 * 1024, 16 * 1024))
+                        .addLast(CODEC, new HttpClientCodec(4096, 64 * 1024, 16 * 1024))
                         .addLast(UpstreamHandler.NAME, new UpstreamHandler());
                   }
                 })
@@ -85,7 +117,7 @@ final class UpstreamConnectionPool {
         .addListener(
             f -> {
               server.connectionClosed();
-              ArrayDeque<Channel> parked = IDLE.get().get(server.key());
+              ArrayDeque<Channel> parked = IDLE.get().byServer.get(server.key());
               if (parked != null) parked.remove(channel);
             });
     return connected;
@@ -94,7 +126,8 @@ final class UpstreamConnectionPool {
   /** Returns a connection whose exchange completed cleanly; call on its event loop. */
   void release(Server server, Channel channel) {
     if (!channel.isActive()) return;
-    ArrayDeque<Channel> idle = IDLE.get().computeIfAbsent(server.key(), k -> new ArrayDeque<>());
+    ArrayDeque<Channel> idle =
+        Parked.of(channel.eventLoop()).computeIfAbsent(server.key(), k -> new ArrayDeque<>());
     if (idle.size() >= MAX_IDLE_PER_SERVER) {
       channel.close();
       return;

@@ -3,7 +3,6 @@ package dev.limpet.dataplane.proxy;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -13,6 +12,7 @@ import io.netty.util.ReferenceCountUtil;
 final class UpstreamHandler extends ChannelDuplexHandler {
   static final String NAME = "upstream";
   private UpstreamListener listener;
+  private long parkedAtNanos;
 
   static UpstreamHandler of(Channel channel) {
     return (UpstreamHandler) channel.pipeline().get(NAME);
@@ -25,7 +25,13 @@ final class UpstreamHandler extends ChannelDuplexHandler {
   /** Detaches and keeps one read pending so that a server-side close is noticed while idle. */
   void park(Channel channel) {
     this.listener = null;
+    this.parkedAtNanos = System.nanoTime();
     channel.read();
+  }
+
+  /** When the connection was last returned to the pool. */
+  long parkedAtNanos() {
+    return parkedAtNanos;
   }
 
   @Override
@@ -53,11 +59,6 @@ final class UpstreamHandler extends ChannelDuplexHandler {
     UpstreamListener l = listener;
     listener = null;
     if (l != null) l.onUpstreamClosed();
-  }
-
-  @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof IdleStateEvent && listener == null) ctx.close();
   }
 
   @Override

@@ -1,17 +1,20 @@
 package dev.limpet.dataplane.server;
 
 import dev.limpet.dataplane.proxy.FrontendHandler;
+import dev.limpet.dataplane.proxy.ListenerSettings;
 import dev.limpet.dataplane.proxy.ProxyContext;
-import dev.limpet.dataplane.proxy.RequestHeadTimeout;
-import dev.limpet.dataplane.runtime.PortRoutes;
+import dev.limpet.dataplane.proxy.RequestClock;
+import dev.limpet.dataplane.runtime.ConfigHolder;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.timeout.IdleStateHandler;
-import java.util.concurrent.TimeUnit;
 
-/** The pipeline of a client connection, as a list of named steps. */
+/**
+ * The pipeline of a client connection, as a list of named steps: limits and access at accept → HTTP
+ * codec (which also starts the header-read clock) → proxy (routing, scripts, persistence, relay,
+ * and the connection's timeouts).
+ */
 final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
   /** Room for the method and version around the URI on the request line. */
   private static final int REQUEST_LINE_OVERHEAD = 32;
@@ -19,13 +22,10 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
   private final int port;
   private final ConnectionGuard guard;
   private final ProxyContext context;
-  private final dev.limpet.dataplane.runtime.ConfigHolder config;
+  private final ConfigHolder config;
 
   ProxyChannelInitializer(
-      int port,
-      ConnectionGuard guard,
-      ProxyContext context,
-      dev.limpet.dataplane.runtime.ConfigHolder config) {
+      int port, ConnectionGuard guard, ProxyContext context, ConfigHolder config) {
     this.port = port;
     this.guard = guard;
     this.context = context;
@@ -34,19 +34,17 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
 
   @Override
   protected void initChannel(SocketChannel ch) {
-    PortRoutes routes = config.current().routes(port);
-    ListenerSettings s = ListenerSettings.of(routes);
+    ListenerSettings settings = ListenerSettings.of(config.current().routes(port));
+    RequestClock clock = new RequestClock();
+    HttpDecoderConfig decoder =
+        new HttpDecoderConfig()
+            .setMaxInitialLineLength(settings.maxUriBytes() + REQUEST_LINE_OVERHEAD)
+            .setMaxHeaderSize(settings.maxHeaderBytes())
+            .setMaxChunkSize(64 * 1024);
     ch.pipeline()
         .addLast(ConnectionGuard.NAME, guard)
-        .addLast("clientIdle", new IdleStateHandler(0, 0, s.clientIdleMs(), TimeUnit.MILLISECONDS))
-        .addLast(RequestHeadTimeout.NAME, new RequestHeadTimeout(s.headerReadMs()))
-        .addLast(
-            "httpCodec",
-            new HttpServerCodec(
-                new HttpDecoderConfig()
-                    .setMaxInitialLineLength(s.maxUriBytes() + REQUEST_LINE_OVERHEAD)
-                    .setMaxHeaderSize(s.maxHeaderBytes())
-                    .setMaxChunkSize(64 * 1024)))
-        .addLast(FrontendHandler.NAME, new FrontendHandler(context, port));
+        .addLast(RequestClock.NAME, clock)
+        .addLast(FrontendHandler.CODEC, new HttpServerCodec(decoder))
+        .addLast(FrontendHandler.NAME, new FrontendHandler(context, port, settings, clock));
   }
 }

@@ -1,4 +1,4 @@
-package dev.limpet.dataplane.server;
+package dev.limpet.dataplane.proxy;
 
 import dev.limpet.dataplane.config.LimitsConfig;
 import dev.limpet.dataplane.config.TimeoutsConfig;
@@ -9,9 +9,10 @@ import dev.limpet.dataplane.runtime.VirtualService;
  * The connection-level settings of a port, fixed before the Host header says which virtual service
  * a request is for: where services share a port, the most generous value of each wins.
  */
-record ListenerSettings(int clientIdleMs, int headerReadMs, int maxUriBytes, int maxHeaderBytes) {
+public record ListenerSettings(
+    int clientIdleMs, int headerReadMs, int maxUriBytes, int maxHeaderBytes) {
 
-  static ListenerSettings of(PortRoutes routes) {
+  public static ListenerSettings of(PortRoutes routes) {
     TimeoutsConfig t = TimeoutsConfig.DEFAULT;
     LimitsConfig l = LimitsConfig.DEFAULT;
     if (routes == null || routes.services().isEmpty())
