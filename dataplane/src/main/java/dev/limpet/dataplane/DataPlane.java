@@ -52,7 +52,7 @@ public final class DataPlane implements AutoCloseable {
   private PoolCatalog catalog = PoolCatalog.EMPTY;
   private volatile PersistenceCatalog persistence = PersistenceCatalog.EMPTY;
   private ScriptCatalog scripts = ScriptCatalog.EMPTY;
-  private final DataScriptEngine scriptEngine;
+  private DataScriptEngine scriptEngine;
   private volatile boolean configured;
   private volatile boolean draining;
 
@@ -87,8 +87,10 @@ public final class DataPlane implements AutoCloseable {
       throw new ConfigException(List.of("persistenceProfiles: " + e.getMessage()));
     }
     PoolCatalog pools = PoolCatalog.build(config, catalog, nextPersistence::forPool, CLOCK);
-    ScriptCatalog nextScripts =
-        ScriptCatalog.build(config, scripts, pools, scriptEngine, tables, CLOCK);
+    ScriptLimits limits = ScriptLimits.of(config.scriptLimits());
+    DataScriptEngine engine =
+        limits.equals(scriptEngine.limits()) ? scriptEngine : new DataScriptEngine(limits, metrics);
+    ScriptCatalog nextScripts = ScriptCatalog.build(config, scripts, pools, engine, tables, CLOCK);
     RuntimeConfig next = RuntimeConfig.of(config, pools, nextScripts);
     try {
       server.openListeners(next);
@@ -99,6 +101,7 @@ public final class DataPlane implements AutoCloseable {
     catalog = pools;
     persistence = nextPersistence;
     scripts = nextScripts;
+    scriptEngine = engine;
     tables.maxEntriesPerTable(config.tables().maxEntriesPerTable());
     Set<String> profileTables = nextPersistence.tableNames();
     tables.retain(name -> profileTables.contains(name) || nextScripts.ownsTable(name));

@@ -51,6 +51,11 @@ public final class ConfigValidator {
     for (int i = 0; i < c.virtualServices().size(); i++)
       virtualService("virtualServices[" + i + "]", c.virtualServices().get(i), pools, scripts);
     listeners(c.virtualServices());
+    var limits = c.scriptLimits();
+    range("scriptLimits.maxInstructions", limits.maxInstructions(), 1_000, 1_000_000_000);
+    range("scriptLimits.wallClockMs", limits.wallClockMs(), 1, 60_000);
+    range("scriptLimits.maxCallDepth", limits.maxCallDepth(), 10, 10_000);
+    range("scriptLimits.maxAllocatedMb", limits.maxAllocatedMb(), 1, 4_096);
   }
 
   private <T> Set<String> names(List<T> items, Function<T, String> name, String path) {
@@ -311,6 +316,10 @@ public final class ConfigValidator {
   }
 
   private void range(String path, double value, double min, double max) {
+    if (value < min || value > max) problem(path, value + " is out of range " + min + ".." + max);
+  }
+
+  private void range(String path, long value, long min, long max) {
     if (value < min || value > max) problem(path, value + " is out of range " + min + ".." + max);
   }
 

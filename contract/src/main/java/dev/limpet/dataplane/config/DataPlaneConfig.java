@@ -13,6 +13,7 @@ public record DataPlaneConfig(
     List<PersistenceProfileConfig> persistenceProfiles,
     List<HealthMonitorConfig> healthMonitors,
     List<DataScriptConfig> dataScripts,
+    ScriptLimitsConfig scriptLimits,
     TablesConfig tables) {
 
   public DataPlaneConfig {
@@ -22,6 +23,7 @@ public record DataPlaneConfig(
     persistenceProfiles = Defaults.list(persistenceProfiles);
     healthMonitors = Defaults.list(healthMonitors);
     dataScripts = Defaults.list(dataScripts);
+    scriptLimits = Defaults.orElse(scriptLimits, ScriptLimitsConfig.DEFAULT);
     tables = tables == null ? new TablesConfig(0) : tables;
   }
 }

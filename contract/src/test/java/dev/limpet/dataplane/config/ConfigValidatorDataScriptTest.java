@@ -17,7 +17,8 @@ class ConfigValidatorDataScriptTest {
         new VirtualServiceConfig(
             "web", null, 80, null, "primary-pool", null, null, null, List.of(script.name()));
     return ConfigValidator.validate(
-        new DataPlaneConfig("1", List.of(vs), List.of(pool), null, null, List.of(script), null));
+        new DataPlaneConfig(
+            "1", List.of(vs), List.of(pool), null, null, List.of(script), null, null));
   }
 
   @Test

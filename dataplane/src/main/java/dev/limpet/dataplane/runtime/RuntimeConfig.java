@@ -44,7 +44,7 @@ public final class RuntimeConfig {
 
   public static RuntimeConfig empty() {
     return of(
-        new DataPlaneConfig(null, null, null, null, null, null, null),
+        new DataPlaneConfig(null, null, null, null, null, null, null, null),
         PoolCatalog.EMPTY,
         ScriptCatalog.EMPTY);
   }

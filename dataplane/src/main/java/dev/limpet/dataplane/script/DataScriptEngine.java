@@ -39,7 +39,7 @@ public final class DataScriptEngine {
     return new VirtualServiceScripts(this, name, defaultPool, scripts, tables, pools);
   }
 
-  ScriptLimits limits() {
+  public ScriptLimits limits() {
     return limits;
   }
 

@@ -1,5 +1,6 @@
 package dev.limpet.dataplane.script;
 
+import dev.limpet.dataplane.config.ScriptLimitsConfig;
 import java.time.Duration;
 
 /**
@@ -23,6 +24,15 @@ public record ScriptLimits(
   public ScriptLimits {
     if (instructions <= 0 || callDepth <= 0 || allocatedBytes <= 0 || wallClock.isNegative())
       throw new IllegalArgumentException("script limits must be positive");
+  }
+
+  /** The limits a configuration asks for. */
+  public static ScriptLimits of(ScriptLimitsConfig config) {
+    return new ScriptLimits(
+        config.maxInstructions(),
+        Duration.ofMillis(config.wallClockMs()),
+        config.maxCallDepth(),
+        (long) config.maxAllocatedMb() << 20);
   }
 
   public ScriptLimits withInstructions(long instructions) {

@@ -169,6 +169,28 @@ class DataScriptEndToEndTest {
         .contains("reason=\"instructions\"");
   }
 
+  @Test
+  void theInstructionBudgetComesFromTheConfiguration() throws Exception {
+    fx = new ProxyFixture(1, 91, "s1");
+    String template =
+        """
+        version: "%s"
+        virtualServices: [{name: web, address: 127.0.0.1, port: ${port}, pool: web, dataScripts: [count]}]
+        pools: [{name: web, servers: [{ip: ${b0.ip}, port: ${b0.port}}]}]
+        scriptLimits: {maxInstructions: %d}
+        dataScripts:
+          - name: count
+            events:
+              httpRequest: |
+                local n = 0
+                for i = 1, 20000 do n = n + i end
+        """;
+    fx.apply(template.formatted("roomy", 1_000_000));
+    assertThat(fx.client().get("/").statusCode()).isEqualTo(200);
+    fx.apply(template.formatted("tight", 10_000));
+    assertThat(fx.client().get("/").statusCode()).isEqualTo(500);
+  }
+
   @ParameterizedTest(name = "{0} event loop(s)")
   @ValueSource(ints = {1, 2})
   void globalsNeverLeakBetweenConcurrentRequests(int loops) throws Exception {

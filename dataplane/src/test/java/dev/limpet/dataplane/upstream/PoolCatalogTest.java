@@ -162,7 +162,7 @@ class PoolCatalogTest {
 
   private PoolCatalog build(PoolCatalog previous, PoolConfig... pools) {
     DataPlaneConfig config =
-        new DataPlaneConfig(null, null, List.of(pools), null, List.of(TCP, HTTP), null, null);
+        new DataPlaneConfig(null, null, List.of(pools), null, List.of(TCP, HTTP), null, null, null);
     return PoolCatalog.build(config, previous, persistenceFactory, () -> 0);
   }
 

@@ -47,6 +47,7 @@ public final class ConfigDocument {
         c.persistenceProfiles(),
         c.healthMonitors(),
         c.dataScripts(),
+        c.scriptLimits(),
         c.tables());
   }
 

@@ -63,7 +63,7 @@ public final class GroupRenderer {
                         require(input.profiles().get(name), "PersistenceProfile", name)))
             .toList();
     DataPlaneConfig unversioned =
-        new DataPlaneConfig(null, vsConfigs, pools, profiles, monitors, scripts, null);
+        new DataPlaneConfig(null, vsConfigs, pools, profiles, monitors, scripts, null, null);
     return ConfigDocument.versioned(unversioned);
   }
 

@@ -34,7 +34,7 @@ public final class SpecValidator {
     if (resource.getSpec() == null) return List.of("spec: is required");
     var config = ResourceRenderer.profile(resource);
     return problems(
-        new DataPlaneConfig(null, null, null, List.of(config), null, null, null),
+        new DataPlaneConfig(null, null, null, List.of(config), null, null, null, null),
         "persistenceProfiles[0].");
   }
 
@@ -71,6 +71,7 @@ public final class SpecValidator {
             profile == null ? null : List.of(rename(profile, pool.persistenceProfile())),
             ResourceRenderer.monitors(resource),
             null,
+            null,
             null);
     for (String problem : ConfigValidator.validate(slice)) {
       if (problem.startsWith("pools[0].persistenceProfile: no ")) continue;
@@ -91,7 +92,7 @@ public final class SpecValidator {
     List<String> problems = new ArrayList<>();
     for (String problem :
         problems(
-            new DataPlaneConfig(null, null, null, null, null, List.of(config), null),
+            new DataPlaneConfig(null, null, null, null, null, List.of(config), null, null),
             "dataScripts[0].")) {
       if (problem.matches("spec\\.pools\\[\\d+\\]\\.pool: no pool named .*")) continue;
       if (isSyntaxError(problem, config)) continue; // reported by the Compiled condition
@@ -116,7 +117,7 @@ public final class SpecValidator {
     List<String> problems = new ArrayList<>();
     for (String problem :
         problems(
-            new DataPlaneConfig(null, List.of(config), null, null, null, null, null),
+            new DataPlaneConfig(null, List.of(config), null, null, null, null, null, null),
             "virtualServices[0].")) {
       if (problem.startsWith("spec.pool: no pool named ")) continue;
       if (problem.matches("spec\\.dataScripts\\[\\d+\\]: no DataScript named .*")) continue;

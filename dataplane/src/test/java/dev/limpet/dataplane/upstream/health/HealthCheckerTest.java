@@ -370,7 +370,7 @@ class HealthCheckerTest {
   private static PoolCatalog catalog(
       PoolCatalog previous, List<HealthMonitorConfig> monitors, PoolConfig... pools) {
     return PoolCatalog.build(
-        new DataPlaneConfig(null, null, List.of(pools), null, monitors, null, null),
+        new DataPlaneConfig(null, null, List.of(pools), null, monitors, null, null, null),
         previous,
         pool -> null,
         System::currentTimeMillis);
