@@ -37,7 +37,6 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,13 +70,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   /** When the connection last became idle (no exchange), for the client-idle timeout. */
   private long idleSinceNanos;
 
-  /**
-   * One timer per connection, armed for the earliest deadline and re-armed when it fires: a
-   * deadline that moves later (the usual case on a busy keep-alive connection) costs nothing.
-   */
-  private ScheduledFuture<?> timer;
-
-  private long timerAtNanos;
+  private ConnectionTimer timer;
 
   public FrontendHandler(
       ProxyContext context, int listenerPort, ListenerSettings settings, RequestClock clock) {
@@ -90,6 +83,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.timer = new ConnectionTimer(ctx.executor(), this::onTimer);
   }
 
   @Override
@@ -423,19 +417,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     if (persistence != null)
       persistence.onResponse(
           e.clientRequest, e.selection.pinnedKey(), e.server.key(), response.headers());
-    HopByHopHeaders.strip(response.headers(), code == 101 && e.upgrade);
-    e.closeAfter = (e.closeAfter || !e.clientKeepAlive || context.draining()) && code != 101;
-    if (e.http10) {
-      response.setProtocolVersion(HttpVersion.HTTP_1_0);
-      if (HttpUtil.isTransferEncodingChunked(response)) {
-        // HTTP/1.0 has no chunked framing: the body ends when the connection does
-        HttpUtil.setTransferEncodingChunked(response, false);
-        e.closeAfter = true;
-      } else if (!e.closeAfter) {
-        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-      }
-    }
-    if (e.closeAfter) response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    e.closeAfter = ResponseHeads.forClient(e, response, e.closeAfter || context.draining());
     return true;
   }
 
@@ -504,18 +486,11 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   }
 
   private void wakeAt(long atNanos) {
-    if (timer != null && timerAtNanos <= atNanos) return;
-    if (timer != null) timer.cancel(false);
-    timerAtNanos = atNanos;
-    timer =
-        ctx.executor()
-            .schedule(
-                this::onTimer, Math.max(0, atNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    timer.wakeAt(atNanos);
   }
 
   /** Acts on the deadline that passed, if any, and re-arms for the next one. */
   private void onTimer() {
-    timer = null;
     if (closing || !ctx.channel().isActive()) return;
     long now = System.nanoTime();
     long next = nextDeadline();
@@ -670,7 +645,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
 
   private void switchToTunnel(Exchange e) {
     closing = true; // this handler is done with the connection: its timer must not act any more
-    if (timer != null) timer.cancel(false);
+    timer.cancel();
     end(e);
     e.server.requestEnded(); // the handshake is over; the connection now belongs to the tunnel
     ctx.flush();
@@ -712,7 +687,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     closing = true;
     Exchange e = exchange;
     exchange = null;
-    if (timer != null) timer.cancel(false);
+    timer.cancel();
     if (e != null) {
       e.pendingBody.forEach(ReferenceCountUtil::release);
       ReferenceCountUtil.release(e.head);
