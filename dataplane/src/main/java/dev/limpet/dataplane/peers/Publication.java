@@ -1,16 +1,13 @@
 package dev.limpet.dataplane.peers;
 
 import dev.limpet.dataplane.peers.PeerMessage.Ack;
-import dev.limpet.dataplane.peers.PeerMessage.Ping;
 import dev.limpet.dataplane.peers.PeerMessage.SnapshotBegin;
 import dev.limpet.dataplane.peers.PeerMessage.SnapshotEnd;
 import dev.limpet.dataplane.peers.PeerMessage.Subscribe;
 import dev.limpet.dataplane.peers.Wire.EntryFrame;
 import dev.limpet.dataplane.persistence.PersistenceTable;
 import dev.limpet.dataplane.persistence.PersistenceTable.Entry;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -27,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * acknowledgements; each acknowledgement records the replication lag of the changes it covers. Runs
  * on the replication thread.
  */
-final class Publication extends ChannelInboundHandlerAdapter {
+final class Publication extends FrameHandler {
   static final int WINDOW = 16_384;
   private static final Logger LOG = LoggerFactory.getLogger(Publication.class);
 
@@ -74,26 +71,16 @@ final class Publication extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    ByteBuf frame = (ByteBuf) msg;
-    try {
-      PeerMessage message = Wire.decode(frame);
-      if (message instanceof Subscribe s && state == State.AWAITING_SUBSCRIBE) subscribe(s);
-      else if (message instanceof Ack a) acknowledged(a.seq());
-      else if (message != null && !(message instanceof Ping))
-        protocolError("unexpected " + message.getClass().getSimpleName());
-    } catch (IllegalArgumentException e) {
-      protocolError(e.getMessage());
-    } finally {
-      frame.release();
-    }
+  void handle(ChannelHandlerContext ctx, PeerMessage message) {
+    if (message instanceof Subscribe s && state == State.AWAITING_SUBSCRIBE) subscribe(s);
+    else if (message instanceof Ack a) acknowledged(a.seq());
+    else malformed(ctx, "unexpected " + message.getClass().getSimpleName());
   }
 
   @Override
-  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof java.io.IOException)
-      ctx.close(); // the connection broke: reported on close
-    else protocolError(String.valueOf(cause.getMessage()));
+  void malformed(ChannelHandlerContext ctx, String detail) {
+    LOG.warn("replica {}: {}; closing the link", subscriber.id(), detail);
+    ctx.close();
   }
 
   @Override
@@ -239,10 +226,5 @@ final class Publication extends ChannelInboundHandlerAdapter {
     }
     acked = seq;
     pump();
-  }
-
-  private void protocolError(String detail) {
-    LOG.warn("replica {}: {}; closing the link", subscriber.id(), detail);
-    ctx.close();
   }
 }

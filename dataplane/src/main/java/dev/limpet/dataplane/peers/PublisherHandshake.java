@@ -1,15 +1,12 @@
 package dev.limpet.dataplane.peers;
 
 import dev.limpet.dataplane.peers.PeerMessage.Hello;
-import dev.limpet.dataplane.peers.PeerMessage.Ping;
 import dev.limpet.dataplane.peers.PeerMessage.Proof;
 import dev.limpet.dataplane.peers.PeerMessage.Refuse;
 import dev.limpet.dataplane.peers.PeerMessage.Welcome;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * not a Limpet peer, speaks no common version, proves the wrong secret or takes too long is
  * refused, counted and logged; an authenticated one gets a {@link Publication}.
  */
-final class PublisherHandshake extends ChannelInboundHandlerAdapter {
+final class PublisherHandshake extends FrameHandler {
   private static final Logger LOG = LoggerFactory.getLogger(PublisherHandshake.class);
 
   private final Replica self;
@@ -69,24 +66,12 @@ final class PublisherHandshake extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    ByteBuf frame = (ByteBuf) msg;
-    try {
-      handle(ctx, Wire.decode(frame));
-    } catch (IllegalArgumentException e) {
-      refuse(ctx, "protocol", e.getMessage());
-    } finally {
-      frame.release();
-    }
+  void malformed(ChannelHandlerContext ctx, String detail) {
+    refuse(ctx, "protocol", detail);
   }
 
   @Override
-  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    refuse(ctx, "protocol", String.valueOf(cause.getMessage()));
-  }
-
-  private void handle(ChannelHandlerContext ctx, PeerMessage message) {
-    if (message == null || message instanceof Ping || !ctx.channel().isActive()) return;
+  void handle(ChannelHandlerContext ctx, PeerMessage message) {
     if (hello == null) {
       if (!(message instanceof Hello h)) {
         refuse(ctx, "protocol", "expected HELLO");

@@ -1,13 +1,10 @@
 package dev.limpet.dataplane.peers;
 
 import dev.limpet.dataplane.peers.PeerMessage.Hello;
-import dev.limpet.dataplane.peers.PeerMessage.Ping;
 import dev.limpet.dataplane.peers.PeerMessage.Proof;
 import dev.limpet.dataplane.peers.PeerMessage.Refuse;
 import dev.limpet.dataplane.peers.PeerMessage.Welcome;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * publisher's, so that a publisher with another secret can log the mismatch too. A publisher that
  * turns out to be this very replica (its own address came back from discovery) is left alone.
  */
-final class SubscriberHandshake extends ChannelInboundHandlerAdapter {
+final class SubscriberHandshake extends FrameHandler {
   private static final Logger LOG = LoggerFactory.getLogger(SubscriberHandshake.class);
 
   /** What became of the handshake. */
@@ -51,24 +48,12 @@ final class SubscriberHandshake extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    ByteBuf frame = (ByteBuf) msg;
-    try {
-      handle(ctx, Wire.decode(frame));
-    } catch (IllegalArgumentException e) {
-      fail(ctx, "protocol", "malformed answer: " + e.getMessage());
-    } finally {
-      frame.release();
-    }
+  void malformed(ChannelHandlerContext ctx, String detail) {
+    fail(ctx, "protocol", "malformed answer: " + detail);
   }
 
   @Override
-  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    fail(ctx, "protocol", String.valueOf(cause.getMessage()));
-  }
-
-  private void handle(ChannelHandlerContext ctx, PeerMessage message) {
-    if (message == null || message instanceof Ping || !ctx.channel().isActive()) return;
+  void handle(ChannelHandlerContext ctx, PeerMessage message) {
     if (message instanceof Refuse r) {
       LOG.warn("peer {} refused this replica: {}", ctx.channel().remoteAddress(), r.reason());
       ctx.close();

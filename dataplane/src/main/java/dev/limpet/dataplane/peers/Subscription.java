@@ -1,7 +1,6 @@
 package dev.limpet.dataplane.peers;
 
 import dev.limpet.dataplane.peers.PeerMessage.Ack;
-import dev.limpet.dataplane.peers.PeerMessage.Ping;
 import dev.limpet.dataplane.peers.PeerMessage.Refuse;
 import dev.limpet.dataplane.peers.PeerMessage.SnapshotBegin;
 import dev.limpet.dataplane.peers.PeerMessage.SnapshotEnd;
@@ -9,10 +8,8 @@ import dev.limpet.dataplane.peers.PeerMessage.SnapshotEntries;
 import dev.limpet.dataplane.peers.PeerMessage.Subscribe;
 import dev.limpet.dataplane.peers.PeerMessage.Updates;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -177,7 +174,7 @@ final class Subscription implements JoinCoordinator.Candidate {
     } else if (message instanceof Refuse r) {
       LOG.warn("replica {} closes the link: {}", peer.id(), r.reason());
       channel.close();
-    } else if (message != null && !(message instanceof Ping)) {
+    } else {
       protocolError("unexpected " + message.getClass().getSimpleName());
     }
   }
@@ -226,23 +223,15 @@ final class Subscription implements JoinCoordinator.Candidate {
   }
 
   /** The link after the handshake. */
-  private final class Link extends ChannelInboundHandlerAdapter {
+  private final class Link extends FrameHandler {
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      ByteBuf frame = (ByteBuf) msg;
-      try {
-        apply(Wire.decode(frame));
-      } catch (IllegalArgumentException e) {
-        protocolError(e.getMessage());
-      } finally {
-        frame.release();
-      }
+    void handle(ChannelHandlerContext ctx, PeerMessage message) {
+      apply(message);
     }
 
     @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      if (cause instanceof java.io.IOException) ctx.close(); // the link broke: handled on close
-      else protocolError(String.valueOf(cause.getMessage()));
+    void malformed(ChannelHandlerContext ctx, String detail) {
+      protocolError(detail);
     }
 
     @Override

@@ -3,8 +3,8 @@ package dev.limpet.dataplane.peers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.limpet.dataplane.persistence.PersistenceTable;
 import dev.limpet.dataplane.persistence.PersistenceTable.Entry;
+import dev.limpet.dataplane.persistence.RandomWrites;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +45,14 @@ class ConvergenceAfterCutTest {
 
     writeRandomly(random, 30);
     mesh.cut(0, 2);
+    TestReplica a = mesh.get(0);
+    TestReplica c = mesh.get(2);
+    await()
+        .atMost(BOUND)
+        .until(() -> a.metrics.connected.get() == 1 && c.metrics.connected.get() == 1);
     writeRandomly(random, 300);
+    // replica 1 hears both sides; replicas 0 and 2 each miss the other's writes until the heal
+    await().atMost(BOUND).until(() -> mesh.get(1).contents().equals(everyState));
     mesh.heal(0, 2);
     writeRandomly(random, 30);
 
@@ -63,16 +70,7 @@ class ConvergenceAfterCutTest {
     long now = System.currentTimeMillis();
     for (int i = 0; i < writes; i++) {
       TestReplica r = mesh.get(random.nextInt(3));
-      PersistenceTable t = r.table(TABLES.get(random.nextInt(TABLES.size())));
-      String key = "k" + random.nextInt(12);
-      String value = "10.0.0." + random.nextInt(3) + ":80";
-      long expiry = now + 600_000 + random.nextInt(60_000);
-      switch (random.nextInt(4)) {
-        case 0 -> t.insertIfAbsent(key, value, expiry);
-        case 1 -> t.put(key, value, expiry);
-        case 2 -> t.extend(key, expiry);
-        default -> t.remove(key);
-      }
+      RandomWrites.write(r.table(TABLES.get(random.nextInt(TABLES.size()))), random, 12, now);
     }
   }
 }

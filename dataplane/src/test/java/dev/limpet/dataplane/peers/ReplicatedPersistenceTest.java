@@ -100,29 +100,24 @@ class ReplicatedPersistenceTest {
   @Test
   void appCookieStaysOnOneServerWhateverReplicaItReaches() throws Exception {
     start(NATIVE.formatted("{name: sticky, type: AppCookie}"));
-    List<Client> replicas =
-        List.of(
-            new Client(cluster.port(0)), new Client(cluster.port(1)), new Client(cluster.port(2)));
-    HttpResponse<String> login = replicas.get(1).get("/login");
-    String session = login.headers().firstValue("set-cookie").orElseThrow().split(";")[0];
-    String server = Client.backend(login);
-    awaitEverywhere("persistence/sticky/web", session.substring("JSESSIONID=".length()));
-    for (int i = 1; i <= REQUESTS; i++)
-      assertThat(Client.backend(replicas.get(i % 3).get("/", "Cookie", session)))
-          .as("request %d", i)
-          .isEqualTo(server);
+    sessionStaysOnItsServer("persistence/sticky/web", 1);
   }
 
   @Test
   void aDataScriptTableStaysOnOneServerWhateverReplicaItReaches() throws Exception {
     start(DATASCRIPT);
+    sessionStaysOnItsServer("script/app/sessions", 2);
+  }
+
+  /** A session learned on one replica, then requests on every replica in turn. */
+  private void sessionStaysOnItsServer(String table, int learnedOn) {
     List<Client> replicas =
         List.of(
             new Client(cluster.port(0)), new Client(cluster.port(1)), new Client(cluster.port(2)));
-    HttpResponse<String> login = replicas.get(2).get("/login");
+    HttpResponse<String> login = replicas.get(learnedOn).get("/login");
     String session = login.headers().firstValue("set-cookie").orElseThrow().split(";")[0];
     String server = Client.backend(login);
-    awaitEverywhere("script/app/sessions", session.substring("JSESSIONID=".length()));
+    awaitEverywhere(table, session.substring("JSESSIONID=".length()));
     for (int i = 1; i <= REQUESTS; i++)
       assertThat(Client.backend(replicas.get(i % 3).get("/", "Cookie", session)))
           .as("request %d", i)

@@ -22,8 +22,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(30)
 class ConvergenceTest {
   private static final int REPLICAS = 3;
-  private static final List<String> KEYS = List.of("k1", "k2", "k3", "k4");
-  private static final List<String> VALUES = List.of("10.0.0.1:80", "10.0.0.2:80", "10.0.0.3:80");
 
   private record Message(int to, String key, Entry state) {}
 
@@ -60,7 +58,7 @@ class ConvergenceTest {
       if (!inFlight.isEmpty() && random.nextInt(3) == 0) {
         deliver(replicas, inFlight, random);
       } else {
-        localWrite(replicas.get(random.nextInt(REPLICAS)), random, now.get());
+        RandomWrites.write(replicas.get(random.nextInt(REPLICAS)), random, 4, now.get());
       }
     }
     while (!inFlight.isEmpty()) deliver(replicas, inFlight, random);
@@ -75,18 +73,6 @@ class ConvergenceTest {
     int i = r.nextInt(inFlight.size());
     Message m = r.nextInt(5) == 0 ? inFlight.get(i) : inFlight.remove(i);
     replicas.get(m.to()).applyRemote(m.key(), m.state());
-  }
-
-  private static void localWrite(PersistenceTable table, Random r, long now) {
-    String key = KEYS.get(r.nextInt(KEYS.size()));
-    String value = VALUES.get(r.nextInt(VALUES.size()));
-    long expiresAt = now + 600_000 + r.nextInt(60_000);
-    switch (r.nextInt(4)) {
-      case 0 -> table.insertIfAbsent(key, value, expiresAt);
-      case 1 -> table.put(key, value, expiresAt);
-      case 2 -> table.extend(key, expiresAt);
-      default -> table.remove(key);
-    }
   }
 
   private static Map<String, Entry> contents(PersistenceTable table) {
