@@ -7,6 +7,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,7 +45,9 @@ public final class PeerService implements AutoCloseable {
   private PeerService(PeerSettings settings, TableRegistry tables, PeerMetrics metrics)
       throws InterruptedException {
     Transport transport = Transport.best();
-    this.group = transport.newGroup(1);
+    this.group =
+        new MultiThreadIoEventLoopGroup(
+            1, new DefaultThreadFactory("peers"), transport.ioHandlerFactory());
     EventLoop loop = group.next();
     Replica self = Replica.start(settings.replicaId());
     ChangeLog log = new ChangeLog(settings.resumeChanges(), this::changesLogged);

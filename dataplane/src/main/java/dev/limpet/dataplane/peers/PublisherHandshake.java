@@ -122,7 +122,7 @@ final class PublisherHandshake extends FrameHandler {
             publications.apply(new Replica(hello.replicaId(), hello.incarnation())));
   }
 
-  static String versionMismatch(int peerMin, int peerMax) {
+  private static String versionMismatch(int peerMin, int peerMax) {
     return "no common protocol version: the peer speaks "
         + peerMin
         + ".."

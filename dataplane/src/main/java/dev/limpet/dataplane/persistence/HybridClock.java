@@ -16,8 +16,8 @@ import java.util.function.LongSupplier;
  * same on every replica.
  */
 public final class HybridClock {
-  static final int TAG_BITS = 12;
-  static final int COUNTER_BITS = 8;
+  private static final int TAG_BITS = 12;
+  private static final int COUNTER_BITS = 8;
   private static final int TIME_SHIFT = TAG_BITS + COUNTER_BITS;
   private static final long TAG_MASK = (1L << TAG_BITS) - 1;
   private static final long TICK = 1L << TAG_BITS;
@@ -46,11 +46,6 @@ public final class HybridClock {
   public void observe(long version) {
     long withoutTag = version & ~TAG_MASK;
     if (withoutTag > last.get()) last.accumulateAndGet(withoutTag, Math::max);
-  }
-
-  /** The wall-clock millisecond a version was issued at (approximately, see the class comment). */
-  public static long millisOf(long version) {
-    return version >>> TIME_SHIFT;
   }
 
   static long tagOf(String replicaId) {

@@ -15,8 +15,9 @@ import java.util.List;
 /**
  * Data planes in this JVM that replicate their tables, behind one set of real backends: replica
  * {@code i} listens for HTTP on 127.0.0.1:{@code port(i)} and for peers on 127.0.0.{first+i}; each
- * knows every replica's peer address (its own included). Config templates name the listener port
- * {@code ${port}} and the pool's servers {@code ${servers}}.
+ * knows every replica's peer address (its own included). Even replicas run one event loop, odd ones
+ * two, so that thread-affinity mistakes show. Config templates name the listener port {@code
+ * ${port}} and the pool's servers {@code ${servers}}.
  */
 final class ReplicaCluster implements AutoCloseable {
   final List<Backend> backends = new ArrayList<>();
@@ -53,7 +54,7 @@ final class ReplicaCluster implements AutoCloseable {
                 TestReplica.SECRET)
             .withTiming(TestReplica.TIMING)
             .withSyncTimeout(Duration.ofSeconds(30));
-    planes[i] = new DataPlane(1, keys, settings);
+    planes[i] = new DataPlane(1 + i % 2, keys, settings);
     planes[i].apply(config(i));
     return planes[i];
   }
