@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * on the replication thread.
  */
 final class Publication extends FrameHandler {
-  static final int WINDOW = 16_384;
+  private static final int WINDOW = 16_384;
   private static final Logger LOG = LoggerFactory.getLogger(Publication.class);
 
   private enum State {

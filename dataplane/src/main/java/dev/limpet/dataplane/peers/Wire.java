@@ -21,8 +21,9 @@ import java.util.Map;
 
 /**
  * The replication protocol's byte layout. A frame is a 4-byte length (added and removed by Netty's
- * length-field codecs), a type byte and the type's fields. Integers in frames are big-endian longs,
- * or varints where marked; strings are a varint byte count and UTF-8.
+ * length-field codecs), a type byte and the type's fields. Change numbers, incarnations, versions
+ * and expiries are 8-byte big-endian, entry counts and entry lengths 4-byte; protocol versions and
+ * the lengths of strings (UTF-8) and byte arrays are varints.
  *
  * <p>Rolling upgrades: HELLO offers a range of protocol versions and WELCOME picks the highest both
  * speak. Within a version, a reader ignores frame types it does not know and bytes after the fields
