@@ -5,6 +5,9 @@ import dev.limpet.dataplane.config.ConfigLoader;
 import dev.limpet.dataplane.config.DataPlaneConfig;
 import dev.limpet.dataplane.config.TablesConfig;
 import dev.limpet.dataplane.metrics.DataPlaneMetrics;
+import dev.limpet.dataplane.peers.MicrometerPeerMetrics;
+import dev.limpet.dataplane.peers.PeerService;
+import dev.limpet.dataplane.peers.PeerSettings;
 import dev.limpet.dataplane.persistence.CookieKeySet;
 import dev.limpet.dataplane.persistence.PersistenceCatalog;
 import dev.limpet.dataplane.persistence.TableRegistry;
@@ -44,8 +47,8 @@ public final class DataPlane implements AutoCloseable {
   private final DataPlaneServer server;
   private final EventLoopGroup healthLoop;
   private final HealthChecker health;
-  private final TableRegistry tables =
-      new TableRegistry(new TablesConfig(0).maxEntriesPerTable(), CLOCK);
+  private final TableRegistry tables;
+  private final PeerService peers;
   private final CookieKeySet cookieKeys;
   private final ScheduledExecutorService housekeeping =
       Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "housekeeping"));
@@ -60,6 +63,17 @@ public final class DataPlane implements AutoCloseable {
    * @param cookieKeys the keys that seal HttpCookie values; every replica must have the same
    */
   public DataPlane(int threads, CookieKeySet cookieKeys) {
+    this(threads, cookieKeys, null);
+  }
+
+  /**
+   * @param cookieKeys the keys that seal HttpCookie values; every replica must have the same
+   * @param peers how to replicate the persistence tables with the other replicas; null: alone
+   */
+  public DataPlane(int threads, CookieKeySet cookieKeys, PeerSettings peers) {
+    String replicaId = peers == null ? "" : peers.replicaId();
+    this.tables = new TableRegistry(new TablesConfig(0).maxEntriesPerTable(), CLOCK, replicaId);
+    this.peers = peers == null ? null : startPeers(peers);
     this.cookieKeys = cookieKeys;
     this.scriptEngine = new DataScriptEngine(ScriptLimits.DEFAULT, metrics);
     housekeeping.scheduleWithFixedDelay(() -> persistence.tick(), 1, 1, TimeUnit.SECONDS);
@@ -69,6 +83,19 @@ public final class DataPlane implements AutoCloseable {
     // probes run on their own thread: a saturated proxy must not make its servers look down
     this.healthLoop = transport.newGroup(1);
     this.health = new HealthChecker(healthLoop, transport.clientChannel());
+  }
+
+  private PeerService startPeers(PeerSettings settings) {
+    try {
+      return PeerService.start(settings, tables, new MicrometerPeerMetrics(metrics.registry()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      housekeeping.shutdownNow();
+      throw new IllegalStateException("interrupted while starting replication", e);
+    } catch (RuntimeException e) {
+      housekeeping.shutdownNow();
+      throw e;
+    }
   }
 
   /**
@@ -130,9 +157,17 @@ public final class DataPlane implements AutoCloseable {
     return holder.current();
   }
 
-  /** Ready to take traffic: a configuration is applied and no drain has begun. */
+  /**
+   * Ready to take traffic: a configuration is applied, the tables are synced from the peers (or the
+   * sync timed out), and no drain has begun.
+   */
   public boolean ready() {
-    return configured && !draining;
+    return configured && !draining && (peers == null || peers.ready());
+  }
+
+  /** Table replication's state for the admin view; {@code enabled: false} without peers. */
+  public Map<String, Object> peersView() {
+    return peers == null ? Map.of("enabled", false) : peers.view();
   }
 
   /** Shutdown, first step: not ready, no new connections, open ones end within {@code timeout}. */
@@ -167,6 +202,7 @@ public final class DataPlane implements AutoCloseable {
 
   @Override
   public void close() {
+    if (peers != null) peers.close();
     housekeeping.shutdownNow();
     health.close();
     healthLoop

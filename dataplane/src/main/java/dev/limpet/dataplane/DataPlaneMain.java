@@ -4,14 +4,21 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import dev.limpet.dataplane.admin.AdminServer;
 import dev.limpet.dataplane.config.ConfigException;
+import dev.limpet.dataplane.peers.DnsPeers;
+import dev.limpet.dataplane.peers.PeerDiscovery;
+import dev.limpet.dataplane.peers.PeerSettings;
+import dev.limpet.dataplane.peers.StaticPeers;
 import dev.limpet.dataplane.persistence.CookieKeySet;
 import dev.limpet.dataplane.runtime.ConfigWatcher;
 import dev.limpet.dataplane.server.Transport;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -67,6 +74,46 @@ public final class DataPlaneMain implements Callable<Integer> {
       description = "How often the configuration file is checked for changes.")
   long reloadIntervalMs;
 
+  @Option(
+      names = "--peers-dns",
+      description =
+          "Replicate persistence tables with the replicas behind this DNS name, as name:port: the"
+              + " data plane's headless Service (with publishNotReadyAddresses), re-resolved every 5 s.")
+  String peersDns;
+
+  @Option(
+      names = "--peers",
+      split = ",",
+      description =
+          "Replicate persistence tables with these replicas, host:port,... (outside a cluster).")
+  List<String> peers;
+
+  @Option(
+      names = "--peer-listen",
+      defaultValue = "0.0.0.0:9902",
+      description = "Where peers connect to this replica. Default: ${DEFAULT-VALUE}.")
+  String peerListen;
+
+  @Option(
+      names = "--peer-secret-file",
+      description =
+          "The secret every replica shares (a file from a Kubernetes Secret, 16 bytes or more);"
+              + " required with --peers or --peers-dns.")
+  Path peerSecretFile;
+
+  @Option(
+      names = "--replica-id",
+      description = "This replica's name. Default: $HOSTNAME (the pod name in Kubernetes).")
+  String replicaId;
+
+  @Option(
+      names = "--peer-sync-timeout-seconds",
+      defaultValue = "30",
+      description =
+          "A starting replica reports ready after its first full table resync from a peer, or"
+              + " after this many seconds (default ${DEFAULT-VALUE}).")
+  long peerSyncTimeoutSeconds;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new DataPlaneMain()).execute(args));
   }
@@ -84,7 +131,14 @@ public final class DataPlaneMain implements Callable<Integer> {
           "no --keys file: HttpCookie values are sealed with a random key of this process only");
       cookieKeys = CookieKeySet.random();
     }
-    DataPlane dataPlane = new DataPlane(threads, cookieKeys);
+    PeerSettings peerSettings;
+    try {
+      peerSettings = peerSettings();
+    } catch (IllegalArgumentException e) {
+      LOG.error("table replication: {}", e.getMessage());
+      return 2;
+    }
+    DataPlane dataPlane = new DataPlane(threads, cookieKeys, peerSettings);
     try {
       dataPlane.apply(new String(initial, StandardCharsets.UTF_8));
     } catch (ConfigException e) {
@@ -117,12 +171,50 @@ public final class DataPlaneMain implements Callable<Integer> {
     return 0;
   }
 
+  /** The replication settings, or null when no peers are configured. */
+  private PeerSettings peerSettings() throws IOException {
+    if (peersDns == null && peers == null) return null;
+    if (peersDns != null && peers != null)
+      throw new IllegalArgumentException("--peers and --peers-dns exclude each other");
+    if (peerSecretFile == null)
+      throw new IllegalArgumentException("--peer-secret-file is required with peers");
+    PeerDiscovery discovery;
+    if (peersDns != null) {
+      discovery = new DnsPeers(host(peersDns), port(peersDns));
+    } else {
+      discovery = new StaticPeers(peers.stream().map(DataPlaneMain::parse).toList());
+    }
+    String id = replicaId != null ? replicaId : System.getenv().getOrDefault("HOSTNAME", "");
+    if (id.isBlank()) id = java.net.InetAddress.getLocalHost().getHostName();
+    return PeerSettings.of(id, parse(peerListen), discovery, secret(peerSecretFile))
+        .withSyncTimeout(Duration.ofSeconds(peerSyncTimeoutSeconds));
+  }
+
+  /** The file's bytes without a trailing line end (files written by echo have one). */
+  static byte[] secret(Path file) throws IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    int end = bytes.length;
+    while (end > 0 && (bytes[end - 1] == '\n' || bytes[end - 1] == '\r')) end--;
+    return Arrays.copyOf(bytes, end);
+  }
+
   static InetSocketAddress parse(String hostPort) {
+    return new InetSocketAddress(host(hostPort), port(hostPort));
+  }
+
+  private static String host(String hostPort) {
+    return hostPort.substring(0, colon(hostPort));
+  }
+
+  private static int port(String hostPort) {
+    return Integer.parseInt(hostPort.substring(colon(hostPort) + 1));
+  }
+
+  private static int colon(String hostPort) {
     int colon = hostPort.lastIndexOf(':');
     if (colon < 0)
       throw new CommandLine.ParameterException(
           new CommandLine(new DataPlaneMain()), "expected host:port, got " + hostPort);
-    return new InetSocketAddress(
-        hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+    return colon;
   }
 }

@@ -28,14 +28,21 @@ final class AdminRoutes {
           dataPlane.ready()
               ? new Reply(200, "text/plain", "ready\n")
               : new Reply(
-                  503, "text/plain", "not ready: no configuration applied yet, or shutting down\n");
+                  503,
+                  "text/plain",
+                  "not ready: no configuration applied yet, tables not yet synced from peers,"
+                      + " or shutting down\n");
       case "/config" -> new Reply(200, JSON, configView(dataPlane.current()));
       case "/pools" -> new Reply(200, JSON, poolsView(dataPlane.current()));
       case "/tables" -> new Reply(200, JSON, dataPlane.tableSizes());
+      case "/peers" -> new Reply(200, JSON, dataPlane.peersView());
       case "/metrics" ->
           new Reply(200, "text/plain; version=0.0.4; charset=utf-8", dataPlane.metrics().scrape());
       default ->
-          new Reply(404, "text/plain", "paths: /healthz /readyz /config /pools /tables /metrics\n");
+          new Reply(
+              404,
+              "text/plain",
+              "paths: /healthz /readyz /config /pools /tables /peers /metrics\n");
     };
   }
 

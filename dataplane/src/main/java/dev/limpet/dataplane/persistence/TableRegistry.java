@@ -1,8 +1,10 @@
 package dev.limpet.dataplane.persistence;
 
+import java.util.Collection;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
@@ -13,7 +15,9 @@ import java.util.function.Predicate;
  */
 public final class TableRegistry {
   private final LongSupplier clock;
+  private final HybridClock versions;
   private final ConcurrentHashMap<String, PersistenceTable> tables = new ConcurrentHashMap<>();
+  private final CopyOnWriteArrayList<TableListener> listeners = new CopyOnWriteArrayList<>();
   private final ConcurrentHashMap<String, LiveConnections> connections = new ConcurrentHashMap<>();
   private volatile int maxEntriesPerTable;
 
@@ -22,7 +26,15 @@ public final class TableRegistry {
    * @param clock epoch milliseconds, {@code System::currentTimeMillis} outside tests
    */
   public TableRegistry(int maxEntriesPerTable, LongSupplier clock) {
+    this(maxEntriesPerTable, clock, "");
+  }
+
+  /**
+   * @param replicaId this replica's name, which makes its table writes' versions its own
+   */
+  public TableRegistry(int maxEntriesPerTable, LongSupplier clock, String replicaId) {
     this.clock = clock;
+    this.versions = new HybridClock(clock, replicaId);
     this.maxEntriesPerTable = maxEntriesPerTable;
   }
 
@@ -33,7 +45,31 @@ public final class TableRegistry {
 
   /** The table named {@code name}, created empty on first use. */
   public PersistenceTable table(String name) {
-    return tables.computeIfAbsent(name, n -> new PersistenceTable(n, maxEntriesPerTable, clock));
+    PersistenceTable table = tables.get(name);
+    if (table != null) return table;
+    table =
+        tables.computeIfAbsent(
+            name, n -> new PersistenceTable(n, maxEntriesPerTable, clock, versions));
+    // after the table is in the map: a listener added meanwhile either is in the list now or
+    // found the table there
+    listeners.forEach(table::addListenerIfAbsent);
+    return table;
+  }
+
+  /** The tables there are now. */
+  public Collection<PersistenceTable> tables() {
+    return tables.values();
+  }
+
+  /** Hears the changes of every table, those there are and those created later. */
+  public void addListener(TableListener listener) {
+    listeners.addIfAbsent(listener);
+    tables.values().forEach(t -> t.addListenerIfAbsent(listener));
+  }
+
+  public void removeListener(TableListener listener) {
+    listeners.remove(listener);
+    tables.values().forEach(t -> t.removeListener(listener));
   }
 
   /** Applies a reloaded bound to every table, present and future. */

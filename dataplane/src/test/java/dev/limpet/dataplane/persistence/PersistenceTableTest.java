@@ -34,9 +34,13 @@ class PersistenceTableTest {
     PersistenceTable t = table(10);
     assertThat(t.insertIfAbsent("k", "a", now.get() + 100)).isTrue();
     assertThat(t.insertIfAbsent("k", "b", now.get() + 300)).isTrue();
-    assertThat(t.lookup("k")).isEqualTo(new Entry("a", now.get() + 300));
+    assertThat(t.lookup("k"))
+        .extracting(Entry::value, Entry::expiresAtMillis)
+        .containsExactly("a", now.get() + 300);
     assertThat(t.insertIfAbsent("k", "c", now.get() + 50)).isTrue();
-    assertThat(t.lookup("k")).isEqualTo(new Entry("a", now.get() + 300));
+    assertThat(t.lookup("k"))
+        .extracting(Entry::value, Entry::expiresAtMillis)
+        .containsExactly("a", now.get() + 300);
   }
 
   @Test
@@ -52,7 +56,9 @@ class PersistenceTableTest {
     PersistenceTable t = table(10);
     t.put("k", "a", now.get() + 300);
     t.put("k", "b", now.get() + 100);
-    assertThat(t.lookup("k")).isEqualTo(new Entry("b", now.get() + 300));
+    assertThat(t.lookup("k"))
+        .extracting(Entry::value, Entry::expiresAtMillis)
+        .containsExactly("b", now.get() + 300);
   }
 
   @Test
@@ -77,7 +83,9 @@ class PersistenceTableTest {
     now.addAndGet(1);
     assertThat(t.lookup("k")).isNull();
     assertThat(t.insertIfAbsent("k", "b", now.get() + 100)).isTrue();
-    assertThat(t.lookup("k")).isEqualTo(new Entry("b", now.get() + 100));
+    assertThat(t.lookup("k"))
+        .extracting(Entry::value, Entry::expiresAtMillis)
+        .containsExactly("b", now.get() + 100);
   }
 
   @Test
@@ -125,20 +133,89 @@ class PersistenceTableTest {
   void aFailingListenerDoesNotBreakTheTable() {
     PersistenceTable t = table(10);
     t.addListener(
-        new TableListener() {
-          @Override
-          public void onUpsert(String name, String key, Entry entry) {
-            throw new IllegalStateException("boom");
-          }
-
-          @Override
-          public void onRemove(String name, String key) {
-            throw new IllegalStateException("boom");
-          }
+        (name, key, entry) -> {
+          throw new IllegalStateException("boom");
         });
     t.put("k", "a", now.get() + 100);
     t.remove("k");
     assertThat(events).hasSize(2);
+  }
+
+  @Test
+  void writesThatSetAValueGetANewVersionAndExtensionsKeepIt() {
+    PersistenceTable t = table(10);
+    t.insertIfAbsent("k", "a", now.get() + 100);
+    long first = t.lookup("k").version();
+    t.extend("k", now.get() + 200);
+    t.insertIfAbsent("k", "b", now.get() + 300);
+    t.put("k", "a", now.get() + 400);
+    assertThat(t.lookup("k").version()).as("same value: same version").isEqualTo(first);
+    t.put("k", "b", now.get() + 400);
+    long second = t.lookup("k").version();
+    assertThat(second).isGreaterThan(first);
+    t.remove("k");
+    t.insertIfAbsent("k", "c", now.get() + 10);
+    assertThat(t.lookup("k").version()).isGreaterThan(second);
+    assertThat(t.lookup("k"))
+        .as("a key inserted after a removal starts its own lifetime")
+        .extracting(Entry::value, Entry::expiresAtMillis)
+        .containsExactly("c", now.get() + 10);
+  }
+
+  @Test
+  void aRemovalIsATombstoneThatLastsAsLongAsTheEntryAndAtLeastAMinute() {
+    PersistenceTable t = table(10);
+    t.put("short", "a", now.get() + 10);
+    t.put("long", "a", now.get() + 600_000);
+    t.remove("short");
+    t.remove("long");
+    assertThat(t.lookup("short")).isNull();
+    assertThat(t.extend("short", now.get() + 100)).isFalse();
+    assertThat(t.size()).isEqualTo(2);
+    Map<String, Entry> tombstones = replicated(t);
+    assertThat(tombstones.get("short").removed()).isTrue();
+    assertThat(tombstones.get("short").expiresAtMillis())
+        .isEqualTo(now.get() + PersistenceTable.TOMBSTONE_MIN_LIFETIME_MILLIS);
+    assertThat(tombstones.get("long").expiresAtMillis()).isEqualTo(now.get() + 600_000);
+    now.addAndGet(PersistenceTable.TOMBSTONE_MIN_LIFETIME_MILLIS);
+    assertThat(t.sweep()).isEqualTo(1);
+  }
+
+  @Test
+  void remoteStatesMergeByVersionThenValueThenExpiryAndAreNotHeardByListeners() {
+    PersistenceTable t = table(10);
+    long v = 5_000L << 20;
+    t.applyRemote("k", new Entry("a", now.get() + 100, v));
+    t.applyRemote("k", new Entry("b", now.get() + 900, v - 1)); // older: ignored
+    assertThat(t.lookup("k")).extracting(Entry::value).isEqualTo("a");
+    t.applyRemote("k", new Entry("a", now.get() + 300, v)); // same version: later expiry
+    assertThat(t.lookup("k").expiresAtMillis()).isEqualTo(now.get() + 300);
+    t.applyRemote("k", new Entry("c", now.get() + 50, v)); // same version, greater value
+    assertThat(t.lookup("k")).extracting(Entry::value).isEqualTo("c");
+    t.applyRemote("k", new Entry(null, now.get() + 50, v + 1)); // a newer removal
+    assertThat(t.lookup("k")).isNull();
+    t.applyRemote("k", new Entry("d", now.get() + 999, v)); // an older state cannot revive it
+    assertThat(t.lookup("k")).isNull();
+    assertThat(t.applyRemote("x", new Entry("e", now.get(), v))).as("expired on arrival").isFalse();
+    assertThat(events).isEmpty();
+  }
+
+  @Test
+  void aLocalWriteAfterARemoteOneWinsEvenWhenTheOtherClockIsAhead() {
+    PersistenceTable t = table(10);
+    long aheadByAnHour = (now.get() + 3_600_000) << 20;
+    t.applyRemote("k", new Entry("remote", now.get() + 100, aheadByAnHour));
+    t.put("k", "local", now.get() + 100);
+    assertThat(t.lookup("k").version()).isGreaterThan(aheadByAnHour);
+    assertThat(Entry.merge(t.lookup("k"), new Entry("remote", now.get() + 100, aheadByAnHour)))
+        .extracting(Entry::value)
+        .isEqualTo("local");
+  }
+
+  private static Map<String, Entry> replicated(PersistenceTable t) {
+    Map<String, Entry> all = new java.util.HashMap<>();
+    t.replicatedEntries().forEachRemaining(e -> all.put(e.getKey(), e.getValue()));
+    return all;
   }
 
   @Test
@@ -205,15 +282,9 @@ class PersistenceTableTest {
     Map<String, String> upsertedValue = new ConcurrentHashMap<>();
     Map<String, Boolean> valueChanged = new ConcurrentHashMap<>();
     t.addListener(
-        new TableListener() {
-          @Override
-          public void onUpsert(String name, String key, Entry entry) {
-            String first = upsertedValue.putIfAbsent(key, entry.value());
-            if (first != null && !first.equals(entry.value())) valueChanged.put(key, true);
-          }
-
-          @Override
-          public void onRemove(String name, String key) {}
+        (name, key, entry) -> {
+          String first = upsertedValue.putIfAbsent(key, entry.value());
+          if (first != null && !first.equals(entry.value())) valueChanged.put(key, true);
         });
     int threads = 8;
     Map<String, AtomicLong> latestGiven = new ConcurrentHashMap<>();

@@ -11,12 +11,10 @@ final class RecordingListener implements TableListener {
   final List<String> events = Collections.synchronizedList(new ArrayList<>());
 
   @Override
-  public void onUpsert(String table, String key, PersistenceTable.Entry entry) {
-    events.add("upsert " + table + " " + key + "=" + entry.value() + "@" + entry.expiresAtMillis());
-  }
-
-  @Override
-  public void onRemove(String table, String key) {
-    events.add("remove " + table + " " + key);
+  public void changed(String table, String key, PersistenceTable.Entry entry) {
+    events.add(
+        entry.removed()
+            ? "remove " + table + " " + key
+            : "upsert " + table + " " + key + "=" + entry.value() + "@" + entry.expiresAtMillis());
   }
 }

@@ -57,6 +57,23 @@ class TableRegistryTest {
     assertThat(registry.sizes()).containsExactly(entry("a", 1), entry("b", 1));
   }
 
+  @Test
+  void aRegistryListenerHearsPresentAndFutureTablesButNotRemoteStates() {
+    registry.table("early");
+    RecordingListener listener = new RecordingListener();
+    registry.addListener(listener);
+    registry.addListener(listener);
+    registry.table("early").put("k", "v", now.get() + 10);
+    registry.table("script/vs/later").put("k", "v", now.get() + 10);
+    registry
+        .table("remote")
+        .applyRemote("k", new PersistenceTable.Entry("v", now.get() + 10, 1L << 40));
+    assertThat(listener.events)
+        .containsExactly(
+            "upsert early k=v@" + (now.get() + 10),
+            "upsert script/vs/later k=v@" + (now.get() + 10));
+  }
+
   private static java.util.Map.Entry<String, Integer> entry(String name, int size) {
     return java.util.Map.entry(name, size);
   }

@@ -26,6 +26,15 @@ public final class DataPlaneProcess implements AutoCloseable {
    */
   public static DataPlaneProcess start(Path config, int port, String... jvmOptions)
       throws IOException {
+    return start(config, port, List.of(), jvmOptions);
+  }
+
+  /**
+   * Starts it with extra command-line {@code arguments} (an {@code --admin} among them replaces the
+   * default {@code 127.0.0.1:0}) and waits (bounded) until {@code port} accepts connections.
+   */
+  public static DataPlaneProcess start(
+      Path config, int port, List<String> arguments, String... jvmOptions) throws IOException {
     Path log = Files.createTempFile("dataplane", ".log");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -33,8 +42,9 @@ public final class DataPlaneProcess implements AutoCloseable {
     command.addAll(
         List.of(
             "-cp", System.getProperty("java.class.path"), "dev.limpet.dataplane.DataPlaneMain"));
-    command.addAll(
-        List.of("--config", config.toString(), "--admin", "127.0.0.1:0", "--no-access-log"));
+    command.addAll(List.of("--config", config.toString(), "--no-access-log"));
+    if (!arguments.contains("--admin")) command.addAll(List.of("--admin", "127.0.0.1:0"));
+    command.addAll(arguments);
     Process p =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     DataPlaneProcess dp = new DataPlaneProcess(p, log);
@@ -61,6 +71,11 @@ public final class DataPlaneProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Ends it at once (SIGKILL): no drain, no goodbye to its peers. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
   }
 
   @Override

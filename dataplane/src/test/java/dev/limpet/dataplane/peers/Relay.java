@@ -1,0 +1,126 @@
+package dev.limpet.dataplane.peers;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A TCP relay on a loopback address in front of a replica's peer port, to break links on purpose:
+ * {@link #cut} closes every connection and refuses new ones until {@link #heal}; {@link #freeze}
+ * keeps the connections open but forwards nothing (a silent network failure).
+ */
+final class Relay implements AutoCloseable {
+  private final ServerSocket server;
+  private final InetSocketAddress target;
+  private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+  private volatile boolean cut;
+  private volatile boolean frozen;
+
+  Relay(InetSocketAddress listen, InetSocketAddress target) throws IOException {
+    this.server = new ServerSocket();
+    server.bind(listen);
+    this.target = target;
+    Thread acceptor = new Thread(this::accept, "relay-" + listen);
+    acceptor.setDaemon(true);
+    acceptor.start();
+  }
+
+  InetSocketAddress address() {
+    return (InetSocketAddress) server.getLocalSocketAddress();
+  }
+
+  void cut() {
+    cut = true;
+    closeAll();
+  }
+
+  void freeze() {
+    frozen = true;
+  }
+
+  void heal() {
+    if (frozen) closeAll(); // the frozen connections carry half-sent frames: start afresh
+    frozen = false;
+    cut = false;
+  }
+
+  private void accept() {
+    while (!server.isClosed()) {
+      try {
+        Socket client = server.accept();
+        if (cut) {
+          client.close();
+          continue;
+        }
+        Socket upstream = new Socket();
+        try {
+          upstream.connect(target, 2_000);
+        } catch (IOException e) {
+          close(client); // the replica is down: so is the link
+          continue;
+        }
+        sockets.add(client);
+        sockets.add(upstream);
+        pump(client, upstream);
+        pump(upstream, client);
+      } catch (IOException e) {
+        // the relay is closing
+      }
+    }
+  }
+
+  private void pump(Socket from, Socket to) {
+    Thread t =
+        new Thread(
+            () -> {
+              byte[] buf = new byte[64 * 1024];
+              try (InputStream in = from.getInputStream();
+                  OutputStream out = to.getOutputStream()) {
+                for (int n; (n = in.read(buf)) > 0; ) {
+                  while (frozen) Thread.sleep(10); // holds the bytes back, connection open
+                  out.write(buf, 0, n);
+                }
+              } catch (IOException | InterruptedException e) {
+                // one side closed
+              } finally {
+                close(from);
+                close(to);
+              }
+            },
+            "relay-pump");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private void closeAll() {
+    sockets.forEach(Relay::close);
+    sockets.clear();
+  }
+
+  private static void close(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // already closed
+    }
+  }
+
+  @Override
+  public void close() {
+    close(server);
+    closeAll();
+  }
+
+  private static void close(ServerSocket socket) {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // already closed
+    }
+  }
+}
