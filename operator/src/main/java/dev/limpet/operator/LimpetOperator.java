@@ -10,6 +10,7 @@ import dev.limpet.operator.validation.ScriptCompiler;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import java.time.Clock;
@@ -27,13 +28,29 @@ public final class LimpetOperator {
   /** A configured operator, not yet started. */
   public static Operator create(
       KubernetesClient client, Set<String> namespaces, ScriptCompiler compiler, Clock clock) {
+    return create(client, namespaces, compiler, clock, o -> {});
+  }
+
+  /**
+   * A configured operator, not yet started.
+   *
+   * @param runtime further settings: leader election, metrics
+   */
+  public static Operator create(
+      KubernetesClient client,
+      Set<String> namespaces,
+      ScriptCompiler compiler,
+      Clock clock,
+      Consumer<ConfigurationServiceOverrider> runtime) {
     Operator operator =
         new Operator(
-            o ->
-                o.withKubernetesClient(client)
-                    .withCloseClientOnStop(false)
-                    .withUseSSAToPatchPrimaryResource(false)
-                    .withSSABasedCreateUpdateMatchForDependentResources(false));
+            o -> {
+              o.withKubernetesClient(client)
+                  .withCloseClientOnStop(false)
+                  .withUseSSAToPatchPrimaryResource(false)
+                  .withSSABasedCreateUpdateMatchForDependentResources(false);
+              runtime.accept(o);
+            });
     EventRecorder events = new EventRecorder(client, clock);
     register(operator, new PersistenceProfileReconciler(events, clock), namespaces);
     register(operator, new PoolReconciler(events, clock), namespaces);

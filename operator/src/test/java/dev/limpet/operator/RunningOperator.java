@@ -29,6 +29,12 @@ public final class RunningOperator implements AutoCloseable {
     operator.start();
   }
 
+  /** The readers and writers only, for an operator started elsewhere. */
+  public RunningOperator(KubernetesClient client) {
+    this.client = client;
+    this.operator = null;
+  }
+
   public static ConditionFactory eventually() {
     return await()
         .atMost(Duration.ofSeconds(15))
@@ -96,6 +102,6 @@ public final class RunningOperator implements AutoCloseable {
 
   @Override
   public void close() {
-    operator.stop();
+    if (operator != null) operator.stop();
   }
 }
