@@ -3,6 +3,7 @@ package dev.limpet.operator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -50,6 +51,24 @@ public final class OperatorMain implements Callable<Integer> {
       description = "Default: $POD_NAMESPACE, else the client's namespace.")
   String leaseNamespace;
 
+  @Option(
+      names = "--webhook",
+      description =
+          "Address of the validating admission webhook (HTTPS, path /validate), e.g."
+              + " 0.0.0.0:9443. Absent: no webhook; finalizers still hold deletions of objects in"
+              + " use.")
+  String webhook;
+
+  @Option(
+      names = "--webhook-cert",
+      description = "The webhook's PEM certificate (chain), e.g. from the chart's Secret.")
+  Path webhookCert;
+
+  @Option(
+      names = "--webhook-key",
+      description = "The webhook's PEM private key (PKCS#1 RSA or PKCS#8).")
+  Path webhookKey;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new OperatorMain()).execute(args));
   }
@@ -87,7 +106,17 @@ public final class OperatorMain implements Callable<Integer> {
                     Objects.requireNonNullElse(
                         System.getenv("POD_NAME"), "limpet-operator-" + UUID.randomUUID())))
             : Optional.empty();
-    return new OperatorProcess.Settings(new HashSet<>(namespaces), lease, address(probes));
+    Optional<OperatorProcess.Webhook> hook = Optional.empty();
+    if (webhook != null) {
+      if (webhookCert == null || webhookKey == null)
+        throw new CommandLine.ParameterException(
+            new CommandLine(this), "--webhook needs --webhook-cert and --webhook-key");
+      hook =
+          Optional.of(
+              new OperatorProcess.Webhook(
+                  address(webhook), Optional.of(webhookCert), Optional.of(webhookKey)));
+    }
+    return new OperatorProcess.Settings(new HashSet<>(namespaces), lease, address(probes), hook);
   }
 
   static InetSocketAddress address(String hostPort) {

@@ -1,6 +1,10 @@
 package dev.limpet.operator;
 
+import dev.limpet.operator.admission.AdmissionPolicy;
+import dev.limpet.operator.index.ReferenceInformers;
+import dev.limpet.operator.server.PemTls;
 import dev.limpet.operator.server.ProbeServer;
+import dev.limpet.operator.server.WebhookServer;
 import dev.limpet.operator.validation.ContractScriptCompiler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -15,11 +19,14 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,11 +44,22 @@ public final class OperatorProcess implements AutoCloseable {
   public record LeaderElection(String leaseName, String leaseNamespace, String identity) {}
 
   /**
+   * The admission webhook's port and TLS files; without them it serves plain HTTP (tests only: the
+   * API server calls webhooks over HTTPS).
+   */
+  public record Webhook(
+      InetSocketAddress address, Optional<Path> certificate, Optional<Path> key) {}
+
+  /**
    * @param namespaces the watched namespaces; empty: all
    * @param probes the address of /healthz, /readyz and /metrics
+   * @param webhook absent: no webhook (the finalizers still hold deletions of objects in use)
    */
   public record Settings(
-      Set<String> namespaces, Optional<LeaderElection> leaderElection, InetSocketAddress probes) {}
+      Set<String> namespaces,
+      Optional<LeaderElection> leaderElection,
+      InetSocketAddress probes,
+      Optional<Webhook> webhook) {}
 
   private final KubernetesClient client;
   private final Settings settings;
@@ -51,13 +69,15 @@ public final class OperatorProcess implements AutoCloseable {
   private final AtomicBoolean stopping = new AtomicBoolean();
   private Operator operator;
   private ProbeServer probes;
+  private ReferenceInformers references;
+  private WebhookServer webhook;
 
   public OperatorProcess(KubernetesClient client, Settings settings) {
     this.client = client;
     this.settings = settings;
   }
 
-  public void start() throws IOException {
+  public void start() throws IOException, GeneralSecurityException {
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -76,6 +96,7 @@ public final class OperatorProcess implements AutoCloseable {
             });
     if (settings.leaderElection().isEmpty()) leading.set(true);
     probes = new ProbeServer(settings.probes(), () -> true, this::ready, registry::scrape);
+    if (settings.webhook().isPresent()) startWebhook(settings.webhook().get());
     operator.start();
     LOG.info(
         "operator started, watching {}; probes and metrics on {}",
@@ -83,13 +104,31 @@ public final class OperatorProcess implements AutoCloseable {
         probes.address());
   }
 
+  private void startWebhook(Webhook w) throws IOException, GeneralSecurityException {
+    Optional<SSLContext> tls =
+        w.certificate().isPresent() && w.key().isPresent()
+            ? Optional.of(PemTls.serverContext(w.certificate().get(), w.key().get()))
+            : Optional.empty();
+    references = new ReferenceInformers(client, settings.namespaces());
+    references.start();
+    var policy =
+        new AdmissionPolicy(
+            references, new ContractScriptCompiler(), client.getKubernetesSerialization());
+    webhook = new WebhookServer(w.address(), tls, policy, client.getKubernetesSerialization());
+  }
+
   /**
-   * Ready when not stopping and, on the leader, every informer is healthy. A replica waiting for
-   * the Lease is ready: it has nothing to do until it leads.
+   * Ready when not stopping, the webhook's caches have listed once, and, on the leader, every
+   * informer is healthy. A replica waiting for the Lease is ready: it serves the webhook.
    */
   public boolean ready() {
     if (stopping.get() || operator == null) return false;
+    if (references != null && !references.synced()) return false;
     return !leading.get() || operator.getRuntimeInfo().allEventSourcesAreHealthy();
+  }
+
+  public Optional<InetSocketAddress> webhookAddress() {
+    return Optional.ofNullable(webhook).map(WebhookServer::address);
   }
 
   public boolean leading() {
@@ -136,7 +175,9 @@ public final class OperatorProcess implements AutoCloseable {
   @Override
   public void close() {
     stopping.set(true);
+    if (webhook != null) webhook.close();
     if (operator != null) operator.stop();
+    if (references != null) references.close();
     if (probes != null) probes.close();
     registry.close();
     LOG.info("operator stopped");

@@ -59,7 +59,12 @@ class OperatorProcessTest {
                 Set.of(),
                 Optional.of(
                     new OperatorProcess.LeaderElection("limpet-operator", "limpet-system", "me")),
-                new InetSocketAddress("127.0.0.1", 0)));
+                new InetSocketAddress("127.0.0.1", 0),
+                Optional.of(
+                    new OperatorProcess.Webhook(
+                        new InetSocketAddress("127.0.0.1", 0),
+                        Optional.empty(),
+                        Optional.empty()))));
     process.start();
   }
 
