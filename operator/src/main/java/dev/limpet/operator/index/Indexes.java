@@ -36,6 +36,9 @@ public final class Indexes {
   /** DataScripts by each Pool they name. */
   public static final String DATASCRIPT_BY_POOL = "dataScriptByPool";
 
+  /** Objects whose deletion waits (deletionTimestamp set), by namespace. */
+  public static final String HELD = "heldByNamespace";
+
   /** The data-plane group of a VirtualService whose spec does not name one. */
   public static final String DEFAULT_GROUP = "default";
 
@@ -45,6 +48,12 @@ public final class Indexes {
 
   public static String key(HasMetadata resource, String name) {
     return key(resource.getMetadata().getNamespace(), name);
+  }
+
+  public static List<String> held(HasMetadata resource) {
+    return resource.getMetadata().getDeletionTimestamp() == null
+        ? List.of()
+        : List.of(resource.getMetadata().getNamespace());
   }
 
   public static List<String> vsPool(VirtualService vs) {

@@ -5,6 +5,7 @@ import dev.limpet.operator.api.PersistenceProfile;
 import dev.limpet.operator.api.Pool;
 import dev.limpet.operator.api.VirtualService;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -28,6 +29,29 @@ public final class ReferenceUsers {
 
     /** By {@link Indexes#DATASCRIPT_BY_POOL}. */
     List<DataScript> dataScripts(String index, String key);
+  }
+
+  /** A lookup over JOSDK caches indexed as {@link Indexes} says. */
+  public static Lookup over(
+      IndexedResourceCache<VirtualService> services,
+      IndexedResourceCache<Pool> pools,
+      IndexedResourceCache<DataScript> scripts) {
+    return new Lookup() {
+      @Override
+      public List<VirtualService> virtualServices(String index, String key) {
+        return services.byIndex(index, key);
+      }
+
+      @Override
+      public List<Pool> pools(String index, String key) {
+        return pools.byIndex(index, key);
+      }
+
+      @Override
+      public List<DataScript> dataScripts(String index, String key) {
+        return scripts.byIndex(index, key);
+      }
+    };
   }
 
   /** The names of the VirtualServices using {@code resource}; empty for other kinds. */

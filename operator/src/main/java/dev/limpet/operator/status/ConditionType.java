@@ -10,6 +10,11 @@ public enum ConditionType {
   Compiled,
   /** VirtualService only: it is part of the configuration published to its data-plane group. */
   Programmed,
+  /**
+   * Only while a deletion waits: False (reason InUse) while VirtualServices use the object; the
+   * finalizer holds the deletion until they no longer do.
+   */
+  Deletable,
   /** Every other condition is True. */
   Ready
 }

@@ -16,4 +16,5 @@ public final class Reason {
   public static final String PENDING = "Pending";
   public static final String RENDER_FAILED = "RenderFailed";
   public static final String READY = "Ready";
+  public static final String IN_USE = "InUse";
 }
