@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.Operator;
 import java.lang.reflect.Method;
 import java.time.Clock;
@@ -46,16 +47,26 @@ public final class RunningOperator implements AutoCloseable {
     return client.resource(resource).create();
   }
 
-  /** Changes a resource as a user would (read, edit, update). */
+  /**
+   * Changes a resource as a user would (read, edit, update), again when the operator wrote it in
+   * between (409 Conflict).
+   */
   public <T extends HasMetadata> void edit(Class<T> type, String name, Consumer<T> change) {
-    client
-        .resources(type)
-        .inNamespace(TestResources.NS)
-        .withName(name)
-        .edit(
-            r -> {
-              change.accept(r);
-              return r;
+    eventually()
+        .ignoreExceptionsMatching(
+            e -> e instanceof KubernetesClientException k && k.getCode() == 409)
+        .until(
+            () -> {
+              client
+                  .resources(type)
+                  .inNamespace(TestResources.NS)
+                  .withName(name)
+                  .edit(
+                      r -> {
+                        change.accept(r);
+                        return r;
+                      });
+              return true;
             });
   }
 

@@ -36,6 +36,9 @@ public final class Indexes {
   /** DataScripts by each Pool they name. */
   public static final String DATASCRIPT_BY_POOL = "dataScriptByPool";
 
+  /** Objects by namespace. */
+  public static final String BY_NAMESPACE = "byNamespace";
+
   /** Objects whose deletion waits (deletionTimestamp set), by namespace. */
   public static final String HELD = "heldByNamespace";
 
@@ -48,6 +51,10 @@ public final class Indexes {
 
   public static String key(HasMetadata resource, String name) {
     return key(resource.getMetadata().getNamespace(), name);
+  }
+
+  public static List<String> namespace(HasMetadata resource) {
+    return List.of(resource.getMetadata().getNamespace());
   }
 
   public static List<String> held(HasMetadata resource) {

@@ -21,11 +21,14 @@ import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Resolves a Pool's profile and Service endpoints, and reports its servers up/total. Its deletion
@@ -49,10 +52,10 @@ public final class PoolReconciler implements Reconciler<Pool>, Cleaner<Pool> {
         Map.of(
             Indexes.POOL_BY_PROFILE, Indexes::poolProfile,
             Indexes.POOL_BY_SERVICE, Indexes::poolService,
-            Indexes.HELD, Indexes::held));
+            Indexes.HELD, Indexes::held,
+            Indexes.BY_NAMESPACE, Indexes::namespace));
     var profiles =
-        Watches.informer(
-            PersistenceProfile.class, context, p -> Watches.ids(pools, Indexes.POOL_BY_PROFILE, p));
+        Watches.informer(PersistenceProfile.class, context, p -> profileConcerns(pools, p));
     var services =
         Watches.informer(
             Service.class, context, s -> Watches.ids(pools, Indexes.POOL_BY_SERVICE, s));
@@ -98,9 +101,24 @@ public final class PoolReconciler implements Reconciler<Pool>, Cleaner<Pool> {
         clock);
   }
 
+  /**
+   * The Pools that use a profile; for a system profile also one Pool of its namespace, whose
+   * reconcile creates the profile again if it was deleted.
+   */
+  private static Set<ResourceID> profileConcerns(
+      IndexerResourceCache<Pool> pools, PersistenceProfile profile) {
+    Set<ResourceID> ids = new HashSet<>(Watches.ids(pools, Indexes.POOL_BY_PROFILE, profile));
+    if (SystemProfiles.isSystem(profile.getMetadata().getLabels()))
+      pools.byIndex(Indexes.BY_NAMESPACE, profile.getMetadata().getNamespace()).stream()
+          .findFirst()
+          .ifPresent(p -> ids.add(ResourceID.fromResource(p)));
+    return ids;
+  }
+
   @Override
   public UpdateControl<Pool> reconcile(Pool pool, Context<Pool> context) {
     var view = new CachedNamespaceView(context, pool.getMetadata().getNamespace());
+    SystemProfiles.ensure(context.getClient(), pool.getMetadata().getNamespace(), view);
     PoolResolution resolution = References.pool(pool, view);
     var status = pool.getStatus();
     Long generation = pool.getMetadata().getGeneration();

@@ -17,6 +17,7 @@ import dev.limpet.operator.api.PersistenceProfile;
 import dev.limpet.operator.api.PersistenceProfileSpec;
 import dev.limpet.operator.api.Pool;
 import dev.limpet.operator.api.PoolSpec;
+import dev.limpet.operator.api.PoolStatus;
 import dev.limpet.operator.validation.ContractScriptCompiler;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -64,7 +65,10 @@ class PoolReconcilerTest {
               assertThat(servers())
                   .extracting(ServerConfig::headerValue)
                   .containsExactly("web-a", "web-b");
-              assertThat(operator.get(Pool.class, "web").getStatus().servers()).isEqualTo("2/2");
+              assertThat(operator.get(Pool.class, "web").getStatus())
+                  .isNotNull()
+                  .extracting(PoolStatus::servers)
+                  .isEqualTo("2/2");
             });
 
     // scale up
