@@ -2,6 +2,7 @@ package dev.limpet.operator;
 
 import dev.limpet.operator.admission.AdmissionPolicy;
 import dev.limpet.operator.index.ReferenceInformers;
+import dev.limpet.operator.rollout.HttpAdminEndpoint;
 import dev.limpet.operator.server.PemTls;
 import dev.limpet.operator.server.ProbeServer;
 import dev.limpet.operator.server.WebhookServer;
@@ -89,6 +90,7 @@ public final class OperatorProcess implements AutoCloseable {
             settings.namespaces(),
             new ContractScriptCompiler(),
             Clock.systemUTC(),
+            new HttpAdminEndpoint(),
             o -> {
               o.withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
                   .withReconciliationTerminationTimeout(STOP_TIMEOUT);

@@ -29,6 +29,7 @@ class OperatorProcessTest {
   KubernetesMockServer server;
   KubernetesClient operatorClient;
   OperatorProcess process;
+  FakeDataPlane replica;
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   @BeforeEach
@@ -70,6 +71,7 @@ class OperatorProcessTest {
 
   @AfterEach
   void stop() {
+    if (replica != null) replica.close();
     process.close();
     operatorClient.close();
   }
@@ -85,6 +87,7 @@ class OperatorProcessTest {
               assertThat(process.leading()).isTrue();
             });
     var operator = new RunningOperator(client);
+    replica = new FakeDataPlane(client, TestResources.NS, "default", "dataplane-0", "127.0.0.3");
     operator.create(TestResources.staticPool("p", null, "10.0.0.1"));
     operator.create(TestResources.virtualService("web", 80, "p"));
     eventually()

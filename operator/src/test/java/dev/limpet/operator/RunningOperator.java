@@ -23,9 +23,20 @@ import org.awaitility.core.ConditionFactory;
 public final class RunningOperator implements AutoCloseable {
   private final KubernetesClient client;
   private final Operator operator;
+  private final FakeDataPlane replica;
 
+  /**
+   * Starts the operator, with one replica of data-plane group {@code default} that applies every
+   * configuration at once.
+   */
   public RunningOperator(KubernetesClient client, ScriptCompiler compiler) {
     this.client = client;
+    try {
+      this.replica =
+          new FakeDataPlane(client, TestResources.NS, "default", "dataplane-0", "127.0.0.2");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     this.operator = LimpetOperator.create(client, Set.of(), compiler, Clock.systemUTC());
     operator.start();
   }
@@ -34,6 +45,7 @@ public final class RunningOperator implements AutoCloseable {
   public RunningOperator(KubernetesClient client) {
     this.client = client;
     this.operator = null;
+    this.replica = null;
   }
 
   public static ConditionFactory eventually() {
@@ -114,5 +126,6 @@ public final class RunningOperator implements AutoCloseable {
   @Override
   public void close() {
     if (operator != null) operator.stop();
+    if (replica != null) replica.close();
   }
 }

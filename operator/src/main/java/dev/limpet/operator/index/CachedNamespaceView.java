@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.EventSourceRetriever;
 import io.javaoperatorsdk.operator.processing.event.NoEventSourceForClassException;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -25,11 +26,16 @@ public final class CachedNamespaceView implements NamespaceView {
   /** The EndpointSlice indexer: slices by {@code <namespace>/<service>}. */
   public static final String SLICE_BY_SERVICE = "sliceByService";
 
-  private final Context<?> context;
+  private final EventSourceRetriever<?> sources;
   private final String namespace;
 
   public CachedNamespaceView(Context<?> context, String namespace) {
-    this.context = context;
+    this(context.eventSourceRetriever(), namespace);
+  }
+
+  /** Over a controller's event sources, also outside a reconcile. */
+  public CachedNamespaceView(EventSourceRetriever<?> sources, String namespace) {
+    this.sources = sources;
     this.namespace = namespace;
   }
 
@@ -80,8 +86,7 @@ public final class CachedNamespaceView implements NamespaceView {
   @SuppressWarnings("unchecked")
   private <R extends HasMetadata> Optional<InformerEventSource<R, ?>> source(Class<R> type) {
     try {
-      return Optional.of(
-          (InformerEventSource<R, ?>) context.eventSourceRetriever().getEventSourceFor(type));
+      return Optional.of((InformerEventSource<R, ?>) sources.getEventSourceFor(type));
     } catch (NoEventSourceForClassException e) {
       return Optional.empty();
     }

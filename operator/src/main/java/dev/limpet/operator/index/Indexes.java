@@ -36,6 +36,9 @@ public final class Indexes {
   /** DataScripts by each Pool they name. */
   public static final String DATASCRIPT_BY_POOL = "dataScriptByPool";
 
+  /** Data-plane pods by {@code <namespace>/<group>}. */
+  public static final String POD_BY_GROUP = "podByGroup";
+
   /** Objects by namespace. */
   public static final String BY_NAMESPACE = "byNamespace";
 
