@@ -12,6 +12,7 @@ import dev.limpet.operator.index.ReferenceUsers;
 import dev.limpet.operator.status.Conditions;
 import dev.limpet.operator.validation.PoolResolution;
 import dev.limpet.operator.validation.References;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -67,7 +68,13 @@ public final class PoolReconciler implements Reconciler<Pool>, Cleaner<Pool> {
                 Watches.ids(
                     pools, Indexes.POOL_BY_SERVICE, CachedNamespaceView.sliceService(slice)));
     slices.addIndexers(
-        Map.of(CachedNamespaceView.SLICE_BY_SERVICE, CachedNamespaceView::sliceService));
+        Map.of(
+            CachedNamespaceView.SLICE_BY_SERVICE, CachedNamespaceView::sliceService,
+            CachedNamespaceView.SLICE_BY_POD, CachedNamespaceView::slicePods));
+    // headerValueFrom PodLabel reads the labels of the endpoints' pods
+    var pods =
+        Watches.informer(
+            Pod.class, context, pod -> Watches.ids(Watches.podLabelPools(pod, slices, pools)));
     var virtualServices =
         Watches.informer(VirtualService.class, context, DeletionGuard.heldIn(pools));
     virtualServices.addIndexers(
@@ -77,7 +84,7 @@ public final class PoolReconciler implements Reconciler<Pool>, Cleaner<Pool> {
     var scripts = Watches.informer(DataScript.class, context, DeletionGuard.heldIn(pools));
     scripts.addIndexer(Indexes.DATASCRIPT_BY_POOL, Indexes::dataScriptPools);
     users = ReferenceUsers.over(virtualServices, pools, scripts);
-    return List.of(profiles, services, slices, virtualServices, scripts);
+    return List.of(profiles, services, slices, pods, virtualServices, scripts);
   }
 
   @Override

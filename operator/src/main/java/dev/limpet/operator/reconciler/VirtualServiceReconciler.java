@@ -123,7 +123,10 @@ public final class VirtualServiceReconciler
                         .flatMap(k -> pools.byIndex(Indexes.POOL_BY_SERVICE, k).stream())
                         .map(p -> Indexes.key(p, name(p)))
                         .toList()));
-    slices.addIndexer(CachedNamespaceView.SLICE_BY_SERVICE, CachedNamespaceView::sliceService);
+    slices.addIndexers(
+        Map.of(
+            CachedNamespaceView.SLICE_BY_SERVICE, CachedNamespaceView::sliceService,
+            CachedNamespaceView.SLICE_BY_POD, CachedNamespaceView::slicePods));
     var configMaps =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(ConfigMap.class, VirtualService.class)
@@ -141,15 +144,21 @@ public final class VirtualServiceReconciler
                 .withSecondaryToPrimaryMapper(this::peersOf)
                 .build(),
             context);
+    // every pod: the data-plane replicas of each group, and the labels PodLabel pools read
     pods =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(Pod.class, VirtualService.class)
-                .withNamespacesInheritedFromController()
-                .withLabelSelector(DataPlanePods.selector())
-                .withSecondaryToPrimaryMapper(
-                    pod -> Watches.ids(services, Indexes.VS_BY_GROUP, podGroup(pod)))
-                .build(),
-            context);
+        Watches.informer(
+            Pod.class,
+            context,
+            pod -> {
+              Set<ResourceID> ids =
+                  new HashSet<>(Watches.ids(services, Indexes.VS_BY_GROUP, podGroup(pod)));
+              ids.addAll(
+                  byPool(
+                      Watches.podLabelPools(pod, slices, pools).stream()
+                          .map(p -> Indexes.key(p, name(p)))
+                          .toList()));
+              return ids;
+            });
     pods.addIndexer(Indexes.POD_BY_GROUP, VirtualServiceReconciler::podGroup);
     return List.of(pools, scripts, profiles, kubeServices, slices, configMaps, peers, pods);
   }

@@ -1,7 +1,12 @@
 package dev.limpet.operator.reconciler;
 
+import dev.limpet.operator.api.Pool;
+import dev.limpet.operator.api.PoolSpec;
+import dev.limpet.operator.index.CachedNamespaceView;
 import dev.limpet.operator.index.Indexes;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
@@ -42,6 +47,28 @@ final class Watches {
   static <P extends HasMetadata> Set<ResourceID> ids(
       IndexedResourceCache<P> primaries, String index, List<String> keys) {
     return ids(keys.stream().flatMap(k -> primaries.byIndex(index, k).stream()).toList());
+  }
+
+  /**
+   * The Pools that take each server's headerValue from a label of {@code pod}: those with {@code
+   * headerValueFrom: PodLabel} on a Service the pod is an endpoint of.
+   */
+  static List<Pool> podLabelPools(
+      Pod pod, IndexedResourceCache<EndpointSlice> slices, IndexedResourceCache<Pool> pools) {
+    return slices
+        .byIndex(CachedNamespaceView.SLICE_BY_POD, Indexes.key(pod, pod.getMetadata().getName()))
+        .stream()
+        .flatMap(slice -> CachedNamespaceView.sliceService(slice).stream())
+        .distinct()
+        .flatMap(service -> pools.byIndex(Indexes.POOL_BY_SERVICE, service).stream())
+        .filter(
+            p ->
+                p.getSpec() != null
+                    && p.getSpec().service() != null
+                    && p.getSpec().service().headerValueFrom()
+                        == PoolSpec.HeaderValueSource.PodLabel)
+        .distinct()
+        .toList();
   }
 
   static Set<ResourceID> ids(Collection<? extends HasMetadata> resources) {

@@ -34,10 +34,11 @@ public final class DataPlanePods {
     return Map.of(NAME_LABEL, NAME, GROUP_LABEL, group);
   }
 
-  /** The group of a data-plane pod, if labelled with one. */
+  /** The group of a data-plane pod; empty for any other pod. */
   public static Optional<String> group(Pod pod) {
     var labels = pod.getMetadata().getLabels();
-    return Optional.ofNullable(labels == null ? null : labels.get(GROUP_LABEL));
+    if (labels == null || !NAME.equals(labels.get(NAME_LABEL))) return Optional.empty();
+    return Optional.ofNullable(labels.get(GROUP_LABEL));
   }
 
   /** The pod as a replica, when it is ready (condition Ready True, an IP, not terminating). */

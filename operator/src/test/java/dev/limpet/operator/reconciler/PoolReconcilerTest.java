@@ -192,6 +192,66 @@ class PoolReconcilerTest {
             });
   }
 
+  @Test
+  void headerValuesFromAPodLabelFollowTheLabel() throws Exception {
+    operator.create(pod("web-a", "shard-1"));
+    operator.create(pod("web-b", "shard-2"));
+    operator.create(service("web", "http"));
+    operator.create(
+        slice(
+            "web-1", "web", "http", Ep.ready("10.1.0.1", "web-a"), Ep.ready("10.1.0.2", "web-b")));
+    Pool pool = servicePool("web", "web", new IntOrString("http"), null);
+    var ref = pool.getSpec().service();
+    pool.setSpec(
+        withService(
+            pool.getSpec(),
+            new PoolSpec.ServiceRef(
+                ref.name(), ref.port(), null, PoolSpec.HeaderValueSource.PodLabel, "shard")));
+    operator.create(pool);
+    operator.create(virtualService("shop", 80, "web"));
+
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(servers())
+                    .extracting(ServerConfig::headerValue)
+                    .containsExactly("shard-1", "shard-2"));
+
+    operator.edit(
+        io.fabric8.kubernetes.api.model.Pod.class,
+        "web-b",
+        p -> p.getMetadata().getLabels().put("shard", "shard-9"));
+
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(servers())
+                    .extracting(ServerConfig::headerValue)
+                    .containsExactly("shard-1", "shard-9"));
+  }
+
+  private static io.fabric8.kubernetes.api.model.Pod pod(String name, String shard) {
+    return new io.fabric8.kubernetes.api.model.PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(dev.limpet.operator.TestResources.NS)
+        .addToLabels("app", "web")
+        .addToLabels("shard", shard)
+        .endMetadata()
+        .build();
+  }
+
+  private static PoolSpec withService(PoolSpec s, PoolSpec.ServiceRef service) {
+    return new PoolSpec(
+        s.persistenceProfile(),
+        s.loadBalancing(),
+        s.healthMonitors(),
+        service,
+        s.servers(),
+        s.maxConnectionsPerServer(),
+        s.drainPeriodSeconds());
+  }
+
   private List<ServerConfig> servers() throws Exception {
     return ConfigLoader.parse(operator.groupConfig("default").orElseThrow())
         .pools()
