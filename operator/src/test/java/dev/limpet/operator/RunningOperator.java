@@ -52,7 +52,10 @@ public final class RunningOperator implements AutoCloseable {
     return await()
         .atMost(Duration.ofSeconds(15))
         .pollInterval(Duration.ofMillis(50))
-        .ignoreExceptionsInstanceOf(java.util.NoSuchElementException.class);
+        // a status or condition not written yet reads as absent (empty Optional) or null
+        .ignoreExceptionsMatching(
+            e ->
+                e instanceof java.util.NoSuchElementException || e instanceof NullPointerException);
   }
 
   public <T extends HasMetadata> T create(T resource) {

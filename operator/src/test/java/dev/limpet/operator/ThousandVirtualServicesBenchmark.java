@@ -38,6 +38,7 @@ class ThousandVirtualServicesBenchmark {
   private static final int COUNT = Integer.getInteger("limpet.benchmark.count", 1000);
   private static final int CREATORS = 8;
   KubernetesClient client;
+  io.fabric8.kubernetes.client.server.mock.KubernetesMockServer server;
 
   @Test
   void thousandVirtualServicesToAllProgrammed() throws Exception {
@@ -65,6 +66,13 @@ class ThousandVirtualServicesBenchmark {
                   + " Programmed after %.1f s from the first create",
               COUNT, COUNT, COUNT, (createdAt - start) / 1e9, (done - start) / 1e9);
       System.out.println("BENCHMARK " + report);
+      var tally = new java.util.TreeMap<String, Integer>();
+      for (var r = server.takeRequest(10, TimeUnit.MILLISECONDS);
+          r != null;
+          r = server.takeRequest(10, TimeUnit.MILLISECONDS))
+        ApiCall.of(r.getMethod(), r.getPath())
+            .ifPresent(c -> tally.merge(c.verb() + " " + c.resource(), 1, Integer::sum));
+      System.out.println("REQUESTS " + tally);
       assertThat(programmed()).isEqualTo(COUNT);
     }
   }

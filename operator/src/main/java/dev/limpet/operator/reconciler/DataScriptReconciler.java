@@ -53,7 +53,7 @@ public final class DataScriptReconciler implements Reconciler<DataScript>, Clean
     scripts.addIndexers(
         Map.of(Indexes.DATASCRIPT_BY_POOL, Indexes::dataScriptPools, Indexes.HELD, Indexes::held));
     var pools =
-        Watches.informer(
+        Watches.specInformer(
             Pool.class, context, p -> Watches.ids(scripts, Indexes.DATASCRIPT_BY_POOL, p));
     var services = Watches.informer(VirtualService.class, context, DeletionGuard.heldIn(scripts));
     services.addIndexer(Indexes.VS_BY_DATASCRIPT, Indexes::vsDataScripts);

@@ -56,7 +56,7 @@ public final class PoolReconciler implements Reconciler<Pool>, Cleaner<Pool> {
             Indexes.HELD, Indexes::held,
             Indexes.BY_NAMESPACE, Indexes::namespace));
     var profiles =
-        Watches.informer(PersistenceProfile.class, context, p -> profileConcerns(pools, p));
+        Watches.specInformer(PersistenceProfile.class, context, p -> profileConcerns(pools, p));
     var services =
         Watches.informer(
             Service.class, context, s -> Watches.ids(pools, Indexes.POOL_BY_SERVICE, s));

@@ -97,32 +97,35 @@ public final class VirtualServiceReconciler
             Indexes.VS_BY_GROUP, Indexes::vsGroup,
             Indexes.VS_BY_LISTENER, Indexes::vsListener));
     pools =
-        Watches.informer(
-            Pool.class, context, pool -> byPool(List.of(Indexes.key(pool, name(pool)))));
+        Watches.specInformer(
+            Pool.class, context, pool -> changed(byPool(List.of(Indexes.key(pool, name(pool))))));
     pools.addIndexers(
         Map.of(
             Indexes.POOL_BY_PROFILE, Indexes::poolProfile,
             Indexes.POOL_BY_SERVICE, Indexes::poolService));
     scripts =
-        Watches.informer(
+        Watches.specInformer(
             DataScript.class,
             context,
-            script -> Watches.ids(services, Indexes.VS_BY_DATASCRIPT, script));
+            script -> changed(Watches.ids(services, Indexes.VS_BY_DATASCRIPT, script)));
     scripts.addIndexer(Indexes.DATASCRIPT_BY_POOL, Indexes::dataScriptPools);
     var profiles =
-        Watches.informer(
-            PersistenceProfile.class, context, p -> byPool(poolKeys(Indexes.POOL_BY_PROFILE, p)));
+        Watches.specInformer(
+            PersistenceProfile.class,
+            context,
+            p -> changed(byPool(poolKeys(Indexes.POOL_BY_PROFILE, p))));
     var kubeServices = Watches.informer(Service.class, context, this::serviceConcerns);
     var slices =
         Watches.informer(
             EndpointSlice.class,
             context,
             slice ->
-                byPool(
-                    CachedNamespaceView.sliceService(slice).stream()
-                        .flatMap(k -> pools.byIndex(Indexes.POOL_BY_SERVICE, k).stream())
-                        .map(p -> Indexes.key(p, name(p)))
-                        .toList()));
+                changed(
+                    byPool(
+                        CachedNamespaceView.sliceService(slice).stream()
+                            .flatMap(k -> pools.byIndex(Indexes.POOL_BY_SERVICE, k).stream())
+                            .map(p -> Indexes.key(p, name(p)))
+                            .toList())));
     slices.addIndexers(
         Map.of(
             CachedNamespaceView.SLICE_BY_SERVICE, CachedNamespaceView::sliceService,
@@ -136,12 +139,23 @@ public final class VirtualServiceReconciler
                 .withSecondaryToPrimaryMapper(this::oneOfGroup)
                 .build(),
             context);
+    // every spec change of a VirtualService (the primary informer reports to no mapper) changes
+    // its group, and may settle a conflict of the others on its port
     var peers =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(VirtualService.class, VirtualService.class)
                 .withName(PEERS)
                 .withNamespacesInheritedFromController()
-                .withSecondaryToPrimaryMapper(this::peersOf)
+                .withOnUpdateFilter(
+                    (next, previous) ->
+                        !java.util.Objects.equals(
+                            next.getMetadata().getGeneration(),
+                            previous.getMetadata().getGeneration()))
+                .withSecondaryToPrimaryMapper(
+                    vs -> {
+                      batches.changed(Indexes.key(vs, Indexes.group(vs)));
+                      return peersOf(vs);
+                    })
                 .build(),
             context);
     // every pod: the data-plane replicas of each group, and the labels PodLabel pools read
@@ -153,10 +167,11 @@ public final class VirtualServiceReconciler
               Set<ResourceID> ids =
                   new HashSet<>(Watches.ids(services, Indexes.VS_BY_GROUP, podGroup(pod)));
               ids.addAll(
-                  byPool(
-                      Watches.podLabelPools(pod, slices, pools).stream()
-                          .map(p -> Indexes.key(p, name(p)))
-                          .toList()));
+                  changed(
+                      byPool(
+                          Watches.podLabelPools(pod, slices, pools).stream()
+                              .map(p -> Indexes.key(p, name(p)))
+                              .toList())));
               return ids;
             });
     pods.addIndexer(Indexes.POD_BY_GROUP, VirtualServiceReconciler::podGroup);
@@ -201,16 +216,26 @@ public final class VirtualServiceReconciler
   @Override
   public DeleteControl cleanup(VirtualService vs, Context<VirtualService> context)
       throws InterruptedException {
-    // the cache marks it deleted, so the group's next render leaves it out
-    publish(context.eventSourceRetriever(), vs.getMetadata().getNamespace(), Indexes.group(vs));
+    // the cache marks it deleted, so a render from now on leaves it out
+    String namespace = vs.getMetadata().getNamespace();
+    String group = Indexes.group(vs);
+    var sources = context.eventSourceRetriever();
+    batches.awaitFresh(Indexes.key(namespace, group), () -> render(sources, namespace, group));
     return DeleteControl.defaultDelete();
   }
 
-  /** Waits for a render of the group that read the caches after this call. */
+  /** The group's publication from a render that saw every change reported so far. */
   private Publication publish(
       EventSourceRetriever<VirtualService> sources, String namespace, String group)
       throws InterruptedException {
     return batches.await(Indexes.key(namespace, group), () -> render(sources, namespace, group));
+  }
+
+  /** Reports a change of a render input to the groups of {@code ids}; returns them. */
+  private Set<ResourceID> changed(Set<ResourceID> ids) {
+    for (ResourceID id : ids)
+      services.get(id).ifPresent(vs -> batches.changed(Indexes.key(vs, Indexes.group(vs))));
+    return ids;
   }
 
   /** Judges every live member of the group and publishes the admitted ones. */
@@ -344,6 +369,8 @@ public final class VirtualServiceReconciler
 
   /** The VirtualServices using any of the pools, directly or through a DataScript. */
   private Set<ResourceID> byPool(List<String> keys) {
+    // an informer may deliver events before these have listed; the first reconciles read them
+    if (!pools.isRunning() || !scripts.isRunning()) return new HashSet<>();
     Set<ResourceID> ids = new HashSet<>(Watches.ids(services, Indexes.VS_BY_POOL, keys));
     for (String key : keys) {
       for (DataScript script : scripts.byIndex(Indexes.DATASCRIPT_BY_POOL, key))
@@ -353,6 +380,7 @@ public final class VirtualServiceReconciler
   }
 
   private List<String> poolKeys(String index, HasMetadata secondary) {
+    if (!pools.isRunning()) return List.of();
     return pools.byIndex(index, Indexes.key(secondary, name(secondary))).stream()
         .map(p -> Indexes.key(p, name(p)))
         .toList();
@@ -360,18 +388,19 @@ public final class VirtualServiceReconciler
 
   /** A Service concerns the pools that take endpoints from it, or the VirtualService it exposes. */
   private Set<ResourceID> serviceConcerns(Service service) {
-    Set<ResourceID> ids = byPool(poolKeys(Indexes.POOL_BY_SERVICE, service));
+    Set<ResourceID> ids = changed(byPool(poolKeys(Indexes.POOL_BY_SERVICE, service)));
     var labels = service.getMetadata().getLabels();
     String exposed = labels == null ? null : labels.get(ExposureService.VIRTUAL_SERVICE_LABEL);
     if (exposed != null) ids.add(new ResourceID(exposed, service.getMetadata().getNamespace()));
     return ids;
   }
 
-  /** One VirtualService of the ConfigMap's group: enough to republish it. */
+  /** One VirtualService of the ConfigMap's group: enough to republish it after an edit. */
   private Set<ResourceID> oneOfGroup(ConfigMap cm) {
     var labels = cm.getMetadata().getLabels();
     String group = labels == null ? null : labels.get(GroupPublisher.GROUP_LABEL);
     if (group == null) return Set.of();
+    batches.changed(Indexes.key(cm, group));
     return services.byIndex(Indexes.VS_BY_GROUP, Indexes.key(cm, group)).stream()
         .findFirst()
         .map(ResourceID::fromResource)

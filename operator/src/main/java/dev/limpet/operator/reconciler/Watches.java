@@ -15,6 +15,7 @@ import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMap
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -32,6 +33,28 @@ final class Watches {
         InformerEventSourceConfiguration.from(type, context.getPrimaryResourceClass())
             .withNamespacesInheritedFromController()
             .withSecondaryToPrimaryMapper(mapper)
+            .build(),
+        context);
+  }
+
+  /**
+   * An informer that ignores updates leaving the spec as it was (status, finalizers): for custom
+   * resources whose status the watching reconciler does not read, which would otherwise wake it for
+   * every status write of theirs.
+   */
+  static <R extends HasMetadata, P extends HasMetadata> InformerEventSource<R, P> specInformer(
+      Class<R> type, EventSourceContext<P> context, SecondaryToPrimaryMapper<R> mapper) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(type, context.getPrimaryResourceClass())
+            .withNamespacesInheritedFromController()
+            .withSecondaryToPrimaryMapper(mapper)
+            .withOnUpdateFilter(
+                (next, previous) ->
+                    !Objects.equals(
+                            next.getMetadata().getGeneration(),
+                            previous.getMetadata().getGeneration())
+                        || !Objects.equals(
+                            next.getMetadata().getLabels(), previous.getMetadata().getLabels()))
             .build(),
         context);
   }
@@ -54,7 +77,9 @@ final class Watches {
    * headerValueFrom: PodLabel} on a Service the pod is an endpoint of.
    */
   static List<Pool> podLabelPools(
-      Pod pod, IndexedResourceCache<EndpointSlice> slices, IndexedResourceCache<Pool> pools) {
+      Pod pod, InformerEventSource<EndpointSlice, ?> slices, IndexedResourceCache<Pool> pools) {
+    // the pods may list before the slices do; the first reconciles read the slices anyway
+    if (!slices.isRunning()) return List.of();
     return slices
         .byIndex(CachedNamespaceView.SLICE_BY_POD, Indexes.key(pod, pod.getMetadata().getName()))
         .stream()
