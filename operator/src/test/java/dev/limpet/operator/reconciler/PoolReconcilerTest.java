@@ -271,15 +271,10 @@ class PoolReconcilerTest {
 
   private static PoolSpec withServicePort(PoolSpec s, IntOrString port) {
     var ref = s.service();
-    return new PoolSpec(
-        s.persistenceProfile(),
-        s.loadBalancing(),
-        s.healthMonitors(),
+    return withService(
+        s,
         new PoolSpec.ServiceRef(
-            ref.name(), port, ref.ratio(), ref.headerValueFrom(), ref.headerValueLabel()),
-        s.servers(),
-        s.maxConnectionsPerServer(),
-        s.drainPeriodSeconds());
+            ref.name(), port, ref.ratio(), ref.headerValueFrom(), ref.headerValueLabel()));
   }
 
   private static PersistenceProfileSpec withSameSiteNone(PersistenceProfileSpec s, boolean secure) {

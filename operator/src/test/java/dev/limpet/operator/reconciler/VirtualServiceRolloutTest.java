@@ -198,19 +198,8 @@ class VirtualServiceRolloutTest {
   private VirtualService exposed(
       String name, int port, VirtualServiceSpec.ServiceType type, Integer nodePort) {
     VirtualService vs = virtualService(name, port, "p");
-    var s = vs.getSpec();
     vs.setSpec(
-        new VirtualServiceSpec(
-            s.dataPlaneGroup(),
-            s.address(),
-            s.port(),
-            s.hostnames(),
-            s.pool(),
-            s.dataScripts(),
-            s.networkSecurity(),
-            s.timeouts(),
-            s.limits(),
-            new VirtualServiceSpec.Exposure(type, nodePort)));
+        TestResources.withExposure(vs.getSpec(), new VirtualServiceSpec.Exposure(type, nodePort)));
     return vs;
   }
 
