@@ -38,6 +38,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -58,8 +59,22 @@ public final class VirtualServiceReconciler
   /** How often a VirtualService whose replicas have not all applied its configuration rechecks. */
   static final Duration ROLLOUT_RECHECK = Duration.ofSeconds(1);
 
-  /** A group's verdicts and what its publication did, shared by one batch of reconciles. */
-  record Publication(Map<String, VirtualServiceVerdict> verdicts, GroupPublisher.Outcome outcome) {}
+  /**
+   * A group's verdicts and what its publication did, shared by one batch of reconciles.
+   *
+   * @param generations the generation of each member the render saw
+   */
+  record Publication(
+      Map<String, VirtualServiceVerdict> verdicts,
+      GroupPublisher.Outcome outcome,
+      Map<String, Long> generations) {
+
+    /** Whether the render saw {@code vs}'s current spec. */
+    boolean saw(VirtualService vs) {
+      Long seen = generations.get(vs.getMetadata().getName());
+      return seen != null && seen.equals(vs.getMetadata().getGeneration());
+    }
+  }
 
   private final GroupPublisher publisher;
   private final EventRecorder events;
@@ -183,7 +198,13 @@ public final class VirtualServiceReconciler
       throws InterruptedException {
     String namespace = vs.getMetadata().getNamespace();
     String group = Indexes.group(vs);
-    Publication publication = publish(context.eventSourceRetriever(), namespace, group);
+    var sources = context.eventSourceRetriever();
+    Publication publication = publish(sources, namespace, group);
+    if (!publication.saw(vs)) {
+      // the primary informer may deliver a spec change before the peers informer reports it
+      batches.changed(Indexes.key(namespace, group));
+      publication = publish(sources, namespace, group);
+    }
     VirtualServiceVerdict own =
         Optional.ofNullable(publication.verdicts().get(name(vs)))
             .orElseGet(
@@ -255,7 +276,9 @@ public final class VirtualServiceReconciler
             group,
             GroupAdmission.input(admitted, view),
             currentConfigMap(sources, namespace, group));
-    return new Publication(verdicts, outcome);
+    Map<String, Long> generations = new HashMap<>();
+    for (VirtualService m : members) generations.put(name(m), m.getMetadata().getGeneration());
+    return new Publication(verdicts, outcome, generations);
   }
 
   /**
