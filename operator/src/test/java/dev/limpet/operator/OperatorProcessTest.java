@@ -100,6 +100,29 @@ class OperatorProcessTest {
                             .getStatus())
                     .isEqualTo("True"));
 
+    // the webhook of the process answers, from its own informers
+    String review =
+        """
+        {"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+         "request": {"uid": "u", "kind": {"group": "limpet.dev", "version": "v1alpha1",
+                     "kind": "Pool"}, "name": "p", "namespace": "shop", "operation": "DELETE"}}""";
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(
+                        http.send(
+                                HttpRequest.newBuilder(
+                                        URI.create(
+                                            "http://127.0.0.1:"
+                                                + process.webhookAddress().orElseThrow().getPort()
+                                                + "/validate"))
+                                    .POST(HttpRequest.BodyPublishers.ofString(review))
+                                    .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                            .body())
+                    .contains("\"allowed\":false")
+                    .contains("in use by VirtualService 'web'"));
+
     assertThat(get("/healthz").statusCode()).isEqualTo(200);
     eventually().untilAsserted(() -> assertThat(get("/readyz").statusCode()).isEqualTo(200));
     String metrics = get("/metrics").body();
