@@ -113,6 +113,22 @@ class ConfigMapSourceTest {
     assertThat(source.watching()).isTrue();
   }
 
+  @Test
+  void startsBeforeTheApiServerAnswersAndLoadsOnceItDoes() throws Exception {
+    write("1", "b1");
+    int port = api.getPort();
+    api.destroy();
+    source = new ConfigMapSource(client, NS, NAME, fx.dataPlane::reload);
+    source.start();
+    assertThat(fx.dataPlane.ready()).isFalse();
+
+    api = apiServer(port);
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> "1".equals(version()));
+    assertThat(fx.dataPlane.ready()).isTrue();
+    assertThat(body()).isEqualTo("backend=two");
+  }
+
   private KubernetesMockServer apiServer(int port) throws Exception {
     var server =
         new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), store, false);
