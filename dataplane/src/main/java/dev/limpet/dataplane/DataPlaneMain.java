@@ -9,8 +9,11 @@ import dev.limpet.dataplane.peers.PeerDiscovery;
 import dev.limpet.dataplane.peers.PeerSettings;
 import dev.limpet.dataplane.peers.StaticPeers;
 import dev.limpet.dataplane.persistence.CookieKeySet;
+import dev.limpet.dataplane.runtime.ConfigMapSource;
 import dev.limpet.dataplane.runtime.ConfigWatcher;
 import dev.limpet.dataplane.server.Transport;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +30,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Runs a data plane from a configuration file, reloading it when it changes. */
+/** Runs a data plane from a configuration file or a ConfigMap, applying each change of it. */
 @Command(
     name = "limpet-dataplane",
     mixinStandardHelpOptions = true,
@@ -37,9 +40,15 @@ public final class DataPlaneMain implements Callable<Integer> {
 
   @Option(
       names = "--config",
-      required = true,
       description = "Configuration file (YAML or JSON); reloaded when it changes.")
   Path config;
+
+  @Option(
+      names = "--configmap",
+      description =
+          "NAMESPACE/NAME of the ConfigMap (key config.yaml) to watch through the Kubernetes API"
+              + " instead of a file; the last good configuration serves while the API is down.")
+  String configMap;
 
   @Option(
       names = "--keys",
@@ -122,7 +131,10 @@ public final class DataPlaneMain implements Callable<Integer> {
   public Integer call() throws Exception {
     if (noAccessLog)
       ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("access").setLevel(Level.OFF);
-    byte[] initial = Files.readAllBytes(config);
+    if ((config == null) == (configMap == null)) {
+      LOG.error("give exactly one of --config FILE and --configmap NAMESPACE/NAME");
+      return 2;
+    }
     CookieKeySet cookieKeys;
     if (keys != null) {
       cookieKeys = CookieKeySet.load(keys);
@@ -139,24 +151,39 @@ public final class DataPlaneMain implements Callable<Integer> {
       return 2;
     }
     DataPlane dataPlane = new DataPlane(threads, cookieKeys, peerSettings);
-    try {
-      dataPlane.apply(new String(initial, StandardCharsets.UTF_8));
-    } catch (ConfigException e) {
-      LOG.error("configuration {} refused: {}", config, e.getMessage());
-      dataPlane.close();
-      return 2;
+    byte[] initial = null;
+    if (config != null) {
+      initial = Files.readAllBytes(config);
+      try {
+        dataPlane.apply(new String(initial, StandardCharsets.UTF_8));
+      } catch (ConfigException e) {
+        LOG.error("configuration {} refused: {}", config, e.getMessage());
+        dataPlane.close();
+        return 2;
+      }
     }
     AdminServer adminServer = new AdminServer(parse(admin), dataPlane, Transport.best());
-    ConfigWatcher watcher = new ConfigWatcher(config, dataPlane::reload);
-    watcher.start(initial, reloadIntervalMs);
-    LOG.info("data plane ready; admin on {}", adminServer.address());
+    AutoCloseable watcher;
+    if (config != null) {
+      ConfigWatcher files = new ConfigWatcher(config, dataPlane::reload);
+      files.start(initial, reloadIntervalMs);
+      watcher = files;
+    } else {
+      // not ready (/readyz) until the first configuration from the ConfigMap is applied
+      watcher = watchConfigMap(dataPlane);
+    }
+    LOG.info("data plane started; admin on {}", adminServer.address());
 
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  watcher.close();
+                  try {
+                    watcher.close();
+                  } catch (Exception e) {
+                    LOG.warn("closing the configuration source: {}", e.toString());
+                  }
                   try {
                     dataPlane.drain(Duration.ofSeconds(drainSeconds));
                   } catch (InterruptedException e) {
@@ -196,6 +223,25 @@ public final class DataPlaneMain implements Callable<Integer> {
     int end = bytes.length;
     while (end > 0 && (bytes[end - 1] == '\n' || bytes[end - 1] == '\r')) end--;
     return Arrays.copyOf(bytes, end);
+  }
+
+  private AutoCloseable watchConfigMap(DataPlane dataPlane) {
+    int slash = configMap.indexOf('/');
+    if (slash <= 0 || slash == configMap.length() - 1)
+      throw new CommandLine.ParameterException(
+          new CommandLine(new DataPlaneMain()), "expected NAMESPACE/NAME, got " + configMap);
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    ConfigMapSource source =
+        new ConfigMapSource(
+            client,
+            configMap.substring(0, slash),
+            configMap.substring(slash + 1),
+            dataPlane::reload);
+    source.start();
+    return () -> {
+      source.close();
+      client.close();
+    };
   }
 
   static InetSocketAddress parse(String hostPort) {

@@ -6,13 +6,18 @@ import dev.limpet.operator.reconciler.GroupPublisher;
 import dev.limpet.operator.reconciler.PersistenceProfileReconciler;
 import dev.limpet.operator.reconciler.PoolReconciler;
 import dev.limpet.operator.reconciler.VirtualServiceReconciler;
+import dev.limpet.operator.rollout.AdminEndpoint;
+import dev.limpet.operator.rollout.HttpAdminEndpoint;
+import dev.limpet.operator.rollout.ReplicaVersions;
 import dev.limpet.operator.validation.ScriptCompiler;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -24,23 +29,49 @@ import java.util.function.Consumer;
 public final class LimpetOperator {
   private LimpetOperator() {}
 
-  /** A configured operator, not yet started. */
+  /** How long a replica's reported version is trusted before it is asked again. */
+  static final Duration REPLICA_VERSION_MAX_AGE = Duration.ofMillis(500);
+
+  /** A configured operator, not yet started, asking replicas over HTTP. */
   public static Operator create(
       KubernetesClient client, Set<String> namespaces, ScriptCompiler compiler, Clock clock) {
+    return create(client, namespaces, compiler, clock, new HttpAdminEndpoint(), o -> {});
+  }
+
+  /**
+   * A configured operator, not yet started.
+   *
+   * @param admin how a data-plane replica is asked which configuration it applied
+   * @param runtime further settings: leader election, metrics
+   */
+  public static Operator create(
+      KubernetesClient client,
+      Set<String> namespaces,
+      ScriptCompiler compiler,
+      Clock clock,
+      AdminEndpoint admin,
+      Consumer<ConfigurationServiceOverrider> runtime) {
     Operator operator =
         new Operator(
-            o ->
-                o.withKubernetesClient(client)
-                    .withCloseClientOnStop(false)
-                    .withUseSSAToPatchPrimaryResource(false)
-                    .withSSABasedCreateUpdateMatchForDependentResources(false));
+            o -> {
+              o.withKubernetesClient(client)
+                  .withCloseClientOnStop(false)
+                  .withUseSSAToPatchPrimaryResource(false)
+                  .withSSABasedCreateUpdateMatchForDependentResources(false);
+              runtime.accept(o);
+            });
     EventRecorder events = new EventRecorder(client, clock);
     register(operator, new PersistenceProfileReconciler(events, clock), namespaces);
     register(operator, new PoolReconciler(events, clock), namespaces);
     register(operator, new DataScriptReconciler(events, compiler, clock), namespaces);
     register(
         operator,
-        new VirtualServiceReconciler(new GroupPublisher(client), events, compiler, clock),
+        new VirtualServiceReconciler(
+            new GroupPublisher(client),
+            events,
+            compiler,
+            clock,
+            new ReplicaVersions(admin, REPLICA_VERSION_MAX_AGE, System::nanoTime)),
         namespaces);
     return operator;
   }

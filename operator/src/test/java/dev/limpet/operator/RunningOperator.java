@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.Operator;
 import java.lang.reflect.Method;
 import java.time.Clock;
@@ -22,34 +23,65 @@ import org.awaitility.core.ConditionFactory;
 public final class RunningOperator implements AutoCloseable {
   private final KubernetesClient client;
   private final Operator operator;
+  private final FakeDataPlane replica;
 
+  /**
+   * Starts the operator, with one replica of data-plane group {@code default} that applies every
+   * configuration at once.
+   */
   public RunningOperator(KubernetesClient client, ScriptCompiler compiler) {
     this.client = client;
+    try {
+      this.replica =
+          new FakeDataPlane(client, TestResources.NS, "default", "dataplane-0", "127.0.0.2");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     this.operator = LimpetOperator.create(client, Set.of(), compiler, Clock.systemUTC());
     operator.start();
+  }
+
+  /** The readers and writers only, for an operator started elsewhere. */
+  public RunningOperator(KubernetesClient client) {
+    this.client = client;
+    this.operator = null;
+    this.replica = null;
   }
 
   public static ConditionFactory eventually() {
     return await()
         .atMost(Duration.ofSeconds(15))
         .pollInterval(Duration.ofMillis(50))
-        .ignoreExceptionsInstanceOf(java.util.NoSuchElementException.class);
+        // a status or condition not written yet reads as absent (empty Optional) or null
+        .ignoreExceptionsMatching(
+            e ->
+                e instanceof java.util.NoSuchElementException || e instanceof NullPointerException);
   }
 
   public <T extends HasMetadata> T create(T resource) {
     return client.resource(resource).create();
   }
 
-  /** Changes a resource as a user would (read, edit, update). */
+  /**
+   * Changes a resource as a user would (read, edit, update), again when the operator wrote it in
+   * between (409 Conflict).
+   */
   public <T extends HasMetadata> void edit(Class<T> type, String name, Consumer<T> change) {
-    client
-        .resources(type)
-        .inNamespace(TestResources.NS)
-        .withName(name)
-        .edit(
-            r -> {
-              change.accept(r);
-              return r;
+    eventually()
+        .ignoreExceptionsMatching(
+            e -> e instanceof KubernetesClientException k && k.getCode() == 409)
+        .until(
+            () -> {
+              client
+                  .resources(type)
+                  .inNamespace(TestResources.NS)
+                  .withName(name)
+                  .edit(
+                      r -> {
+                        change.accept(r);
+                        return r;
+                      });
+              return true;
             });
   }
 
@@ -96,6 +128,7 @@ public final class RunningOperator implements AutoCloseable {
 
   @Override
   public void close() {
-    operator.stop();
+    if (operator != null) operator.stop();
+    if (replica != null) replica.close();
   }
 }

@@ -193,6 +193,21 @@ public final class TestResources {
         s.service());
   }
 
+  public static VirtualServiceSpec withExposure(
+      VirtualServiceSpec s, VirtualServiceSpec.Exposure exposure) {
+    return new VirtualServiceSpec(
+        s.dataPlaneGroup(),
+        s.address(),
+        s.port(),
+        s.hostnames(),
+        s.pool(),
+        s.dataScripts(),
+        s.networkSecurity(),
+        s.timeouts(),
+        s.limits(),
+        exposure);
+  }
+
   public static VirtualServiceSpec withDataScripts(VirtualServiceSpec s, List<String> scripts) {
     return new VirtualServiceSpec(
         s.dataPlaneGroup(),

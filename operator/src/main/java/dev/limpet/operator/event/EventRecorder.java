@@ -1,6 +1,8 @@
 package dev.limpet.operator.event;
 
 import dev.limpet.operator.status.ConditionChange;
+import dev.limpet.operator.status.ConditionType;
+import dev.limpet.operator.status.Reason;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
@@ -15,9 +17,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records a Kubernetes Event for each condition transition: Normal when a condition became True,
- * Warning when it became False. An Event that cannot be written is logged, never fatal: Events are
- * a courtesy, the conditions are the record.
+ * Records Kubernetes Events on condition transitions: a Warning for each condition that became
+ * False, naming why, and one Normal {@code Ready} when the resource as a whole became ready; the
+ * conditions that became True on the way say nothing the Ready event does not. Programmed going
+ * False while replicas apply a new configuration (reason Applying) is progress, not a problem, and
+ * records nothing. An Event that cannot be written is logged, never fatal: Events are a courtesy,
+ * the conditions are the record.
  */
 public final class EventRecorder {
   public static final String COMPONENT = "limpet-operator";
@@ -31,12 +36,16 @@ public final class EventRecorder {
     this.clock = clock;
   }
 
-  /** One Event per change; {@code Ready} changes are left out, they repeat another one. */
+  /** The Events for one reconcile's changes. */
   public void transitions(HasMetadata resource, List<ConditionChange> changes) {
     for (ConditionChange change : changes) {
       var c = change.condition();
-      if ("Ready".equals(c.getType()) && changes.size() > 1) continue;
-      record(resource, change.isTrue() ? "Normal" : "Warning", c.getReason(), c.getMessage());
+      boolean ready = ConditionType.Ready.name().equals(c.getType());
+      if (change.isTrue()) {
+        if (ready) record(resource, "Normal", c.getReason(), c.getMessage());
+      } else if (!ready && !Reason.APPLYING.equals(c.getReason())) {
+        record(resource, "Warning", c.getReason(), c.getMessage());
+      }
     }
   }
 

@@ -4,9 +4,11 @@ import dev.limpet.operator.api.DataScript;
 import dev.limpet.operator.api.PersistenceProfile;
 import dev.limpet.operator.api.Pool;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.EventSourceRetriever;
 import io.javaoperatorsdk.operator.processing.event.NoEventSourceForClassException;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -25,11 +27,19 @@ public final class CachedNamespaceView implements NamespaceView {
   /** The EndpointSlice indexer: slices by {@code <namespace>/<service>}. */
   public static final String SLICE_BY_SERVICE = "sliceByService";
 
-  private final Context<?> context;
+  /** The EndpointSlice indexer: slices by the pods of their endpoints. */
+  public static final String SLICE_BY_POD = "sliceByPod";
+
+  private final EventSourceRetriever<?> sources;
   private final String namespace;
 
   public CachedNamespaceView(Context<?> context, String namespace) {
-    this.context = context;
+    this(context.eventSourceRetriever(), namespace);
+  }
+
+  /** Over a controller's event sources, also outside a reconcile. */
+  public CachedNamespaceView(EventSourceRetriever<?> sources, String namespace) {
+    this.sources = sources;
     this.namespace = namespace;
   }
 
@@ -62,8 +72,21 @@ public final class CachedNamespaceView implements NamespaceView {
 
   @Override
   public Map<String, String> podLabels(String podName) {
-    // pods are not watched yet: headerValueFrom PodLabel resolves to no value
-    return Map.of();
+    return get(Pod.class, podName)
+        .map(p -> p.getMetadata().getLabels())
+        .map(Map::copyOf)
+        .orElse(Map.of());
+  }
+
+  /** Indexes EndpointSlices by the pods of their endpoints ({@code <namespace>/<pod>}). */
+  public static List<String> slicePods(EndpointSlice slice) {
+    if (slice.getEndpoints() == null) return List.of();
+    return slice.getEndpoints().stream()
+        .map(e -> e.getTargetRef())
+        .filter(r -> r != null && "Pod".equals(r.getKind()) && r.getName() != null)
+        .map(r -> Indexes.key(slice, r.getName()))
+        .distinct()
+        .toList();
   }
 
   /** Indexes EndpointSlices by their Service, for {@link #endpointSlices}. */
@@ -80,8 +103,7 @@ public final class CachedNamespaceView implements NamespaceView {
   @SuppressWarnings("unchecked")
   private <R extends HasMetadata> Optional<InformerEventSource<R, ?>> source(Class<R> type) {
     try {
-      return Optional.of(
-          (InformerEventSource<R, ?>) context.eventSourceRetriever().getEventSourceFor(type));
+      return Optional.of((InformerEventSource<R, ?>) sources.getEventSourceFor(type));
     } catch (NoEventSourceForClassException e) {
       return Optional.empty();
     }

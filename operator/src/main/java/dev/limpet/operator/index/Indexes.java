@@ -36,6 +36,15 @@ public final class Indexes {
   /** DataScripts by each Pool they name. */
   public static final String DATASCRIPT_BY_POOL = "dataScriptByPool";
 
+  /** Data-plane pods by {@code <namespace>/<group>}. */
+  public static final String POD_BY_GROUP = "podByGroup";
+
+  /** Objects by namespace. */
+  public static final String BY_NAMESPACE = "byNamespace";
+
+  /** Objects whose deletion waits (deletionTimestamp set), by namespace. */
+  public static final String HELD = "heldByNamespace";
+
   /** The data-plane group of a VirtualService whose spec does not name one. */
   public static final String DEFAULT_GROUP = "default";
 
@@ -45,6 +54,16 @@ public final class Indexes {
 
   public static String key(HasMetadata resource, String name) {
     return key(resource.getMetadata().getNamespace(), name);
+  }
+
+  public static List<String> namespace(HasMetadata resource) {
+    return List.of(resource.getMetadata().getNamespace());
+  }
+
+  public static List<String> held(HasMetadata resource) {
+    return resource.getMetadata().getDeletionTimestamp() == null
+        ? List.of()
+        : List.of(resource.getMetadata().getNamespace());
   }
 
   public static List<String> vsPool(VirtualService vs) {

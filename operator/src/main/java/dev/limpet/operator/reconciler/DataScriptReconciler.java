@@ -3,9 +3,11 @@ package dev.limpet.operator.reconciler;
 import dev.limpet.operator.api.DataScript;
 import dev.limpet.operator.api.DataScriptStatus;
 import dev.limpet.operator.api.Pool;
+import dev.limpet.operator.api.VirtualService;
 import dev.limpet.operator.event.EventRecorder;
 import dev.limpet.operator.index.CachedNamespaceView;
 import dev.limpet.operator.index.Indexes;
+import dev.limpet.operator.index.ReferenceUsers;
 import dev.limpet.operator.render.ResourceRenderer;
 import dev.limpet.operator.status.ConditionType;
 import dev.limpet.operator.status.Conditions;
@@ -13,8 +15,10 @@ import dev.limpet.operator.status.Reason;
 import dev.limpet.operator.validation.References;
 import dev.limpet.operator.validation.ScriptCompiler;
 import dev.limpet.operator.validation.SpecValidator;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -22,14 +26,19 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-/** Validates and compiles a DataScript and checks that the Pools it names exist. */
+/**
+ * Validates and compiles a DataScript and checks that the Pools it names exist. Its deletion waits
+ * while a VirtualService runs it.
+ */
 @ControllerConfiguration(name = "datascript")
-public final class DataScriptReconciler implements Reconciler<DataScript> {
+public final class DataScriptReconciler implements Reconciler<DataScript>, Cleaner<DataScript> {
   private final EventRecorder events;
   private final ScriptCompiler compiler;
   private final Clock clock;
+  private ReferenceUsers.Lookup users;
 
   public DataScriptReconciler(EventRecorder events, ScriptCompiler compiler, Clock clock) {
     this.events = events;
@@ -41,10 +50,28 @@ public final class DataScriptReconciler implements Reconciler<DataScript> {
   public List<EventSource<?, DataScript>> prepareEventSources(
       EventSourceContext<DataScript> context) {
     IndexerResourceCache<DataScript> scripts = context.getPrimaryCache();
-    scripts.addIndexer(Indexes.DATASCRIPT_BY_POOL, Indexes::dataScriptPools);
-    return List.of(
-        Watches.informer(
-            Pool.class, context, p -> Watches.ids(scripts, Indexes.DATASCRIPT_BY_POOL, p)));
+    scripts.addIndexers(
+        Map.of(Indexes.DATASCRIPT_BY_POOL, Indexes::dataScriptPools, Indexes.HELD, Indexes::held));
+    var pools =
+        Watches.specInformer(
+            Pool.class, context, p -> Watches.ids(scripts, Indexes.DATASCRIPT_BY_POOL, p));
+    var services = Watches.informer(VirtualService.class, context, DeletionGuard.heldIn(scripts));
+    services.addIndexer(Indexes.VS_BY_DATASCRIPT, Indexes::vsDataScripts);
+    users = ReferenceUsers.over(services, pools, scripts);
+    return List.of(pools, services);
+  }
+
+  @Override
+  public DeleteControl cleanup(DataScript script, Context<DataScript> context) {
+    var status = script.getStatus();
+    return DeletionGuard.cleanup(
+        script,
+        context,
+        users,
+        status == null ? null : status.conditions(),
+        conditions -> new DataScriptStatus(script.getMetadata().getGeneration(), conditions),
+        events,
+        clock);
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.limpet.dataplane.config.DataPlaneConfig;
 import dev.limpet.operator.render.ConfigDocument;
 import dev.limpet.operator.render.GroupInput;
 import dev.limpet.operator.render.GroupRenderer;
+import dev.limpet.operator.rollout.DataPlanePods;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -27,7 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class GroupPublisher {
   public static final String CONFIG_KEY = "config.yaml";
   public static final String VERSION_KEY = "version";
-  public static final String GROUP_LABEL = "limpet.dev/data-plane-group";
+  public static final String GROUP_LABEL = DataPlanePods.GROUP_LABEL;
   public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
   public static final String MANAGED_BY = "limpet-operator";
 

@@ -1,27 +1,75 @@
 package dev.limpet.operator.reconciler;
 
+import dev.limpet.operator.api.DataScript;
 import dev.limpet.operator.api.PersistenceProfile;
 import dev.limpet.operator.api.PersistenceProfileStatus;
+import dev.limpet.operator.api.Pool;
+import dev.limpet.operator.api.VirtualService;
 import dev.limpet.operator.event.EventRecorder;
+import dev.limpet.operator.index.Indexes;
+import dev.limpet.operator.index.ReferenceUsers;
 import dev.limpet.operator.status.Conditions;
 import dev.limpet.operator.status.ReferenceCheck;
 import dev.limpet.operator.validation.SpecValidator;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 
-/** Reports whether a PersistenceProfile is valid. It names nothing, so it resolves trivially. */
+/**
+ * Reports whether a PersistenceProfile is valid. It names nothing, so it resolves trivially. Its
+ * deletion waits while a VirtualService uses it through a Pool.
+ */
 @ControllerConfiguration(name = "persistenceprofile")
-public final class PersistenceProfileReconciler implements Reconciler<PersistenceProfile> {
+public final class PersistenceProfileReconciler
+    implements Reconciler<PersistenceProfile>, Cleaner<PersistenceProfile> {
   private final EventRecorder events;
   private final Clock clock;
+  private ReferenceUsers.Lookup users;
 
   public PersistenceProfileReconciler(EventRecorder events, Clock clock) {
     this.events = events;
     this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, PersistenceProfile>> prepareEventSources(
+      EventSourceContext<PersistenceProfile> context) {
+    IndexerResourceCache<PersistenceProfile> profiles = context.getPrimaryCache();
+    profiles.addIndexer(Indexes.HELD, Indexes::held);
+    var services = Watches.informer(VirtualService.class, context, DeletionGuard.heldIn(profiles));
+    services.addIndexers(
+        Map.of(
+            Indexes.VS_BY_POOL, Indexes::vsPool,
+            Indexes.VS_BY_DATASCRIPT, Indexes::vsDataScripts));
+    var pools = Watches.informer(Pool.class, context, DeletionGuard.heldIn(profiles));
+    pools.addIndexer(Indexes.POOL_BY_PROFILE, Indexes::poolProfile);
+    var scripts = Watches.informer(DataScript.class, context, DeletionGuard.heldIn(profiles));
+    scripts.addIndexer(Indexes.DATASCRIPT_BY_POOL, Indexes::dataScriptPools);
+    users = ReferenceUsers.over(services, pools, scripts);
+    return List.of(services, pools, scripts);
+  }
+
+  @Override
+  public DeleteControl cleanup(PersistenceProfile profile, Context<PersistenceProfile> context) {
+    var status = profile.getStatus();
+    return DeletionGuard.cleanup(
+        profile,
+        context,
+        users,
+        status == null ? null : status.conditions(),
+        conditions ->
+            new PersistenceProfileStatus(profile.getMetadata().getGeneration(), conditions),
+        events,
+        clock);
   }
 
   @Override

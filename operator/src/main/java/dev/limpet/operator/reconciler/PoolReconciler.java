@@ -1,32 +1,45 @@
 package dev.limpet.operator.reconciler;
 
+import dev.limpet.operator.api.DataScript;
 import dev.limpet.operator.api.PersistenceProfile;
 import dev.limpet.operator.api.Pool;
 import dev.limpet.operator.api.PoolStatus;
+import dev.limpet.operator.api.VirtualService;
 import dev.limpet.operator.event.EventRecorder;
 import dev.limpet.operator.index.CachedNamespaceView;
 import dev.limpet.operator.index.Indexes;
+import dev.limpet.operator.index.ReferenceUsers;
 import dev.limpet.operator.status.Conditions;
 import dev.limpet.operator.validation.PoolResolution;
 import dev.limpet.operator.validation.References;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** Resolves a Pool's profile and Service endpoints, and reports its servers up/total. */
+/**
+ * Resolves a Pool's profile and Service endpoints, and reports its servers up/total. Its deletion
+ * waits while a VirtualService uses it, directly or through a DataScript.
+ */
 @ControllerConfiguration(name = "pool")
-public final class PoolReconciler implements Reconciler<Pool> {
+public final class PoolReconciler implements Reconciler<Pool>, Cleaner<Pool> {
   private final EventRecorder events;
   private final Clock clock;
+  private ReferenceUsers.Lookup users;
 
   public PoolReconciler(EventRecorder events, Clock clock) {
     this.events = events;
@@ -39,10 +52,11 @@ public final class PoolReconciler implements Reconciler<Pool> {
     pools.addIndexers(
         Map.of(
             Indexes.POOL_BY_PROFILE, Indexes::poolProfile,
-            Indexes.POOL_BY_SERVICE, Indexes::poolService));
+            Indexes.POOL_BY_SERVICE, Indexes::poolService,
+            Indexes.HELD, Indexes::held,
+            Indexes.BY_NAMESPACE, Indexes::namespace));
     var profiles =
-        Watches.informer(
-            PersistenceProfile.class, context, p -> Watches.ids(pools, Indexes.POOL_BY_PROFILE, p));
+        Watches.specInformer(PersistenceProfile.class, context, p -> profileConcerns(pools, p));
     var services =
         Watches.informer(
             Service.class, context, s -> Watches.ids(pools, Indexes.POOL_BY_SERVICE, s));
@@ -54,13 +68,64 @@ public final class PoolReconciler implements Reconciler<Pool> {
                 Watches.ids(
                     pools, Indexes.POOL_BY_SERVICE, CachedNamespaceView.sliceService(slice)));
     slices.addIndexers(
-        Map.of(CachedNamespaceView.SLICE_BY_SERVICE, CachedNamespaceView::sliceService));
-    return List.of(profiles, services, slices);
+        Map.of(
+            CachedNamespaceView.SLICE_BY_SERVICE, CachedNamespaceView::sliceService,
+            CachedNamespaceView.SLICE_BY_POD, CachedNamespaceView::slicePods));
+    // headerValueFrom PodLabel reads the labels of the endpoints' pods
+    var pods =
+        Watches.informer(
+            Pod.class, context, pod -> Watches.ids(Watches.podLabelPools(pod, slices, pools)));
+    var virtualServices =
+        Watches.informer(VirtualService.class, context, DeletionGuard.heldIn(pools));
+    virtualServices.addIndexers(
+        Map.of(
+            Indexes.VS_BY_POOL, Indexes::vsPool,
+            Indexes.VS_BY_DATASCRIPT, Indexes::vsDataScripts));
+    var scripts = Watches.informer(DataScript.class, context, DeletionGuard.heldIn(pools));
+    scripts.addIndexer(Indexes.DATASCRIPT_BY_POOL, Indexes::dataScriptPools);
+    users = ReferenceUsers.over(virtualServices, pools, scripts);
+    return List.of(profiles, services, slices, pods, virtualServices, scripts);
+  }
+
+  @Override
+  public DeleteControl cleanup(Pool pool, Context<Pool> context) {
+    var s = pool.getStatus();
+    return DeletionGuard.cleanup(
+        pool,
+        context,
+        users,
+        s == null ? null : s.conditions(),
+        conditions ->
+            s == null
+                ? new PoolStatus(pool.getMetadata().getGeneration(), conditions, null, null, null)
+                : new PoolStatus(
+                    s.observedGeneration(),
+                    conditions,
+                    s.serversUp(),
+                    s.serversTotal(),
+                    s.servers()),
+        events,
+        clock);
+  }
+
+  /**
+   * The Pools that use a profile; for a system profile also one Pool of its namespace, whose
+   * reconcile creates the profile again if it was deleted.
+   */
+  private static Set<ResourceID> profileConcerns(
+      IndexerResourceCache<Pool> pools, PersistenceProfile profile) {
+    Set<ResourceID> ids = new HashSet<>(Watches.ids(pools, Indexes.POOL_BY_PROFILE, profile));
+    if (SystemProfiles.isSystem(profile.getMetadata().getLabels()))
+      pools.byIndex(Indexes.BY_NAMESPACE, profile.getMetadata().getNamespace()).stream()
+          .findFirst()
+          .ifPresent(p -> ids.add(ResourceID.fromResource(p)));
+    return ids;
   }
 
   @Override
   public UpdateControl<Pool> reconcile(Pool pool, Context<Pool> context) {
     var view = new CachedNamespaceView(context, pool.getMetadata().getNamespace());
+    SystemProfiles.ensure(context.getClient(), pool.getMetadata().getNamespace(), view);
     PoolResolution resolution = References.pool(pool, view);
     var status = pool.getStatus();
     Long generation = pool.getMetadata().getGeneration();

@@ -8,6 +8,9 @@ import dev.limpet.operator.api.VirtualServiceStatus;
 import dev.limpet.operator.event.EventRecorder;
 import dev.limpet.operator.index.CachedNamespaceView;
 import dev.limpet.operator.index.Indexes;
+import dev.limpet.operator.render.ExposureService;
+import dev.limpet.operator.rollout.DataPlanePods;
+import dev.limpet.operator.rollout.ReplicaVersions;
 import dev.limpet.operator.status.ConditionType;
 import dev.limpet.operator.status.Conditions;
 import dev.limpet.operator.status.Reason;
@@ -16,6 +19,7 @@ import dev.limpet.operator.validation.ScriptCompiler;
 import dev.limpet.operator.validation.VirtualServiceVerdict;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -24,15 +28,17 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.EventSourceRetriever;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -40,34 +46,65 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Judges a VirtualService within its data-plane group, publishes the group's configuration and
- * reports Accepted, ResolvedRefs and Programmed. Its finalizer republishes the group without it on
- * deletion.
+ * Judges a VirtualService within its data-plane group, publishes the group's configuration (once
+ * per batch of reconciles, see {@link GroupBatches}), exposes it through a Service, and reports
+ * Accepted, ResolvedRefs and Programmed: True once every ready replica of the group has applied the
+ * configuration that contains it. Its finalizer republishes the group without it on deletion.
  */
 @ControllerConfiguration(name = "virtualservice")
 public final class VirtualServiceReconciler
     implements Reconciler<VirtualService>, Cleaner<VirtualService> {
   private static final String PEERS = "peers";
 
+  /** How often a VirtualService whose replicas have not all applied its configuration rechecks. */
+  static final Duration ROLLOUT_RECHECK = Duration.ofSeconds(1);
+
+  /**
+   * A group's verdicts and what its publication did, shared by one batch of reconciles.
+   *
+   * @param generations the generation of each member the render saw
+   */
+  record Publication(
+      Map<String, VirtualServiceVerdict> verdicts,
+      GroupPublisher.Outcome outcome,
+      Map<String, Long> generations) {
+
+    /** Whether the render saw {@code vs}'s current spec. */
+    boolean saw(VirtualService vs) {
+      Long seen = generations.get(vs.getMetadata().getName());
+      return seen != null && seen.equals(vs.getMetadata().getGeneration());
+    }
+  }
+
   private final GroupPublisher publisher;
   private final EventRecorder events;
   private final ScriptCompiler compiler;
   private final Clock clock;
+  private final ReplicaVersions replicas;
+  private final GroupBatches<Publication> batches =
+      new GroupBatches<>(Duration.ofMillis(20), Duration.ofSeconds(60));
+  private IndexerResourceCache<VirtualService> services;
   private InformerEventSource<Pool, VirtualService> pools;
   private InformerEventSource<DataScript, VirtualService> scripts;
+  private InformerEventSource<Pod, VirtualService> pods;
 
   public VirtualServiceReconciler(
-      GroupPublisher publisher, EventRecorder events, ScriptCompiler compiler, Clock clock) {
+      GroupPublisher publisher,
+      EventRecorder events,
+      ScriptCompiler compiler,
+      Clock clock,
+      ReplicaVersions replicas) {
     this.publisher = publisher;
     this.events = events;
     this.compiler = compiler;
     this.clock = clock;
+    this.replicas = replicas;
   }
 
   @Override
   public List<EventSource<?, VirtualService>> prepareEventSources(
       EventSourceContext<VirtualService> context) {
-    IndexerResourceCache<VirtualService> services = context.getPrimaryCache();
+    services = context.getPrimaryCache();
     services.addIndexers(
         Map.of(
             Indexes.VS_BY_POOL, Indexes::vsPool,
@@ -75,68 +112,106 @@ public final class VirtualServiceReconciler
             Indexes.VS_BY_GROUP, Indexes::vsGroup,
             Indexes.VS_BY_LISTENER, Indexes::vsListener));
     pools =
-        Watches.informer(
-            Pool.class, context, pool -> byPool(services, List.of(Indexes.key(pool, name(pool)))));
+        Watches.specInformer(
+            Pool.class, context, pool -> changed(byPool(List.of(Indexes.key(pool, name(pool))))));
     pools.addIndexers(
         Map.of(
             Indexes.POOL_BY_PROFILE, Indexes::poolProfile,
             Indexes.POOL_BY_SERVICE, Indexes::poolService));
     scripts =
-        Watches.informer(
+        Watches.specInformer(
             DataScript.class,
             context,
-            script -> Watches.ids(services, Indexes.VS_BY_DATASCRIPT, script));
+            script -> changed(Watches.ids(services, Indexes.VS_BY_DATASCRIPT, script)));
     scripts.addIndexer(Indexes.DATASCRIPT_BY_POOL, Indexes::dataScriptPools);
     var profiles =
-        Watches.informer(
+        Watches.specInformer(
             PersistenceProfile.class,
             context,
-            p -> byPool(services, poolKeys(Indexes.POOL_BY_PROFILE, p)));
-    var kubeServices =
-        Watches.informer(
-            Service.class, context, s -> byPool(services, poolKeys(Indexes.POOL_BY_SERVICE, s)));
+            p -> changed(byPool(poolKeys(Indexes.POOL_BY_PROFILE, p))));
+    var kubeServices = Watches.informer(Service.class, context, this::serviceConcerns);
     var slices =
         Watches.informer(
             EndpointSlice.class,
             context,
             slice ->
-                byPool(
-                    services,
-                    CachedNamespaceView.sliceService(slice).stream()
-                        .flatMap(k -> pools.byIndex(Indexes.POOL_BY_SERVICE, k).stream())
-                        .map(p -> Indexes.key(p, name(p)))
-                        .toList()));
-    slices.addIndexer(CachedNamespaceView.SLICE_BY_SERVICE, CachedNamespaceView::sliceService);
+                changed(
+                    byPool(
+                        CachedNamespaceView.sliceService(slice).stream()
+                            .flatMap(k -> pools.byIndex(Indexes.POOL_BY_SERVICE, k).stream())
+                            .map(p -> Indexes.key(p, name(p)))
+                            .toList())));
+    slices.addIndexers(
+        Map.of(
+            CachedNamespaceView.SLICE_BY_SERVICE, CachedNamespaceView::sliceService,
+            CachedNamespaceView.SLICE_BY_POD, CachedNamespaceView::slicePods));
     var configMaps =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(ConfigMap.class, VirtualService.class)
                 .withNamespacesInheritedFromController()
                 .withLabelSelector(
                     GroupPublisher.MANAGED_BY_LABEL + "=" + GroupPublisher.MANAGED_BY)
-                .withSecondaryToPrimaryMapper(cm -> oneOfGroup(services, cm))
+                .withSecondaryToPrimaryMapper(this::oneOfGroup)
                 .build(),
             context);
+    // every spec change of a VirtualService (the primary informer reports to no mapper) changes
+    // its group, and may settle a conflict of the others on its port
     var peers =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(VirtualService.class, VirtualService.class)
                 .withName(PEERS)
                 .withNamespacesInheritedFromController()
-                .withSecondaryToPrimaryMapper(vs -> peersOf(services, vs))
+                .withOnUpdateFilter(
+                    (next, previous) ->
+                        !java.util.Objects.equals(
+                            next.getMetadata().getGeneration(),
+                            previous.getMetadata().getGeneration()))
+                .withSecondaryToPrimaryMapper(
+                    vs -> {
+                      batches.changed(Indexes.key(vs, Indexes.group(vs)));
+                      return peersOf(vs);
+                    })
                 .build(),
             context);
-    return List.of(pools, scripts, profiles, kubeServices, slices, configMaps, peers);
+    // every pod: the data-plane replicas of each group, and the labels PodLabel pools read
+    pods =
+        Watches.informer(
+            Pod.class,
+            context,
+            pod -> {
+              Set<ResourceID> ids =
+                  new HashSet<>(Watches.ids(services, Indexes.VS_BY_GROUP, podGroup(pod)));
+              ids.addAll(
+                  changed(
+                      byPool(
+                          Watches.podLabelPools(pod, slices, pools).stream()
+                              .map(p -> Indexes.key(p, name(p)))
+                              .toList())));
+              return ids;
+            });
+    pods.addIndexer(Indexes.POD_BY_GROUP, VirtualServiceReconciler::podGroup);
+    return List.of(pools, scripts, profiles, kubeServices, slices, configMaps, peers, pods);
   }
 
   @Override
-  public UpdateControl<VirtualService> reconcile(
-      VirtualService vs, Context<VirtualService> context) {
+  public UpdateControl<VirtualService> reconcile(VirtualService vs, Context<VirtualService> context)
+      throws InterruptedException {
     String namespace = vs.getMetadata().getNamespace();
     String group = Indexes.group(vs);
-    List<VirtualService> members = members(context.getPrimaryCache(), vs, namespace, group);
-    Map<String, VirtualServiceVerdict> verdicts =
-        GroupAdmission.judge(members, new CachedNamespaceView(context, namespace), compiler);
-    GroupPublisher.Outcome outcome = publish(context, namespace, group, members, verdicts);
-    VirtualServiceVerdict own = verdicts.get(name(vs));
+    var sources = context.eventSourceRetriever();
+    Publication publication = publish(sources, namespace, group);
+    if (!publication.saw(vs)) {
+      // the primary informer may deliver a spec change before the peers informer reports it
+      batches.changed(Indexes.key(namespace, group));
+      publication = publish(sources, namespace, group);
+    }
+    VirtualServiceVerdict own =
+        Optional.ofNullable(publication.verdicts().get(name(vs)))
+            .orElseGet(
+                () ->
+                    GroupAdmission.judge(
+                            List.of(vs), new CachedNamespaceView(context, namespace), compiler)
+                        .get(name(vs)));
 
     var status = vs.getStatus();
     Long generation = vs.getMetadata().getGeneration();
@@ -146,49 +221,75 @@ public final class VirtualServiceReconciler
       conditions.set(ConditionType.Accepted, false, Reason.PORT_CONFLICT, own.conflict().get());
     else conditions.accepted(own.problems());
     conditions.resolvedRefs(own.references());
-    programmed(conditions, own, outcome, group);
+    Optional<String> address =
+        new ServiceExposure(context.getClient())
+            .apply(vs, new CachedNamespaceView(context, namespace));
+    boolean applying = programmed(conditions, own, publication.outcome(), namespace, group);
     events.transitions(vs, conditions.changes());
-    return StatusPatch.of(
-        vs, new VirtualServiceStatus(generation, conditions.toList(), null), VirtualService::new);
+    UpdateControl<VirtualService> update =
+        StatusPatch.of(
+            vs,
+            new VirtualServiceStatus(generation, conditions.toList(), address.orElse(null)),
+            VirtualService::new);
+    return applying ? update.rescheduleAfter(ROLLOUT_RECHECK) : update;
   }
 
   @Override
-  public DeleteControl cleanup(VirtualService vs, Context<VirtualService> context) {
+  public DeleteControl cleanup(VirtualService vs, Context<VirtualService> context)
+      throws InterruptedException {
+    // the cache marks it deleted, so a render from now on leaves it out
     String namespace = vs.getMetadata().getNamespace();
     String group = Indexes.group(vs);
-    List<VirtualService> members =
-        members(context.getPrimaryCache(), vs, namespace, group).stream()
-            .filter(m -> !name(m).equals(name(vs)))
-            .toList();
-    publish(
-        context,
-        namespace,
-        group,
-        members,
-        GroupAdmission.judge(members, new CachedNamespaceView(context, namespace), compiler));
+    var sources = context.eventSourceRetriever();
+    batches.awaitFresh(Indexes.key(namespace, group), () -> render(sources, namespace, group));
     return DeleteControl.defaultDelete();
   }
 
-  /** Renders the admitted members into the group's ConfigMap. */
-  private GroupPublisher.Outcome publish(
-      Context<VirtualService> context,
-      String namespace,
-      String group,
-      List<VirtualService> members,
-      Map<String, VirtualServiceVerdict> verdicts) {
-    List<VirtualService> admitted =
-        members.stream().filter(m -> verdicts.get(name(m)).admitted()).toList();
-    return publisher.publish(
-        namespace,
-        group,
-        GroupAdmission.input(admitted, new CachedNamespaceView(context, namespace)),
-        currentConfigMap(context, namespace, group));
+  /** The group's publication from a render that saw every change reported so far. */
+  private Publication publish(
+      EventSourceRetriever<VirtualService> sources, String namespace, String group)
+      throws InterruptedException {
+    return batches.await(Indexes.key(namespace, group), () -> render(sources, namespace, group));
   }
 
-  private static void programmed(
+  /** Reports a change of a render input to the groups of {@code ids}; returns them. */
+  private Set<ResourceID> changed(Set<ResourceID> ids) {
+    for (ResourceID id : ids)
+      services.get(id).ifPresent(vs -> batches.changed(Indexes.key(vs, Indexes.group(vs))));
+    return ids;
+  }
+
+  /** Judges every live member of the group and publishes the admitted ones. */
+  private Publication render(
+      EventSourceRetriever<VirtualService> sources, String namespace, String group) {
+    List<VirtualService> members =
+        services.byIndex(Indexes.VS_BY_GROUP, Indexes.key(namespace, group)).stream()
+            .filter(m -> m.getMetadata().getDeletionTimestamp() == null)
+            .toList();
+    var view = new CachedNamespaceView(sources, namespace);
+    Map<String, VirtualServiceVerdict> verdicts = GroupAdmission.judge(members, view, compiler);
+    List<VirtualService> admitted =
+        members.stream().filter(m -> verdicts.get(name(m)).admitted()).toList();
+    var outcome =
+        publisher.publish(
+            namespace,
+            group,
+            GroupAdmission.input(admitted, view),
+            currentConfigMap(sources, namespace, group));
+    Map<String, Long> generations = new HashMap<>();
+    for (VirtualService m : members) generations.put(name(m), m.getMetadata().getGeneration());
+    return new Publication(verdicts, outcome, generations);
+  }
+
+  /**
+   * Sets Programmed; true while the group's replicas are still applying the configuration, which no
+   * event announces, so the caller checks again shortly.
+   */
+  private boolean programmed(
       Conditions conditions,
       VirtualServiceVerdict own,
       GroupPublisher.Outcome outcome,
+      String namespace,
       String group) {
     String configMap = GroupPublisher.configMapName(group);
     if (outcome instanceof GroupPublisher.Outcome.Refused refused) {
@@ -202,7 +303,9 @@ public final class VirtualServiceReconciler
               + configMap
               + " keeps the last good one: "
               + String.join("; ", refused.problems()));
-    } else if (!own.admitted()) {
+      return false;
+    }
+    if (!own.admitted()) {
       conditions.set(
           ConditionType.Programmed,
           false,
@@ -210,49 +313,87 @@ public final class VirtualServiceReconciler
           "Not in the configuration of data-plane group '"
               + group
               + "' until Accepted and ResolvedRefs are True.");
-    } else {
-      var published = (GroupPublisher.Outcome.Published) outcome;
+      return false;
+    }
+    String version = ((GroupPublisher.Outcome.Published) outcome).config().version();
+    List<DataPlanePods.Replica> ready =
+        pods.byIndex(Indexes.POD_BY_GROUP, Indexes.key(namespace, group)).stream()
+            .flatMap(p -> DataPlanePods.ready(p).stream())
+            .toList();
+    if (ready.isEmpty()) {
+      conditions.set(
+          ConditionType.Programmed,
+          false,
+          Reason.NO_READY_REPLICAS,
+          "Configuration "
+              + version
+              + " is in ConfigMap "
+              + configMap
+              + ", but no data-plane replica of group '"
+              + group
+              + "' is ready (pods labelled "
+              + DataPlanePods.selector()
+              + ","
+              + DataPlanePods.GROUP_LABEL
+              + "="
+              + group
+              + ").");
+      return false;
+    }
+    List<String> lagging = new ArrayList<>();
+    replicas
+        .of(ready)
+        .forEach(
+            (replica, applied) -> {
+              if (!applied.equals(Optional.of(version)))
+                lagging.add(
+                    replica.pod() + applied.map(v -> " (at " + v + ")").orElse(" (no answer)"));
+            });
+    if (lagging.isEmpty()) {
       conditions.set(
           ConditionType.Programmed,
           true,
           Reason.PROGRAMMED,
-          "In configuration "
-              + published.config().version()
-              + " of data-plane group '"
-              + group
-              + "' (ConfigMap "
+          "Configuration "
+              + version
+              + " (ConfigMap "
               + configMap
+              + ") is applied by every ready replica of data-plane group '"
+              + group
+              + "' ("
+              + ready.size()
               + ").");
+      return false;
     }
-  }
-
-  /** The live members of the group, with {@code vs} as given rather than as cached. */
-  private static List<VirtualService> members(
-      IndexedResourceCache<VirtualService> cache,
-      VirtualService vs,
-      String namespace,
-      String group) {
-    List<VirtualService> members =
-        new ArrayList<>(
-            cache.byIndex(Indexes.VS_BY_GROUP, Indexes.key(namespace, group)).stream()
-                .filter(m -> m.getMetadata().getDeletionTimestamp() == null)
-                .filter(m -> !name(m).equals(name(vs)))
-                .toList());
-    if (vs.getMetadata().getDeletionTimestamp() == null) members.add(vs);
-    return members;
+    conditions.set(
+        ConditionType.Programmed,
+        false,
+        Reason.APPLYING,
+        (ready.size() - lagging.size())
+            + " of "
+            + ready.size()
+            + " ready replicas of data-plane group '"
+            + group
+            + "' apply configuration "
+            + version
+            + "; waiting for "
+            + String.join(", ", lagging)
+            + ".");
+    return true;
   }
 
   @SuppressWarnings("unchecked")
   private static Optional<ConfigMap> currentConfigMap(
-      Context<VirtualService> context, String namespace, String group) {
+      EventSourceRetriever<VirtualService> sources, String namespace, String group) {
     var configMaps =
-        (InformerEventSource<ConfigMap, VirtualService>)
-            context.eventSourceRetriever().getEventSourceFor(ConfigMap.class);
+        (InformerEventSource<ConfigMap, VirtualService>) sources.getEventSourceFor(ConfigMap.class);
     return configMaps.get(new ResourceID(GroupPublisher.configMapName(group), namespace));
   }
 
   /** The VirtualServices using any of the pools, directly or through a DataScript. */
-  private Set<ResourceID> byPool(IndexedResourceCache<VirtualService> services, List<String> keys) {
+  private Set<ResourceID> byPool(List<String> keys) {
+    // an informer may deliver events before these have listed; the first reconciles read them
+    if (!pools.isRunning() || !scripts.isRunning()) return new HashSet<>();
     Set<ResourceID> ids = new HashSet<>(Watches.ids(services, Indexes.VS_BY_POOL, keys));
     for (String key : keys) {
       for (DataScript script : scripts.byIndex(Indexes.DATASCRIPT_BY_POOL, key))
@@ -262,17 +403,27 @@ public final class VirtualServiceReconciler
   }
 
   private List<String> poolKeys(String index, HasMetadata secondary) {
+    if (!pools.isRunning()) return List.of();
     return pools.byIndex(index, Indexes.key(secondary, name(secondary))).stream()
         .map(p -> Indexes.key(p, name(p)))
         .toList();
   }
 
-  /** One VirtualService of the ConfigMap's group: enough to republish it. */
-  private static Set<ResourceID> oneOfGroup(
-      IndexedResourceCache<VirtualService> services, ConfigMap cm) {
+  /** A Service concerns the pools that take endpoints from it, or the VirtualService it exposes. */
+  private Set<ResourceID> serviceConcerns(Service service) {
+    Set<ResourceID> ids = changed(byPool(poolKeys(Indexes.POOL_BY_SERVICE, service)));
+    var labels = service.getMetadata().getLabels();
+    String exposed = labels == null ? null : labels.get(ExposureService.VIRTUAL_SERVICE_LABEL);
+    if (exposed != null) ids.add(new ResourceID(exposed, service.getMetadata().getNamespace()));
+    return ids;
+  }
+
+  /** One VirtualService of the ConfigMap's group: enough to republish it after an edit. */
+  private Set<ResourceID> oneOfGroup(ConfigMap cm) {
     var labels = cm.getMetadata().getLabels();
     String group = labels == null ? null : labels.get(GroupPublisher.GROUP_LABEL);
     if (group == null) return Set.of();
+    batches.changed(Indexes.key(cm, group));
     return services.byIndex(Indexes.VS_BY_GROUP, Indexes.key(cm, group)).stream()
         .findFirst()
         .map(ResourceID::fromResource)
@@ -283,13 +434,16 @@ public final class VirtualServiceReconciler
   /**
    * The other VirtualServices on the same port of the same group: a change may settle a conflict.
    */
-  private static Set<ResourceID> peersOf(
-      IndexedResourceCache<VirtualService> services, VirtualService vs) {
+  private Set<ResourceID> peersOf(VirtualService vs) {
     Set<ResourceID> ids = new HashSet<>();
     for (String key : Indexes.vsListener(vs))
       ids.addAll(Watches.ids(services.byIndex(Indexes.VS_BY_LISTENER, key)));
     ids.remove(ResourceID.fromResource(vs));
     return ids;
+  }
+
+  private static List<String> podGroup(Pod pod) {
+    return DataPlanePods.group(pod).map(g -> List.of(Indexes.key(pod, g))).orElse(List.of());
   }
 
   private static String name(HasMetadata resource) {

@@ -1,7 +1,12 @@
 package dev.limpet.operator.reconciler;
 
+import dev.limpet.operator.api.Pool;
+import dev.limpet.operator.api.PoolSpec;
+import dev.limpet.operator.index.CachedNamespaceView;
 import dev.limpet.operator.index.Indexes;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
@@ -10,6 +15,7 @@ import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMap
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -31,6 +37,28 @@ final class Watches {
         context);
   }
 
+  /**
+   * An informer that ignores updates leaving the spec as it was (status, finalizers): for custom
+   * resources whose status the watching reconciler does not read, which would otherwise wake it for
+   * every status write of theirs.
+   */
+  static <R extends HasMetadata, P extends HasMetadata> InformerEventSource<R, P> specInformer(
+      Class<R> type, EventSourceContext<P> context, SecondaryToPrimaryMapper<R> mapper) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(type, context.getPrimaryResourceClass())
+            .withNamespacesInheritedFromController()
+            .withSecondaryToPrimaryMapper(mapper)
+            .withOnUpdateFilter(
+                (next, previous) ->
+                    !Objects.equals(
+                            next.getMetadata().getGeneration(),
+                            previous.getMetadata().getGeneration())
+                        || !Objects.equals(
+                            next.getMetadata().getLabels(), previous.getMetadata().getLabels()))
+            .build(),
+        context);
+  }
+
   /** The primaries indexed under the key of {@code secondary} ({@code <namespace>/<name>}). */
   static <P extends HasMetadata> Set<ResourceID> ids(
       IndexedResourceCache<P> primaries, String index, HasMetadata secondary) {
@@ -42,6 +70,30 @@ final class Watches {
   static <P extends HasMetadata> Set<ResourceID> ids(
       IndexedResourceCache<P> primaries, String index, List<String> keys) {
     return ids(keys.stream().flatMap(k -> primaries.byIndex(index, k).stream()).toList());
+  }
+
+  /**
+   * The Pools that take each server's headerValue from a label of {@code pod}: those with {@code
+   * headerValueFrom: PodLabel} on a Service the pod is an endpoint of.
+   */
+  static List<Pool> podLabelPools(
+      Pod pod, InformerEventSource<EndpointSlice, ?> slices, IndexedResourceCache<Pool> pools) {
+    // the pods may list before the slices do; the first reconciles read the slices anyway
+    if (!slices.isRunning()) return List.of();
+    return slices
+        .byIndex(CachedNamespaceView.SLICE_BY_POD, Indexes.key(pod, pod.getMetadata().getName()))
+        .stream()
+        .flatMap(slice -> CachedNamespaceView.sliceService(slice).stream())
+        .distinct()
+        .flatMap(service -> pools.byIndex(Indexes.POOL_BY_SERVICE, service).stream())
+        .filter(
+            p ->
+                p.getSpec() != null
+                    && p.getSpec().service() != null
+                    && p.getSpec().service().headerValueFrom()
+                        == PoolSpec.HeaderValueSource.PodLabel)
+        .distinct()
+        .toList();
   }
 
   static Set<ResourceID> ids(Collection<? extends HasMetadata> resources) {

@@ -51,7 +51,8 @@ public final class ConfigDocument {
         c.tables());
   }
 
-  private static String digest(String text) {
+  /** The first 8 bytes of the SHA-256 of {@code text}, in hex. */
+  static String digest(String text) {
     try {
       byte[] hash =
           MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));

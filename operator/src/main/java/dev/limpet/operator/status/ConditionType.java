@@ -8,8 +8,16 @@ public enum ConditionType {
   ResolvedRefs,
   /** DataScript only: every event's Lua compiles. */
   Compiled,
-  /** VirtualService only: it is part of the configuration published to its data-plane group. */
+  /**
+   * VirtualService only: every ready data-plane replica of its group has applied the published
+   * configuration that contains it.
+   */
   Programmed,
+  /**
+   * Only while a deletion waits: False (reason InUse) while VirtualServices use the object; the
+   * finalizer holds the deletion until they no longer do.
+   */
+  Deletable,
   /** Every other condition is True. */
   Ready
 }

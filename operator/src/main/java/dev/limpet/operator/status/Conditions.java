@@ -59,6 +59,15 @@ public final class Conditions {
         ConditionType.ResolvedRefs, true, Reason.RESOLVED_REFS, "Every reference is resolved.");
   }
 
+  /** Keeps every previous condition as it was; for a reconcile that changes only one. */
+  public Conditions keepPrevious() {
+    previous.forEach(
+        (type, c) -> {
+          if (type != ConditionType.Ready) next.put(type, c);
+        });
+    return this;
+  }
+
   /** Sets one condition; {@link ConditionType#Ready} is derived, never set directly. */
   public Conditions set(ConditionType type, boolean status, String reason, String message) {
     if (type == ConditionType.Ready) throw new IllegalArgumentException("Ready is derived");

@@ -16,4 +16,7 @@ public final class Reason {
   public static final String PENDING = "Pending";
   public static final String RENDER_FAILED = "RenderFailed";
   public static final String READY = "Ready";
+  public static final String IN_USE = "InUse";
+  public static final String NO_READY_REPLICAS = "NoReadyReplicas";
+  public static final String APPLYING = "Applying";
 }

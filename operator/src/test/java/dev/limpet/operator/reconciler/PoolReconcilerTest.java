@@ -17,6 +17,7 @@ import dev.limpet.operator.api.PersistenceProfile;
 import dev.limpet.operator.api.PersistenceProfileSpec;
 import dev.limpet.operator.api.Pool;
 import dev.limpet.operator.api.PoolSpec;
+import dev.limpet.operator.api.PoolStatus;
 import dev.limpet.operator.validation.ContractScriptCompiler;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -64,7 +65,10 @@ class PoolReconcilerTest {
               assertThat(servers())
                   .extracting(ServerConfig::headerValue)
                   .containsExactly("web-a", "web-b");
-              assertThat(operator.get(Pool.class, "web").getStatus().servers()).isEqualTo("2/2");
+              assertThat(operator.get(Pool.class, "web").getStatus())
+                  .isNotNull()
+                  .extracting(PoolStatus::servers)
+                  .isEqualTo("2/2");
             });
 
     // scale up
@@ -188,6 +192,66 @@ class PoolReconcilerTest {
             });
   }
 
+  @Test
+  void headerValuesFromAPodLabelFollowTheLabel() throws Exception {
+    operator.create(pod("web-a", "shard-1"));
+    operator.create(pod("web-b", "shard-2"));
+    operator.create(service("web", "http"));
+    operator.create(
+        slice(
+            "web-1", "web", "http", Ep.ready("10.1.0.1", "web-a"), Ep.ready("10.1.0.2", "web-b")));
+    Pool pool = servicePool("web", "web", new IntOrString("http"), null);
+    var ref = pool.getSpec().service();
+    pool.setSpec(
+        withService(
+            pool.getSpec(),
+            new PoolSpec.ServiceRef(
+                ref.name(), ref.port(), null, PoolSpec.HeaderValueSource.PodLabel, "shard")));
+    operator.create(pool);
+    operator.create(virtualService("shop", 80, "web"));
+
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(servers())
+                    .extracting(ServerConfig::headerValue)
+                    .containsExactly("shard-1", "shard-2"));
+
+    operator.edit(
+        io.fabric8.kubernetes.api.model.Pod.class,
+        "web-b",
+        p -> p.getMetadata().getLabels().put("shard", "shard-9"));
+
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(servers())
+                    .extracting(ServerConfig::headerValue)
+                    .containsExactly("shard-1", "shard-9"));
+  }
+
+  private static io.fabric8.kubernetes.api.model.Pod pod(String name, String shard) {
+    return new io.fabric8.kubernetes.api.model.PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(dev.limpet.operator.TestResources.NS)
+        .addToLabels("app", "web")
+        .addToLabels("shard", shard)
+        .endMetadata()
+        .build();
+  }
+
+  private static PoolSpec withService(PoolSpec s, PoolSpec.ServiceRef service) {
+    return new PoolSpec(
+        s.persistenceProfile(),
+        s.loadBalancing(),
+        s.healthMonitors(),
+        service,
+        s.servers(),
+        s.maxConnectionsPerServer(),
+        s.drainPeriodSeconds());
+  }
+
   private List<ServerConfig> servers() throws Exception {
     return ConfigLoader.parse(operator.groupConfig("default").orElseThrow())
         .pools()
@@ -207,15 +271,10 @@ class PoolReconcilerTest {
 
   private static PoolSpec withServicePort(PoolSpec s, IntOrString port) {
     var ref = s.service();
-    return new PoolSpec(
-        s.persistenceProfile(),
-        s.loadBalancing(),
-        s.healthMonitors(),
+    return withService(
+        s,
         new PoolSpec.ServiceRef(
-            ref.name(), port, ref.ratio(), ref.headerValueFrom(), ref.headerValueLabel()),
-        s.servers(),
-        s.maxConnectionsPerServer(),
-        s.drainPeriodSeconds());
+            ref.name(), port, ref.ratio(), ref.headerValueFrom(), ref.headerValueLabel()));
   }
 
   private static PersistenceProfileSpec withSameSiteNone(PersistenceProfileSpec s, boolean secure) {

@@ -1,0 +1,4 @@
+/**
+ * The validating admission webhook's decisions: referential integrity and DataScript compilation.
+ */
+package dev.limpet.operator.admission;
