@@ -85,9 +85,23 @@ public final class CookieCodec {
     return Optional.empty();
   }
 
+  /**
+   * One cipher per thread: {@code Cipher.getInstance} looks the provider up on every call, which
+   * costs more than sealing a cookie. Each use re-initialises it with the key and a fresh nonce.
+   */
+  private static final ThreadLocal<Cipher> CIPHERS =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return Cipher.getInstance("AES/GCM/NoPadding");
+            } catch (GeneralSecurityException e) {
+              throw new IllegalStateException("AES/GCM is part of every Java runtime", e);
+            }
+          });
+
   private static Cipher cipher(int mode, CookieKey key, byte[] nonce)
       throws GeneralSecurityException {
-    Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+    Cipher cipher = CIPHERS.get();
     cipher.init(mode, key.secret(), new GCMParameterSpec(AUTH_TAG_BITS, nonce));
     cipher.updateAAD(new byte[] {key.tag()});
     return cipher;
