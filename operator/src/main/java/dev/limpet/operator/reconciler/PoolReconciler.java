@@ -9,7 +9,9 @@ import dev.limpet.operator.event.EventRecorder;
 import dev.limpet.operator.index.CachedNamespaceView;
 import dev.limpet.operator.index.Indexes;
 import dev.limpet.operator.index.ReferenceUsers;
+import dev.limpet.operator.status.ConditionType;
 import dev.limpet.operator.status.Conditions;
+import dev.limpet.operator.status.Reason;
 import dev.limpet.operator.validation.PoolResolution;
 import dev.limpet.operator.validation.References;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -122,6 +124,33 @@ public final class PoolReconciler implements Reconciler<Pool>, Cleaner<Pool> {
     return ids;
   }
 
+  /** A pool that resolves but has nothing to send traffic to says so, and what to check. */
+  private static void serversAvailable(
+      Pool pool, PoolResolution resolution, Conditions conditions) {
+    if (resolution.serversUp() > 0) {
+      conditions.set(
+          ConditionType.ServersAvailable,
+          true,
+          Reason.SERVERS_UP,
+          resolution.serversUp()
+              + " of "
+              + resolution.serversTotal()
+              + " servers can take new clients.");
+      return;
+    }
+    var service = pool.getSpec() == null ? null : pool.getSpec().service();
+    String why =
+        service == null
+            ? "No enabled server: every request to this pool gets 503. Enable a server in spec.servers."
+            : "Service '"
+                + service.name()
+                + "' has no ready endpoint on its port '"
+                + service.port().getValue()
+                + "' and no static server is enabled: every request to this pool gets 503."
+                + " Check that the Service's pods are running and pass their readiness probes.";
+    conditions.set(ConditionType.ServersAvailable, false, Reason.NO_READY_ENDPOINTS, why);
+  }
+
   @Override
   public UpdateControl<Pool> reconcile(Pool pool, Context<Pool> context) {
     var view = new CachedNamespaceView(context, pool.getMetadata().getNamespace());
@@ -133,6 +162,7 @@ public final class PoolReconciler implements Reconciler<Pool>, Cleaner<Pool> {
         Conditions.from(status == null ? null : status.conditions(), generation, clock.instant())
             .accepted(resolution.problems())
             .resolvedRefs(resolution.references());
+    serversAvailable(pool, resolution, conditions);
     events.transitions(pool, conditions.changes());
     return StatusPatch.of(
         pool,

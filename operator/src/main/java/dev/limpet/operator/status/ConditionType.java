@@ -14,6 +14,11 @@ public enum ConditionType {
    */
   Programmed,
   /**
+   * Pool only: at least one server can take new clients (a ready endpoint or an enabled static
+   * server); False (reason NoReadyEndpoints) when every request to the pool would get 503.
+   */
+  ServersAvailable,
+  /**
    * Only while a deletion waits: False (reason InUse) while VirtualServices use the object; the
    * finalizer holds the deletion until they no longer do.
    */

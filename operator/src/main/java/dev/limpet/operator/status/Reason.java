@@ -18,5 +18,7 @@ public final class Reason {
   public static final String READY = "Ready";
   public static final String IN_USE = "InUse";
   public static final String NO_READY_REPLICAS = "NoReadyReplicas";
+  public static final String SERVERS_UP = "ServersUp";
+  public static final String NO_READY_ENDPOINTS = "NoReadyEndpoints";
   public static final String APPLYING = "Applying";
 }

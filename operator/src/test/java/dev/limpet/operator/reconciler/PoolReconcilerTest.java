@@ -47,6 +47,37 @@ class PoolReconcilerTest {
   }
 
   @Test
+  void aServiceWithNoReadyEndpointSaysSoUntilAPodIsReady() throws Exception {
+    operator.create(service("web", "http"));
+    operator.create(
+        slice("web-1", "web", "http", new Ep("10.1.0.1", "web-a", false, false, false)));
+    operator.create(
+        servicePool("web", "web", new IntOrString("http"), PoolSpec.HeaderValueSource.PodName));
+    eventually()
+        .untilAsserted(
+            () -> {
+              Condition available = poolCondition("ServersAvailable");
+              assertThat(available.getStatus()).isEqualTo("False");
+              assertThat(available.getReason()).isEqualTo("NoReadyEndpoints");
+              assertThat(available.getMessage())
+                  .contains("Service 'web' has no ready endpoint", "readiness probes");
+              assertThat(poolCondition("Ready").getStatus()).isEqualTo("False");
+            });
+
+    replaceSlice(slice("web-1", "web", "http", Ep.ready("10.1.0.1", "web-a")));
+    eventually()
+        .untilAsserted(
+            () -> {
+              assertThat(poolCondition("ServersAvailable").getStatus()).isEqualTo("True");
+              assertThat(poolCondition("Ready").getStatus()).isEqualTo("True");
+            });
+  }
+
+  private Condition poolCondition(String type) {
+    return operator.condition(Pool.class, "web", type).orElseThrow();
+  }
+
+  @Test
   void endpointSliceChangesReachTheRenderedConfiguration() throws Exception {
     operator.create(service("web", "http"));
     operator.create(
