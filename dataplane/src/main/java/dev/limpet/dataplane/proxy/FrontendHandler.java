@@ -232,11 +232,6 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
    * HTTP_RESP_FAILED scripts may answer instead of the proxy's own error.
    */
   private void upstreamFailed(Exchange e, HttpResponseStatus status, String text) {
-    if (e.upstream != null) {
-      e.server.requestEnded();
-      e.upstream.close();
-      e.upstream = null;
-    }
     ScriptResult result = runScripts(e, ScriptEvent.HTTP_RESP_FAILED, null);
     replyFromScript(e, result, status, text);
   }
@@ -401,11 +396,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     ScriptResult scripted = runScripts(e, ScriptEvent.HTTP_RESP, response);
     if (scripted != null) {
       if (!(scripted.action() instanceof ScriptResult.Proceed)) {
-        // the script replaces the server's response: that connection's unread body is dropped
-        e.upstreamReusable = false;
-        e.server.requestEnded();
-        e.upstream.close();
-        e.upstream = null;
+        // the script replaces the server's response: reply() drops that connection, body unread
         replyFromScript(e, scripted, HttpResponseStatus.INTERNAL_SERVER_ERROR, "DataScript error");
         return false;
       }
@@ -589,11 +580,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     e.status = response.status().code();
     e.closeAfter = e.closeAfter || !e.clientKeepAlive || bodyMayFollow || context.draining();
     if (e.closeAfter) response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    if (e.upstream != null) {
-      e.server.requestEnded();
-      e.upstream.close();
-      e.upstream = null;
-    }
+    dropUpstream(e);
     e.pendingBody.forEach(ReferenceCountUtil::release);
     e.pendingBody.clear();
     ctx.write(response);
@@ -604,6 +591,14 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   }
 
   /** The server's side is in an unknown state: answer, and close the client connection after. */
+  /** Ends the exchange's use of its upstream connection, which cannot be reused: closed. */
+  private void dropUpstream(Exchange e) {
+    if (e.upstream == null) return;
+    e.server.requestEnded();
+    e.upstream.close();
+    e.upstream = null;
+  }
+
   private void abortUpstream(Exchange e, HttpResponseStatus status, String text) {
     e.closeAfter = true;
     upstreamFailed(e, status, text);
@@ -691,10 +686,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     if (e != null) {
       e.pendingBody.forEach(ReferenceCountUtil::release);
       ReferenceCountUtil.release(e.head);
-      if (e.upstream != null) {
-        e.server.requestEnded();
-        e.upstream.close();
-      }
+      dropUpstream(e);
     }
     inbound.forEach(ReferenceCountUtil::release);
     inbound.clear();
