@@ -51,15 +51,22 @@ public final class AppCookiePersistence implements Persistence {
   }
 
   /**
-   * Moves the request's known sessions to {@code serverKey} (a re-pick after their server went
-   * down). Unknown session ids are not learned here, only from {@code Set-Cookie}: otherwise any
-   * client could fill the table with made-up ids.
+   * Nothing: sessions are learned only from {@code Set-Cookie}, otherwise any client could fill the
+   * table with made-up ids. A session that was unknown at lookup but known now arrived from a peer
+   * meanwhile: overwriting it would move the session.
    */
   @Override
-  public void remember(ClientRequest request, String serverKey) {
+  public void remember(ClientRequest request, String serverKey) {}
+
+  /**
+   * Moves the request's sessions that were pinned to {@code fromKey} (now down) to {@code toKey}.
+   */
+  @Override
+  public void repin(ClientRequest request, String fromKey, String toKey) {
     long expiresAt = Expiry.after(clock.getAsLong(), timeoutMillis);
     for (String sessionId : sessionIds(request)) {
-      if (table.lookup(sessionId) != null) table.put(sessionId, serverKey, expiresAt);
+      PersistenceTable.Entry entry = table.lookup(sessionId);
+      if (entry != null && entry.value().equals(fromKey)) table.put(sessionId, toKey, expiresAt);
     }
   }
 

@@ -15,11 +15,16 @@ public interface Persistence {
    */
   String pinnedServer(ClientRequest request);
 
-  /**
-   * Records that {@code serverKey} now serves this client: after a miss, or a re-pick when the pin
-   * was down.
-   */
+  /** Records that {@code serverKey} now serves this client, which had no pin (a miss). */
   void remember(ClientRequest request, String serverKey);
+
+  /**
+   * Moves this client from {@code fromKey}, its pin, which could not take the request (down, gone,
+   * at its limit), to {@code toKey}.
+   */
+  default void repin(ClientRequest request, String fromKey, String toKey) {
+    remember(request, toKey);
+  }
 
   /**
    * Called with the response head before it goes to the client; inserts a cookie or learns an

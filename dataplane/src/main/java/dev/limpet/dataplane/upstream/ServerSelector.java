@@ -28,7 +28,8 @@ public final class ServerSelector {
         return new Selection(server, pinned, Outcome.HIT);
     }
     Server chosen = pickExcluding(pool, request, excluded);
-    if (chosen != null) persistence.remember(request, chosen.key());
+    if (chosen != null && pinned == null) persistence.remember(request, chosen.key());
+    if (chosen != null && pinned != null) persistence.repin(request, pinned, chosen.key());
     return new Selection(chosen, pinned, pinned == null ? Outcome.MISS : Outcome.REPICK);
   }
 

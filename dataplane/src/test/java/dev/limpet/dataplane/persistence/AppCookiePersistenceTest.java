@@ -134,13 +134,22 @@ class AppCookiePersistenceTest {
   }
 
   @Test
-  void rememberMovesKnownSessionsOnlyAndNeverLearnsMadeUpIds() {
+  void repinMovesKnownSessionsOnlyAndNeverLearnsMadeUpIds() {
     respond(p, request("/"), "JSESSIONID=abc");
-    p.remember(request("/", "Cookie", "JSESSIONID=abc"), "10.0.0.2:80");
+    p.repin(request("/", "Cookie", "JSESSIONID=abc"), SERVER, "10.0.0.2:80");
     assertThat(p.pinnedServer(request("/", "Cookie", "JSESSIONID=abc"))).isEqualTo("10.0.0.2:80");
 
-    p.remember(request("/", "Cookie", "JSESSIONID=made-up"), "10.0.0.2:80");
+    p.repin(request("/", "Cookie", "JSESSIONID=made-up"), SERVER, "10.0.0.2:80");
     assertThat(p.pinnedServer(request("/", "Cookie", "JSESSIONID=made-up"))).isNull();
+  }
+
+  @Test
+  void aSessionLearnedByAPeerDuringAMissKeepsItsServer() {
+    // the request found no entry, was balanced to 10.0.0.2, and meanwhile a peer's learning of
+    // the session (at SERVER) arrived: the miss must not overwrite it
+    respond(p, request("/"), "JSESSIONID=abc");
+    p.remember(request("/", "Cookie", "JSESSIONID=abc"), "10.0.0.2:80");
+    assertThat(p.pinnedServer(request("/", "Cookie", "JSESSIONID=abc"))).isEqualTo(SERVER);
   }
 
   @Test
