@@ -98,6 +98,11 @@ public final class DataPlane implements AutoCloseable {
     }
   }
 
+  /** See {@link DataPlaneServer#bindWildcardTo}; call before the first configuration. */
+  public void bindWildcardTo(String address) {
+    server.bindWildcardTo(address);
+  }
+
   /**
    * Parses, validates and applies a configuration document; on any problem the current one stays.
    */

@@ -63,6 +63,13 @@ public final class DataPlaneMain implements Callable<Integer> {
       description = "Admin address (probes, state, metrics). Default: ${DEFAULT-VALUE}.")
   String admin;
 
+  @Option(
+      names = "--listen-address",
+      description =
+          "Listeners configured on 0.0.0.0 (the default) bind this address instead: for several"
+              + " replicas on one host, each on its own address (the local run does so).")
+  String listenAddress;
+
   @Option(names = "--threads", description = "Event-loop threads. Default: the number of CPUs.")
   int threads = Runtime.getRuntime().availableProcessors();
 
@@ -151,6 +158,7 @@ public final class DataPlaneMain implements Callable<Integer> {
       return 2;
     }
     DataPlane dataPlane = new DataPlane(threads, cookieKeys, peerSettings);
+    if (listenAddress != null) dataPlane.bindWildcardTo(listenAddress);
     byte[] initial = null;
     if (config != null) {
       initial = Files.readAllBytes(config);

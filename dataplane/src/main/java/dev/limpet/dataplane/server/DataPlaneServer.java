@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class DataPlaneServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DataPlaneServer.class);
+  private static final String WILDCARD = "0.0.0.0";
 
   private final Transport transport;
   private final EventLoopGroup acceptors;
@@ -36,6 +37,7 @@ public final class DataPlaneServer implements AutoCloseable {
   private final DataPlaneMetrics metrics;
   private final ProxyContext context;
   private final Map<Integer, Bound> listeners = new HashMap<>();
+  private volatile String wildcardAddress = WILDCARD;
 
   /** Every accepted client connection, so that a drain can reach the idle ones. */
   private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -52,6 +54,14 @@ public final class DataPlaneServer implements AutoCloseable {
     this.context = new ProxyContext(config, transport, metrics);
   }
 
+  /**
+   * Listeners configured on {@code 0.0.0.0} (the default) bind {@code address} instead: several
+   * replicas can then share one host, each on its own address, as pods do on their own IPs.
+   */
+  public void bindWildcardTo(String address) {
+    this.wildcardAddress = address;
+  }
+
   public EventLoopGroup workers() {
     return workers;
   }
@@ -64,8 +74,9 @@ public final class DataPlaneServer implements AutoCloseable {
     List<Integer> opened = new ArrayList<>();
     for (Map.Entry<Integer, PortRoutes> entry : next.routesByPort().entrySet()) {
       int port = entry.getKey();
+      String configured = entry.getValue().services().get(0).config().address();
       InetSocketAddress address =
-          new InetSocketAddress(entry.getValue().services().get(0).config().address(), port);
+          new InetSocketAddress(WILDCARD.equals(configured) ? wildcardAddress : configured, port);
       Bound bound = listeners.get(port);
       if (bound != null && bound.address().equals(address)) continue;
       if (bound != null) closeListener(port);
