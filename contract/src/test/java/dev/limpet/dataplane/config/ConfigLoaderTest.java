@@ -84,7 +84,7 @@ class ConfigLoaderTest {
 
   @Test
   void theStandaloneExampleIsValid() throws Exception {
-    Path example = Path.of("..", "examples", "standalone", "limpet.yaml");
+    Path example = Path.of("..", "dataplane", "examples", "standalone.yaml");
     DataPlaneConfig c = ConfigLoader.parse(Files.readString(example));
     assertThat(c.virtualServices()).hasSize(4);
     assertThat(c.persistenceProfiles())

@@ -22,7 +22,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The DataScript examples of examples/, run as shipped through a real data plane and real backends.
+ * The standalone DataScript examples of dataplane/examples/, run as shipped through a real data
+ * plane and real backends.
  */
 @Timeout(90)
 class DataScriptEndToEndTest {

@@ -44,13 +44,11 @@ public final class ProxyFixture implements AutoCloseable {
   }
 
   /**
-   * An example configuration as shipped in {@code examples/<name>/limpet.yaml}, its demo backends
-   * ({@code 127.0.0.2-4:8081}) and listener port replaced by this fixture's.
+   * A standalone example configuration as shipped in {@code dataplane/examples/<name>.yaml}, its
+   * demo backends ({@code 127.0.0.2-4:8081}) and listener port replaced by this fixture's.
    */
   public String example(String name) throws IOException {
-    String text =
-        java.nio.file.Files.readString(
-            java.nio.file.Path.of("..", "examples", name, "limpet.yaml"));
+    String text = java.nio.file.Files.readString(java.nio.file.Path.of("examples", name + ".yaml"));
     for (int i = 0; i < backends.size(); i++)
       text =
           text.replace(

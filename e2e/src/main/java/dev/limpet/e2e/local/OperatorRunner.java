@@ -1,0 +1,61 @@
+package dev.limpet.e2e.local;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The operator as its Deployment runs it: one process with leader election on, a new pod name at
+ * each start (as a new pod would have), probes on their own address.
+ */
+public final class OperatorRunner implements AutoCloseable {
+  private final LocalSettings settings;
+  private final Map<String, String> apiEnvironment;
+  private JavaProcess process;
+  private int starts;
+
+  OperatorRunner(LocalSettings settings, Map<String, String> apiEnvironment) {
+    this.settings = settings;
+    this.apiEnvironment = apiEnvironment;
+  }
+
+  synchronized void start() throws IOException {
+    String pod = "limpet-operator-" + starts++;
+    Map<String, String> env = new HashMap<>(apiEnvironment);
+    env.put("POD_NAME", pod);
+    env.put("POD_NAMESPACE", LocalSettings.NAMESPACE);
+    var probes = settings.operatorProbes();
+    process =
+        JavaProcess.start(
+            pod,
+            List.of("-Xmx384m"),
+            List.of(
+                "-jar",
+                settings.operatorJar().toString(),
+                "--probes",
+                probes.getHostString() + ":" + probes.getPort()),
+            env,
+            settings.work().resolve("logs/" + pod + ".log"));
+  }
+
+  /** SIGTERM (the operator releases nothing on purpose: its successor waits out the Lease). */
+  public synchronized void stop() throws InterruptedException {
+    if (process != null) process.stop(30);
+  }
+
+  /** Stops the operator and starts a new one, as a rollout of its Deployment does. */
+  public synchronized void restart() throws IOException, InterruptedException {
+    stop();
+    start();
+  }
+
+  public synchronized long pid() {
+    return process.pid();
+  }
+
+  @Override
+  public synchronized void close() throws InterruptedException {
+    if (process != null) process.close();
+  }
+}
