@@ -31,9 +31,8 @@ class ImagesTest {
   @Test
   void theDocumentedBuildsMakeTheImagesTheChartPullsByDefault() throws IOException {
     Map<String, String> documented = documentedImages();
-    JsonNode values =
-        ValuesCase.YAML.readTree(LimpetChart.DIRECTORY.resolve("values.yaml").toFile());
-    String appVersion = chart().get("appVersion").asText();
+    JsonNode values = ValuesCase.named("defaults").values();
+    String appVersion = LimpetChart.appVersion();
 
     assertThat(documented).containsOnlyKeys(VALUES_KEY.keySet());
     VALUES_KEY.forEach(
@@ -49,11 +48,7 @@ class ImagesTest {
 
   @Test
   void eachDockerfileCopiesTheJarItsModuleBuildsAndRunsAsTheChartsUser() throws IOException {
-    long user =
-        ValuesCase.YAML
-            .readTree(LimpetChart.DIRECTORY.resolve("values.yaml").toFile())
-            .at("/podSecurityContext/runAsUser")
-            .asLong();
+    long user = ValuesCase.named("defaults").values().at("/podSecurityContext/runAsUser").asLong();
     for (String module : VALUES_KEY.keySet()) {
       String dockerfile = Files.readString(ROOT.resolve(module).resolve("Dockerfile"));
       String pom = Files.readString(ROOT.resolve(module).resolve("pom.xml"));
@@ -73,9 +68,5 @@ class ImagesTest {
     Matcher m = BUILD.matcher(Files.readString(ROOT.resolve("docs/images.md")));
     return m.results()
         .collect(Collectors.toMap(r -> r.group(3), r -> r.group(1) + ":" + r.group(2)));
-  }
-
-  private static JsonNode chart() throws IOException {
-    return ValuesCase.YAML.readTree(LimpetChart.DIRECTORY.resolve("Chart.yaml").toFile());
   }
 }

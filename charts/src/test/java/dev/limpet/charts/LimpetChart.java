@@ -23,6 +23,14 @@ final class LimpetChart {
 
   private LimpetChart() {}
 
+  /** The chart's appVersion: the default tag of both images. */
+  static String appVersion() throws IOException {
+    return ValuesCase.YAML
+        .readTree(DIRECTORY.resolve("Chart.yaml").toFile())
+        .get("appVersion")
+        .asText();
+  }
+
   /** {@link #template} of a case of the matrix, rendered once for all tests. */
   static Manifests rendered(ValuesCase values) {
     return RENDERED.computeIfAbsent(values, LimpetChart::template);

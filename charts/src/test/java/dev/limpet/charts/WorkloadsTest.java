@@ -15,6 +15,8 @@ import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -173,22 +175,45 @@ class WorkloadsTest {
 
   @ParameterizedTest
   @MethodSource("dev.limpet.charts.ValuesCase#matrix")
-  void imagesAreTheConfiguredRepositoriesTaggedWithTheAppVersionByDefault(ValuesCase values)
-      throws Exception {
-    String appVersion =
-        ValuesCase.YAML
-            .readTree(LimpetChart.DIRECTORY.resolve("Chart.yaml").toFile())
-            .get("appVersion")
-            .asText();
-    JsonNode v = values.values();
-    Map<String, JsonNode> imageValues =
-        Map.of("operator", v.at("/operator/image"), "dataplane", v.at("/dataPlane/image"));
+  void replicasAndImagesAreTheConfiguredOnesTaggedWithTheAppVersionByDefault(ValuesCase values)
+      throws IOException {
+    String appVersion = LimpetChart.appVersion();
     for (Deployment d : LimpetChart.rendered(values).all(Deployment.class)) {
       Container c = Manifests.container(d);
-      JsonNode image = imageValues.get(c.getName());
+      JsonNode settings = settings(values, d);
+      JsonNode image = settings.get("image");
       String tag = image.get("tag").asText().isEmpty() ? appVersion : image.get("tag").asText();
+      assertThat(d.getSpec().getReplicas()).isEqualTo(settings.get("replicas").asInt());
       assertThat(c.getImage()).isEqualTo(image.get("repository").asText() + ":" + tag);
       assertThat(c.getImagePullPolicy()).isEqualTo(image.get("pullPolicy").asText());
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.limpet.charts.ValuesCase#matrix")
+  void eachEnabledDisruptionBudgetCoversItsDeploymentsPods(ValuesCase values) {
+    Manifests manifests = LimpetChart.rendered(values);
+    for (Deployment d : manifests.all(Deployment.class)) {
+      JsonNode budget = settings(values, d).get("podDisruptionBudget");
+      Map<String, String> labels = d.getSpec().getTemplate().getMetadata().getLabels();
+      List<PodDisruptionBudget> covering =
+          manifests.all(PodDisruptionBudget.class).stream()
+              .filter(
+                  b ->
+                      labels
+                          .entrySet()
+                          .containsAll(b.getSpec().getSelector().getMatchLabels().entrySet()))
+              .toList();
+      if (!budget.get("enabled").asBoolean()) {
+        assertThat(covering).isEmpty();
+        continue;
+      }
+      assertThat(covering)
+          .singleElement()
+          .satisfies(
+              b ->
+                  assertThat(String.valueOf(b.getSpec().getMaxUnavailable().getValue()))
+                      .isEqualTo(budget.get("maxUnavailable").asText()));
     }
   }
 
@@ -203,6 +228,12 @@ class WorkloadsTest {
             .contains("--leader-election")
             .doesNotContain("--no-leader-election");
     }
+  }
+
+  /** The values of the component that {@code deployment} runs: operator.* or dataPlane.*. */
+  private static JsonNode settings(ValuesCase values, Deployment deployment) {
+    boolean operator = Manifests.container(deployment).getName().equals("operator");
+    return values.values().get(operator ? "operator" : "dataPlane");
   }
 
   private static String argument(List<String> args, String option) {
