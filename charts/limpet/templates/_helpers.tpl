@@ -105,3 +105,38 @@ limpet.dev/data-plane-group: {{ .Values.dataPlane.group }}
   emptyDir:
     sizeLimit: 64Mi
 {{- end -}}
+
+{{/* Where a pod may run, from a component's values (operator or dataPlane). */}}
+{{- define "limpet.scheduling" -}}
+{{- with .priorityClassName }}
+priorityClassName: {{ . }}
+{{- end }}
+{{- with .nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .affinity }}
+affinity:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{/* A component's PodDisruptionBudget: dict root, name, budget (its values), selector (a template name). */}}
+{{- define "limpet.podDisruptionBudget" -}}
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: {{ .name }}
+  namespace: {{ .root.Release.Namespace }}
+  labels:
+    {{- include "limpet.labels" .root | nindent 4 }}
+spec:
+  maxUnavailable: {{ .budget.maxUnavailable }}
+  selector:
+    matchLabels:
+      {{- include .selector .root | nindent 6 }}
+{{- end -}}
