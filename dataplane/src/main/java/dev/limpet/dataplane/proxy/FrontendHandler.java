@@ -590,7 +590,6 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     else ctx.read(); // consume the empty rest of the request, then finish
   }
 
-  /** The server's side is in an unknown state: answer, and close the client connection after. */
   /** Ends the exchange's use of its upstream connection, which cannot be reused: closed. */
   private void dropUpstream(Exchange e) {
     if (e.upstream == null) return;
