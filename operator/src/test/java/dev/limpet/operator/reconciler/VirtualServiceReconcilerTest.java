@@ -120,7 +120,10 @@ class VirtualServiceReconcilerTest {
                   .containsExactly("first", "second");
               assertThat(exposure("second")).isNotNull();
             });
-    assertThat(operator.events("second")).extracting(e -> e.getReason()).contains("PortConflict");
+    assertThat(operator.events("second"))
+        .extracting(e -> e.getReason())
+        .containsOnlyOnce("PortConflict", "Ready")
+        .doesNotContain("Pending");
 
     // losing the port again withdraws its Service
     operator.edit(
