@@ -40,9 +40,8 @@ public final class Permissions {
           new Rule("limpet.dev", List.of("virtualservices/finalizers"), List.of("update")),
           // the data-plane configuration of each group
           new Rule("", List.of("configmaps"), List.of("get", "list", "watch", "create", "patch")),
-          // Services: pools read their endpoints' Service; each admitted VirtualService is exposed
-          // by
-          // one, deleted when it is no longer admitted
+          // Services: pools read their endpoints' Service; an admitted VirtualService is exposed
+          // by one, deleted when it is no longer admitted
           new Rule(
               "",
               List.of("services"),

@@ -121,7 +121,7 @@ class AdminServerTest {
                 1,
                 CookieKeySet.random(),
                 PeerSettings.of("wrong", wrong, peers, secret("a secret nobody else has, sorry"))
-                    .withSyncTimeout(Duration.ofSeconds(4)));
+                    .withSyncTimeout(Duration.ofSeconds(6)));
         AdminServer wrongAdmin =
             new AdminServer(new InetSocketAddress("127.0.0.1", 0), wrongPlane, Transport.best())) {
       wrongPlane.apply(
@@ -133,7 +133,7 @@ class AdminServerTest {
       Client wrongClient = new Client(wrongAdmin.address().getPort());
 
       await()
-          .atMost(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(5))
           .untilAsserted(
               () -> {
                 HttpResponse<String> readyz = wrongClient.get("/readyz");

@@ -49,8 +49,7 @@ final class ServiceExposure {
 
   /** Deletes the Service, if it is this VirtualService's. */
   void withdraw(VirtualService vs, NamespaceView view) {
-    Service desired = ExposureService.desired(vs);
-    Optional<Service> actual = view.service(desired.getMetadata().getName());
+    Optional<Service> actual = view.service(ExposureService.name(vs));
     if (actual.isPresent() && ours(actual.get(), vs)) client.resource(actual.get()).delete();
   }
 
