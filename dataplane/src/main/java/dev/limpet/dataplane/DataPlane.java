@@ -26,6 +26,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -168,6 +169,11 @@ public final class DataPlane implements AutoCloseable {
    */
   public boolean ready() {
     return configured && !draining && (peers == null || peers.ready());
+  }
+
+  /** Why tables are not shared with some peers, when they are not (see {@link PeerService}). */
+  public Optional<String> peerProblem() {
+    return peers == null ? Optional.empty() : peers.problem();
   }
 
   /** Table replication's state for the admin view; {@code enabled: false} without peers. */

@@ -40,8 +40,12 @@ public final class Permissions {
           new Rule("limpet.dev", List.of("virtualservices/finalizers"), List.of("update")),
           // the data-plane configuration of each group
           new Rule("", List.of("configmaps"), List.of("get", "list", "watch", "create", "patch")),
-          // Services: pools read their endpoints' Service; each VirtualService is exposed by one
-          new Rule("", List.of("services"), List.of("get", "list", "watch", "create", "patch")),
+          // Services: pools read their endpoints' Service; an admitted VirtualService is exposed
+          // by one, deleted when it is no longer admitted
+          new Rule(
+              "",
+              List.of("services"),
+              List.of("get", "list", "watch", "create", "patch", "delete")),
           new Rule("discovery.k8s.io", List.of("endpointslices"), READ),
           // data-plane replicas (Programmed) and the labels of pool endpoints (PodLabel)
           new Rule("", List.of("pods"), READ),

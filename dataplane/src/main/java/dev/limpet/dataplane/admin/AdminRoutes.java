@@ -24,14 +24,7 @@ final class AdminRoutes {
     String path = uri.indexOf('?') < 0 ? uri : uri.substring(0, uri.indexOf('?'));
     return switch (path) {
       case "/healthz" -> new Reply(200, "text/plain", "ok\n");
-      case "/readyz" ->
-          dataPlane.ready()
-              ? new Reply(200, "text/plain", "ready\n")
-              : new Reply(
-                  503,
-                  "text/plain",
-                  "not ready: no configuration applied yet, tables not yet synced from peers,"
-                      + " or shutting down\n");
+      case "/readyz" -> readiness();
       case "/config" -> new Reply(200, JSON, configView(dataPlane.current()));
       case "/pools" -> new Reply(200, JSON, poolsView(dataPlane.current()));
       case "/tables" -> new Reply(200, JSON, dataPlane.tableSizes());
@@ -44,6 +37,21 @@ final class AdminRoutes {
               "text/plain",
               "paths: /healthz /readyz /config /pools /tables /peers /metrics\n");
     };
+  }
+
+  /** The probe's status, and in the body what a person reading it should know. */
+  private Reply readiness() {
+    var problem = dataPlane.peerProblem();
+    if (dataPlane.ready())
+      return new Reply(
+          200, "text/plain", "ready" + problem.map(p -> ", but " + p).orElse("") + "\n");
+    return new Reply(
+        503,
+        "text/plain",
+        "not ready: no configuration applied yet, tables not yet synced from peers, or shutting"
+            + " down"
+            + problem.map(p -> "; " + p).orElse("")
+            + "\n");
   }
 
   private static Map<String, Object> configView(RuntimeConfig config) {

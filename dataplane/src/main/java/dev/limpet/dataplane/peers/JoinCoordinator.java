@@ -3,8 +3,11 @@ package dev.limpet.dataplane.peers;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -16,8 +19,11 @@ import java.util.function.Consumer;
  * resync completes, the waiting links subscribe from the positions it carried (and mostly resume).
  * When every address of the first discovery round has answered and none of the peers is ready (a
  * cluster starting together), a not-ready peer is asked instead; when none answered at all, this
- * replica is alone and ready at once. A resync cut short is asked again from the next peer that
- * answers. The sync timeout ends the wait in any case. Runs on the replication thread.
+ * replica is alone and ready at once. A peer that refuses the link (wrong secret, no common
+ * version) is not an absent one: its tables would silently diverge from ours, so it does not count
+ * as "no answer", and is reported until it links or is gone. A resync cut short is asked again from
+ * the next peer that answers. The sync timeout ends the wait in any case. Runs on the replication
+ * thread.
  */
 final class JoinCoordinator {
   /** A link to a peer, authenticated and not yet subscribed. */
@@ -36,6 +42,7 @@ final class JoinCoordinator {
   private Set<InetSocketAddress> expected;
   private Candidate source;
   private volatile boolean joined;
+  private volatile Map<InetSocketAddress, String> refusals = Map.of();
 
   /**
    * @param onJoined told once, with how the join ended
@@ -59,11 +66,35 @@ final class JoinCoordinator {
   /** An address answered without a peer: nothing listens there, or it is this replica. */
   void noPeerAt(InetSocketAddress address) {
     answered.add(address);
+    forget(address);
     fallBack();
+  }
+
+  /** The peer at {@code address} refused the link in the handshake, for {@code why}. */
+  void refused(InetSocketAddress address, String why) {
+    answered.add(address);
+    Map<InetSocketAddress, String> next = new LinkedHashMap<>(refusals);
+    next.put(address, why);
+    refusals = Collections.unmodifiableMap(next);
+    fallBack();
+  }
+
+  /** Drops the refusal of {@code address}: it linked, has no peer any more, or left discovery. */
+  void forget(InetSocketAddress address) {
+    if (!refusals.containsKey(address)) return;
+    Map<InetSocketAddress, String> next = new LinkedHashMap<>(refusals);
+    next.remove(address);
+    refusals = Collections.unmodifiableMap(next);
+  }
+
+  /** The peers whose latest answer refused the link, with why; safe to read from any thread. */
+  Map<InetSocketAddress, String> refusals() {
+    return refusals;
   }
 
   void connected(Candidate link) {
     answered.add(link.address());
+    forget(link.address());
     if (joined) {
       link.subscribe();
     } else if (source == null && link.peerReady()) {
@@ -93,8 +124,9 @@ final class JoinCoordinator {
 
   private void fallBack() {
     if (joined || source != null || expected == null || !answered.containsAll(expected)) return;
-    if (waiting.isEmpty()) join("no other replica answered");
-    else use(waiting.get(0));
+    if (!waiting.isEmpty()) use(waiting.get(0));
+    else if (refusals.isEmpty()) join("no other replica answered");
+    // else: peers are there but refuse us; only the sync timeout ends the wait
   }
 
   private void use(Candidate link) {

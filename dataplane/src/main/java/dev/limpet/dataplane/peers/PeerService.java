@@ -15,7 +15,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -140,6 +142,22 @@ public final class PeerService implements AutoCloseable {
     return join.joined();
   }
 
+  /**
+   * Why tables are not shared with some peers, when they are not: the peers whose latest answer
+   * refused this replica's link (a wrong secret, no common protocol version).
+   */
+  public Optional<String> problem() {
+    Map<InetSocketAddress, String> refusals = join.refusals();
+    if (refusals.isEmpty()) return Optional.empty();
+    StringJoiner peers = new StringJoiner(", ");
+    refusals.forEach((address, why) -> peers.add(hostPort(address) + " (" + why + ")"));
+    return Optional.of("no tables are shared with peers that refuse the link: " + peers);
+  }
+
+  private static String hostPort(InetSocketAddress address) {
+    return address.getAddress().getHostAddress() + ":" + address.getPort();
+  }
+
   /** Where peers connect to this replica. */
   public InetSocketAddress listenAddress() {
     return (InetSocketAddress) server.localAddress();
@@ -164,6 +182,9 @@ public final class PeerService implements AutoCloseable {
     view.put("discovery", peers.settings().discovery().describe());
     view.put("ready", ready());
     view.put("joined", joinedHow);
+    Map<String, String> refusedBy = new LinkedHashMap<>();
+    join.refusals().forEach((address, why) -> refusedBy.put(hostPort(address), why));
+    view.put("refusedBy", refusedBy);
     view.put("changesLogged", peers.log().head());
     List<Map<String, Object>> from = new ArrayList<>();
     subscriptions.values().forEach(s -> from.add(s.view()));
@@ -176,7 +197,10 @@ public final class PeerService implements AutoCloseable {
 
   private void joined(String how) {
     joinedHow = how;
-    LOG.info("replica {} is ready: {}", peers.self().id(), how);
+    Optional<String> problem = problem();
+    if (problem.isPresent())
+      LOG.error("replica {} is ready ({}), but {}", peers.self().id(), how, problem.get());
+    else LOG.info("replica {} is ready: {}", peers.self().id(), how);
   }
 
   /** Called by any thread after a table change was logged: pumps on the replication thread. */
@@ -217,9 +241,10 @@ public final class PeerService implements AutoCloseable {
     join.expect(addresses);
   }
 
-  private static boolean gone(Subscription subscription) {
+  private boolean gone(Subscription subscription) {
     LOG.info("peer {} left discovery", subscription.address());
     subscription.close();
+    join.forget(subscription.address());
     return true;
   }
 

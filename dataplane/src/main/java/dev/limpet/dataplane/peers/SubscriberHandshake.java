@@ -23,6 +23,9 @@ final class SubscriberHandshake extends FrameHandler {
 
     /** The address is this replica's own. */
     void self();
+
+    /** The peer refused this replica, or failed the handshake, for {@code why}. */
+    void refused(String why);
   }
 
   private final Replica self;
@@ -56,6 +59,7 @@ final class SubscriberHandshake extends FrameHandler {
   void handle(ChannelHandlerContext ctx, PeerMessage message) {
     if (message instanceof Refuse r) {
       LOG.warn("peer {} refused this replica: {}", ctx.channel().remoteAddress(), r.reason());
+      outcome.refused(r.reason());
       ctx.close();
       return;
     }
@@ -94,6 +98,7 @@ final class SubscriberHandshake extends FrameHandler {
   private void fail(ChannelHandlerContext ctx, String reason, String detail) {
     LOG.warn("peer {}: {}", ctx.channel().remoteAddress(), detail);
     metrics.refused(reason);
+    outcome.refused(detail);
     ctx.close();
   }
 }

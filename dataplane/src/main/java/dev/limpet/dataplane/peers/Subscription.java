@@ -49,6 +49,7 @@ final class Subscription implements JoinCoordinator.Candidate {
   private Replica peer;
   private boolean peerReady;
   private boolean linked; // authenticated on the current connection
+  private String refusal; // why the peer refused the current connection's handshake
   private long applied; // the last change of the peer's incarnation applied here
   private boolean ackDue;
   private ScheduledFuture<?> reconnect;
@@ -79,6 +80,7 @@ final class Subscription implements JoinCoordinator.Candidate {
   void start() {
     state = State.CONNECTING;
     linked = false;
+    refusal = null;
     PeerSettings.Timing timing = peers.settings().timing();
     channel =
         new Bootstrap()
@@ -135,6 +137,8 @@ final class Subscription implements JoinCoordinator.Candidate {
       peers.metrics().peersConnected(-1);
       join.lost(this);
       LOG.info("lost the link to replica {} at {}", peer.id(), address);
+    } else if (state == State.CONNECTING && refusal != null) {
+      join.refused(address, refusal);
     } else if (state == State.CONNECTING) {
       join.noPeerAt(address);
     }
@@ -219,6 +223,11 @@ final class Subscription implements JoinCoordinator.Candidate {
       state = State.SELF;
       join.noPeerAt(address);
       LOG.info("{} is this replica's own address", address);
+    }
+
+    @Override
+    public void refused(String why) {
+      refusal = why;
     }
   }
 

@@ -2,6 +2,7 @@ package dev.limpet.dataplane.proxy;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
+import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,5 +31,17 @@ final class AccessLog {
         kv("request_bytes", e.requestBytes),
         kv("response_bytes", e.responseBytes),
         kv("script_log", e.scriptLog.isEmpty() ? null : e.scriptLog));
+  }
+
+  /**
+   * A request answered before it was parsed and routed (400, 408, 414, 431): no method, URI or
+   * virtual service to name; the duration counts from its first byte.
+   */
+  static void writeUnrouted(InetSocketAddress client, int status, long nanos) {
+    LOG.info(
+        "{} {} {}",
+        kv("status", status),
+        kv("client", client.getAddress().getHostAddress()),
+        kv("duration_ms", nanos / 1_000_000.0));
   }
 }

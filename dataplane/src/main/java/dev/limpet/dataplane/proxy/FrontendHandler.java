@@ -491,11 +491,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     }
     Exchange e = exchange;
     if (e == null && clock.firstByteNanos() != 0) {
-      closing = true;
-      ctx.writeAndFlush(
-              LocalReplies.of(
-                  HttpResponseStatus.REQUEST_TIMEOUT, "request headers not received in time", true))
-          .addListener(ChannelFutureListener.CLOSE);
+      rejectUnrouted(HttpResponseStatus.REQUEST_TIMEOUT, "request headers not received in time");
     } else if (e == null) {
       ctx.close(); // idle keep-alive connection
     } else if (!e.requestComplete) {
@@ -590,7 +586,6 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     else ctx.read(); // consume the empty rest of the request, then finish
   }
 
-  /** The server's side is in an unknown state: answer, and close the client connection after. */
   /** Ends the exchange's use of its upstream connection, which cannot be reused: closed. */
   private void dropUpstream(Exchange e) {
     if (e.upstream == null) return;
@@ -630,12 +625,25 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
                 ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
                 : HttpResponseStatus.BAD_REQUEST;
     ReferenceCountUtil.release(head);
-    context.metrics.badRequest(status.code());
     LOG.debug("malformed request from {}: {}", ctx.channel().remoteAddress(), cause.toString());
+    rejectUnrouted(status, status.reasonPhrase().toLowerCase(java.util.Locale.ROOT));
+  }
+
+  /**
+   * Answers a request that never became an exchange (malformed, over a limit, or too slow to
+   * arrive), counts and logs it, and closes the connection.
+   */
+  private void rejectUnrouted(HttpResponseStatus status, String text) {
+    context.metrics.badRequest(status.code());
+    if (AccessLog.enabled()) {
+      long since = clock.firstByteNanos();
+      AccessLog.writeUnrouted(
+          (InetSocketAddress) ctx.channel().remoteAddress(),
+          status.code(),
+          since == 0 ? 0 : System.nanoTime() - since);
+    }
     closing = true;
-    ctx.writeAndFlush(
-            LocalReplies.of(status, status.reasonPhrase().toLowerCase(java.util.Locale.ROOT), true))
-        .addListener(ChannelFutureListener.CLOSE);
+    ctx.writeAndFlush(LocalReplies.of(status, text, true)).addListener(ChannelFutureListener.CLOSE);
   }
 
   private void switchToTunnel(Exchange e) {

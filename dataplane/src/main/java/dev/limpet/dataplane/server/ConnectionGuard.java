@@ -50,12 +50,22 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
       ctx.close();
     } else if (routes.closesAtAccept(client)) {
       LOG.info("client {} denied on port {}: connection closed", client.getHostAddress(), port);
-      routes.services().forEach(vs -> metrics.denied(vs.name()));
+      metrics.denied(deniedAtAccept(routes));
       ctx.close();
     } else {
       clients.add(ctx.channel());
       ctx.fireChannelActive();
     }
+  }
+
+  /**
+   * Whose denial a connection closed at accept counts as: the port's only virtual service, or the
+   * port itself ({@code port:<n>}) when several share it, since the Host that would pick one of
+   * them is never read.
+   */
+  private String deniedAtAccept(PortRoutes routes) {
+    var services = routes.services();
+    return services.size() == 1 ? services.get(0).name() : "port:" + port;
   }
 
   @Override

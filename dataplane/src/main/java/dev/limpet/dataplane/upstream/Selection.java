@@ -16,6 +16,11 @@ public record Selection(Server server, String pinnedKey, Outcome outcome) {
     /** Nothing pinned: load-balanced and remembered. */
     MISS,
     /** The pinned server was down or gone: load-balanced and re-remembered. */
-    REPICK
+    REPICK,
+    /**
+     * A DataScript named the server ({@code avi.pool.select}) and it was used; not persistence, and
+     * counted also in a pool without a profile.
+     */
+    SCRIPT
   }
 }

@@ -40,7 +40,7 @@ public final class ServerSelector {
   public static Selection selectNamed(
       Pool pool, Server named, ClientRequest request, Set<Server> excluded) {
     if (named != null && !excluded.contains(named) && named.acceptsPersistedClients())
-      return new Selection(named, named.key(), Outcome.HIT);
+      return new Selection(named, named.key(), Outcome.SCRIPT);
     return select(pool, request, excluded);
   }
 

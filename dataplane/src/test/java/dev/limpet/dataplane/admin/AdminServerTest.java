@@ -1,15 +1,30 @@
 package dev.limpet.dataplane.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.limpet.dataplane.DataPlane;
+import dev.limpet.dataplane.peers.PeerSettings;
+import dev.limpet.dataplane.peers.StaticPeers;
+import dev.limpet.dataplane.persistence.CookieKeySet;
 import dev.limpet.dataplane.server.Transport;
 import dev.limpet.dataplane.testing.Client;
+import dev.limpet.dataplane.testing.FreePorts;
 import dev.limpet.dataplane.testing.ProxyFixture;
+import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.LoggerFactory;
 
 /** Every admin path over real HTTP, against a data plane that has served traffic. */
 @Timeout(60)
@@ -85,5 +100,68 @@ class AdminServerTest {
                         .build())
                 .statusCode())
         .isEqualTo(405);
+  }
+
+  @Test
+  void aReplicaWhosePeerRefusesItsSecretWaitsTheSyncTimeoutAndSaysWhy() throws Exception {
+    InetSocketAddress good = new InetSocketAddress("127.0.0.115", FreePorts.next());
+    InetSocketAddress wrong = new InetSocketAddress("127.0.0.116", FreePorts.next());
+    StaticPeers peers = new StaticPeers(List.of(good, wrong));
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    Logger peersLog = (Logger) LoggerFactory.getLogger("dev.limpet.dataplane.peers");
+    logs.start();
+    peersLog.addAppender(logs);
+    try (DataPlane goodPlane =
+            new DataPlane(
+                1,
+                CookieKeySet.random(),
+                PeerSettings.of("good", good, peers, secret("the secret every replica shares")));
+        DataPlane wrongPlane =
+            new DataPlane(
+                1,
+                CookieKeySet.random(),
+                PeerSettings.of("wrong", wrong, peers, secret("a secret nobody else has, sorry"))
+                    .withSyncTimeout(Duration.ofSeconds(6)));
+        AdminServer wrongAdmin =
+            new AdminServer(new InetSocketAddress("127.0.0.1", 0), wrongPlane, Transport.best())) {
+      wrongPlane.apply(
+          """
+          virtualServices: [{name: web, address: 127.0.0.1, port: %d, pool: web}]
+          pools: [{name: web, servers: [{ip: 127.0.0.111, port: 80}]}]
+          """
+              .formatted(FreePorts.next()));
+      Client wrongClient = new Client(wrongAdmin.address().getPort());
+
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(
+              () -> {
+                HttpResponse<String> readyz = wrongClient.get("/readyz");
+                assertThat(readyz.statusCode()).isEqualTo(503);
+                assertThat(readyz.body()).contains(good.getPort() + " (", "wrong peer secret");
+              });
+      assertThat(wrongClient.get("/peers").body())
+          .contains("\"refusedBy\"", "wrong peer secret")
+          .contains("\"ready\" : false");
+
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .untilAsserted(
+              () -> {
+                HttpResponse<String> readyz = wrongClient.get("/readyz");
+                assertThat(readyz.statusCode()).isEqualTo(200);
+                assertThat(readyz.body()).startsWith("ready, but ").contains("wrong peer secret");
+              });
+      assertThat(logs.list)
+          .filteredOn(e -> e.getLevel() == Level.ERROR)
+          .extracting(ILoggingEvent::getFormattedMessage)
+          .anySatisfy(m -> assertThat(m).contains("replica wrong is ready", "wrong peer secret"));
+    } finally {
+      peersLog.detachAppender(logs);
+    }
+  }
+
+  private static byte[] secret(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 }

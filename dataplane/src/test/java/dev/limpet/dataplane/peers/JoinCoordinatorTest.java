@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -88,6 +89,34 @@ class JoinCoordinatorTest {
     join.noPeerAt(p1.address());
     assertThat(join.joined()).isTrue();
     assertThat(joins).containsExactly("no other replica answered");
+  }
+
+  @Test
+  void aPeerThatRefusesTheLinkIsNotAnAbsentOneTheTimeoutEndsTheWait() {
+    var p1 = peer(1, true);
+    join.expect(addresses(p1));
+    join.refused(p1.address(), "authentication failed (wrong peer secret)");
+    assertThat(join.joined()).isFalse();
+    assertThat(join.refusals())
+        .containsExactly(Map.entry(p1.address(), "authentication failed (wrong peer secret)"));
+    join.timeout("timed out");
+    assertThat(joins).containsExactly("timed out");
+    assertThat(join.refusals()).as("still reported after joining").hasSize(1);
+  }
+
+  @Test
+  void aRefusalEndsWhenThePeerLinksOrIsGone() {
+    var p1 = peer(1, true);
+    var p2 = peer(2, true);
+    join.expect(addresses(p1, p2));
+    join.refused(p1.address(), "wrong secret");
+    join.refused(p2.address(), "wrong secret");
+    join.connected(p1);
+    assertThat(join.refusals()).containsOnlyKeys(p2.address());
+    join.noPeerAt(p2.address());
+    assertThat(join.refusals()).isEmpty();
+    join.resynced(p1, "resync from p1");
+    assertThat(joins).containsExactly("resync from p1");
   }
 
   @Test

@@ -2,6 +2,10 @@ package dev.limpet.dataplane.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.limpet.dataplane.testing.ProxyFixture;
 import dev.limpet.dataplane.testing.RawHttp;
 import java.net.http.HttpRequest;
@@ -11,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.LoggerFactory;
 
 /** Every bad input gets a clear answer and the proxy keeps serving. */
 @Timeout(60)
@@ -37,10 +42,14 @@ class BadInputTest {
 
   @Test
   void malformedRequestGets400AndClose() {
-    try (RawHttp raw = new RawHttp(fx.port)) {
+    try (AccessLogLines log = new AccessLogLines();
+        RawHttp raw = new RawHttp(fx.port)) {
       String answer = raw.send("THIS IS NOT HTTP\r\n\r\n").readUntilClosed();
       assertThat(answer).startsWith("HTTP/1.1 400 ").contains("connection: close");
+      assertThat(log.lines()).singleElement().asString().contains("status=400", "client=127.0.0.1");
     }
+    assertThat(fx.dataPlane.metrics().scrape())
+        .contains("limpet_bad_requests_total{status=\"400\"} 1.0");
     assertStillServing();
   }
 
@@ -146,17 +155,44 @@ class BadInputTest {
           - name: web
             servers: [{name: live, ip: ${b0.ip}, port: ${b0.port}}]
         """);
-    try (RawHttp raw = new RawHttp(fx.port)) {
+    try (AccessLogLines log = new AccessLogLines();
+        RawHttp raw = new RawHttp(fx.port)) {
       String answer =
           raw.send("GET / HTTP/1.1\r\nHost: a\r\n").readUntilClosed(); // the blank line never comes
       assertThat(answer).startsWith("HTTP/1.1 408 ");
+      assertThat(log.lines()).singleElement().asString().contains("status=408", "client=127.0.0.1");
     }
+    assertThat(fx.dataPlane.metrics().scrape())
+        .contains("limpet_bad_requests_total{status=\"408\"} 1.0");
     try (RawHttp raw = new RawHttp(fx.port)) {
       assertThat(raw.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n").readUntil("backend=live"))
           .startsWith("HTTP/1.1 200 ");
       long idleStart = System.nanoTime();
       assertThat(raw.ending()).isEqualTo("FIN"); // closed by the proxy once idle
       assertThat(System.nanoTime() - idleStart).isGreaterThan(400_000_000L);
+    }
+  }
+
+  /** The lines of the {@code access} logger while open (tests keep it at WARN otherwise). */
+  private static final class AccessLogLines implements AutoCloseable {
+    private final Logger logger = (Logger) LoggerFactory.getLogger("access");
+    private final Level level = logger.getLevel();
+    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+
+    AccessLogLines() {
+      appender.start();
+      logger.addAppender(appender);
+      logger.setLevel(Level.INFO);
+    }
+
+    List<String> lines() {
+      return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
+    @Override
+    public void close() {
+      logger.setLevel(level);
+      logger.detachAppender(appender);
     }
   }
 

@@ -171,6 +171,26 @@ class DataScriptEndToEndTest {
   }
 
   @Test
+  void aServerAScriptSelectsCountsAsScriptNotAsAPersistenceHit() throws Exception {
+    fx = new ProxyFixture(1, 91, "s1", "s2");
+    fx.apply(
+        """
+        virtualServices: [{name: web, address: 127.0.0.1, port: ${port}, pool: web, dataScripts: [pin]}]
+        pools: [{name: web, servers: [{name: s1, ip: ${b0.ip}, port: ${b0.port}}, {name: s2, ip: ${b1.ip}, port: ${b1.port}}]}]
+        dataScripts:
+          - name: pin
+            pools: [{pool: web}]
+            events:
+              httpRequest: |
+                avi.pool.select("web", "${b1.ip}", ${b1.port})
+        """);
+    for (int i = 0; i < 3; i++) assertThat(Client.backend(fx.client().get("/"))).isEqualTo("s2");
+    assertThat(fx.dataPlane.metrics().scrape())
+        .contains("limpet_persistence_total{outcome=\"script\",pool=\"web\"} 3.0")
+        .contains("limpet_persistence_total{outcome=\"hit\",pool=\"web\"} 0.0");
+  }
+
+  @Test
   void theInstructionBudgetComesFromTheConfiguration() throws Exception {
     fx = new ProxyFixture(1, 91, "s1");
     String template =

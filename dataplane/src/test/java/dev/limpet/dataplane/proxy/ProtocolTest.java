@@ -144,6 +144,28 @@ class ProtocolTest {
   }
 
   @Test
+  void aClientClosedAtAcceptOnASharedPortCountsOnceForThePort() throws Exception {
+    fx = new ProxyFixture(1, 51, "a");
+    fx.apply(
+        """
+        virtualServices:
+          - {name: one, address: 127.0.0.1, port: ${port}, hostnames: [one.example], pool: web, networkSecurity: {deny: [127.0.0.58/32]}}
+          - {name: two, address: 127.0.0.1, port: ${port}, hostnames: [two.example], pool: web, networkSecurity: {deny: [127.0.0.58/32]}}
+        pools:
+          - name: web
+            servers: [{name: a, ip: ${b0.ip}, port: ${b0.port}}]
+        """);
+    try (RawHttp raw = new RawHttp("127.0.0.58", fx.port)) {
+      assertThat(raw.send("GET / HTTP/1.1\r\nHost: one.example\r\n\r\n").readUntilClosed())
+          .isEmpty();
+    }
+    assertThat(fx.dataPlane.metrics().scrape())
+        .contains("limpet_denied_clients_total{virtual_service=\"port:" + fx.port + "\"} 1.0")
+        .doesNotContain("limpet_denied_clients_total{virtual_service=\"one\"}")
+        .doesNotContain("limpet_denied_clients_total{virtual_service=\"two\"}");
+  }
+
+  @Test
   void closesConnectionsOverTheLimit() throws Exception {
     start(1, ", limits: {maxConnections: 2}");
     try (RawHttp one = new RawHttp(fx.port);

@@ -17,6 +17,9 @@ import java.util.List;
 @ValidationRule(
     value = "!has(self.hostnames) || self.hostnames.all(h, self.hostnames.exists_one(o, o == h))",
     message = "hostnames must be unique")
+@ValidationRule(
+    value = "!has(self.port) || (self.port != 9901 && self.port != 9902)",
+    message = "port 9901 and 9902 are the data plane's own admin and peer ports")
 public record VirtualServiceSpec(
     @Default("default")
         @Pattern(PoolSpec.DNS_LABEL)

@@ -11,7 +11,11 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,15 +25,33 @@ import org.slf4j.LoggerFactory;
  * False, naming why, and one Normal {@code Ready} when the resource as a whole became ready; the
  * conditions that became True on the way say nothing the Ready event does not. Programmed going
  * False while replicas apply a new configuration (reason Applying) is progress, not a problem, and
- * records nothing. An Event that cannot be written is logged, never fatal: Events are a courtesy,
- * the conditions are the record.
+ * records nothing; nor does Programmed False for Pending, which only follows the Accepted or
+ * ResolvedRefs Warning that says why.
+ *
+ * <p>A reconcile may start before the status patched by the previous one reached the informer
+ * cache, and so report the same transition again; the recorder remembers the last status it saw
+ * each condition of each object change to (by uid, for the most recent objects) and records a
+ * transition only once. An Event that cannot be written is logged, never fatal: Events are a
+ * courtesy, the conditions are the record.
  */
 public final class EventRecorder {
   public static final String COMPONENT = "limpet-operator";
   private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
 
+  /** Objects whose transitions are remembered; beyond, the least recent is forgotten. */
+  private static final int REMEMBERED_OBJECTS = 10_000;
+
   private final KubernetesClient client;
   private final Clock clock;
+
+  /** uid → condition type → the status it last changed to. */
+  private final Map<String, Map<String, String>> lastChanges =
+      new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Map<String, String>> eldest) {
+          return size() > REMEMBERED_OBJECTS;
+        }
+      };
 
   public EventRecorder(KubernetesClient client, Clock clock) {
     this.client = client;
@@ -38,15 +60,31 @@ public final class EventRecorder {
 
   /** The Events for one reconcile's changes. */
   public void transitions(HasMetadata resource, List<ConditionChange> changes) {
-    for (ConditionChange change : changes) {
+    for (ConditionChange change : firstSeen(resource, changes)) {
       var c = change.condition();
       boolean ready = ConditionType.Ready.name().equals(c.getType());
       if (change.isTrue()) {
         if (ready) record(resource, "Normal", c.getReason(), c.getMessage());
-      } else if (!ready && !Reason.APPLYING.equals(c.getReason())) {
+      } else if (!ready
+          && !Reason.APPLYING.equals(c.getReason())
+          && !Reason.PENDING.equals(c.getReason())) {
         record(resource, "Warning", c.getReason(), c.getMessage());
       }
     }
+  }
+
+  /** The changes not already reported for this object (by a reconcile that read a stale status). */
+  private synchronized List<ConditionChange> firstSeen(
+      HasMetadata resource, List<ConditionChange> changes) {
+    String uid = resource.getMetadata().getUid();
+    if (uid == null) return changes;
+    Map<String, String> last = lastChanges.computeIfAbsent(uid, u -> new HashMap<>());
+    List<ConditionChange> fresh = new ArrayList<>();
+    for (ConditionChange change : changes) {
+      var c = change.condition();
+      if (!c.getStatus().equals(last.put(c.getType(), c.getStatus()))) fresh.add(change);
+    }
+    return fresh;
   }
 
   public void record(HasMetadata resource, String type, String reason, String message) {

@@ -8,6 +8,7 @@ import dev.limpet.operator.api.VirtualService;
 import dev.limpet.operator.event.EventRecorder;
 import dev.limpet.operator.index.CachedNamespaceView;
 import dev.limpet.operator.index.Indexes;
+import dev.limpet.operator.index.NamespaceView;
 import dev.limpet.operator.index.ReferenceUsers;
 import dev.limpet.operator.status.ConditionType;
 import dev.limpet.operator.status.Conditions;
@@ -126,7 +127,7 @@ public final class PoolReconciler implements Reconciler<Pool>, Cleaner<Pool> {
 
   /** A pool that resolves but has nothing to send traffic to says so, and what to check. */
   private static void serversAvailable(
-      Pool pool, PoolResolution resolution, Conditions conditions) {
+      Pool pool, PoolResolution resolution, NamespaceView view, Conditions conditions) {
     if (resolution.serversUp() > 0) {
       conditions.set(
           ConditionType.ServersAvailable,
@@ -142,12 +143,17 @@ public final class PoolReconciler implements Reconciler<Pool>, Cleaner<Pool> {
     String why =
         service == null
             ? "No enabled server: every request to this pool gets 503. Enable a server in spec.servers."
-            : "Service '"
-                + service.name()
-                + "' has no ready endpoint on its port '"
-                + service.port().getValue()
-                + "' and no static server is enabled: every request to this pool gets 503."
-                + " Check that the Service's pods are running and pass their readiness probes.";
+            : view.service(service.name()).isEmpty()
+                ? "Service '"
+                    + service.name()
+                    + "' does not exist in this namespace and no static server is enabled: every"
+                    + " request to this pool gets 503. Create the Service or fix spec.service.name."
+                : "Service '"
+                    + service.name()
+                    + "' has no ready endpoint on its port '"
+                    + service.port().getValue()
+                    + "' and no static server is enabled: every request to this pool gets 503."
+                    + " Check that the Service's pods are running and pass their readiness probes.";
     conditions.set(ConditionType.ServersAvailable, false, Reason.NO_READY_ENDPOINTS, why);
   }
 
@@ -162,7 +168,7 @@ public final class PoolReconciler implements Reconciler<Pool>, Cleaner<Pool> {
         Conditions.from(status == null ? null : status.conditions(), generation, clock.instant())
             .accepted(resolution.problems())
             .resolvedRefs(resolution.references());
-    serversAvailable(pool, resolution, conditions);
+    serversAvailable(pool, resolution, view, conditions);
     events.transitions(pool, conditions.changes());
     return StatusPatch.of(
         pool,

@@ -14,8 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a VirtualService's Service as {@link ExposureService} describes it: created when missing,
- * patched when it drifted, left alone when it is someone else's Service of the same name.
+ * Keeps a VirtualService's Service as {@link ExposureService} describes it while the VirtualService
+ * is admitted: created when missing, patched when it drifted. A VirtualService that is not admitted
+ * has no listener of its own (its port is closed, or another VirtualService's), so its Service is
+ * deleted. Someone else's Service of the same name is left alone.
  */
 final class ServiceExposure {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceExposure.class);
@@ -43,6 +45,12 @@ final class ServiceExposure {
     }
     if (!ExposureService.matches(actual.get(), desired)) patch(desired);
     return ExposureService.address(actual.get());
+  }
+
+  /** Deletes the Service, if it is this VirtualService's. */
+  void withdraw(VirtualService vs, NamespaceView view) {
+    Optional<Service> actual = view.service(ExposureService.name(vs));
+    if (actual.isPresent() && ours(actual.get(), vs)) client.resource(actual.get()).delete();
   }
 
   private static boolean ours(Service service, VirtualService vs) {

@@ -222,8 +222,7 @@ public final class VirtualServiceReconciler
     else conditions.accepted(own.problems());
     conditions.resolvedRefs(own.references());
     Optional<String> address =
-        new ServiceExposure(context.getClient())
-            .apply(vs, new CachedNamespaceView(context, namespace));
+        expose(vs, own, new CachedNamespaceView(context, namespace), context);
     boolean applying = programmed(conditions, own, publication.outcome(), namespace, group);
     events.transitions(vs, conditions.changes());
     UpdateControl<VirtualService> update =
@@ -243,6 +242,18 @@ public final class VirtualServiceReconciler
     var sources = context.eventSourceRetriever();
     batches.awaitFresh(Indexes.key(namespace, group), () -> render(sources, namespace, group));
     return DeleteControl.defaultDelete();
+  }
+
+  /** Exposes an admitted VirtualService, withdraws the Service of one that is not; its address. */
+  private static Optional<String> expose(
+      VirtualService vs,
+      VirtualServiceVerdict own,
+      CachedNamespaceView view,
+      Context<VirtualService> context) {
+    ServiceExposure exposure = new ServiceExposure(context.getClient());
+    if (own.admitted()) return exposure.apply(vs, view);
+    exposure.withdraw(vs, view);
+    return Optional.empty();
   }
 
   /** The group's publication from a render that saw every change reported so far. */

@@ -19,6 +19,9 @@ public final class DataPlanePods {
   public static final String ADMIN_PORT_NAME = "admin";
   public static final int DEFAULT_ADMIN_PORT = 9901;
 
+  /** The data plane's peer port ({@code --peer-listen}) as the chart runs it. */
+  public static final int DEFAULT_PEER_PORT = 9902;
+
   private DataPlanePods() {}
 
   /** A ready replica: where its admin port answers. */

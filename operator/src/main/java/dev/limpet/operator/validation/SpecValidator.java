@@ -13,8 +13,10 @@ import dev.limpet.operator.api.Pool;
 import dev.limpet.operator.api.PoolSpec;
 import dev.limpet.operator.api.VirtualService;
 import dev.limpet.operator.render.ResourceRenderer;
+import dev.limpet.operator.rollout.DataPlanePods;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,6 +29,15 @@ import java.util.regex.Pattern;
  */
 public final class SpecValidator {
   private static final Pattern SERVER_PATH = Pattern.compile("^servers\\[(\\d+)\\](.*)$");
+
+  /**
+   * The ports the data plane itself listens on in every pod the chart runs: a listener there cannot
+   * bind, and the VirtualService would wait for its replicas forever.
+   */
+  private static final Map<Integer, String> DATA_PLANE_PORTS =
+      Map.of(
+          DataPlanePods.DEFAULT_ADMIN_PORT, "admin port",
+          DataPlanePods.DEFAULT_PEER_PORT, "peer (replication) port");
 
   private SpecValidator() {}
 
@@ -123,6 +134,14 @@ public final class SpecValidator {
       if (problem.matches("spec\\.dataScripts\\[\\d+\\]: no DataScript named .*")) continue;
       problems.add(problem);
     }
+    String taken = DATA_PLANE_PORTS.get(config.port());
+    if (taken != null)
+      problems.add(
+          "spec.port: "
+              + config.port()
+              + " is the data plane's "
+              + taken
+              + ", taken in every data-plane pod; use another port");
     return problems;
   }
 

@@ -73,6 +73,29 @@ class PoolReconcilerTest {
             });
   }
 
+  @Test
+  void aMissingServiceIsCalledMissingByServersAvailableToo() throws Exception {
+    operator.create(
+        servicePool("web", "web", new IntOrString("http"), PoolSpec.HeaderValueSource.PodName));
+    eventually()
+        .untilAsserted(
+            () -> {
+              assertThat(poolCondition("ResolvedRefs").getMessage())
+                  .isEqualTo("Not found: Service 'web'.");
+              Condition available = poolCondition("ServersAvailable");
+              assertThat(available.getStatus()).isEqualTo("False");
+              assertThat(available.getMessage())
+                  .startsWith("Service 'web' does not exist")
+                  .doesNotContain("ready endpoint");
+            });
+
+    operator.create(service("web", "http"));
+    operator.create(slice("web-1", "web", "http", Ep.ready("10.1.0.1", "web-a")));
+    eventually()
+        .untilAsserted(
+            () -> assertThat(poolCondition("ServersAvailable").getStatus()).isEqualTo("True"));
+  }
+
   private Condition poolCondition(String type) {
     return operator.condition(Pool.class, "web", type).orElseThrow();
   }

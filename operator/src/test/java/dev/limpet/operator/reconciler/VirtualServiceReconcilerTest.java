@@ -10,9 +10,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.limpet.dataplane.config.ConfigLoader;
 import dev.limpet.dataplane.config.DataPlaneConfig;
 import dev.limpet.operator.RunningOperator;
+import dev.limpet.operator.TestResources;
 import dev.limpet.operator.api.VirtualService;
 import dev.limpet.operator.validation.ContractScriptCompiler;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.util.List;
@@ -53,6 +55,7 @@ class VirtualServiceReconcilerTest {
               assertThat(condition("web", "Ready").getReason()).isEqualTo("RefNotFound");
             });
     String missingSince = condition("web", "ResolvedRefs").getLastTransitionTime();
+    assertThat(exposure("web")).as("no Service for a VirtualService with no listener").isNull();
 
     operator.create(staticPool("shop-pool", null, "10.0.0.1"));
 
@@ -64,6 +67,7 @@ class VirtualServiceReconcilerTest {
               assertThat(refs.getObservedGeneration()).isEqualTo(1L);
               assertThat(condition("web", "Programmed").getStatus()).isEqualTo("True");
               assertThat(condition("web", "Ready").getStatus()).isEqualTo("True");
+              assertThat(exposure("web")).isNotNull();
             });
     assertThat(condition("web", "ResolvedRefs").getLastTransitionTime())
         .isGreaterThanOrEqualTo(missingSince);
@@ -97,6 +101,7 @@ class VirtualServiceReconcilerTest {
     assertThat(ConfigLoader.parse(operator.groupConfig("default").orElseThrow()).virtualServices())
         .extracting(v -> v.name())
         .containsExactly("first");
+    assertThat(exposure("second")).as("its clients would reach first's listener").isNull();
 
     operator.edit(
         VirtualService.class,
@@ -113,8 +118,23 @@ class VirtualServiceReconcilerTest {
                           .virtualServices())
                   .extracting(v -> v.name())
                   .containsExactly("first", "second");
+              assertThat(exposure("second")).isNotNull();
             });
-    assertThat(operator.events("second")).extracting(e -> e.getReason()).contains("PortConflict");
+    assertThat(operator.events("second"))
+        .extracting(e -> e.getReason())
+        .containsOnlyOnce("PortConflict", "Ready")
+        .doesNotContain("Pending");
+
+    // losing the port again withdraws its Service
+    operator.edit(
+        VirtualService.class, "second", vs -> vs.setSpec(withHostnames(vs.getSpec(), List.of())));
+    eventually()
+        .untilAsserted(
+            () -> {
+              assertThat(condition("second", "Accepted").getReason()).isEqualTo("PortConflict");
+              assertThat(exposure("second")).isNull();
+            });
+    assertThat(exposure("first")).isNotNull();
   }
 
   @Test
@@ -175,6 +195,10 @@ class VirtualServiceReconcilerTest {
                   .extracting(v -> v.name())
                   .containsExactly("b");
             });
+  }
+
+  private Service exposure(String vs) {
+    return client.services().inNamespace(TestResources.NS).withName("limpet-vs-" + vs).get();
   }
 
   private Condition condition(String name, String type) {

@@ -53,6 +53,19 @@ class SpecValidatorTest {
   }
 
   @Test
+  void theDataPlanesOwnAdminAndPeerPortsAreRefused() {
+    assertThat(SpecValidator.virtualService(virtualService("web", 9901, "p")))
+        .containsExactly(
+            "spec.port: 9901 is the data plane's admin port, taken in every data-plane pod;"
+                + " use another port");
+    assertThat(SpecValidator.virtualService(virtualService("web", 9902, "p")))
+        .containsExactly(
+            "spec.port: 9902 is the data plane's peer (replication) port, taken in every"
+                + " data-plane pod; use another port");
+    assertThat(SpecValidator.virtualService(virtualService("web", 9903, "p"))).isEmpty();
+  }
+
+  @Test
   void aListedServerKeepsItsSpecPathAndAnEndpointServerIsNamedByAddress() {
     var pool = staticPool("p", "h", "10.0.0.1");
     var endpoint = new ServerConfig("web-a", "10.1.0.1", 8080, 1, true, false, null);
