@@ -253,6 +253,11 @@ public final class DataPlane implements AutoCloseable {
     return tables;
   }
 
+  /** The TLS implementation in use (OPENSSL or JDK). */
+  public SslProvider tlsProvider() {
+    return tlsContexts.provider();
+  }
+
   public DataPlaneMetrics metrics() {
     return metrics;
   }

@@ -321,7 +321,7 @@ public final class ConfigValidator {
           "is required with " + (c.certificateFile() == null ? "keyFile" : "certificateFile"));
     else if (!files && !c.fromSecret())
       problem(path, "needs certificateFile and keyFile, or secretKey and sha256");
-    if (c.fromSecret()) {
+    if (c.fromSecret() && !files) {
       if (!SECRET_KEY.matcher(c.secretKey()).matches())
         problem(path + ".secretKey", "'" + c.secretKey() + "' is not a valid Secret key");
       if (c.sha256() == null || !SHA256.matcher(c.sha256()).matches())

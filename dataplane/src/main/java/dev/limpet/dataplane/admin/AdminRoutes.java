@@ -32,7 +32,7 @@ final class AdminRoutes {
                   "text/plain",
                   "not ready: no configuration applied yet, tables not yet synced from peers,"
                       + " or shutting down\n");
-      case "/config" -> new Reply(200, JSON, configView(dataPlane.current()));
+      case "/config" -> new Reply(200, JSON, configView(dataPlane));
       case "/pools" -> new Reply(200, JSON, poolsView(dataPlane.current()));
       case "/tables" -> new Reply(200, JSON, dataPlane.tableSizes());
       case "/peers" -> new Reply(200, JSON, dataPlane.peersView());
@@ -46,9 +46,11 @@ final class AdminRoutes {
     };
   }
 
-  private static Map<String, Object> configView(RuntimeConfig config) {
+  private static Map<String, Object> configView(DataPlane dataPlane) {
+    RuntimeConfig config = dataPlane.current();
     Map<String, Object> view = new LinkedHashMap<>();
     view.put("version", config.version());
+    view.put("tlsProvider", dataPlane.tlsProvider().name());
     view.put("config", config.config());
     return view;
   }

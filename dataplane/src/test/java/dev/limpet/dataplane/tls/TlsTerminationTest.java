@@ -3,6 +3,7 @@ package dev.limpet.dataplane.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.limpet.dataplane.config.ConfigException;
 import dev.limpet.dataplane.testing.ProxyFixture;
 import dev.limpet.dataplane.testing.TestPki;
 import dev.limpet.dataplane.testing.TlsClient;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLHandshakeException;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -174,6 +176,40 @@ class TlsTerminationTest {
         .containsPattern("subject=\\s*CN\\s*=\\s*api")
         .contains("Verify return code: 0 (ok)")
         .contains("ALPN protocol: http/1.1");
+  }
+
+  @ParameterizedTest
+  @MethodSource("providers")
+  void aCertificateThatCannotServeRefusesTheConfigurationAndNamesIt(SslProvider provider)
+      throws Exception {
+    start(provider, "", "");
+    String version2 =
+        """
+        version: "2"
+        virtualServices:
+          - name: web
+            address: 127.0.0.1
+            port: ${port}
+            pool: web
+            tls:
+              certificates:
+                - {name: shop, certificateFile: %1$s/shop.crt, keyFile: %1$s/api.key}
+                - {name: gone, certificateFile: %1$s/gone.crt, keyFile: %1$s/gone.key}
+        pools:
+          - {name: web, servers: %2$s}
+        """
+            .formatted(dir, fx.servers());
+    assertThatThrownBy(() -> fx.apply(version2))
+        .isInstanceOf(ConfigException.class)
+        .extracting(e -> ((ConfigException) e).problems())
+        .asInstanceOf(InstanceOfAssertFactories.LIST)
+        .containsExactly(
+            "virtualServices[0].tls.certificates[0]: the private key does not match the"
+                + " certificate (CN=shop)",
+            "virtualServices[0].tls.certificates[1]: cannot read NoSuchFileException "
+                + dir.resolve("gone.crt"));
+    assertThat(fx.dataPlane.current().version()).isEqualTo("0");
+    assertThat(peer("shop.example.com")).isEqualTo("shop");
   }
 
   private String peer(String sni) {
