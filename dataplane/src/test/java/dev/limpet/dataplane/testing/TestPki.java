@@ -148,14 +148,15 @@ public final class TestPki {
       return out.toString();
     }
 
-    /** The key in its algorithm's own form: PKCS#1 for RSA, SEC1 for EC, as openssl writes it. */
-    public String traditionalKeyPem() {
+    /** An RSA key as PKCS#1 ({@code RSA PRIVATE KEY}), as openssl and cert-manager write it. */
+    public String pkcs1KeyPem() {
       try {
         var info = PrivateKeyInfo.getInstance(keys.getPrivate().getEncoded());
-        String type = keys.getPrivate().getAlgorithm().equals("RSA") ? "RSA" : "EC";
         StringWriter out = new StringWriter();
         try (PemWriter writer = new PemWriter(out)) {
-          writer.writeObject(new PemObject(type + " PRIVATE KEY", sec1OrPkcs1(info).getEncoded()));
+          writer.writeObject(
+              new PemObject(
+                  "RSA PRIVATE KEY", info.parsePrivateKey().toASN1Primitive().getEncoded()));
         }
         return out.toString();
       } catch (IOException e) {
@@ -277,21 +278,5 @@ public final class TestPki {
       throw new UncheckedIOException(e);
     }
     return out.toString();
-  }
-
-  /**
-   * The key inside a PKCS#8 structure; an EC key with its curve named inside (as openssl writes
-   * SEC1), which the JDK's encoding leaves to the outer structure.
-   */
-  static org.bouncycastle.asn1.ASN1Primitive sec1OrPkcs1(PrivateKeyInfo info) throws IOException {
-    var inner = info.parsePrivateKey();
-    if (!info.getPrivateKeyAlgorithm()
-        .getAlgorithm()
-        .equals(org.bouncycastle.asn1.x9.X9ObjectIdentifiers.id_ecPublicKey))
-      return inner.toASN1Primitive();
-    var ec = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(inner);
-    return new org.bouncycastle.asn1.sec.ECPrivateKey(
-            256, ec.getKey(), ec.getPublicKey(), info.getPrivateKeyAlgorithm().getParameters())
-        .toASN1Primitive();
   }
 }

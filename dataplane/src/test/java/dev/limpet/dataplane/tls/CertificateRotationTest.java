@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.limpet.dataplane.testing.ProxyFixture;
 import dev.limpet.dataplane.testing.TestPki;
 import dev.limpet.dataplane.testing.TlsClient;
+import dev.limpet.dataplane.testing.TlsDocument;
 import io.netty.handler.ssl.SslProvider;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,20 +50,7 @@ class CertificateRotationTest {
   private void start(SslProvider provider) throws Exception {
     CA.issue("v1", List.of(SNI), List.of()).write(dir, "shop");
     fx = new ProxyFixture(2, 171, provider, "a");
-    fx.apply(
-        """
-        virtualServices:
-          - name: web
-            address: 127.0.0.1
-            port: ${port}
-            pool: web
-            tls:
-              certificates:
-                - {name: shop, certificateFile: %1$s/shop.crt, keyFile: %1$s/shop.key}
-        pools:
-          - {name: web, servers: %2$s}
-        """
-            .formatted(dir, fx.servers()));
+    fx.apply(new TlsDocument().file("shop", dir, "shop", "shop").render(fx.servers()));
   }
 
   @ParameterizedTest

@@ -9,6 +9,7 @@ import dev.limpet.dataplane.runtime.TlsSecretSource;
 import dev.limpet.dataplane.testing.ProxyFixture;
 import dev.limpet.dataplane.testing.TestPki;
 import dev.limpet.dataplane.testing.TlsClient;
+import dev.limpet.dataplane.testing.TlsDocument;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -73,12 +74,12 @@ class TlsSecretModeTest {
 
     // the operator writes the Secret first, then the configuration that names its new content
     TestPki.Issued v2 = CA.issue("v2", List.of(SNI), List.of());
-    writeSecret(v2.certificatePem(), v2.traditionalKeyPem());
+    writeSecret(v2.certificatePem(), v2.pkcs1KeyPem());
     await()
         .during(Duration.ofSeconds(1))
         .atMost(Duration.ofSeconds(3))
         .untilAsserted(() -> assertThat(peer()).isEqualTo("v1"));
-    writeConfig("2", v2.certificatePem(), v2.traditionalKeyPem());
+    writeConfig("2", v2.certificatePem(), v2.pkcs1KeyPem());
     await().atMost(Duration.ofSeconds(20)).until(() -> "2".equals(version()));
     assertThat(peer()).isEqualTo("v2");
   }
@@ -111,21 +112,10 @@ class TlsSecretModeTest {
   private void writeConfig(String version, String certificatePem, String keyPem) {
     String document =
         fx.render(
-            """
-            version: "%s"
-            virtualServices:
-              - name: web
-                address: 127.0.0.1
-                port: ${port}
-                pool: web
-                tls:
-                  certificates:
-                    - {name: shop, secretKey: shop-tls, sha256: %s}
-            pools:
-              - {name: web, servers: %s}
-            """
-                .formatted(
-                    version, TlsCertificateConfig.digest(certificatePem, keyPem), fx.servers()));
+            new TlsDocument()
+                .version(version)
+                .secret("shop", "shop-tls", TlsCertificateConfig.digest(certificatePem, keyPem))
+                .render(fx.servers()));
     client
         .configMaps()
         .inNamespace(NS)

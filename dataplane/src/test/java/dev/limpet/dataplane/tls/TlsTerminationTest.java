@@ -7,6 +7,7 @@ import dev.limpet.dataplane.config.ConfigException;
 import dev.limpet.dataplane.testing.ProxyFixture;
 import dev.limpet.dataplane.testing.TestPki;
 import dev.limpet.dataplane.testing.TlsClient;
+import dev.limpet.dataplane.testing.TlsDocument;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslProvider;
 import java.io.UncheckedIOException;
@@ -37,8 +38,7 @@ class TlsTerminationTest {
   private static final TestPki CA = TestPki.authority("limpet-test-ca");
   private static final TestPki.Issued SHOP =
       CA.issue("shop", List.of("shop.example.com"), List.of());
-  private static final TestPki.Issued API =
-      CA.issue("api", List.of("*.api.example.com"), List.of());
+  private static final TestPki.Issued API = CA.issueEc("api", List.of("*.api.example.com"));
   private static final TestPki.Issued FALLBACK =
       CA.issue("fallback", List.of("fallback.example.com"), List.of("127.0.0.1"));
 
@@ -51,35 +51,27 @@ class TlsTerminationTest {
         : Stream.of(SslProvider.JDK);
   }
 
-  private ProxyFixture start(SslProvider provider, String tlsExtra, String poolExtra)
+  private ProxyFixture start(SslProvider provider, String tlsLine, String poolLine)
       throws Exception {
     SHOP.write(dir, "shop");
     API.write(dir, "api");
     FALLBACK.write(dir, "fallback");
     fx = new ProxyFixture(2, 161, provider, "a");
     fx.apply(
-        """
-        virtualServices:
-          - name: web
-            address: 127.0.0.1
-            port: ${port}
-            pool: web
-            tls:
-              certificates:
-                - {name: shop, certificateFile: %1$s/shop.crt, keyFile: %1$s/shop.key}
-                - {name: api, certificateFile: %1$s/api.crt, keyFile: %1$s/api.key}
-                - {name: fallback, certificateFile: %1$s/fallback.crt, keyFile: %1$s/fallback.key}
-              defaultCertificate: fallback
-              %2$s
-        pools:
-          - name: web
-            servers: %3$s
-            %4$s
-        persistenceProfiles:
-          - {name: sticky, type: HttpCookie}
-        """
-            .formatted(dir, tlsExtra, fx.servers(), poolExtra));
+        certificates()
+            .tls("defaultCertificate: fallback")
+            .tls(tlsLine)
+            .pool(poolLine)
+            .tail("persistenceProfiles: [{name: sticky, type: HttpCookie}]")
+            .render(fx.servers()));
     return fx;
+  }
+
+  private TlsDocument certificates() {
+    return new TlsDocument()
+        .file("shop", dir, "shop", "shop")
+        .file("api", dir, "api", "api")
+        .file("fallback", dir, "fallback", "fallback");
   }
 
   @AfterEach
@@ -184,21 +176,11 @@ class TlsTerminationTest {
       throws Exception {
     start(provider, "", "");
     String version2 =
-        """
-        version: "2"
-        virtualServices:
-          - name: web
-            address: 127.0.0.1
-            port: ${port}
-            pool: web
-            tls:
-              certificates:
-                - {name: shop, certificateFile: %1$s/shop.crt, keyFile: %1$s/api.key}
-                - {name: gone, certificateFile: %1$s/gone.crt, keyFile: %1$s/gone.key}
-        pools:
-          - {name: web, servers: %2$s}
-        """
-            .formatted(dir, fx.servers());
+        new TlsDocument()
+            .version("2")
+            .file("shop", dir, "shop", "api")
+            .file("gone", dir, "gone", "gone")
+            .render(fx.servers());
     assertThatThrownBy(() -> fx.apply(version2))
         .isInstanceOf(ConfigException.class)
         .extracting(e -> ((ConfigException) e).problems())

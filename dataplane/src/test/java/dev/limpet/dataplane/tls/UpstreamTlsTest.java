@@ -10,6 +10,7 @@ import dev.limpet.dataplane.testing.Backend;
 import dev.limpet.dataplane.testing.Client;
 import dev.limpet.dataplane.testing.FreePorts;
 import dev.limpet.dataplane.testing.TestPki;
+import dev.limpet.dataplane.testing.TlsDocument;
 import io.netty.handler.ssl.SslProvider;
 import java.nio.file.Path;
 import java.util.List;
@@ -53,20 +54,11 @@ class UpstreamTlsTest {
     listener.write(dir, "listener");
     dataPlane = new DataPlane(1, CookieKeySet.random(), null, provider);
     dataPlane.apply(
-        """
-        virtualServices:
-          - name: web
-            address: 127.0.0.1
-            port: %1$d
-            pool: web
-            tls:
-              certificates:
-                - {name: l, certificateFile: %2$s/listener.crt, keyFile: %2$s/listener.key}
-              upstream: %3$s
-        pools:
-          - {name: web, servers: [{ip: %4$s, port: %5$d}]}
-        """
-            .formatted(port, dir, upstream.replace("${dir}", dir.toString()), IP, backend.port()));
+        new TlsDocument()
+            .file("listener", dir, "listener", "listener")
+            .tls("upstream: " + upstream.replace("${dir}", dir.toString()))
+            .render("[{ip: %s, port: %d}]".formatted(IP, backend.port()))
+            .replace("${port}", Integer.toString(port)));
   }
 
   private int status() {

@@ -150,15 +150,7 @@ public final class VirtualServiceReconciler
         Map.of(
             CachedNamespaceView.SLICE_BY_SERVICE, CachedNamespaceView::sliceService,
             CachedNamespaceView.SLICE_BY_POD, CachedNamespaceView::slicePods));
-    var configMaps =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(ConfigMap.class, VirtualService.class)
-                .withNamespacesInheritedFromController()
-                .withLabelSelector(
-                    GroupPublisher.MANAGED_BY_LABEL + "=" + GroupPublisher.MANAGED_BY)
-                .withSecondaryToPrimaryMapper(this::oneOfGroup)
-                .build(),
-            context);
+    var configMaps = groupObjects(ConfigMap.class, "groupConfigMaps", context);
     // every spec change of a VirtualService (the primary informer reports to no mapper) changes
     // its group, and may settle a conflict of the others on its port
     var peers =
@@ -209,16 +201,7 @@ public final class VirtualServiceReconciler
                 .build(),
             context);
     // the groups' own TLS Secrets: the last good certificates, and edits to undo
-    var groupSecrets =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(Secret.class, VirtualService.class)
-                .withName(CachedNamespaceView.GROUP_SECRETS)
-                .withNamespacesInheritedFromController()
-                .withLabelSelector(
-                    GroupPublisher.MANAGED_BY_LABEL + "=" + GroupPublisher.MANAGED_BY)
-                .withSecondaryToPrimaryMapper(this::oneOfGroup)
-                .build(),
-            context);
+    var groupSecrets = groupObjects(Secret.class, CachedNamespaceView.GROUP_SECRETS, context);
     return List.of(
         pools,
         scripts,
@@ -230,6 +213,22 @@ public final class VirtualServiceReconciler
         pods,
         tlsSecrets,
         groupSecrets);
+  }
+
+  /**
+   * An informer on what the operator writes for each group (its ConfigMap, its TLS Secret): an edit
+   * of one republishes the group.
+   */
+  private <R extends HasMetadata> InformerEventSource<R, VirtualService> groupObjects(
+      Class<R> type, String name, EventSourceContext<VirtualService> context) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(type, VirtualService.class)
+            .withName(name)
+            .withNamespacesInheritedFromController()
+            .withLabelSelector(GroupPublisher.MANAGED_BY_LABEL + "=" + GroupPublisher.MANAGED_BY)
+            .withSecondaryToPrimaryMapper(this::oneOfGroup)
+            .build(),
+        context);
   }
 
   @Override
