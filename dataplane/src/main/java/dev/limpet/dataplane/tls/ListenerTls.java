@@ -28,9 +28,4 @@ public final class ListenerTls {
   public SniHandler newHandler() {
     return new SniHandler(bySni, MAX_CLIENT_HELLO, HANDSHAKE_TIMEOUT_MS);
   }
-
-  /** The context that answers {@code sniName} (null: no SNI). */
-  public SslContext contextFor(String sniName) {
-    return bySni.map(sniName);
-  }
 }
