@@ -18,10 +18,17 @@ import dev.limpet.dataplane.script.DataScriptEngine;
 import dev.limpet.dataplane.script.ScriptLimits;
 import dev.limpet.dataplane.server.DataPlaneServer;
 import dev.limpet.dataplane.server.Transport;
+import dev.limpet.dataplane.tls.CertificateStore;
+import dev.limpet.dataplane.tls.CertificatesPendingException;
+import dev.limpet.dataplane.tls.TlsCatalog;
+import dev.limpet.dataplane.tls.TlsContexts;
+import dev.limpet.dataplane.tls.TlsProviders;
 import dev.limpet.dataplane.upstream.PoolCatalog;
 import dev.limpet.dataplane.upstream.health.HealthChecker;
 import dev.limpet.dataplane.upstream.health.MonitorStatus;
+import io.micrometer.core.instrument.Gauge;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslProvider;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -56,6 +63,13 @@ public final class DataPlane implements AutoCloseable {
   private PoolCatalog catalog = PoolCatalog.EMPTY;
   private volatile PersistenceCatalog persistence = PersistenceCatalog.EMPTY;
   private ScriptCatalog scripts = ScriptCatalog.EMPTY;
+  private final CertificateStore certificates = new CertificateStore();
+  private final TlsContexts tlsContexts;
+  private TlsCatalog tls = TlsCatalog.EMPTY;
+
+  /** A document that waits for its certificates in the TLS Secret; null when none does. */
+  private String pending;
+
   private DataScriptEngine scriptEngine;
   private volatile boolean configured;
   private volatile boolean draining;
@@ -72,6 +86,16 @@ public final class DataPlane implements AutoCloseable {
    * @param peers how to replicate the persistence tables with the other replicas; null: alone
    */
   public DataPlane(int threads, CookieKeySet cookieKeys, PeerSettings peers) {
+    this(threads, cookieKeys, peers, TlsProviders.select("auto"));
+  }
+
+  /**
+   * @param cookieKeys the keys that seal HttpCookie values; every replica must have the same
+   * @param peers how to replicate the persistence tables with the other replicas; null: alone
+   * @param tlsProvider what terminates and originates TLS (see {@link TlsProviders})
+   */
+  public DataPlane(
+      int threads, CookieKeySet cookieKeys, PeerSettings peers, SslProvider tlsProvider) {
     String replicaId = peers == null ? "" : peers.replicaId();
     this.tables = new TableRegistry(new TablesConfig(0).maxEntriesPerTable(), CLOCK, replicaId);
     this.peers = peers == null ? null : startPeers(peers);
@@ -79,6 +103,12 @@ public final class DataPlane implements AutoCloseable {
     this.scriptEngine = new DataScriptEngine(ScriptLimits.DEFAULT, metrics);
     housekeeping.scheduleWithFixedDelay(() -> persistence.tick(), 1, 1, TimeUnit.SECONDS);
     housekeeping.scheduleWithFixedDelay(tables::sweepAll, 10, 10, TimeUnit.SECONDS);
+    housekeeping.scheduleWithFixedDelay(this::pollCertificateFiles, 1, 1, TimeUnit.SECONDS);
+    this.tlsContexts = new TlsContexts(tlsProvider);
+    Gauge.builder("limpet_tls_provider", () -> 1)
+        .description("The TLS implementation in use (label provider: OPENSSL or JDK)")
+        .tag("provider", tlsProvider.name())
+        .register(metrics.registry());
     Transport transport = Transport.best();
     this.server = new DataPlaneServer(transport, threads, holder, metrics);
     // probes run on their own thread: a saturated proxy must not make its servers look down
@@ -111,8 +141,14 @@ public final class DataPlane implements AutoCloseable {
     apply(ConfigLoader.parse(document));
   }
 
-  /** Applies a validated configuration; on any problem the current one stays. */
+  /**
+   * Applies a validated configuration; on any problem the current one stays.
+   *
+   * @throws CertificatesPendingException when the TLS Secret does not hold its certificates yet:
+   *     {@link #reload} keeps it and applies it when they arrive
+   */
   public synchronized void apply(DataPlaneConfig config) throws ConfigException {
+    TlsCatalog nextTls = TlsCatalog.build(config, tls, certificates, tlsContexts);
     PersistenceCatalog nextPersistence;
     try {
       nextPersistence = PersistenceCatalog.build(config, persistence, tables, cookieKeys, CLOCK);
@@ -124,7 +160,7 @@ public final class DataPlane implements AutoCloseable {
     DataScriptEngine engine =
         limits.equals(scriptEngine.limits()) ? scriptEngine : new DataScriptEngine(limits, metrics);
     ScriptCatalog nextScripts = ScriptCatalog.build(config, scripts, pools, engine, tables, CLOCK);
-    RuntimeConfig next = RuntimeConfig.of(config, pools, nextScripts);
+    RuntimeConfig next = RuntimeConfig.of(config, pools, nextScripts, nextTls);
     try {
       server.openListeners(next);
     } catch (DataPlaneServer.BindFailedException e) {
@@ -135,6 +171,8 @@ public final class DataPlane implements AutoCloseable {
     persistence = nextPersistence;
     scripts = nextScripts;
     scriptEngine = engine;
+    tls = nextTls;
+    pending = null;
     tables.maxEntriesPerTable(config.tables().maxEntriesPerTable());
     Set<String> profileTables = nextPersistence.tableNames();
     tables.retain(name -> profileTables.contains(name) || nextScripts.ownsTable(name));
@@ -148,14 +186,43 @@ public final class DataPlane implements AutoCloseable {
    * Applies a document and logs instead of throwing: for reloads, where the last good configuration
    * keeps serving.
    */
-  public void reload(String document) {
+  public synchronized void reload(String document) {
     try {
       apply(document);
+    } catch (CertificatesPendingException e) {
+      pending = document;
+      LOG.info(
+          "configuration waits for its certificates, version {} keeps serving: {}",
+          holder.current().version(),
+          e.getMessage());
     } catch (ConfigException e) {
       LOG.error(
           "configuration refused, the last good one (version {}) keeps serving: {}",
           holder.current().version(),
           e.getMessage());
+    }
+  }
+
+  /**
+   * The TLS Secret now holds {@code data} (key to PEM text): a configuration that waited for these
+   * certificates is applied. The applied one needs nothing: it names its certificates by digest,
+   * and its contexts are built.
+   */
+  public synchronized void tlsSecretChanged(Map<String, String> data) {
+    if (certificates.secretChanged(data) && pending != null) reload(pending);
+  }
+
+  /**
+   * A certificate file changed (a rotation): the current configuration is built again, so that new
+   * connections get the new certificate, or keep the last good one when the new one is bad.
+   */
+  private synchronized void pollCertificateFiles() {
+    try {
+      if (!configured || !certificates.filesChanged()) return;
+      apply(holder.current().config());
+      LOG.info("certificate files changed: the TLS contexts are rebuilt for new connections");
+    } catch (ConfigException | RuntimeException e) {
+      LOG.error("certificate files changed but cannot be applied: {}", e.getMessage());
     }
   }
 
@@ -195,6 +262,11 @@ public final class DataPlane implements AutoCloseable {
   /** The process's persistence tables (they outlive configurations). */
   public TableRegistry tables() {
     return tables;
+  }
+
+  /** The TLS implementation in use (OPENSSL or JDK). */
+  public SslProvider tlsProvider() {
+    return tlsContexts.provider();
   }
 
   public DataPlaneMetrics metrics() {

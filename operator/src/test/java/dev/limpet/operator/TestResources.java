@@ -44,6 +44,7 @@ public final class TestResources {
             null,
             null,
             null,
+            null,
             null));
     return vs;
   }
@@ -176,7 +177,8 @@ public final class TestResources {
         s.networkSecurity(),
         s.timeouts(),
         s.limits(),
-        s.service());
+        s.service(),
+        s.tls());
   }
 
   public static VirtualServiceSpec withAddress(VirtualServiceSpec s, String address) {
@@ -190,7 +192,8 @@ public final class TestResources {
         s.networkSecurity(),
         s.timeouts(),
         s.limits(),
-        s.service());
+        s.service(),
+        s.tls());
   }
 
   public static VirtualServiceSpec withExposure(
@@ -205,7 +208,8 @@ public final class TestResources {
         s.networkSecurity(),
         s.timeouts(),
         s.limits(),
-        exposure);
+        exposure,
+        s.tls());
   }
 
   public static VirtualServiceSpec withDataScripts(VirtualServiceSpec s, List<String> scripts) {
@@ -219,7 +223,23 @@ public final class TestResources {
         s.networkSecurity(),
         s.timeouts(),
         s.limits(),
-        s.service());
+        s.service(),
+        s.tls());
+  }
+
+  public static VirtualServiceSpec withTls(VirtualServiceSpec s, VirtualServiceSpec.Tls tls) {
+    return new VirtualServiceSpec(
+        s.dataPlaneGroup(),
+        s.address(),
+        s.port(),
+        s.hostnames(),
+        s.pool(),
+        s.dataScripts(),
+        s.networkSecurity(),
+        s.timeouts(),
+        s.limits(),
+        s.service(),
+        tls);
   }
 
   private static ObjectMeta meta(String name) {

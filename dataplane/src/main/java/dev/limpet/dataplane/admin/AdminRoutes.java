@@ -25,7 +25,7 @@ final class AdminRoutes {
     return switch (path) {
       case "/healthz" -> new Reply(200, "text/plain", "ok\n");
       case "/readyz" -> readiness();
-      case "/config" -> new Reply(200, JSON, configView(dataPlane.current()));
+      case "/config" -> new Reply(200, JSON, configView(dataPlane));
       case "/pools" -> new Reply(200, JSON, poolsView(dataPlane.current()));
       case "/tables" -> new Reply(200, JSON, dataPlane.tableSizes());
       case "/peers" -> new Reply(200, JSON, dataPlane.peersView());
@@ -54,9 +54,11 @@ final class AdminRoutes {
             + "\n");
   }
 
-  private static Map<String, Object> configView(RuntimeConfig config) {
+  private static Map<String, Object> configView(DataPlane dataPlane) {
+    RuntimeConfig config = dataPlane.current();
     Map<String, Object> view = new LinkedHashMap<>();
     view.put("version", config.version());
+    view.put("tlsProvider", dataPlane.tlsProvider().name());
     view.put("config", config.config());
     return view;
   }

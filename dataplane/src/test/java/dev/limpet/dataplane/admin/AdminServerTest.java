@@ -69,6 +69,7 @@ class AdminServerTest {
   void configPoolsAndTables() {
     assertThat(client.get("/config").body())
         .contains("\"version\" : \"v7\"")
+        .containsPattern("\"tlsProvider\" : \"(OPENSSL|JDK)\"")
         .contains("\"virtualServices\"");
     HttpResponse<String> pools = client.get("/pools");
     assertThat(pools.headers().firstValue("content-type")).hasValue("application/json");

@@ -4,6 +4,7 @@ import dev.limpet.dataplane.config.ConfigValidator;
 import dev.limpet.dataplane.config.DataPlaneConfig;
 import dev.limpet.dataplane.config.DataScriptCompiler;
 import dev.limpet.dataplane.config.DataScriptConfig;
+import dev.limpet.dataplane.config.PemKeyPair;
 import dev.limpet.dataplane.config.PersistenceProfileConfig;
 import dev.limpet.dataplane.config.PoolConfig;
 import dev.limpet.dataplane.config.ServerConfig;
@@ -124,7 +125,7 @@ public final class SpecValidator {
 
   public static List<String> virtualService(VirtualService resource) {
     if (resource.getSpec() == null) return List.of("spec: is required");
-    var config = ResourceRenderer.virtualService(resource);
+    var config = ResourceRenderer.virtualService(resource, Map.of());
     List<String> problems = new ArrayList<>();
     for (String problem :
         problems(
@@ -132,6 +133,8 @@ public final class SpecValidator {
             "virtualServices[0].")) {
       if (problem.startsWith("spec.pool: no pool named ")) continue;
       if (problem.matches("spec\\.dataScripts\\[\\d+\\]: no DataScript named .*")) continue;
+      // the digest of a certificate comes with its Secret: ResolvedRefs reports on that
+      if (problem.matches("spec\\.tls\\.certificates\\[\\d+\\]\\.sha256: .*")) continue;
       problems.add(problem);
     }
     String taken = DATA_PLANE_PORTS.get(config.port());
@@ -142,6 +145,14 @@ public final class SpecValidator {
               + " is the data plane's "
               + taken
               + ", taken in every data-plane pod; use another port");
+    var upstream = config.tls() == null ? null : config.tls().upstream();
+    if (upstream != null && upstream.caCertificates() != null) {
+      try {
+        PemKeyPair.certificates(upstream.caCertificates());
+      } catch (IllegalArgumentException e) {
+        problems.add("spec.tls.upstream.caCertificates: " + e.getMessage());
+      }
+    }
     return problems;
   }
 

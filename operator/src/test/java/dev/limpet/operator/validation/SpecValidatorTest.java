@@ -39,6 +39,7 @@ class SpecValidatorTest {
             null,
             null,
             null,
+            null,
             null));
     assertThat(SpecValidator.virtualService(vs)).isEmpty();
   }
