@@ -91,13 +91,15 @@ public final class ConfigValidator {
 
   private void profile(String path, PersistenceProfileConfig p) {
     if (p.type() == null) {
-      problem(path + ".type", "is required (ClientIP, HttpCookie, AppCookie or CustomHeader)");
+      problem(
+          path + ".type", "is required (ClientIP, HttpCookie, AppCookie, CustomHeader or TLS)");
       return;
     }
     only(path, "clientIp", p.clientIp(), p.type() == Type.ClientIP);
     only(path, "httpCookie", p.httpCookie(), p.type() == Type.HttpCookie);
     only(path, "appCookie", p.appCookie(), p.type() == Type.AppCookie);
     only(path, "customHeader", p.customHeader(), p.type() == Type.CustomHeader);
+    only(path, "tls", p.tls(), p.type() == Type.TLS);
     switch (p.type()) {
       case ClientIP -> {
         var ip = p.clientIp();
@@ -133,6 +135,7 @@ public final class ConfigValidator {
               path + ".customHeader.name",
               "'" + p.customHeader().name() + "' is not a valid header name");
       }
+      case TLS -> range(path + ".tls.timeoutMinutes", p.tls().timeoutMinutes(), 0.001, 525_600);
     }
   }
 

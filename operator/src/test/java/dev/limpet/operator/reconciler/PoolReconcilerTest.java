@@ -324,6 +324,7 @@ class PoolReconcilerTest {
             c.httpOnly(),
             PersistenceProfileSpec.SameSite.None),
         null,
+        null,
         null);
   }
 }
