@@ -18,10 +18,17 @@ import dev.limpet.dataplane.script.DataScriptEngine;
 import dev.limpet.dataplane.script.ScriptLimits;
 import dev.limpet.dataplane.server.DataPlaneServer;
 import dev.limpet.dataplane.server.Transport;
+import dev.limpet.dataplane.tls.CertificateStore;
+import dev.limpet.dataplane.tls.CertificatesPendingException;
+import dev.limpet.dataplane.tls.TlsCatalog;
+import dev.limpet.dataplane.tls.TlsContexts;
+import dev.limpet.dataplane.tls.TlsProviders;
 import dev.limpet.dataplane.upstream.PoolCatalog;
 import dev.limpet.dataplane.upstream.health.HealthChecker;
 import dev.limpet.dataplane.upstream.health.MonitorStatus;
+import io.micrometer.core.instrument.Gauge;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslProvider;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -55,6 +62,13 @@ public final class DataPlane implements AutoCloseable {
   private PoolCatalog catalog = PoolCatalog.EMPTY;
   private volatile PersistenceCatalog persistence = PersistenceCatalog.EMPTY;
   private ScriptCatalog scripts = ScriptCatalog.EMPTY;
+  private final CertificateStore certificates = new CertificateStore();
+  private final TlsContexts tlsContexts;
+  private TlsCatalog tls = TlsCatalog.EMPTY;
+
+  /** A document that waits for its certificates in the TLS Secret; null when none does. */
+  private String pending;
+
   private DataScriptEngine scriptEngine;
   private volatile boolean configured;
   private volatile boolean draining;
@@ -71,6 +85,16 @@ public final class DataPlane implements AutoCloseable {
    * @param peers how to replicate the persistence tables with the other replicas; null: alone
    */
   public DataPlane(int threads, CookieKeySet cookieKeys, PeerSettings peers) {
+    this(threads, cookieKeys, peers, TlsProviders.select("auto"));
+  }
+
+  /**
+   * @param cookieKeys the keys that seal HttpCookie values; every replica must have the same
+   * @param peers how to replicate the persistence tables with the other replicas; null: alone
+   * @param tlsProvider what terminates and originates TLS (see {@link TlsProviders})
+   */
+  public DataPlane(
+      int threads, CookieKeySet cookieKeys, PeerSettings peers, SslProvider tlsProvider) {
     String replicaId = peers == null ? "" : peers.replicaId();
     this.tables = new TableRegistry(new TablesConfig(0).maxEntriesPerTable(), CLOCK, replicaId);
     this.peers = peers == null ? null : startPeers(peers);
@@ -78,6 +102,12 @@ public final class DataPlane implements AutoCloseable {
     this.scriptEngine = new DataScriptEngine(ScriptLimits.DEFAULT, metrics);
     housekeeping.scheduleWithFixedDelay(() -> persistence.tick(), 1, 1, TimeUnit.SECONDS);
     housekeeping.scheduleWithFixedDelay(tables::sweepAll, 10, 10, TimeUnit.SECONDS);
+    housekeeping.scheduleWithFixedDelay(this::pollCertificateFiles, 1, 1, TimeUnit.SECONDS);
+    this.tlsContexts = new TlsContexts(tlsProvider);
+    Gauge.builder("limpet_tls_provider", () -> 1)
+        .description("The TLS implementation in use (label provider: OPENSSL or JDK)")
+        .tag("provider", tlsProvider.name())
+        .register(metrics.registry());
     Transport transport = Transport.best();
     this.server = new DataPlaneServer(transport, threads, holder, metrics);
     // probes run on their own thread: a saturated proxy must not make its servers look down
@@ -105,8 +135,14 @@ public final class DataPlane implements AutoCloseable {
     apply(ConfigLoader.parse(document));
   }
 
-  /** Applies a validated configuration; on any problem the current one stays. */
+  /**
+   * Applies a validated configuration; on any problem the current one stays.
+   *
+   * @throws CertificatesPendingException when the TLS Secret does not hold its certificates yet:
+   *     {@link #reload} keeps it and applies it when they arrive
+   */
   public synchronized void apply(DataPlaneConfig config) throws ConfigException {
+    TlsCatalog nextTls = TlsCatalog.build(config, tls, certificates, tlsContexts);
     PersistenceCatalog nextPersistence;
     try {
       nextPersistence = PersistenceCatalog.build(config, persistence, tables, cookieKeys, CLOCK);
@@ -118,7 +154,7 @@ public final class DataPlane implements AutoCloseable {
     DataScriptEngine engine =
         limits.equals(scriptEngine.limits()) ? scriptEngine : new DataScriptEngine(limits, metrics);
     ScriptCatalog nextScripts = ScriptCatalog.build(config, scripts, pools, engine, tables, CLOCK);
-    RuntimeConfig next = RuntimeConfig.of(config, pools, nextScripts);
+    RuntimeConfig next = RuntimeConfig.of(config, pools, nextScripts, nextTls);
     try {
       server.openListeners(next);
     } catch (DataPlaneServer.BindFailedException e) {
@@ -129,6 +165,8 @@ public final class DataPlane implements AutoCloseable {
     persistence = nextPersistence;
     scripts = nextScripts;
     scriptEngine = engine;
+    tls = nextTls;
+    pending = null;
     tables.maxEntriesPerTable(config.tables().maxEntriesPerTable());
     Set<String> profileTables = nextPersistence.tableNames();
     tables.retain(name -> profileTables.contains(name) || nextScripts.ownsTable(name));
@@ -142,14 +180,53 @@ public final class DataPlane implements AutoCloseable {
    * Applies a document and logs instead of throwing: for reloads, where the last good configuration
    * keeps serving.
    */
-  public void reload(String document) {
+  public synchronized void reload(String document) {
     try {
       apply(document);
+    } catch (CertificatesPendingException e) {
+      pending = document;
+      LOG.info(
+          "configuration waits for its certificates, version {} keeps serving: {}",
+          holder.current().version(),
+          e.getMessage());
     } catch (ConfigException e) {
       LOG.error(
           "configuration refused, the last good one (version {}) keeps serving: {}",
           holder.current().version(),
           e.getMessage());
+    }
+  }
+
+  /**
+   * The TLS Secret now holds {@code data} (key to PEM text): a configuration waiting for these
+   * certificates is applied.
+   */
+  public void tlsSecretChanged(Map<String, String> data) {
+    if (certificates.secretChanged(data)) certificatesChanged();
+  }
+
+  private void pollCertificateFiles() {
+    try {
+      if (certificates.filesChanged()) certificatesChanged();
+    } catch (RuntimeException e) {
+      LOG.error("certificate files could not be checked", e);
+    }
+  }
+
+  /**
+   * Certificates changed: applies the configuration that waited for them, or else builds the
+   * current one again, so that new connections get the new certificates (a rotation).
+   */
+  private synchronized void certificatesChanged() {
+    if (pending != null) {
+      reload(pending);
+    } else if (configured) {
+      try {
+        apply(holder.current().config());
+        LOG.info("certificates changed: new connections get the new ones");
+      } catch (ConfigException e) {
+        LOG.error("certificates changed but cannot be applied: {}", e.getMessage());
+      }
     }
   }
 

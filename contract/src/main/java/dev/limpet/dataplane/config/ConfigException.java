@@ -3,7 +3,7 @@ package dev.limpet.dataplane.config;
 import java.util.List;
 
 /** A configuration that cannot be used; each problem names the field it is about. */
-public final class ConfigException extends Exception {
+public class ConfigException extends Exception {
   private static final long serialVersionUID = 1L;
   private final List<String> problems;
 

@@ -18,6 +18,11 @@ public final class ConfigValidator {
   private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
   private static final Pattern STATUS = Pattern.compile("[1-5](xx|\\d\\d)");
   private static final Set<String> SAME_SITE = Set.of("Strict", "Lax", "None");
+  private static final Pattern HOSTNAME =
+      Pattern.compile("(\\*\\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?");
+  private static final Pattern CIPHER = Pattern.compile("[A-Z0-9_]+");
+  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+  private static final Pattern SECRET_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
 
   private final List<String> problems = new ArrayList<>();
 
@@ -263,13 +268,70 @@ public final class ConfigValidator {
     var ns = vs.networkSecurity();
     cidrs(path + ".networkSecurity.allow", ns.allow());
     cidrs(path + ".networkSecurity.deny", ns.deny());
-    for (int i = 0; i < vs.hostnames().size(); i++) {
-      String h = vs.hostnames().get(i);
-      if (!h.matches("(\\*\\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?"))
-        problem(
-            path + ".hostnames[" + i + "]",
-            "'" + h + "' is not a hostname (a leading '*.' is allowed)");
+    hostnames(path + ".hostnames", vs.hostnames());
+    if (vs.tls() != null) tls(path + ".tls", vs.tls());
+  }
+
+  private void hostnames(String path, List<String> hostnames) {
+    for (int i = 0; i < hostnames.size(); i++) {
+      String h = hostnames.get(i);
+      if (!HOSTNAME.matcher(h).matches())
+        problem(path + "[" + i + "]", "'" + h + "' is not a hostname (a leading '*.' is allowed)");
     }
+  }
+
+  private void tls(String path, TlsConfig tls) {
+    if (tls.certificates().isEmpty()) problem(path + ".certificates", "needs at least one");
+    Set<String> certificates =
+        names(tls.certificates(), TlsCertificateConfig::name, path + ".certificates");
+    for (int i = 0; i < tls.certificates().size(); i++)
+      certificate(path + ".certificates[" + i + "]", tls.certificates().get(i));
+    if (tls.defaultCertificate() != null && !certificates.contains(tls.defaultCertificate()))
+      problem(
+          path + ".defaultCertificate", "no certificate named '" + tls.defaultCertificate() + "'");
+    for (int i = 0; i < tls.protocols().size(); i++) {
+      if (!TlsConfig.PROTOCOLS.contains(tls.protocols().get(i)))
+        problem(
+            path + ".protocols[" + i + "]",
+            "'" + tls.protocols().get(i) + "' is not one of " + TlsConfig.PROTOCOLS);
+    }
+    for (int i = 0; i < tls.ciphers().size(); i++) {
+      if (!CIPHER.matcher(tls.ciphers().get(i)).matches())
+        problem(
+            path + ".ciphers[" + i + "]",
+            "'"
+                + tls.ciphers().get(i)
+                + "' is not a cipher suite name (IANA form, e.g. TLS_AES_128_GCM_SHA256)");
+    }
+    var up = tls.upstream();
+    if (up != null && up.caFile() != null && up.caCertificates() != null)
+      problem(path + ".upstream", "give caFile or caCertificates, not both");
+    if (up != null && !up.verify() && (up.caFile() != null || up.caCertificates() != null))
+      problem(path + ".upstream.verify", "is false: a CA bundle would not be used");
+    if (up != null && up.serverName() != null && !HOSTNAME.matcher(up.serverName()).matches())
+      problem(path + ".upstream.serverName", "'" + up.serverName() + "' is not a hostname");
+  }
+
+  /** A certificate comes from files or from the data plane's TLS Secret, never both. */
+  private void certificate(String path, TlsCertificateConfig c) {
+    boolean files = c.certificateFile() != null || c.keyFile() != null;
+    if (files && c.fromSecret())
+      problem(path, "give certificateFile and keyFile, or secretKey, not both");
+    else if (files && (c.certificateFile() == null || c.keyFile() == null))
+      problem(
+          path + (c.certificateFile() == null ? ".certificateFile" : ".keyFile"),
+          "is required with " + (c.certificateFile() == null ? "keyFile" : "certificateFile"));
+    else if (!files && !c.fromSecret())
+      problem(path, "needs certificateFile and keyFile, or secretKey and sha256");
+    if (c.fromSecret()) {
+      if (!SECRET_KEY.matcher(c.secretKey()).matches())
+        problem(path + ".secretKey", "'" + c.secretKey() + "' is not a valid Secret key");
+      if (c.sha256() == null || !SHA256.matcher(c.sha256()).matches())
+        problem(path + ".sha256", "64 lower-case hex digits are required with secretKey");
+    } else if (c.sha256() != null) {
+      problem(path + ".sha256", "is only allowed with secretKey");
+    }
+    hostnames(path + ".hostnames", c.hostnames());
   }
 
   private void cidrs(String path, List<String> blocks) {
@@ -284,14 +346,18 @@ public final class ConfigValidator {
 
   /**
    * Virtual services on one port must be told apart by Host: at most one without hostnames, none
-   * shared.
+   * shared. They all terminate TLS or none does, with the same protocols and ciphers (the handshake
+   * comes before the Host header).
    */
   private void listeners(List<VirtualServiceConfig> services) {
     Map<Integer, Map<String, String>> hostsByPort = new HashMap<>();
     Map<Integer, String> addressByPort = new HashMap<>();
+    Map<Integer, VirtualServiceConfig> firstByPort = new HashMap<>();
     for (int i = 0; i < services.size(); i++) {
       VirtualServiceConfig vs = services.get(i);
       String path = "virtualServices[" + i + "]";
+      VirtualServiceConfig first = firstByPort.putIfAbsent(vs.port(), vs);
+      if (first != null) sharedTls(path, vs, first);
       String address = addressByPort.putIfAbsent(vs.port(), vs.address());
       if (address != null && !address.equals(vs.address()))
         problem(
@@ -316,6 +382,20 @@ public final class ConfigValidator {
                   + "'");
       }
     }
+  }
+
+  private void sharedTls(String path, VirtualServiceConfig vs, VirtualServiceConfig first) {
+    String other = "virtual service '" + first.name() + "' on port " + vs.port();
+    if ((vs.tls() == null) != (first.tls() == null))
+      problem(
+          path + ".tls",
+          (vs.tls() == null ? "is missing: " : "is not allowed: ")
+              + other
+              + (first.tls() == null ? " is plain HTTP" : " terminates TLS"));
+    else if (vs.tls() != null && !vs.tls().protocols().equals(first.tls().protocols()))
+      problem(path + ".tls.protocols", "must equal those of " + other);
+    else if (vs.tls() != null && !vs.tls().ciphers().equals(first.tls().ciphers()))
+      problem(path + ".tls.ciphers", "must equal those of " + other);
   }
 
   private void range(String path, double value, double min, double max) {

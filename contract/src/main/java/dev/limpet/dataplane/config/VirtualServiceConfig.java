@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * One virtual service: a listener (address and port), optional hostnames that select it by Host
- * header when several share a port, its default pool and what guards it.
+ * header when several share a port, its default pool and what guards it; {@code tls} null means
+ * plain HTTP.
  */
 public record VirtualServiceConfig(
     String name,
@@ -15,7 +16,8 @@ public record VirtualServiceConfig(
     NetworkSecurityConfig networkSecurity,
     TimeoutsConfig timeouts,
     LimitsConfig limits,
-    List<String> dataScripts) {
+    List<String> dataScripts,
+    TlsConfig tls) {
 
   public VirtualServiceConfig {
     address = Defaults.orElse(address, "0.0.0.0");

@@ -15,7 +15,7 @@ class ConfigValidatorDataScriptTest {
     var pool = new PoolConfig("primary-pool", null, List.of(), null, null, 0, 0);
     var vs =
         new VirtualServiceConfig(
-            "web", null, 80, null, "primary-pool", null, null, null, List.of(script.name()));
+            "web", null, 80, null, "primary-pool", null, null, null, List.of(script.name()), null);
     return ConfigValidator.validate(
         new DataPlaneConfig(
             "1", List.of(vs), List.of(pool), null, null, List.of(script), null, null));

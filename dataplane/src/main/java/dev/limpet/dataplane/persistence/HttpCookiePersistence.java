@@ -24,6 +24,7 @@ public final class HttpCookiePersistence implements Persistence {
   private final boolean forceSecure;
   private final OnServerDown onServerDown;
   private final LongSupplier clock;
+  private final HttpCookiePersistence secured;
 
   /**
    * @param timeoutMillis absolute lifetime of a cookie value, 0 = none
@@ -43,11 +44,16 @@ public final class HttpCookiePersistence implements Persistence {
     this.onServerDown = onServerDown;
     this.clock = clock;
     cookie("probe"); // fail now, not on the first response, on a path or domain Netty rejects
+    this.secured =
+        forceSecure || config.secure()
+            ? this
+            : new HttpCookiePersistence(config, codec, timeoutMillis, true, onServerDown, clock);
   }
 
-  /** The same profile, but every cookie it sets is {@code Secure} (for TLS listeners). */
-  public HttpCookiePersistence withSecureForced() {
-    return new HttpCookiePersistence(config, codec, timeoutMillis, true, onServerDown, clock);
+  /** The same profile, but every cookie it sets is {@code Secure}. */
+  @Override
+  public HttpCookiePersistence onTlsListener() {
+    return secured;
   }
 
   @Override

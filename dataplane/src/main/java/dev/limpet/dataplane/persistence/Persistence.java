@@ -42,6 +42,14 @@ public interface Persistence {
   OnServerDown onServerDown();
 
   /**
+   * This profile as it works for requests that came over TLS: the same, except that an inserted
+   * cookie is {@code Secure}.
+   */
+  default Persistence onTlsListener() {
+    return this;
+  }
+
+  /**
    * Periodic upkeep; call it about once a second for every live {@code Persistence}. Cheap when
    * there is nothing to do. ClientIP uses it to keep entries of connected clients alive.
    */

@@ -167,7 +167,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       return;
     }
     HopByHopHeaders.strip(head.headers(), upgrade);
-    ForwardedHeaders.add(head.headers(), client, "http", listenerPort);
+    ForwardedHeaders.add(head.headers(), client, settings.tls() ? "https" : "http", listenerPort);
     head.setProtocolVersion(HttpVersion.HTTP_1_1);
     e.pool = vs.pool();
     if (!runRequestScripts(e)) return;
@@ -211,7 +211,8 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     return scripts.run(
         event,
         e.scripts,
-        new ScriptView(e, (InetSocketAddress) ctx.channel().localAddress(), response));
+        new ScriptView(
+            e, (InetSocketAddress) ctx.channel().localAddress(), response, settings.tls()));
   }
 
   /**
@@ -294,7 +295,9 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
 
   private void connect(Exchange e) {
     int connectMs = e.vs.config().timeouts().connectMs();
-    Future<Channel> f = context.connections.acquire(e.server, ctx.channel().eventLoop(), connectMs);
+    Future<Channel> f =
+        context.connections.acquire(
+            e.server, e.vs.upstreamTls(), ctx.channel().eventLoop(), connectMs);
     if (f.isDone()) onConnected(e, f);
     else f.addListener(x -> onConnected(e, f));
   }
@@ -305,8 +308,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       return;
     }
     if (!f.isSuccess()) {
-      boolean limit = f.cause() instanceof UpstreamConnectionPool.ConnectionLimitException;
-      context.metrics.upstreamError(e.pool.name(), limit ? "limit" : "connect");
+      context.metrics.upstreamError(e.pool.name(), UpstreamConnectionPool.failureKind(f.cause()));
       LOG.debug("connect to {} failed: {}", e.server, f.cause().toString());
       e.failed.add(e.server);
       if (e.idempotent() && !e.requestBodySent) choose(e);
@@ -410,6 +412,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     }
     e.responseStarted = true;
     Persistence persistence = e.pool.persistence();
+    if (persistence != null && settings.tls()) persistence = persistence.onTlsListener();
     if (persistence != null)
       persistence.onResponse(
           e.clientRequest, e.selection.pinnedKey(), e.server.key(), response.headers());

@@ -7,17 +7,18 @@ import dev.limpet.dataplane.runtime.VirtualService;
 
 /**
  * The connection-level settings of a port, fixed before the Host header says which virtual service
- * a request is for: where services share a port, the most generous value of each wins.
+ * a request is for: where services share a port, the most generous value of each wins; {@code tls}
+ * when the port terminates TLS.
  */
 public record ListenerSettings(
-    int clientIdleMs, int headerReadMs, int maxUriBytes, int maxHeaderBytes) {
+    int clientIdleMs, int headerReadMs, int maxUriBytes, int maxHeaderBytes, boolean tls) {
 
   public static ListenerSettings of(PortRoutes routes) {
     TimeoutsConfig t = TimeoutsConfig.DEFAULT;
     LimitsConfig l = LimitsConfig.DEFAULT;
     if (routes == null || routes.services().isEmpty())
       return new ListenerSettings(
-          t.clientIdleMs(), t.headerReadMs(), l.maxUriBytes(), l.maxHeaderBytes());
+          t.clientIdleMs(), t.headerReadMs(), l.maxUriBytes(), l.maxHeaderBytes(), false);
     int idle = 0, header = 0, uri = 0, headers = 0;
     for (VirtualService vs : routes.services()) {
       idle = Math.max(idle, vs.config().timeouts().clientIdleMs());
@@ -25,6 +26,6 @@ public record ListenerSettings(
       uri = Math.max(uri, vs.config().limits().maxUriBytes());
       headers = Math.max(headers, vs.config().limits().maxHeaderBytes());
     }
-    return new ListenerSettings(idle, header, uri, headers);
+    return new ListenerSettings(idle, header, uri, headers, routes.tls() != null);
   }
 }

@@ -11,11 +11,13 @@ final class ScriptView implements ScriptExchange {
   private final Exchange exchange;
   private final InetSocketAddress local;
   private final HttpResponse response;
+  private final boolean secure;
 
-  ScriptView(Exchange exchange, InetSocketAddress local, HttpResponse response) {
+  ScriptView(Exchange exchange, InetSocketAddress local, HttpResponse response, boolean secure) {
     this.exchange = exchange;
     this.local = local;
     this.response = response;
+    this.secure = secure;
   }
 
   @Override
@@ -30,7 +32,7 @@ final class ScriptView implements ScriptExchange {
 
   @Override
   public boolean secure() {
-    return false;
+    return secure;
   }
 
   @Override

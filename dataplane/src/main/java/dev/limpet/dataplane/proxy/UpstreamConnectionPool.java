@@ -1,6 +1,7 @@
 package dev.limpet.dataplane.proxy;
 
 import dev.limpet.dataplane.server.Transport;
+import dev.limpet.dataplane.tls.UpstreamTls;
 import dev.limpet.dataplane.upstream.Server;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -10,6 +11,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -25,6 +28,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class UpstreamConnectionPool {
   static final String CODEC = "httpCodec";
+  static final String TLS = "tls";
+
+  /** The idle list a connection returns to: its server, and its TLS context if any. */
+  private static final AttributeKey<String> POOL_KEY = AttributeKey.valueOf("limpet.poolKey");
 
   /** Idle connections kept per server and event loop; more are closed when released. */
   private static final int MAX_IDLE_PER_SERVER = 512;
@@ -76,11 +83,12 @@ final class UpstreamConnectionPool {
   }
 
   /**
-   * An open connection to {@code server} on {@code loop}: an idle one, or a new one. Call on {@code
-   * loop}.
+   * An open connection to {@code server} on {@code loop}: an idle one, or a new one, over TLS when
+   * {@code tls} is given (then complete once the handshake is). Call on {@code loop}.
    */
-  Future<Channel> acquire(Server server, EventLoop loop, int connectTimeoutMs) {
-    ArrayDeque<Channel> idle = Parked.of(loop).get(server.key());
+  Future<Channel> acquire(Server server, UpstreamTls tls, EventLoop loop, int connectTimeoutMs) {
+    String key = tls == null ? server.key() : server.key() + "/" + tls.poolKey();
+    ArrayDeque<Channel> idle = Parked.of(loop).get(key);
     while (idle != null && !idle.isEmpty()) {
       Channel channel = idle.pollLast();
       if (channel.isActive()) return loop.newSucceededFuture(channel);
@@ -98,6 +106,9 @@ final class UpstreamConnectionPool {
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel ch) {
+                    ch.attr(POOL_KEY).set(key);
+                    if (tls != null)
+                      ch.pipeline().addLast(TLS, tls.newHandler(ch.alloc(), server.address()));
                     ch.pipeline()
                         .addLast(CODEC, new HttpClientCodec(4096, 64 * 1024, 16 * 1024))
                         .addLast(UpstreamHandler.NAME, new UpstreamHandler());
@@ -108,8 +119,9 @@ final class UpstreamConnectionPool {
     connect.addListener(
         (ChannelFutureListener)
             f -> {
-              if (f.isSuccess()) connected.setSuccess(f.channel());
-              else connected.setFailure(f.cause());
+              if (!f.isSuccess()) connected.setFailure(f.cause());
+              else if (tls == null) connected.setSuccess(f.channel());
+              else handshake(f.channel(), connected);
             });
     Channel channel = connect.channel();
     channel
@@ -117,23 +129,60 @@ final class UpstreamConnectionPool {
         .addListener(
             f -> {
               server.connectionClosed();
-              ArrayDeque<Channel> parked = IDLE.get().byServer.get(server.key());
+              ArrayDeque<Channel> parked = IDLE.get().byServer.get(key);
               if (parked != null) parked.remove(channel);
             });
     return connected;
+  }
+
+  /**
+   * Completes {@code connected} when the TLS handshake is done; reads until then, since reads are
+   * explicit and nobody else asks for one before the request is sent.
+   */
+  private static void handshake(Channel channel, Promise<Channel> connected) {
+    channel
+        .pipeline()
+        .get(SslHandler.class)
+        .handshakeFuture()
+        .addListener(
+            h -> {
+              if (h.isSuccess()) connected.setSuccess(channel);
+              else {
+                connected.setFailure(new UpstreamTlsException(h.cause()));
+                channel.close();
+              }
+            });
+    channel.read();
+  }
+
+  /** The {@code kind} label of a failed {@link #acquire} for the upstream-errors metric. */
+  static String failureKind(Throwable cause) {
+    if (cause instanceof ConnectionLimitException) return "limit";
+    if (cause instanceof UpstreamTlsException) return "tls";
+    return "connect";
   }
 
   /** Returns a connection whose exchange completed cleanly; call on its event loop. */
   void release(Server server, Channel channel) {
     if (!channel.isActive()) return;
     ArrayDeque<Channel> idle =
-        Parked.of(channel.eventLoop()).computeIfAbsent(server.key(), k -> new ArrayDeque<>());
+        Parked.of(channel.eventLoop())
+            .computeIfAbsent(channel.attr(POOL_KEY).get(), k -> new ArrayDeque<>());
     if (idle.size() >= MAX_IDLE_PER_SERVER) {
       channel.close();
       return;
     }
     UpstreamHandler.of(channel).park(channel);
     idle.addLast(channel);
+  }
+
+  /** The TLS handshake with the server failed (its certificate, protocols, ciphers). */
+  static final class UpstreamTlsException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    UpstreamTlsException(Throwable cause) {
+      super("TLS handshake failed: " + cause.getMessage(), cause);
+    }
   }
 
   /** The server is at its per-server connection limit and has no idle connection here. */

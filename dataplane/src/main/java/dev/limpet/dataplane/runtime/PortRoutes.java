@@ -1,5 +1,6 @@
 package dev.limpet.dataplane.runtime;
 
+import dev.limpet.dataplane.tls.ListenerTls;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -7,7 +8,8 @@ import java.util.Map;
 
 /**
  * The virtual services that share one port, told apart by the Host header: an exact hostname first,
- * then the longest {@code *.suffix} wildcard, then the one without hostnames.
+ * then the longest {@code *.suffix} wildcard, then the one without hostnames; and the port's TLS
+ * (null: plain HTTP).
  */
 public final class PortRoutes {
   private final Map<String, VirtualService> exact = new HashMap<>();
@@ -15,9 +17,11 @@ public final class PortRoutes {
   private VirtualService catchAll;
   private final int maxConnections;
   private final List<VirtualService> services;
+  private final ListenerTls tls;
 
-  PortRoutes(List<VirtualService> services) {
+  PortRoutes(List<VirtualService> services, ListenerTls tls) {
     this.services = List.copyOf(services);
+    this.tls = tls;
     int max = 0;
     for (VirtualService vs : services) {
       max = Math.max(max, vs.config().limits().maxConnections());
@@ -59,6 +63,11 @@ public final class PortRoutes {
 
   public List<VirtualService> services() {
     return services;
+  }
+
+  /** The port's TLS termination, or null when it speaks plain HTTP. */
+  public ListenerTls tls() {
+    return tls;
   }
 
   static String stripPort(String host) {

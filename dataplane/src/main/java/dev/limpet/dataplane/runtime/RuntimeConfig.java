@@ -2,6 +2,7 @@ package dev.limpet.dataplane.runtime;
 
 import dev.limpet.dataplane.config.DataPlaneConfig;
 import dev.limpet.dataplane.config.VirtualServiceConfig;
+import dev.limpet.dataplane.tls.TlsCatalog;
 import dev.limpet.dataplane.upstream.PoolCatalog;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,8 +25,9 @@ public final class RuntimeConfig {
     this.routesByPort = routesByPort;
   }
 
-  /** Composes a validated configuration with its live pools and compiled DataScripts. */
-  public static RuntimeConfig of(DataPlaneConfig config, PoolCatalog pools, ScriptCatalog scripts) {
+  /** Composes a validated configuration with its live pools, compiled DataScripts and TLS. */
+  public static RuntimeConfig of(
+      DataPlaneConfig config, PoolCatalog pools, ScriptCatalog scripts, TlsCatalog tls) {
     Map<Integer, List<VirtualService>> byPort = new HashMap<>();
     for (VirtualServiceConfig vs : config.virtualServices()) {
       byPort
@@ -35,10 +37,12 @@ public final class RuntimeConfig {
                   vs,
                   pools.pool(vs.pool()),
                   AccessPolicy.of(vs.networkSecurity()),
-                  scripts.forVirtualService(vs.name())));
+                  scripts.forVirtualService(vs.name()),
+                  tls.upstream(vs.name())));
     }
     Map<Integer, PortRoutes> routes = new HashMap<>();
-    byPort.forEach((port, services) -> routes.put(port, new PortRoutes(services)));
+    byPort.forEach(
+        (port, services) -> routes.put(port, new PortRoutes(services, tls.listener(port))));
     return new RuntimeConfig(config, pools, Map.copyOf(routes));
   }
 
@@ -46,7 +50,8 @@ public final class RuntimeConfig {
     return of(
         new DataPlaneConfig(null, null, null, null, null, null, null, null),
         PoolCatalog.EMPTY,
-        ScriptCatalog.EMPTY);
+        ScriptCatalog.EMPTY,
+        TlsCatalog.EMPTY);
   }
 
   public String version() {

@@ -2,14 +2,19 @@ package dev.limpet.dataplane.runtime;
 
 import dev.limpet.dataplane.config.VirtualServiceConfig;
 import dev.limpet.dataplane.script.VirtualServiceScripts;
+import dev.limpet.dataplane.tls.UpstreamTls;
 import dev.limpet.dataplane.upstream.Pool;
 
 /**
- * A virtual service as the proxy uses it: its configuration, default pool, access policy and
- * DataScripts (null when it runs none).
+ * A virtual service as the proxy uses it: its configuration, default pool, access policy,
+ * DataScripts (null when it runs none) and TLS towards its servers (null: plain HTTP).
  */
 public record VirtualService(
-    VirtualServiceConfig config, Pool pool, AccessPolicy access, VirtualServiceScripts scripts) {
+    VirtualServiceConfig config,
+    Pool pool,
+    AccessPolicy access,
+    VirtualServiceScripts scripts,
+    UpstreamTls upstreamTls) {
   public String name() {
     return config.name();
   }

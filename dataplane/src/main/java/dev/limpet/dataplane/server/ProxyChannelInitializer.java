@@ -5,15 +5,17 @@ import dev.limpet.dataplane.proxy.ListenerSettings;
 import dev.limpet.dataplane.proxy.ProxyContext;
 import dev.limpet.dataplane.proxy.RequestClock;
 import dev.limpet.dataplane.runtime.ConfigHolder;
+import dev.limpet.dataplane.runtime.PortRoutes;
+import dev.limpet.dataplane.tls.ListenerTls;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 
 /**
- * The pipeline of a client connection, as a list of named steps: limits and access at accept → HTTP
- * codec (which also starts the header-read clock) → proxy (routing, scripts, persistence, relay,
- * and the connection's timeouts).
+ * The pipeline of a client connection, as a list of named steps: limits and access at accept → TLS
+ * (on TLS ports: SNI picks the certificate, then the handshake) → HTTP codec (which also starts the
+ * header-read clock) → proxy (routing, scripts, persistence, relay, and the connection's timeouts).
  */
 final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
   /** Room for the method and version around the URI on the request line. */
@@ -34,15 +36,18 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
 
   @Override
   protected void initChannel(SocketChannel ch) {
-    ListenerSettings settings = ListenerSettings.of(config.current().routes(port));
+    PortRoutes routes = config.current().routes(port);
+    ListenerSettings settings = ListenerSettings.of(routes);
     RequestClock clock = new RequestClock();
     HttpDecoderConfig decoder =
         new HttpDecoderConfig()
             .setMaxInitialLineLength(settings.maxUriBytes() + REQUEST_LINE_OVERHEAD)
             .setMaxHeaderSize(settings.maxHeaderBytes())
             .setMaxChunkSize(64 * 1024);
+    ch.pipeline().addLast(ConnectionGuard.NAME, guard);
+    if (routes != null && routes.tls() != null)
+      ch.pipeline().addLast(ListenerTls.HANDLER, routes.tls().newHandler());
     ch.pipeline()
-        .addLast(ConnectionGuard.NAME, guard)
         .addLast(RequestClock.NAME, clock)
         .addLast(FrontendHandler.CODEC, new HttpServerCodec(decoder))
         .addLast(FrontendHandler.NAME, new FrontendHandler(context, port, settings, clock));

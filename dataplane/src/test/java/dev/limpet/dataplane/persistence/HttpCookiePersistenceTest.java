@@ -121,7 +121,7 @@ class HttpCookiePersistenceTest {
 
   @Test
   void secureCanBeForced() {
-    String header = setCookie(profile(DEFAULTS).withSecureForced(), null, null, SERVER);
+    String header = setCookie(profile(DEFAULTS).onTlsListener(), null, null, SERVER);
     assertThat(ClientCookieDecoder.STRICT.decode(header).isSecure()).isTrue();
   }
 

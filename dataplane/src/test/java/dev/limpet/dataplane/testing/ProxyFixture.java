@@ -3,6 +3,8 @@ package dev.limpet.dataplane.testing;
 import dev.limpet.dataplane.DataPlane;
 import dev.limpet.dataplane.config.ConfigException;
 import dev.limpet.dataplane.persistence.CookieKeySet;
+import dev.limpet.dataplane.tls.TlsProviders;
+import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,9 +25,21 @@ public final class ProxyFixture implements AutoCloseable {
 
   public ProxyFixture(int eventLoops, int firstAddress, CookieKeySet keys, String... backendNames)
       throws IOException {
+    this(eventLoops, firstAddress, keys, TlsProviders.select("auto"), backendNames);
+  }
+
+  /** With TLS through {@code tls} (OpenSSL or the JDK). */
+  public ProxyFixture(int eventLoops, int firstAddress, SslProvider tls, String... backendNames)
+      throws IOException {
+    this(eventLoops, firstAddress, CookieKeySet.random(), tls, backendNames);
+  }
+
+  private ProxyFixture(
+      int eventLoops, int firstAddress, CookieKeySet keys, SslProvider tls, String... backendNames)
+      throws IOException {
     for (int i = 0; i < backendNames.length; i++)
       backends.add(Backend.start(backendNames[i], "127.0.0." + (firstAddress + i)));
-    dataPlane = new DataPlane(eventLoops, keys);
+    dataPlane = new DataPlane(eventLoops, keys, null, tls);
   }
 
   public ProxyFixture apply(String template) throws ConfigException {

@@ -143,7 +143,8 @@ public final class ResourceRenderer {
                     orZero(l.maxHeaderBytes()),
                     orZero(l.maxUriBytes()),
                     orZero(l.maxConnections()))),
-        s.dataScripts());
+        s.dataScripts(),
+        null);
   }
 
   private static List<ServerConfig> staticServers(PoolSpec s) {

@@ -1,0 +1,107 @@
+package dev.limpet.dataplane.tls;
+
+import dev.limpet.dataplane.config.PemKeyPair;
+import dev.limpet.dataplane.config.TlsConfig;
+import dev.limpet.dataplane.config.UpstreamTlsConfig;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolConfig.Protocol;
+import io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior;
+import io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.IdentityCipherSuiteFilter;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Set;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+
+/**
+ * Builds every SslContext of the data plane, server and client side, with one provider: the one
+ * place where protocols, ciphers, ALPN and the session policy are set.
+ */
+public final class TlsContexts {
+  /** Only HTTP/1.1 is spoken: a client offering only h2 gets no ALPN answer and may fall back. */
+  private static final ApplicationProtocolConfig HTTP_1_1 =
+      new ApplicationProtocolConfig(
+          Protocol.ALPN,
+          SelectorFailureBehavior.NO_ADVERTISE,
+          SelectedListenerFailureBehavior.ACCEPT,
+          ApplicationProtocolNames.HTTP_1_1);
+
+  private final SslProvider provider;
+  private final Set<String> supportedCiphers;
+
+  public TlsContexts(SslProvider provider) {
+    this.provider = provider;
+    this.supportedCiphers = supportedCiphers(provider);
+  }
+
+  public SslProvider provider() {
+    return provider;
+  }
+
+  /**
+   * The cipher suites of {@code tls} that this provider cannot use (the configuration is wrong).
+   */
+  public List<String> unsupportedCiphers(TlsConfig tls) {
+    return tls.ciphers().stream().filter(c -> !supportedCiphers.contains(c)).toList();
+  }
+
+  /** What a TLS listener serves for one certificate. */
+  public SslContext server(PemKeyPair pair, TlsConfig tls) throws SSLException {
+    SslContextBuilder builder =
+        SslContextBuilder.forServer(pair.key(), pair.chain())
+            .sslProvider(provider)
+            .protocols(tls.protocols())
+            .ciphers(tls.ciphers(), IdentityCipherSuiteFilter.INSTANCE)
+            .applicationProtocolConfig(HTTP_1_1);
+    return serverSessions(builder).build();
+  }
+
+  /**
+   * The session policy of server contexts: a session cache and how long a session may be resumed.
+   * TLS session persistence extends this.
+   */
+  private static SslContextBuilder serverSessions(SslContextBuilder builder) {
+    return builder.sessionTimeout(300).sessionCacheSize(20_000);
+  }
+
+  /**
+   * What connections to a virtual service's servers use when it re-encrypts: the servers'
+   * certificates checked against {@code trusted} (the JVM's roots when empty) for the name the
+   * handler is made for, or not checked at all. TLS 1.2 and 1.3 with the provider's own cipher
+   * suites: the servers are not the clients the listener's list is chosen for.
+   */
+  public SslContext client(UpstreamTlsConfig upstream, List<X509Certificate> trusted)
+      throws SSLException {
+    SslContextBuilder builder =
+        SslContextBuilder.forClient()
+            .sslProvider(provider)
+            .protocols(TlsConfig.PROTOCOLS)
+            .applicationProtocolConfig(HTTP_1_1);
+    if (!upstream.verify()) {
+      builder
+          .trustManager(InsecureTrustManagerFactory.INSTANCE)
+          .endpointIdentificationAlgorithm(null);
+    } else {
+      if (!trusted.isEmpty()) builder.trustManager(trusted);
+      builder.endpointIdentificationAlgorithm("HTTPS");
+    }
+    return builder.build();
+  }
+
+  private static Set<String> supportedCiphers(SslProvider provider) {
+    if (provider != SslProvider.JDK) return OpenSsl.availableJavaCipherSuites();
+    try {
+      return Set.of(SSLContext.getDefault().getSupportedSSLParameters().getCipherSuites());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no default TLS context", e);
+    }
+  }
+}
