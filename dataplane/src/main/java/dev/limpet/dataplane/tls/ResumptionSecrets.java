@@ -39,9 +39,9 @@ final class ResumptionSecrets {
   }
 
   /**
-   * The pre-shared key of the {@code index}-th ticket a TLS 1.3 server sent after a handshake
-   * whose resumption secret is {@code resumptionSecret}: HKDF-Expand-Label(secret, "resumption",
-   * nonce, hash length). BoringSSL numbers its tickets' nonces 0, 1, ...
+   * The pre-shared key of the {@code index}-th ticket a TLS 1.3 server sent after a handshake whose
+   * resumption secret is {@code resumptionSecret}: HKDF-Expand-Label(secret, "resumption", nonce,
+   * hash length). BoringSSL numbers its tickets' nonces 0, 1, ...
    *
    * @param cipherSuite the connection's suite, which names the hash (SHA-384 or SHA-256)
    */

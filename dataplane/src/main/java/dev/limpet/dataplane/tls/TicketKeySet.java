@@ -19,9 +19,9 @@ import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The TLS session ticket keys, newest first: new tickets are sealed with the newest, every key still
- * opens the tickets it sealed, so keys rotate by prepending a new one. Every replica that loads the
- * same keys resumes every other replica's sessions.
+ * The TLS session ticket keys, newest first: new tickets are sealed with the newest, every key
+ * still opens the tickets it sealed, so keys rotate by prepending a new one. Every replica that
+ * loads the same keys resumes every other replica's sessions.
  *
  * <p>The key file, mounted from a Kubernetes Secret: {@code {"ticketKeys":[{"id":"2026-11-02",
  * "secret":"<base64 of 48 random bytes>"}, ...]}}. The 48 bytes are, in order, the key's name (16,
