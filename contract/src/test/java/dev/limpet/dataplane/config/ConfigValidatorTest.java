@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 /** Each rule of the validator, with the field path its problem names. */
 class ConfigValidatorTest {
 
-  private static List<String> problems(String yaml) {
+  static List<String> problems(String yaml) {
     try {
       ConfigLoader.parse(yaml);
       return List.of();

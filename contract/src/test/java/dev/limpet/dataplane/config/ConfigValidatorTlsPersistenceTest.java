@@ -2,7 +2,6 @@ package dev.limpet.dataplane.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The TLS persistence profile: its block, and that only TLS virtual services reach its pools. */
@@ -18,19 +17,10 @@ class ConfigValidatorTlsPersistenceTest {
         - {name: session, type: TLS}
       """;
 
-  private static List<String> problems(String yaml) {
-    try {
-      ConfigLoader.parse(yaml);
-      return List.of();
-    } catch (ConfigException e) {
-      return e.problems();
-    }
-  }
-
   @Test
   void aTlsVirtualServiceMayUseTlsPersistenceWithItsDefaultTimeout() throws Exception {
     String yaml = "virtualServices: [{name: web, port: 443, pool: pinned, " + TLS + "}]\n" + POOLS;
-    assertThat(problems(yaml)).isEmpty();
+    assertThat(ConfigValidatorTest.problems(yaml)).isEmpty();
     assertThat(ConfigLoader.parse(yaml).persistenceProfiles().get(0).tls().timeoutMinutes())
         .isEqualTo(5.0);
   }
@@ -38,7 +28,7 @@ class ConfigValidatorTlsPersistenceTest {
   @Test
   void aVirtualServiceWithoutTlsCannotReachAPoolWithTlsPersistence() {
     assertThat(
-            problems(
+            ConfigValidatorTest.problems(
                 """
                 virtualServices:
                   - {name: web, port: 80, pool: pinned}
@@ -59,7 +49,7 @@ class ConfigValidatorTlsPersistenceTest {
   @Test
   void theTlsBlockBelongsToTypeTlsAndItsTimeoutIsBounded() {
     assertThat(
-            problems(
+            ConfigValidatorTest.problems(
                 """
                 persistenceProfiles:
                   - {name: a, type: ClientIP, tls: {timeoutMinutes: 5}}

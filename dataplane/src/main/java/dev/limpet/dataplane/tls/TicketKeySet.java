@@ -1,9 +1,7 @@
 package dev.limpet.dataplane.tls;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.limpet.dataplane.persistence.KeyFile;
 import io.netty.handler.ssl.OpenSslSessionTicketKey;
-import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -49,36 +47,17 @@ public final class TicketKeySet {
    * Parses a key file's text, failing with a message that names {@code where} and the faulty field.
    */
   public static TicketKeySet parse(String json, String where) {
-    JsonNode root;
-    try {
-      root = new ObjectMapper().readTree(json);
-    } catch (IOException e) {
-      throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
-    }
-    JsonNode list = root == null ? null : root.get("ticketKeys");
-    if (list == null || !list.isArray() || list.isEmpty())
-      throw new IllegalArgumentException(where + ": ticketKeys must be a non-empty list");
     List<TicketKey> keys = new ArrayList<>();
-    Set<String> ids = new HashSet<>();
     Set<String> names = new HashSet<>();
-    for (int i = 0; i < list.size(); i++) {
-      String field = where + ": ticketKeys[" + i + "]";
-      String id = text(list.get(i), "id", field);
-      if (!ids.add(id))
-        throw new IllegalArgumentException(field + ".id: '" + id + "' is used twice");
-      byte[] secret;
-      try {
-        secret = Base64.getDecoder().decode(text(list.get(i), "secret", field));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(field + ".secret: not base64", e);
-      }
-      if (secret.length != KEY_BYTES)
-        throw new IllegalArgumentException(
-            field + ".secret: must be " + KEY_BYTES + " bytes, found " + secret.length);
-      TicketKey key = key(id, secret);
+    List<KeyFile.Entry> entries = KeyFile.parse(json, "ticketKeys", Set.of(KEY_BYTES), where);
+    for (int i = 0; i < entries.size(); i++) {
+      TicketKey key = key(entries.get(i).id(), entries.get(i).secret());
       if (!names.add(Base64.getEncoder().encodeToString(key.name())))
         throw new IllegalArgumentException(
-            field + ".secret: its first 16 bytes (the key's name) equal another key's");
+            where
+                + ": ticketKeys["
+                + i
+                + "].secret: its first 16 bytes (the key's name) equal another key's");
       keys.add(key);
     }
     return new TicketKeySet(keys, false);
@@ -147,12 +126,5 @@ public final class TicketKeySet {
         Arrays.copyOfRange(secret, 0, 16),
         Arrays.copyOfRange(secret, 16, 32),
         Arrays.copyOfRange(secret, 32, 48));
-  }
-
-  private static String text(JsonNode entry, String name, String field) {
-    JsonNode value = entry == null ? null : entry.get(name);
-    if (value == null || !value.isTextual() || value.asText().isBlank())
-      throw new IllegalArgumentException(field + "." + name + ": a non-empty string is required");
-    return value.asText();
   }
 }

@@ -7,6 +7,7 @@ import dev.limpet.dataplane.testing.ResumingTlsClient;
 import dev.limpet.dataplane.testing.ResumingTlsClient.Visit;
 import dev.limpet.dataplane.testing.ServiceFront;
 import dev.limpet.dataplane.testing.TestPki;
+import dev.limpet.dataplane.testing.TlsServices;
 import dev.limpet.dataplane.tls.TicketKeySet;
 import io.netty.handler.ssl.OpenSsl;
 import java.nio.file.Path;
@@ -90,25 +91,7 @@ class ReplicatedTlsPersistenceTest {
   }
 
   private void start() throws Exception {
-    LEAF.write(dir, "tls");
-    cluster =
-        new ReplicaCluster(
-            2,
-            221,
-            """
-            virtualServices:
-              - name: web
-                address: 127.0.0.1
-                port: ${port}
-                pool: web
-                tls:
-                  certificates: [{name: tls, certificateFile: %1$s/tls.crt, keyFile: %1$s/tls.key}]
-            pools:
-              - {name: web, persistenceProfile: session, servers: ${servers}}
-            persistenceProfiles:
-              - {name: session, type: TLS}
-            """
-                .formatted(dir));
+    cluster = new ReplicaCluster(2, 221, TlsServices.withTlsPersistence(dir, LEAF, "${servers}"));
     byte[] secret = new byte[48];
     new SecureRandom().nextBytes(secret);
     TicketKeySet keys =

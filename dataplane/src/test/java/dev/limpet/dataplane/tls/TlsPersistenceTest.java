@@ -9,6 +9,7 @@ import dev.limpet.dataplane.testing.ResumingTlsClient;
 import dev.limpet.dataplane.testing.ResumingTlsClient.Visit;
 import dev.limpet.dataplane.testing.TestPki;
 import dev.limpet.dataplane.testing.TlsClient;
+import dev.limpet.dataplane.testing.TlsServices;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
@@ -58,28 +59,6 @@ class TlsPersistenceTest {
   @TempDir Path dir;
   private ProxyFixture fx;
 
-  /**
-   * A TLS virtual service over three backends balanced round robin (so that a client that is not
-   * pinned moves at once), TLS persistence on its pool.
-   */
-  static String config(Path dir, String servers) {
-    LEAF.write(dir, "tls");
-    return """
-        virtualServices:
-          - name: web
-            address: 127.0.0.1
-            port: ${port}
-            pool: web
-            tls:
-              certificates: [{name: tls, certificateFile: %1$s/tls.crt, keyFile: %1$s/tls.key}]
-        pools:
-          - {name: web, persistenceProfile: session, servers: %2$s}
-        persistenceProfiles:
-          - {name: session, type: TLS}
-        """
-        .formatted(dir, servers);
-  }
-
   /** Every client kind and protocol whose resumption keeps persistence with OpenSSL. */
   static Stream<Named<Function<Path, ResumingTlsClient>>> resumingClients() {
     return Stream.of(
@@ -101,7 +80,7 @@ class TlsPersistenceTest {
 
   private ProxyFixture start(SslProvider provider) throws Exception {
     fx = new ProxyFixture(2, 171, provider, "a", "b", "c");
-    fx.apply(config(dir, fx.servers()));
+    fx.apply(TlsServices.withTlsPersistence(dir, LEAF, fx.servers()));
     return fx;
   }
 
