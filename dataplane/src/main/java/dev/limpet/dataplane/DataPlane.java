@@ -216,35 +216,25 @@ public final class DataPlane implements AutoCloseable {
   }
 
   /**
-   * The TLS Secret now holds {@code data} (key to PEM text): a configuration waiting for these
-   * certificates is applied.
+   * The TLS Secret now holds {@code data} (key to PEM text): a configuration that waited for these
+   * certificates is applied. The applied one needs nothing: it names its certificates by digest,
+   * and its contexts are built.
    */
-  public void tlsSecretChanged(Map<String, String> data) {
-    if (certificates.secretChanged(data)) certificatesChanged();
-  }
-
-  private void pollCertificateFiles() {
-    try {
-      if (certificates.filesChanged()) certificatesChanged();
-    } catch (RuntimeException e) {
-      LOG.error("certificate files could not be checked", e);
-    }
+  public synchronized void tlsSecretChanged(Map<String, String> data) {
+    if (certificates.secretChanged(data) && pending != null) reload(pending);
   }
 
   /**
-   * Certificates changed: applies the configuration that waited for them, or else builds the
-   * current one again, so that new connections get the new certificates (a rotation).
+   * A certificate file changed (a rotation): the current configuration is built again, so that new
+   * connections get the new certificate, or keep the last good one when the new one is bad.
    */
-  private synchronized void certificatesChanged() {
-    if (pending != null) {
-      reload(pending);
-    } else if (configured) {
-      try {
-        apply(holder.current().config());
-        LOG.info("certificates changed: new connections get the new ones");
-      } catch (ConfigException e) {
-        LOG.error("certificates changed but cannot be applied: {}", e.getMessage());
-      }
+  private synchronized void pollCertificateFiles() {
+    try {
+      if (!configured || !certificates.filesChanged()) return;
+      apply(holder.current().config());
+      LOG.info("certificate files changed: the TLS contexts are rebuilt for new connections");
+    } catch (ConfigException | RuntimeException e) {
+      LOG.error("certificate files changed but cannot be applied: {}", e.getMessage());
     }
   }
 

@@ -11,10 +11,14 @@ import dev.limpet.dataplane.peers.StaticPeers;
 import dev.limpet.dataplane.persistence.CookieKeySet;
 import dev.limpet.dataplane.runtime.ConfigMapSource;
 import dev.limpet.dataplane.runtime.ConfigWatcher;
+import dev.limpet.dataplane.runtime.TlsSecretSource;
 import dev.limpet.dataplane.server.Transport;
+import dev.limpet.dataplane.tls.CertificatesPendingException;
 import dev.limpet.dataplane.tls.TicketKeyWatcher;
+import dev.limpet.dataplane.tls.TlsProviders;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +54,22 @@ public final class DataPlaneMain implements Callable<Integer> {
           "NAMESPACE/NAME of the ConfigMap (key config.yaml) to watch through the Kubernetes API"
               + " instead of a file; the last good configuration serves while the API is down.")
   String configMap;
+
+  @Option(
+      names = "--tls-secret",
+      description =
+          "NAMESPACE/NAME of the Secret holding the certificates the configuration names by"
+              + " secretKey (the operator's limpet-dataplane-<group>-tls), watched through the"
+              + " Kubernetes API.")
+  String tlsSecret;
+
+  @Option(
+      names = "--tls-provider",
+      defaultValue = "auto",
+      description =
+          "TLS implementation: auto (OpenSSL when it loads, else the JDK), openssl or jdk."
+              + " Default: ${DEFAULT-VALUE}.")
+  String tlsProvider;
 
   @Option(
       names = "--keys",
@@ -160,7 +180,14 @@ public final class DataPlaneMain implements Callable<Integer> {
       LOG.error("table replication: {}", e.getMessage());
       return 2;
     }
-    DataPlane dataPlane = new DataPlane(threads, cookieKeys, peerSettings);
+    SslProvider provider;
+    try {
+      provider = TlsProviders.select(tlsProvider);
+    } catch (IllegalArgumentException e) {
+      LOG.error("--tls-provider: {}", e.getMessage());
+      return 2;
+    }
+    DataPlane dataPlane = new DataPlane(threads, cookieKeys, peerSettings, provider);
     AutoCloseable ticketKeyWatcher;
     try {
       ticketKeyWatcher = watchTicketKeys(dataPlane);
@@ -169,13 +196,21 @@ public final class DataPlaneMain implements Callable<Integer> {
       dataPlane.close();
       return 2;
     }
+    KubernetesClient kubernetes =
+        configMap != null || tlsSecret != null ? new KubernetesClientBuilder().build() : null;
+    // the certificates first: a configuration that names them then applies at once
+    TlsSecretSource secretSource = tlsSecret == null ? null : watchTlsSecret(kubernetes, dataPlane);
     byte[] initial = null;
     if (config != null) {
       initial = Files.readAllBytes(config);
       try {
         dataPlane.apply(new String(initial, StandardCharsets.UTF_8));
+      } catch (CertificatesPendingException e) {
+        dataPlane.reload(new String(initial, StandardCharsets.UTF_8)); // applied when they arrive
       } catch (ConfigException e) {
         LOG.error("configuration {} refused: {}", config, e.getMessage());
+        if (secretSource != null) secretSource.close();
+        if (kubernetes != null) kubernetes.close();
         dataPlane.close();
         return 2;
       }
@@ -188,8 +223,14 @@ public final class DataPlaneMain implements Callable<Integer> {
       watcher = files;
     } else {
       // not ready (/readyz) until the first configuration from the ConfigMap is applied
-      watcher = watchConfigMap(dataPlane);
+      watcher = watchConfigMap(kubernetes, dataPlane);
     }
+    AutoCloseable sources =
+        () -> {
+          watcher.close();
+          if (secretSource != null) secretSource.close();
+          if (kubernetes != null) kubernetes.close();
+        };
     LOG.info("data plane started; admin on {}", adminServer.address());
 
     CountDownLatch stopped = new CountDownLatch(1);
@@ -198,7 +239,7 @@ public final class DataPlaneMain implements Callable<Integer> {
             new Thread(
                 () -> {
                   try {
-                    watcher.close();
+                    sources.close();
                     ticketKeyWatcher.close();
                   } catch (Exception e) {
                     LOG.warn("closing the configuration source: {}", e.toString());
@@ -255,23 +296,35 @@ public final class DataPlaneMain implements Callable<Integer> {
     return Arrays.copyOf(bytes, end);
   }
 
-  private AutoCloseable watchConfigMap(DataPlane dataPlane) {
-    int slash = configMap.indexOf('/');
-    if (slash <= 0 || slash == configMap.length() - 1)
-      throw new CommandLine.ParameterException(
-          new CommandLine(new DataPlaneMain()), "expected NAMESPACE/NAME, got " + configMap);
-    KubernetesClient client = new KubernetesClientBuilder().build();
+  private AutoCloseable watchConfigMap(KubernetesClient client, DataPlane dataPlane) {
     ConfigMapSource source =
-        new ConfigMapSource(
-            client,
-            configMap.substring(0, slash),
-            configMap.substring(slash + 1),
-            dataPlane::reload);
+        new ConfigMapSource(client, namespace(configMap), name(configMap), dataPlane::reload);
     source.start();
-    return () -> {
-      source.close();
-      client.close();
-    };
+    return source;
+  }
+
+  private TlsSecretSource watchTlsSecret(KubernetesClient client, DataPlane dataPlane) {
+    TlsSecretSource source =
+        new TlsSecretSource(
+            client, namespace(tlsSecret), name(tlsSecret), dataPlane::tlsSecretChanged);
+    source.start();
+    return source;
+  }
+
+  private static String namespace(String namespaceAndName) {
+    return namespaceAndName.substring(0, slash(namespaceAndName));
+  }
+
+  private static String name(String namespaceAndName) {
+    return namespaceAndName.substring(slash(namespaceAndName) + 1);
+  }
+
+  private static int slash(String namespaceAndName) {
+    int slash = namespaceAndName.indexOf('/');
+    if (slash <= 0 || slash == namespaceAndName.length() - 1)
+      throw new CommandLine.ParameterException(
+          new CommandLine(new DataPlaneMain()), "expected NAMESPACE/NAME, got " + namespaceAndName);
+    return slash;
   }
 
   static InetSocketAddress parse(String hostPort) {

@@ -40,6 +40,8 @@ public final class Permissions {
           new Rule("limpet.dev", List.of("virtualservices/finalizers"), List.of("update")),
           // the data-plane configuration of each group
           new Rule("", List.of("configmaps"), List.of("get", "list", "watch", "create", "patch")),
+          // certificate Secrets (type kubernetes.io/tls) are read; each group's TLS Secret written
+          new Rule("", List.of("secrets"), List.of("get", "list", "watch", "create", "patch")),
           // Services: pools read their endpoints' Service; each VirtualService is exposed by one
           new Rule("", List.of("services"), List.of("get", "list", "watch", "create", "patch")),
           new Rule("discovery.k8s.io", List.of("endpointslices"), READ),

@@ -3,8 +3,10 @@ package dev.limpet.operator;
 import dev.limpet.operator.api.DataScript;
 import dev.limpet.operator.api.PersistenceProfile;
 import dev.limpet.operator.api.Pool;
+import dev.limpet.operator.index.GroupSecrets;
 import dev.limpet.operator.index.NamespaceView;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.util.List;
@@ -52,6 +54,16 @@ public final class MapNamespaceView implements NamespaceView {
   @Override
   public Map<String, String> podLabels(String podName) {
     return Map.of();
+  }
+
+  @Override
+  public Optional<Secret> tlsSecret(String name) {
+    return find(Secret.class, name).filter(s -> "kubernetes.io/tls".equals(s.getType()));
+  }
+
+  @Override
+  public Map<String, String> publishedCertificates(String group) {
+    return find(Secret.class, GroupSecrets.name(group)).map(GroupSecrets::decoded).orElse(Map.of());
   }
 
   private <T extends HasMetadata> Optional<T> find(Class<T> type, String name) {

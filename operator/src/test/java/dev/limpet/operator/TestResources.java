@@ -44,6 +44,7 @@ public final class TestResources {
             null,
             null,
             null,
+            null,
             null));
     return vs;
   }
@@ -177,7 +178,8 @@ public final class TestResources {
         s.networkSecurity(),
         s.timeouts(),
         s.limits(),
-        s.service());
+        s.service(),
+        s.tls());
   }
 
   public static VirtualServiceSpec withAddress(VirtualServiceSpec s, String address) {
@@ -191,7 +193,8 @@ public final class TestResources {
         s.networkSecurity(),
         s.timeouts(),
         s.limits(),
-        s.service());
+        s.service(),
+        s.tls());
   }
 
   public static VirtualServiceSpec withExposure(
@@ -206,7 +209,8 @@ public final class TestResources {
         s.networkSecurity(),
         s.timeouts(),
         s.limits(),
-        exposure);
+        exposure,
+        s.tls());
   }
 
   public static VirtualServiceSpec withDataScripts(VirtualServiceSpec s, List<String> scripts) {
@@ -220,7 +224,23 @@ public final class TestResources {
         s.networkSecurity(),
         s.timeouts(),
         s.limits(),
-        s.service());
+        s.service(),
+        s.tls());
+  }
+
+  public static VirtualServiceSpec withTls(VirtualServiceSpec s, VirtualServiceSpec.Tls tls) {
+    return new VirtualServiceSpec(
+        s.dataPlaneGroup(),
+        s.address(),
+        s.port(),
+        s.hostnames(),
+        s.pool(),
+        s.dataScripts(),
+        s.networkSecurity(),
+        s.timeouts(),
+        s.limits(),
+        s.service(),
+        tls);
   }
 
   private static ObjectMeta meta(String name) {

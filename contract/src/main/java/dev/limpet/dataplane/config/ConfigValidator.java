@@ -20,7 +20,6 @@ public final class ConfigValidator {
   private static final Set<String> SAME_SITE = Set.of("Strict", "Lax", "None");
   private static final Pattern HOSTNAME =
       Pattern.compile("(\\*\\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?");
-  private static final Pattern CIPHER = Pattern.compile("[A-Z0-9_]+");
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
   private static final Pattern SECRET_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
 
@@ -296,12 +295,14 @@ public final class ConfigValidator {
             "'" + tls.protocols().get(i) + "' is not one of " + TlsConfig.PROTOCOLS);
     }
     for (int i = 0; i < tls.ciphers().size(); i++) {
-      if (!CIPHER.matcher(tls.ciphers().get(i)).matches())
+      if (!TlsConfig.SUPPORTED_CIPHERS.contains(tls.ciphers().get(i)))
         problem(
             path + ".ciphers[" + i + "]",
             "'"
                 + tls.ciphers().get(i)
-                + "' is not a cipher suite name (IANA form, e.g. TLS_AES_128_GCM_SHA256)");
+                + "' is not a supported cipher suite (IANA names: "
+                + String.join(", ", TlsConfig.SUPPORTED_CIPHERS)
+                + ")");
     }
     var up = tls.upstream();
     if (up != null && up.caFile() != null && up.caCertificates() != null)

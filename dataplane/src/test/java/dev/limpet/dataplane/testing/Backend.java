@@ -2,6 +2,8 @@ package dev.limpet.dataplane.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 
 /**
  * A real HTTP server on its own loopback address, standing in for a pod. Every response names the
@@ -34,6 +37,17 @@ public final class Backend implements AutoCloseable {
   /** Starts a backend named {@code name} on {@code ip} and a free port. */
   public static Backend start(String name, String ip) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(ip, 0), 256);
+    Backend backend = new Backend(name, server);
+    server.createContext("/", backend::handle);
+    server.setExecutor(backend.executor);
+    server.start();
+    return backend;
+  }
+
+  /** Starts a backend that speaks HTTPS with {@code tls}'s certificate. */
+  public static Backend startHttps(String name, String ip, SSLContext tls) throws IOException {
+    HttpsServer server = HttpsServer.create(new InetSocketAddress(ip, 0), 256);
+    server.setHttpsConfigurator(new HttpsConfigurator(tls));
     Backend backend = new Backend(name, server);
     server.createContext("/", backend::handle);
     server.setExecutor(backend.executor);

@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 
 /** A real HTTP client aimed at one proxy listener. */
 public final class Client {
@@ -17,12 +18,28 @@ public final class Client {
   }
 
   public Client(String host, int port) {
-    this.http =
+    this(
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
-            .build();
-    this.base = "http://" + host + ":" + port;
+            .build(),
+        "http://" + host + ":" + port);
+  }
+
+  private Client(HttpClient http, String base) {
+    this.http = http;
+    this.base = base;
+  }
+
+  /** The same listener over HTTPS, trusting what {@code tls} trusts. */
+  public Client https(SSLContext tls) {
+    return new Client(
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .sslContext(tls)
+            .build(),
+        base.replaceFirst("^http:", "https:"));
   }
 
   public HttpResponse<String> get(String path, String... headers) {

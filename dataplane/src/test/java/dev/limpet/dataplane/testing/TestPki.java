@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -155,6 +156,27 @@ public final class TestPki {
         return out.toString();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
+      }
+    }
+
+    /** A server context that presents this certificate, for a test HTTPS server. */
+    public SSLContext serverContext() {
+      try {
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        store.load(null);
+        store.setKeyEntry(
+            "server",
+            keys.getPrivate(),
+            new char[0],
+            new java.security.cert.Certificate[] {certificate});
+        KeyManagerFactory kmf =
+            KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(store, new char[0]);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(kmf.getKeyManagers(), null, null);
+        return context;
+      } catch (GeneralSecurityException | IOException e) {
+        throw new IllegalStateException(e);
       }
     }
 

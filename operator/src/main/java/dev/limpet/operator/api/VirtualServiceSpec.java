@@ -1,6 +1,7 @@
 package dev.limpet.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.limpet.dataplane.config.NetworkSecurityConfig.DenyAction;
 import io.fabric8.generator.annotation.Default;
@@ -39,7 +40,80 @@ public record VirtualServiceSpec(
     NetworkSecurity networkSecurity,
     Timeouts timeouts,
     Limits limits,
-    Exposure service) {
+    Exposure service,
+    @JsonPropertyDescription(
+            "TLS termination: certificates from Secrets of type kubernetes.io/tls (chosen by SNI,"
+                + " with a default), protocols, cipher suites, and TLS to the servers. Absent:"
+                + " plain HTTP. Every virtual service on a port terminates TLS, or none does.")
+        Tls tls) {
+
+  /** TLS termination. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(
+      value =
+          "self.certificates.all(c, self.certificates.exists_one(o, o.secretName == c.secretName))",
+      message = "each Secret may be listed once")
+  public record Tls(
+      @Required
+          @Size(min = 1, max = 64)
+          @JsonPropertyDescription("The certificates; SNI picks among them.")
+          List<Certificate> certificates,
+      @Pattern(PoolSpec.DNS_NAME)
+          @JsonPropertyDescription(
+              "The secretName of the certificate served without SNI or when no name matches;"
+                  + " default: the first.")
+          String defaultCertificate,
+      @Size(min = 1, max = 2) @JsonPropertyDescription("TLSv1.2 and/or TLSv1.3; default both.")
+          List<Protocol> protocols,
+      @Size(min = 1, max = 32)
+          @JsonPropertyDescription(
+              "Cipher suites by IANA name (TLS 1.3 and 1.2); default: forward-secret AEAD suites"
+                  + " only (Mozilla intermediate).")
+          List<String> ciphers,
+      @JsonPropertyDescription(
+              "TLS from the data plane to the Pool's servers (re-encryption); absent: plain HTTP.")
+          Upstream upstream) {}
+
+  /** A certificate and key from a Secret of this namespace. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Certificate(
+      @Required
+          @Pattern(PoolSpec.DNS_NAME)
+          @JsonPropertyDescription(
+              "A Secret of type kubernetes.io/tls (keys tls.crt, tls.key; PKCS#1, PKCS#8 or SEC1).")
+          String secretName,
+      @Size(max = 64)
+          @JsonPropertyDescription(
+              "The SNI names it answers; default: the certificate's DNS names ('*.' wildcards"
+                  + " allowed).")
+          List<String> hostnames) {}
+
+  /** TLS from the data plane to the Pool's servers. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Upstream(
+      @Default("true") @JsonPropertyDescription("Check the servers' certificates (default true).")
+          Boolean verify,
+      @JsonPropertyDescription(
+              "PEM certificates of the authorities to trust; default: the JVM's trusted roots.")
+          String caCertificates,
+      @Pattern(PoolSpec.DNS_NAME)
+          @JsonPropertyDescription(
+              "Sent as SNI and checked against the certificate; default: none sent, the server's"
+                  + " IP address checked.")
+          String serverName) {}
+
+  /** The TLS versions a listener may accept. */
+  public enum Protocol {
+    @JsonProperty("TLSv1.2")
+    TLSv1_2,
+    @JsonProperty("TLSv1.3")
+    TLSv1_3;
+
+    /** The name the data plane's configuration uses. */
+    public String version() {
+      return name().replace('_', '.');
+    }
+  }
 
   /** Client address rules: a client is denied when deny matches, or allow is set and misses. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

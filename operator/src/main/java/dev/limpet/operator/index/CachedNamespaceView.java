@@ -5,6 +5,7 @@ import dev.limpet.operator.api.PersistenceProfile;
 import dev.limpet.operator.api.Pool;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -29,6 +30,12 @@ public final class CachedNamespaceView implements NamespaceView {
 
   /** The EndpointSlice indexer: slices by the pods of their endpoints. */
   public static final String SLICE_BY_POD = "sliceByPod";
+
+  /** The event source of user Secrets of type kubernetes.io/tls. */
+  public static final String TLS_SECRETS = "tlsSecrets";
+
+  /** The event source of the groups' own TLS Secrets (labelled managed-by the operator). */
+  public static final String GROUP_SECRETS = "groupSecrets";
 
   private final EventSourceRetriever<?> sources;
   private final String namespace;
@@ -76,6 +83,29 @@ public final class CachedNamespaceView implements NamespaceView {
         .map(p -> p.getMetadata().getLabels())
         .map(Map::copyOf)
         .orElse(Map.of());
+  }
+
+  @Override
+  public Optional<Secret> tlsSecret(String name) {
+    return secrets(TLS_SECRETS).flatMap(s -> s.get(new ResourceID(name, namespace)));
+  }
+
+  @Override
+  public Map<String, String> publishedCertificates(String group) {
+    return secrets(GROUP_SECRETS)
+        .flatMap(s -> s.get(new ResourceID(GroupSecrets.name(group), namespace)))
+        .map(GroupSecrets::decoded)
+        .orElse(Map.of());
+  }
+
+  @SuppressWarnings("unchecked")
+  private Optional<InformerEventSource<Secret, ?>> secrets(String name) {
+    try {
+      return Optional.of(
+          (InformerEventSource<Secret, ?>) sources.getEventSourceFor(Secret.class, name));
+    } catch (RuntimeException e) {
+      return Optional.empty(); // this controller does not watch Secrets
+    }
   }
 
   /** Indexes EndpointSlices by the pods of their endpoints ({@code <namespace>/<pod>}). */

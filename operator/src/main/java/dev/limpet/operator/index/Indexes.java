@@ -21,6 +21,9 @@ public final class Indexes {
   /** VirtualServices by each DataScript they name. */
   public static final String VS_BY_DATASCRIPT = "vsByDataScript";
 
+  /** VirtualServices by each certificate Secret they name. */
+  public static final String VS_BY_SECRET = "vsBySecret";
+
   /** VirtualServices by data-plane group. */
   public static final String VS_BY_GROUP = "vsByGroup";
 
@@ -76,6 +79,17 @@ public final class Indexes {
     return vs.getSpec() == null || vs.getSpec().dataScripts() == null
         ? List.of()
         : vs.getSpec().dataScripts().stream().map(name -> key(vs, name)).toList();
+  }
+
+  public static List<String> vsSecrets(VirtualService vs) {
+    return vs.getSpec() == null
+            || vs.getSpec().tls() == null
+            || vs.getSpec().tls().certificates() == null
+        ? List.of()
+        : vs.getSpec().tls().certificates().stream()
+            .filter(c -> c.secretName() != null)
+            .map(c -> key(vs, c.secretName()))
+            .toList();
   }
 
   public static String group(VirtualService vs) {

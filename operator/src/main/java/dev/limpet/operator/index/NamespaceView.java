@@ -3,6 +3,7 @@ package dev.limpet.operator.index;
 import dev.limpet.operator.api.DataScript;
 import dev.limpet.operator.api.PersistenceProfile;
 import dev.limpet.operator.api.Pool;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.util.List;
@@ -27,4 +28,13 @@ public interface NamespaceView {
 
   /** A pod's labels; empty when the pod is not known. */
   Map<String, String> podLabels(String podName);
+
+  /** A Secret of type {@code kubernetes.io/tls} (only those are watched). */
+  Optional<Secret> tlsSecret(String name);
+
+  /**
+   * What a data-plane group's TLS Secret holds now (key to PEM text), the certificates last
+   * published for it; empty when it has none.
+   */
+  Map<String, String> publishedCertificates(String group);
 }

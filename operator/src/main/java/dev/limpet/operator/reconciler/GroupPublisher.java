@@ -3,27 +3,38 @@ package dev.limpet.operator.reconciler;
 import dev.limpet.dataplane.config.ConfigException;
 import dev.limpet.dataplane.config.ConfigLoader;
 import dev.limpet.dataplane.config.DataPlaneConfig;
+import dev.limpet.dataplane.config.TlsCertificateConfig;
+import dev.limpet.operator.index.GroupSecrets;
 import dev.limpet.operator.render.ConfigDocument;
 import dev.limpet.operator.render.GroupInput;
 import dev.limpet.operator.render.GroupRenderer;
+import dev.limpet.operator.render.ServedCertificate;
 import dev.limpet.operator.rollout.DataPlanePods;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.net.HttpURLConnection;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Writes a data-plane group's configuration into its ConfigMap, which every replica of the group
- * watches. A configuration is written only whole and only after the data plane's own loader has
- * accepted the exact document, so a replica never sees a half-rendered or invalid one; when that
- * fails, the ConfigMap keeps the last good configuration.
+ * Writes a data-plane group's configuration into its ConfigMap, and the certificates it names into
+ * its TLS Secret, both of which every replica of the group watches. A configuration is written only
+ * whole and only after the data plane's own loader has accepted the exact document, so a replica
+ * never sees a half-rendered or invalid one; when that fails, the ConfigMap keeps the last good
+ * configuration. The Secret is written first; a replica applies a configuration only once the
+ * Secret holds the certificate digests it names.
  */
 public final class GroupPublisher {
   public static final String CONFIG_KEY = "config.yaml";
@@ -58,9 +69,14 @@ public final class GroupPublisher {
    * caches later, so the last write is the freshest.
    *
    * @param current the group's ConfigMap as the cache holds it, if any
+   * @param currentSecret the group's TLS Secret as the cache holds it, if any
    */
   public Outcome publish(
-      String namespace, String group, GroupInput input, Optional<ConfigMap> current) {
+      String namespace,
+      String group,
+      GroupInput input,
+      Optional<ConfigMap> current,
+      Optional<Secret> currentSecret) {
     synchronized (groupLocks.computeIfAbsent(namespace + "/" + group, k -> new Object())) {
       DataPlaneConfig config = GroupRenderer.render(input);
       String document = ConfigDocument.yaml(config);
@@ -74,6 +90,7 @@ public final class GroupPublisher {
               .map(ConfigMap::getData)
               .map(data -> document.equals(data.get(CONFIG_KEY)))
               .orElse(false);
+      writeCertificates(namespace, group, input.certificatesBySecret(), currentSecret);
       if (!unchanged) write(namespace, group, config.version(), document, current.isPresent());
       return new Outcome.Published(config);
     }
@@ -92,19 +109,61 @@ public final class GroupPublisher {
             .addToData(CONFIG_KEY, document)
             .addToData(VERSION_KEY, version)
             .build();
-    var configMaps = client.configMaps().inNamespace(namespace);
+    createOrMerge(desired, exists, client.getKubernetesSerialization().asJson(desired));
+  }
+
+  /**
+   * Makes the group's TLS Secret hold exactly {@code certificates} ({@code <secretName>.crt} and
+   * {@code .key} each); untouched when it already does.
+   */
+  private void writeCertificates(
+      String namespace,
+      String group,
+      Map<String, ServedCertificate> certificates,
+      Optional<Secret> current) {
+    Map<String, String> desired = new TreeMap<>();
+    certificates.forEach(
+        (secretName, c) -> {
+          desired.put(TlsCertificateConfig.certificateKey(secretName), c.certificatePem());
+          desired.put(TlsCertificateConfig.privateKeyKey(secretName), c.keyPem());
+        });
+    Map<String, String> now = current.map(GroupSecrets::decoded).orElse(Map.of());
+    if (desired.equals(now) || (current.isEmpty() && desired.isEmpty())) return;
+    Secret secret =
+        new SecretBuilder()
+            .withNewMetadata()
+            .withName(GroupSecrets.name(group))
+            .withNamespace(namespace)
+            .addToLabels(GROUP_LABEL, group)
+            .addToLabels(MANAGED_BY_LABEL, MANAGED_BY)
+            .endMetadata()
+            .withType("Opaque")
+            .build();
+    Map<String, String> data = new TreeMap<>();
+    desired.forEach((k, v) -> data.put(k, base64(v)));
+    secret.setData(data);
+    // a merge patch keeps keys it does not mention: the removed ones are set to null
+    Map<String, Object> patchData = new TreeMap<>(data);
+    now.keySet().stream().filter(k -> !desired.containsKey(k)).forEach(k -> patchData.put(k, null));
+    Map<String, Object> patch =
+        Map.of("metadata", Map.of("labels", secret.getMetadata().getLabels()), "data", patchData);
+    createOrMerge(secret, current.isPresent(), client.getKubernetesSerialization().asJson(patch));
+  }
+
+  /** Creates {@code desired}, or merge-patches it with {@code patch} when it exists. */
+  private void createOrMerge(HasMetadata desired, boolean exists, String patch) {
     if (!exists) {
       try {
-        configMaps.resource(desired).create();
+        client.resource(desired).create();
         return;
       } catch (KubernetesClientException e) {
         if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) throw e;
       }
     }
-    configMaps
-        .withName(configMapName(group))
-        .patch(
-            PatchContext.of(PatchType.JSON_MERGE),
-            client.getKubernetesSerialization().asJson(desired));
+    client.resource(desired).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+  }
+
+  private static String base64(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 }

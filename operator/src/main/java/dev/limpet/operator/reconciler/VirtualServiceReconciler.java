@@ -7,6 +7,7 @@ import dev.limpet.operator.api.VirtualService;
 import dev.limpet.operator.api.VirtualServiceStatus;
 import dev.limpet.operator.event.EventRecorder;
 import dev.limpet.operator.index.CachedNamespaceView;
+import dev.limpet.operator.index.GroupSecrets;
 import dev.limpet.operator.index.Indexes;
 import dev.limpet.operator.render.ExposureService;
 import dev.limpet.operator.rollout.DataPlanePods;
@@ -14,14 +15,17 @@ import dev.limpet.operator.rollout.ReplicaVersions;
 import dev.limpet.operator.status.ConditionType;
 import dev.limpet.operator.status.Conditions;
 import dev.limpet.operator.status.Reason;
+import dev.limpet.operator.validation.CertificateResolution;
 import dev.limpet.operator.validation.GroupAdmission;
 import dev.limpet.operator.validation.ScriptCompiler;
 import dev.limpet.operator.validation.VirtualServiceVerdict;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -110,7 +114,8 @@ public final class VirtualServiceReconciler
             Indexes.VS_BY_POOL, Indexes::vsPool,
             Indexes.VS_BY_DATASCRIPT, Indexes::vsDataScripts,
             Indexes.VS_BY_GROUP, Indexes::vsGroup,
-            Indexes.VS_BY_LISTENER, Indexes::vsListener));
+            Indexes.VS_BY_LISTENER, Indexes::vsListener,
+            Indexes.VS_BY_SECRET, Indexes::vsSecrets));
     pools =
         Watches.specInformer(
             Pool.class, context, pool -> changed(byPool(List.of(Indexes.key(pool, name(pool))))));
@@ -190,7 +195,41 @@ public final class VirtualServiceReconciler
               return ids;
             });
     pods.addIndexer(Indexes.POD_BY_GROUP, VirtualServiceReconciler::podGroup);
-    return List.of(pools, scripts, profiles, kubeServices, slices, configMaps, peers, pods);
+    // certificate Secrets: only type kubernetes.io/tls is listed, so other Secrets stay uncached
+    var tlsSecrets =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Secret.class, VirtualService.class)
+                .withName(CachedNamespaceView.TLS_SECRETS)
+                .withNamespacesInheritedFromController()
+                .withFieldSelector(
+                    new FieldSelector(
+                        List.of(new FieldSelector.Field("type", CertificateResolution.TLS_TYPE))))
+                .withSecondaryToPrimaryMapper(
+                    secret -> changed(Watches.ids(services, Indexes.VS_BY_SECRET, secret)))
+                .build(),
+            context);
+    // the groups' own TLS Secrets: the last good certificates, and edits to undo
+    var groupSecrets =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Secret.class, VirtualService.class)
+                .withName(CachedNamespaceView.GROUP_SECRETS)
+                .withNamespacesInheritedFromController()
+                .withLabelSelector(
+                    GroupPublisher.MANAGED_BY_LABEL + "=" + GroupPublisher.MANAGED_BY)
+                .withSecondaryToPrimaryMapper(this::oneOfGroup)
+                .build(),
+            context);
+    return List.of(
+        pools,
+        scripts,
+        profiles,
+        kubeServices,
+        slices,
+        configMaps,
+        peers,
+        pods,
+        tlsSecrets,
+        groupSecrets);
   }
 
   @Override
@@ -210,7 +249,10 @@ public final class VirtualServiceReconciler
             .orElseGet(
                 () ->
                     GroupAdmission.judge(
-                            List.of(vs), new CachedNamespaceView(context, namespace), compiler)
+                            List.of(vs),
+                            new CachedNamespaceView(context, namespace),
+                            compiler,
+                            clock.instant())
                         .get(name(vs)));
 
     var status = vs.getStatus();
@@ -220,7 +262,7 @@ public final class VirtualServiceReconciler
     if (own.conflict().isPresent() && own.problems().isEmpty())
       conditions.set(ConditionType.Accepted, false, Reason.PORT_CONFLICT, own.conflict().get());
     else conditions.accepted(own.problems());
-    conditions.resolvedRefs(own.references());
+    conditions.resolvedRefs(own.allReferences());
     Optional<String> address =
         new ServiceExposure(context.getClient())
             .apply(vs, new CachedNamespaceView(context, namespace));
@@ -267,15 +309,17 @@ public final class VirtualServiceReconciler
             .filter(m -> m.getMetadata().getDeletionTimestamp() == null)
             .toList();
     var view = new CachedNamespaceView(sources, namespace);
-    Map<String, VirtualServiceVerdict> verdicts = GroupAdmission.judge(members, view, compiler);
+    Map<String, VirtualServiceVerdict> verdicts =
+        GroupAdmission.judge(members, view, compiler, clock.instant());
     List<VirtualService> admitted =
         members.stream().filter(m -> verdicts.get(name(m)).admitted()).toList();
     var outcome =
         publisher.publish(
             namespace,
             group,
-            GroupAdmission.input(admitted, view),
-            currentConfigMap(sources, namespace, group));
+            GroupAdmission.input(admitted, verdicts, view),
+            currentConfigMap(sources, namespace, group),
+            currentGroupSecret(sources, namespace, group));
     Map<String, Long> generations = new HashMap<>();
     for (VirtualService m : members) generations.put(name(m), m.getMetadata().getGeneration());
     return new Publication(verdicts, outcome, generations);
@@ -390,6 +434,15 @@ public final class VirtualServiceReconciler
     return configMaps.get(new ResourceID(GroupPublisher.configMapName(group), namespace));
   }
 
+  @SuppressWarnings("unchecked")
+  private static Optional<Secret> currentGroupSecret(
+      EventSourceRetriever<VirtualService> sources, String namespace, String group) {
+    var secrets =
+        (InformerEventSource<Secret, VirtualService>)
+            sources.getEventSourceFor(Secret.class, CachedNamespaceView.GROUP_SECRETS);
+    return secrets.get(new ResourceID(GroupSecrets.name(group), namespace));
+  }
+
   /** The VirtualServices using any of the pools, directly or through a DataScript. */
   private Set<ResourceID> byPool(List<String> keys) {
     // an informer may deliver events before these have listed; the first reconciles read them
@@ -418,8 +471,8 @@ public final class VirtualServiceReconciler
     return ids;
   }
 
-  /** One VirtualService of the ConfigMap's group: enough to republish it after an edit. */
-  private Set<ResourceID> oneOfGroup(ConfigMap cm) {
+  /** One VirtualService of the group a ConfigMap or Secret is for: enough to republish it. */
+  private Set<ResourceID> oneOfGroup(HasMetadata cm) {
     var labels = cm.getMetadata().getLabels();
     String group = labels == null ? null : labels.get(GroupPublisher.GROUP_LABEL);
     if (group == null) return Set.of();

@@ -16,10 +16,20 @@ import java.util.Map;
  * @param profiles persistence profiles by name
  * @param dataScripts DataScripts by name
  * @param endpointServers each pool's servers from its Service's EndpointSlices, by pool name
+ * @param certificates each TLS virtual service's certificates, by virtual service name
  */
 public record GroupInput(
     List<VirtualService> virtualServices,
     Map<String, Pool> pools,
     Map<String, PersistenceProfile> profiles,
     Map<String, DataScript> dataScripts,
-    Map<String, List<ServerConfig>> endpointServers) {}
+    Map<String, List<ServerConfig>> endpointServers,
+    Map<String, List<ServedCertificate>> certificates) {
+
+  /** Every certificate the group serves, once per Secret. */
+  public Map<String, ServedCertificate> certificatesBySecret() {
+    Map<String, ServedCertificate> bySecret = new java.util.TreeMap<>();
+    certificates.values().forEach(list -> list.forEach(c -> bySecret.put(c.secretName(), c)));
+    return bySecret;
+  }
+}

@@ -11,7 +11,9 @@ import dev.limpet.operator.api.Pool;
 import dev.limpet.operator.api.VirtualService;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
 
@@ -32,7 +34,12 @@ public final class GroupRenderer {
     TreeSet<String> poolNames = new TreeSet<>();
     List<VirtualServiceConfig> vsConfigs = new ArrayList<>();
     for (VirtualService vs : services) {
-      VirtualServiceConfig config = ResourceRenderer.virtualService(vs);
+      Map<String, String> digests = new HashMap<>();
+      input
+          .certificates()
+          .getOrDefault(vs.getMetadata().getName(), List.of())
+          .forEach(c -> digests.put(c.secretName(), c.sha256()));
+      VirtualServiceConfig config = ResourceRenderer.virtualService(vs, digests);
       vsConfigs.add(config);
       poolNames.add(config.pool());
       scriptNames.addAll(config.dataScripts());

@@ -9,6 +9,9 @@ import dev.limpet.dataplane.config.PersistenceProfileConfig;
 import dev.limpet.dataplane.config.PoolConfig;
 import dev.limpet.dataplane.config.ServerConfig;
 import dev.limpet.dataplane.config.TimeoutsConfig;
+import dev.limpet.dataplane.config.TlsCertificateConfig;
+import dev.limpet.dataplane.config.TlsConfig;
+import dev.limpet.dataplane.config.UpstreamTlsConfig;
 import dev.limpet.dataplane.config.VirtualServiceConfig;
 import dev.limpet.operator.api.DataScript;
 import dev.limpet.operator.api.PersistenceProfile;
@@ -19,6 +22,7 @@ import dev.limpet.operator.api.VirtualService;
 import dev.limpet.operator.api.VirtualServiceSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -117,7 +121,12 @@ public final class ResourceRenderer {
             .toList());
   }
 
-  public static VirtualServiceConfig virtualService(VirtualService resource) {
+  /**
+   * @param digests the sha256 of each certificate Secret's content as served (see {@link
+   *     ServedCertificate}); a certificate without one renders without, which validation refuses
+   */
+  public static VirtualServiceConfig virtualService(
+      VirtualService resource, Map<String, String> digests) {
     VirtualServiceSpec s = resource.getSpec();
     return new VirtualServiceConfig(
         resource.getMetadata().getName(),
@@ -144,7 +153,32 @@ public final class ResourceRenderer {
                     orZero(l.maxUriBytes()),
                     orZero(l.maxConnections()))),
         s.dataScripts(),
-        null);
+        map(s.tls(), tls -> tls(tls, digests)));
+  }
+
+  /** Certificates are named by their Secret, whose PEM the group's TLS Secret carries. */
+  private static TlsConfig tls(VirtualServiceSpec.Tls tls, Map<String, String> digests) {
+    var upstream = tls.upstream();
+    return new TlsConfig(
+        Optional.ofNullable(tls.certificates()).orElse(List.of()).stream()
+            .map(
+                c ->
+                    new TlsCertificateConfig(
+                        c.secretName(),
+                        null,
+                        null,
+                        c.secretName(),
+                        digests.get(c.secretName()),
+                        c.hostnames()))
+            .toList(),
+        tls.defaultCertificate(),
+        map(
+            tls.protocols(),
+            list -> list.stream().map(VirtualServiceSpec.Protocol::version).toList()),
+        tls.ciphers(),
+        map(
+            upstream,
+            u -> new UpstreamTlsConfig(u.verify(), null, u.caCertificates(), u.serverName())));
   }
 
   private static List<ServerConfig> staticServers(PoolSpec s) {

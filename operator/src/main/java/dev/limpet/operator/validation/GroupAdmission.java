@@ -5,8 +5,11 @@ import dev.limpet.operator.api.DataScript;
 import dev.limpet.operator.api.PersistenceProfile;
 import dev.limpet.operator.api.Pool;
 import dev.limpet.operator.api.VirtualService;
+import dev.limpet.operator.index.Indexes;
 import dev.limpet.operator.index.NamespaceView;
 import dev.limpet.operator.render.GroupInput;
+import dev.limpet.operator.render.ServedCertificate;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -25,7 +28,7 @@ public final class GroupAdmission {
 
   /** A verdict per VirtualService name, in the order given. */
   public static Map<String, VirtualServiceVerdict> judge(
-      List<VirtualService> members, NamespaceView view, ScriptCompiler compiler) {
+      List<VirtualService> members, NamespaceView view, ScriptCompiler compiler, Instant now) {
     Map<String, List<String>> problems = new HashMap<>();
     List<VirtualService> valid = new ArrayList<>();
     for (VirtualService vs : members) {
@@ -46,13 +49,21 @@ public final class GroupAdmission {
       verdicts.put(
           name,
           new VirtualServiceVerdict(
-              problems.get(name), conflict, References.virtualService(vs, view, compiler)));
+              problems.get(name),
+              conflict,
+              References.virtualService(vs, view, compiler),
+              vs.getSpec() == null
+                  ? CertificateResolution.NONE
+                  : CertificateResolution.of(vs.getSpec().tls(), Indexes.group(vs), view, now)));
     }
     return verdicts;
   }
 
-  /** What the admitted virtual services render from. */
-  public static GroupInput input(List<VirtualService> admitted, NamespaceView view) {
+  /** What the admitted virtual services render from, their certificates as judged. */
+  public static GroupInput input(
+      List<VirtualService> admitted,
+      Map<String, VirtualServiceVerdict> verdicts,
+      NamespaceView view) {
     Map<String, Pool> pools = new HashMap<>();
     Map<String, DataScript> scripts = new HashMap<>();
     for (VirtualService vs : admitted) {
@@ -75,7 +86,12 @@ public final class GroupAdmission {
       if (profile != null) view.profile(profile).ifPresent(p -> profiles.put(profile, p));
       servers.put(pool.getMetadata().getName(), References.pool(pool, view).endpointServers());
     }
-    return new GroupInput(admitted, pools, profiles, scripts, servers);
+    Map<String, List<ServedCertificate>> certificates = new HashMap<>();
+    for (VirtualService vs : admitted)
+      certificates.put(
+          vs.getMetadata().getName(),
+          verdicts.get(vs.getMetadata().getName()).certificates().served());
+    return new GroupInput(admitted, pools, profiles, scripts, servers, certificates);
   }
 
   private static void addPool(String name, NamespaceView view, Map<String, Pool> pools) {

@@ -100,8 +100,7 @@ public final class References {
     List<String> missing = new ArrayList<>();
     List<String> notReady = new ArrayList<>();
     var s = vs.getSpec();
-    // VirtualServices do not terminate TLS yet: every Pool with TLS persistence is out of reach
-    boolean tls = false;
+    boolean tls = s != null && s.tls() != null;
     if (s != null && s.pool() != null) {
       checkPool(s.pool(), view, missing, notReady);
       if (!tls) needsTls(s.pool(), view).ifPresent(notReady::add);

@@ -4,6 +4,7 @@ import dev.limpet.dataplane.config.ConfigValidator;
 import dev.limpet.dataplane.config.DataPlaneConfig;
 import dev.limpet.dataplane.config.DataScriptCompiler;
 import dev.limpet.dataplane.config.DataScriptConfig;
+import dev.limpet.dataplane.config.PemKeyPair;
 import dev.limpet.dataplane.config.PersistenceProfileConfig;
 import dev.limpet.dataplane.config.PoolConfig;
 import dev.limpet.dataplane.config.ServerConfig;
@@ -15,6 +16,7 @@ import dev.limpet.operator.api.VirtualService;
 import dev.limpet.operator.render.ResourceRenderer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -113,7 +115,7 @@ public final class SpecValidator {
 
   public static List<String> virtualService(VirtualService resource) {
     if (resource.getSpec() == null) return List.of("spec: is required");
-    var config = ResourceRenderer.virtualService(resource);
+    var config = ResourceRenderer.virtualService(resource, Map.of());
     List<String> problems = new ArrayList<>();
     for (String problem :
         problems(
@@ -121,7 +123,17 @@ public final class SpecValidator {
             "virtualServices[0].")) {
       if (problem.startsWith("spec.pool: no pool named ")) continue;
       if (problem.matches("spec\\.dataScripts\\[\\d+\\]: no DataScript named .*")) continue;
+      // the digest of a certificate comes with its Secret: ResolvedRefs reports on that
+      if (problem.matches("spec\\.tls\\.certificates\\[\\d+\\]\\.sha256: .*")) continue;
       problems.add(problem);
+    }
+    var upstream = config.tls() == null ? null : config.tls().upstream();
+    if (upstream != null && upstream.caCertificates() != null) {
+      try {
+        PemKeyPair.certificates(upstream.caCertificates());
+      } catch (IllegalArgumentException e) {
+        problems.add("spec.tls.upstream.caCertificates: " + e.getMessage());
+      }
     }
     return problems;
   }

@@ -56,20 +56,21 @@ class GroupRendererGoldenTest {
             .filter(VirtualService.class::isInstance)
             .map(VirtualService.class::cast)
             .toList();
-    var verdicts = GroupAdmission.judge(services, view, script -> Optional.empty());
+    var verdicts =
+        GroupAdmission.judge(services, view, script -> Optional.empty(), java.time.Instant.now());
     List<VirtualService> admitted =
         services.stream()
             .filter(vs -> verdicts.get(vs.getMetadata().getName()).admitted())
             .toList();
 
-    DataPlaneConfig config = GroupRenderer.render(GroupAdmission.input(admitted, view));
+    DataPlaneConfig config = GroupRenderer.render(GroupAdmission.input(admitted, verdicts, view));
     String document = ConfigDocument.yaml(config);
 
     Path expected = GOLDEN.resolve(name).resolve("expected.yaml");
     if (Boolean.getBoolean("golden.update")) Files.writeString(expected, document);
     assertThat(document).isEqualTo(Files.readString(expected));
     assertThat(ConfigLoader.parse(document)).isEqualTo(config);
-    assertThat(GroupRenderer.render(GroupAdmission.input(admitted, view)).version())
+    assertThat(GroupRenderer.render(GroupAdmission.input(admitted, verdicts, view)).version())
         .as("rendering is deterministic")
         .isEqualTo(config.version());
   }

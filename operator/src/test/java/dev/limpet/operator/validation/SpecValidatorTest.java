@@ -40,6 +40,7 @@ class SpecValidatorTest {
             null,
             null,
             null,
+            null,
             null));
     assertThat(SpecValidator.virtualService(vs)).isEmpty();
   }

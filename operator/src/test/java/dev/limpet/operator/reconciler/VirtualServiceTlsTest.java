@@ -1,0 +1,205 @@
+package dev.limpet.operator.reconciler;
+
+import static dev.limpet.operator.RunningOperator.eventually;
+import static dev.limpet.operator.TestResources.NS;
+import static dev.limpet.operator.TestResources.staticPool;
+import static dev.limpet.operator.TestResources.virtualService;
+import static dev.limpet.operator.TestResources.withTls;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.limpet.dataplane.config.ConfigLoader;
+import dev.limpet.dataplane.config.DataPlaneConfig;
+import dev.limpet.dataplane.config.TlsCertificateConfig;
+import dev.limpet.operator.RunningOperator;
+import dev.limpet.operator.TestCertificates;
+import dev.limpet.operator.api.VirtualService;
+import dev.limpet.operator.api.VirtualServiceSpec;
+import dev.limpet.operator.index.GroupSecrets;
+import dev.limpet.operator.validation.ContractScriptCompiler;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * TLS VirtualServices against the mock API server: certificates from kubernetes.io/tls Secrets go
+ * into the group's TLS Secret and, by digest, into its configuration; a missing, malformed or
+ * expired Secret shows in ResolvedRefs, and one that turns bad keeps its last good certificate.
+ */
+@EnableKubernetesMockClient(crud = true)
+@Timeout(90)
+class VirtualServiceTlsTest {
+  private static final String GROUP_SECRET = GroupSecrets.name("default");
+  KubernetesClient client;
+  RunningOperator operator;
+
+  @BeforeEach
+  void start() {
+    operator = new RunningOperator(client, new ContractScriptCompiler());
+    operator.create(staticPool("p", null, "10.0.0.1"));
+  }
+
+  @AfterEach
+  void stop() {
+    operator.close();
+  }
+
+  @Test
+  void aGoodSecretIsPublishedAndATurnedBadOneKeepsItsLastGoodCertificate() throws Exception {
+    var good = TestCertificates.selfSigned("shop.example.com");
+    operator.create(TestCertificates.tlsSecret("shop-tls", good.certificate(), good.key()));
+    operator.create(tlsService("web", 443, "shop-tls"));
+
+    eventually()
+        .untilAsserted(() -> assertThat(condition("web", "Ready").getStatus()).isEqualTo("True"));
+    assertThat(groupSecret())
+        .containsEntry("shop-tls.crt", good.certificate())
+        .containsEntry("shop-tls.key", good.key());
+    TlsCertificateConfig published = certificate("web");
+    assertThat(published.secretKey()).isEqualTo("shop-tls");
+    assertThat(published.sha256())
+        .isEqualTo(TlsCertificateConfig.digest(good.certificate(), good.key()));
+
+    var other = TestCertificates.selfSigned("other.example.com");
+    operator.edit(
+        Secret.class,
+        "shop-tls",
+        s -> {
+          s.setData(null);
+          s.setStringData(Map.of("tls.crt", good.certificate(), "tls.key", other.key()));
+        });
+
+    eventually()
+        .untilAsserted(
+            () -> {
+              Condition refs = condition("web", "ResolvedRefs");
+              assertThat(refs.getStatus()).isEqualTo("False");
+              assertThat(refs.getReason()).isEqualTo("RefNotReady");
+              assertThat(refs.getMessage())
+                  .contains("Secret 'shop-tls': the private key does not match the certificate")
+                  .contains("keeps serving its last good certificate");
+            });
+    assertThat(groupSecret()).containsEntry("shop-tls.key", good.key());
+    assertThat(certificate("web").sha256()).isEqualTo(published.sha256());
+    assertThat(condition("web", "Programmed").getStatus()).isEqualTo("True");
+
+    var renewed = TestCertificates.selfSigned("shop.example.com");
+    operator.edit(
+        Secret.class,
+        "shop-tls",
+        s -> {
+          s.setData(null);
+          s.setStringData(Map.of("tls.crt", renewed.certificate(), "tls.key", renewed.key()));
+        });
+
+    eventually()
+        .untilAsserted(
+            () -> {
+              assertThat(condition("web", "ResolvedRefs").getStatus()).isEqualTo("True");
+              assertThat(certificate("web").sha256())
+                  .isEqualTo(TlsCertificateConfig.digest(renewed.certificate(), renewed.key()));
+              assertThat(groupSecret()).containsEntry("shop-tls.key", renewed.key());
+            });
+  }
+
+  @Test
+  void aMissingMalformedOrExpiredSecretKeepsANewServiceOut() throws Exception {
+    operator.create(tlsService("missing", 443, "nope"));
+    operator.create(TestCertificates.tlsSecret("garbage", "not a certificate", "not a key"));
+    operator.create(tlsService("malformed", 444, "garbage"));
+    var expired =
+        TestCertificates.selfSigned(
+            "old.example.com", Instant.now().minusSeconds(3600), TestCertificates.rsa());
+    operator.create(TestCertificates.tlsSecret("old", expired.certificate(), expired.key()));
+    operator.create(tlsService("expired", 445, "old"));
+
+    eventually()
+        .untilAsserted(
+            () -> {
+              Condition missing = condition("missing", "ResolvedRefs");
+              assertThat(missing.getReason()).isEqualTo("RefNotFound");
+              assertThat(missing.getMessage())
+                  .isEqualTo("Not found: Secret 'nope' (type kubernetes.io/tls).");
+              assertThat(condition("malformed", "ResolvedRefs").getMessage())
+                  .isEqualTo(
+                      "Not usable: Secret 'garbage': certificate: no PEM certificate found.");
+              assertThat(condition("expired", "ResolvedRefs").getMessage())
+                  .startsWith("Not usable: Secret 'old': the certificate expired on ");
+              for (String vs : List.of("missing", "malformed", "expired")) {
+                assertThat(condition(vs, "Accepted").getStatus()).isEqualTo("True");
+                assertThat(condition(vs, "Programmed").getReason()).isEqualTo("Pending");
+              }
+            });
+    DataPlaneConfig config = ConfigLoader.parse(operator.groupConfig("default").orElseThrow());
+    assertThat(config.virtualServices()).isEmpty();
+  }
+
+  @Test
+  void aBadTlsSpecIsNotAccepted() throws Exception {
+    var good = TestCertificates.selfSigned("shop.example.com");
+    operator.create(TestCertificates.tlsSecret("shop-tls", good.certificate(), good.key()));
+    VirtualService vs = virtualService("web", 443, "p");
+    vs.setSpec(
+        withTls(
+            vs.getSpec(),
+            new VirtualServiceSpec.Tls(
+                List.of(new VirtualServiceSpec.Certificate("shop-tls", null)),
+                "other-tls",
+                null,
+                List.of("TLS_RSA_WITH_RC4_128_MD5"),
+                new VirtualServiceSpec.Upstream(true, "not PEM", null))));
+    operator.create(vs);
+
+    eventually()
+        .untilAsserted(
+            () -> {
+              Condition accepted = condition("web", "Accepted");
+              assertThat(accepted.getStatus()).isEqualTo("False");
+              assertThat(accepted.getMessage())
+                  .contains("spec.tls.defaultCertificate: no certificate named 'other-tls'")
+                  .contains(
+                      "spec.tls.ciphers[0]: 'TLS_RSA_WITH_RC4_128_MD5' is not a supported cipher")
+                  .contains("spec.tls.upstream.caCertificates: certificate: no PEM certificate");
+            });
+  }
+
+  private static VirtualService tlsService(String name, int port, String secret) {
+    VirtualService vs = virtualService(name, port, "p");
+    vs.setSpec(
+        withTls(
+            vs.getSpec(),
+            new VirtualServiceSpec.Tls(
+                List.of(new VirtualServiceSpec.Certificate(secret, null)),
+                null,
+                null,
+                null,
+                null)));
+    return vs;
+  }
+
+  private TlsCertificateConfig certificate(String vs) throws Exception {
+    DataPlaneConfig config = ConfigLoader.parse(operator.groupConfig("default").orElseThrow());
+    return config.virtualServices().stream()
+        .filter(v -> v.name().equals(vs))
+        .findFirst()
+        .orElseThrow()
+        .tls()
+        .certificates()
+        .get(0);
+  }
+
+  private Map<String, String> groupSecret() {
+    return GroupSecrets.decoded(client.secrets().inNamespace(NS).withName(GROUP_SECRET).get());
+  }
+
+  private Condition condition(String vs, String type) {
+    return operator.condition(VirtualService.class, vs, type).orElseThrow();
+  }
+}
