@@ -3,6 +3,7 @@ package dev.limpet.dataplane;
 import dev.limpet.dataplane.config.ConfigException;
 import dev.limpet.dataplane.config.ConfigLoader;
 import dev.limpet.dataplane.config.DataPlaneConfig;
+import dev.limpet.dataplane.config.PersistenceProfileConfig;
 import dev.limpet.dataplane.config.TablesConfig;
 import dev.limpet.dataplane.metrics.DataPlaneMetrics;
 import dev.limpet.dataplane.peers.MicrometerPeerMetrics;
@@ -20,6 +21,8 @@ import dev.limpet.dataplane.server.DataPlaneServer;
 import dev.limpet.dataplane.server.Transport;
 import dev.limpet.dataplane.tls.CertificateStore;
 import dev.limpet.dataplane.tls.CertificatesPendingException;
+import dev.limpet.dataplane.tls.TicketKeyRing;
+import dev.limpet.dataplane.tls.TicketKeySet;
 import dev.limpet.dataplane.tls.TlsCatalog;
 import dev.limpet.dataplane.tls.TlsContexts;
 import dev.limpet.dataplane.tls.TlsProviders;
@@ -104,7 +107,7 @@ public final class DataPlane implements AutoCloseable {
     housekeeping.scheduleWithFixedDelay(() -> persistence.tick(), 1, 1, TimeUnit.SECONDS);
     housekeeping.scheduleWithFixedDelay(tables::sweepAll, 10, 10, TimeUnit.SECONDS);
     housekeeping.scheduleWithFixedDelay(this::pollCertificateFiles, 1, 1, TimeUnit.SECONDS);
-    this.tlsContexts = new TlsContexts(tlsProvider);
+    this.tlsContexts = new TlsContexts(tlsProvider, new TicketKeyRing(TicketKeySet.random()));
     Gauge.builder("limpet_tls_provider", () -> 1)
         .description("The TLS implementation in use (label provider: OPENSSL or JDK)")
         .tag("provider", tlsProvider.name())
@@ -180,6 +183,21 @@ public final class DataPlane implements AutoCloseable {
     server.closeUnusedListeners(next);
     configured = true;
     LOG.info("applied configuration version {}", config.version());
+    warnOfJdkTlsPersistence(config);
+  }
+
+  /** The JDK's TLS hides what TLS persistence needs for all but TLS 1.2 session-ID resumption. */
+  private void warnOfJdkTlsPersistence(DataPlaneConfig config) {
+    if (tlsContexts.provider() != SslProvider.JDK) return;
+    for (PersistenceProfileConfig profile : config.persistenceProfiles()) {
+      if (profile.type() == PersistenceProfileConfig.Type.TLS)
+        LOG.warn(
+            "persistence profile '{}' (TLS) runs on the JDK's TLS: only TLS 1.2 clients that resume"
+                + " by session ID keep their server; TLS 1.3 and ticket resumptions are balanced as"
+                + " new (the JDK seals tickets with a key of its own); OpenSSL (netty-tcnative)"
+                + " keeps them all",
+            profile.name());
+    }
   }
 
   /**
@@ -224,6 +242,15 @@ public final class DataPlane implements AutoCloseable {
     } catch (ConfigException | RuntimeException e) {
       LOG.error("certificate files changed but cannot be applied: {}", e.getMessage());
     }
+  }
+
+  /**
+   * Seals and opens TLS session tickets with {@code keys} from now on: at start-up and at each
+   * rotation. Replicas that share the keys resume each other's sessions. Until called, a random key
+   * of this process serves.
+   */
+  public void ticketKeys(TicketKeySet keys) {
+    tlsContexts.ticketKeys().replace(keys);
   }
 
   public RuntimeConfig current() {

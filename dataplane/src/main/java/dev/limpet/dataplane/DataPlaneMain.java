@@ -14,6 +14,7 @@ import dev.limpet.dataplane.runtime.ConfigWatcher;
 import dev.limpet.dataplane.runtime.TlsSecretSource;
 import dev.limpet.dataplane.server.Transport;
 import dev.limpet.dataplane.tls.CertificatesPendingException;
+import dev.limpet.dataplane.tls.TicketKeyWatcher;
 import dev.limpet.dataplane.tls.TlsProviders;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -76,6 +77,15 @@ public final class DataPlaneMain implements Callable<Integer> {
           "Cookie key file (JSON, from a Secret): {\"cookieKeys\":[{\"id\":..., \"secret\": base64}]}, newest first."
               + " Without it a random key is made: cookies then do not survive a restart or move between replicas.")
   Path keys;
+
+  @Option(
+      names = "--ticket-keys",
+      description =
+          "TLS session ticket key file (JSON, from a Secret): {\"ticketKeys\":[{\"id\":..., \"secret\": base64 of 48"
+              + " bytes}]}, newest first; reloaded when it changes. Replicas with the same keys resume"
+              + " each other's TLS sessions. Without it a random key is made: tickets then resume on"
+              + " this process only.")
+  Path ticketKeys;
 
   @Option(
       names = "--admin",
@@ -186,6 +196,14 @@ public final class DataPlaneMain implements Callable<Integer> {
     }
     DataPlane dataPlane = new DataPlane(threads, cookieKeys, peerSettings, provider);
     if (listenAddress != null) dataPlane.bindWildcardTo(listenAddress);
+    AutoCloseable ticketKeyWatcher;
+    try {
+      ticketKeyWatcher = watchTicketKeys(dataPlane);
+    } catch (IllegalArgumentException e) {
+      LOG.error("{}", e.getMessage());
+      dataPlane.close();
+      return 2;
+    }
     KubernetesClient kubernetes =
         configMap != null || tlsSecret != null ? new KubernetesClientBuilder().build() : null;
     // the certificates first: a configuration that names them then applies at once
@@ -230,6 +248,7 @@ public final class DataPlaneMain implements Callable<Integer> {
                 () -> {
                   try {
                     sources.close();
+                    ticketKeyWatcher.close();
                   } catch (Exception e) {
                     LOG.warn("closing the configuration source: {}", e.toString());
                   }
@@ -245,6 +264,17 @@ public final class DataPlaneMain implements Callable<Integer> {
                 "shutdown"));
     stopped.await();
     return 0;
+  }
+
+  /** Applies the ticket key file and follows its changes; without one, says what that costs. */
+  private AutoCloseable watchTicketKeys(DataPlane dataPlane) throws IOException {
+    if (ticketKeys != null)
+      return TicketKeyWatcher.start(ticketKeys, dataPlane::ticketKeys, reloadIntervalMs);
+    LOG.warn(
+        "no --ticket-keys file: TLS session tickets are sealed with a random key of this process;"
+            + " a client resuming on another replica gets a full handshake and TLS persistence"
+            + " cannot follow its ticket there");
+    return () -> {};
   }
 
   /** The replication settings, or null when no peers are configured. */

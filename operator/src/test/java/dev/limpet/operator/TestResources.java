@@ -92,6 +92,7 @@ public final class TestResources {
             null,
             new PersistenceProfileSpec.HttpCookie("SRV", null, null, null, null, null, null, null),
             null,
+            null,
             null));
     return profile;
   }

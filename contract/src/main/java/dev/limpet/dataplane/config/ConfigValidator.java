@@ -55,6 +55,7 @@ public final class ConfigValidator {
     for (int i = 0; i < c.virtualServices().size(); i++)
       virtualService("virtualServices[" + i + "]", c.virtualServices().get(i), pools, scripts);
     listeners(c.virtualServices());
+    tlsPersistence(c, profileByName);
     var limits = c.scriptLimits();
     range("scriptLimits.maxInstructions", limits.maxInstructions(), 1_000, 1_000_000_000);
     range("scriptLimits.wallClockMs", limits.wallClockMs(), 1, 60_000);
@@ -95,13 +96,14 @@ public final class ConfigValidator {
 
   private void profile(String path, PersistenceProfileConfig p) {
     if (p.type() == null) {
-      problem(path + ".type", "is required (ClientIP, HttpCookie, AppCookie or CustomHeader)");
+      problem(path + ".type", "is required (ClientIP, HttpCookie, AppCookie, CustomHeader or TLS)");
       return;
     }
     only(path, "clientIp", p.clientIp(), p.type() == Type.ClientIP);
     only(path, "httpCookie", p.httpCookie(), p.type() == Type.HttpCookie);
     only(path, "appCookie", p.appCookie(), p.type() == Type.AppCookie);
     only(path, "customHeader", p.customHeader(), p.type() == Type.CustomHeader);
+    only(path, "tls", p.tls(), p.type() == Type.TLS);
     switch (p.type()) {
       case ClientIP -> {
         var ip = p.clientIp();
@@ -137,6 +139,7 @@ public final class ConfigValidator {
               path + ".customHeader.name",
               "'" + p.customHeader().name() + "' is not a valid header name");
       }
+      case TLS -> range(path + ".tls.timeoutMinutes", p.tls().timeoutMinutes(), 0.001, 525_600);
     }
   }
 
@@ -330,6 +333,46 @@ public final class ConfigValidator {
       problem(path + ".sha256", "is only allowed with secretKey");
     }
     hostnames(path + ".hostnames", c.hostnames());
+  }
+
+  /**
+   * A pool with TLS persistence is only reached through TLS virtual services: elsewhere there is no
+   * TLS session to pin, and the profile would silently do nothing.
+   */
+  private void tlsPersistence(DataPlaneConfig c, Map<String, PersistenceProfileConfig> profiles) {
+    Map<String, String> tlsProfileByPool = new HashMap<>();
+    for (PoolConfig pool : c.pools()) {
+      PersistenceProfileConfig profile = profiles.get(pool.persistenceProfile());
+      if (profile != null && profile.type() == Type.TLS)
+        tlsProfileByPool.put(pool.name(), profile.name());
+    }
+    if (tlsProfileByPool.isEmpty()) return;
+    Map<String, DataScriptConfig> scripts = new HashMap<>();
+    c.dataScripts().forEach(s -> scripts.put(s.name(), s));
+    for (int i = 0; i < c.virtualServices().size(); i++) {
+      VirtualServiceConfig vs = c.virtualServices().get(i);
+      if (vs.tls() != null) continue;
+      String path = "virtualServices[" + i + "]";
+      notTlsPersistent(path + ".pool", vs.pool(), tlsProfileByPool);
+      for (int j = 0; j < vs.dataScripts().size(); j++) {
+        DataScriptConfig script = scripts.get(vs.dataScripts().get(j));
+        if (script == null) continue;
+        for (var ref : script.pools())
+          notTlsPersistent(path + ".dataScripts[" + j + "]", ref.pool(), tlsProfileByPool);
+      }
+    }
+  }
+
+  private void notTlsPersistent(String path, String pool, Map<String, String> tlsProfileByPool) {
+    String profile = tlsProfileByPool.get(pool);
+    if (profile != null)
+      problem(
+          path,
+          "pool '"
+              + pool
+              + "' uses the TLS persistence profile '"
+              + profile
+              + "', which needs TLS: this virtual service has no tls block");
   }
 
   private void cidrs(String path, List<String> blocks) {

@@ -12,14 +12,16 @@ public record PersistenceProfileConfig(
     ClientIp clientIp,
     HttpCookie httpCookie,
     AppCookie appCookie,
-    CustomHeader customHeader) {
+    CustomHeader customHeader,
+    Tls tls) {
 
   /** The persistence types. */
   public enum Type {
     ClientIP,
     HttpCookie,
     AppCookie,
-    CustomHeader
+    CustomHeader,
+    TLS
   }
 
   /** What happens to a persisted client whose server is down. */
@@ -83,6 +85,19 @@ public record PersistenceProfileConfig(
   /** Matches a request header's value against each server's {@code headerValue}. */
   public record CustomHeader(String name) {}
 
+  /**
+   * Pins the client's TLS session (a resumed session returns to its server); only on TLS virtual
+   * services.
+   *
+   * @param timeoutMinutes idle lifetime of an entry (default 5, the data plane's TLS session
+   *     lifetime: a later return is a full handshake anyway)
+   */
+  public record Tls(Double timeoutMinutes) {
+    public Tls {
+      timeoutMinutes = Defaults.orElse(timeoutMinutes, 5.0);
+    }
+  }
+
   public PersistenceProfileConfig {
     onServerDown = Defaults.orElse(onServerDown, OnServerDown.Immediate);
     if (type == Type.ClientIP) clientIp = Defaults.orElse(clientIp, new ClientIp(null, null, null));
@@ -90,5 +105,6 @@ public record PersistenceProfileConfig(
       httpCookie =
           Defaults.orElse(httpCookie, new HttpCookie(null, 0, 0, null, null, false, null, null));
     if (type == Type.AppCookie) appCookie = Defaults.orElse(appCookie, new AppCookie(null, null));
+    if (type == Type.TLS) tls = Defaults.orElse(tls, new Tls(null));
   }
 }

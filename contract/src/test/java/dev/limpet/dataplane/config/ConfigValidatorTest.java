@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 /** Each rule of the validator, with the field path its problem names. */
 class ConfigValidatorTest {
 
-  private static List<String> problems(String yaml) {
+  static List<String> problems(String yaml) {
     try {
       ConfigLoader.parse(yaml);
       return List.of();
@@ -105,7 +105,8 @@ class ConfigValidatorTest {
             "persistenceProfiles[1].httpCookie.name: 'bad name' is not a valid cookie name",
             "persistenceProfiles[1].httpCookie.sameSite: None requires secure: true (browsers drop it otherwise)",
             "persistenceProfiles[2].customHeader.name: is required",
-            "persistenceProfiles[3].type: is required (ClientIP, HttpCookie, AppCookie or CustomHeader)");
+            "persistenceProfiles[3].type: is required (ClientIP, HttpCookie, AppCookie, CustomHeader or"
+                + " TLS)");
   }
 
   @Test

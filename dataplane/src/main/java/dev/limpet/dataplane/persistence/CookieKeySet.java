@@ -1,7 +1,5 @@
 package dev.limpet.dataplane.persistence;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,8 +8,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import javax.crypto.SecretKey;
@@ -37,33 +33,15 @@ public final class CookieKeySet {
   /** Reads a key file, failing with a message that names the file and the faulty field. */
   public static CookieKeySet load(Path file) throws IOException {
     String where = "cookie key file " + file;
-    JsonNode root;
+    String json;
     try {
-      root = new ObjectMapper().readTree(Files.readString(file, StandardCharsets.UTF_8));
+      json = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new IOException(where + ": " + e.getMessage(), e);
     }
-    JsonNode list = root == null ? null : root.get("cookieKeys");
-    if (list == null || !list.isArray() || list.isEmpty())
-      throw new IllegalArgumentException(where + ": cookieKeys must be a non-empty list");
     List<CookieKey> keys = new ArrayList<>();
-    Set<String> ids = new HashSet<>();
-    for (int i = 0; i < list.size(); i++) {
-      String field = where + ": cookieKeys[" + i + "]";
-      String id = text(list.get(i), "id", field);
-      if (!ids.add(id))
-        throw new IllegalArgumentException(field + ".id: '" + id + "' is used twice");
-      byte[] secret;
-      try {
-        secret = Base64.getDecoder().decode(text(list.get(i), "secret", field));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(field + ".secret: not base64", e);
-      }
-      if (secret.length != 16 && secret.length != 32)
-        throw new IllegalArgumentException(
-            field + ".secret: must be 16 or 32 bytes, found " + secret.length);
-      keys.add(key(id, secret));
-    }
+    for (KeyFile.Entry entry : KeyFile.parse(json, "cookieKeys", Set.of(16, 32), where))
+      keys.add(key(entry.id(), entry.secret()));
     return new CookieKeySet(keys);
   }
 
@@ -110,12 +88,5 @@ public final class CookieKeySet {
   /** The key ids, newest first, for logs. */
   public List<String> ids() {
     return keys.stream().map(CookieKey::id).toList();
-  }
-
-  private static String text(JsonNode entry, String name, String field) {
-    JsonNode value = entry == null ? null : entry.get(name);
-    if (value == null || !value.isTextual() || value.asText().isBlank())
-      throw new IllegalArgumentException(field + "." + name + ": a non-empty string is required");
-    return value.asText();
   }
 }

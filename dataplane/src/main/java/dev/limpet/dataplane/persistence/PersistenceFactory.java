@@ -57,13 +57,19 @@ public final class PersistenceFactory {
       case CustomHeader ->
           new CustomHeaderPersistence(
               profile.customHeader().name(), pool.servers(), profile.onServerDown());
+      case TLS ->
+          new TlsPersistence(
+              tables.table(table),
+              millis(profile.tls().timeoutMinutes()),
+              profile.onServerDown(),
+              clock);
     };
   }
 
   /** The table {@link #create} uses for this profile and pool, if its type keeps one. */
   public static Optional<String> tableName(PersistenceProfileConfig profile, PoolConfig pool) {
     return switch (profile.type()) {
-      case ClientIP, AppCookie ->
+      case ClientIP, AppCookie, TLS ->
           Optional.of(TableRegistry.profileTableName(profile.name(), pool.name()));
       case HttpCookie, CustomHeader -> Optional.empty();
     };

@@ -9,6 +9,7 @@ import dev.limpet.dataplane.script.ScriptEvent;
 import dev.limpet.dataplane.script.ScriptResult;
 import dev.limpet.dataplane.script.ScriptTransaction;
 import dev.limpet.dataplane.script.VirtualServiceScripts;
+import dev.limpet.dataplane.tls.TlsSession;
 import dev.limpet.dataplane.upstream.ClientRequest;
 import dev.limpet.dataplane.upstream.Selection;
 import dev.limpet.dataplane.upstream.ServerSelector;
@@ -142,7 +143,11 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
     boolean upgrade = HopByHopHeaders.isUpgrade(head.headers());
     Exchange e =
-        new Exchange(head, new ClientRequest(client, head), HttpUtil.isKeepAlive(head), upgrade);
+        new Exchange(
+            head,
+            new ClientRequest(client, head, TlsSession.of(ctx.channel())),
+            HttpUtil.isKeepAlive(head),
+            upgrade);
     exchange = e;
     if (head instanceof HttpContent content) {
       // a request that arrived whole carries its body in the same message

@@ -12,8 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Polls a configuration file and hands over its text when the content changes. Polling the content
- * (not file events) also follows the symlink swaps Kubernetes uses for mounted ConfigMaps.
+ * Polls a file (the configuration, a key file) and hands over its text when the content changes.
+ * Polling the content (not file events) also follows the symlink swaps Kubernetes uses for mounted
+ * ConfigMaps and Secrets.
  */
 public final class ConfigWatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigWatcher.class);
@@ -41,9 +42,9 @@ public final class ConfigWatcher implements AutoCloseable {
       last = now;
       onChange.accept(new String(now, java.nio.charset.StandardCharsets.UTF_8));
     } catch (IOException e) {
-      LOG.warn("cannot read configuration {}: {}; keeping the last good one", file, e.toString());
+      LOG.warn("cannot read {}: {}; keeping the last good content", file, e.toString());
     } catch (RuntimeException e) {
-      LOG.error("configuration reload failed; keeping the last good one", e);
+      LOG.error("reloading {} failed; keeping the last good content", file, e);
     }
   }
 

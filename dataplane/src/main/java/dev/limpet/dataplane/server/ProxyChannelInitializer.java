@@ -6,6 +6,7 @@ import dev.limpet.dataplane.proxy.ProxyContext;
 import dev.limpet.dataplane.proxy.RequestClock;
 import dev.limpet.dataplane.runtime.ConfigHolder;
 import dev.limpet.dataplane.runtime.PortRoutes;
+import dev.limpet.dataplane.tls.ClientHelloReader;
 import dev.limpet.dataplane.tls.ListenerTls;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
@@ -14,8 +15,9 @@ import io.netty.handler.codec.http.HttpServerCodec;
 
 /**
  * The pipeline of a client connection, as a list of named steps: limits and access at accept → TLS
- * (on TLS ports: SNI picks the certificate, then the handshake) → HTTP codec (which also starts the
- * header-read clock) → proxy (routing, scripts, persistence, relay, and the connection's timeouts).
+ * (on TLS ports: what the ClientHello offers to resume is noted for TLS persistence, SNI picks the
+ * certificate, then the handshake) → HTTP codec (which also starts the header-read clock) → proxy
+ * (routing, scripts, persistence, relay, and the connection's timeouts).
  */
 final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
   /** Room for the method and version around the URI on the request line. */
@@ -46,7 +48,9 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
             .setMaxChunkSize(64 * 1024);
     ch.pipeline().addLast(ConnectionGuard.NAME, guard);
     if (routes != null && routes.tls() != null)
-      ch.pipeline().addLast(ListenerTls.HANDLER, routes.tls().newHandler());
+      ch.pipeline()
+          .addLast(ClientHelloReader.NAME, routes.tls().newHelloReader())
+          .addLast(ListenerTls.HANDLER, routes.tls().newHandler());
     ch.pipeline()
         .addLast(RequestClock.NAME, clock)
         .addLast(FrontendHandler.CODEC, new HttpServerCodec(decoder))

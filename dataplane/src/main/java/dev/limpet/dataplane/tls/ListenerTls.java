@@ -19,9 +19,19 @@ public final class ListenerTls {
   private static final int MAX_CLIENT_HELLO = 16 * 1024;
 
   private final Mapping<String, SslContext> bySni;
+  private final TicketKeyRing ticketKeys;
 
-  ListenerTls(Mapping<String, SslContext> bySni) {
+  ListenerTls(Mapping<String, SslContext> bySni, TicketKeyRing ticketKeys) {
     this.bySni = bySni;
+    this.ticketKeys = ticketKeys;
+  }
+
+  /**
+   * The step before {@link #newHandler}: notes what the ClientHello offers to resume, for TLS
+   * persistence.
+   */
+  public ClientHelloReader newHelloReader() {
+    return new ClientHelloReader(ticketKeys, MAX_CLIENT_HELLO);
   }
 
   /** The first handler of a new connection: reads the SNI, then becomes the matching SslHandler. */

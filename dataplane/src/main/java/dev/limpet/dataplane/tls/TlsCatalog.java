@@ -115,7 +115,8 @@ public final class TlsCatalog {
       if (pending != null) throw pending;
       store.retainFiles(files);
       Map<Integer, ListenerTls> byPort = new HashMap<>();
-      ports.forEach((port, certificates) -> byPort.put(port, certificates.listener()));
+      ports.forEach(
+          (port, certificates) -> byPort.put(port, certificates.listener(contexts.ticketKeys())));
       return new TlsCatalog(
           Map.copyOf(servers),
           Map.copyOf(upstreams),
@@ -233,7 +234,7 @@ public final class TlsCatalog {
         LOG.warn("{}: SNI name {} is already served by an earlier certificate", path, name);
     }
 
-    ListenerTls listener() {
+    ListenerTls listener(TicketKeyRing ticketKeys) {
       DomainWildcardMappingBuilder<SslContext> mapping =
           new DomainWildcardMappingBuilder<>(defaultContext);
       byName.forEach(
@@ -244,7 +245,7 @@ public final class TlsCatalog {
               LOG.warn("certificate name '{}' cannot be matched by SNI: {}", name, e.getMessage());
             }
           });
-      return new ListenerTls(mapping.build());
+      return new ListenerTls(mapping.build(), ticketKeys);
     }
   }
 }

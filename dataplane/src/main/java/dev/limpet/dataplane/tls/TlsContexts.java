@@ -34,16 +34,36 @@ public final class TlsContexts {
           SelectedListenerFailureBehavior.ACCEPT,
           ApplicationProtocolNames.HTTP_1_1);
 
+  /**
+   * The JDK's TLS lets a TLS 1.2 client renegotiate unless told not to (BoringSSL never lets it);
+   * read once, when the JDK's first server handshake starts.
+   */
+  private static final String REJECT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
+
+  static {
+    if (System.getProperty(REJECT_RENEGOTIATION) == null)
+      System.setProperty(REJECT_RENEGOTIATION, "true");
+  }
+
   private final SslProvider provider;
   private final Set<String> supportedCiphers;
+  private final TicketKeyRing ticketKeys;
 
-  public TlsContexts(SslProvider provider) {
+  /**
+   * @param ticketKeys the session ticket keys every server context seals its tickets with
+   */
+  public TlsContexts(SslProvider provider, TicketKeyRing ticketKeys) {
     this.provider = provider;
     this.supportedCiphers = supportedCiphers(provider);
+    this.ticketKeys = ticketKeys;
   }
 
   public SslProvider provider() {
     return provider;
+  }
+
+  public TicketKeyRing ticketKeys() {
+    return ticketKeys;
   }
 
   /**
@@ -61,7 +81,9 @@ public final class TlsContexts {
             .protocols(tls.protocols())
             .ciphers(tls.ciphers(), IdentityCipherSuiteFilter.INSTANCE)
             .applicationProtocolConfig(HTTP_1_1);
-    return serverSessions(builder).build();
+    SslContext context = serverSessions(builder).build();
+    ticketKeys.install(context);
+    return context;
   }
 
   /**

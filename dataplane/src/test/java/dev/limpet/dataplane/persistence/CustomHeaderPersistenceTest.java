@@ -17,7 +17,14 @@ class CustomHeaderPersistenceTest {
   private final Persistence p =
       PersistenceFactory.create(
           new PersistenceProfileConfig(
-              "tenant", Type.CustomHeader, null, null, null, null, new CustomHeader("X-Tenant")),
+              "tenant",
+              Type.CustomHeader,
+              null,
+              null,
+              null,
+              null,
+              new CustomHeader("X-Tenant"),
+              null),
           new PoolConfig(
               "web",
               null,

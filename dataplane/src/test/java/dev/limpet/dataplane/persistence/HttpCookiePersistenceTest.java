@@ -27,7 +27,8 @@ class HttpCookiePersistenceTest {
 
   private HttpCookiePersistence profile(HttpCookie cookie) {
     var config =
-        new PersistenceProfileConfig("sticky", Type.HttpCookie, null, null, cookie, null, null);
+        new PersistenceProfileConfig(
+            "sticky", Type.HttpCookie, null, null, cookie, null, null, null);
     PoolConfig pool = new PoolConfig("web", null, null, null, "sticky", 0, 0);
     return (HttpCookiePersistence)
         PersistenceFactory.create(config, pool, new TableRegistry(10, now::get), keys, now::get);

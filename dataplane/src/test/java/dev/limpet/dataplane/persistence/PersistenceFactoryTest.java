@@ -19,7 +19,7 @@ class PersistenceFactoryTest {
 
   private static PersistenceProfileConfig profile(Type type, OnServerDown onServerDown) {
     CustomHeader header = type == Type.CustomHeader ? new CustomHeader("X-Id") : null;
-    return new PersistenceProfileConfig("p", type, onServerDown, null, null, null, header);
+    return new PersistenceProfileConfig("p", type, onServerDown, null, null, null, header, null);
   }
 
   private Persistence create(PersistenceProfileConfig profile) {
@@ -62,6 +62,7 @@ class PersistenceFactoryTest {
             null,
             null,
             new HttpCookie(null, 0, 0, null, "example.com; Secure", false, null, null),
+            null,
             null,
             null);
     assertThatThrownBy(() -> create(bad)).isInstanceOf(IllegalArgumentException.class);

@@ -25,8 +25,14 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(
     value = "has(self.customHeader) == (self.type == 'CustomHeader')",
     message = "customHeader is required with type CustomHeader and only allowed with it")
+@ValidationRule(
+    value = "!has(self.tls) || self.type == 'TLS'",
+    message = "tls is only allowed with type TLS")
 public record PersistenceProfileSpec(
-    @Required @JsonPropertyDescription("ClientIP, HttpCookie, AppCookie or CustomHeader.")
+    @Required
+        @JsonPropertyDescription(
+            "ClientIP, HttpCookie, AppCookie, CustomHeader or TLS (only on VirtualServices with"
+                + " TLS).")
         Type type,
     @Default("Immediate")
         @JsonPropertyDescription(
@@ -36,7 +42,8 @@ public record PersistenceProfileSpec(
     ClientIp clientIp,
     HttpCookie httpCookie,
     AppCookie appCookie,
-    CustomHeader customHeader) {
+    CustomHeader customHeader,
+    Tls tls) {
 
   /** Client address persistence. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -97,6 +104,17 @@ public record PersistenceProfileSpec(
   /** Matches a request header's value against each server's headerValue. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record CustomHeader(@Required @Pattern(TOKEN) String name) {}
+
+  /** Pins the client's TLS session: a client that resumes it returns to its server. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Tls(
+      @Default("5")
+          @Min(0.001)
+          @Max(525600)
+          @JsonPropertyDescription(
+              "Idle lifetime of an entry in minutes; longer than the data plane's TLS session"
+                  + " lifetime (5 minutes) gains nothing.")
+          Double timeoutMinutes) {}
 
   /** An HTTP token (RFC 9110): what cookie and header names are made of. */
   public static final String TOKEN = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$";

@@ -67,7 +67,7 @@ public final class SystemProfiles {
             .addToLabels(LABEL, "true")
             .addToLabels(GroupPublisher.MANAGED_BY_LABEL, GroupPublisher.MANAGED_BY)
             .build());
-    profile.setSpec(new PersistenceProfileSpec(type, null, null, null, null, header));
+    profile.setSpec(new PersistenceProfileSpec(type, null, null, null, null, header, null));
     return profile;
   }
 }

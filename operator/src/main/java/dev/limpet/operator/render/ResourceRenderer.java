@@ -40,6 +40,7 @@ public final class ResourceRenderer {
     var ck = s.httpCookie();
     var ac = s.appCookie();
     var ch = s.customHeader();
+    var tls = s.tls();
     return new PersistenceProfileConfig(
         resource.getMetadata().getName(),
         s.type(),
@@ -60,7 +61,8 @@ public final class ResourceRenderer {
                 ck.httpOnly(),
                 ck.sameSite() == null ? null : ck.sameSite().name()),
         ac == null ? null : new PersistenceProfileConfig.AppCookie(ac.name(), ac.timeoutMinutes()),
-        ch == null ? null : new PersistenceProfileConfig.CustomHeader(ch.name()));
+        ch == null ? null : new PersistenceProfileConfig.CustomHeader(ch.name()),
+        tls == null ? null : new PersistenceProfileConfig.Tls(tls.timeoutMinutes()));
   }
 
   /** A pool's health monitors, each named {@code <pool>/<monitor>} to be unique in a group. */

@@ -1,6 +1,7 @@
 package dev.limpet.operator.validation;
 
 import dev.limpet.dataplane.config.PersistenceProfileConfig;
+import dev.limpet.dataplane.config.PersistenceProfileConfig.Type;
 import dev.limpet.dataplane.config.ServerConfig;
 import dev.limpet.operator.api.DataScript;
 import dev.limpet.operator.api.PersistenceProfile;
@@ -99,17 +100,43 @@ public final class References {
     List<String> missing = new ArrayList<>();
     List<String> notReady = new ArrayList<>();
     var s = vs.getSpec();
-    if (s != null && s.pool() != null) checkPool(s.pool(), view, missing, notReady);
+    boolean tls = s != null && s.tls() != null;
+    if (s != null && s.pool() != null) {
+      checkPool(s.pool(), view, missing, notReady);
+      if (!tls) needsTls(s.pool(), view).ifPresent(notReady::add);
+    }
     if (s != null && s.dataScripts() != null) {
       for (String name : s.dataScripts()) {
         Optional<DataScript> script = view.dataScript(name);
         if (script.isEmpty()) missing.add("DataScript '" + name + "'");
-        else
+        else {
           scriptUnusable(script.get(), view, compiler)
               .ifPresent(why -> notReady.add("DataScript '" + name + "' " + why));
+          if (!tls)
+            for (var ref : Optional.ofNullable(script.get().getSpec().pools()).orElse(List.of()))
+              if (ref.pool() != null) needsTls(ref.pool(), view).ifPresent(notReady::add);
+        }
       }
     }
     return new ReferenceCheck(missing, notReady);
+  }
+
+  /**
+   * Why a VirtualService without TLS cannot use the Pool {@code name}: its persistence profile is
+   * of type TLS (there would be no TLS session to pin).
+   */
+  private static Optional<String> needsTls(String name, NamespaceView view) {
+    return view.pool(name)
+        .map(pool -> pool.getSpec() == null ? null : pool.getSpec().persistenceProfile())
+        .flatMap(view::profile)
+        .filter(p -> p.getSpec() != null && p.getSpec().type() == Type.TLS)
+        .map(
+            p ->
+                "Pool '"
+                    + name
+                    + "' uses the TLS persistence profile '"
+                    + p.getMetadata().getName()
+                    + "', which needs TLS on this VirtualService");
   }
 
   private static void checkPool(

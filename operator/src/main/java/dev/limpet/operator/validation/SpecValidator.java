@@ -180,6 +180,7 @@ public final class SpecValidator {
         p.clientIp(),
         p.httpCookie(),
         p.appCookie(),
-        p.customHeader());
+        p.customHeader(),
+        p.tls());
   }
 }

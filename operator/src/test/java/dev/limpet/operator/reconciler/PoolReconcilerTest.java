@@ -347,6 +347,7 @@ class PoolReconcilerTest {
             c.httpOnly(),
             PersistenceProfileSpec.SameSite.None),
         null,
+        null,
         null);
   }
 }

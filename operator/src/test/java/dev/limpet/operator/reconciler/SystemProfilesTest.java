@@ -84,6 +84,7 @@ class SystemProfilesTest {
                     new PersistenceProfileSpec.ClientIp(30.0, 24, null),
                     null,
                     null,
+                    null,
                     null)));
     operator.create(staticPool("q", "system-client-ip", "10.0.0.2"));
     eventually()

@@ -23,7 +23,8 @@ class SpecValidatorTest {
           null,
           null,
           null,
-          new PersistenceProfileConfig.CustomHeader("X-Backend"));
+          new PersistenceProfileConfig.CustomHeader("X-Backend"),
+          null);
 
   @Test
   void aValidVirtualServiceHasNoProblemsAndReferencesAreLeftToResolvedRefs() {
