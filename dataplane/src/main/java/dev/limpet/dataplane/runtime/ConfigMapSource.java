@@ -10,17 +10,27 @@ import java.util.function.Consumer;
  * listed. While the API server is unreachable nothing is handed over, so the last good
  * configuration keeps serving; the informer lists and watches again by itself, however long the
  * outage, from start-up on. A deleted ConfigMap is logged and changes nothing.
+ *
+ * <p>A ConfigMap that does not exist at the first listing means that the group has no
+ * VirtualService yet (the operator writes it with the first one): {@link #EMPTY} is handed over, so
+ * that the replica is ready, with nothing to serve, instead of failing its readiness probe until
+ * someone creates a VirtualService.
  */
 public final class ConfigMapSource implements AutoCloseable {
   public static final String CONFIG_KEY = "config.yaml";
 
+  /** The configuration of a group without VirtualServices. */
+  public static final String EMPTY = "version: \"none\"\n";
+
   private final ResourceWatch<ConfigMap, String> watch;
+  private final Consumer<String> onDocument;
 
   /**
    * @param onDocument receives each new document; validating and applying it is its business
    */
   public ConfigMapSource(
       KubernetesClient client, String namespace, String name, Consumer<String> onDocument) {
+    this.onDocument = onDocument;
     this.watch =
         new ResourceWatch<>(
             client.configMaps().inNamespace(namespace).withName(name).runnableInformer(0),
@@ -31,7 +41,7 @@ public final class ConfigMapSource implements AutoCloseable {
 
   /** Starts listing and watching; returns at once. */
   public void start() {
-    watch.start();
+    watch.start(() -> onDocument.accept(EMPTY));
   }
 
   /** Whether the ConfigMap is being watched now (false during an API outage). */

@@ -67,6 +67,19 @@ final class ResourceWatch<T extends HasMetadata, V> implements AutoCloseable {
     informer.start();
   }
 
+  /** Starts, and runs {@code onAbsent} once if the first successful listing finds no object. */
+  void start(Runnable onAbsent) {
+    informer
+        .start()
+        .thenRun(
+            () -> {
+              synchronized (this) {
+                // nothing handed over yet: an object added meanwhile wins over its absence
+                if (last == null && informer.getStore().list().isEmpty()) onAbsent.run();
+              }
+            });
+  }
+
   boolean watching() {
     return informer.isWatching();
   }

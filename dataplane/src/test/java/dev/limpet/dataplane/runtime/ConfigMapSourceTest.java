@@ -114,6 +114,28 @@ class ConfigMapSourceTest {
   }
 
   @Test
+  void withoutAConfigMapTheReplicaIsReadyWithNothingAndLoadsItWhenItAppears() throws Exception {
+    source =
+        new ConfigMapSource(
+            client,
+            NS,
+            NAME,
+            document -> {
+              handedOver.add(document);
+              fx.dataPlane.reload(document);
+            });
+    source.start();
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> fx.dataPlane.ready());
+    assertThat(handedOver).containsExactly(ConfigMapSource.EMPTY);
+    assertThat(version()).isEqualTo("none");
+
+    write("1", "b0");
+    await().atMost(Duration.ofSeconds(20)).until(() -> "1".equals(version()));
+    assertThat(body()).isEqualTo("backend=one");
+  }
+
+  @Test
   void startsBeforeTheApiServerAnswersAndLoadsOnceItDoes() throws Exception {
     write("1", "b1");
     int port = api.getPort();
