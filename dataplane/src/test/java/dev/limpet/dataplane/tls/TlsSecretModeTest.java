@@ -62,11 +62,14 @@ class TlsSecretModeTest {
   @Test
   void aConfigurationWaitsForItsCertificatesAndARotationNeedsBoth() throws Exception {
     TestPki.Issued v1 = CA.issue("v1", List.of(SNI), List.of());
+    // the replica started without a ConfigMap: ready, with nothing to serve
+    await().atMost(Duration.ofSeconds(20)).until(() -> fx.dataPlane.ready());
     writeConfig("1", v1);
+    // "1" waits for its certificate
     await()
         .during(Duration.ofSeconds(1))
         .atMost(Duration.ofSeconds(3))
-        .until(() -> !fx.dataPlane.ready());
+        .until(() -> "none".equals(version()));
 
     writeSecret(v1.certificatePem(), v1.keyPem());
     await().atMost(Duration.ofSeconds(20)).until(() -> "1".equals(version()));
