@@ -70,8 +70,20 @@ limpet.dev/data-plane-group: {{ .Values.dataPlane.group }}
 {{- printf "limpet-dataplane-%s" .Values.dataPlane.group -}}
 {{- end -}}
 
+{{/* The Secret the operator writes the group's certificates into; the data plane watches it. */}}
+{{- define "limpet.dataplane.tlsSecret" -}}
+{{- printf "%s-tls" (include "limpet.dataplane.configMap" .) -}}
+{{- end -}}
+
 {{- define "limpet.dataplane.cookieKeysSecret" -}}
 {{- .Values.dataPlane.cookieKeys.existingSecret | default (printf "%s-cookie-keys" (include "limpet.dataplane.name" .)) -}}
+{{- end -}}
+
+{{/*
+dig: values of an older chart (helm upgrade --reuse-values keeps them) have no dataPlane.ticketKeys.
+*/}}
+{{- define "limpet.dataplane.ticketKeysSecret" -}}
+{{- dig "ticketKeys" "existingSecret" "" .Values.dataPlane | default (printf "%s-ticket-keys" (include "limpet.dataplane.name" .)) -}}
 {{- end -}}
 
 {{- define "limpet.dataplane.peerSecret" -}}

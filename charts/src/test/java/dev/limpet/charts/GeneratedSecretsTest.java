@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.limpet.dataplane.persistence.CookieKeySet;
+import dev.limpet.dataplane.tls.TicketKeySet;
 import dev.limpet.operator.server.PemTls;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateFactory;
@@ -24,9 +26,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Secrets the chart makes at install: cookie keys the data plane loads, a peer secret long
- * enough, a webhook certificate the operator loads and the API server trusts; and an upgrade (a
- * cluster that holds them) keeps every one of them.
+ * The Secrets the chart makes at install: cookie keys and TLS ticket keys the data plane loads, a
+ * peer secret long enough, a webhook certificate the operator loads and the API server trusts; and
+ * an upgrade (a cluster that holds them) keeps every one of them.
  */
 @Timeout(60)
 class GeneratedSecretsTest {
@@ -49,6 +51,19 @@ class GeneratedSecretsTest {
     assertThat(Base64.getDecoder().decode(keys.get(0).get("secret").asText())).hasSize(32);
     Path file = Files.write(work.resolve("keys.json"), keysJson);
     assertThat(CookieKeySet.load(file).ids()).containsExactly(keys.get(0).get("id").asText());
+  }
+
+  @Test
+  void aFirstInstallMakesOneTicketKeyOf48BytesThatTheDataPlaneLoads() throws Exception {
+    Manifests manifests = LimpetChart.template(DEFAULTS);
+    byte[] keysJson = data(mounted(manifests, "dataplane", "ticket-keys"), "ticket-keys.json");
+
+    JsonNode keys = ValuesCase.YAML.readTree(keysJson).get("ticketKeys");
+    assertThat(keys).hasSize(1);
+    assertThat(Base64.getDecoder().decode(keys.get(0).get("secret").asText())).hasSize(48);
+    String json = new String(keysJson, StandardCharsets.UTF_8);
+    assertThat(TicketKeySet.parse(json, "ticket-keys.json").ids())
+        .containsExactly(keys.get(0).get("id").asText());
   }
 
   @Test
@@ -92,7 +107,7 @@ class GeneratedSecretsTest {
 
     Manifests upgrade = LimpetChart.template(DEFAULTS);
 
-    assertThat(first.all(Secret.class)).hasSize(3);
+    assertThat(first.all(Secret.class)).hasSize(4);
     for (Secret secret : first.all(Secret.class)) {
       String name = secret.getMetadata().getName();
       assertThat(upgrade.one(Secret.class, name).getData()).as(name).isEqualTo(secret.getData());
@@ -102,6 +117,18 @@ class GeneratedSecretsTest {
           .isNotEqualTo(secret.getData());
     }
     assertThat(caBundle(upgrade)).isEqualTo(caBundle(first));
+  }
+
+  @Test
+  void anUpgradeWithTheReusedValuesOfAChartBeforeTlsMakesTheTicketKeys() {
+    // helm upgrade --reuse-values renders with the old chart's values: null deletes a default here
+    ValuesCase beforeTls =
+        ValuesCase.write(work, "before-tls", "dataPlane: {tlsProvider: null, ticketKeys: null}");
+    Manifests upgrade = LimpetChart.template(beforeTls);
+
+    assertThat(data(mounted(upgrade, "dataplane", "ticket-keys"), "ticket-keys.json")).isNotEmpty();
+    assertThat(Manifests.container(upgrade.deployment("dataplane")).getArgs())
+        .contains("--tls-provider=auto");
   }
 
   /** The Secret behind the volume {@code volume} of the Deployment of {@code container}. */

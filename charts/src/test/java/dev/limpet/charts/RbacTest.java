@@ -1,16 +1,20 @@
 package dev.limpet.charts;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.limpet.operator.Permissions;
+import dev.limpet.operator.index.GroupSecrets;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,8 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Least privilege: the operator gets exactly the rules of {@link Permissions} (operator/rbac.yaml),
- * bound cluster-wide only when it watches every namespace; the data plane reads its one ConfigMap;
- * nothing anywhere is a wildcard.
+ * bound cluster-wide only when it watches every namespace; the data plane reads its group's
+ * ConfigMap and TLS Secret, by name; nothing anywhere is a wildcard.
  */
 @Timeout(60)
 class RbacTest {
@@ -90,7 +94,7 @@ class RbacTest {
 
   @ParameterizedTest
   @MethodSource("dev.limpet.charts.ValuesCase#matrix")
-  void theDataPlaneOnlyReadsItsGroupsConfigMap(ValuesCase values) {
+  void theDataPlaneOnlyReadsItsGroupsConfigMapAndTlsSecret(ValuesCase values) {
     Manifests manifests = LimpetChart.rendered(values);
     String group = values.values().at("/dataPlane/group").asText();
     Deployment dataPlane = manifests.deployment("dataplane");
@@ -105,14 +109,22 @@ class RbacTest {
         .noneMatch(b -> b.getSubjects().stream().anyMatch(s -> s.getName().equals(account)));
     Role role = manifests.one(Role.class, bindings.get(0).getRoleRef().getName());
     assertThat(role.getRules())
-        .singleElement()
-        .satisfies(
-            rule -> {
-              assertThat(rule.getApiGroups()).containsExactly("");
-              assertThat(rule.getResources()).containsExactly("configmaps");
-              assertThat(rule.getResourceNames()).containsExactly("limpet-dataplane-" + group);
-              assertThat(rule.getVerbs()).containsExactlyInAnyOrder("get", "list", "watch");
-            });
+        .extracting(
+            PolicyRule::getApiGroups,
+            PolicyRule::getResources,
+            PolicyRule::getResourceNames,
+            rule -> Set.copyOf(rule.getVerbs()))
+        .containsExactlyInAnyOrder(
+            tuple(
+                List.of(""),
+                List.of("configmaps"),
+                List.of("limpet-dataplane-" + group),
+                Set.of("get", "list", "watch")),
+            tuple(
+                List.of(""),
+                List.of("secrets"),
+                List.of(GroupSecrets.name(group)),
+                Set.of("get", "list", "watch")));
   }
 
   /** The binding gives the ClusterRole to the operator Deployment's own ServiceAccount. */

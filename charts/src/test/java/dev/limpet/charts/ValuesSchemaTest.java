@@ -44,6 +44,10 @@ class ValuesSchemaTest {
             "dataPlane: {replica: 3}",
             "at '/dataPlane': additional properties 'replica' not allowed"),
         Arguments.of(
+            "tls-provider",
+            "dataPlane: {tlsProvider: boringssl}",
+            "at '/dataPlane/tlsProvider': value must be one of"),
+        Arguments.of(
             "pull-policy",
             "operator: {image: {pullPolicy: Sometimes}}",
             "at '/operator/image/pullPolicy': value must be one of"),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.limpet.dataplane.DataPlaneMain;
 import dev.limpet.operator.OperatorMain;
+import dev.limpet.operator.index.GroupSecrets;
 import dev.limpet.operator.rollout.DataPlanePods;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
@@ -14,9 +15,11 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -86,6 +89,7 @@ class WorkloadsTest {
             manifests.all(Secret.class).stream().map(s -> s.getMetadata().getName()).toList(),
             List.of(
                 dataPlane.at("/cookieKeys/existingSecret").asText(),
+                dataPlane.at("/ticketKeys/existingSecret").asText(),
                 dataPlane.at("/peers/existingSecret").asText()));
     for (PodTemplateSpec pod : manifests.podTemplates()) {
       for (Volume volume : pod.getSpec().getVolumes()) {
@@ -112,7 +116,40 @@ class WorkloadsTest {
     assertThat(container.getArgs())
         .contains(
             "--configmap=" + LimpetChart.NAMESPACE + "/limpet-dataplane-" + group,
+            "--tls-secret=" + LimpetChart.NAMESPACE + "/" + GroupSecrets.name(group),
             "--admin=0.0.0.0:" + DataPlanePods.DEFAULT_ADMIN_PORT);
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.limpet.charts.ValuesCase#matrix")
+  void theTicketKeyFileIsMountedReadOnlyAsAWholeSecretVolumeSoThatItsEditsArrive(
+      ValuesCase values) {
+    PodSpec pod =
+        LimpetChart.rendered(values).deployment("dataplane").getSpec().getTemplate().getSpec();
+    Container container = pod.getContainers().get(0);
+    Path file = Path.of(argument(container.getArgs(), "--ticket-keys"));
+
+    // mount paths are unique within a container
+    VolumeMount mount =
+        container.getVolumeMounts().stream()
+            .filter(m -> Path.of(m.getMountPath()).equals(file.getParent()))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("nothing mounted at " + file.getParent()));
+    assertThat(mount.getReadOnly()).isTrue();
+    // the kubelet never updates a subPath mount: the data plane would not see a rotation
+    assertThat(mount.getSubPath()).isNull();
+    Volume volume =
+        pod.getVolumes().stream()
+            .filter(v -> v.getName().equals(mount.getName()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(volume.getSecret().getItems())
+        .singleElement()
+        .satisfies(
+            item -> {
+              assertThat(item.getKey()).isEqualTo("ticket-keys.json");
+              assertThat(item.getPath()).isEqualTo(file.getFileName().toString());
+            });
   }
 
   @ParameterizedTest
