@@ -11,6 +11,7 @@ import dev.limpet.dataplane.testing.DataPlaneProcess;
 import dev.limpet.dataplane.testing.FreePorts;
 import dev.limpet.dataplane.testing.RawHttp;
 import java.net.InetSocketAddress;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -100,9 +101,11 @@ class ReplicaRestartTest {
 
   /** Polls /readyz; at its first 200, /tables must match and the join must be a full resync. */
   private void awaitReadyWithWholeTable(Client admin, DataPlane reference) throws Exception {
+    // the admin port opens after the listeners, which is what DataPlaneProcess.start waits for
     await()
         .atMost(BOUND)
         .pollInterval(Duration.ofMillis(20))
+        .ignoreException(UncheckedIOException.class)
         .until(() -> admin.get("/readyz").statusCode() == 200);
     Map<?, ?> tables = JSON.readValue(admin.get("/tables").body(), Map.class);
     assertThat(tables.get(TABLE)).isEqualTo(reference.tableSizes().get(TABLE));
