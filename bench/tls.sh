@@ -14,7 +14,10 @@
 #        close = "Connection: close": a new TCP connection and a TLS 1.3 handshake per request,
 #                so req/s = handshakes per second (the reuse column: HAProxy's
 #                SslFrontendSessionReuse_pct, 0 when every handshake was a full one)
-# Columns: req/s, p99 latency, proxy CPU (user+sys of its process group) per request, reuse%.
+# Columns: req/s, p99 latency, proxy CPU (user+sys of its process group) per request, reuse%,
+#          bg% = the box's busy % in the second before the measurement, this benchmark idle
+#          (anything else running then is noise in that row; out of 100 per core). Before each
+#          measurement the script waits up to QUIET_WAIT s [120] for bg% below QUIET_PCT [20].
 # Results: bench/results/tls-<timestamp>/table.txt (not checked in). Needs haproxy, nginx, wrk,
 # openssl and curl on the PATH (bench/anchors.sh installs the first three).
 set -euo pipefail
@@ -28,6 +31,8 @@ DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-15}
 CONNS=${CONNS:-64}
 PORT=${PORT:-18443}
+QUIET_PCT=${QUIET_PCT:-20}
+QUIET_WAIT=${QUIET_WAIT:-120}
 BACKEND_PORT=18090
 OUT=${OUTDIR:-$here/results/tls-$(date +%Y%m%d-%H%M%S)}
 JAVA_OPTS=${LIMPET_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseParallelGC}
@@ -156,12 +161,20 @@ p99_ms() {  # the 99% line of wrk --latency, in ms
                    m = (u=="us") ? v/1000 : (u=="s") ? v*1000 : v; printf "%.2f", m }'
 }
 
+busy_pct() {   # the whole box's busy % over one second, of nproc x 100
+  local a b
+  a=$(awk '/^cpu / { print $2+$3+$4+$7+$8, $2+$3+$4+$5+$6+$7+$8 }' /proc/stat)
+  sleep 1
+  b=$(awk '/^cpu / { print $2+$3+$4+$7+$8, $2+$3+$4+$5+$6+$7+$8 }' /proc/stat)
+  echo "$a $b" | awk -v n="$(nproc)" '{ printf "%.0f", ($3 - $1) * 100 * n / ($4 - $2) }'
+}
+
 tick_us=$((1000000 / $(getconf CLK_TCK)))
 {
   echo "# $(date -Is) $(uname -n) nproc=$(nproc) load: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "# haproxy $(haproxy -v | head -1 | cut -d' ' -f3), $(java -version 2>&1 | head -1), $(openssl version)"
   echo "# wrk -t1 -c$CONNS -d${DURATION}s --latency, warm-up ${WARMUP}s per target; RSA 2048 certificate"
-  printf '%-15s %3s %-5s %10s %9s %9s %7s\n' target thr mode req/s p99_ms cpu_us/req reuse%
+  printf '%-15s %3s %-5s %10s %9s %9s %7s %4s\n' target thr mode req/s p99_ms cpu_us/req reuse% bg%
 } | tee "$OUT/table.txt"
 for thr in $THREADS; do
   for target in $TARGETS; do
@@ -169,6 +182,10 @@ for thr in $THREADS; do
     pg=$PGID
     load ka "$WARMUP" > "$OUT/raw-$target-t$thr-warmup.txt"
     for mode in $MODES; do
+      for _ in $(seq "$QUIET_WAIT"); do
+        bg=$(busy_pct)
+        [ "$bg" -lt "$QUIET_PCT" ] && break
+      done
       before=$(ticks "$pg")
       out=$(load "$mode" "$DURATION")
       after=$(ticks "$pg")
@@ -182,12 +199,11 @@ for thr in $THREADS; do
       [ "${target#haproxy}" != "$target" ] &&
         reuse=$(echo "show info" | socat - "UNIX-CONNECT:$OUT/hap.sock" 2>/dev/null |
           awk -F': ' '/^SslFrontendSessionReuse_pct/ { print $2 }')
-      printf '%-15s %3s %-5s %10.0f %9s %9s %7s\n' "$target" "$thr" "$mode" "$rps" "$p99" \
-        "$cpu" "${reuse:--}" | tee -a "$OUT/table.txt"
+      printf '%-15s %3s %-5s %10.0f %9s %9s %7s %4s\n' "$target" "$thr" "$mode" "$rps" "$p99" \
+        "$cpu" "${reuse:--}" "$bg" | tee -a "$OUT/table.txt"
     done
     stop "$pg"
   done
 done
-echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/table.txt"
 stop "$BACKENDS_PGID"
 log "results in $OUT/table.txt"
