@@ -17,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Queue;
+import java.util.logging.Level;
 
 /**
  * The embedded Kubernetes API: fabric8's mock API server in CRUD mode (it stores what it is given
@@ -24,11 +25,16 @@ import java.util.Queue;
  * operator and the data planes through a {@link TcpRelay} that can cut them off.
  */
 final class ApiServer implements AutoCloseable {
+  // the mock server logs every request it answers through java.util.logging; held so it stays set
+  private static final java.util.logging.Logger MOCK_SERVER_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
   private final KubernetesMockServer server;
   private final TcpRelay relay;
   private final KubernetesClient client;
 
   ApiServer(InetSocketAddress listen) throws IOException {
+    MOCK_SERVER_LOG.setLevel(Level.WARNING);
     Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
     server =
         new KubernetesMockServer(

@@ -2,7 +2,6 @@ package dev.limpet.e2e.local;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.logging.Level;
 
 /**
  * The README's first command: Limpet on this machine with no cluster. Starts the embedded API
@@ -11,14 +10,9 @@ import java.util.logging.Level;
  * which stops everything it started.
  */
 public final class LocalLimpet {
-  // the mock API server logs every request through java.util.logging; held so it stays set
-  private static final java.util.logging.Logger MOCK_SERVER_LOG =
-      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
-
   private LocalLimpet() {}
 
   public static void main(String[] args) throws Exception {
-    MOCK_SERVER_LOG.setLevel(Level.WARNING);
     Path repo = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
     LocalSettings settings = LocalSettings.local(repo);
     System.out.println("Starting Limpet locally (logs in " + settings.work().resolve("logs") + ")");
