@@ -74,16 +74,7 @@ class ConfigMapSourceTest {
   @Test
   void loadsAtStartFollowsUpdatesRefusesABadOneAndRidesOutAnOutage() throws Exception {
     write("1", "b0");
-    source =
-        new ConfigMapSource(
-            client,
-            NS,
-            NAME,
-            document -> {
-              handedOver.add(document);
-              fx.dataPlane.reload(document);
-            });
-    source.start();
+    startRecordingSource();
 
     await().atMost(Duration.ofSeconds(20)).until(() -> "1".equals(version()));
     assertThat(body()).isEqualTo("backend=one");
@@ -115,16 +106,7 @@ class ConfigMapSourceTest {
 
   @Test
   void withoutAConfigMapTheReplicaIsReadyWithNothingAndLoadsItWhenItAppears() throws Exception {
-    source =
-        new ConfigMapSource(
-            client,
-            NS,
-            NAME,
-            document -> {
-              handedOver.add(document);
-              fx.dataPlane.reload(document);
-            });
-    source.start();
+    startRecordingSource();
 
     await().atMost(Duration.ofSeconds(20)).until(() -> fx.dataPlane.ready());
     assertThat(handedOver).containsExactly(ConfigMapSource.EMPTY);
@@ -175,6 +157,20 @@ class ConfigMapSourceTest {
                 .addToData(ConfigMapSource.CONFIG_KEY, document)
                 .build())
         .createOr(existing -> existing.update());
+  }
+
+  /** Starts the source, keeping every document it hands over, each applied to the data plane. */
+  private void startRecordingSource() {
+    source =
+        new ConfigMapSource(
+            client,
+            NS,
+            NAME,
+            document -> {
+              handedOver.add(document);
+              fx.dataPlane.reload(document);
+            });
+    source.start();
   }
 
   private String version() {
