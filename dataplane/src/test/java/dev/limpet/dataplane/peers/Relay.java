@@ -12,11 +12,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A TCP relay on a loopback address in front of a replica's peer port, to break links on purpose:
  * {@link #cut} closes every connection and refuses new ones until {@link #heal}; {@link #freeze}
- * keeps the connections open but forwards nothing (a silent network failure).
+ * keeps the connections open but forwards nothing (a silent network failure). {@link #routeTo}
+ * sends new connections elsewhere, as a Service picks another replica for each connection.
  */
 final class Relay implements AutoCloseable {
   private final ServerSocket server;
-  private final InetSocketAddress target;
+  private volatile InetSocketAddress target;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile boolean cut;
   private volatile boolean frozen;
@@ -32,6 +33,11 @@ final class Relay implements AutoCloseable {
 
   InetSocketAddress address() {
     return (InetSocketAddress) server.getLocalSocketAddress();
+  }
+
+  /** New connections go to {@code next} from now on; open ones stay where they are. */
+  void routeTo(InetSocketAddress next) {
+    target = next;
   }
 
   void cut() {

@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.limpet.dataplane.testing.ResumingTlsClient;
 import dev.limpet.dataplane.testing.ResumingTlsClient.Visit;
-import dev.limpet.dataplane.testing.ServiceFront;
 import dev.limpet.dataplane.testing.TestPki;
 import dev.limpet.dataplane.testing.TlsServices;
 import dev.limpet.dataplane.tls.TicketKeySet;
 import io.netty.handler.ssl.OpenSsl;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -40,7 +40,7 @@ class ReplicatedTlsPersistenceTest {
 
   @TempDir Path dir;
   private ReplicaCluster cluster;
-  private ServiceFront front;
+  private Relay front; // one address before both replicas, as their Service
 
   /** Each client kind, and whether its resumption on the other replica is a TLS resumption. */
   static Stream<Arguments> clients() {
@@ -68,12 +68,12 @@ class ReplicatedTlsPersistenceTest {
     Assumptions.assumeTrue(OpenSsl.isAvailable(), "OpenSSL (netty-tcnative) is not available");
     start();
     ResumingTlsClient client = client(kind, option);
-    front.routeTo(cluster.port(0));
-    String server = client.visit(front.port()).backend();
+    front.routeTo(new InetSocketAddress("127.0.0.1", cluster.port(0)));
+    String server = client.visit(front.address().getPort()).backend();
     for (int i = 1; i <= CONNECTIONS; i++) {
       awaitReplicated();
-      front.routeTo(cluster.port(i % 2));
-      Visit visit = client.visit(front.port());
+      front.routeTo(new InetSocketAddress("127.0.0.1", cluster.port(i % 2)));
+      Visit visit = client.visit(front.address().getPort());
       assertThat(visit.backend()).as("connection %d, on replica %d", i, i % 2).isEqualTo(server);
       if (resumesOnEitherReplica)
         assertThat(visit.resumed()).as("connection %d resumed", i).isTrue();
@@ -104,7 +104,10 @@ class ReplicatedTlsPersistenceTest {
     }
     for (int i = 0; i < 2; i++)
       await().atMost(Duration.ofSeconds(20)).until(cluster.plane(i)::ready);
-    front = new ServiceFront("127.0.0.1");
+    front =
+        new Relay(
+            new InetSocketAddress("127.0.0.1", 0),
+            new InetSocketAddress("127.0.0.1", cluster.port(0)));
   }
 
   /** Both replicas hold the same entries (they only grow in these tests). */
