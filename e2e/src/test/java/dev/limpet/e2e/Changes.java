@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.limpet.e2e.local.LimpetResources;
 import dev.limpet.e2e.local.LocalCluster;
+import dev.limpet.e2e.local.Manifests;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,13 +18,8 @@ final class Changes {
 
   /** Applies a YAML document (kubectl apply -f -). */
   static List<HasMetadata> apply(LocalCluster cluster, String yaml) {
-    var kube = cluster.kubernetes();
-    return kube
-        .load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
-        .items()
-        .stream()
-        .map(r -> (HasMetadata) kube.resource(r).inNamespace("default").createOr(op -> op.update()))
-        .toList();
+    return Manifests.apply(
+        cluster.kubernetes(), new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
   }
 
   static void applyVirtualService(LocalCluster cluster, String name, int port, String pool) {

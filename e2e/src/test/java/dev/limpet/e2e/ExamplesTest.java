@@ -73,10 +73,13 @@ class ExamplesTest {
     Set<String> used = new HashSet<>();
     for (int c = 0; c < CLIENTS; c++) {
       String from = Replicas.client(c);
-      int known = Replicas.entries(1, "persistence/client-ip/");
-      String pod = Replicas.get(0, CLIENT_IP, from, "/", Map.of()).backend();
+      String pod =
+          Replicas.replicated(
+                  1,
+                  "persistence/client-ip/",
+                  () -> Replicas.get(0, CLIENT_IP, from, "/", Map.of()))
+              .backend();
       used.add(pod);
-      Replicas.awaitEntries(1, "persistence/client-ip/", known + 1);
       for (int r = 0; r < REQUESTS; r++)
         assertThat(Replicas.get(r % 2, CLIENT_IP, from, "/", Map.of()).backend()).isEqualTo(pod);
     }
@@ -96,14 +99,14 @@ class ExamplesTest {
   private void learnsJsessionidAndPinsIt(int port, String table) throws Exception {
     Set<String> used = new HashSet<>();
     for (int c = 0; c < CLIENTS / 2; c++) {
-      int other = 1 - c % 2;
-      int known = Replicas.entries(other, table);
-      HttpAnswer login = Replicas.get(c % 2, port, null, "/login", Map.of());
+      int replica = c % 2;
+      HttpAnswer login =
+          Replicas.replicated(
+              1 - replica, table, () -> Replicas.get(replica, port, null, "/login", Map.of()));
       String session = login.setCookie("JSESSIONID");
       assertThat(session).startsWith(login.backend() + "-");
       used.add(login.backend());
       Map<String, String> cookie = Map.of("Cookie", "JSESSIONID=" + session);
-      Replicas.awaitEntries(other, table, known + 1);
       for (int r = 0; r < REQUESTS; r++)
         assertThat(Replicas.get(r % 2, port, cookie).backend()).isEqualTo(login.backend());
     }
@@ -124,10 +127,11 @@ class ExamplesTest {
     Set<String> used = new HashSet<>();
     for (int c = 0; c < CLIENTS; c++) {
       Map<String, String> header = Map.of("True-Client-IP", "203.0.113." + (c + 1));
-      int known = Replicas.entries(1, "script/datascript-header/");
-      String pod = Replicas.get(0, DS_HEADER, header).backend();
+      String pod =
+          Replicas.replicated(
+                  1, "script/datascript-header/", () -> Replicas.get(0, DS_HEADER, header))
+              .backend();
       used.add(pod);
-      Replicas.awaitEntries(1, "script/datascript-header/", known + 1);
       for (int r = 0; r < REQUESTS; r++)
         assertThat(Replicas.get(r % 2, DS_HEADER, header).backend()).isEqualTo(pod);
     }

@@ -50,9 +50,10 @@ final class PinnedLoad {
     LOADS.incrementAndGet();
     for (int i = 0; i < 8; i++) {
       String from = "127.0.16." + (LOADS.get() * 8 + i + 1);
-      int known = Replicas.entries(1, "persistence/client-ip/");
-      if (Replicas.get(0, ExamplesTest.CLIENT_IP, from, "/", Map.of()).status() == 200)
-        Replicas.awaitEntries(1, "persistence/client-ip/", known + 1);
+      Replicas.replicated(
+          1,
+          "persistence/client-ip/",
+          () -> Replicas.get(0, ExamplesTest.CLIENT_IP, from, "/", Map.of()));
       clients.add(new Client("client-ip " + from, from, ExamplesTest.CLIENT_IP, Map.of()));
       String cookie = Replicas.get(i % 2, ExamplesTest.HTTP_COOKIE, Map.of()).setCookie("LIMPET");
       clients.add(

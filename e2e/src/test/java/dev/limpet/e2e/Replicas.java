@@ -3,6 +3,7 @@ package dev.limpet.e2e;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.awaitility.Awaitility;
 
 /** Requests to the data-plane replicas of the shared cluster, as a client of their Service. */
@@ -23,8 +24,20 @@ final class Replicas {
     return get(replica, port, null, "/", headers);
   }
 
+  /**
+   * Sends a client's first request and returns its answer once the table entry it made has reached
+   * replica {@code other} (its admin /tables counts one more entry under {@code tablePrefix}).
+   */
+  static HttpAnswer replicated(int other, String tablePrefix, Callable<HttpAnswer> first)
+      throws Exception {
+    int known = entries(other, tablePrefix);
+    HttpAnswer answer = first.call();
+    awaitEntries(other, tablePrefix, known + 1);
+    return answer;
+  }
+
   /** The entries of replica {@code replica}'s tables whose name starts with {@code prefix}. */
-  static int entries(int replica, String prefix) throws Exception {
+  private static int entries(int replica, String prefix) throws Exception {
     return SharedCluster.cluster().dataPlanes().tables(replica).entrySet().stream()
         .filter(e -> e.getKey().startsWith(prefix))
         .mapToInt(Map.Entry::getValue)
@@ -32,7 +45,7 @@ final class Replicas {
   }
 
   /** Waits until the replicated entries have reached replica {@code replica}. */
-  static void awaitEntries(int replica, String prefix, int atLeast) {
+  private static void awaitEntries(int replica, String prefix, int atLeast) {
     Awaitility.await("replica " + replica + " has " + atLeast + " entries in " + prefix + "*")
         .atMost(Duration.ofSeconds(5))
         .pollInterval(Duration.ofMillis(20))

@@ -78,9 +78,7 @@ final class Console {
     for (String kind : LimpetResources.KINDS) {
       for (GenericKubernetesResource r : cluster.resources().list(kind)) {
         String ready =
-            LimpetResources.conditions(r).stream()
-                .filter(c -> c.type().equals("Ready"))
-                .findFirst()
+            LimpetResources.ready(r)
                 .map(c -> c.isTrue() ? "True" : "False  " + c.reason() + ": " + c.message())
                 .orElse("(no status yet)");
         out.printf("  %-45s %s%n", kind + "/" + r.getMetadata().getName(), ready);

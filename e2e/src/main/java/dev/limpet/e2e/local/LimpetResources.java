@@ -77,11 +77,8 @@ public final class LimpetResources {
         .toList();
   }
 
-  /** A field of the status, such as {@code address}. */
-  public Optional<Object> statusField(String kind, String name, String field) {
-    return get(kind, name)
-        .map(r -> r.getAdditionalProperties().get("status"))
-        .filter(Map.class::isInstance)
-        .map(s -> ((Map<?, ?>) s).get(field));
+  /** The Ready condition of {@code resource}, once the operator wrote one. */
+  public static Optional<Condition> ready(GenericKubernetesResource resource) {
+    return conditions(resource).stream().filter(c -> c.type().equals("Ready")).findFirst();
   }
 }

@@ -19,14 +19,18 @@ public final class Manifests {
     List<HasMetadata> applied = new ArrayList<>();
     for (Path file : yamlFiles(folder)) {
       try (InputStream in = Files.newInputStream(file)) {
-        for (HasMetadata resource : kube.load(in).items()) {
-          applied.add(
-              kube.resource(resource)
-                  .inNamespace(namespaceOf(resource))
-                  .createOr(op -> op.update()));
-        }
+        applied.addAll(apply(kube, in));
       }
     }
+    return applied;
+  }
+
+  /** Creates or updates every resource of a YAML stream (kubectl apply -f -); returns them. */
+  public static List<HasMetadata> apply(KubernetesClient kube, InputStream yaml) {
+    List<HasMetadata> applied = new ArrayList<>();
+    for (HasMetadata resource : kube.load(yaml).items())
+      applied.add(
+          kube.resource(resource).inNamespace(namespaceOf(resource)).createOr(op -> op.update()));
     return applied;
   }
 

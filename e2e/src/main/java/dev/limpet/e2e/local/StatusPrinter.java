@@ -24,10 +24,7 @@ final class StatusPrinter {
     long readyServices = 0;
     for (String kind : LimpetResources.KINDS) {
       for (GenericKubernetesResource r : resources.list(kind)) {
-        var ready =
-            LimpetResources.conditions(r).stream()
-                .filter(c -> c.type().equals("Ready"))
-                .findFirst();
+        var ready = LimpetResources.ready(r);
         if (ready.isEmpty()) continue;
         if (kind.equals("VirtualService") && ready.get().isTrue()) readyServices++;
         String line =
