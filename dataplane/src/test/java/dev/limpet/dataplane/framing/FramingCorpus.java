@@ -210,7 +210,7 @@ public final class FramingCorpus {
               "absolute-form-replaces-host",
               "GET http://t/a?b=c HTTP/1.1\r\nHost: other\r\n" + CLOSE + "\r\n",
               "200",
-              "GET /a?b=c HTTP/1.1\r\nHost: t\r\n" + FWD + "\r\n"),
+              "GET /a?b=c HTTP/1.1\r\nhost: t\r\n" + FWD + "\r\n"),
           new FramingCase(
               "absolute-form-userinfo",
               "GET http://user@t/a HTTP/1.1\r\nHost: t\r\n\r\n",
@@ -235,7 +235,7 @@ public final class FramingCorpus {
               "GET /a HTTP/1.1\r\nHost: t\r\n" + FWD + "\r\n"),
           new FramingCase(
               "upgrade-websocket-forwarded",
-              "GET /ws HTTP/1.1\r\nHost: t\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+              "GET /ws HTTP/1.1\r\nHost: t\r\nConnection: Upgrade, close\r\nUpgrade: websocket\r\n"
                   + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
               "200",
               "GET /ws HTTP/1.1\r\nHost: t\r\nSec-WebSocket-Version: 13\r\n"

@@ -1,6 +1,7 @@
 package dev.limpet.dataplane.framing;
 
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A {@link Reply} replaces the answer, for the tests of what servers send back.
  */
 public final class RecordingBackend implements AutoCloseable {
-  /** What the backend sends for a request line: bytes to write, and whether to close after. */
+  /** What the backend sends for a request line. */
   public interface Reply {
     byte[] to(String requestLine);
   }
@@ -59,7 +60,7 @@ public final class RecordingBackend implements AutoCloseable {
     return received.toString(StandardCharsets.ISO_8859_1);
   }
 
-  /** The request lines of the requests read since the last {@link #reset}. */
+  /** The request lines of the requests read whole (head and body) since the last {@link #reset}. */
   public synchronized List<String> requestLines() {
     return List.copyOf(requestLines);
   }
@@ -109,34 +110,36 @@ public final class RecordingBackend implements AutoCloseable {
         if (line.isEmpty()) continue;
         List<String> fields = new ArrayList<>();
         for (String f; (f = in.line()) != null && !f.isEmpty(); ) fields.add(f);
+        readBody(in, fields);
         synchronized (this) {
           requestLines.add(line);
         }
-        readBody(in, fields);
         out.write(reply.to(line));
         out.flush();
       }
-    } catch (IOException e) {
-      // the proxy reset the connection: what arrived is recorded
+    } catch (IOException | RuntimeException e) {
+      // the proxy closed the connection, or sent what this server cannot read: what arrived is
+      // recorded
     } finally {
       closedConnections.incrementAndGet();
     }
   }
 
+  /** Reads a body whole; throws when the stream ends first or the chunking is unreadable. */
   private static void readBody(Reader in, List<String> fields) throws IOException {
     String te = field(fields, "transfer-encoding");
     String cl = field(fields, "content-length");
     if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) {
-      for (String size; (size = in.line()) != null; ) {
-        int n = Integer.parseInt(size.split(";")[0].trim(), 16);
+      while (true) {
+        int n = Integer.parseInt(in.wholeLine().split(";")[0].trim(), 16);
         if (n == 0) {
-          while (!in.line().isEmpty()) {
+          while (!in.wholeLine().isEmpty()) {
             // trailers
           }
           return;
         }
         in.skip(n);
-        in.line();
+        in.wholeLine();
       }
     } else if (cl != null) {
       in.skip(Long.parseLong(cl.trim()));
@@ -181,8 +184,15 @@ public final class RecordingBackend implements AutoCloseable {
       return sb.toString();
     }
 
+    /** A line inside a message: the stream may not end before it. */
+    String wholeLine() throws IOException {
+      String line = line();
+      if (line == null) throw new EOFException("closed inside a message");
+      return line;
+    }
+
     void skip(long n) throws IOException {
-      for (long i = 0; i < n; i++) if (read() < 0) return;
+      for (long i = 0; i < n; i++) if (read() < 0) throw new EOFException("closed inside a body");
     }
   }
 
