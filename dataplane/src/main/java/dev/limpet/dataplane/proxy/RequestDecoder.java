@@ -44,9 +44,24 @@ final class RequestDecoder extends HttpRequestDecoder {
   protected HttpMessage createMessage(String[] initialLine) throws Exception {
     String version = initialLine[2];
     if (!version.equals("HTTP/1.1") && !version.equals("HTTP/1.0"))
-      throw new FramingException(
-          HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "unsupported version " + version);
+      throw looksLikeVersion(version)
+          ? new FramingException(
+              HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "unsupported version " + version)
+          : FramingException.badRequest("malformed version");
     return super.createMessage(initialLine);
+  }
+
+  /** {@code HTTP/d.d} in any case: a version, just not one served here. */
+  private static boolean looksLikeVersion(String version) {
+    return version.length() == 8
+        && version.regionMatches(true, 0, "HTTP/", 0, 5)
+        && isDigit(version.charAt(5))
+        && version.charAt(6) == '.'
+        && isDigit(version.charAt(7));
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 
   @Override
