@@ -276,7 +276,8 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
    * a 400 when nothing of a response was sent yet.
    */
   private void malformedBody(Exchange e, Throwable cause) {
-    LOG.debug("malformed request body from {}: {}", ctx.channel().remoteAddress(), cause.toString());
+    LOG.debug(
+        "malformed request body from {}: {}", ctx.channel().remoteAddress(), cause.toString());
     context.metrics.badRequest(HttpResponseStatus.BAD_REQUEST.code());
     e.upstreamReusable = false;
     e.closeAfter = true;

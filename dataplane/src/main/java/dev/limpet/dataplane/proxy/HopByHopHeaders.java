@@ -11,9 +11,9 @@ import java.util.Map;
 /**
  * Removes the hop-by-hop fields of RFC 9110 section 7.6.1 before a message is forwarded: the fixed
  * list plus every field that {@code Connection} names, except the fields that frame the message or
- * route it ({@code Content-Length}, {@code Transfer-Encoding}, {@code Host}): removing those because
- * a client named them would forward a body without its framing, which the server would read as the
- * start of the next request on the connection (a request of another client). {@code
+ * route it ({@code Content-Length}, {@code Transfer-Encoding}, {@code Host}): removing those
+ * because a client named them would forward a body without its framing, which the server would read
+ * as the start of the next request on the connection (a request of another client). {@code
  * Transfer-Encoding} stays anyway: the next hop's encoder re-frames the streamed body with it. One
  * pass over the fields finds what to remove, so a message without hop-by-hop fields costs no
  * hashing.
@@ -87,8 +87,8 @@ final class HopByHopHeaders {
   }
 
   /**
-   * True when a {@code Connection} field names a framing field: a server that does that is broken or
-   * hostile, and its message cannot be forwarded as it is framed.
+   * True when a {@code Connection} field names a framing field: a server that does that is broken
+   * or hostile, and its message cannot be forwarded as it is framed.
    */
   static boolean namesFramingField(HttpHeaders headers) {
     if (!headers.contains(HttpHeaderNames.CONNECTION)) return false;

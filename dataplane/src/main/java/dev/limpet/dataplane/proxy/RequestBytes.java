@@ -42,8 +42,7 @@ final class RequestBytes {
   private boolean sizeDigits;
 
   /**
-   * Checks the unread bytes of {@code in} that were not checked before; the problem found, or
-   * null.
+   * Checks the unread bytes of {@code in} that were not checked before; the problem found, or null.
    */
   String check(ByteBuf in) {
     int end = in.writerIndex();

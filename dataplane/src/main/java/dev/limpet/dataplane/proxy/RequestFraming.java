@@ -18,11 +18,12 @@ import java.util.Set;
  * Checks each decoded request head for what Netty's decoder lets through, so that the proxy and the
  * server cannot disagree on where a request ends or whom it is for (RFC 9112 sections 3, 6 and 7):
  * the request-target (printable ASCII only, absolute-form turned into origin-form with its
- * authority as Host), Host (exactly one on HTTP/1.1), Transfer-Encoding (a single final {@code
- * chunked}, never with Content-Length, never on HTTP/1.0), CONNECT (refused) and {@code Upgrade}
- * (only WebSocket is forwarded: {@code h2c} would hand the connection to a protocol the proxy does
- * not speak). A refused request goes on with a failed {@code DecoderResult} whose cause carries the
- * status; {@link FrontendHandler} answers it and closes the connection.
+ * authority as Host, refused when a Host field names another), Host (exactly one on HTTP/1.1),
+ * Transfer-Encoding (a single final {@code chunked}, never with Content-Length, never on HTTP/1.0),
+ * CONNECT (refused) and {@code Upgrade} (only WebSocket is forwarded: {@code h2c} would hand the
+ * connection to a protocol the proxy does not speak). A refused request goes on with a failed
+ * {@code DecoderResult} whose cause carries the status; {@link FrontendHandler} answers it and
+ * closes the connection.
  */
 @Sharable
 public final class RequestFraming extends ChannelInboundHandlerAdapter {
@@ -61,7 +62,7 @@ public final class RequestFraming extends ChannelInboundHandlerAdapter {
       if (target.equals("*") && request.method().equals(HttpMethod.OPTIONS)) {
         // asterisk-form
       } else {
-        absoluteForm(request, target);
+        absoluteForm(request, target, hosts.isEmpty() ? null : hosts.get(0));
       }
     } else if (hosts.isEmpty() && http11) {
       throw FramingException.badRequest("no Host");
@@ -80,17 +81,23 @@ public final class RequestFraming extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** {@code http://authority/path?query}: the authority replaces Host (RFC 9112 section 3.2.2). */
-  private static void absoluteForm(HttpRequest request, String target) {
+  /**
+   * {@code http://authority/path?query}: the authority replaces Host (RFC 9112 section 3.2.2). A
+   * Host that names another authority is refused, as HAProxy does: a proxy in front that routes or
+   * filters on Host would otherwise see another site than the one served.
+   */
+  private static void absoluteForm(HttpRequest request, String target, String host) {
     String lower = target.toLowerCase(Locale.ROOT);
-    int schemeEnd =
-        lower.startsWith("http://") ? 7 : lower.startsWith("https://") ? 8 : -1;
-    if (schemeEnd < 0) throw FramingException.badRequest("request-target is neither origin- nor absolute-form");
+    int schemeEnd = lower.startsWith("http://") ? 7 : lower.startsWith("https://") ? 8 : -1;
+    if (schemeEnd < 0)
+      throw FramingException.badRequest("request-target is neither origin- nor absolute-form");
     int pathStart = schemeEnd;
     while (pathStart < target.length() && "/?#".indexOf(target.charAt(pathStart)) < 0) pathStart++;
     String authority = target.substring(schemeEnd, pathStart);
     if (authority.isEmpty() || authority.indexOf('@') >= 0)
       throw FramingException.badRequest("absolute-form without a host, or with user info");
+    if (host != null && !host.trim().equalsIgnoreCase(authority))
+      throw FramingException.badRequest("Host differs from the absolute-form authority");
     String rest = target.substring(pathStart);
     request.setUri(rest.isEmpty() || rest.charAt(0) != '/' ? "/" + rest : rest);
     request.headers().set(HttpHeaderNames.HOST, authority);

@@ -20,7 +20,8 @@ import java.util.Queue;
  * Content-Length and a chunked Transfer-Encoding instead of dropping the Content-Length: a server
  * that sends both is broken or hostile, and its connection is not reused.
  */
-final class UpstreamCodec extends CombinedChannelDuplexHandler<HttpResponseDecoder, HttpRequestEncoder> {
+final class UpstreamCodec
+    extends CombinedChannelDuplexHandler<HttpResponseDecoder, HttpRequestEncoder> {
   UpstreamCodec(HttpDecoderConfig config) {
     Queue<HttpMethod> methods = new ArrayDeque<>(2);
     init(new ResponseDecoder(config, methods), new RequestEncoder(methods));

@@ -17,8 +17,8 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 /**
  * The pipeline of a client connection, as a list of named steps: limits and access at accept → TLS
  * (on TLS ports: what the ClientHello offers to resume is noted for TLS persistence, SNI picks the
- * certificate, then the handshake) → HTTP codec (strict: see {@link FrontendCodec}; the clock before
- * it starts the header-read timeout) → request framing checks → proxy (routing, scripts,
+ * certificate, then the handshake) → HTTP codec (strict: see {@link FrontendCodec}; the clock
+ * before it starts the header-read timeout) → request framing checks → proxy (routing, scripts,
  * persistence, relay, and the connection's timeouts).
  */
 final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {

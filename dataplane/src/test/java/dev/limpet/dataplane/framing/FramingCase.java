@@ -7,9 +7,9 @@ package dev.limpet.dataplane.framing;
  * @param statuses the status codes of the responses the client reads, space-separated, before the
  *     connection closes
  * @param backend the exact bytes the backend must receive, with {@code ${fwd}} standing for the
- *     {@code X-Forwarded-*} fields the proxy adds; or {@link #NOTHING}, or {@link #ABORTED} when the
- *     request may have started upstream but no whole request may arrive and that connection must be
- *     closed
+ *     {@code X-Forwarded-*} fields the proxy adds; or {@link #NOTHING}, or {@link #ABORTED} when
+ *     the request may have started upstream but no whole request may arrive and that connection
+ *     must be closed
  */
 public record FramingCase(String name, String request, String statuses, String backend) {
   public static final String NOTHING = "nothing";

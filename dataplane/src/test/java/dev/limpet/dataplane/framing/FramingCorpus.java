@@ -6,9 +6,9 @@ import static dev.limpet.dataplane.framing.FramingCase.NOTHING;
 import java.util.List;
 
 /**
- * The request-framing corpus: one case per known smuggling family (CL.TE, TE.CL, TE.TE, CL.CL),
- * per finding of issue 11, and per line-level trick (bare LF and CR, obs-fold, whitespace before
- * the colon, control bytes, versions). Shared by {@link FramingCorpusTest} and the side-by-side
+ * The request-framing corpus: one case per known smuggling family (CL.TE, TE.CL, TE.TE, CL.CL), per
+ * finding of issue 11, and per line-level trick (bare LF and CR, obs-fold, whitespace before the
+ * colon, control bytes, versions). Shared by {@link FramingCorpusTest} and the side-by-side
  * comparison with HAProxy ({@link FramingComparison}). Every request that should succeed ends with
  * {@code Connection: close}, so the client reads until the proxy closes.
  */
@@ -208,9 +208,19 @@ public final class FramingCorpus {
           new FramingCase("host-missing", "GET /a HTTP/1.1\r\n\r\n", "400", NOTHING),
           new FramingCase(
               "absolute-form-replaces-host",
-              "GET http://t/a?b=c HTTP/1.1\r\nHost: other\r\n" + CLOSE + "\r\n",
+              "GET http://T/a?b=c HTTP/1.1\r\nHost: t\r\n" + CLOSE + "\r\n",
               "200",
-              "GET /a?b=c HTTP/1.1\r\nhost: t\r\n" + FWD + "\r\n"),
+              "GET /a?b=c HTTP/1.1\r\nhost: T\r\n" + FWD + "\r\n"),
+          new FramingCase(
+              "absolute-form-without-host",
+              "GET http://t/a HTTP/1.1\r\n" + CLOSE + "\r\n",
+              "200",
+              "GET /a HTTP/1.1\r\nhost: t\r\n" + FWD + "\r\n"),
+          new FramingCase(
+              "absolute-form-host-differs",
+              "GET http://t/a HTTP/1.1\r\nHost: other\r\n\r\n",
+              "400",
+              NOTHING),
           new FramingCase(
               "absolute-form-userinfo",
               "GET http://user@t/a HTTP/1.1\r\nHost: t\r\n\r\n",
@@ -226,7 +236,8 @@ public final class FramingCorpus {
               "target-non-ascii", "GET /a\u00ffb HTTP/1.1\r\nHost: t\r\n\r\n", "400", NOTHING),
           new FramingCase("version-2.0", "GET /a HTTP/2.0\r\nHost: t\r\n\r\n", "505", NOTHING),
           new FramingCase("version-9.9", "GET /a HTTP/9.9\r\nHost: t\r\n\r\n", "505", NOTHING),
-          new FramingCase("version-lower-case", "GET /a http/1.1\r\nHost: t\r\n\r\n", "505", NOTHING),
+          new FramingCase(
+              "version-lower-case", "GET /a http/1.1\r\nHost: t\r\n\r\n", "505", NOTHING),
           new FramingCase(
               "upgrade-h2c-not-forwarded",
               "GET /a HTTP/1.1\r\nHost: t\r\nConnection: Upgrade, HTTP2-Settings, close\r\n"
@@ -261,17 +272,20 @@ public final class FramingCorpus {
               NOTHING),
           new FramingCase(
               "bare-cr-in-field", "GET /a HTTP/1.1\r\nHost: t\rX-A: 1\r\n\r\n", "400", NOTHING),
-          new FramingCase(
-              "bare-lf-line-endings", "GET /a HTTP/1.1\nHost: t\n\n", "400", NOTHING),
+          new FramingCase("bare-lf-line-endings", "GET /a HTTP/1.1\nHost: t\n\n", "400", NOTHING),
           new FramingCase(
               "bare-lf-after-request-line", "GET /a HTTP/1.1\nHost: t\r\n\r\n", "400", NOTHING),
           new FramingCase(
-              "nul-in-field-value", "GET /a HTTP/1.1\r\nHost: t\r\nX-A: 1\u00002\r\n\r\n", "400",
+              "nul-in-field-value",
+              "GET /a HTTP/1.1\r\nHost: t\r\nX-A: 1\u00002\r\n\r\n",
+              "400",
               NOTHING),
           // ---- pipelining
           new FramingCase(
               "pipelined-requests",
-              "GET /one HTTP/1.1\r\nHost: t\r\n\r\nGET /two HTTP/1.1\r\nHost: t\r\n" + CLOSE + "\r\n",
+              "GET /one HTTP/1.1\r\nHost: t\r\n\r\nGET /two HTTP/1.1\r\nHost: t\r\n"
+                  + CLOSE
+                  + "\r\n",
               "200 200",
               "GET /one HTTP/1.1\r\nHost: t\r\n"
                   + FWD
