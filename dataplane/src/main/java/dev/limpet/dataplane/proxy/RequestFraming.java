@@ -108,8 +108,8 @@ public final class RequestFraming extends ChannelInboundHandlerAdapter {
    * and every other form is read differently by some server.
    */
   private static void checkTransferEncoding(HttpHeaders headers, boolean http11) {
+    if (!headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) return; // most requests: no list
     List<String> fields = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
-    if (fields.isEmpty()) return;
     if (!http11) throw FramingException.badRequest("Transfer-Encoding in an HTTP/1.0 request");
     if (fields.size() == 1 && fields.get(0).trim().equalsIgnoreCase("chunked")) {
       if (headers.contains(HttpHeaderNames.CONTENT_LENGTH))
