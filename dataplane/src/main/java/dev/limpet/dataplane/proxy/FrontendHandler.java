@@ -248,6 +248,11 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       content.release();
       return;
     }
+    if (content.decoderResult().isFailure()) {
+      content.release();
+      malformedBody(e, content.decoderResult().cause());
+      return;
+    }
     e.requestBytes += content.content().readableBytes();
     e.lastClientActivityNanos = System.nanoTime();
     if (content instanceof LastHttpContent) {
@@ -262,6 +267,28 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     } else {
       e.requestBodySent |= content.content().isReadable();
       e.upstream.write(content, e.upstream.voidPromise());
+    }
+  }
+
+  /**
+   * The request body cannot be decoded (broken chunking): where it ends is unknown, so the upstream
+   * request is aborted (its connection closed, never reused) and the client connection closed after
+   * a 400 when nothing of a response was sent yet.
+   */
+  private void malformedBody(Exchange e, Throwable cause) {
+    LOG.debug(
+        "malformed request body from {}: {}", ctx.channel().remoteAddress(), cause.toString());
+    context.metrics.badRequest(HttpResponseStatus.BAD_REQUEST.code());
+    e.upstreamReusable = false;
+    e.closeAfter = true;
+    if (e.local || e.responseStarted) {
+      e.pendingBody.forEach(ReferenceCountUtil::release);
+      e.pendingBody.clear();
+      dropUpstream(e);
+      end(e);
+      closeClient();
+    } else {
+      replyLocally(e, HttpResponseStatus.BAD_REQUEST, "malformed request body");
     }
   }
 
@@ -365,6 +392,11 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       }
     }
     if (msg instanceof HttpContent content) {
+      if (content.decoderResult().isFailure()) {
+        content.release();
+        malformedResponseBody(e);
+        return;
+      }
       if (e.informational) {
         e.informational = !(content instanceof LastHttpContent);
         content.release();
@@ -382,9 +414,28 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     }
   }
 
+  /**
+   * The server's body cannot be decoded (broken chunking): the client must not take what it got for
+   * a whole body, so its connection is closed without the last chunk, and so is the server's.
+   */
+  private void malformedResponseBody(Exchange e) {
+    context.metrics.upstreamError(e.pool.name(), "protocol");
+    LOG.debug("malformed response body from server {}", e.server.name());
+    e.upstreamReusable = false;
+    if (!e.responseStarted) {
+      abortUpstream(
+          e, HttpResponseStatus.BAD_GATEWAY, "invalid response from server " + e.server.name());
+      return;
+    }
+    dropUpstream(e);
+    end(e);
+    closeClient();
+  }
+
   /** Prepares a response head for the client; false when it must not be forwarded. */
   private boolean responseHead(Exchange e, HttpResponse response) {
-    if (response.decoderResult().isFailure()) {
+    if (response.decoderResult().isFailure()
+        || HopByHopHeaders.namesFramingField(response.headers())) {
       context.metrics.upstreamError(e.pool.name(), "protocol");
       abortUpstream(
           e, HttpResponseStatus.BAD_GATEWAY, "invalid response from server " + e.server.name());
@@ -627,11 +678,13 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   private void rejectMalformed(HttpRequest head) {
     Throwable cause = head.decoderResult().cause();
     HttpResponseStatus status =
-        cause instanceof TooLongHttpLineException
-            ? HttpResponseStatus.REQUEST_URI_TOO_LONG
-            : cause instanceof TooLongHttpHeaderException
-                ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
-                : HttpResponseStatus.BAD_REQUEST;
+        cause instanceof FramingException refused
+            ? refused.status()
+            : cause instanceof TooLongHttpLineException
+                ? HttpResponseStatus.REQUEST_URI_TOO_LONG
+                : cause instanceof TooLongHttpHeaderException
+                    ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+                    : HttpResponseStatus.BAD_REQUEST;
     ReferenceCountUtil.release(head);
     LOG.debug("malformed request from {}: {}", ctx.channel().remoteAddress(), cause.toString());
     rejectUnrouted(status, status.reasonPhrase().toLowerCase(java.util.Locale.ROOT));

@@ -10,9 +10,13 @@ import java.util.Map;
 
 /**
  * Removes the hop-by-hop fields of RFC 9110 section 7.6.1 before a message is forwarded: the fixed
- * list plus every field that {@code Connection} names. {@code Transfer-Encoding} stays: the next
- * hop's encoder re-frames the streamed body with it. One pass over the fields finds what to remove,
- * so a message without hop-by-hop fields costs no hashing.
+ * list plus every field that {@code Connection} names, except the fields that frame the message or
+ * route it ({@code Content-Length}, {@code Transfer-Encoding}, {@code Host}): removing those
+ * because a client named them would forward a body without its framing, which the server would read
+ * as the start of the next request on the connection (a request of another client). {@code
+ * Transfer-Encoding} stays anyway: the next hop's encoder re-frames the streamed body with it. One
+ * pass over the fields finds what to remove, so a message without hop-by-hop fields costs no
+ * hashing.
  */
 final class HopByHopHeaders {
   private static final List<AsciiString> FIXED =
@@ -62,7 +66,7 @@ final class HopByHopHeaders {
     return false;
   }
 
-  /** The fields a {@code Connection} value names, except its own keywords. */
+  /** The fields a {@code Connection} value names, except its own keywords and framing fields. */
   private static List<String> namedBy(CharSequence connection) {
     List<String> named = new ArrayList<>(2);
     for (String token : connection.toString().split(",")) {
@@ -71,9 +75,28 @@ final class HopByHopHeaders {
           && !name.equalsIgnoreCase("upgrade")
           && !name.equalsIgnoreCase("close")
           && !name.equalsIgnoreCase("keep-alive")
-          && !name.equalsIgnoreCase("transfer-encoding")) named.add(name);
+          && !isFraming(name)) named.add(name);
     }
     return named;
+  }
+
+  private static boolean isFraming(CharSequence name) {
+    return AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONTENT_LENGTH)
+        || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.TRANSFER_ENCODING)
+        || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.HOST);
+  }
+
+  /**
+   * True when a {@code Connection} field names a framing field: a server that does that is broken
+   * or hostile, and its message cannot be forwarded as it is framed.
+   */
+  static boolean namesFramingField(HttpHeaders headers) {
+    if (!headers.contains(HttpHeaderNames.CONNECTION)) return false;
+    List<String> connection = headers.getAll(HttpHeaderNames.CONNECTION);
+    for (int i = 0; i < connection.size(); i++) {
+      for (String token : connection.get(i).split(",")) if (isFraming(token.trim())) return true;
+    }
+    return false;
   }
 
   /** True when the request asks to switch protocols (a WebSocket handshake). */

@@ -22,6 +22,7 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
     client.pipeline().replace(FrontendHandler.NAME, "tunnel", new TunnelHandler(upstream));
     client.pipeline().remove(RequestClock.NAME);
     client.pipeline().remove(FrontendHandler.CODEC);
+    client.pipeline().remove(RequestFraming.NAME);
     upstream.pipeline().replace(UpstreamHandler.NAME, "tunnel", new TunnelHandler(client));
     upstream.pipeline().remove(UpstreamConnectionPool.CODEC);
     client.read();

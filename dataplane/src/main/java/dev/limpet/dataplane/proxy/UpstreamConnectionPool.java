@@ -10,7 +10,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -40,6 +40,13 @@ final class UpstreamConnectionPool {
   private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(60);
 
   private static final long SWEEP_SECONDS = 10;
+
+  /** Limits on what a server sends: status line, header block, body parts. */
+  private static final HttpDecoderConfig UPSTREAM_DECODER =
+      new HttpDecoderConfig()
+          .setMaxInitialLineLength(4096)
+          .setMaxHeaderSize(64 * 1024)
+          .setMaxChunkSize(16 * 1024);
 
   /** The parked connections of the current event loop. */
   private static final FastThreadLocal<Parked> IDLE =
@@ -110,7 +117,7 @@ final class UpstreamConnectionPool {
                     if (tls != null)
                       ch.pipeline().addLast(TLS, tls.newHandler(ch.alloc(), server.address()));
                     ch.pipeline()
-                        .addLast(CODEC, new HttpClientCodec(4096, 64 * 1024, 16 * 1024))
+                        .addLast(CODEC, new UpstreamCodec(UPSTREAM_DECODER))
                         .addLast(UpstreamHandler.NAME, new UpstreamHandler());
                   }
                 })

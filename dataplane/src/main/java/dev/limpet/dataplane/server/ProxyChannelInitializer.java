@@ -1,9 +1,11 @@
 package dev.limpet.dataplane.server;
 
+import dev.limpet.dataplane.proxy.FrontendCodec;
 import dev.limpet.dataplane.proxy.FrontendHandler;
 import dev.limpet.dataplane.proxy.ListenerSettings;
 import dev.limpet.dataplane.proxy.ProxyContext;
 import dev.limpet.dataplane.proxy.RequestClock;
+import dev.limpet.dataplane.proxy.RequestFraming;
 import dev.limpet.dataplane.runtime.ConfigHolder;
 import dev.limpet.dataplane.runtime.PortRoutes;
 import dev.limpet.dataplane.tls.ClientHelloReader;
@@ -11,13 +13,13 @@ import dev.limpet.dataplane.tls.ListenerTls;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
 
 /**
  * The pipeline of a client connection, as a list of named steps: limits and access at accept → TLS
  * (on TLS ports: what the ClientHello offers to resume is noted for TLS persistence, SNI picks the
- * certificate, then the handshake) → HTTP codec (which also starts the header-read clock) → proxy
- * (routing, scripts, persistence, relay, and the connection's timeouts).
+ * certificate, then the handshake) → HTTP codec (strict: see {@link FrontendCodec}; the clock
+ * before it starts the header-read timeout) → request framing checks → proxy (routing, scripts,
+ * persistence, relay, and the connection's timeouts).
  */
 final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
   /** Room for the method and version around the URI on the request line. */
@@ -45,7 +47,9 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
         new HttpDecoderConfig()
             .setMaxInitialLineLength(settings.maxUriBytes() + REQUEST_LINE_OVERHEAD)
             .setMaxHeaderSize(settings.maxHeaderBytes())
-            .setMaxChunkSize(64 * 1024);
+            .setMaxChunkSize(64 * 1024)
+            // a line must end with CRLF: a bare LF is read as an end of line by some servers only
+            .setStrictLineParsing(true);
     ch.pipeline().addLast(ConnectionGuard.NAME, guard);
     if (routes != null && routes.tls() != null)
       ch.pipeline()
@@ -53,7 +57,8 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
           .addLast(ListenerTls.HANDLER, routes.tls().newHandler());
     ch.pipeline()
         .addLast(RequestClock.NAME, clock)
-        .addLast(FrontendHandler.CODEC, new HttpServerCodec(decoder))
+        .addLast(FrontendHandler.CODEC, new FrontendCodec(decoder))
+        .addLast(RequestFraming.NAME, RequestFraming.INSTANCE)
         .addLast(FrontendHandler.NAME, new FrontendHandler(context, port, settings, clock));
   }
 }

@@ -1,0 +1,143 @@
+package dev.limpet.dataplane.proxy;
+
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Checks each decoded request head for what Netty's decoder lets through, so that the proxy and the
+ * server cannot disagree on where a request ends or whom it is for (RFC 9112 sections 3, 6 and 7):
+ * the request-target (printable ASCII only, absolute-form turned into origin-form with its
+ * authority as Host, refused when a Host field names another), Host (exactly one on HTTP/1.1),
+ * Transfer-Encoding (a single final {@code chunked}, never with Content-Length, never on HTTP/1.0),
+ * CONNECT (refused) and {@code Upgrade} (only WebSocket is forwarded: {@code h2c} would hand the
+ * connection to a protocol the proxy does not speak). A refused request goes on with a failed
+ * {@code DecoderResult} whose cause carries the status; {@link FrontendHandler} answers it and
+ * closes the connection.
+ */
+@Sharable
+public final class RequestFraming extends ChannelInboundHandlerAdapter {
+  public static final String NAME = "requestFraming";
+  public static final RequestFraming INSTANCE = new RequestFraming();
+
+  /** Codings of the registry the proxy does not apply: known, so 400 rather than 501. */
+  private static final Set<String> KNOWN_CODINGS =
+      Set.of("chunked", "gzip", "x-gzip", "deflate", "compress", "x-compress", "identity");
+
+  private RequestFraming() {}
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof HttpRequest request && request.decoderResult().isSuccess()) {
+      try {
+        check(request);
+      } catch (FramingException refused) {
+        request.setDecoderResult(DecoderResult.failure(refused));
+      }
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+  /** Checks and normalizes {@code request}; throws what refuses it. */
+  static void check(HttpRequest request) {
+    if (request.method().equals(HttpMethod.CONNECT))
+      throw new FramingException(HttpResponseStatus.METHOD_NOT_ALLOWED, "CONNECT is not proxied");
+    HttpHeaders headers = request.headers();
+    String target = request.uri();
+    checkTarget(target);
+    List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
+    if (hosts.size() > 1) throw FramingException.badRequest("more than one Host");
+    boolean http11 = request.protocolVersion().equals(HttpVersion.HTTP_1_1);
+    if (target.charAt(0) != '/') {
+      if (target.equals("*") && request.method().equals(HttpMethod.OPTIONS)) {
+        // asterisk-form
+      } else {
+        absoluteForm(request, target, hosts.isEmpty() ? null : hosts.get(0));
+      }
+    } else if (hosts.isEmpty() && http11) {
+      throw FramingException.badRequest("no Host");
+    }
+    checkTransferEncoding(headers, http11);
+    if (headers.contains(HttpHeaderNames.UPGRADE)) keepOnlyWebSocketUpgrade(headers);
+  }
+
+  /** Printable ASCII only: anything else would be re-encoded or read differently upstream. */
+  private static void checkTarget(String target) {
+    if (target.isEmpty()) throw FramingException.badRequest("empty request-target");
+    for (int i = 0; i < target.length(); i++) {
+      char c = target.charAt(i);
+      if (c <= 0x20 || c >= 0x7f)
+        throw FramingException.badRequest("control or non-ASCII byte in the request-target");
+    }
+  }
+
+  /**
+   * {@code http://authority/path?query}: the authority replaces Host (RFC 9112 section 3.2.2). A
+   * Host that names another authority is refused, as HAProxy does: a proxy in front that routes or
+   * filters on Host would otherwise see another site than the one served.
+   */
+  private static void absoluteForm(HttpRequest request, String target, String host) {
+    String lower = target.toLowerCase(Locale.ROOT);
+    int schemeEnd = lower.startsWith("http://") ? 7 : lower.startsWith("https://") ? 8 : -1;
+    if (schemeEnd < 0)
+      throw FramingException.badRequest("request-target is neither origin- nor absolute-form");
+    int pathStart = schemeEnd;
+    while (pathStart < target.length() && "/?#".indexOf(target.charAt(pathStart)) < 0) pathStart++;
+    String authority = target.substring(schemeEnd, pathStart);
+    if (authority.isEmpty() || authority.indexOf('@') >= 0)
+      throw FramingException.badRequest("absolute-form without a host, or with user info");
+    if (host != null && !host.trim().equalsIgnoreCase(authority))
+      throw FramingException.badRequest("Host differs from the absolute-form authority");
+    String rest = target.substring(pathStart);
+    request.setUri(rest.isEmpty() || rest.charAt(0) != '/' ? "/" + rest : rest);
+    request.headers().set(HttpHeaderNames.HOST, authority);
+  }
+
+  /**
+   * A single final {@code chunked} only (RFC 9112 section 6.1): the proxy applies no other coding,
+   * and every other form is read differently by some server.
+   */
+  private static void checkTransferEncoding(HttpHeaders headers, boolean http11) {
+    if (!headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) return; // most requests: no list
+    List<String> fields = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+    if (!http11) throw FramingException.badRequest("Transfer-Encoding in an HTTP/1.0 request");
+    if (fields.size() == 1 && fields.get(0).trim().equalsIgnoreCase("chunked")) {
+      if (headers.contains(HttpHeaderNames.CONTENT_LENGTH))
+        throw FramingException.badRequest("both Content-Length and Transfer-Encoding");
+      return;
+    }
+    for (String field : fields) {
+      for (String coding : field.split(",")) {
+        String name = coding.trim().toLowerCase(Locale.ROOT);
+        int parameters = name.indexOf(';');
+        if (parameters >= 0) name = name.substring(0, parameters).trim();
+        if (!KNOWN_CODINGS.contains(name))
+          throw new FramingException(
+              HttpResponseStatus.NOT_IMPLEMENTED, "unknown transfer coding " + name);
+      }
+    }
+    throw FramingException.badRequest("Transfer-Encoding other than a single chunked");
+  }
+
+  /**
+   * Drops an {@code Upgrade} to anything but WebSocket: the request goes on as a plain one, as RFC
+   * 9110 section 7.8 allows a server to ignore the offer.
+   */
+  private static void keepOnlyWebSocketUpgrade(HttpHeaders headers) {
+    String upgrade = headers.get(HttpHeaderNames.UPGRADE);
+    if (headers.getAll(HttpHeaderNames.UPGRADE).size() == 1
+        && upgrade.trim().equalsIgnoreCase("websocket")) return;
+    headers.remove(HttpHeaderNames.UPGRADE);
+    headers.remove("http2-settings");
+  }
+}
