@@ -2,6 +2,8 @@ package dev.limpet.operator.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
@@ -85,6 +87,17 @@ final class CrdRules {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** A copy whose node at {@code path} has this one rule instead of its own: for testing the harness. */
+  CrdRules withRule(String path, String rule, String message) {
+    ObjectNode copy = schema.deepCopy();
+    JsonNode node = copy;
+    for (String property : path.substring(kind.length() + 1).split("\\."))
+      node = node.path("properties").path(property);
+    ArrayNode rules = ((ObjectNode) node).putArray("x-kubernetes-validations");
+    rules.addObject().put("rule", rule).put("message", message);
+    return new CrdRules(kind, copy);
   }
 
   String kind() {
