@@ -36,7 +36,8 @@ public final class AdmissionPolicy {
    */
   static final Set<String> NAMESPACE_CONTROLLER_USERS =
       Set.of(
-          "system:serviceaccount:kube-system:namespace-controller", "system:kube-controller-manager");
+          "system:serviceaccount:kube-system:namespace-controller",
+          "system:kube-controller-manager");
 
   private final ReferenceUsers.Lookup users;
   private final ScriptCompiler compiler;

@@ -63,8 +63,7 @@ public record PersistenceProfileSpec(
   /** A cookie the data plane inserts, holding the server in an encrypted value. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @ValidationRule(
-      value =
-          "!has(self.sameSite) || self.sameSite != 'None' || (has(self.secure) && self.secure)",
+      value = "!has(self.sameSite) || self.sameSite != 'None' || (has(self.secure) && self.secure)",
       message = "sameSite None requires secure: true (browsers drop the cookie otherwise)")
   public record HttpCookie(
       @Default("LIMPET")

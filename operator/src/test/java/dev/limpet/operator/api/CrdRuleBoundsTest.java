@@ -12,9 +12,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The API server refuses a CRD whose rules its cost estimate cannot bound ({@code estimated rule
  * cost exceeds budget}). The estimate takes a string's size from {@code maxLength} (or its longest
- * enum value), a list's from {@code maxItems}, a map's from {@code maxProperties}, and the number of
- * times a rule runs from the {@code maxItems} of every list above it; without them it assumes the
- * whole request (3 MiB) is that one value. So: every string, list and map a rule can reach from
+ * enum value), a list's from {@code maxItems}, a map's from {@code maxProperties}, and the number
+ * of times a rule runs from the {@code maxItems} of every list above it; without them it assumes
+ * the whole request (3 MiB) is that one value. So: every string, list and map a rule can reach from
  * its {@code self}, and every list above a rule, has its bound. The estimate itself (Kubernetes'
  * cost model) is not computed here.
  */
@@ -44,7 +44,8 @@ class CrdRuleBoundsTest {
 
   /** Adds the path of every unbounded string, list or map at or under {@code node}. */
   static void unbounded(JsonNode node, String path, List<String> out) {
-    if (node.path("x-kubernetes-int-or-string").asBoolean()) return; // an int, or a Service port name
+    if (node.path("x-kubernetes-int-or-string").asBoolean())
+      return; // an int, or a Service port name
     switch (node.path("type").asText()) {
       case "string" -> {
         if (!node.has("maxLength") && !node.has("enum")) out.add(path + " (string: maxLength)");
@@ -67,8 +68,7 @@ class CrdRuleBoundsTest {
   }
 
   /** Returns whether a rule sits at or under {@code node}; adds unbounded lists holding one. */
-  private static boolean listsAboveRules(
-      JsonNode node, String path, List<String> out) {
+  private static boolean listsAboveRules(JsonNode node, String path, List<String> out) {
     boolean rules = node.has("x-kubernetes-validations");
     var properties = node.path("properties").fields();
     while (properties.hasNext()) {

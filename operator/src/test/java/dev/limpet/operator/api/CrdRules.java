@@ -77,8 +77,7 @@ final class CrdRules {
   static CrdRules load(String plural) {
     JsonNode crd = crd(plural);
     JsonNode version = crd.at("/spec/versions/0");
-    return new CrdRules(
-        crd.at("/spec/names/kind").asText(), version.at("/schema/openAPIV3Schema"));
+    return new CrdRules(crd.at("/spec/names/kind").asText(), version.at("/schema/openAPIV3Schema"));
   }
 
   static JsonNode crd(String plural) {
@@ -89,7 +88,10 @@ final class CrdRules {
     }
   }
 
-  /** A copy whose node at {@code path} has this one rule instead of its own: for testing the harness. */
+  /**
+   * A copy whose node at {@code path} has this one rule instead of its own: for testing the
+   * harness.
+   */
   CrdRules withRule(String path, String rule, String message) {
     ObjectNode copy = schema.deepCopy();
     JsonNode node = copy;
@@ -144,7 +146,9 @@ final class CrdRules {
               rule.hasNonNull("message") ? rule.get("message").asText() : null,
               expression.contains("oldSelf")));
     }
-    node.path("properties").fields().forEachRemaining(f -> collect(f.getValue(), path + "." + f.getKey()));
+    node.path("properties")
+        .fields()
+        .forEachRemaining(f -> collect(f.getValue(), path + "." + f.getKey()));
     if (node.has("items")) collect(node.get("items"), path + "[*]");
     if (node.path("additionalProperties").isObject())
       collect(node.get("additionalProperties"), path + "[*]");
@@ -161,9 +165,7 @@ final class CrdRules {
         if (!Boolean.TRUE.equals(programs.get(rule).eval(variables)))
           out.add(new Violation(path, rule.refusal()));
       } catch (CelEvaluationException e) {
-        out.add(
-            new Violation(
-                path, e.getMessage() + " evaluating rule: " + rule.refusal()));
+        out.add(new Violation(path, e.getMessage() + " evaluating rule: " + rule.refusal()));
       }
     }
     if (value instanceof Map<?, ?> map) {
@@ -188,7 +190,8 @@ final class CrdRules {
                     out));
     }
     if (value instanceof List<?> list && node.has("items"))
-      // an old item is paired by position only for atomic lists; the list-map keys are not used here
+      // an old item is paired by position only for atomic lists; the list-map keys are not used
+      // here
       for (int i = 0; i < list.size(); i++)
         evaluate(node.get("items"), path + "[" + i + "]", list.get(i), null, out);
   }
@@ -210,7 +213,9 @@ final class CrdRules {
       return cel.createProgram(cel.compile(rule.expression()).getAst());
     } catch (CelValidationException | CelEvaluationException e) {
       throw new IllegalStateException(
-          "rule at " + rule.path() + " does not compile (the API server refuses the CRD): "
+          "rule at "
+              + rule.path()
+              + " does not compile (the API server refuses the CRD): "
               + e.getMessage(),
           e);
     }

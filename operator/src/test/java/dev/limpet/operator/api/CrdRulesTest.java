@@ -34,7 +34,8 @@ class CrdRulesTest {
   private static final Map<String, CrdRules> BY_KIND = new LinkedHashMap<>();
 
   static {
-    for (String plural : List.of("persistenceprofiles", "pools", "virtualservices", "datascripts")) {
+    for (String plural :
+        List.of("persistenceprofiles", "pools", "virtualservices", "datascripts")) {
       CrdRules crd = CrdRules.load(plural);
       BY_KIND.put(crd.kind(), crd);
     }
@@ -65,7 +66,8 @@ class CrdRulesTest {
         // PersistenceProfile: the settings block matches the type
         ok(pp, "{type: ClientIP}"),
         ok(pp, "{type: ClientIP, clientIp: {timeoutMinutes: 1}}"),
-        refused(pp, "{type: HttpCookie, clientIp: {}}", "clientIp is only allowed with type ClientIP"),
+        refused(
+            pp, "{type: HttpCookie, clientIp: {}}", "clientIp is only allowed with type ClientIP"),
         ok(pp, "{type: HttpCookie, httpCookie: {}}"),
         refused(
             pp,
@@ -104,7 +106,9 @@ class CrdRulesTest {
             pool,
             "{service: {name: demo, port: 80}, healthMonitors: [{name: a}, {name: a}]}",
             "health monitor names must be unique within the pool"),
-        ok(pool, "{service: {name: demo, port: 80}, healthMonitors: [{name: h, type: Http, http: {}}]}"),
+        ok(
+            pool,
+            "{service: {name: demo, port: 80}, healthMonitors: [{name: h, type: Http, http: {}}]}"),
         refused(
             pool,
             "{service: {name: demo, port: 80}, healthMonitors: [{name: h, http: {path: /}}]}",
@@ -128,7 +132,9 @@ class CrdRulesTest {
                 + " hashKey: Cookie}}",
             "hashName is required when ConsistentHash hashes a Header or Cookie"),
         ok(pool, "{service: {name: d, port: 80, headerValueFrom: PodName}}"),
-        ok(pool, "{service: {name: d, port: 80, headerValueFrom: PodLabel, headerValueLabel: app}}"),
+        ok(
+            pool,
+            "{service: {name: d, port: 80, headerValueFrom: PodLabel, headerValueLabel: app}}"),
         refused(
             pool,
             "{service: {name: d, port: 80, headerValueFrom: PodLabel}}",
@@ -145,7 +151,8 @@ class CrdRulesTest {
         ok(vs, "{port: 80, pool: web}"),
         ok(vs, "{port: 80, pool: web, hostnames: [a.example.com, '*.example.com']}"),
         refused(
-            vs, "{port: 80, pool: web, hostnames: [a.example, b.example, a.example]}",
+            vs,
+            "{port: 80, pool: web, hostnames: [a.example, b.example, a.example]}",
             "hostnames must be unique"),
         refused(
             vs,
@@ -230,9 +237,9 @@ class CrdRulesTest {
 
   /**
    * The shape of objects Kubernetes' own apiextensions tests hold every rule against: each object,
-   * and each optional field or block added alone to the smallest one, with and without the
-   * schema's defaults. A rule may refuse such an object with its message, but no rule may fail to
-   * evaluate (a field read without {@code has()}: {@code no such key}).
+   * and each optional field or block added alone to the smallest one, with and without the schema's
+   * defaults. A rule may refuse such an object with its message, but no rule may fail to evaluate
+   * (a field read without {@code has()}: {@code no such key}).
    */
   @Test
   void objectsThatOmitOptionalFieldsNeverMakeARuleFail() {

@@ -69,7 +69,8 @@ final class SchemaValues {
     if (value instanceof Integer || value instanceof Short || value instanceof Byte)
       return ((Number) value).longValue();
     if (value instanceof Float f) return f.doubleValue();
-    if (value instanceof List<?> list) return list.stream().map(SchemaValues::numbersAsCel).toList();
+    if (value instanceof List<?> list)
+      return list.stream().map(SchemaValues::numbersAsCel).toList();
     if (value instanceof Map<?, ?> map) {
       Map<String, Object> out = new LinkedHashMap<>();
       map.forEach((k, v) -> out.put(String.valueOf(k), numbersAsCel(v)));

@@ -170,7 +170,12 @@ class AdmissionWebhookTest {
     JsonNode other =
         post(
             collectionDeletion(
-                "u-17", "Pool", "pools", "p", Map.of(), "system:serviceaccount:kube-system:default"));
+                "u-17",
+                "Pool",
+                "pools",
+                "p",
+                Map.of(),
+                "system:serviceaccount:kube-system:default"));
     assertThat(other.at("/response/allowed").asBoolean()).isFalse();
   }
 
@@ -245,7 +250,12 @@ class AdmissionWebhookTest {
    * deletecollection makes the API server send): no name on the request, only oldObject, no object.
    */
   private static String collectionDeletion(
-      String uid, String kind, String resource, String name, Map<String, String> labels, String user)
+      String uid,
+      String kind,
+      String resource,
+      String name,
+      Map<String, String> labels,
+      String user)
       throws Exception {
     return deletion(uid, kind, resource, "", name, labels, user);
   }
