@@ -290,6 +290,21 @@ class CrdRulesTest {
         .hasMessageContaining("does not compile");
   }
 
+  @Test
+  void aTransitionRuleSeesOldSelfOnUpdatesOnly() throws IOException {
+    // no rule of the CRDs is one today; the harness runs them as the API server would
+    CrdRules vs =
+        CrdRules.load("virtualservices")
+            .withRule("VirtualService.spec", "self.port == oldSelf.port", "port is immutable");
+    Map<String, Object> before = resource("VirtualService", "{port: 80, pool: web}");
+    Map<String, Object> after = resource("VirtualService", "{port: 81, pool: web}");
+
+    assertThat(vs.validate(after)).isEmpty();
+    assertThat(vs.validate(after, before))
+        .containsExactly(new Violation("VirtualService.spec", "port is immutable"));
+    assertThat(vs.validate(after, after)).isEmpty();
+  }
+
   static Map<String, Object> resource(String kind, String spec) throws IOException {
     Map<String, Object> object = new LinkedHashMap<>();
     object.put("apiVersion", "limpet.dev/v1alpha1");
