@@ -6,13 +6,14 @@ import dev.limpet.operator.reconciler.SystemProfiles;
 import dev.limpet.operator.render.ResourceRenderer;
 import dev.limpet.operator.validation.ScriptCompiler;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponseBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 
 /**
@@ -20,8 +21,24 @@ import java.util.SortedSet;
  * a VirtualService uses is refused naming the VirtualServices, so is the deletion of a default
  * system profile; a DataScript that does not compile is refused quoting the compiler. Everything
  * else is allowed: the reconcilers report the rest in status.
+ *
+ * <p>Deletions by the namespace controller are always allowed: they are a namespace being deleted,
+ * which takes every object with it (the VirtualServices that use a Pool included), and refusing one
+ * would leave the namespace {@code Terminating} for ever. They are told apart by the user the API
+ * server names in the review, not by a lookup of the namespace: no API call, no extra RBAC, and
+ * nobody else can act as that user.
  */
 public final class AdmissionPolicy {
+  /**
+   * The users the namespace controller deletes a namespace's content as: its own service account
+   * when kube-controller-manager runs with {@code --use-service-account-credentials} (kubeadm and
+   * most distributions), else kube-controller-manager's own identity.
+   */
+  static final Set<String> NAMESPACE_CONTROLLER_USERS =
+      Set.of(
+          "system:serviceaccount:kube-system:namespace-controller",
+          "system:kube-controller-manager");
+
   private final ReferenceUsers.Lookup users;
   private final ScriptCompiler compiler;
   private final KubernetesSerialization serialization;
@@ -55,24 +72,35 @@ public final class AdmissionPolicy {
   }
 
   private Optional<String> deletion(AdmissionRequest request, String kind) {
-    // the old object carries the labels; name and namespace are always on the request
-    Map<String, String> labels =
+    if (request.getUserInfo() != null
+        && NAMESPACE_CONTROLLER_USERS.contains(request.getUserInfo().getUsername()))
+      return Optional.empty();
+    // on DELETE the object is oldObject; the request's own name is empty when a collection is
+    // deleted (the namespace controller's deletecollection), so the name comes from the object
+    ObjectMeta deleted =
         Optional.ofNullable(request.getOldObject())
             .map(o -> serialization.convertValue(o, GenericKubernetesResource.class))
-            .map(o -> o.getMetadata().getLabels())
-            .orElse(Map.of());
-    if (kind.equals("PersistenceProfile") && SystemProfiles.isSystem(labels))
+            .map(GenericKubernetesResource::getMetadata)
+            .orElseGet(ObjectMeta::new);
+    String name = firstNonEmpty(deleted.getName(), request.getName());
+    String namespace = firstNonEmpty(deleted.getNamespace(), request.getNamespace());
+    if (name == null) return Optional.empty(); // nothing names the object: nothing to check
+    if (kind.equals("PersistenceProfile") && SystemProfiles.isSystem(deleted.getLabels()))
       return Optional.of(
           "PersistenceProfile '"
-              + request.getName()
+              + name
               + "' is a default system profile (label "
               + SystemProfiles.LABEL
               + "): it can be edited but not deleted");
-    SortedSet<String> using =
-        ReferenceUsers.of(users, kind, request.getNamespace(), request.getName());
+    SortedSet<String> using = ReferenceUsers.of(users, kind, namespace, name);
     return using.isEmpty()
         ? Optional.empty()
-        : Optional.of(ReferenceUsers.inUseMessage(kind, request.getName(), using));
+        : Optional.of(ReferenceUsers.inUseMessage(kind, name, using));
+  }
+
+  private static String firstNonEmpty(String first, String second) {
+    if (first != null && !first.isEmpty()) return first;
+    return second == null || second.isEmpty() ? null : second;
   }
 
   private Optional<String> compiles(Object object) {

@@ -11,7 +11,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 /** Lua run by the data plane on a virtual service's HTTP events. */
 @Group(PersistenceProfile.GROUP)
 @Version(PersistenceProfile.VERSION)
-@ShortNames("ds")
+@ShortNames("dscript")
 @Categories("limpet")
 @AdditionalPrinterColumn(
     name = "Compiled",

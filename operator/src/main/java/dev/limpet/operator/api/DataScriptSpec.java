@@ -34,8 +34,12 @@ public record DataScriptSpec(
   /** A pool the script may use. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record PoolRef(
-      @Required @Pattern(PoolSpec.DNS_NAME) @JsonPropertyDescription("A Pool in this namespace.")
+      @Required
+          @Size(max = PoolSpec.DNS_NAME_MAX)
+          @Pattern(PoolSpec.DNS_NAME)
+          @JsonPropertyDescription("A Pool in this namespace.")
           String pool,
-      @JsonPropertyDescription("The name the script uses for it; default the Pool's name.")
+      @Size(min = 1, max = PoolSpec.DNS_NAME_MAX)
+          @JsonPropertyDescription("The name the script uses for it; default the Pool's name.")
           String scriptName) {}
 }

@@ -9,6 +9,7 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** The desired persistence: a type and the settings block that matches it. */
@@ -62,10 +63,14 @@ public record PersistenceProfileSpec(
   /** A cookie the data plane inserts, holding the server in an encrypted value. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @ValidationRule(
-      value = "!has(self.sameSite) || self.sameSite != 'None' || self.secure",
+      value = "!has(self.sameSite) || self.sameSite != 'None' || (has(self.secure) && self.secure)",
       message = "sameSite None requires secure: true (browsers drop the cookie otherwise)")
   public record HttpCookie(
-      @Default("LIMPET") @Pattern(TOKEN) @JsonPropertyDescription("The cookie's name.") String name,
+      @Default("LIMPET")
+          @Size(max = TOKEN_MAX)
+          @Pattern(TOKEN)
+          @JsonPropertyDescription("The cookie's name.")
+          String name,
       @Default("0")
           @Min(0)
           @Max(525600)
@@ -77,8 +82,8 @@ public record PersistenceProfileSpec(
           @Max(34560000)
           @JsonPropertyDescription("Max-Age of a persistent cookie; 0 = session cookie.")
           Integer maxAgeSeconds,
-      @Default("/") @Pattern("^/.*") String path,
-      String domain,
+      @Default("/") @Size(max = PATH_MAX) @Pattern("^/.*") String path,
+      @Size(max = PoolSpec.DNS_NAME_MAX) String domain,
       @Default("false") Boolean secure,
       @Default("true") Boolean httpOnly,
       @JsonPropertyDescription("Strict, Lax or None; absent sends no SameSite attribute.")
@@ -94,7 +99,7 @@ public record PersistenceProfileSpec(
   /** Learns the application's own session cookie from Set-Cookie. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record AppCookie(
-      @Default("JSESSIONID") @Pattern(TOKEN) String name,
+      @Default("JSESSIONID") @Size(max = TOKEN_MAX) @Pattern(TOKEN) String name,
       @Default("20")
           @Min(0.001)
           @Max(525600)
@@ -103,7 +108,7 @@ public record PersistenceProfileSpec(
 
   /** Matches a request header's value against each server's headerValue. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record CustomHeader(@Required @Pattern(TOKEN) String name) {}
+  public record CustomHeader(@Required @Size(max = TOKEN_MAX) @Pattern(TOKEN) String name) {}
 
   /** Pins the client's TLS session: a client that resumes it returns to its server. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -118,4 +123,10 @@ public record PersistenceProfileSpec(
 
   /** An HTTP token (RFC 9110): what cookie and header names are made of. */
   public static final String TOKEN = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$";
+
+  /** The longest cookie or header name accepted: far above any real one, and a bound for CEL. */
+  public static final int TOKEN_MAX = 256;
+
+  /** The longest URL path accepted (cookie Path, health-check path). */
+  public static final int PATH_MAX = 2048;
 }

@@ -26,7 +26,8 @@ import java.util.List;
             + " self.healthMonitors.exists_one(o, o.name == m.name))",
     message = "health monitor names must be unique within the pool")
 public record PoolSpec(
-    @Pattern(DNS_NAME)
+    @Size(max = DNS_NAME_MAX)
+        @Pattern(DNS_NAME)
         @JsonPropertyDescription("A PersistenceProfile in this namespace; absent: no persistence.")
         String persistenceProfile,
     LoadBalancing loadBalancing,
@@ -56,14 +57,15 @@ public record PoolSpec(
   public record LoadBalancing(
       @Default("RoundRobin") Algorithm algorithm,
       @Default("ClientIP") HashKey hashKey,
-      @Pattern(PersistenceProfileSpec.TOKEN)
+      @Size(max = PersistenceProfileSpec.TOKEN_MAX)
+          @Pattern(PersistenceProfileSpec.TOKEN)
           @JsonPropertyDescription("The header or cookie name ConsistentHash hashes.")
           String hashName) {}
 
   /** A health check of every server of the pool. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @ValidationRule(
-      value = "!has(self.http) || self.type == 'Http'",
+      value = "!has(self.http) || (has(self.type) && self.type == 'Http')",
       message = "http is only allowed with type Http")
   @ValidationRule(
       value =
@@ -71,7 +73,7 @@ public record PoolSpec(
               + " || self.timeoutSeconds <= self.intervalSeconds",
       message = "timeoutSeconds must not exceed intervalSeconds")
   public record HealthMonitor(
-      @Required @Pattern(DNS_LABEL) String name,
+      @Required @Size(max = DNS_LABEL_MAX) @Pattern(DNS_LABEL) String name,
       @Default("Tcp") HealthMonitorConfig.Type type,
       @Default("10") @Min(1) @Max(3600) Integer intervalSeconds,
       @Default("4") @Min(1) @Max(3600) Integer timeoutSeconds,
@@ -90,30 +92,37 @@ public record PoolSpec(
   /** What an Http health monitor sends and expects. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record HttpCheck(
-      @Default("GET") @Pattern(PersistenceProfileSpec.TOKEN) String method,
-      @Default("/") @Pattern("^/.*") String path,
-      @JsonPropertyDescription("Status codes (200) or classes (2xx); default 2xx and 3xx.")
-          List<String> expectedStatus,
-      @JsonPropertyDescription("The Host header sent; default the server's address.")
+      @Default("GET") @Size(max = 32) @Pattern(PersistenceProfileSpec.TOKEN) String method,
+      @Default("/") @Size(max = PersistenceProfileSpec.PATH_MAX) @Pattern("^/.*") String path,
+      @Size(max = 16)
+          @JsonPropertyDescription("Status codes (200) or classes (2xx); default 2xx and 3xx.")
+          List<@Size(max = 3) String> expectedStatus,
+      @Size(max = DNS_NAME_MAX)
+          @JsonPropertyDescription("The Host header sent; default the server's address.")
           String host) {}
 
   /** A Service and port whose endpoints become the pool's servers. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @ValidationRule(
-      value = "!has(self.headerValueLabel) || self.headerValueFrom == 'PodLabel'",
+      value =
+          "!has(self.headerValueLabel)"
+              + " || (has(self.headerValueFrom) && self.headerValueFrom == 'PodLabel')",
       message = "headerValueLabel is only allowed with headerValueFrom PodLabel")
   @ValidationRule(
-      value = "has(self.headerValueLabel) || self.headerValueFrom != 'PodLabel'",
+      value =
+          "has(self.headerValueLabel) || !has(self.headerValueFrom)"
+              + " || self.headerValueFrom != 'PodLabel'",
       message = "headerValueLabel is required with headerValueFrom PodLabel")
   public record ServiceRef(
-      @Required @Pattern(DNS_LABEL) String name,
+      @Required @Size(max = DNS_LABEL_MAX) @Pattern(DNS_LABEL) String name,
       @Required @JsonPropertyDescription("The Service port, by name or number.") IntOrString port,
       @Default("1") @Min(1) @Max(100) @JsonPropertyDescription("Weight of each endpoint.")
           Integer ratio,
       @JsonPropertyDescription(
               "Where each endpoint's headerValue (for CustomHeader persistence) comes from.")
           HeaderValueSource headerValueFrom,
-      @JsonPropertyDescription("The pod label holding the headerValue, with PodLabel.")
+      @Size(max = LABEL_KEY_MAX)
+          @JsonPropertyDescription("The pod label holding the headerValue, with PodLabel.")
           String headerValueLabel) {}
 
   /** Where an endpoint's headerValue comes from. */
@@ -126,13 +135,19 @@ public record PoolSpec(
   /** A server listed by address. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record StaticServer(
-      @JsonPropertyDescription("A display name; default ip:port.") String name,
-      @Required @JsonPropertyDescription("An IPv4 or IPv6 address (not a hostname).") String ip,
+      @Size(max = DNS_NAME_MAX) @JsonPropertyDescription("A display name; default ip:port.")
+          String name,
+      @Required
+          @Size(max = IP_MAX)
+          @JsonPropertyDescription("An IPv4 or IPv6 address (not a hostname).")
+          String ip,
       @Required @Min(1) @Max(65535) Integer port,
       @Default("1") @Min(1) @Max(100) Integer ratio,
       @Default("true") @JsonPropertyDescription("false takes the server out at once.")
           Boolean enabled,
-      @JsonPropertyDescription("The value CustomHeader persistence matches.") String headerValue) {}
+      @Size(max = HEADER_VALUE_MAX)
+          @JsonPropertyDescription("The value CustomHeader persistence matches.")
+          String headerValue) {}
 
   /** A Kubernetes object name (RFC 1123 subdomain). */
   public static final String DNS_NAME =
@@ -140,4 +155,25 @@ public record PoolSpec(
 
   /** A Kubernetes label-style name (RFC 1123 label). */
   public static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+
+  // Length bounds: what Kubernetes allows for the same kind of string, and what keeps the API
+  // server's CEL cost estimate of every rule that reaches the string within its budget.
+
+  /** An RFC 1123 subdomain: object names, hostnames. */
+  public static final int DNS_NAME_MAX = 253;
+
+  /** An RFC 1123 label: Service names, label values. */
+  public static final int DNS_LABEL_MAX = 63;
+
+  /** A label key: a 253-character prefix, '/', a 63-character name. */
+  public static final int LABEL_KEY_MAX = 317;
+
+  /** An IP address literal; an IPv6 one with an embedded IPv4 address is at most 45. */
+  public static final int IP_MAX = 45;
+
+  /** A CIDR block: an IP literal and "/128". */
+  public static final int CIDR_MAX = IP_MAX + 4;
+
+  /** A header value that CustomHeader persistence matches. */
+  public static final int HEADER_VALUE_MAX = 1024;
 }

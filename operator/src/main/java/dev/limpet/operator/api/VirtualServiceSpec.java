@@ -23,11 +23,13 @@ import java.util.List;
     message = "port 9901 and 9902 are the data plane's own admin and peer ports")
 public record VirtualServiceSpec(
     @Default("default")
+        @Size(max = PoolSpec.DNS_LABEL_MAX)
         @Pattern(PoolSpec.DNS_LABEL)
         @JsonPropertyDescription(
             "The data-plane group (in this namespace) whose replicas serve this virtual service.")
         String dataPlaneGroup,
     @Default("0.0.0.0")
+        @Size(max = PoolSpec.IP_MAX)
         @JsonPropertyDescription("The address the data plane listens on; an IP literal.")
         String address,
     @Required @Min(1) @Max(65535) @JsonPropertyDescription("The port the data plane listens on.")
@@ -36,10 +38,14 @@ public record VirtualServiceSpec(
         @JsonPropertyDescription(
             "Host header values that select this virtual service when several share a port; a"
                 + " leading '*.' matches any subdomain. Absent: every host.")
-        List<String> hostnames,
-    @Required @Pattern(PoolSpec.DNS_NAME) @JsonPropertyDescription("The default Pool.") String pool,
+        List<@Size(max = PoolSpec.DNS_NAME_MAX) String> hostnames,
+    @Required
+        @Size(max = PoolSpec.DNS_NAME_MAX)
+        @Pattern(PoolSpec.DNS_NAME)
+        @JsonPropertyDescription("The default Pool.")
+        String pool,
     @Size(max = 16) @JsonPropertyDescription("DataScripts in this namespace, run in this order.")
-        List<String> dataScripts,
+        List<@Size(max = PoolSpec.DNS_NAME_MAX) String> dataScripts,
     NetworkSecurity networkSecurity,
     Timeouts timeouts,
     Limits limits,
@@ -61,7 +67,8 @@ public record VirtualServiceSpec(
           @Size(min = 1, max = 64)
           @JsonPropertyDescription("The certificates; SNI picks among them.")
           List<Certificate> certificates,
-      @Pattern(PoolSpec.DNS_NAME)
+      @Size(max = PoolSpec.DNS_NAME_MAX)
+          @Pattern(PoolSpec.DNS_NAME)
           @JsonPropertyDescription(
               "The secretName of the certificate served without SNI or when no name matches;"
                   + " default: the first.")
@@ -72,7 +79,7 @@ public record VirtualServiceSpec(
           @JsonPropertyDescription(
               "Cipher suites by IANA name (TLS 1.3 and 1.2); default: forward-secret AEAD suites"
                   + " only (Mozilla intermediate).")
-          List<String> ciphers,
+          List<@Size(max = 128) String> ciphers,
       @JsonPropertyDescription(
               "TLS from the data plane to the Pool's servers (re-encryption); absent: plain HTTP.")
           Upstream upstream) {}
@@ -81,6 +88,7 @@ public record VirtualServiceSpec(
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Certificate(
       @Required
+          @Size(max = PoolSpec.DNS_NAME_MAX)
           @Pattern(PoolSpec.DNS_NAME)
           @JsonPropertyDescription(
               "A Secret of type kubernetes.io/tls (keys tls.crt, tls.key; PKCS#1, PKCS#8 or SEC1).")
@@ -89,7 +97,7 @@ public record VirtualServiceSpec(
           @JsonPropertyDescription(
               "The SNI names it answers; default: the certificate's DNS names ('*.' wildcards"
                   + " allowed).")
-          List<String> hostnames) {}
+          List<@Size(max = PoolSpec.DNS_NAME_MAX) String> hostnames) {}
 
   /** TLS from the data plane to the Pool's servers. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -98,8 +106,10 @@ public record VirtualServiceSpec(
           Boolean verify,
       @JsonPropertyDescription(
               "PEM certificates of the authorities to trust; default: the JVM's trusted roots.")
+          @Size(max = 262144)
           String caCertificates,
-      @Pattern(PoolSpec.DNS_NAME)
+      @Size(max = PoolSpec.DNS_NAME_MAX)
+          @Pattern(PoolSpec.DNS_NAME)
           @JsonPropertyDescription(
               "Sent as SNI and checked against the certificate; default: none sent, the server's"
                   + " IP address checked.")
@@ -122,8 +132,9 @@ public record VirtualServiceSpec(
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record NetworkSecurity(
       @Size(max = 256) @JsonPropertyDescription("Address blocks (CIDR) allowed.")
-          List<String> allow,
-      @Size(max = 256) @JsonPropertyDescription("Address blocks (CIDR) denied.") List<String> deny,
+          List<@Size(max = PoolSpec.CIDR_MAX) String> allow,
+      @Size(max = 256) @JsonPropertyDescription("Address blocks (CIDR) denied.")
+          List<@Size(max = PoolSpec.CIDR_MAX) String> deny,
       @Default("Close")
           @JsonPropertyDescription("Close the connection at accept, or answer Forbidden (403).")
           DenyAction action) {}
@@ -146,7 +157,9 @@ public record VirtualServiceSpec(
   /** The Kubernetes Service that exposes this virtual service. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @ValidationRule(
-      value = "!has(self.nodePort) || self.type == 'NodePort' || self.type == 'LoadBalancer'",
+      value =
+          "!has(self.nodePort)"
+              + " || (has(self.type) && (self.type == 'NodePort' || self.type == 'LoadBalancer'))",
       message = "nodePort is only allowed with type NodePort or LoadBalancer")
   public record Exposure(
       @Default("ClusterIP") ServiceType type,

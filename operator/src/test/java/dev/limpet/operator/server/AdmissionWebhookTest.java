@@ -116,6 +116,70 @@ class AdmissionWebhookTest {
   }
 
   @Test
+  void aDeleteCarryingOnlyOldObjectIsJudgedAndNamedFromIt() throws Exception {
+    startWebhook(Optional.empty());
+
+    JsonNode system =
+        post(
+            collectionDeletion(
+                "u-11",
+                "PersistenceProfile",
+                "persistenceprofiles",
+                "system-client-ip",
+                Map.of("limpet.dev/system", "true"),
+                "alice"));
+    assertThat(system.at("/response/allowed").asBoolean()).isFalse();
+    assertThat(system.at("/response/status/message").asText())
+        .startsWith("PersistenceProfile 'system-client-ip' is a default system profile");
+
+    JsonNode inUse = post(collectionDeletion("u-12", "Pool", "pools", "p", Map.of(), "alice"));
+    assertThat(inUse.at("/response/allowed").asBoolean()).isFalse();
+    assertThat(inUse.at("/response/status/message").asText())
+        .isEqualTo(
+            "Pool 'p' is in use by VirtualService 'web'; remove it from that VirtualService first");
+
+    JsonNode unused = post(collectionDeletion("u-13", "Pool", "pools", "spare", Map.of(), "alice"));
+    assertThat(unused.at("/response/allowed").asBoolean()).isTrue();
+  }
+
+  @Test
+  void theNamespaceControllerDeletesEverythingOfATerminatingNamespace() throws Exception {
+    startWebhook(Optional.empty());
+
+    for (String user :
+        List.of(
+            "system:serviceaccount:kube-system:namespace-controller",
+            "system:kube-controller-manager")) {
+      JsonNode system =
+          post(
+              collectionDeletion(
+                  "u-14",
+                  "PersistenceProfile",
+                  "persistenceprofiles",
+                  "system-http-cookie",
+                  Map.of("limpet.dev/system", "true"),
+                  user));
+      assertThat(system.at("/response/allowed").asBoolean()).as(user).isTrue();
+      JsonNode inUse = post(collectionDeletion("u-15", "Pool", "pools", "p", Map.of(), user));
+      assertThat(inUse.at("/response/allowed").asBoolean()).as(user).isTrue();
+      JsonNode script =
+          post(collectionDeletion("u-16", "DataScript", "datascripts", "route", Map.of(), user));
+      assertThat(script.at("/response/allowed").asBoolean()).as(user).isTrue();
+    }
+    // another service account of kube-system is not the namespace controller
+    JsonNode other =
+        post(
+            collectionDeletion(
+                "u-17",
+                "Pool",
+                "pools",
+                "p",
+                Map.of(),
+                "system:serviceaccount:kube-system:default"));
+    assertThat(other.at("/response/allowed").asBoolean()).isFalse();
+  }
+
+  @Test
   void aDataScriptThatDoesNotCompileIsRefusedQuotingTheCompiler() throws Exception {
     startWebhook(Optional.empty());
 
@@ -178,6 +242,33 @@ class AdmissionWebhookTest {
   private static String deletion(
       String uid, String kind, String resource, String name, Map<String, String> labels)
       throws Exception {
+    return deletion(uid, kind, resource, "\"name\": \"" + name + "\",", name, labels, "alice");
+  }
+
+  /**
+   * A DELETE review of one object of a deleted collection (what the namespace controller's
+   * deletecollection makes the API server send): no name on the request, only oldObject, no object.
+   */
+  private static String collectionDeletion(
+      String uid,
+      String kind,
+      String resource,
+      String name,
+      Map<String, String> labels,
+      String user)
+      throws Exception {
+    return deletion(uid, kind, resource, "", name, labels, user);
+  }
+
+  private static String deletion(
+      String uid,
+      String kind,
+      String resource,
+      String requestName,
+      String name,
+      Map<String, String> labels,
+      String user)
+      throws Exception {
     String oldObject =
         """
         {"apiVersion": "limpet.dev/v1alpha1", "kind": "%s",
@@ -188,10 +279,10 @@ class AdmissionWebhookTest {
          "request": {"uid": "%s",
                      "kind": {"group": "limpet.dev", "version": "v1alpha1", "kind": "%s"},
                      "resource": {"group": "limpet.dev", "version": "v1alpha1", "resource": "%s"},
-                     "name": "%s", "namespace": "shop", "operation": "DELETE",
-                     "userInfo": {"username": "alice"},
+                     %s "namespace": "shop", "operation": "DELETE",
+                     "userInfo": {"username": "%s"},
                      "oldObject": %s, "dryRun": false}}"""
-        .formatted(uid, kind, resource, name, oldObject);
+        .formatted(uid, kind, resource, requestName, user, oldObject);
   }
 
   private static String scriptWrite(String uid, String operation, String lua) {
