@@ -34,7 +34,9 @@ record ChartOperatorJvm(Map<String, String> environment, long memoryLimitBytes, 
     Map<String, String> environment = new TreeMap<>();
     Matcher m = IMAGE_ENV.matcher(Files.readString(repo.resolve("operator/Dockerfile")));
     while (m.find()) environment.put(m.group(1), m.group(2));
-    String options = operator.path("javaOptions").asText("");
+    // -Dlimpet.benchmark.javaOptions=...: as with --set operator.javaOptions=...
+    String options =
+        System.getProperty("limpet.benchmark.javaOptions", operator.path("javaOptions").asText(""));
     if (!options.isBlank()) environment.put(JAVA_OPTIONS, options);
     if (!environment.containsKey(JAVA_OPTIONS))
       throw new IOException("neither the chart nor operator/Dockerfile sets " + JAVA_OPTIONS);
