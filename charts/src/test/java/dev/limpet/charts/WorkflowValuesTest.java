@@ -10,6 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -19,6 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class WorkflowValuesTest {
   private static final Path WORKFLOW = Path.of("../.github/workflows/e2e.yml");
+  // the chart's lookup of its generated Secrets needs an API server to ask
+  @RegisterExtension static final LookupCluster CLUSTER = new LookupCluster();
   private static final Pattern SET = Pattern.compile("--set ([A-Za-z0-9_.]+)=(\\S+)");
   @TempDir Path work;
 
