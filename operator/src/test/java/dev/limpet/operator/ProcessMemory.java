@@ -28,15 +28,25 @@ final class ProcessMemory implements AutoCloseable {
   private static final long CLOCK_TICKS_PER_SECOND = 100;
 
   /** Peaks since sampling began, and the heap kept after a full collection. */
-  record Report(long peakRssBytes, long rssBytes, long peakHeapUsedBytes, long peakHeapCommittedBytes,
-      long heapMaxBytes, long liveHeapBytes, long nonHeapUsedBytes) {
+  record Report(
+      long peakRssBytes,
+      long rssBytes,
+      long peakHeapUsedBytes,
+      long peakHeapCommittedBytes,
+      long heapMaxBytes,
+      long liveHeapBytes,
+      long nonHeapUsedBytes) {
     @Override
     public String toString() {
       return String.format(
           "RSS peak %d MiB (now %d MiB); heap used peak %d MiB, committed peak %d MiB, max %d MiB,"
               + " live after full GC %d MiB; non-heap (metaspace, code cache) %d MiB",
-          peakRssBytes / MIB, rssBytes / MIB, peakHeapUsedBytes / MIB,
-          peakHeapCommittedBytes / MIB, heapMaxBytes / MIB, liveHeapBytes / MIB,
+          peakRssBytes / MIB,
+          rssBytes / MIB,
+          peakHeapUsedBytes / MIB,
+          peakHeapCommittedBytes / MIB,
+          heapMaxBytes / MIB,
+          liveHeapBytes / MIB,
           nonHeapUsedBytes / MIB);
     }
   }

@@ -1,7 +1,7 @@
 package dev.limpet.operator;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static java.util.stream.Collectors.joining;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.limpet.operator.api.PersistenceProfile;
@@ -25,9 +25,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * The time from creating 1,000 VirtualServices, each with its own Pool and PersistenceProfile, to
  * all of them Programmed (applied by the group's one data-plane replica, which follows the
- * ConfigMap), and the memory the operator needs for them. The operator runs as its own JVM from
- * its shaded jar with the chart's JVM options and container limits ({@link ChartOperatorJvm}), so
- * the resident set measured is that process's alone. Against the fabric8 mock API server. Off by
+ * ConfigMap), and the memory the operator needs for them. The operator runs as its own JVM from its
+ * shaded jar with the chart's JVM options and container limits ({@link ChartOperatorJvm}), so the
+ * resident set measured is that process's alone. Against the fabric8 mock API server. Off by
  * default; run with (the count is optional)
  *
  * <pre>
@@ -91,7 +91,9 @@ class ThousandVirtualServicesBenchmark {
           .pollInterval(Duration.ofMillis(250))
           .until(() -> programmed() == COUNT || !process.alive());
       long done = System.nanoTime();
-      assertThat(process.alive()).as("the operator process is alive (no OutOfMemoryError)").isTrue();
+      assertThat(process.alive())
+          .as("the operator process is alive (no OutOfMemoryError)")
+          .isTrue();
 
       System.out.printf(
           "BENCHMARK %d VirtualServices (+%d Pools, +%d PersistenceProfiles): created in %.1f s,"
@@ -112,7 +114,8 @@ class ThousandVirtualServicesBenchmark {
             memory.diagnostic("gcClassHistogram").lines().limit(25).collect(joining("\n")));
         System.out.println(memory.diagnostic("vmNativeMemory", "summary"));
         String threads = memory.diagnostic("threadPrint");
-        java.nio.file.Files.writeString(REPO.resolve("operator/target/benchmark-threads.txt"), threads);
+        java.nio.file.Files.writeString(
+            REPO.resolve("operator/target/benchmark-threads.txt"), threads);
         System.out.println("threads by name: " + threadsByName(threads));
       }
       assertThat(programmed()).isEqualTo(COUNT);

@@ -65,7 +65,8 @@ final class Console {
     } else if (command instanceof ConsoleCommand.Scale s) {
       cluster.demo().scale(s.replicas());
       out.println("  deployment demo scaled to " + s.replicas());
-    } else if (command instanceof ConsoleCommand.KillReplica k) cluster.dataPlanes().kill(k.replica());
+    } else if (command instanceof ConsoleCommand.KillReplica k)
+      cluster.dataPlanes().kill(k.replica());
     else if (command instanceof ConsoleCommand.KillOperator) cluster.operator().kill();
     else if (command instanceof ConsoleCommand.RestartOperator) cluster.operator().restart();
     else if (command instanceof ConsoleCommand.Api a) {

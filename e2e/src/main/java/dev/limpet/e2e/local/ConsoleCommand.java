@@ -71,12 +71,12 @@ sealed interface ConsoleCommand {
             .orElse(new Usage("delete: unknown Kind '" + w.get(1) + "', one of " + kinds));
       case "scale":
         return args == 1
-            ? wholeNumber(w.get(1), 0, MAX_DEMO_PODS).<ConsoleCommand>map(Scale::new)
+            ? wholeNumber(w.get(1), 0, MAX_DEMO_PODS)
+                .<ConsoleCommand>map(Scale::new)
                 .orElse(new Usage("usage: scale <n>, n from 0 to " + MAX_DEMO_PODS))
             : new Usage("usage: scale <n>, n from 0 to " + MAX_DEMO_PODS);
       case "kill":
-        String killUsage =
-            "usage: kill <replica> (0 to " + (replicas - 1) + ") or kill operator";
+        String killUsage = "usage: kill <replica> (0 to " + (replicas - 1) + ") or kill operator";
         if (args != 1) return new Usage(killUsage);
         if (w.get(1).equals("operator")) return new KillOperator();
         return wholeNumber(w.get(1), 0, replicas - 1)

@@ -57,8 +57,7 @@ class ConsoleCommandTest {
         .isEqualTo(new ConsoleCommand.Delete("Pool", "client-ip"));
     assertThat(ConsoleCommand.parse("apply ../examples/client-ip", REPLICAS))
         .isEqualTo(new ConsoleCommand.Apply(Path.of("../examples/client-ip")));
-    assertThat(ConsoleCommand.parse("api down", REPLICAS))
-        .isEqualTo(new ConsoleCommand.Api(false));
+    assertThat(ConsoleCommand.parse("api down", REPLICAS)).isEqualTo(new ConsoleCommand.Api(false));
     assertThat(ConsoleCommand.parse("", REPLICAS)).isEqualTo(new ConsoleCommand.Nothing());
     assertThat(ConsoleCommand.parse("quit", REPLICAS)).isEqualTo(new ConsoleCommand.Quit());
   }
