@@ -1,14 +1,16 @@
 package dev.limpet.operator;
 
+import static java.util.stream.Collectors.joining;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.limpet.operator.api.PersistenceProfile;
 import dev.limpet.operator.api.VirtualService;
-import dev.limpet.operator.validation.ContractScriptCompiler;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,26 +25,56 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * The time from creating 1,000 VirtualServices, each with its own Pool and PersistenceProfile, to
  * all of them Programmed (applied by the group's one data-plane replica, which follows the
- * ConfigMap). Against the fabric8 mock API server, so it measures the operator plus that server.
- * Off by default; run with
+ * ConfigMap), and the memory the operator needs for them. The operator runs as its own JVM from its
+ * shaded jar with the chart's JVM options and container limits ({@link ChartOperatorJvm}), so the
+ * resident set measured is that process's alone. Against the fabric8 mock API server. Off by
+ * default; run with (the count is optional)
  *
  * <pre>
+ * mvn -B -o package -DskipTests -pl operator -am
  * mvn -B -o test -pl operator -am -Dtest=ThousandVirtualServicesBenchmark \
- *     -Dsurefire.failIfNoSpecifiedTests=false -Dlimpet.benchmark=true
+ *     -Dsurefire.failIfNoSpecifiedTests=false -Dlimpet.benchmark=true -Dlimpet.benchmark.count=1000
  * </pre>
+ *
+ * With {@code -Dlimpet.benchmark.diagnostics=true} it also prints where the memory goes: the heap's
+ * class histogram and native memory tracking (this adds {@code -XX:NativeMemoryTracking=summary},
+ * which costs a few MiB itself).
  */
 @EnabledIfSystemProperty(named = "limpet.benchmark", matches = "true")
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
 class ThousandVirtualServicesBenchmark {
   private static final int COUNT = Integer.getInteger("limpet.benchmark.count", 1000);
   private static final int CREATORS = 8;
+  private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+  // the mock server logs every request it answers (through java.util.logging); held so it stays set
+  private static final java.util.logging.Logger MOCK_SERVER_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
   KubernetesClient client;
-  io.fabric8.kubernetes.client.server.mock.KubernetesMockServer server;
+  KubernetesMockServer server;
 
   @Test
   void thousandVirtualServicesToAllProgrammed() throws Exception {
-    try (var operator = new RunningOperator(client, new ContractScriptCompiler())) {
+    MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
+    ChartOperatorJvm chart = ChartOperatorJvm.read(REPO);
+    System.out.println(
+        "OPERATOR JVM " + chart.environment() + " " + String.join(" ", chart.containerFlags()));
+    var operator = new RunningOperator(client);
+    try (var replica =
+            new FakeDataPlane(client, TestResources.NS, "default", "dataplane-0", "127.0.0.2");
+        var process =
+            OperatorJvm.start(
+                REPO.resolve("operator/target/limpet-operator.jar"),
+                chart,
+                server,
+                client.getConfiguration().getMasterUrl(),
+                REPO.resolve("operator/target/benchmark-operator.log"));
+        var memory = new ProcessMemory(process.pid())) {
+      await().atMost(Duration.ofMinutes(1)).until(process::ready);
+      System.out.println("MEMORY at start, before any resource: " + memory.report());
+
+      Duration cpuAtStart = memory.cpuTime();
+      long apiCpuAtStart = thisProcessCpuNanos();
       ExecutorService creators = Executors.newFixedThreadPool(CREATORS);
       long start = System.nanoTime();
       List<Future<?>> created = new ArrayList<>();
@@ -57,23 +89,39 @@ class ThousandVirtualServicesBenchmark {
       await()
           .atMost(Duration.ofMinutes(15))
           .pollInterval(Duration.ofMillis(250))
-          .until(() -> programmed() == COUNT);
+          .until(() -> programmed() == COUNT || !process.alive());
       long done = System.nanoTime();
+      assertThat(process.alive())
+          .as("the operator process is alive (no OutOfMemoryError)")
+          .isTrue();
 
-      String report =
-          String.format(
-              "%d VirtualServices (+%d Pools, +%d PersistenceProfiles): created in %.1f s, all"
-                  + " Programmed after %.1f s from the first create",
-              COUNT, COUNT, COUNT, (createdAt - start) / 1e9, (done - start) / 1e9);
-      System.out.println("BENCHMARK " + report);
-      var tally = new java.util.TreeMap<String, Integer>();
-      for (var r = server.takeRequest(10, TimeUnit.MILLISECONDS);
-          r != null;
-          r = server.takeRequest(10, TimeUnit.MILLISECONDS))
-        ApiCall.of(r.getMethod(), r.getPath())
-            .ifPresent(c -> tally.merge(c.verb() + " " + c.resource(), 1, Integer::sum));
-      System.out.println("REQUESTS " + tally);
+      System.out.printf(
+          "BENCHMARK %d VirtualServices (+%d Pools, +%d PersistenceProfiles): created in %.1f s,"
+              + " all Programmed after %.1f s from the first create, %.1f s after the last;"
+              + " CPU time: operator %.1f s, mock API server and test %.1f s%n",
+          COUNT,
+          COUNT,
+          COUNT,
+          (createdAt - start) / 1e9,
+          (done - start) / 1e9,
+          (done - createdAt) / 1e9,
+          memory.cpuTime().minus(cpuAtStart).toMillis() / 1e3,
+          (thisProcessCpuNanos() - apiCpuAtStart) / 1e9);
+      ProcessMemory.Report used = memory.report();
+      System.out.println("MEMORY with " + COUNT + " VirtualServices: " + used);
+      if (Boolean.getBoolean("limpet.benchmark.diagnostics")) {
+        System.out.println(
+            memory.diagnostic("gcClassHistogram").lines().limit(25).collect(joining("\n")));
+        System.out.println(memory.diagnostic("vmNativeMemory", "summary"));
+        String threads = memory.diagnostic("threadPrint");
+        java.nio.file.Files.writeString(
+            REPO.resolve("operator/target/benchmark-threads.txt"), threads);
+        System.out.println("threads by name: " + threadsByName(threads));
+      }
       assertThat(programmed()).isEqualTo(COUNT);
+      assertThat(used.peakRssBytes())
+          .as("peak RSS within the chart's memory limit (above it the pod is OOM-killed)")
+          .isLessThan(chart.memoryLimitBytes());
     }
   }
 
@@ -86,6 +134,22 @@ class ThousandVirtualServicesBenchmark {
     operator.create(profile);
     operator.create(pool);
     operator.create(vs);
+  }
+
+  /** How many threads of a thread dump share each name, with digits dropped. */
+  private static java.util.Map<String, Long> threadsByName(String dump) {
+    return dump.lines()
+        .filter(l -> l.startsWith("\""))
+        .map(l -> l.substring(1, l.indexOf('"', 1)).replaceAll("[0-9]+", "#"))
+        .collect(
+            java.util.stream.Collectors.groupingBy(
+                n -> n, java.util.TreeMap::new, java.util.stream.Collectors.counting()));
+  }
+
+  private static long thisProcessCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private long programmed() {

@@ -5,7 +5,6 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 
 /**
  * The local run's prompt: what {@code kubectl} would do against a cluster (the embedded API server
@@ -20,6 +19,7 @@ final class Console {
         delete <Kind> <name>          kubectl delete, e.g. delete Pool client-ip
         scale <n>                     kubectl scale deployment demo --replicas <n>
         kill <0|1>                    SIGKILL a data-plane replica (it is restarted, as a pod)
+        kill operator                 SIGKILL the operator (it is restarted, as a pod)
         restart-operator              a new operator process takes over the Lease
         api down | api up             cut the operator and data planes off the API, and back
         help | quit""";
@@ -36,41 +36,43 @@ final class Console {
   boolean run() throws Exception {
     var in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String line = in.readLine(); line != null; line = in.readLine()) {
-      String[] words = line.trim().split("\\s+");
-      if (words[0].equals("quit")) return true;
+      ConsoleCommand command = ConsoleCommand.parse(line, cluster.dataPlanes().count());
+      if (command instanceof ConsoleCommand.Quit) return true;
       try {
-        execute(words);
+        execute(command);
       } catch (Exception e) {
+        // the API refused or a process would not stop: one line, the details are in the logs
         out.println("  failed: " + e.getMessage());
       }
     }
     return false;
   }
 
-  private void execute(String[] w) throws Exception {
-    switch (w[0]) {
-      case "" -> {}
-      case "status" -> status();
-      case "apply" -> {
-        for (var r : Manifests.apply(cluster.kubernetes(), Path.of(w[1])))
-          out.println("  " + r.getKind() + "/" + r.getMetadata().getName() + " applied");
+  private void execute(ConsoleCommand command) throws Exception {
+    if (command instanceof ConsoleCommand.Usage u) out.println("  " + u.message());
+    else if (command instanceof ConsoleCommand.Help) out.println(HELP);
+    else if (command instanceof ConsoleCommand.Status) status();
+    else if (command instanceof ConsoleCommand.Apply a) {
+      for (var r : Manifests.apply(cluster.kubernetes(), a.path()))
+        out.println("  " + r.getKind() + "/" + r.getMetadata().getName() + " applied");
+    } else if (command instanceof ConsoleCommand.Delete d) {
+      if (cluster.resources().get(d.kind(), d.name()).isEmpty())
+        out.println("  " + d.kind() + "/" + d.name() + " not found");
+      else {
+        cluster.resources().delete(d.kind(), d.name());
+        out.println("  " + d.kind() + "/" + d.name() + " deleted");
       }
-      case "delete" -> {
-        cluster.resources().delete(w[1], w[2]);
-        out.println("  " + w[1] + "/" + w[2] + " deleted");
-      }
-      case "scale" -> {
-        cluster.demo().scale(Integer.parseInt(w[1]));
-        out.println("  deployment demo scaled to " + w[1]);
-      }
-      case "kill" -> cluster.dataPlanes().kill(Integer.parseInt(w[1]));
-      case "restart-operator" -> cluster.operator().restart();
-      case "api" -> {
-        if (w[1].equals("down")) cluster.disconnectApi();
-        else cluster.reconnectApi();
-        out.println("  API " + (w[1].equals("down") ? "unreachable" : "reachable"));
-      }
-      default -> out.println(HELP);
+    } else if (command instanceof ConsoleCommand.Scale s) {
+      cluster.demo().scale(s.replicas());
+      out.println("  deployment demo scaled to " + s.replicas());
+    } else if (command instanceof ConsoleCommand.KillReplica k)
+      cluster.dataPlanes().kill(k.replica());
+    else if (command instanceof ConsoleCommand.KillOperator) cluster.operator().kill();
+    else if (command instanceof ConsoleCommand.RestartOperator) cluster.operator().restart();
+    else if (command instanceof ConsoleCommand.Api a) {
+      if (a.up()) cluster.reconnectApi();
+      else cluster.disconnectApi();
+      out.println("  API " + (a.up() ? "reachable" : "unreachable"));
     }
   }
 

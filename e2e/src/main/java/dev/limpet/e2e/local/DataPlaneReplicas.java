@@ -135,7 +135,8 @@ public final class DataPlaneReplicas implements AutoCloseable {
     for (Replica replica : replicas) {
       if (!replica.process.alive()) {
         setReady(replica, false);
-        LOG.info("{} exited; starting it again", replica.pod);
+        LOG.warn(
+            "{} exited (status {}); starting it again", replica.pod, replica.process.exitStatus());
         launch(replica);
       }
       setReady(replica, probe(replica));

@@ -52,6 +52,11 @@ final class JavaProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** The exit status, once it ended (137 after SIGKILL, 143 after SIGTERM). */
+  int exitStatus() {
+    return process.exitValue();
+  }
+
   Path log() {
     return log;
   }

@@ -111,6 +111,7 @@ public final class LocalCluster implements AutoCloseable {
 
   private void kubeletPass() {
     try {
+      operator.tick();
       dataPlanes.tick();
       demo.tick();
     } catch (InterruptedException e) {
