@@ -9,8 +9,8 @@ package dev.limpet.dataplane.config;
  * @param wallClockMs elapsed milliseconds (default 200)
  * @param maxCallDepth nested Lua calls (default 200)
  * @param maxAllocatedMb megabytes the run may allocate, garbage included (default 64)
- * @param maxStringBytes the longest string one operation may build: {@code ..}, {@code
- *     string.rep}, {@code string.format}, {@code string.gsub}, {@code table.concat} (default 4 MiB)
+ * @param maxStringBytes the longest string one operation may build: {@code ..}, {@code string.rep},
+ *     {@code string.format}, {@code string.gsub}, {@code table.concat} (default 4 MiB)
  * @param maxResults the most values one call may return: {@code unpack}, {@code table.unpack},
  *     {@code string.byte} (default 100,000)
  * @param maxDateFormatBytes the longest {@code os.date} format (default 256)

@@ -38,6 +38,7 @@ public final class PeerService implements AutoCloseable {
 
   /** Refused connections on this replica's peer port, logged at most once a minute per address. */
   private final RefusalLog refusals = new RefusalLog(PublisherHandshake.LOG, System::nanoTime);
+
   private final EventLoopGroup group;
   private final Channel server;
   private final JoinCoordinator join;

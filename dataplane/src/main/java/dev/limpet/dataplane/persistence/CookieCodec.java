@@ -35,8 +35,8 @@ public final class CookieCodec {
   private final byte[] pool;
 
   /**
-   * @param pool the name of the pool whose servers the values name; every replica must use the
-   *     same (they do: it comes from the shared configuration)
+   * @param pool the name of the pool whose servers the values name; every replica must use the same
+   *     (they do: it comes from the shared configuration)
    */
   public CookieCodec(CookieKeySet keys, String pool) {
     this.keys = keys;

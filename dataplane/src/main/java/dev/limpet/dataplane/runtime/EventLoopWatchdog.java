@@ -89,9 +89,9 @@ public final class EventLoopWatchdog implements AutoCloseable {
     } finally {
       long period =
           Math.max(
-              1_000_000,
-              Math.min(thresholdNanos / CHECKS_PER_THRESHOLD, LONGEST_PERIOD.toNanos()));
-      if (!timer.isShutdown()) timer.schedule(this::checkAndReschedule, period, TimeUnit.NANOSECONDS);
+              1_000_000, Math.min(thresholdNanos / CHECKS_PER_THRESHOLD, LONGEST_PERIOD.toNanos()));
+      if (!timer.isShutdown())
+        timer.schedule(this::checkAndReschedule, period, TimeUnit.NANOSECONDS);
     }
   }
 

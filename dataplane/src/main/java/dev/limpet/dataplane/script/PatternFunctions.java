@@ -42,7 +42,10 @@ final class PatternFunctions {
     return LuaValue.varargsOf(values);
   }
 
-  /** {@code string.find(s, pattern [, init [, plain]])} and {@code string.match(s, pattern [, init])}. */
+  /**
+   * {@code string.find(s, pattern [, init [, plain]])} and {@code string.match(s, pattern [,
+   * init])}.
+   */
   private static final class Find extends VarArgFunction {
     private final boolean find;
 

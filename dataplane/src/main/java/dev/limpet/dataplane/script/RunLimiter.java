@@ -26,8 +26,8 @@ final class RunLimiter extends DebugLib {
 
   /**
    * The limiter of the run on this thread. The standard libraries are one copy shared by every
-   * thread (LuaJ keeps the string metatable in a static field), so a library function that loops
-   * or allocates in Java finds the budget of the run calling it here.
+   * thread (LuaJ keeps the string metatable in a static field), so a library function that loops or
+   * allocates in Java finds the budget of the run calling it here.
    */
   private static final FastThreadLocal<RunLimiter> ACTIVE = new FastThreadLocal<>();
 

@@ -243,7 +243,9 @@ class PeerServiceTest {
 
   /** The exact frame body of the one answer a refused connection gets. */
   private static byte[] refusedFrame() {
-    var frame = Wire.encode(io.netty.buffer.UnpooledByteBufAllocator.DEFAULT, new PeerMessage.Refuse("refused"));
+    var frame =
+        Wire.encode(
+            io.netty.buffer.UnpooledByteBufAllocator.DEFAULT, new PeerMessage.Refuse("refused"));
     byte[] bytes = new byte[frame.readableBytes()];
     frame.readBytes(bytes);
     frame.release();

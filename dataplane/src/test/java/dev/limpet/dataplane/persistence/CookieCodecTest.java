@@ -45,13 +45,15 @@ class CookieCodecTest {
     String sealedWithNew = rotated.encode("10.0.0.2:80", 2L);
     assertThat(Base64.getUrlDecoder().decode(sealedWithNew)[0]).isEqualTo(NEW.tag());
     assertThat(codec.decode(sealedWithNew)).as("the old set lacks the new key").isEmpty();
-    assertThat(new CookieCodec(CookieKeySet.of(List.of(NEW)), "web").decode(sealedWithNew)).isPresent();
+    assertThat(new CookieCodec(CookieKeySet.of(List.of(NEW)), "web").decode(sealedWithNew))
+        .isPresent();
   }
 
   @Test
   void aValueFromAnotherKeyWithTheSameTagDoesNotOpen() {
     CookieKeySet.CookieKey impostor = CookieKeySet.key(OLD.id(), bytes(16, 9));
-    String forged = new CookieCodec(CookieKeySet.of(List.of(impostor)), "web").encode("10.6.6.6:80", 1L);
+    String forged =
+        new CookieCodec(CookieKeySet.of(List.of(impostor)), "web").encode("10.6.6.6:80", 1L);
     assertThat(codec.decode(forged)).isEmpty();
   }
 

@@ -60,7 +60,9 @@ class DataScriptIsolationTest {
       long start = System.nanoTime();
       assertThat(client.get(path).statusCode()).as(path).isEqualTo(500);
       // an outcome bound: the wall clock is 200 ms; before, /pattern never answered
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).as(path).isLessThan(Duration.ofSeconds(3));
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .as(path)
+          .isLessThan(Duration.ofSeconds(3));
     }
     assertThat(client.get("/").statusCode()).isEqualTo(200);
     String metrics = fx.dataPlane.metrics().scrape();

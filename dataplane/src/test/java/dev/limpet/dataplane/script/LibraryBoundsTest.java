@@ -162,7 +162,8 @@ class LibraryBoundsTest {
   @Test
   void theResultLimitIsConfigurable() {
     var limits = ScriptLimits.DEFAULT.withMaxResults(10);
-    ScriptFailure f = failureOf(new ScriptHarness().limits(limits), "local t = {unpack({}, 1, 11)}");
+    ScriptFailure f =
+        failureOf(new ScriptHarness().limits(limits), "local t = {unpack({}, 1, 11)}");
     assertThat(f.message()).contains("over the limit of 10 values");
   }
 
@@ -269,7 +270,10 @@ class LibraryBoundsTest {
     var logs = ListAppenders.attach("dev.limpet.dataplane.script.DataScript");
     try {
       failureOf("local a = 1\nlocal t = {unpack({}, 1, 1e8)}");
-      assertThat(logs.list).singleElement().extracting(e -> e.getFormattedMessage()).asString()
+      assertThat(logs.list)
+          .singleElement()
+          .extracting(e -> e.getFormattedMessage())
+          .asString()
           .startsWith("DataScript s0 failed in HTTP_REQ at line 2: ");
     } finally {
       ListAppenders.detach("dev.limpet.dataplane.script.DataScript", logs);

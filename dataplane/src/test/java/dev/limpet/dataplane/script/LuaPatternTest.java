@@ -73,16 +73,47 @@ class LuaPatternTest {
   @Test
   void aCorpusOfPatternsMatchesAsLuaJDid() {
     String[][] cases = {
-      {"hello world", "o w"}, {"hello world", "l+"}, {"hello", "^h"}, {"hello", "^e"},
-      {"hello", "o$"}, {"he$lo", "e$l"}, {"a.b", "%."}, {"key=value", "(%w+)=(%w+)"},
-      {"  x  ", "^%s*(.-)%s*$"}, {"2026-12-07", "(%d+)-(%d+)-(%d+)"}, {"hello", "()ll()"},
-      {"f(a(b)c)", "%b()"}, {"abab", "(ab)%1"},
-      {"[x]", "[%[]"}, {"a-b", "[a-]"}, {"a]b", "[]]"}, {"a^b", "[%^]"}, {"ab", "[^a]"},
-      {"x", "[a-z"}, {"x", "%"}, {"x", "(x"}, {"x", "x)"}, {"x", "%1"}, {"aaa", "a-b"},
-      {"aaab", "a-b"}, {"aaab", "a*b"}, {"b", "a?b"}, {"", ""}, {"", "a*"}, {"abc", ""},
-      {"a\0b", "%z"}, {"A1 _.", "%W"}, {"\t\n ", "%s+"}, {"x", "%bxy"}, {"xay", "%bxy"},
-      {"cookie=a; b=c", "([^;=%s]+)=([^;]*)"}, {"/a/b/c", "^/([^/]+)"},
-      {"AbC", "%u%l%u"}, {"0x1F", "0x(%x+)"}, {"a,b,,c", "([^,]*)"}, {"((a)", "%b()"}
+      {"hello world", "o w"},
+      {"hello world", "l+"},
+      {"hello", "^h"},
+      {"hello", "^e"},
+      {"hello", "o$"},
+      {"he$lo", "e$l"},
+      {"a.b", "%."},
+      {"key=value", "(%w+)=(%w+)"},
+      {"  x  ", "^%s*(.-)%s*$"},
+      {"2026-12-07", "(%d+)-(%d+)-(%d+)"},
+      {"hello", "()ll()"},
+      {"f(a(b)c)", "%b()"},
+      {"abab", "(ab)%1"},
+      {"[x]", "[%[]"},
+      {"a-b", "[a-]"},
+      {"a]b", "[]]"},
+      {"a^b", "[%^]"},
+      {"ab", "[^a]"},
+      {"x", "[a-z"},
+      {"x", "%"},
+      {"x", "(x"},
+      {"x", "x)"},
+      {"x", "%1"},
+      {"aaa", "a-b"},
+      {"aaab", "a-b"},
+      {"aaab", "a*b"},
+      {"b", "a?b"},
+      {"", ""},
+      {"", "a*"},
+      {"abc", ""},
+      {"a\0b", "%z"},
+      {"A1 _.", "%W"},
+      {"\t\n ", "%s+"},
+      {"x", "%bxy"},
+      {"xay", "%bxy"},
+      {"cookie=a; b=c", "([^;=%s]+)=([^;]*)"},
+      {"/a/b/c", "^/([^/]+)"},
+      {"AbC", "%u%l%u"},
+      {"0x1F", "0x(%x+)"},
+      {"a,b,,c", "([^,]*)"},
+      {"((a)", "%b()"}
     };
     for (String[] c : cases) {
       for (String f : List.of("find", "match", "gsub")) {
@@ -95,8 +126,12 @@ class LuaPatternTest {
                 : args(c[0], c[1]);
         same(f, a);
       }
-      same("find", LuaValue.varargsOf(LuaValue.valueOf(c[0]), LuaValue.valueOf(c[1]), LuaValue.valueOf(2)));
-      same("find", LuaValue.varargsOf(LuaValue.valueOf(c[0]), LuaValue.valueOf(c[1]), LuaValue.valueOf(-2)));
+      same(
+          "find",
+          LuaValue.varargsOf(LuaValue.valueOf(c[0]), LuaValue.valueOf(c[1]), LuaValue.valueOf(2)));
+      same(
+          "find",
+          LuaValue.varargsOf(LuaValue.valueOf(c[0]), LuaValue.valueOf(c[1]), LuaValue.valueOf(-2)));
     }
   }
 
@@ -148,7 +183,9 @@ class LuaPatternTest {
           "gsub",
           LuaValue.varargsOf(
               new LuaValue[] {
-                LuaValue.valueOf(s.toString()), LuaValue.valueOf(p.toString()), LuaValue.valueOf("[%0]")
+                LuaValue.valueOf(s.toString()),
+                LuaValue.valueOf(p.toString()),
+                LuaValue.valueOf("[%0]")
               }));
     }
   }
