@@ -54,6 +54,23 @@ class WorkloadsTest {
 
   @ParameterizedTest
   @MethodSource("dev.limpet.charts.ValuesCase#matrix")
+  void theDataPlanesLivenessIsTheWatchdogsAndItsReadinessIsAboutServing(ValuesCase values) {
+    Container c =
+        LimpetChart.rendered(values)
+            .deployment("dataplane")
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0);
+    // /livez fails while an event loop is stalled (EventLoopWatchdog); /readyz is about serving
+    assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/livez");
+    assertThat(c.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("admin");
+    assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.limpet.charts.ValuesCase#matrix")
   void everyContainerRunsAsNonRootOnAReadOnlyFilesystemWithoutCapabilities(ValuesCase values) {
     for (PodTemplateSpec pod : LimpetChart.rendered(values).podTemplates()) {
       PodSpec spec = pod.getSpec();

@@ -13,6 +13,7 @@ import dev.limpet.dataplane.persistence.CookieKeySet;
 import dev.limpet.dataplane.persistence.PersistenceCatalog;
 import dev.limpet.dataplane.persistence.TableRegistry;
 import dev.limpet.dataplane.runtime.ConfigHolder;
+import dev.limpet.dataplane.runtime.EventLoopWatchdog;
 import dev.limpet.dataplane.runtime.RuntimeConfig;
 import dev.limpet.dataplane.runtime.ScriptCatalog;
 import dev.limpet.dataplane.script.DataScriptEngine;
@@ -53,9 +54,13 @@ public final class DataPlane implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DataPlane.class);
   private static final LongSupplier CLOCK = System::currentTimeMillis;
 
+  /** The default of {@code --stall-threshold-ms}: far above any DataScript's wall clock. */
+  public static final Duration DEFAULT_STALL_THRESHOLD = Duration.ofSeconds(10);
+
   private final ConfigHolder holder = new ConfigHolder();
   private final DataPlaneMetrics metrics = new DataPlaneMetrics();
   private final DataPlaneServer server;
+  private final EventLoopWatchdog watchdog;
   private final EventLoopGroup healthLoop;
   private final HealthChecker health;
   private final TableRegistry tables;
@@ -114,6 +119,8 @@ public final class DataPlane implements AutoCloseable {
         .register(metrics.registry());
     Transport transport = Transport.best();
     this.server = new DataPlaneServer(transport, threads, holder, metrics);
+    this.watchdog =
+        new EventLoopWatchdog(server.workers(), DEFAULT_STALL_THRESHOLD, metrics.registry());
     // probes run on their own thread: a saturated proxy must not make its servers look down
     this.healthLoop = transport.newGroup(1);
     this.health = new HealthChecker(healthLoop, transport.clientChannel());
@@ -310,8 +317,22 @@ public final class DataPlane implements AutoCloseable {
     return health.status(pool, serverKey);
   }
 
+  /** How long an event loop may run no task before the watchdog reports it (default 10 s). */
+  public void stallThreshold(Duration threshold) {
+    watchdog.threshold(threshold);
+  }
+
+  /**
+   * Why the process is not live, if it is not: an event loop stalled for longer than the stall
+   * threshold (see {@link EventLoopWatchdog}).
+   */
+  public Optional<String> livenessProblem() {
+    return watchdog.stalled();
+  }
+
   @Override
   public void close() {
+    watchdog.close();
     if (peers != null) peers.close();
     housekeeping.shutdownNow();
     health.close();

@@ -160,6 +160,14 @@ public final class DataPlaneMain implements Callable<Integer> {
               + " after this many seconds (default ${DEFAULT-VALUE}).")
   long peerSyncTimeoutSeconds;
 
+  @Option(
+      names = "--stall-threshold-ms",
+      defaultValue = "10000",
+      description =
+          "An event loop that runs no task for this long is stalled: its stack is logged, the stall"
+              + " counted and /livez answers 503 until it recovers (default ${DEFAULT-VALUE}).")
+  long stallThresholdMs;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new DataPlaneMain()).execute(args));
   }
@@ -194,7 +202,12 @@ public final class DataPlaneMain implements Callable<Integer> {
       LOG.error("--tls-provider: {}", e.getMessage());
       return 2;
     }
+    if (stallThresholdMs <= 0) {
+      LOG.error("--stall-threshold-ms must be positive");
+      return 2;
+    }
     DataPlane dataPlane = new DataPlane(threads, cookieKeys, peerSettings, provider);
+    dataPlane.stallThreshold(Duration.ofMillis(stallThresholdMs));
     if (listenAddress != null) dataPlane.bindWildcardTo(listenAddress);
     AutoCloseable ticketKeyWatcher;
     try {

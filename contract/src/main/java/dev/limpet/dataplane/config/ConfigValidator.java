@@ -61,6 +61,9 @@ public final class ConfigValidator {
     range("scriptLimits.wallClockMs", limits.wallClockMs(), 1, 60_000);
     range("scriptLimits.maxCallDepth", limits.maxCallDepth(), 10, 10_000);
     range("scriptLimits.maxAllocatedMb", limits.maxAllocatedMb(), 1, 4_096);
+    range("scriptLimits.maxStringBytes", limits.maxStringBytes(), 1_024, 256 << 20);
+    range("scriptLimits.maxResults", limits.maxResults(), 100, 1_000_000);
+    range("scriptLimits.maxDateFormatBytes", limits.maxDateFormatBytes(), 16, 65_536);
   }
 
   private <T> Set<String> names(List<T> items, Function<T, String> name, String path) {

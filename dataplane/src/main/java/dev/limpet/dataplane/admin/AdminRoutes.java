@@ -24,6 +24,7 @@ final class AdminRoutes {
     String path = uri.indexOf('?') < 0 ? uri : uri.substring(0, uri.indexOf('?'));
     return switch (path) {
       case "/healthz" -> new Reply(200, "text/plain", "ok\n");
+      case "/livez" -> liveness();
       case "/readyz" -> readiness();
       case "/config" -> new Reply(200, JSON, configView(dataPlane));
       case "/pools" -> new Reply(200, JSON, poolsView(dataPlane.current()));
@@ -35,8 +36,19 @@ final class AdminRoutes {
           new Reply(
               404,
               "text/plain",
-              "paths: /healthz /readyz /config /pools /tables /peers /metrics\n");
+              "paths: /healthz /livez /readyz /config /pools /tables /peers /metrics\n");
     };
+  }
+
+  /**
+   * The liveness probe: 503 while an event loop is stalled (its connections are stuck, and only a
+   * restart frees them); whether the replica should get traffic is {@code /readyz}'s business.
+   */
+  private Reply liveness() {
+    return dataPlane
+        .livenessProblem()
+        .map(problem -> new Reply(503, "text/plain", "not live: " + problem + "\n"))
+        .orElseGet(() -> new Reply(200, "text/plain", "live\n"));
   }
 
   /** The probe's status, and in the body what a person reading it should know. */

@@ -35,6 +35,10 @@ public final class PeerService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PeerService.class);
 
   private final PeerContext peers;
+
+  /** Refused connections on this replica's peer port, logged at most once a minute per address. */
+  private final RefusalLog refusals = new RefusalLog(PublisherHandshake.LOG, System::nanoTime);
+
   private final EventLoopGroup group;
   private final Channel server;
   private final JoinCoordinator join;
@@ -100,6 +104,7 @@ public final class PeerService implements AutoCloseable {
                     Wire.MAX_CONTROL_FRAME_BYTES,
                     settings.timing(),
                     new PublisherHandshake(
+                        refusals,
                         peers.self(),
                         peers.auth(),
                         join::joined,

@@ -21,8 +21,12 @@ import org.slf4j.LoggerFactory;
  * refused, counted and logged; an authenticated one gets a {@link Publication}.
  */
 final class PublisherHandshake extends FrameHandler {
-  private static final Logger LOG = LoggerFactory.getLogger(PublisherHandshake.class);
+  static final Logger LOG = LoggerFactory.getLogger(PublisherHandshake.class);
 
+  /** All a refused connection is told. */
+  static final String REFUSED = "refused";
+
+  private final RefusalLog refusals;
   private final Replica self;
   private final PeerAuth auth;
   private final BooleanSupplier ready;
@@ -34,12 +38,14 @@ final class PublisherHandshake extends FrameHandler {
   private ScheduledFuture<?> timeout;
 
   PublisherHandshake(
+      RefusalLog refusals,
       Replica self,
       PeerAuth auth,
       BooleanSupplier ready,
       PeerMetrics metrics,
       Duration deadline,
       Function<Replica, ChannelHandler> publications) {
+    this.refusals = refusals;
     this.self = self;
     this.auth = auth;
     this.ready = ready;
@@ -133,15 +139,16 @@ final class PublisherHandshake extends FrameHandler {
         + Wire.MAX_VERSION;
   }
 
+  /**
+   * Counts, logs (rate-limited) and closes. The connection has not proved the secret, so it learns
+   * nothing but {@link #REFUSED}: not why, not which versions this replica speaks.
+   */
   private void refuse(ChannelHandlerContext ctx, String reason, String detail) {
     if (!ctx.channel().isActive()) return;
-    LOG.warn(
-        "refused peer connection from {} (replica {}): {}",
-        ctx.channel().remoteAddress(),
-        hello == null ? "unknown" : hello.replicaId(),
-        detail);
+    refusals.refused(
+        ctx.channel().remoteAddress(), hello == null ? "unknown" : hello.replicaId(), detail);
     metrics.refused(reason);
-    ctx.writeAndFlush(Wire.encode(ctx.alloc(), new Refuse(detail)))
+    ctx.writeAndFlush(Wire.encode(ctx.alloc(), new Refuse(REFUSED)))
         .addListener(ChannelFutureListener.CLOSE);
     ctx.channel().config().setAutoRead(false);
   }

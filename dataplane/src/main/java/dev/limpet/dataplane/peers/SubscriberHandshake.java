@@ -57,9 +57,13 @@ final class SubscriberHandshake extends FrameHandler {
 
   @Override
   void handle(ChannelHandlerContext ctx, PeerMessage message) {
-    if (message instanceof Refuse r) {
-      LOG.warn("peer {} refused this replica: {}", ctx.channel().remoteAddress(), r.reason());
-      outcome.refused(r.reason());
+    if (message instanceof Refuse) {
+      // a peer tells an unauthenticated replica no reason; its own log has it
+      String why =
+          "refused this replica's handshake (no common protocol version, or not the same peer"
+              + " secret): see that replica's log";
+      LOG.warn("peer {} {}", ctx.channel().remoteAddress(), why);
+      outcome.refused(why);
       ctx.close();
       return;
     }

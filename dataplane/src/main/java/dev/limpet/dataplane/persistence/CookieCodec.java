@@ -14,8 +14,10 @@ import javax.crypto.spec.GCMParameterSpec;
 /**
  * Seals a server key and a creation time into an opaque, authenticated cookie value and opens it
  * again. Value: base64url without padding of {@code tag(1) | nonce(12) | AES-GCM(created epoch
- * seconds (8) | server key UTF-8) with its 16-byte auth tag}; the key tag byte is authenticated
- * too. Safe to use from any thread.
+ * seconds (8) | server key UTF-8) with its 16-byte auth tag}. The key tag byte and the pool the
+ * value is for are authenticated too (GCM's additional data, {@code tag | "limpet-pool:" + pool}),
+ * so a value issued for one pool opens in no other: a client cannot carry its pin to another
+ * virtual service's pool that happens to share a server. Safe to use from any thread.
  */
 public final class CookieCodec {
   private static final int NONCE_BYTES = 12;
@@ -30,9 +32,15 @@ public final class CookieCodec {
   public record DecodedCookie(String serverKey, long createdAtEpochSeconds) {}
 
   private final CookieKeySet keys;
+  private final byte[] pool;
 
-  public CookieCodec(CookieKeySet keys) {
+  /**
+   * @param pool the name of the pool whose servers the values name; every replica must use the same
+   *     (they do: it comes from the shared configuration)
+   */
+  public CookieCodec(CookieKeySet keys, String pool) {
     this.keys = keys;
+    this.pool = ("limpet-pool:" + pool).getBytes(StandardCharsets.UTF_8);
   }
 
   /** A fresh value (new nonce each call) sealed with the newest key. */
@@ -99,11 +107,11 @@ public final class CookieCodec {
             }
           });
 
-  private static Cipher cipher(int mode, CookieKey key, byte[] nonce)
-      throws GeneralSecurityException {
+  private Cipher cipher(int mode, CookieKey key, byte[] nonce) throws GeneralSecurityException {
     Cipher cipher = CIPHERS.get();
     cipher.init(mode, key.secret(), new GCMParameterSpec(AUTH_TAG_BITS, nonce));
     cipher.updateAAD(new byte[] {key.tag()});
+    cipher.updateAAD(pool);
     return cipher;
   }
 }

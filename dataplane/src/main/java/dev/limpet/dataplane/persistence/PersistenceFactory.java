@@ -39,7 +39,7 @@ public final class PersistenceFactory {
         var c = profile.httpCookie();
         yield new HttpCookiePersistence(
             c,
-            new CookieCodec(keys),
+            new CookieCodec(keys, pool.name()),
             millis(c.timeoutMinutes()),
             false,
             profile.onServerDown(),

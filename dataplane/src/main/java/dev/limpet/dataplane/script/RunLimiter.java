@@ -1,9 +1,11 @@
 package dev.limpet.dataplane.script;
 
 import dev.limpet.dataplane.script.ScriptAbort.Kind;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.lang.management.ManagementFactory;
 import org.luaj.vm2.Lua;
 import org.luaj.vm2.LuaClosure;
+import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaFunction;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Prototype;
@@ -21,6 +23,13 @@ final class RunLimiter extends DebugLib {
   private static final com.sun.management.ThreadMXBean THREADS =
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
   private static final int SLOW_CHECK_MASK = 1023;
+
+  /**
+   * The limiter of the run on this thread. The standard libraries are one copy shared by every
+   * thread (LuaJ keeps the string metatable in a static field), so a library function that loops or
+   * allocates in Java finds the budget of the run calling it here.
+   */
+  private static final FastThreadLocal<RunLimiter> ACTIVE = new FastThreadLocal<>();
 
   /** Frames shown in a Lua stack; deeper ones are elided as Lua's traceback does. */
   private static final int STACK_LINES = 12;
@@ -62,6 +71,67 @@ final class RunLimiter extends DebugLib {
     returning = false;
     deadlineNanos = System.nanoTime() + limits.wallClock().toNanos();
     allocatedAtStart = THREADS.getCurrentThreadAllocatedBytes();
+    ACTIVE.set(this);
+  }
+
+  /**
+   * The limiter of the run on this thread.
+   *
+   * @throws LuaError outside a run: the libraries are reachable from DataScripts only
+   */
+  static RunLimiter active() {
+    RunLimiter limiter = ACTIVE.get();
+    if (limiter == null) throw new LuaError("library functions run only while a DataScript runs");
+    return limiter;
+  }
+
+  ScriptLimits limits() {
+    return limits;
+  }
+
+  /**
+   * Counts {@code steps} of work a library function does in Java against the instruction budget,
+   * checking time and memory as often as the interpreter does.
+   */
+  void charge(long steps) {
+    long before = instructions;
+    instructions += steps;
+    if (instructions > limits.instructions())
+      throw abort(
+          Kind.INSTRUCTIONS, "instruction budget of " + limits.instructions() + " exceeded");
+    if ((before | SLOW_CHECK_MASK) != (instructions | SLOW_CHECK_MASK)) checkTimeAndMemory();
+  }
+
+  /** Charges building a value of {@code bytes}: one instruction per 64 bytes. */
+  void chargeBytes(long bytes) {
+    charge(1 + bytes / ScriptLimits.BYTES_PER_INSTRUCTION);
+  }
+
+  /** Refuses, before it is built, a string longer than {@link ScriptLimits#maxStringBytes}. */
+  void checkString(String function, long bytes) {
+    if (bytes > limits.maxStringBytes())
+      throw new ScriptAbort(
+          Kind.MEMORY,
+          function
+              + " would build a string of "
+              + bytes
+              + " bytes, over the limit of "
+              + limits.maxStringBytes(),
+          null);
+  }
+
+  /** Refuses, before they are built, more results than {@link ScriptLimits#maxResults}. */
+  void checkResults(String function, long count) {
+    if (count > limits.maxResults())
+      throw new ScriptAbort(
+          Kind.MEMORY,
+          function
+              + " would return "
+              + count
+              + " values, over the limit of "
+              + limits.maxResults()
+              + " values",
+          null);
   }
 
   /** Drops the references a finished run left in the frame arrays. */
@@ -69,6 +139,7 @@ final class RunLimiter extends DebugLib {
     java.util.Arrays.fill(stacks, 0, deepest, null);
     java.util.Arrays.fill(protos, 0, deepest, null);
     depth = 0;
+    ACTIVE.set(null);
   }
 
   @Override
@@ -132,14 +203,16 @@ final class RunLimiter extends DebugLib {
     long length = 0;
     for (int r = Lua.GETARG_B(instruction); r <= Lua.GETARG_C(instruction); r++)
       length += BoundedStrings.textLength(stack[r]);
-    if (length > ScriptLimits.MAX_STRING_BYTES)
+    if (length > limits.maxStringBytes())
       throw abort(
           Kind.MEMORY,
           "concatenation of "
               + length
               + " bytes exceeds the "
-              + ScriptLimits.MAX_STRING_BYTES
+              + limits.maxStringBytes()
               + "-byte limit for one string");
+    // one instruction to the interpreter, however long: count the copy it makes
+    if (length > ScriptLimits.BYTES_PER_INSTRUCTION) chargeBytes(length);
   }
 
   private ScriptAbort abort(Kind kind, String message) {

@@ -18,6 +18,11 @@ final class ScriptFailureLog {
         .addKeyValue("reason", f.reason())
         .addKeyValue("line", f.line())
         .addKeyValue("luaStack", f.luaStack())
-        .log("DataScript {} failed in {}: {}", f.dataScript(), f.event(), f.message());
+        .log(
+            "DataScript {} failed in {} at line {}: {}",
+            f.dataScript(),
+            f.event(),
+            f.line(),
+            f.message());
   }
 }

@@ -136,10 +136,34 @@ final class ScriptSandbox {
     } catch (StackOverflowError e) {
       return new Failure(
           "call_depth", limiter.lineAtThrow(), "stack overflow", limiter.tracebackAtThrow(), true);
+    } catch (OutOfMemoryError e) {
+      // what the run held is garbage now; the heap is the process's, not this request's
+      return new Failure(
+          "memory",
+          limiter.lineAtThrow(),
+          "out of memory: " + e.getMessage(),
+          limiter.tracebackAtThrow(),
+          true);
+    } catch (Throwable e) {
+      // a defect of LuaJ or of a binding: it still ends only this request
+      return new Failure(
+          "internal",
+          limiter.lineAtThrow(),
+          "internal error: " + e,
+          limiter.tracebackAtThrow() + "\njava: " + javaFrames(e),
+          true);
     } finally {
       current = null;
       limiter.finish();
     }
+  }
+
+  /** The innermost Java frames of an unexpected error, for the failure record. */
+  private static String javaFrames(Throwable e) {
+    StringBuilder out = new StringBuilder(e.toString());
+    StackTraceElement[] frames = e.getStackTrace();
+    for (int i = 0; i < Math.min(frames.length, 8); i++) out.append("\n\tat ").append(frames[i]);
+    return out.toString();
   }
 
   /** The line of the innermost frame of a traceback produced by {@link RunLimiter}. */

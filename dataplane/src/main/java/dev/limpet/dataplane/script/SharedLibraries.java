@@ -37,11 +37,18 @@ final class SharedLibraries {
     scratch.load(new JseMathLib());
     scratch.load(new Bit32Lib());
     scratch.load(new OsLib());
-    STRING = new ReadOnlyTable(BoundedStrings.bound((LuaTable) scratch.get("string")));
-    TABLE = new ReadOnlyTable(BoundedStrings.boundTable((LuaTable) scratch.get("table")));
+    LuaTable string = (LuaTable) scratch.get("string");
+    STRING =
+        new ReadOnlyTable(
+            PatternFunctions.install(BoundedCalls.boundString(BoundedStrings.bound(string))));
+    LuaTable table = (LuaTable) scratch.get("table");
+    TABLE = new ReadOnlyTable(BoundedCalls.boundTable(BoundedStrings.boundTable(table)));
     MATH = new ReadOnlyTable(SharedRandom.replace((LuaTable) scratch.get("math")));
     BIT32 = new ReadOnlyTable((LuaTable) scratch.get("bit32"));
-    OS = new ReadOnlyTable(only((LuaTable) scratch.get("os"), List.of("time", "clock", "date")));
+    OS =
+        new ReadOnlyTable(
+            BoundedCalls.boundOs(
+                only((LuaTable) scratch.get("os"), List.of("time", "clock", "date"))));
     LuaTable meta = new LuaTable();
     meta.rawset(LuaValue.INDEX, STRING);
     STRING_METATABLE = new ReadOnlyTable(meta);

@@ -194,7 +194,9 @@ class PeerServiceTest {
       sendFrame(s, hello(7, 9, new byte[0]));
       byte[] answer = readFrame(s);
       assertThat(answer[0]).isEqualTo(Wire.REFUSE);
-      assertThat(new String(answer, StandardCharsets.UTF_8)).contains("no common protocol version");
+      // an unauthenticated peer learns nothing but "refused": not why, not our versions
+      assertThat(Wire.decode(io.netty.buffer.Unpooled.wrappedBuffer(answer)))
+          .isEqualTo(new PeerMessage.Refuse("refused"));
     }
     assertThat(ra.metrics.refusals("version")).isEqualTo(1);
 
@@ -205,6 +207,49 @@ class PeerServiceTest {
       assertThat(answer[0]).isEqualTo(Wire.WELCOME);
       assertThat(answer[1]).as("the chosen version").isEqualTo((byte) 1);
     }
+  }
+
+  @Test
+  void junkConnectionsAreToldOnlyRefusedAndLoggedAtMostOnceAMinutePerAddress() throws Exception {
+    TestReplica ra = start(new TestReplica("a", a, List.of(a)));
+    awaitReady(ra);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    Logger peersLog = (Logger) LoggerFactory.getLogger("dev.limpet.dataplane.peers");
+    logs.start();
+    peersLog.addAppender(logs);
+    try {
+      int junk = 40;
+      for (int i = 0; i < junk; i++) {
+        try (Socket s = connect(a)) {
+          // a frame that is not HELLO: the protocol is broken at once
+          sendFrame(s, new byte[] {Wire.PROOF, 1, 2, 3});
+          byte[] answer = readFrame(s);
+          assertThat(answer).isEqualTo(refusedFrame());
+          readUntilClosed(s);
+        }
+      }
+      await().atMost(BOUND).until(() -> ra.metrics.refusals("protocol") == junk);
+      List<String> refusals =
+          logs.list.stream()
+              .map(ILoggingEvent::getFormattedMessage)
+              .filter(m -> m.contains("refused peer connection"))
+              .toList();
+      // one line for the first; the other 39 are counted, and reported with the next line
+      assertThat(refusals).hasSize(1);
+    } finally {
+      peersLog.detachAppender(logs);
+    }
+  }
+
+  /** The exact frame body of the one answer a refused connection gets. */
+  private static byte[] refusedFrame() {
+    var frame =
+        Wire.encode(
+            io.netty.buffer.UnpooledByteBufAllocator.DEFAULT, new PeerMessage.Refuse("refused"));
+    byte[] bytes = new byte[frame.readableBytes()];
+    frame.readBytes(bytes);
+    frame.release();
+    return bytes;
   }
 
   private static String value(TestReplica r, String table, String key) {

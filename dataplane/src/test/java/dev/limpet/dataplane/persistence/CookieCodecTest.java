@@ -14,7 +14,7 @@ class CookieCodecTest {
   private static final CookieKeySet.CookieKey OLD = CookieKeySet.key("2025-10", bytes(16, 1));
   private static final CookieKeySet.CookieKey NEW = CookieKeySet.key("2025-11", bytes(32, 2));
 
-  private final CookieCodec codec = new CookieCodec(CookieKeySet.of(List.of(OLD)));
+  private final CookieCodec codec = new CookieCodec(CookieKeySet.of(List.of(OLD)), "web");
 
   @Test
   void roundTripsAServerKeyAndItsCreationTime() {
@@ -39,19 +39,21 @@ class CookieCodecTest {
   @Test
   void afterRotationOldValuesStillOpenAndNewOnesUseTheNewestKey() {
     String sealedWithOld = codec.encode("10.0.0.1:80", 1L);
-    CookieCodec rotated = new CookieCodec(CookieKeySet.of(List.of(NEW, OLD)));
+    CookieCodec rotated = new CookieCodec(CookieKeySet.of(List.of(NEW, OLD)), "web");
     assertThat(rotated.decode(sealedWithOld)).contains(new DecodedCookie("10.0.0.1:80", 1L));
 
     String sealedWithNew = rotated.encode("10.0.0.2:80", 2L);
     assertThat(Base64.getUrlDecoder().decode(sealedWithNew)[0]).isEqualTo(NEW.tag());
     assertThat(codec.decode(sealedWithNew)).as("the old set lacks the new key").isEmpty();
-    assertThat(new CookieCodec(CookieKeySet.of(List.of(NEW))).decode(sealedWithNew)).isPresent();
+    assertThat(new CookieCodec(CookieKeySet.of(List.of(NEW)), "web").decode(sealedWithNew))
+        .isPresent();
   }
 
   @Test
   void aValueFromAnotherKeyWithTheSameTagDoesNotOpen() {
     CookieKeySet.CookieKey impostor = CookieKeySet.key(OLD.id(), bytes(16, 9));
-    String forged = new CookieCodec(CookieKeySet.of(List.of(impostor))).encode("10.6.6.6:80", 1L);
+    String forged =
+        new CookieCodec(CookieKeySet.of(List.of(impostor)), "web").encode("10.6.6.6:80", 1L);
     assertThat(codec.decode(forged)).isEmpty();
   }
 
@@ -111,5 +113,34 @@ class CookieCodecTest {
     byte[] b = new byte[length];
     java.util.Arrays.fill(b, (byte) fill);
     return b;
+  }
+
+  @Test
+  void aValueOpensOnlyForThePoolItWasIssuedFor() {
+    CookieKeySet shared = CookieKeySet.of(List.of(OLD));
+    String forWeb = new CookieCodec(shared, "web").encode("10.0.0.12:8080", 1L);
+    // another replica with the same keys and pool opens it; another pool does not
+    assertThat(new CookieCodec(shared, "web").decode(forWeb)).isPresent();
+    assertThat(new CookieCodec(shared, "api").decode(forWeb)).isEmpty();
+  }
+
+  @Test
+  void aValueFromBeforePoolBindingIsIgnored() throws Exception {
+    // sealed as releases before the binding did: additional data is the key tag alone
+    byte[] nonce = new byte[12];
+    javax.crypto.Cipher cipher = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+    cipher.init(
+        javax.crypto.Cipher.ENCRYPT_MODE,
+        OLD.secret(),
+        new javax.crypto.spec.GCMParameterSpec(128, nonce));
+    cipher.updateAAD(new byte[] {OLD.tag()});
+    byte[] plain =
+        java.nio.ByteBuffer.allocate(8 + 14).putLong(1L).put("10.0.0.12:8080".getBytes()).array();
+    byte[] sealed = cipher.doFinal(plain);
+    byte[] value = new byte[1 + 12 + sealed.length];
+    value[0] = OLD.tag();
+    System.arraycopy(sealed, 0, value, 13, sealed.length);
+    String old = Base64.getUrlEncoder().withoutPadding().encodeToString(value);
+    assertThat(codec.decode(old)).isEmpty();
   }
 }

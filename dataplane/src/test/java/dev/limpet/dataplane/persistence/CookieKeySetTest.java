@@ -29,14 +29,14 @@ class CookieKeySetTest {
                 + "\"}]}");
     assertThat(keys.ids()).containsExactly("2025-11", "2025-10");
     assertThat(keys.newest().id()).isEqualTo("2025-11");
-    CookieCodec codec = new CookieCodec(keys);
+    CookieCodec codec = new CookieCodec(keys, "web");
     assertThat(codec.decode(codec.encode("10.0.0.1:80", 1L))).isPresent();
   }
 
   @Test
   void aRandomSetWorksAndDiffersEachTime() {
-    CookieCodec one = new CookieCodec(CookieKeySet.random());
-    CookieCodec two = new CookieCodec(CookieKeySet.random());
+    CookieCodec one = new CookieCodec(CookieKeySet.random(), "web");
+    CookieCodec two = new CookieCodec(CookieKeySet.random(), "web");
     String value = one.encode("10.0.0.1:80", 1L);
     assertThat(one.decode(value)).isPresent();
     assertThat(two.decode(value)).isEmpty();

@@ -88,7 +88,7 @@ class HttpCookiePersistenceTest {
   @Test
   void forgedOrForeignCookiesPinNothingAndAreReplaced() {
     HttpCookiePersistence p = profile(DEFAULTS);
-    String foreign = new CookieCodec(CookieKeySet.random()).encode(SERVER, now.get() / 1000);
+    String foreign = new CookieCodec(CookieKeySet.random(), "web").encode(SERVER, now.get() / 1000);
     for (String bad :
         new String[] {"LIMPET=" + foreign, "LIMPET=10.0.0.12:8080", "LIMPET=", "LIMPET"}) {
       assertThat(p.pinnedServer(request("/", "Cookie", bad))).as(bad).isNull();

@@ -57,6 +57,14 @@ final class ScriptHarness {
     return this;
   }
 
+  /** A script whose HTTP_REQ code is {@code chunk}, e.g. one that throws what Lua never would. */
+  ScriptHarness chunk(String name, ScriptChunk chunk) {
+    scripts.add(
+        new CompiledDataScript(
+            name, java.util.Map.of(ScriptEvent.HTTP_REQ, chunk), java.util.Map.of()));
+    return this;
+  }
+
   ScriptHarness request(String source) {
     return script("s" + scripts.size(), source, null, null);
   }
