@@ -95,6 +95,48 @@ class DataScriptEndToEndTest {
     assertThat(fx.dataPlane.tableSizes()).containsEntry("script/app/sessions", 6);
   }
 
+  /**
+   * Avi's documented custom persistence ("Custom Persistence with DataScript", JSessionID example)
+   * verbatim, its pool named {@code poolname} as Avi's text has it. {@code table_lookup} returns
+   * the value and the remaining lifetime, so {@code select} gets the lifetime as its port.
+   */
+  @ParameterizedTest(name = "{0} event loop(s)")
+  @ValueSource(ints = {1, 2})
+  void avisDocumentedJsessionidScriptPinsVerbatim(int loops) throws Exception {
+    fx = new ProxyFixture(loops, 91, "s1", "s2", "s3");
+    String config =
+        """
+        virtualServices: [{name: web, address: 127.0.0.1, port: ${port}, pool: web, dataScripts: [avi-jsessionid]}]
+        pools: [{name: web, servers: ${servers}}]
+        dataScripts:
+          - name: avi-jsessionid
+            pools: [{pool: web, scriptName: poolname}]
+            events:
+              httpResponse: |
+                if avi.http.get_cookie("JSESSIONID") then
+                  avi.vs.table_insert(avi.http.get_cookie("JSESSIONID"), avi.pool.server_ip(), 1200)
+                end
+              httpRequest: |
+                if avi.http.get_cookie("JSESSIONID") then
+                  avi.pool.select("poolname", avi.vs.table_lookup(avi.http.get_cookie("JSESSIONID")))
+                end
+        """;
+    fx.apply(config.replace("${servers}", fx.servers()));
+    Set<String> learnedOn = new HashSet<>();
+    for (int c = 0; c < 6; c++) {
+      HttpResponse<String> login = fx.client().get("/login");
+      String cookie = login.headers().firstValue("set-cookie").orElseThrow().split(";")[0];
+      learnedOn.add(Client.backend(login));
+      for (int i = 0; i < STICKY_REQUESTS / 5; i++)
+        assertThat(Client.backend(fx.client().get("/", "Cookie", cookie)))
+            .isEqualTo(Client.backend(login));
+    }
+    assertThat(learnedOn).containsExactlyInAnyOrder("s1", "s2", "s3");
+    assertThat(fx.dataPlane.metrics().scrape())
+        .contains("limpet_persistence_total{outcome=\"script\",pool=\"web\"} 60.0")
+        .contains("reason=\"port_ignored\"");
+  }
+
   @Test
   void clientIpAndPortPinsEachConnection() throws Exception {
     start(1, "datascript-client-ip-port");

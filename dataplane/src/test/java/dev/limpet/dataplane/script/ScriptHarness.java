@@ -71,8 +71,9 @@ final class ScriptHarness {
             }
 
             @Override
-            public void selectedServerNotUsed(String vs, String script, String pool) {
-              serversNotUsed.add(vs + "/" + script + "/" + pool);
+            public void selectionFallback(
+                String vs, String script, String pool, SelectionFallback reason) {
+              serversNotUsed.add(vs + "/" + script + "/" + pool + "/" + reason.tag());
             }
           };
       built =
