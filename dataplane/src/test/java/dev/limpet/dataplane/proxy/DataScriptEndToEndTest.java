@@ -138,6 +138,43 @@ class DataScriptEndToEndTest {
   }
 
   @Test
+  void avisHeaderSpellingsWorkOverTheWire() throws Exception {
+    fx = new ProxyFixture(1, 91, "s1");
+    fx.apply(
+        """
+        virtualServices: [{name: web, address: 127.0.0.1, port: ${port}, pool: web, dataScripts: [headers]}]
+        pools: [{name: web, servers: [{ip: ${b0.ip}, port: ${b0.port}}]}]
+        dataScripts:
+          - name: headers
+            events:
+              httpRequest: |
+                if avi.http.get_path() == "/maintenance" then
+                  avi.http.response(503, {content_type = "text/html"}, "<p>back soon</p>")
+                end
+              httpResponse: |
+                local cookies = avi.http.get_header()["set-cookie"]
+                if type(cookies) == "string" then cookies = {cookies} end
+                if cookies then
+                  avi.http.remove_header("Set-Cookie")
+                  for _, cookie in ipairs(cookies) do
+                    avi.http.add_header("Set-Cookie", cookie .. "; SameSite=None; Secure")
+                  end
+                end
+        """);
+    HttpResponse<String> maintenance = fx.client().get("/maintenance");
+    assertThat(maintenance.statusCode()).isEqualTo(503);
+    assertThat(maintenance.headers().allValues("content-type")).containsExactly("text/html");
+    assertThat(maintenance.headers().map()).doesNotContainKey("content_type");
+    assertThat(maintenance.body()).isEqualTo("<p>back soon</p>");
+    HttpResponse<String> login = fx.client().get("/login");
+    assertThat(login.headers().allValues("set-cookie"))
+        .singleElement()
+        .asString()
+        .startsWith("JSESSIONID=")
+        .endsWith("; Path=/; SameSite=None; Secure");
+  }
+
+  @Test
   void clientIpAndPortPinsEachConnection() throws Exception {
     start(1, "datascript-client-ip-port");
     Set<String> perConnection = new HashSet<>();
