@@ -224,7 +224,10 @@ public final class ConfigValidator {
         aliases);
   }
 
-  /** A source that does not compile, or selects a literal pool it may not use, is refused. */
+  /**
+   * A source that does not compile, names a function Limpet does not offer, or selects a constant
+   * pool name it may not use, is refused.
+   */
   private void scriptEvent(
       String path, String script, String event, String source, Set<String> aliases) {
     if (source == null) return;
@@ -234,6 +237,7 @@ public final class ConfigValidator {
       return;
     }
     var prototype = ((DataScriptCompiler.Compiled) result).prototype();
+    for (var unavailable : ApiNameScanner.scan(prototype)) problem(path, unavailable.toString());
     for (var literal : PoolLiteralScanner.scan(prototype)) {
       if (!aliases.contains(literal.pool()))
         problem(

@@ -52,4 +52,32 @@ class ConfigValidatorDataScriptTest {
             "dataScripts[0].events.httpResponseFailed: line 2: avi.pool.select names pool"
                 + " 'primary-pool', which is not in this DataScript's pools [primary_pool]");
   }
+
+  @Test
+  void aPoolNameInAConstantVariableIsCheckedLikeALiteral() {
+    var script =
+        new DataScriptConfig(
+            "sticky",
+            new Events("local pool = 'primary-pool'\nif x then avi.pool.select(pool) end", null, null),
+            List.of(new PoolRef("primary-pool", "primary_pool")));
+    assertThat(problems(script))
+        .containsExactly(
+            "dataScripts[0].events.httpRequest: line 2: avi.pool.select names pool"
+                + " 'primary-pool', which is not in this DataScript's pools [primary_pool]");
+  }
+
+  @Test
+  void aFunctionLimpetDoesNotOfferIsAProblemWithItsLineAndWhy() {
+    var script =
+        new DataScriptConfig(
+            "geo",
+            new Events("\nlocal c = avi.utils.get_geo_from_ip(avi.vs.client_ip())", null, null),
+            List.of());
+    assertThat(problems(script))
+        .singleElement()
+        .asString()
+        .startsWith(
+            "dataScripts[0].events.httpRequest: line 2: avi.utils.get_geo_from_ip is not"
+                + " available in Limpet: ");
+  }
 }

@@ -37,7 +37,9 @@ final class SharedLibraries {
     scratch.load(new JseMathLib());
     scratch.load(new Bit32Lib());
     scratch.load(new OsLib());
-    STRING = new ReadOnlyTable(BoundedStrings.bound((LuaTable) scratch.get("string")));
+    STRING =
+        new ReadOnlyTable(
+            AviStrings.addTo(BoundedStrings.bound((LuaTable) scratch.get("string"))));
     TABLE = new ReadOnlyTable(BoundedStrings.boundTable((LuaTable) scratch.get("table")));
     MATH = new ReadOnlyTable(SharedRandom.replace((LuaTable) scratch.get("math")));
     BIT32 = new ReadOnlyTable((LuaTable) scratch.get("bit32"));
