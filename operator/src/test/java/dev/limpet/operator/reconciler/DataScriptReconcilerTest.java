@@ -98,6 +98,29 @@ class DataScriptReconcilerTest {
         .untilAsserted(() -> assertThat(condition("route", "Ready").getStatus()).isEqualTo("True"));
   }
 
+  @Test
+  void aPoolInAConstantVariableAndAFunctionLimpetDoesNotOfferAreReportedOnTheStatus() {
+    operator.create(staticPool("canary", null, "10.0.0.9"));
+    operator.create(
+        dataScript(
+            "geo",
+            "local pool = 'elsewhere'\navi.pool.select(pool)\n"
+                + "local c = avi.utils.get_geo_from_ip(avi.vs.client_ip())",
+            "canary"));
+    eventually()
+        .untilAsserted(
+            () -> {
+              Condition accepted = condition("geo", "Accepted");
+              assertThat(accepted.getStatus()).isEqualTo("False");
+              assertThat(accepted.getMessage())
+                  .contains(
+                      "line 2: avi.pool.select names pool 'elsewhere', which is not in this"
+                          + " DataScript's pools [canary]")
+                  .contains("line 3: avi.utils.get_geo_from_ip is not available in Limpet");
+              assertThat(condition("geo", "Ready").getStatus()).isEqualTo("False");
+            });
+  }
+
   private Condition condition(String name, String type) {
     return operator.condition(DataScript.class, name, type).orElseThrow();
   }
