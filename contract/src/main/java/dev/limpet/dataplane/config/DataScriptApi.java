@@ -84,6 +84,10 @@ public final class DataScriptApi {
               "method",
               "hostname",
               "protocol",
+              "secure",
+              "scheme",
+              "set_userid",
+              "get_userid",
               "get_uri",
               "get_path",
               "get_query",
@@ -95,7 +99,12 @@ public final class DataScriptApi {
               "redirect",
               "close_conn"),
           "avi.pool",
-          Set.of("select", "get_server_status", "get_servers", "server_ip", "get_server_info"));
+          Set.of("select", "get_server_status", "get_servers", "server_ip", "get_server_info"),
+          "avi.utils",
+          Set.of(
+              "base64_encode", "base64_decode", "md5_hash", "sha1_hash", "rand_bytes", "ip_in_subnet"),
+          "avi.utils.ip",
+          Set.of("netaddr"));
 
   /** Tables whose fields are the script's own ({@code avi.vs.reqvar.user}): never checked. */
   public static final Set<String> OPEN_TABLES = Set.of("avi.vs.reqvar");
@@ -134,9 +143,7 @@ public final class DataScriptApi {
           "avi.l4",
           "Limpet runs HTTP DataScripts only (HTTP_REQ, HTTP_RESP, HTTP_RESP_FAILED), no L4 events",
           "avi.dns",
-          "Limpet runs HTTP DataScripts only (HTTP_REQ, HTTP_RESP, HTTP_RESP_FAILED), no DNS events",
-          "avi.utils",
-          NOT_YET + "Avi's utility functions (base64, hashes, ip_in_subnet) are not offered yet");
+          "Limpet runs HTTP DataScripts only (HTTP_REQ, HTTP_RESP, HTTP_RESP_FAILED), no DNS events");
 
   private static Map<String, String> refused() {
     Map<String, String> r = new LinkedHashMap<>();
@@ -150,11 +157,7 @@ public final class DataScriptApi {
     r.put("avi.http.get_request_id", NOT_YET + "requests carry no id");
     r.put("avi.http.get_reqvar", NOT_YET + "use avi.vs.reqvar");
     r.put("avi.http.set_reqvar", NOT_YET + "use avi.vs.reqvar");
-    r.put("avi.http.get_userid", NOT_YET + "the access log has no user id");
-    r.put("avi.http.set_userid", NOT_YET + "the access log has no user id");
     r.put("avi.http.internal_status", NOT_YET + "use avi.http.status");
-    r.put("avi.http.secure", NOT_YET + "use avi.http.protocol() == 'https'");
-    r.put("avi.http.scheme", NOT_YET + "use avi.http.protocol()");
     r.put("avi.http.get_token", "Limpet has no OAuth or SAML authentication");
     r.put("avi.http.get_saml_session_cookie", "Limpet has no OAuth or SAML authentication");
     r.put("avi.vs.persist", NOT_YET + "use avi.vs.table_insert with avi.pool.select");
@@ -165,6 +168,9 @@ public final class DataScriptApi {
     r.put("avi.vs.close", "an L4 function: use avi.http.close_conn");
     r.put("avi.pool.chash", NOT_YET + "pools have no consistent-hash algorithm");
     r.put("avi.pool.get_server_ip", "an L4 function: use avi.pool.server_ip");
+    r.put("avi.utils.get_geo_from_ip", "Limpet has no geo-IP database");
+    r.put("avi.utils.get_ip_reputation", "Limpet has no IP reputation feed");
+    r.put("avi.utils.murmur_hash", NOT_YET + "use avi.utils.sha1_hash or md5_hash");
     return Map.copyOf(r);
   }
 
@@ -199,6 +205,7 @@ public final class DataScriptApi {
         return null;
       return path + " is not a namespace or constant of Avi's DataScript API that Limpet knows";
     }
+    if (FUNCTIONS.containsKey(path)) return null;
     int dot = path.lastIndexOf('.');
     var functions = FUNCTIONS.get(path.substring(0, dot));
     if (functions != null && functions.contains(path.substring(dot + 1))) return null;

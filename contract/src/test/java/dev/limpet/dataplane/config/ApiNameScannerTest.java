@@ -33,6 +33,7 @@ class ApiNameScannerTest {
                   avi.pool.select("p", avi.vs.table_lookup(h))
                 end
                 local function later() return avi.http.response(avi.HTTP_OK) end
+                local net = avi.utils.ip.netaddr(avi.vs.client_ip(), 24)
                 """))
         .isEmpty();
   }
@@ -58,9 +59,8 @@ class ApiNameScannerTest {
                 + " Avi's additions",
             "line 3: avi.http.frobnicate is not a function of Avi's DataScript API that Limpet"
                 + " knows",
-            "line 4: avi.utils.get_geo_from_ip is not available in Limpet: not implemented in"
-                + " Limpet yet: Avi's utility functions (base64, hashes, ip_in_subnet) are not"
-                + " offered yet",
+            "line 4: avi.utils.get_geo_from_ip is not available in Limpet: Limpet has no geo-IP"
+                + " database",
             "line 5: avi.ssl.cipher is not available in Limpet: not implemented in Limpet yet:"
                 + " the TLS session (cipher, protocol, SNI, client certificate) is not passed to"
                 + " scripts, and TLS profiles cannot be switched from a script",
@@ -79,12 +79,12 @@ class ApiNameScannerTest {
                 """
                 local function f()
                   local http = avi.http
-                  return http.get_userid()
+                  return http.get_request_id()
                 end
                 """))
         .singleElement()
         .asString()
-        .startsWith("line 3: avi.http.get_userid is not available in Limpet");
+        .startsWith("line 3: avi.http.get_request_id is not available in Limpet");
   }
 
   @Test

@@ -13,6 +13,7 @@ final class Avi {
     avi.rawset("vs", AviVsBinder.bind(runs));
     avi.rawset("http", AviHttpBinder.bind(runs));
     avi.rawset("pool", AviPoolBinder.bind(runs));
+    avi.rawset("utils", AviUtilsBinder.bind(runs));
     return new ReadOnlyTable(avi);
   }
 }

@@ -56,6 +56,10 @@ final class AviHttpBinder {
                 "protocol",
                 REQUEST_RESPONSE,
                 (run, a) -> str(run.exchange.secure() ? "https" : "http"))
+            .add("secure", REQUEST_RESPONSE, (run, a) -> LuaValue.valueOf(run.exchange.secure()))
+            .add("scheme", REQUEST_RESPONSE, (run, a) -> str(run.exchange.secure() ? "https" : "http"))
+            .add("set_userid", REQUEST_RESPONSE, AviHttpBinder::setUserId)
+            .add("get_userid", REQUEST_RESPONSE, AviHttpBinder::getUserId)
             .add("get_uri", REQUEST_RESPONSE, AviHttpBinder::getUri)
             .add("get_path", REQUEST_RESPONSE, AviHttpBinder::getPath)
             .add("get_query", REQUEST_RESPONSE, AviHttpBinder::getQuery)
@@ -302,6 +306,23 @@ final class AviHttpBinder {
     String problem = Cookies.valueProblem(value);
     if (problem != null) throw args.bad(i, problem);
     return value;
+  }
+
+  /** Bounds what a script puts into every access-log line of the request. */
+  static final int MAX_USER_ID_CHARS = 256;
+
+  /** {@code set_userid(id)}: the request's user, logged as {@code user} in the access log. */
+  private static Varargs setUserId(ScriptRun run, Args args) {
+    String id = args.string(1);
+    if (id.length() > MAX_USER_ID_CHARS)
+      throw args.bad(1, "at most " + MAX_USER_ID_CHARS + " characters");
+    run.transaction.userId(id);
+    return LuaValue.NONE;
+  }
+
+  private static Varargs getUserId(ScriptRun run, Args args) {
+    String id = run.transaction.userId();
+    return id == null ? LuaValue.NIL : str(id);
   }
 
   /** The Host without its port ({@code [::1]} keeps its brackets). */

@@ -252,6 +252,22 @@ class AviHttpBinderTest {
   }
 
   @Test
+  void secureAndSchemeTellATlsConnection() {
+    assertThat(logs("avi.vs.log(avi.http.secure(), avi.http.scheme())")).containsExactly("false http");
+    var tls = new FakeExchange("/");
+    tls.secure = true;
+    assertThat(new ScriptHarness().logs("avi.vs.log(avi.http.secure(), avi.http.scheme())", tls))
+        .containsExactly("true https");
+  }
+
+  @Test
+  void aUserIdIsBounded() {
+    harness.request("avi.http.set_userid(string.rep('u', 257))");
+    harness.request(exchange);
+    assertThat(harness.failure()).contains("bad argument #1 to 'avi.http.set_userid' (at most 256");
+  }
+
+  @Test
   void requestLine() {
     exchange.secure = true;
     assertThat(
