@@ -104,7 +104,17 @@ public final class DataScriptApi {
           Set.of(
               "base64_encode", "base64_decode", "md5_hash", "sha1_hash", "rand_bytes", "ip_in_subnet"),
           "avi.utils.ip",
-          Set.of("netaddr"));
+          Set.of("netaddr"),
+          "avi.ipgroup",
+          Set.of("contains"),
+          "avi.stringgroup",
+          Set.of(
+              "equals",
+              "beginswith",
+              "endswith",
+              "equals_CASE",
+              "beginswith_CASE",
+              "endswith_CASE"));
 
   /** Tables whose fields are the script's own ({@code avi.vs.reqvar.user}): never checked. */
   public static final Set<String> OPEN_TABLES = Set.of("avi.vs.reqvar");
@@ -132,10 +142,6 @@ public final class DataScriptApi {
           "avi.crypto",
           NOT_YET + "encryption needs keys from Kubernetes Secrets, which DataScripts cannot"
               + " reference yet",
-          "avi.ipgroup",
-          NOT_YET + "IP groups cannot be declared for a DataScript yet",
-          "avi.stringgroup",
-          NOT_YET + "string groups cannot be declared for a DataScript yet",
           "avi.poolgroup",
           "Limpet has no pool groups: select a pool with avi.pool.select",
           "avi.vs.analytics",
@@ -171,6 +177,8 @@ public final class DataScriptApi {
     r.put("avi.utils.get_geo_from_ip", "Limpet has no geo-IP database");
     r.put("avi.utils.get_ip_reputation", "Limpet has no IP reputation feed");
     r.put("avi.utils.murmur_hash", NOT_YET + "use avi.utils.sha1_hash or md5_hash");
+    r.put("avi.stringgroup.contains", NOT_YET + "use equals, beginswith or endswith");
+    r.put("avi.stringgroup.contains_CASE", NOT_YET + "use equals, beginswith or endswith");
     return Map.copyOf(r);
   }
 

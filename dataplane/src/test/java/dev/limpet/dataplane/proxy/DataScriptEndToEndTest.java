@@ -175,6 +175,39 @@ class DataScriptEndToEndTest {
   }
 
   @Test
+  void groupsDeclaredInTheDataScriptAreReadByTheScriptOverTheWire() throws Exception {
+    fx = new ProxyFixture(1, 91, "s1");
+    fx.apply(
+        """
+        virtualServices: [{name: web, address: 127.0.0.1, port: ${port}, pool: web, dataScripts: [guard]}]
+        pools: [{name: web, servers: [{ip: ${b0.ip}, port: ${b0.port}}]}]
+        dataScripts:
+          - name: guard
+            ipGroups: [{name: loopback, addresses: ["127.0.0.0/8", "::1"]}]
+            stringGroups:
+              - {name: bots, strings: [curl, wget]}
+              - {name: sections, map: {"/head": "staff", "/shop": "public"}}
+            events:
+              httpRequest: |
+                if avi.stringgroup.beginswith("bots", avi.http.get_header("User-Agent") or "") then
+                  avi.http.response(403, {content_type = "text/plain"}, "no bots\\n")
+                end
+                local section, found = avi.stringgroup.beginswith("sections", avi.http.get_path())
+                if found then avi.http.add_header("X-Section", section) end
+                avi.http.add_header("X-Local", tostring(avi.ipgroup.contains("loopback", avi.vs.client_ip())))
+        """);
+    HttpResponse<String> bot = fx.client().get("/", "User-Agent", "Curl/8.1");
+    assertThat(bot.statusCode()).isEqualTo(403);
+    assertThat(bot.body()).isEqualTo("no bots\n");
+    HttpResponse<String> headers = fx.client().get("/headers", "User-Agent", "browser");
+    assertThat(headers.statusCode()).isEqualTo(200);
+    assertThat(headers.body())
+        .containsIgnoringCase("x-local: true")
+        .containsIgnoringCase("x-section: staff");
+    assertThat(fx.backend("s1").requests()).isEqualTo(1);
+  }
+
+  @Test
   void clientIpAndPortPinsEachConnection() throws Exception {
     start(1, "datascript-client-ip-port");
     Set<String> perConnection = new HashSet<>();
