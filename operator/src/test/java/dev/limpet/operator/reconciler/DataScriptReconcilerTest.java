@@ -121,6 +121,56 @@ class DataScriptReconcilerTest {
             });
   }
 
+  @Test
+  void groupsReachTheDataPlaneAndABadBlockIsReportedOnTheStatus() throws Exception {
+    operator.create(staticPool("p", null, "10.0.0.1"));
+    DataScript script =
+        dataScript("guard", "if avi.ipgroup.contains('office', avi.vs.client_ip()) then end");
+    script.setSpec(
+        new DataScriptSpec(
+            script.getSpec().events(),
+            null,
+            List.of(new DataScriptSpec.IpGroup("office", List.of("10.0.0.0/8", "192.0.2.7"))),
+            List.of(
+                new DataScriptSpec.StringGroup(
+                    "sections", null, java.util.Map.of("/admin", "staff")))));
+    operator.create(script);
+    VirtualService vs = virtualService("web", 80, "p");
+    vs.setSpec(withDataScripts(vs.getSpec(), List.of("guard")));
+    operator.create(vs);
+    eventually()
+        .untilAsserted(
+            () -> assertThat(condition("guard", "Ready").getStatus()).isEqualTo("True"));
+    eventually()
+        .untilAsserted(
+            () -> {
+              var config = ConfigLoader.parse(operator.groupConfig("default").orElseThrow());
+              var rendered = config.dataScripts().get(0);
+              assertThat(rendered.ipGroups().get(0).addresses())
+                  .containsExactly("10.0.0.0/8", "192.0.2.7");
+              assertThat(rendered.stringGroups().get(0).map()).containsEntry("/admin", "staff");
+            });
+
+    operator.edit(
+        DataScript.class,
+        "guard",
+        s ->
+            s.setSpec(
+                new DataScriptSpec(
+                    s.getSpec().events(),
+                    null,
+                    List.of(new DataScriptSpec.IpGroup("office", List.of("10.0.0.0/33"))),
+                    null)));
+    eventually()
+        .untilAsserted(
+            () -> {
+              Condition accepted = condition("guard", "Accepted");
+              assertThat(accepted.getStatus()).isEqualTo("False");
+              assertThat(accepted.getMessage())
+                  .contains("spec.ipGroups[0].addresses[0]: prefix length of '10.0.0.0/33'");
+            });
+  }
+
   private Condition condition(String name, String type) {
     return operator.condition(DataScript.class, name, type).orElseThrow();
   }
