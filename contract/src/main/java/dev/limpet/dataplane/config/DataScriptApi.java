@@ -14,7 +14,9 @@ import java.util.Set;
 public final class DataScriptApi {
   private DataScriptApi() {}
 
-  /** The numeric constants of {@code avi}: message selectors, the query-table selector, statuses. */
+  /**
+   * The numeric constants of {@code avi}: message selectors, the query-table selector, statuses.
+   */
   public static final Map<String, Integer> CONSTANTS =
       Map.ofEntries(
           Map.entry("HTTP_REQUEST", 1),
@@ -102,7 +104,12 @@ public final class DataScriptApi {
           Set.of("select", "get_server_status", "get_servers", "server_ip", "get_server_info"),
           "avi.utils",
           Set.of(
-              "base64_encode", "base64_decode", "md5_hash", "sha1_hash", "rand_bytes", "ip_in_subnet"),
+              "base64_encode",
+              "base64_decode",
+              "md5_hash",
+              "sha1_hash",
+              "rand_bytes",
+              "ip_in_subnet"),
           "avi.utils.ip",
           Set.of("netaddr"),
           "avi.ipgroup",
@@ -126,7 +133,8 @@ public final class DataScriptApi {
           "reverse", "sub", "upper");
 
   /** Avi's additions to {@code string}. */
-  public static final Set<String> AVI_STRING = Set.of("beginswith", "contains", "endswith", "split");
+  public static final Set<String> AVI_STRING =
+      Set.of("beginswith", "contains", "endswith", "split");
 
   private static final String NOT_YET = "not implemented in Limpet yet: ";
 
@@ -137,10 +145,12 @@ public final class DataScriptApi {
   public static final Map<String, String> REFUSED_NAMESPACES =
       Map.of(
           "avi.ssl",
-          NOT_YET + "the TLS session (cipher, protocol, SNI, client certificate) is not passed to"
+          NOT_YET
+              + "the TLS session (cipher, protocol, SNI, client certificate) is not passed to"
               + " scripts, and TLS profiles cannot be switched from a script",
           "avi.crypto",
-          NOT_YET + "encryption needs keys from Kubernetes Secrets, which DataScripts cannot"
+          NOT_YET
+              + "encryption needs keys from Kubernetes Secrets, which DataScripts cannot"
               + " reference yet",
           "avi.poolgroup",
           "Limpet has no pool groups: select a pool with avi.pool.select",
@@ -189,7 +199,8 @@ public final class DataScriptApi {
    */
   public static String problem(String path) {
     if (path.equals("avi") || path.equals("string")) return null;
-    for (String open : OPEN_TABLES) if (path.equals(open) || path.startsWith(open + ".")) return null;
+    for (String open : OPEN_TABLES)
+      if (path.equals(open) || path.startsWith(open + ".")) return null;
     if (path.startsWith("string.")) {
       String name = path.substring("string.".length());
       if (LUA_STRING.contains(name) || AVI_STRING.contains(name)) return null;
@@ -209,8 +220,7 @@ public final class DataScriptApi {
       if (CONSTANTS.containsKey(name)
           || FUNCTIONS.containsKey(path)
           || REFUSED_NAMESPACES.containsKey(path)
-          || isRefusedPrefix(path))
-        return null;
+          || isRefusedPrefix(path)) return null;
       return path + " is not a namespace or constant of Avi's DataScript API that Limpet knows";
     }
     if (FUNCTIONS.containsKey(path)) return null;

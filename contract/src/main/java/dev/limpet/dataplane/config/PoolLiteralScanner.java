@@ -17,14 +17,14 @@ import org.luaj.vm2.Prototype;
  *
  * <p>It reads bytecode, not source, so comments and strings that merely look like a call are never
  * reported. Within each basic block it follows which register holds the global {@code avi}, {@code
- * avi.pool}, {@code avi.pool.select} or a string; at a block boundary, and after any instruction
- * it does not model, it forgets. A constant variable is one that is assigned once, from a string
+ * avi.pool}, {@code avi.pool.select} or a string; at a block boundary, and after any instruction it
+ * does not model, it forgets. A constant variable is one that is assigned once, from a string
  * constant: a local never written again in its scope (nor through a closure), or a global that
  * every assignment of the chunk sets to the same string. So it never reports a call that is not
  * one, and misses calls whose name is computed, chosen by a branch ({@code x and "a" or "b"}) or
  * reached through an alias set in another block: those are checked at run time. It gives up on a
- * script that assigns the global {@code avi} or {@code _ENV}; an assignment through {@code
- * rawset} is not seen.
+ * script that assigns the global {@code avi} or {@code _ENV}; an assignment through {@code rawset}
+ * is not seen.
  */
 public final class PoolLiteralScanner {
   /** A literal pool name and the line of its call. */
@@ -37,7 +37,9 @@ public final class PoolLiteralScanner {
 
   private PoolLiteralScanner() {}
 
-  /** Every constant pool name of {@code avi.pool.select} calls in {@code main} and its functions. */
+  /**
+   * Every constant pool name of {@code avi.pool.select} calls in {@code main} and its functions.
+   */
   public static List<PoolLiteral> scan(Prototype main) {
     if (Bytecode.redefines(main, AVI)) return List.of();
     Map<String, String> globals = constantGlobals(main);
@@ -161,9 +163,9 @@ public final class PoolLiteralScanner {
   }
 
   /**
-   * The locals of one function that hold one string constant for their whole scope: initialised
-   * by a {@code LOADK} of a string, never written again, and not captured by a closure that
-   * assigns upvalues.
+   * The locals of one function that hold one string constant for their whole scope: initialised by
+   * a {@code LOADK} of a string, never written again, and not captured by a closure that assigns
+   * upvalues.
    */
   private static final class ConstantLocals {
     private final int[] register;
@@ -251,7 +253,8 @@ public final class PoolLiteralScanner {
             Lua.OP_LE,
             Lua.OP_TEST,
             Lua.OP_JMP,
-            Lua.OP_RETURN -> false;
+            Lua.OP_RETURN ->
+            false;
         case Lua.OP_LOADNIL -> a <= r && r <= a + b;
         case Lua.OP_CALL -> c == 0 ? r >= a : a <= r && r <= a + c - 2;
         case Lua.OP_VARARG -> b == 0 ? r >= a : a <= r && r <= a + b - 2;

@@ -58,7 +58,8 @@ class ConfigValidatorDataScriptTest {
     var script =
         new DataScriptConfig(
             "sticky",
-            new Events("local pool = 'primary-pool'\nif x then avi.pool.select(pool) end", null, null),
+            new Events(
+                "local pool = 'primary-pool'\nif x then avi.pool.select(pool) end", null, null),
             List.of(new PoolRef("primary-pool", "primary_pool")));
     assertThat(problems(script))
         .containsExactly(

@@ -39,7 +39,8 @@ final class AviGroupBinder {
           .add(
               "endswith" + suffix,
               REQUEST_RESPONSE,
-              (run, a) -> result(group(run, a), group(run, a).suffixOf(a.string(2), caseSensitive)));
+              (run, a) ->
+                  result(group(run, a), group(run, a).suffixOf(a.string(2), caseSensitive)));
     }
     return new ReadOnlyTable(ns.table());
   }
@@ -49,7 +50,8 @@ final class AviGroupBinder {
     String name = args.string(1);
     IpRanges group = run.script.ipGroup(name);
     if (group == null)
-      throw args.bad(1, "no IP group '" + name + "' in this DataScript " + run.script.groupNames(true));
+      throw args.bad(
+          1, "no IP group '" + name + "' in this DataScript " + run.script.groupNames(true));
     String ip = args.string(2);
     try {
       Cidr.parse(ip); // a literal, never a name to resolve

@@ -57,7 +57,10 @@ final class AviHttpBinder {
                 REQUEST_RESPONSE,
                 (run, a) -> str(run.exchange.secure() ? "https" : "http"))
             .add("secure", REQUEST_RESPONSE, (run, a) -> LuaValue.valueOf(run.exchange.secure()))
-            .add("scheme", REQUEST_RESPONSE, (run, a) -> str(run.exchange.secure() ? "https" : "http"))
+            .add(
+                "scheme",
+                REQUEST_RESPONSE,
+                (run, a) -> str(run.exchange.secure() ? "https" : "http"))
             .add("set_userid", REQUEST_RESPONSE, AviHttpBinder::setUserId)
             .add("get_userid", REQUEST_RESPONSE, AviHttpBinder::getUserId)
             .add("get_uri", REQUEST_RESPONSE, AviHttpBinder::getUri)

@@ -29,10 +29,9 @@ final class AviPoolBinder {
 
   /**
    * {@code select(pool [, server [, port]])}. A named server that is not a member, is down or is
-   * draining is not used: the request is balanced in the pool. A port that is none of the
-   * member's ports (any number, e.g. the remaining lifetime that {@code table_lookup} returns
-   * second) is ignored and the member's pool port used. Each case is reported by {@link
-   * SelectionReport}.
+   * draining is not used: the request is balanced in the pool. A port that is none of the member's
+   * ports (any number, e.g. the remaining lifetime that {@code table_lookup} returns second) is
+   * ignored and the member's pool port used. Each case is reported by {@link SelectionReport}.
    */
   private static Varargs select(ScriptRun run, Args args) {
     String pool = allowedPool(run, args, 1);

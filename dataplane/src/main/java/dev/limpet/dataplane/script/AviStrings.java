@@ -9,7 +9,8 @@ import org.luaj.vm2.lib.VarArgFunction;
 /**
  * Avi's additions to Lua's {@code string} library: {@code beginswith}, {@code endswith}, {@code
  * contains} and {@code split}. They compare bytes, as Lua's own functions do, are case-sensitive
- * and take plain text, never patterns. Stateless, so the one shared {@code string} table holds them.
+ * and take plain text, never patterns. Stateless, so the one shared {@code string} table holds
+ * them.
  */
 final class AviStrings {
   private static final LuaString SPACE = LuaValue.valueOf(" ");

@@ -42,7 +42,9 @@ final class AviUtilsBinder {
     utils.rawset(
         "ip",
         new ReadOnlyTable(
-            new Namespace("avi.utils.ip", runs).add("netaddr", ALL, AviUtilsBinder::netaddr).table()));
+            new Namespace("avi.utils.ip", runs)
+                .add("netaddr", ALL, AviUtilsBinder::netaddr)
+                .table()));
     return new ReadOnlyTable(utils);
   }
 

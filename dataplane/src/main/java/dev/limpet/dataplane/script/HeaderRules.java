@@ -39,10 +39,10 @@ final class HeaderRules {
   }
 
   /**
-   * A header name as Avi's header tables spell it, made an HTTP one: Lua keys cannot contain
-   * {@code -} without brackets, so Avi scripts write {@code content_type} for {@code
-   * Content-Type}. A name with an underscore has each underscore made a dash and each word
-   * capitalised; any other name is kept as written.
+   * A header name as Avi's header tables spell it, made an HTTP one: Lua keys cannot contain {@code
+   * -} without brackets, so Avi scripts write {@code content_type} for {@code Content-Type}. A name
+   * with an underscore has each underscore made a dash and each word capitalised; any other name is
+   * kept as written.
    */
   static String aviHeaderName(String name) {
     if (name.indexOf('_') < 0) return name;

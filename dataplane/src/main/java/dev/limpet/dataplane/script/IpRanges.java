@@ -8,8 +8,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * An IP group as sorted, merged address ranges per family: a lookup is one binary search, so
- * O(log n) however many blocks the group holds. Immutable; built once per configuration.
+ * An IP group as sorted, merged address ranges per family: a lookup is one binary search, so O(log
+ * n) however many blocks the group holds. Immutable; built once per configuration.
  */
 final class IpRanges {
   private final BigInteger[] v4Starts;

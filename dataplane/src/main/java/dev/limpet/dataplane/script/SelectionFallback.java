@@ -14,9 +14,9 @@ public enum SelectionFallback {
   /** The member is draining: the pool balanced. */
   DRAINING("is draining"),
   /**
-   * The port is none of the member's ports: the member was used on its own port, as Avi does
-   * (Avi's persistence idiom {@code select(pool, table_lookup(key))} passes the entry's remaining
-   * lifetime as the port).
+   * The port is none of the member's ports: the member was used on its own port, as Avi does (Avi's
+   * persistence idiom {@code select(pool, table_lookup(key))} passes the entry's remaining lifetime
+   * as the port).
    */
   PORT_IGNORED("has no such port; its pool port was used");
 

@@ -38,8 +38,7 @@ final class SharedLibraries {
     scratch.load(new Bit32Lib());
     scratch.load(new OsLib());
     STRING =
-        new ReadOnlyTable(
-            AviStrings.addTo(BoundedStrings.bound((LuaTable) scratch.get("string"))));
+        new ReadOnlyTable(AviStrings.addTo(BoundedStrings.bound((LuaTable) scratch.get("string"))));
     TABLE = new ReadOnlyTable(BoundedStrings.boundTable((LuaTable) scratch.get("table")));
     MATH = new ReadOnlyTable(SharedRandom.replace((LuaTable) scratch.get("math")));
     BIT32 = new ReadOnlyTable((LuaTable) scratch.get("bit32"));

@@ -43,12 +43,14 @@ class AviGroupBinderTest {
     harness.request("avi.ipgroup.contains('b', '10.0.0.1')");
     harness.request(new FakeExchange("/"));
     assertThat(harness.failure())
-        .contains("bad argument #1 to 'avi.ipgroup.contains' (no IP group 'b' in this DataScript [a])");
+        .contains(
+            "bad argument #1 to 'avi.ipgroup.contains' (no IP group 'b' in this DataScript [a])");
     var h = new ScriptHarness();
     h.ipGroups.add(new IpGroup("a", List.of("10.0.0.0/8")));
     h.request("avi.ipgroup.contains('a', 'localhost')");
     h.request(new FakeExchange("/"));
-    assertThat(h.failure()).contains("bad argument #2 to 'avi.ipgroup.contains' (IP address expected");
+    assertThat(h.failure())
+        .contains("bad argument #2 to 'avi.ipgroup.contains' (IP address expected");
   }
 
   @Test

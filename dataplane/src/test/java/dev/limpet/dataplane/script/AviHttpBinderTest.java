@@ -253,7 +253,8 @@ class AviHttpBinderTest {
 
   @Test
   void secureAndSchemeTellATlsConnection() {
-    assertThat(logs("avi.vs.log(avi.http.secure(), avi.http.scheme())")).containsExactly("false http");
+    assertThat(logs("avi.vs.log(avi.http.secure(), avi.http.scheme())"))
+        .containsExactly("false http");
     var tls = new FakeExchange("/");
     tls.secure = true;
     assertThat(new ScriptHarness().logs("avi.vs.log(avi.http.secure(), avi.http.scheme())", tls))

@@ -30,19 +30,21 @@ class AviStringsTest {
                 avi.vs.log(string.beginswith("ABC", "a"), string.contains("", ""))
                 avi.vs.log(string.beginswith(12345, 12), string.endswith("x", ""))
                 """))
-        .containsExactly(
-            "true false", "true false", "true false", "false true", "true true");
+        .containsExactly("true false", "true false", "true false", "false true", "true true");
   }
 
   @Test
   void theyWorkAsMethodsOfAString() {
-    assertThat(logs("local s = 'www.example.com'\navi.vs.log(s:beginswith('www'), s:endswith('.org'))"))
+    assertThat(
+            logs(
+                "local s = 'www.example.com'\navi.vs.log(s:beginswith('www'), s:endswith('.org'))"))
         .containsExactly("true false");
   }
 
   @Test
   void aNilSubjectIsFalseAsAvisBasicAuthExampleNeeds() {
-    assertThat(logs("avi.vs.log(string.beginswith(avi.http.get_header('Authorization'), 'Basic '))"))
+    assertThat(
+            logs("avi.vs.log(string.beginswith(avi.http.get_header('Authorization'), 'Basic '))"))
         .containsExactly("false");
   }
 

@@ -70,9 +70,12 @@ class AviUtilsBinderTest {
 
   @Test
   void randBytesGivesThatManyBytesWithinItsBound() {
-    assertThat(logs("local a, b = avi.utils.rand_bytes(16), avi.utils.rand_bytes(16)\navi.vs.log(#a, a ~= b)"))
+    assertThat(
+            logs(
+                "local a, b = avi.utils.rand_bytes(16), avi.utils.rand_bytes(16)\navi.vs.log(#a, a ~= b)"))
         .containsExactly("16 true");
-    assertThat(failure("avi.utils.rand_bytes(0)")).contains("bad argument #1 to 'avi.utils.rand_bytes'");
+    assertThat(failure("avi.utils.rand_bytes(0)"))
+        .contains("bad argument #1 to 'avi.utils.rand_bytes'");
     assertThat(failure("avi.utils.rand_bytes(1025)")).contains("must be 1..1024");
   }
 

@@ -139,8 +139,7 @@ class DataScriptReconcilerTest {
     vs.setSpec(withDataScripts(vs.getSpec(), List.of("guard")));
     operator.create(vs);
     eventually()
-        .untilAsserted(
-            () -> assertThat(condition("guard", "Ready").getStatus()).isEqualTo("True"));
+        .untilAsserted(() -> assertThat(condition("guard", "Ready").getStatus()).isEqualTo("True"));
     eventually()
         .untilAsserted(
             () -> {
