@@ -1,5 +1,6 @@
 package dev.limpet.dataplane.config;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
 
@@ -15,8 +16,9 @@ public record DataScriptConfig(
     String name,
     Events events,
     List<PoolRef> pools,
-    List<IpGroup> ipGroups,
-    List<StringGroup> stringGroups) {
+    // omitted when empty, so a script without groups renders (and hashes) as before
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<IpGroup> ipGroups,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<StringGroup> stringGroups) {
 
   /** Lua source for each event; null where the script has nothing for that event. */
   public record Events(String httpRequest, String httpResponse, String httpResponseFailed) {}
