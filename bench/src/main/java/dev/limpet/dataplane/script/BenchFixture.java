@@ -70,7 +70,8 @@ final class BenchFixture {
           }
 
           @Override
-          public void selectedServerNotUsed(String vs, String script, String pool) {}
+          public void selectionFallback(
+              String vs, String script, String pool, SelectionFallback reason) {}
         };
     return new DataScriptEngine(limits, metrics)
         .virtualService("web", "primary-pool", List.of(script), tables, pool -> List.of(a, b));

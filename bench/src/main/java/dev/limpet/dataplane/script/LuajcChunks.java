@@ -31,7 +31,7 @@ final class LuajcChunks {
     }
     Map<String, String> pools = new HashMap<>();
     for (var ref : config.pools()) pools.put(ref.scriptName(), ref.pool());
-    return new CompiledDataScript(config.name(), chunks, pools);
+    return new CompiledDataScript(config.name(), chunks, pools, Map.of(), Map.of());
   }
 
   static ScriptChunk chunk(Prototype prototype, String name) throws Exception {

@@ -217,6 +217,7 @@ public final class ConfigValidator {
       if (ref.scriptName() != null && !aliases.add(ref.scriptName()))
         problem(path + ".pools[" + i + "].scriptName", "'" + ref.scriptName() + "' is used twice");
     }
+    groups(path, s);
     scriptEvent(path + ".events.httpRequest", s.name(), "httpRequest", e.httpRequest(), aliases);
     scriptEvent(path + ".events.httpResponse", s.name(), "httpResponse", e.httpResponse(), aliases);
     scriptEvent(
@@ -227,7 +228,45 @@ public final class ConfigValidator {
         aliases);
   }
 
-  /** A source that does not compile, or selects a literal pool it may not use, is refused. */
+  /** The most entries one group may hold: lookups stay fast, but the config must stay sane. */
+  static final int MAX_GROUP_ENTRIES = 100_000;
+
+  private void groups(String path, DataScriptConfig s) {
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < s.ipGroups().size(); i++) {
+      var g = s.ipGroups().get(i);
+      String gp = path + ".ipGroups[" + i + "]";
+      if (g.name() == null || g.name().isEmpty()) problem(gp + ".name", "is required");
+      else if (!names.add(g.name())) problem(gp + ".name", "'" + g.name() + "' is used twice");
+      if (g.addresses().size() > MAX_GROUP_ENTRIES)
+        problem(gp + ".addresses", "at most " + MAX_GROUP_ENTRIES + " entries");
+      for (int a = 0; a < g.addresses().size(); a++) {
+        try {
+          Cidr.parse(String.valueOf(g.addresses().get(a)));
+        } catch (IllegalArgumentException e) {
+          problem(gp + ".addresses[" + a + "]", e.getMessage());
+        }
+      }
+    }
+    names.clear();
+    for (int i = 0; i < s.stringGroups().size(); i++) {
+      var g = s.stringGroups().get(i);
+      String gp = path + ".stringGroups[" + i + "]";
+      if (g.name() == null || g.name().isEmpty()) problem(gp + ".name", "is required");
+      else if (!names.add(g.name())) problem(gp + ".name", "'" + g.name() + "' is used twice");
+      if (!g.strings().isEmpty() && !g.map().isEmpty())
+        problem(gp, "has strings or a map, not both");
+      if (g.strings().size() + g.map().size() > MAX_GROUP_ENTRIES)
+        problem(gp, "at most " + MAX_GROUP_ENTRIES + " entries");
+      if (g.strings().stream().anyMatch(String::isEmpty) || g.map().containsKey(""))
+        problem(gp, "entries must not be empty");
+    }
+  }
+
+  /**
+   * A source that does not compile, names a function Limpet does not offer, or selects a constant
+   * pool name it may not use, is refused.
+   */
   private void scriptEvent(
       String path, String script, String event, String source, Set<String> aliases) {
     if (source == null) return;
@@ -237,6 +276,7 @@ public final class ConfigValidator {
       return;
     }
     var prototype = ((DataScriptCompiler.Compiled) result).prototype();
+    for (var unavailable : ApiNameScanner.scan(prototype)) problem(path, unavailable.toString());
     for (var literal : PoolLiteralScanner.scan(prototype)) {
       if (!aliases.contains(literal.pool()))
         problem(

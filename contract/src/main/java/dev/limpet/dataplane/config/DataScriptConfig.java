@@ -1,14 +1,24 @@
 package dev.limpet.dataplane.config;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
+import java.util.Map;
 
 /**
- * A DataScript: Lua source per event and the pools it may select.
+ * A DataScript: Lua source per event, the pools it may select and the groups it may read.
  *
  * @param events Lua source per event; absent events do not run
  * @param pools pools the script may name, each with an optional script-side alias
+ * @param ipGroups the IP groups {@code avi.ipgroup.*} reads, by name
+ * @param stringGroups the string groups {@code avi.stringgroup.*} reads, by name
  */
-public record DataScriptConfig(String name, Events events, List<PoolRef> pools) {
+public record DataScriptConfig(
+    String name,
+    Events events,
+    List<PoolRef> pools,
+    // omitted when empty, so a script without groups renders (and hashes) as before
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<IpGroup> ipGroups,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<StringGroup> stringGroups) {
 
   /** Lua source for each event; null where the script has nothing for that event. */
   public record Events(String httpRequest, String httpResponse, String httpResponseFailed) {}
@@ -25,8 +35,36 @@ public record DataScriptConfig(String name, Events events, List<PoolRef> pools) 
     }
   }
 
+  /**
+   * Avi's IP group: addresses and blocks ({@code 10.0.0.0/8}, {@code 2001:db8::/32}, {@code
+   * 192.0.2.7}) that {@code avi.ipgroup.contains} matches a client against.
+   */
+  public record IpGroup(String name, List<String> addresses) {
+    public IpGroup {
+      addresses = Defaults.list(addresses);
+    }
+  }
+
+  /**
+   * Avi's string group: plain strings, or keys with a value each ({@code map}); {@code
+   * avi.stringgroup.*} matches a string against the strings or the keys.
+   */
+  public record StringGroup(String name, List<String> strings, Map<String, String> map) {
+    public StringGroup {
+      strings = Defaults.list(strings);
+      map = map == null ? Map.of() : Map.copyOf(map);
+    }
+  }
+
   public DataScriptConfig {
     events = Defaults.orElse(events, new Events(null, null, null));
     pools = Defaults.list(pools);
+    ipGroups = Defaults.list(ipGroups);
+    stringGroups = Defaults.list(stringGroups);
+  }
+
+  /** A DataScript without groups. */
+  public DataScriptConfig(String name, Events events, List<PoolRef> pools) {
+    this(name, events, pools, null, null);
   }
 }

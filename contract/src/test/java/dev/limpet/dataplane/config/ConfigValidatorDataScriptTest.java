@@ -52,4 +52,55 @@ class ConfigValidatorDataScriptTest {
             "dataScripts[0].events.httpResponseFailed: line 2: avi.pool.select names pool"
                 + " 'primary-pool', which is not in this DataScript's pools [primary_pool]");
   }
+
+  @Test
+  void aPoolNameInAConstantVariableIsCheckedLikeALiteral() {
+    var script =
+        new DataScriptConfig(
+            "sticky",
+            new Events(
+                "local pool = 'primary-pool'\nif x then avi.pool.select(pool) end", null, null),
+            List.of(new PoolRef("primary-pool", "primary_pool")));
+    assertThat(problems(script))
+        .containsExactly(
+            "dataScripts[0].events.httpRequest: line 2: avi.pool.select names pool"
+                + " 'primary-pool', which is not in this DataScript's pools [primary_pool]");
+  }
+
+  @Test
+  void aFunctionLimpetDoesNotOfferIsAProblemWithItsLineAndWhy() {
+    var script =
+        new DataScriptConfig(
+            "geo",
+            new Events("\nlocal c = avi.utils.get_geo_from_ip(avi.vs.client_ip())", null, null),
+            List.of());
+    assertThat(problems(script))
+        .singleElement()
+        .asString()
+        .startsWith(
+            "dataScripts[0].events.httpRequest: line 2: avi.utils.get_geo_from_ip is not"
+                + " available in Limpet: ");
+  }
+
+  @Test
+  void groupsNeedUniqueNamesValidBlocksAndStringsOrAMap() {
+    var script =
+        new DataScriptConfig(
+            "groups",
+            new Events("local x = 1", null, null),
+            List.of(),
+            List.of(
+                new DataScriptConfig.IpGroup("a", List.of("10.0.0.0/8", "10.0.0.0/33", "host")),
+                new DataScriptConfig.IpGroup("a", List.of())),
+            List.of(
+                new DataScriptConfig.StringGroup("s", List.of("x"), java.util.Map.of("k", "v")),
+                new DataScriptConfig.StringGroup("t", List.of(""), null)));
+    assertThat(problems(script))
+        .containsExactly(
+            "dataScripts[0].ipGroups[0].addresses[1]: prefix length of '10.0.0.0/33' must be 0..32",
+            "dataScripts[0].ipGroups[0].addresses[2]: 'host' is not an IP address",
+            "dataScripts[0].ipGroups[1].name: 'a' is used twice",
+            "dataScripts[0].stringGroups[0]: has strings or a map, not both",
+            "dataScripts[0].stringGroups[1]: entries must not be empty");
+  }
 }

@@ -72,4 +72,57 @@ class PoolLiteralScannerTest {
                 """))
         .isEmpty();
   }
+
+  @Test
+  void resolvesAPoolNameHeldInAConstantLocalOrGlobalLikeALiteral() {
+    assertThat(
+            scan(
+                """
+                local pool = "local_pool"
+                backup = "global_pool"
+                if avi.http.get_header("X") then
+                  avi.pool.select(pool)
+                else
+                  avi.pool.select(backup, "10.0.0.1")
+                end
+                local function inner() avi.pool.select(pool) end
+                """))
+        .containsExactly(
+            new PoolLiteral(4, "local_pool"),
+            new PoolLiteral(6, "global_pool"),
+            new PoolLiteral(8, "local_pool"));
+  }
+
+  @Test
+  void aVariableThatChangesIsNotAConstant() {
+    assertThat(
+            scan(
+                """
+                local a = "first"
+                if avi.http.get_header("X") then a = "second" end
+                avi.pool.select(a)
+                g = "one"
+                local function f() g = "two" end
+                avi.pool.select(g)
+                local c = "c"
+                local function set() c = "d" end
+                set()
+                avi.pool.select(c)
+                local h = "h"
+                _G.h = "other"
+                for i = 1, 2 do local k = "k" .. i avi.pool.select(k) end
+                """))
+        .isEmpty();
+  }
+
+  @Test
+  void aGlobalAssignedTheSameStringTwiceIsStillAConstant() {
+    assertThat(
+            scan(
+                """
+                if avi.http.get_header("X") then pool = "p" else pool = "p" end
+                avi.pool.select(pool)
+                """))
+        .containsExactly(new PoolLiteral(2, "p"));
+  }
 }

@@ -2,6 +2,7 @@ package dev.limpet.dataplane.metrics;
 
 import dev.limpet.dataplane.script.ScriptFailure;
 import dev.limpet.dataplane.script.ScriptMetrics;
+import dev.limpet.dataplane.script.SelectionFallback;
 import dev.limpet.dataplane.upstream.Selection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
@@ -120,10 +121,21 @@ public final class DataPlaneMetrics implements ScriptMetrics {
   }
 
   @Override
-  public void selectedServerNotUsed(String virtualService, String dataScript, String pool) {
+  public void selectionFallback(
+      String virtualService, String dataScript, String pool, SelectionFallback reason) {
     Counter.builder("limpet_datascript_selection_fallbacks")
-        .description("avi.pool.select named a server that was not a member, down or draining")
-        .tags("virtual_service", virtualService, "datascript", dataScript, "pool", pool)
+        .description(
+            "avi.pool.select did not go where the script said: server not a member, down or"
+                + " draining (the pool balanced), or port ignored")
+        .tags(
+            "virtual_service",
+            virtualService,
+            "datascript",
+            dataScript,
+            "pool",
+            pool,
+            "reason",
+            reason.tag())
         .register(registry)
         .increment();
   }

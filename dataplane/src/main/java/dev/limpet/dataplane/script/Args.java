@@ -76,6 +76,11 @@ final class Args {
     return v.type() == LuaValue.TNUMBER || (v.type() == LuaValue.TSTRING && !v.tonumber().isnil());
   }
 
+  /** A number as Lua prints it: {@code 1200}, not {@code 1200.0}. */
+  static String number(double d) {
+    return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+  }
+
   LuaError bad(int i, String problem) {
     return new LuaError("bad argument #" + i + " to '" + function + "' (" + problem + ")");
   }

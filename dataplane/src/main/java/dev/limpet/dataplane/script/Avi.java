@@ -13,6 +13,9 @@ final class Avi {
     avi.rawset("vs", AviVsBinder.bind(runs));
     avi.rawset("http", AviHttpBinder.bind(runs));
     avi.rawset("pool", AviPoolBinder.bind(runs));
+    avi.rawset("utils", AviUtilsBinder.bind(runs));
+    avi.rawset("ipgroup", AviGroupBinder.ipGroups(runs));
+    avi.rawset("stringgroup", AviGroupBinder.stringGroups(runs));
     return new ReadOnlyTable(avi);
   }
 }

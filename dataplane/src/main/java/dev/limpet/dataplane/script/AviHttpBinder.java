@@ -19,6 +19,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -38,6 +39,8 @@ final class AviHttpBinder {
     return new ReadOnlyTable(
         new Namespace("avi.http", runs)
             .add("get_header", REQUEST_RESPONSE, AviHttpBinder::getHeader)
+            // the spelling of Avi's own Shellshock example
+            .add("get_headers", REQUEST_RESPONSE, AviHttpBinder::getHeader)
             .add("add_header", REQUEST_RESPONSE, (run, args) -> editHeader(run, args, false))
             .add("replace_header", REQUEST_RESPONSE, (run, args) -> editHeader(run, args, true))
             .add("remove_header", REQUEST_RESPONSE, AviHttpBinder::removeHeader)
@@ -53,6 +56,13 @@ final class AviHttpBinder {
                 "protocol",
                 REQUEST_RESPONSE,
                 (run, a) -> str(run.exchange.secure() ? "https" : "http"))
+            .add("secure", REQUEST_RESPONSE, (run, a) -> LuaValue.valueOf(run.exchange.secure()))
+            .add(
+                "scheme",
+                REQUEST_RESPONSE,
+                (run, a) -> str(run.exchange.secure() ? "https" : "http"))
+            .add("set_userid", REQUEST_RESPONSE, AviHttpBinder::setUserId)
+            .add("get_userid", REQUEST_RESPONSE, AviHttpBinder::getUserId)
             .add("get_uri", REQUEST_RESPONSE, AviHttpBinder::getUri)
             .add("get_path", REQUEST_RESPONSE, AviHttpBinder::getPath)
             .add("get_query", REQUEST_RESPONSE, AviHttpBinder::getQuery)
@@ -95,7 +105,12 @@ final class AviHttpBinder {
         && (v.toint() == AviConstants.HTTP_REQUEST || v.toint() == AviConstants.HTTP_RESPONSE);
   }
 
-  /** {@code get_header([name] [, context])}: the first value, or a table of every header. */
+  /**
+   * {@code get_header([name] [, context])}: the first value of {@code name}, or, without a name, a
+   * table of every header as Avi returns it: names in lower case, the value a string, or an array
+   * of strings for a repeated header (several {@code Set-Cookie}). Reading that table with any
+   * spelling of a name works too ({@code h["Set-Cookie"]}).
+   */
   private static Varargs getHeader(ScriptRun run, Args args) {
     boolean contextOnly = isContext(args.get(1));
     HttpHeaders headers = message(run, args, contextOnly ? 1 : 2).headers();
@@ -103,11 +118,41 @@ final class AviHttpBinder {
       String value = headers.get(args.string(1));
       return value == null ? LuaValue.NIL : str(value);
     }
-    LuaTable all = new LuaTable();
+    Map<String, List<String>> byName = new LinkedHashMap<>();
     for (Map.Entry<String, String> h : headers)
-      if (all.rawget(h.getKey()).isnil() && headers.get(h.getKey()) != null)
-        all.rawset(h.getKey(), headers.get(h.getKey()));
+      byName
+          .computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT), n -> new ArrayList<>(1))
+          .add(h.getValue());
+    LuaTable all = new LuaTable(0, byName.size());
+    byName.forEach(
+        (name, values) -> {
+          if (values.size() == 1) all.rawset(name, values.get(0));
+          else {
+            LuaTable array = new LuaTable(values.size(), 0);
+            for (int i = 0; i < values.size(); i++) array.rawset(i + 1, str(values.get(i)));
+            all.rawset(name, array);
+          }
+        });
+    all.setmetatable(ANY_CASE_NAMES);
     return all;
+  }
+
+  /** Lets {@code get_header()}'s table be read with a name in any case. */
+  private static final LuaTable ANY_CASE_NAMES = anyCaseNames();
+
+  private static LuaTable anyCaseNames() {
+    LuaTable meta = new LuaTable();
+    meta.rawset(
+        LuaValue.INDEX,
+        new org.luaj.vm2.lib.TwoArgFunction() {
+          @Override
+          public LuaValue call(LuaValue table, LuaValue key) {
+            if (key.type() != LuaValue.TSTRING) return NIL;
+            String lower = key.tojstring().toLowerCase(Locale.ROOT);
+            return table.rawget(lower);
+          }
+        });
+    return new ReadOnlyTable(meta);
   }
 
   private static HttpHeaders writableHeaders(ScriptRun run) {
@@ -266,6 +311,23 @@ final class AviHttpBinder {
     return value;
   }
 
+  /** Bounds what a script puts into every access-log line of the request. */
+  static final int MAX_USER_ID_CHARS = 256;
+
+  /** {@code set_userid(id)}: the request's user, logged as {@code user} in the access log. */
+  private static Varargs setUserId(ScriptRun run, Args args) {
+    String id = args.string(1);
+    if (id.length() > MAX_USER_ID_CHARS)
+      throw args.bad(1, "at most " + MAX_USER_ID_CHARS + " characters");
+    run.transaction.userId(id);
+    return LuaValue.NONE;
+  }
+
+  private static Varargs getUserId(ScriptRun run, Args args) {
+    String id = run.transaction.userId();
+    return id == null ? LuaValue.NIL : str(id);
+  }
+
   /** The Host without its port ({@code [::1]} keeps its brackets). */
   private static Varargs hostname(ScriptRun run, Args args) {
     String host = request(run).headers().get(HttpHeaderNames.HOST);
@@ -354,7 +416,7 @@ final class AviHttpBinder {
       LuaTable table = (LuaTable) args.get(2);
       for (Varargs n = table.next(LuaValue.NIL); !n.arg1().isnil(); n = table.next(n.arg1())) {
         Args header = new Args("avi.http.response", LuaValue.varargsOf(n.arg1(), n.arg(2)));
-        String name = headerName(header, 1);
+        String name = HeaderRules.aviHeaderName(headerName(header, 1));
         List<LuaValue> values = new ArrayList<>();
         if (n.arg(2).istable())
           for (int i = 1; i <= n.arg(2).length(); i++) values.add(n.arg(2).get(i));
@@ -373,6 +435,9 @@ final class AviHttpBinder {
       body = new byte[s.length()];
       s.copyInto(0, body, 0, body.length);
     }
+    // Avi's documented default, so that a script's HTML body needs its own content_type
+    if (!headers.contains(HttpHeaderNames.CONTENT_TYPE))
+      headers.set(HttpHeaderNames.CONTENT_TYPE, "text/plain");
     run.replyAndExit(new LocalResponse(status, headers, body));
     return LuaValue.NONE;
   }

@@ -5,18 +5,15 @@ import static dev.limpet.dataplane.script.Namespace.REQUEST_RESPONSE;
 import static dev.limpet.dataplane.script.Namespace.RESPONSE;
 
 import dev.limpet.dataplane.upstream.Server;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.luaj.vm2.LuaInteger;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** {@code avi.pool}: choosing the pool and server of a request, and reading server state. */
 final class AviPoolBinder {
-  private static final Logger LOG = LoggerFactory.getLogger(AviPoolBinder.class);
-
   private AviPoolBinder() {}
 
   static ReadOnlyTable bind(Supplier<ScriptRun> runs) {
@@ -32,29 +29,35 @@ final class AviPoolBinder {
 
   /**
    * {@code select(pool [, server [, port]])}. A named server that is not a member, is down or is
-   * draining is not used: the request is balanced in the pool, which is counted and logged.
+   * draining is not used: the request is balanced in the pool. A port that is none of the member's
+   * ports (any number, e.g. the remaining lifetime that {@code table_lookup} returns second) is
+   * ignored and the member's pool port used. Each case is reported by {@link SelectionReport}.
    */
   private static Varargs select(ScriptRun run, Args args) {
     String pool = allowedPool(run, args, 1);
     Server server = null;
     if (!args.isNil(2)) {
       String wanted = args.string(2);
-      Integer port = args.isNil(3) ? null : args.wholeInRange(3, 1, 65_535);
-      server = member(run, pool, wanted, port);
-      if (server == null || !server.up()) {
-        LOG.atDebug()
-            .addKeyValue("virtualService", run.virtualService.name())
-            .addKeyValue("dataScript", run.script.name())
-            .addKeyValue("pool", pool)
-            .log(
-                "avi.pool.select: server {}{} is {}; balancing in the pool",
-                wanted,
-                port == null ? "" : ":" + port,
-                server == null ? "not a member" : "down or draining");
-        run.virtualService
-            .metrics()
-            .selectedServerNotUsed(run.virtualService.name(), run.script.name(), pool);
-        server = null;
+      if (!args.isNil(3) && !args.isNumeric(3))
+        throw args.bad(3, "port number expected, got " + args.get(3).typename());
+      Double port = args.isNil(3) ? null : args.get(3).todouble();
+      List<Server> named = named(run, pool, wanted);
+      List<Server> candidates = named;
+      if (port != null) {
+        List<Server> onPort = named.stream().filter(s -> s.config().port() == port).toList();
+        if (onPort.isEmpty() && !named.isEmpty())
+          SelectionReport.report(run, pool, wanted, port, SelectionFallback.PORT_IGNORED);
+        else candidates = onPort;
+      }
+      server = candidates.stream().filter(Server::up).findFirst().orElse(null);
+      if (server == null) {
+        SelectionFallback why =
+            candidates.isEmpty()
+                ? SelectionFallback.NOT_MEMBER
+                : candidates.stream().allMatch(Server::draining)
+                    ? SelectionFallback.DRAINING
+                    : SelectionFallback.DOWN;
+        SelectionReport.report(run, pool, wanted, port, why);
       }
     }
     run.transaction.select(new PoolSelection(pool, server));
@@ -113,10 +116,16 @@ final class AviPoolBinder {
 
   /** The member named {@code server} (its name or IP) on {@code port} (any when null). */
   private static Server member(ScriptRun run, String pool, String server, Integer port) {
-    for (Server s : run.virtualService.pools().members(pool)) {
-      boolean named = s.name().equals(server) || s.config().ip().equals(server);
-      if (named && (port == null || s.config().port() == port)) return s;
-    }
+    for (Server s : named(run, pool, server))
+      if (port == null || s.config().port() == port) return s;
     return null;
+  }
+
+  /** The members whose name or IP is {@code server}, in pool order. */
+  private static List<Server> named(ScriptRun run, String pool, String server) {
+    List<Server> named = new ArrayList<>(1);
+    for (Server s : run.virtualService.pools().members(pool))
+      if (s.name().equals(server) || s.config().ip().equals(server)) named.add(s);
+    return named;
   }
 }

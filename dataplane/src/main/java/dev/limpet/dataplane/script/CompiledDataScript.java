@@ -15,12 +15,20 @@ public final class CompiledDataScript {
   private final String name;
   private final Map<ScriptEvent, ScriptChunk> chunks;
   private final Map<String, String> poolsByScriptName;
+  private final Map<String, IpRanges> ipGroups;
+  private final Map<String, StringGroupIndex> stringGroups;
 
   CompiledDataScript(
-      String name, Map<ScriptEvent, ScriptChunk> chunks, Map<String, String> poolsByScriptName) {
+      String name,
+      Map<ScriptEvent, ScriptChunk> chunks,
+      Map<String, String> poolsByScriptName,
+      Map<String, IpRanges> ipGroups,
+      Map<String, StringGroupIndex> stringGroups) {
     this.name = name;
     this.chunks = chunks;
     this.poolsByScriptName = poolsByScriptName;
+    this.ipGroups = ipGroups;
+    this.stringGroups = stringGroups;
   }
 
   /**
@@ -43,7 +51,12 @@ public final class CompiledDataScript {
     }
     Map<String, String> pools = new HashMap<>();
     for (var ref : config.pools()) pools.put(ref.scriptName(), ref.pool());
-    return new CompiledDataScript(config.name(), chunks, Map.copyOf(pools));
+    Map<String, IpRanges> ipGroups = new HashMap<>();
+    for (var g : config.ipGroups()) ipGroups.put(g.name(), IpRanges.of(g.addresses()));
+    Map<String, StringGroupIndex> stringGroups = new HashMap<>();
+    for (var g : config.stringGroups()) stringGroups.put(g.name(), new StringGroupIndex(g));
+    return new CompiledDataScript(
+        config.name(), chunks, Map.copyOf(pools), Map.copyOf(ipGroups), Map.copyOf(stringGroups));
   }
 
   public String name() {
@@ -58,6 +71,21 @@ public final class CompiledDataScript {
   /** The configuration name of the pool scripts call {@code scriptName}, or null if not allowed. */
   String pool(String scriptName) {
     return poolsByScriptName.get(scriptName);
+  }
+
+  /** The IP group named {@code name}, or null. */
+  IpRanges ipGroup(String name) {
+    return ipGroups.get(name);
+  }
+
+  /** The string group named {@code name}, or null. */
+  StringGroupIndex stringGroup(String name) {
+    return stringGroups.get(name);
+  }
+
+  /** The names of this script's groups, for error messages. */
+  java.util.Set<String> groupNames(boolean ip) {
+    return new java.util.TreeSet<>((ip ? ipGroups : stringGroups).keySet());
   }
 
   /** The script names of the allowed pools, for error messages. */

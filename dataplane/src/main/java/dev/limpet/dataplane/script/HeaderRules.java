@@ -37,4 +37,27 @@ final class HeaderRules {
     }
     return true;
   }
+
+  /**
+   * A header name as Avi's header tables spell it, made an HTTP one: Lua keys cannot contain {@code
+   * -} without brackets, so Avi scripts write {@code content_type} for {@code Content-Type}. A name
+   * with an underscore has each underscore made a dash and each word capitalised; any other name is
+   * kept as written.
+   */
+  static String aviHeaderName(String name) {
+    if (name.indexOf('_') < 0) return name;
+    StringBuilder http = new StringBuilder(name.length());
+    boolean wordStart = true;
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c == '_') {
+        http.append('-');
+        wordStart = true;
+      } else {
+        http.append(wordStart ? Character.toUpperCase(c) : c);
+        wordStart = false;
+      }
+    }
+    return http.toString();
+  }
 }

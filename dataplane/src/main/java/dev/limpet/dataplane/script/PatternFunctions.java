@@ -85,8 +85,8 @@ final class PatternFunctions {
     return true;
   }
 
-  /** Lua's {@code lmemfind}, charging the bytes it compares. */
-  private static int plainFind(LuaString s, int from, LuaString p, RunLimiter limiter) {
+  /** Lua's {@code lmemfind}, charging the bytes it compares (its worst case is quadratic). */
+  static int plainFind(LuaString s, int from, LuaString p, RunLimiter limiter) {
     int n = p.length();
     if (n == 0) return from;
     long compared = 0;

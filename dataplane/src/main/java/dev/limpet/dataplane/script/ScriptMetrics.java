@@ -6,8 +6,9 @@ public interface ScriptMetrics {
   void failed(ScriptFailure failure);
 
   /**
-   * {@code avi.pool.select} named a server that is not a member, down or draining; the request was
-   * load-balanced in the pool instead.
+   * {@code avi.pool.select} did not send the request where the script said: the server is not a
+   * member, down or draining (the pool balanced instead), or the port was ignored.
    */
-  void selectedServerNotUsed(String virtualService, String dataScript, String pool);
+  void selectionFallback(
+      String virtualService, String dataScript, String pool, SelectionFallback reason);
 }

@@ -15,6 +15,7 @@ public final class ScriptTransaction {
   private LuaTable reqvar;
   private final Map<String, ScriptEnvironment> environments = new HashMap<>(4);
   private PoolSelection selection;
+  private String userId;
 
   void enter() {
     Thread current = Thread.currentThread();
@@ -42,5 +43,14 @@ public final class ScriptTransaction {
 
   void select(PoolSelection selection) {
     this.selection = selection;
+  }
+
+  /** The user id a script set ({@code avi.http.set_userid}), for the access log; else null. */
+  public String userId() {
+    return userId;
+  }
+
+  void userId(String userId) {
+    this.userId = userId;
   }
 }

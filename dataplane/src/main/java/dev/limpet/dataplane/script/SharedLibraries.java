@@ -40,7 +40,9 @@ final class SharedLibraries {
     LuaTable string = (LuaTable) scratch.get("string");
     STRING =
         new ReadOnlyTable(
-            PatternFunctions.install(BoundedCalls.boundString(BoundedStrings.bound(string))));
+            AviStrings.addTo(
+                PatternFunctions.install(
+                    BoundedCalls.boundString(BoundedStrings.bound(string)))));
     LuaTable table = (LuaTable) scratch.get("table");
     TABLE = new ReadOnlyTable(BoundedCalls.boundTable(BoundedStrings.boundTable(table)));
     MATH = new ReadOnlyTable(SharedRandom.replace((LuaTable) scratch.get("math")));

@@ -95,6 +95,118 @@ class DataScriptEndToEndTest {
     assertThat(fx.dataPlane.tableSizes()).containsEntry("script/app/sessions", 6);
   }
 
+  /**
+   * Avi's documented custom persistence ("Custom Persistence with DataScript", JSessionID example)
+   * verbatim, its pool named {@code poolname} as Avi's text has it. {@code table_lookup} returns
+   * the value and the remaining lifetime, so {@code select} gets the lifetime as its port.
+   */
+  @ParameterizedTest(name = "{0} event loop(s)")
+  @ValueSource(ints = {1, 2})
+  void avisDocumentedJsessionidScriptPinsVerbatim(int loops) throws Exception {
+    fx = new ProxyFixture(loops, 91, "s1", "s2", "s3");
+    String config =
+        """
+        virtualServices: [{name: web, address: 127.0.0.1, port: ${port}, pool: web, dataScripts: [avi-jsessionid]}]
+        pools: [{name: web, servers: ${servers}}]
+        dataScripts:
+          - name: avi-jsessionid
+            pools: [{pool: web, scriptName: poolname}]
+            events:
+              httpResponse: |
+                if avi.http.get_cookie("JSESSIONID") then
+                  avi.vs.table_insert(avi.http.get_cookie("JSESSIONID"), avi.pool.server_ip(), 1200)
+                end
+              httpRequest: |
+                if avi.http.get_cookie("JSESSIONID") then
+                  avi.pool.select("poolname", avi.vs.table_lookup(avi.http.get_cookie("JSESSIONID")))
+                end
+        """;
+    fx.apply(config.replace("${servers}", fx.servers()));
+    Set<String> learnedOn = new HashSet<>();
+    for (int c = 0; c < 6; c++) {
+      HttpResponse<String> login = fx.client().get("/login");
+      String cookie = login.headers().firstValue("set-cookie").orElseThrow().split(";")[0];
+      learnedOn.add(Client.backend(login));
+      for (int i = 0; i < STICKY_REQUESTS / 5; i++)
+        assertThat(Client.backend(fx.client().get("/", "Cookie", cookie)))
+            .isEqualTo(Client.backend(login));
+    }
+    assertThat(learnedOn).containsExactlyInAnyOrder("s1", "s2", "s3");
+    assertThat(fx.dataPlane.metrics().scrape())
+        .contains("limpet_persistence_total{outcome=\"script\",pool=\"web\"} 60.0")
+        .contains("reason=\"port_ignored\"");
+  }
+
+  @Test
+  void avisHeaderSpellingsWorkOverTheWire() throws Exception {
+    fx = new ProxyFixture(1, 91, "s1");
+    fx.apply(
+        """
+        virtualServices: [{name: web, address: 127.0.0.1, port: ${port}, pool: web, dataScripts: [headers]}]
+        pools: [{name: web, servers: [{ip: ${b0.ip}, port: ${b0.port}}]}]
+        dataScripts:
+          - name: headers
+            events:
+              httpRequest: |
+                if avi.http.get_path() == "/maintenance" then
+                  avi.http.response(503, {content_type = "text/html"}, "<p>back soon</p>")
+                end
+              httpResponse: |
+                local cookies = avi.http.get_header()["set-cookie"]
+                if type(cookies) == "string" then cookies = {cookies} end
+                if cookies then
+                  avi.http.remove_header("Set-Cookie")
+                  for _, cookie in ipairs(cookies) do
+                    avi.http.add_header("Set-Cookie", cookie .. "; SameSite=None; Secure")
+                  end
+                end
+        """);
+    HttpResponse<String> maintenance = fx.client().get("/maintenance");
+    assertThat(maintenance.statusCode()).isEqualTo(503);
+    assertThat(maintenance.headers().allValues("content-type")).containsExactly("text/html");
+    assertThat(maintenance.headers().map()).doesNotContainKey("content_type");
+    assertThat(maintenance.body()).isEqualTo("<p>back soon</p>");
+    HttpResponse<String> login = fx.client().get("/login");
+    assertThat(login.headers().allValues("set-cookie"))
+        .singleElement()
+        .asString()
+        .startsWith("JSESSIONID=")
+        .endsWith("; Path=/; SameSite=None; Secure");
+  }
+
+  @Test
+  void groupsDeclaredInTheDataScriptAreReadByTheScriptOverTheWire() throws Exception {
+    fx = new ProxyFixture(1, 91, "s1");
+    fx.apply(
+        """
+        virtualServices: [{name: web, address: 127.0.0.1, port: ${port}, pool: web, dataScripts: [guard]}]
+        pools: [{name: web, servers: [{ip: ${b0.ip}, port: ${b0.port}}]}]
+        dataScripts:
+          - name: guard
+            ipGroups: [{name: loopback, addresses: ["127.0.0.0/8", "::1"]}]
+            stringGroups:
+              - {name: bots, strings: [curl, wget]}
+              - {name: sections, map: {"/head": "staff", "/shop": "public"}}
+            events:
+              httpRequest: |
+                if avi.stringgroup.beginswith("bots", avi.http.get_header("User-Agent") or "") then
+                  avi.http.response(403, {content_type = "text/plain"}, "no bots\\n")
+                end
+                local section, found = avi.stringgroup.beginswith("sections", avi.http.get_path())
+                if found then avi.http.add_header("X-Section", section) end
+                avi.http.add_header("X-Local", tostring(avi.ipgroup.contains("loopback", avi.vs.client_ip())))
+        """);
+    HttpResponse<String> bot = fx.client().get("/", "User-Agent", "Curl/8.1");
+    assertThat(bot.statusCode()).isEqualTo(403);
+    assertThat(bot.body()).isEqualTo("no bots\n");
+    HttpResponse<String> headers = fx.client().get("/headers", "User-Agent", "browser");
+    assertThat(headers.statusCode()).isEqualTo(200);
+    assertThat(headers.body())
+        .containsIgnoringCase("x-local: true")
+        .containsIgnoringCase("x-section: staff");
+    assertThat(fx.backend("s1").requests()).isEqualTo(1);
+  }
+
   @Test
   void clientIpAndPortPinsEachConnection() throws Exception {
     start(1, "datascript-client-ip-port");

@@ -47,9 +47,92 @@ class AviHttpBinderTest {
   }
 
   @Test
-  void getHeaderWithoutANameIsATableOfEveryHeader() {
-    assertThat(logs("local h = avi.http.get_header()\navi.vs.log(h['X-Multi'], h['Host'])"))
-        .containsExactly("one shop.example.com:8080");
+  void getHeaderWithoutANameIsATableOfLowerCaseNamesWithAnArrayForARepeatedHeader() {
+    assertThat(
+            logs(
+                """
+                local h = avi.http.get_header()
+                local names = {}
+                for name, value in pairs(h) do names[#names + 1] = name .. '=' .. type(value) end
+                table.sort(names)
+                avi.vs.log(table.concat(names, ' '))
+                avi.vs.log(h['host'], h['x-multi'][1], h['x-multi'][2], #h['x-multi'])
+                avi.vs.log(h['X-Multi'][2], h['HOST'], h[1])
+                """))
+        .containsExactly(
+            "cookie=table host=string x-multi=table",
+            "shop.example.com:8080 one two 2",
+            "two shop.example.com:8080 nil");
+  }
+
+  /** The usual SameSite fix: every Set-Cookie of the response gets SameSite=None; Secure. */
+  @Test
+  void aSameSiteRewritingScriptSeesEverySetCookie() {
+    inResponse(
+        """
+        local cookies = avi.http.get_header()["set-cookie"]
+        if type(cookies) == "string" then cookies = {cookies} end
+        if cookies then
+          avi.http.remove_header("Set-Cookie")
+          for _, cookie in ipairs(cookies) do
+            if not string.find(string.lower(cookie), "samesite", 1, true) then
+              cookie = cookie .. "; SameSite=None; Secure"
+            end
+            avi.http.add_header("Set-Cookie", cookie)
+          end
+        end
+        """);
+    assertThat(harness.failures).isEmpty();
+    assertThat(exchange.response.headers().getAll("Set-Cookie"))
+        .containsExactly(
+            "sid=server1; Path=/; HttpOnly; SameSite=None; Secure",
+            "other=1; SameSite=None; Secure");
+  }
+
+  /** Avi's Shellshock example (DataScript guide, avi.http.response), verbatim. */
+  @Test
+  void avisShellshockExampleRunsVerbatim() {
+    String script =
+        """
+        local h = avi.http.get_headers()
+        for k, v in pairs(h) do
+           if string.sub(v, 1, 2) == "()" and #v > 2 then
+              avi.http.response(404, {content_type="text/html"},
+              "Blocking Shellshock Attack!")
+           end
+        end
+        """;
+    harness.request(script);
+    var attack = new FakeExchange("/").header("User-Agent", "() { :; }; /bin/eject");
+    var reply = (LocalResponse) harness.request(attack).action();
+    assertThat(reply.status()).isEqualTo(404);
+    assertThat(reply.headers().getAll("Content-Type")).containsExactly("text/html");
+    assertThat(new String(reply.body(), StandardCharsets.UTF_8))
+        .isEqualTo("Blocking Shellshock Attack!");
+    var fine = new FakeExchange("/").header("User-Agent", "curl/8");
+    assertThat(harness.request(fine).action()).isInstanceOf(ScriptResult.Proceed.class);
+  }
+
+  @Test
+  void responseHeaderKeysInAvisSpellingBecomeHttpNames() {
+    harness.request(
+        """
+        avi.http.response(503, {content_type = "text/html", retry_after = 30,
+          x_frame_options = "DENY", ["X-Kept_As-Is"] = "1", ["retry-later"] = "2"}, "<p>busy</p>")
+        """);
+    var reply = (LocalResponse) harness.request(exchange).action();
+    assertThat(reply.headers().names())
+        .containsExactlyInAnyOrder(
+            "Content-Type", "Retry-After", "X-Frame-Options", "X-Kept-As-Is", "retry-later");
+    assertThat(reply.headers().get("Content-Type")).isEqualTo("text/html");
+    assertThat(reply.headers().get("Retry-After")).isEqualTo("30");
+  }
+
+  @Test
+  void aResponseWithoutAContentTypeIsTextPlainAsAviDocuments() {
+    harness.request("avi.http.response(200, nil, 'ok')");
+    var reply = (LocalResponse) harness.request(exchange).action();
+    assertThat(reply.headers().getAll("Content-Type")).containsExactly("text/plain");
   }
 
   @Test
@@ -77,7 +160,7 @@ class AviHttpBinderTest {
         avi.http.remove_header('X-Upstream')
         avi.vs.log(avi.http.get_header('X-Script'), avi.http.get_header('X-Multi'))
         avi.vs.log(avi.http.get_header('X-Multi', avi.HTTP_REQUEST))
-        avi.vs.log(avi.http.get_header(avi.HTTP_REQUEST)['X-Multi'])
+        avi.vs.log(avi.http.get_header(avi.HTTP_REQUEST)['x-multi'][1])
         """);
     assertThat(harness.failures).isEmpty();
     assertThat(exchange.response.headers().get("X-Script")).isEqualTo("yes");
@@ -166,6 +249,23 @@ class AviHttpBinderTest {
   void cookieInjectionIsRefused() {
     var result = inResponse("avi.http.add_cookie('a', 'x; Domain=evil.com')");
     assertThat(result.action()).isInstanceOf(Failed.class);
+  }
+
+  @Test
+  void secureAndSchemeTellATlsConnection() {
+    assertThat(logs("avi.vs.log(avi.http.secure(), avi.http.scheme())"))
+        .containsExactly("false http");
+    var tls = new FakeExchange("/");
+    tls.secure = true;
+    assertThat(new ScriptHarness().logs("avi.vs.log(avi.http.secure(), avi.http.scheme())", tls))
+        .containsExactly("true https");
+  }
+
+  @Test
+  void aUserIdIsBounded() {
+    harness.request("avi.http.set_userid(string.rep('u', 257))");
+    harness.request(exchange);
+    assertThat(harness.failure()).contains("bad argument #1 to 'avi.http.set_userid' (at most 256");
   }
 
   @Test

@@ -2,10 +2,16 @@ package dev.limpet.dataplane.script;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.limpet.dataplane.script.ScriptResult.Failed;
 import dev.limpet.dataplane.script.ScriptResult.Proceed;
+import dev.limpet.dataplane.upstream.Server;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.LoggerFactory;
 
 @Timeout(20)
 class AviPoolBinderTest {
@@ -50,15 +56,119 @@ class AviPoolBinderTest {
   }
 
   @Test
-  void aStaleDownOrDrainingServerIsBalancedInThePoolAndCountedNeverA500() {
-    harness.b.setHealthy(false);
-    for (String server : new String[] {"'10.9.9.9'", "'10.0.0.1', 1234", "'10.0.0.2'", "'c'"}) {
-      ScriptResult result = select("avi.pool.select('primary_pool', " + server + ")");
-      assertThat(result.action()).as(server).isInstanceOf(Proceed.class);
-      assertThat(result.selection()).as(server).isEqualTo(new PoolSelection("primary-pool", null));
+  void aStaleDownOrDrainingServerIsBalancedInThePoolCountedByReasonNeverA500() {
+    var cases =
+        java.util.Map.of(
+            "'10.9.9.9'", "not_member",
+            "'10.0.0.2'", "down",
+            "'c'", "draining",
+            "'10.9.9.9', 8080", "not_member",
+            "'10.0.0.2', 8080", "down");
+    cases.forEach(
+        (server, reason) -> {
+          var h = new ScriptHarness();
+          h.b.setHealthy(false);
+          h.request("avi.pool.select('primary_pool', " + server + ")");
+          ScriptResult result = h.request(new FakeExchange("/"));
+          assertThat(result.action()).as(server).isInstanceOf(Proceed.class);
+          assertThat(result.selection())
+              .as(server)
+              .isEqualTo(new PoolSelection("primary-pool", null));
+          assertThat(h.serversNotUsed).as(server).containsExactly("web/s0/primary-pool/" + reason);
+          assertThat(h.failures).isEmpty();
+        });
+  }
+
+  @Test
+  void aPortThatIsNoneOfTheMembersPortsIsIgnoredAndCountedAsAviDoes() {
+    for (String port : new String[] {"1234", "'1234'", "86400", "0", "-5", "1.5"}) {
+      var h = new ScriptHarness();
+      h.request("avi.pool.select('primary_pool', '10.0.0.1', " + port + ")");
+      ScriptResult result = h.request(new FakeExchange("/"));
+      assertThat(result.selection()).as(port).isEqualTo(new PoolSelection("primary-pool", h.a));
+      assertThat(h.serversNotUsed).as(port).containsExactly("web/s0/primary-pool/port_ignored");
     }
-    assertThat(harness.serversNotUsed).hasSize(4).allMatch(s -> s.startsWith("web/s"));
+  }
+
+  @Test
+  void aMemberPortChoosesAmongMembersThatShareAnIp() {
+    Server otherPort = ScriptHarness.server("a2", "10.0.0.1", 9000, false);
+    harness.pools.put("primary-pool", java.util.List.of(harness.a, otherPort));
+    assertThat(select("avi.pool.select('primary_pool', '10.0.0.1', 9000)").selection().server())
+        .isSameAs(otherPort);
+    assertThat(harness.serversNotUsed).isEmpty();
+  }
+
+  @Test
+  void aDownMemberOnTheNamedPortIsNotReplacedByTheSameIpOnAnotherPort() {
+    Server otherPort = ScriptHarness.server("a2", "10.0.0.1", 9000, false);
+    harness.pools.put("primary-pool", java.util.List.of(harness.a, otherPort));
+    otherPort.setHealthy(false);
+    assertThat(select("avi.pool.select('primary_pool', '10.0.0.1', 9000)").selection().server())
+        .isNull();
+    assertThat(harness.serversNotUsed).containsExactly("web/s0/primary-pool/down");
+  }
+
+  /**
+   * Avi's documented custom persistence (DataScript guide, "Custom Persistence with DataScript"),
+   * verbatim but for the pool name: {@code table_lookup} returns the value and the remaining
+   * lifetime, so {@code select} receives the lifetime as its port.
+   */
+  @Test
+  void avisJsessionidIdiomPinsThoughTheLifetimeArrivesAsThePort() {
+    harness.script(
+        "avi",
+        """
+        if avi.http.get_cookie("JSESSIONID") then
+          avi.pool.select("primary_pool", avi.vs.table_lookup(avi.http.get_cookie("JSESSIONID")))
+        end
+        """,
+        """
+        if avi.http.get_cookie("JSESSIONID") then
+          avi.vs.table_insert(avi.http.get_cookie("JSESSIONID"), avi.pool.server_ip(), 1200)
+        end
+        """,
+        null);
+    var learn = new ScriptTransaction();
+    var login = new FakeExchange("/login");
+    harness.run(ScriptEvent.HTTP_REQ, learn, login);
+    login.respond(200, harness.b).responseHeader("Set-Cookie", "JSESSIONID=abc; Path=/");
+    harness.run(ScriptEvent.HTTP_RESP, learn, login);
+    ScriptResult next =
+        harness.run(
+            ScriptEvent.HTTP_REQ,
+            new ScriptTransaction(),
+            new FakeExchange("/").header("Cookie", "JSESSIONID=abc"));
+    assertThat(next.selection()).isEqualTo(new PoolSelection("primary-pool", harness.b));
     assertThat(harness.failures).isEmpty();
+  }
+
+  @Test
+  void aBalancingFallbackWarnsOncePerScriptLineAndAnIgnoredPortNever() {
+    Logger logger = (Logger) LoggerFactory.getLogger(SelectionReport.class);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    logger.addAppender(logs);
+    try {
+      harness.request(
+          """
+          avi.pool.select('primary_pool', '10.7.7.7')
+          avi.pool.select('primary_pool', '10.7.7.8')
+          avi.pool.select('primary_pool', '10.0.0.1', 4321)
+          """);
+      for (int i = 0; i < 5; i++) harness.request(new FakeExchange("/"));
+    } finally {
+      logger.detachAppender(logs);
+    }
+    assertThat(harness.serversNotUsed).hasSize(15);
+    assertThat(logs.list)
+        .filteredOn(e -> e.getLevel() == Level.WARN)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .containsExactly(
+            "s0 line 1: avi.pool.select: server 10.7.7.7 is not a member of the pool; the request"
+                + " was balanced in pool primary-pool (logged once per 10 minutes)",
+            "s0 line 2: avi.pool.select: server 10.7.7.8 is not a member of the pool; the request"
+                + " was balanced in pool primary-pool (logged once per 10 minutes)");
   }
 
   @Test

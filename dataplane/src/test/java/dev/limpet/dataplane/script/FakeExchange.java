@@ -39,6 +39,11 @@ final class FakeExchange implements ScriptExchange {
     return this;
   }
 
+  FakeExchange responseHeader(String name, String value) {
+    response.headers().add(name, value);
+    return this;
+  }
+
   @Override
   public InetSocketAddress clientAddress() {
     return client;

@@ -36,7 +36,12 @@ class LibraryBoundsTest {
         "local s = string.rep('a', 3000)\nfor m in string.gmatch(s, '.-.-.-.-.-b') do end",
         "local s = string.rep('a', 3000)\nlocal r = string.gsub(s, '.-.-.-.-.-b', 'x')",
         "local s = string.rep('a', 3000)\nlocal i = s:find('.-.-.-.-.-b')",
-        "local s = string.rep('a', 3000)\nlocal i = pcall(string.find, s, '.-.-.-.-.-b')"
+        "local s = string.rep('a', 3000)\nlocal i = pcall(string.find, s, '.-.-.-.-.-b')",
+        // Avi's string additions search as plain find does: quadratic at worst, so charged too
+        "local s, p = string.rep('a', 2^20), string.rep('a', 2^19) .. 'b'\n"
+            + "local c = string.contains(s, p)",
+        "local s, p = string.rep('a', 2^20), string.rep('a', 2^19) .. 'b'\n"
+            + "local t = string.split(s, p)"
       })
   void backtrackingPatternsSpendTheInstructionBudget(String source) {
     ScriptFailure f = failureOf(source);
@@ -140,6 +145,7 @@ class LibraryBoundsTest {
         "local t = {table.unpack({}, 1, 1e8)}",
         "local t = {unpack({}, -1e8, 1e8)}",
         "local s = string.rep('x', 2^20)\nlocal t = {s:byte(1, -1)}",
+        "local s = string.rep(',', 2^20)\nlocal t = string.split(s, ',')",
       })
   void unpackingMoreThanTheResultLimitIsRefusedBeforeAllocating(String source) {
     ScriptFailure f = failureOf(source);

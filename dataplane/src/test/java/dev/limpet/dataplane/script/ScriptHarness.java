@@ -2,7 +2,9 @@ package dev.limpet.dataplane.script;
 
 import dev.limpet.dataplane.config.DataScriptConfig;
 import dev.limpet.dataplane.config.DataScriptConfig.Events;
+import dev.limpet.dataplane.config.DataScriptConfig.IpGroup;
 import dev.limpet.dataplane.config.DataScriptConfig.PoolRef;
+import dev.limpet.dataplane.config.DataScriptConfig.StringGroup;
 import dev.limpet.dataplane.config.ServerConfig;
 import dev.limpet.dataplane.upstream.Server;
 import java.util.ArrayList;
@@ -24,6 +26,8 @@ final class ScriptHarness {
   final Server b = server("b", "10.0.0.2", 8080, false);
   final Server draining = server("c", "10.0.0.3", 8080, true);
   final Server backup = server("backup-1", "10.1.0.1", 9090, false);
+  final List<IpGroup> ipGroups = new ArrayList<>();
+  final List<StringGroup> stringGroups = new ArrayList<>();
   private final List<CompiledDataScript> scripts = new ArrayList<>();
   private ScriptLimits limits = ScriptLimits.DEFAULT;
   private VirtualServiceScripts built;
@@ -52,8 +56,9 @@ final class ScriptHarness {
             new DataScriptConfig(
                 name,
                 new Events(request, response, failed),
-                List.of(
-                    new PoolRef("primary-pool", "primary_pool"), new PoolRef("backup", null)))));
+                List.of(new PoolRef("primary-pool", "primary_pool"), new PoolRef("backup", null)),
+                ipGroups,
+                stringGroups)));
     return this;
   }
 
@@ -79,8 +84,9 @@ final class ScriptHarness {
             }
 
             @Override
-            public void selectedServerNotUsed(String vs, String script, String pool) {
-              serversNotUsed.add(vs + "/" + script + "/" + pool);
+            public void selectionFallback(
+                String vs, String script, String pool, SelectionFallback reason) {
+              serversNotUsed.add(vs + "/" + script + "/" + pool + "/" + reason.tag());
             }
           };
       built =

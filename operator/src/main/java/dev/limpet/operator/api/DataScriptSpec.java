@@ -7,6 +7,7 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
+import java.util.Map;
 
 /** The desired script: Lua source per event and the pools it may select. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -19,7 +20,32 @@ import java.util.List;
 public record DataScriptSpec(
     @Required Events events,
     @Size(max = 64) @JsonPropertyDescription("Pools in this namespace the script may name.")
-        List<PoolRef> pools) {
+        List<PoolRef> pools,
+    @Size(max = 64) @JsonPropertyDescription("IP groups the script reads with avi.ipgroup.*.")
+        List<IpGroup> ipGroups,
+    @Size(max = 64)
+        @JsonPropertyDescription("String groups the script reads with avi.stringgroup.*.")
+        List<StringGroup> stringGroups) {
+
+  /** A DataScript without groups. */
+  public DataScriptSpec(Events events, List<PoolRef> pools) {
+    this(events, pools, null, null);
+  }
+
+  /** Avi's IP group: addresses and CIDR blocks. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record IpGroup(
+      @Required @Size(min = 1, max = 253) String name,
+      @Size(max = 10000) @JsonPropertyDescription("Addresses and blocks: 10.0.0.0/8, 2001:db8::1.")
+          List<String> addresses) {}
+
+  /** Avi's string group: plain strings, or keys with a value each. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record StringGroup(
+      @Required @Size(min = 1, max = 253) String name,
+      @Size(max = 10000) @JsonPropertyDescription("Plain strings.") List<String> strings,
+      @JsonPropertyDescription("Keys with a value each; matches return the value.")
+          Map<String, String> map) {}
 
   /** Lua source for each event; absent events do not run. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -118,6 +118,12 @@ public final class ResourceRenderer {
                 e.httpRequest(), e.httpResponse(), e.httpResponseFailed()),
         Optional.ofNullable(s.pools()).orElse(List.of()).stream()
             .map(p -> new DataScriptConfig.PoolRef(p.pool(), p.scriptName()))
+            .toList(),
+        Optional.ofNullable(s.ipGroups()).orElse(List.of()).stream()
+            .map(g -> new DataScriptConfig.IpGroup(g.name(), g.addresses()))
+            .toList(),
+        Optional.ofNullable(s.stringGroups()).orElse(List.of()).stream()
+            .map(g -> new DataScriptConfig.StringGroup(g.name(), g.strings(), g.map()))
             .toList());
   }
 

@@ -98,6 +98,78 @@ class DataScriptReconcilerTest {
         .untilAsserted(() -> assertThat(condition("route", "Ready").getStatus()).isEqualTo("True"));
   }
 
+  @Test
+  void aPoolInAConstantVariableAndAFunctionLimpetDoesNotOfferAreReportedOnTheStatus() {
+    operator.create(staticPool("canary", null, "10.0.0.9"));
+    operator.create(
+        dataScript(
+            "geo",
+            "local pool = 'elsewhere'\navi.pool.select(pool)\n"
+                + "local c = avi.utils.get_geo_from_ip(avi.vs.client_ip())",
+            "canary"));
+    eventually()
+        .untilAsserted(
+            () -> {
+              Condition accepted = condition("geo", "Accepted");
+              assertThat(accepted.getStatus()).isEqualTo("False");
+              assertThat(accepted.getMessage())
+                  .contains(
+                      "line 2: avi.pool.select names pool 'elsewhere', which is not in this"
+                          + " DataScript's pools [canary]")
+                  .contains("line 3: avi.utils.get_geo_from_ip is not available in Limpet");
+              assertThat(condition("geo", "Ready").getStatus()).isEqualTo("False");
+            });
+  }
+
+  @Test
+  void groupsReachTheDataPlaneAndABadBlockIsReportedOnTheStatus() throws Exception {
+    operator.create(staticPool("p", null, "10.0.0.1"));
+    DataScript script =
+        dataScript("guard", "if avi.ipgroup.contains('office', avi.vs.client_ip()) then end");
+    script.setSpec(
+        new DataScriptSpec(
+            script.getSpec().events(),
+            null,
+            List.of(new DataScriptSpec.IpGroup("office", List.of("10.0.0.0/8", "192.0.2.7"))),
+            List.of(
+                new DataScriptSpec.StringGroup(
+                    "sections", null, java.util.Map.of("/admin", "staff")))));
+    operator.create(script);
+    VirtualService vs = virtualService("web", 80, "p");
+    vs.setSpec(withDataScripts(vs.getSpec(), List.of("guard")));
+    operator.create(vs);
+    eventually()
+        .untilAsserted(() -> assertThat(condition("guard", "Ready").getStatus()).isEqualTo("True"));
+    eventually()
+        .untilAsserted(
+            () -> {
+              var config = ConfigLoader.parse(operator.groupConfig("default").orElseThrow());
+              var rendered = config.dataScripts().get(0);
+              assertThat(rendered.ipGroups().get(0).addresses())
+                  .containsExactly("10.0.0.0/8", "192.0.2.7");
+              assertThat(rendered.stringGroups().get(0).map()).containsEntry("/admin", "staff");
+            });
+
+    operator.edit(
+        DataScript.class,
+        "guard",
+        s ->
+            s.setSpec(
+                new DataScriptSpec(
+                    s.getSpec().events(),
+                    null,
+                    List.of(new DataScriptSpec.IpGroup("office", List.of("10.0.0.0/33"))),
+                    null)));
+    eventually()
+        .untilAsserted(
+            () -> {
+              Condition accepted = condition("guard", "Accepted");
+              assertThat(accepted.getStatus()).isEqualTo("False");
+              assertThat(accepted.getMessage())
+                  .contains("spec.ipGroups[0].addresses[0]: prefix length of '10.0.0.0/33'");
+            });
+  }
+
   private Condition condition(String name, String type) {
     return operator.condition(DataScript.class, name, type).orElseThrow();
   }

@@ -1,0 +1,104 @@
+package dev.limpet.dataplane.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.limpet.dataplane.config.ApiNameScanner.Unavailable;
+import dev.limpet.dataplane.config.DataScriptCompiler.Compiled;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class ApiNameScannerTest {
+
+  private static List<Unavailable> scan(String source) {
+    var result = DataScriptCompiler.compile("s", "httpRequest", source);
+    return ApiNameScanner.scan(((Compiled) result).prototype());
+  }
+
+  private static List<String> problems(String source) {
+    return scan(source).stream().map(Unavailable::toString).toList();
+  }
+
+  @Test
+  void everyOfferedNameConstantAndStringFunctionPasses() {
+    assertThat(
+            scan(
+                """
+                local h = avi.http.get_header("Host", avi.HTTP_REQUEST)
+                if string.beginswith(h, "www.") and string.contains(h, "shop") then
+                  local parts = string.split(h, ".")
+                  avi.vs.reqvar.parts = parts
+                  avi.vs.log(avi.vs.reqvar.anything.below, string.upper(h), avi.HTTP_NOT_FOUND)
+                  avi.pool.select("p", avi.vs.table_lookup(h))
+                end
+                local function later() return avi.http.response(avi.HTTP_OK) end
+                local net = avi.utils.ip.netaddr(avi.vs.client_ip(), 24)
+                """))
+        .isEmpty();
+  }
+
+  @Test
+  void anUnknownOrRefusedNameIsReportedWithItsLineAndWhy() {
+    assertThat(
+            problems(
+                """
+                local x = 1
+                local body = avi.http.get_req_body()
+                if string.startswith(body, "x") then avi.http.frobnicate() end
+                local geo = avi.utils.get_geo_from_ip(avi.vs.client_ip())
+                avi.ssl.cipher()
+                avi.vs.ratelimit.exceed("x")
+                local y = avi.NOT_A_CONSTANT
+                string.dump(print)
+                """))
+        .containsExactly(
+            "line 2: avi.http.get_req_body is not available in Limpet: not implemented in Limpet"
+                + " yet: the proxy streams bodies and does not buffer them for scripts",
+            "line 3: string.startswith is not a function of Lua's string library nor one of"
+                + " Avi's additions",
+            "line 3: avi.http.frobnicate is not a function of Avi's DataScript API that Limpet"
+                + " knows",
+            "line 4: avi.utils.get_geo_from_ip is not available in Limpet: Limpet has no geo-IP"
+                + " database",
+            "line 5: avi.ssl.cipher is not available in Limpet: not implemented in Limpet yet:"
+                + " the TLS session (cipher, protocol, SNI, client certificate) is not passed to"
+                + " scripts, and TLS profiles cannot be switched from a script",
+            "line 6: avi.vs.ratelimit is not available in Limpet: not implemented in Limpet yet:"
+                + " rate limiters cannot be declared for a DataScript yet",
+            "line 7: avi.NOT_A_CONSTANT is not a namespace or constant of Avi's DataScript API"
+                + " that Limpet knows",
+            "line 8: string.dump is not available in DataScripts (scripts cannot handle"
+                + " bytecode)");
+  }
+
+  @Test
+  void namesInsideFunctionsAndThroughSameBlockAliasesAreSeen() {
+    assertThat(
+            problems(
+                """
+                local function f()
+                  local http = avi.http
+                  return http.get_request_id()
+                end
+                """))
+        .singleElement()
+        .asString()
+        .startsWith("line 3: avi.http.get_request_id is not available in Limpet");
+  }
+
+  @Test
+  void computedNamesCommentsStringsAndRedefinedGlobalsAreNotReported() {
+    assertThat(
+            scan(
+                """
+                -- avi.http.get_req_body()
+                local s = "avi.http.get_req_body()"
+                local name = "get_" .. "req_body"
+                local f = avi.http[name]
+                string = {beginswith = function() return true end, nope = 1}
+                local n = string.nope
+                """))
+        .isEmpty();
+  }
+}

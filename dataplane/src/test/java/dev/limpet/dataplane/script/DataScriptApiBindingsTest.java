@@ -1,0 +1,63 @@
+package dev.limpet.dataplane.script;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.limpet.dataplane.config.DataScriptApi;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+
+/**
+ * The compiler refuses any name {@link DataScriptApi} does not list: the data plane must bind
+ * exactly those names, or a script would pass the check and then call nil.
+ */
+@Timeout(10)
+class DataScriptApiBindingsTest {
+  private static Set<String> keys(LuaValue table) {
+    Set<String> keys = new TreeSet<>();
+    for (LuaValue k : ((LuaTable) table).keys()) keys.add(k.tojstring());
+    return keys;
+  }
+
+  /** The namespaces directly below {@code parent} ({@code utils} below {@code avi}). */
+  private static Set<String> children(String parent) {
+    Set<String> names = new TreeSet<>();
+    for (String ns : DataScriptApi.FUNCTIONS.keySet())
+      if (ns.startsWith(parent + ".") && ns.indexOf('.', parent.length() + 1) < 0)
+        names.add(ns.substring(parent.length() + 1));
+    return names;
+  }
+
+  @Test
+  void theAviTableHoldsExactlyTheListedNamespacesFunctionsAndConstants() {
+    LuaTable avi =
+        Avi.table(
+            () -> {
+              throw new AssertionError("nothing runs");
+            });
+    Set<String> top = new HashSet<>(DataScriptApi.CONSTANTS.keySet());
+    top.addAll(children("avi"));
+    assertThat(keys(avi)).isEqualTo(new TreeSet<>(top));
+    DataScriptApi.FUNCTIONS.forEach(
+        (ns, functions) -> {
+          LuaValue table = avi;
+          for (String part : ns.substring("avi.".length()).split("\\.")) table = table.get(part);
+          Set<String> expected = new TreeSet<>(functions);
+          expected.addAll(children(ns));
+          assertThat(keys(table)).as(ns).isEqualTo(expected);
+        });
+    DataScriptApi.CONSTANTS.forEach(
+        (name, value) -> assertThat(avi.get(name).toint()).as(name).isEqualTo(value));
+  }
+
+  @Test
+  void theStringTableHoldsLuasFunctionsAndAvisAdditions() {
+    Set<String> expected = new TreeSet<>(DataScriptApi.LUA_STRING);
+    expected.addAll(DataScriptApi.AVI_STRING);
+    assertThat(keys(SharedLibraries.STRING)).isEqualTo(expected);
+  }
+}
