@@ -55,8 +55,7 @@ final class AviStrings {
           switch (kind) {
             case BEGINS -> matchesAt(s, 0, part);
             case ENDS -> matchesAt(s, s.length() - part.length(), part);
-            case CONTAINS ->
-                PatternFunctions.plainFind(s, 0, part, RunLimiter.active()) >= 0;
+            case CONTAINS -> PatternFunctions.plainFind(s, 0, part, RunLimiter.active()) >= 0;
           });
     }
   }

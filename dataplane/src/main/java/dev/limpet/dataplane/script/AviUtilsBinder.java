@@ -63,9 +63,9 @@ final class AviUtilsBinder {
   }
 
   private static Varargs base64Encode(ScriptRun run, Args args) {
-    byte[] encoded = Base64.getEncoder().encode(bytes(args, 1));
-    BoundedStrings.check("avi.utils.base64_encode", encoded.length);
-    return binary(encoded);
+    byte[] input = bytes(args, 1);
+    BoundedStrings.building("avi.utils.base64_encode", 4L * ((input.length + 2) / 3));
+    return binary(Base64.getEncoder().encode(input));
   }
 
   /** The decoded bytes, or nil when the input is not base64 (padding optional). */

@@ -41,8 +41,7 @@ final class SharedLibraries {
     STRING =
         new ReadOnlyTable(
             AviStrings.addTo(
-                PatternFunctions.install(
-                    BoundedCalls.boundString(BoundedStrings.bound(string)))));
+                PatternFunctions.install(BoundedCalls.boundString(BoundedStrings.bound(string)))));
     LuaTable table = (LuaTable) scratch.get("table");
     TABLE = new ReadOnlyTable(BoundedCalls.boundTable(BoundedStrings.boundTable(table)));
     MATH = new ReadOnlyTable(SharedRandom.replace((LuaTable) scratch.get("math")));

@@ -66,7 +66,11 @@ final class ScriptHarness {
   ScriptHarness chunk(String name, ScriptChunk chunk) {
     scripts.add(
         new CompiledDataScript(
-            name, java.util.Map.of(ScriptEvent.HTTP_REQ, chunk), java.util.Map.of()));
+            name,
+            java.util.Map.of(ScriptEvent.HTTP_REQ, chunk),
+            java.util.Map.of(),
+            java.util.Map.of(),
+            java.util.Map.of()));
     return this;
   }
 

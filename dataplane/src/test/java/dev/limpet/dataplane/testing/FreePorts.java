@@ -8,9 +8,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A port nothing listens on right now, for a listener a test configures.
  *
- * <p>Ports come from below Linux's ephemeral range (32768–60999): a port the kernel handed out
- * for {@code bind(0)} can be taken by any outgoing connection before the test binds it, which
- * made listeners fail with "Address already in use" now and then.
+ * <p>Ports come from below Linux's ephemeral range (32768–60999): a port the kernel handed out for
+ * {@code bind(0)} can be taken by any outgoing connection before the test binds it, which made
+ * listeners fail with "Address already in use" now and then.
  */
 public final class FreePorts {
   private static final int FIRST = 20_000;
