@@ -27,6 +27,9 @@ public record DataScriptSpec(
         @JsonPropertyDescription("String groups the script reads with avi.stringgroup.*.")
         List<StringGroup> stringGroups) {
 
+  /** The most entries of one IP or string group (lookups stay logarithmic or constant). */
+  public static final int GROUP_ENTRIES_MAX = 10_000;
+
   /** A DataScript without groups. */
   public DataScriptSpec(Events events, List<PoolRef> pools) {
     this(events, pools, null, null);
@@ -36,16 +39,19 @@ public record DataScriptSpec(
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record IpGroup(
       @Required @Size(min = 1, max = 253) String name,
-      @Size(max = 10000) @JsonPropertyDescription("Addresses and blocks: 10.0.0.0/8, 2001:db8::1.")
-          List<String> addresses) {}
+      @Size(max = GROUP_ENTRIES_MAX)
+          @JsonPropertyDescription("Addresses and blocks: 10.0.0.0/8, 2001:db8::1.")
+          List<@Size(max = PoolSpec.CIDR_MAX) String> addresses) {}
 
   /** Avi's string group: plain strings, or keys with a value each. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record StringGroup(
       @Required @Size(min = 1, max = 253) String name,
-      @Size(max = 10000) @JsonPropertyDescription("Plain strings.") List<String> strings,
-      @JsonPropertyDescription("Keys with a value each; matches return the value.")
-          Map<String, String> map) {}
+      @Size(max = GROUP_ENTRIES_MAX) @JsonPropertyDescription("Plain strings.")
+          List<@Size(max = PoolSpec.HEADER_VALUE_MAX) String> strings,
+      @Size(max = GROUP_ENTRIES_MAX)
+          @JsonPropertyDescription("Keys with a value each; matches return the value.")
+          Map<String, @Size(max = PoolSpec.HEADER_VALUE_MAX) String> map) {}
 
   /** Lua source for each event; absent events do not run. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
