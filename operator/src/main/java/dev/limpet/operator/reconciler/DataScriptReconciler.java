@@ -95,6 +95,7 @@ public final class DataScriptReconciler implements Reconciler<DataScript>, Clean
     else
       conditions.set(
           ConditionType.Compiled, false, Reason.INVALID, "Not compiled: the spec is not valid.");
+    if (Watches.stopped(context)) return UpdateControl.noUpdate();
     events.transitions(script, conditions.changes());
     return StatusPatch.of(
         script, new DataScriptStatus(generation, conditions.toList()), DataScript::new);

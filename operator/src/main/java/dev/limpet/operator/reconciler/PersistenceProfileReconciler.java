@@ -84,6 +84,7 @@ public final class PersistenceProfileReconciler
                 clock.instant())
             .accepted(problems)
             .resolvedRefs(new ReferenceCheck(List.of(), List.of()));
+    if (Watches.stopped(context)) return UpdateControl.noUpdate();
     events.transitions(profile, conditions.changes());
     return StatusPatch.of(
         profile,

@@ -160,7 +160,6 @@ public final class PoolReconciler implements Reconciler<Pool>, Cleaner<Pool> {
   @Override
   public UpdateControl<Pool> reconcile(Pool pool, Context<Pool> context) {
     var view = new CachedNamespaceView(context, pool.getMetadata().getNamespace());
-    SystemProfiles.ensure(context.getClient(), pool.getMetadata().getNamespace(), view);
     PoolResolution resolution = References.pool(pool, view);
     var status = pool.getStatus();
     Long generation = pool.getMetadata().getGeneration();
@@ -169,6 +168,8 @@ public final class PoolReconciler implements Reconciler<Pool>, Cleaner<Pool> {
             .accepted(resolution.problems())
             .resolvedRefs(resolution.references());
     serversAvailable(pool, resolution, view, conditions);
+    if (Watches.stopped(context)) return UpdateControl.noUpdate();
+    SystemProfiles.ensure(context.getClient(), pool.getMetadata().getNamespace(), view);
     events.transitions(pool, conditions.changes());
     return StatusPatch.of(
         pool,

@@ -59,6 +59,12 @@ public final class Conditions {
         ConditionType.ResolvedRefs, true, Reason.RESOLVED_REFS, "Every reference is resolved.");
   }
 
+  /** Whether {@code type} was True before this reconcile. */
+  public boolean wasTrue(ConditionType type) {
+    Condition old = previous.get(type);
+    return old != null && "True".equals(old.getStatus());
+  }
+
   /** Keeps every previous condition as it was; for a reconcile that changes only one. */
   public Conditions keepPrevious() {
     previous.forEach(
