@@ -5,6 +5,7 @@ import dev.limpet.operator.api.PersistenceProfile;
 import dev.limpet.operator.api.Pool;
 import dev.limpet.operator.api.VirtualService;
 import dev.limpet.operator.api.VirtualServiceStatus;
+import dev.limpet.operator.decode.SpecProblems;
 import dev.limpet.operator.event.EventRecorder;
 import dev.limpet.operator.index.CachedNamespaceView;
 import dev.limpet.operator.index.GroupSecrets;
@@ -83,6 +84,7 @@ public final class VirtualServiceReconciler
 
   private final GroupPublisher publisher;
   private final EventRecorder events;
+  private final SpecProblems unreadable;
   private final ScriptCompiler compiler;
   private final Clock clock;
   private final ReplicaVersions replicas;
@@ -94,13 +96,14 @@ public final class VirtualServiceReconciler
   private InformerEventSource<Pod, VirtualService> pods;
 
   public VirtualServiceReconciler(
-      GroupPublisher publisher,
+      SpecProblems unreadable, GroupPublisher publisher,
       EventRecorder events,
       ScriptCompiler compiler,
       Clock clock,
       ReplicaVersions replicas) {
     this.publisher = publisher;
     this.events = events;
+    this.unreadable = unreadable;
     this.compiler = compiler;
     this.clock = clock;
     this.replicas = replicas;
@@ -263,6 +266,7 @@ public final class VirtualServiceReconciler
       conditions.set(ConditionType.Accepted, false, Reason.PORT_CONFLICT, own.conflict().get());
     else conditions.accepted(own.problems());
     conditions.resolvedRefs(own.allReferences());
+    unreadable.of(vs).ifPresent(conditions::unreadable);
     Optional<String> address =
         expose(vs, own, new CachedNamespaceView(context, namespace), context);
     boolean applying = programmed(conditions, own, publication.outcome(), namespace, group);
