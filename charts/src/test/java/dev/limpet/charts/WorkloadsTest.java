@@ -265,7 +265,9 @@ class WorkloadsTest {
       OperatorMain parsed = new OperatorMain();
       new CommandLine(parsed).parseArgs(c.getArgs().toArray(String[]::new));
       boolean enabled = settings(values, d).get("leaderElection").get("enabled").asBoolean();
-      assertThat(parsed.leaderElection()).as("leader election of %s", c.getArgs()).isEqualTo(enabled);
+      assertThat(parsed.leaderElection())
+          .as("leader election of %s", c.getArgs())
+          .isEqualTo(enabled);
       if (d.getSpec().getReplicas() > 1) assertThat(parsed.leaderElection()).isTrue();
     }
   }

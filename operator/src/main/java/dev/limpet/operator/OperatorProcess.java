@@ -179,10 +179,10 @@ public final class OperatorProcess implements AutoCloseable {
   }
 
   /**
-   * Gives the Lease up as client-go's {@code ReleaseOnCancel} does (no holder, one-second duration),
-   * so the next replica leads at its next retry instead of after the lease duration. JOSDK cancels
-   * its elector on stop without releasing. An update at the read resourceVersion: a Lease another
-   * replica took meanwhile is left alone.
+   * Gives the Lease up as client-go's {@code ReleaseOnCancel} does (no holder, one-second
+   * duration), so the next replica leads at its next retry instead of after the lease duration.
+   * JOSDK cancels its elector on stop without releasing. An update at the read resourceVersion: a
+   * Lease another replica took meanwhile is left alone.
    */
   private void releaseLease(LeaderElection l) {
     var leases = client.leases().inNamespace(l.leaseNamespace()).withName(l.leaseName());

@@ -30,9 +30,7 @@ public final class SpecProblems {
     byUid.computeIfPresent(
         uid,
         (u, p) ->
-            p.generation() == null || generation == null || generation > p.generation()
-                ? null
-                : p);
+            p.generation() == null || generation == null || generation > p.generation() ? null : p);
   }
 
   /** What could not be read in this generation of {@code resource}'s spec, if anything. */

@@ -49,7 +49,9 @@ public final class TolerantDecoding {
 
   private TolerantDecoding() {}
 
-  /** A serialization for the operator's client that records unreadable specs in {@code problems}. */
+  /**
+   * A serialization for the operator's client that records unreadable specs in {@code problems}.
+   */
   public static KubernetesSerialization serialization(SpecProblems problems) {
     ObjectMapper mapper = new ObjectMapper();
     SimpleModule module = new SimpleModule("limpet-tolerant-decoding");
@@ -57,7 +59,9 @@ public final class TolerantDecoding {
         new BeanDeserializerModifier() {
           @Override
           public JsonDeserializer<?> modifyDeserializer(
-              DeserializationConfig config, BeanDescription bean, JsonDeserializer<?> deserializer) {
+              DeserializationConfig config,
+              BeanDescription bean,
+              JsonDeserializer<?> deserializer) {
             Class<?> type = bean.getBeanClass();
             boolean limpet =
                 CustomResource.class.isAssignableFrom(type)
@@ -122,13 +126,13 @@ public final class TolerantDecoding {
         if ("spec".equals(part)) problems.record(resource, problem);
         if (firstTime(resource, problem))
           LOG.warn(
-            "{} {}/{} (resourceVersion {}): cannot read {}; its {} is left unread",
-            resource.getKind(),
-            resource.getMetadata().getNamespace(),
-            resource.getMetadata().getName(),
-            resource.getMetadata().getResourceVersion(),
-            problem,
-            part);
+              "{} {}/{} (resourceVersion {}): cannot read {}; its {} is left unread",
+              resource.getKind(),
+              resource.getMetadata().getNamespace(),
+              resource.getMetadata().getName(),
+              resource.getMetadata().getResourceVersion(),
+              problem,
+              part);
         return resource;
       }
     }
@@ -160,7 +164,9 @@ public final class TolerantDecoding {
         String.join(", ", unknown));
   }
 
-  /** Whether this problem of this resource version is new: one log line each, not one per reader. */
+  /**
+   * Whether this problem of this resource version is new: one log line each, not one per reader.
+   */
   private static boolean firstTime(HasMetadata resource, String problem) {
     var meta = resource.getMetadata();
     if (LOGGED.size() > LOGGED_MAX) LOGGED.clear();
@@ -183,5 +189,4 @@ public final class TolerantDecoding {
     }
     return out.toString();
   }
-
 }

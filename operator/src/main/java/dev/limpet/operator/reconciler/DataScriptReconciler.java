@@ -42,7 +42,8 @@ public final class DataScriptReconciler implements Reconciler<DataScript>, Clean
   private final Clock clock;
   private ReferenceUsers.Lookup users;
 
-  public DataScriptReconciler(SpecProblems unreadable, EventRecorder events, ScriptCompiler compiler, Clock clock) {
+  public DataScriptReconciler(
+      SpecProblems unreadable, EventRecorder events, ScriptCompiler compiler, Clock clock) {
     this.events = events;
     this.unreadable = unreadable;
     this.compiler = compiler;

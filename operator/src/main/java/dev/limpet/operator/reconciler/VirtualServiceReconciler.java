@@ -96,7 +96,8 @@ public final class VirtualServiceReconciler
   private InformerEventSource<Pod, VirtualService> pods;
 
   public VirtualServiceReconciler(
-      SpecProblems unreadable, GroupPublisher publisher,
+      SpecProblems unreadable,
+      GroupPublisher publisher,
       EventRecorder events,
       ScriptCompiler compiler,
       Clock clock,

@@ -43,8 +43,8 @@ public final class Conditions {
   }
 
   /**
-   * Accepted False (reason InvalidSpec): the spec in the API could not be read by this operator
-   * (a field of the wrong type, an unknown enum value), so the resource is left out.
+   * Accepted False (reason InvalidSpec): the spec in the API could not be read by this operator (a
+   * field of the wrong type, an unknown enum value), so the resource is left out.
    */
   public Conditions unreadable(String problem) {
     return set(

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * {@code kubectl delete namespace} with Limpet running, as the namespace controller and the API
  * server do it (the mock server does neither): every create in the namespace is refused with 403
- * NamespaceTerminating, the namespace controller deletes what it holds. The deletion completes:
- * the finalizers go, nothing is created.
+ * NamespaceTerminating, the namespace controller deletes what it holds. The deletion completes: the
+ * finalizers go, nothing is created.
  */
 @EnableKubernetesMockClient(crud = true)
 @Timeout(90)
@@ -61,7 +61,9 @@ class NamespaceDeletionTest {
         .untilAsserted(
             () ->
                 assertThat(
-                        operator.condition(VirtualService.class, "web", "Ready").orElseThrow()
+                        operator
+                            .condition(VirtualService.class, "web", "Ready")
+                            .orElseThrow()
                             .getStatus())
                     .isEqualTo("True"));
 
@@ -97,7 +99,8 @@ class NamespaceDeletionTest {
     eventually()
         .untilAsserted(
             () -> {
-              assertThat(client.resources(VirtualService.class).inNamespace("shop").list().getItems())
+              assertThat(
+                      client.resources(VirtualService.class).inNamespace("shop").list().getItems())
                   .isEmpty();
               assertThat(client.resources(Pool.class).inNamespace("shop").list().getItems())
                   .isEmpty();

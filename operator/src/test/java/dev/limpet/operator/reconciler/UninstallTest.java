@@ -50,14 +50,17 @@ class UninstallTest {
           .untilAsserted(
               () ->
                   assertThat(
-                          operator.condition(VirtualService.class, "web", "Ready").orElseThrow()
+                          operator
+                              .condition(VirtualService.class, "web", "Ready")
+                              .orElseThrow()
                               .getStatus())
                       .isEqualTo("True"));
 
       // 1. with the operator running, the kinds in the README's order
       assertThat(steps)
           .contains("kubectl delete virtualservices.limpet.dev --all --all-namespaces")
-          .contains("kubectl delete datascripts.limpet.dev,pools.limpet.dev --all --all-namespaces");
+          .contains(
+              "kubectl delete datascripts.limpet.dev,pools.limpet.dev --all --all-namespaces");
       for (var kind : List.of(VirtualService.class, DataScript.class, Pool.class))
         client.resources(kind).inAnyNamespace().delete();
       eventually()
@@ -103,5 +106,4 @@ class UninstallTest {
     int start = readme.indexOf("## Uninstall");
     return readme.substring(start, readme.indexOf("\n## ", start + 1));
   }
-
 }

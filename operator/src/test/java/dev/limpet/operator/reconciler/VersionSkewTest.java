@@ -22,10 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * What CRD/operator version skew writes into the API (schema validation would have refused it
- * here, not on a cluster whose CRDs are of another version): raw JSON with an unknown field, an
- * unknown enum value, a value of the wrong type. The operator stays up and keeps reconciling the
- * others; the unreadable one says which field; fixing it recovers it.
+ * What CRD/operator version skew writes into the API (schema validation would have refused it here,
+ * not on a cluster whose CRDs are of another version): raw JSON with an unknown field, an unknown
+ * enum value, a value of the wrong type. The operator stays up and keeps reconciling the others;
+ * the unreadable one says which field; fixing it recovers it.
  */
 @EnableKubernetesMockClient(crud = true)
 @Timeout(90)
@@ -83,7 +83,8 @@ class VersionSkewTest {
   /** Writes a VirtualService as raw JSON, the way an API server with other CRDs stores it. */
   private void raw(String name, Map<String, Object> spec) {
     GenericKubernetesResource existing = generic(name);
-    GenericKubernetesResource resource = existing != null ? existing : new GenericKubernetesResource();
+    GenericKubernetesResource resource =
+        existing != null ? existing : new GenericKubernetesResource();
     resource.setApiVersion("limpet.dev/v1alpha1");
     resource.setKind("VirtualService");
     if (existing == null) {
@@ -92,9 +93,8 @@ class VersionSkewTest {
       resource.getMetadata().setNamespace(TestResources.NS);
     }
     resource.setAdditionalProperty("spec", spec);
-    var op = client.genericKubernetesResources(CONTEXT)
-        .inNamespace(TestResources.NS)
-        .resource(resource);
+    var op =
+        client.genericKubernetesResources(CONTEXT).inNamespace(TestResources.NS).resource(resource);
     if (existing == null) op.create();
     else op.update();
   }
