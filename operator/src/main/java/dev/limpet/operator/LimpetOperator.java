@@ -1,5 +1,7 @@
 package dev.limpet.operator;
 
+import dev.limpet.operator.decode.SpecProblems;
+import dev.limpet.operator.decode.TolerantDecoding;
 import dev.limpet.operator.event.EventRecorder;
 import dev.limpet.operator.reconciler.DataScriptReconciler;
 import dev.limpet.operator.reconciler.GroupPublisher;
@@ -12,6 +14,7 @@ import dev.limpet.operator.rollout.ReplicaVersions;
 import dev.limpet.operator.validation.ScriptCompiler;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
@@ -51,23 +54,31 @@ public final class LimpetOperator {
       Clock clock,
       AdminEndpoint admin,
       Consumer<ConfigurationServiceOverrider> runtime) {
+    // the operator's own client, reading Limpet resources tolerantly (see TolerantDecoding)
+    SpecProblems unreadable = new SpecProblems();
+    KubernetesClient own =
+        new KubernetesClientBuilder()
+            .withConfig(client.getConfiguration())
+            .withKubernetesSerialization(TolerantDecoding.serialization(unreadable))
+            .build();
     Operator operator =
         new Operator(
             o -> {
-              o.withKubernetesClient(client)
-                  .withCloseClientOnStop(false)
+              o.withKubernetesClient(own)
+                  .withCloseClientOnStop(true)
                   .withUseSSAToPatchPrimaryResource(false)
                   .withSSABasedCreateUpdateMatchForDependentResources(false);
               runtime.accept(o);
             });
-    EventRecorder events = new EventRecorder(client, clock);
-    register(operator, new PersistenceProfileReconciler(events, clock), namespaces);
-    register(operator, new PoolReconciler(events, clock), namespaces);
-    register(operator, new DataScriptReconciler(events, compiler, clock), namespaces);
+    EventRecorder events = new EventRecorder(own, clock);
+    register(operator, new PersistenceProfileReconciler(unreadable, events, clock), namespaces);
+    register(operator, new PoolReconciler(unreadable, events, clock), namespaces);
+    register(operator, new DataScriptReconciler(unreadable, events, compiler, clock), namespaces);
     register(
         operator,
         new VirtualServiceReconciler(
-            new GroupPublisher(client),
+            unreadable,
+            new GroupPublisher(own),
             events,
             compiler,
             clock,

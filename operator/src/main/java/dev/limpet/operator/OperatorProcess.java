@@ -7,7 +7,9 @@ import dev.limpet.operator.server.PemTls;
 import dev.limpet.operator.server.ProbeServer;
 import dev.limpet.operator.server.WebhookServer;
 import dev.limpet.operator.validation.ContractScriptCompiler;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
@@ -19,11 +21,14 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -173,12 +178,40 @@ public final class OperatorProcess implements AutoCloseable {
     new Thread(() -> System.exit(1), "lost-lease-exit").start();
   }
 
+  /**
+   * Gives the Lease up as client-go's {@code ReleaseOnCancel} does (no holder, one-second
+   * duration), so the next replica leads at its next retry instead of after the lease duration.
+   * JOSDK cancels its elector on stop without releasing. An update at the read resourceVersion: a
+   * Lease another replica took meanwhile is left alone.
+   */
+  private void releaseLease(LeaderElection l) {
+    var leases = client.leases().inNamespace(l.leaseNamespace()).withName(l.leaseName());
+    for (int attempt = 0; attempt < 3; attempt++) {
+      try {
+        Lease lease = leases.get();
+        if (lease == null || !l.identity().equals(lease.getSpec().getHolderIdentity())) return;
+        lease.getSpec().setHolderIdentity(null);
+        lease.getSpec().setLeaseDurationSeconds(1);
+        lease.getSpec().setRenewTime(ZonedDateTime.now(ZoneOffset.UTC));
+        client.resource(lease).update();
+        LOG.info("released Lease {}/{}", l.leaseNamespace(), l.leaseName());
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+          LOG.warn("could not release Lease {}: {}", l.leaseName(), e.getMessage());
+          return;
+        }
+      }
+    }
+  }
+
   /** Not ready first, then the reconciles in flight finish (bounded), then the ports close. */
   @Override
   public void close() {
-    stopping.set(true);
+    if (stopping.getAndSet(true)) return;
     if (webhook != null) webhook.close();
     if (operator != null) operator.stop();
+    settings.leaderElection().ifPresent(this::releaseLease);
     if (references != null) references.close();
     if (probes != null) probes.close();
     registry.close();
