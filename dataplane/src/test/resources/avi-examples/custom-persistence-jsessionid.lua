@@ -1,0 +1,5 @@
+-- Avi DataScript Guide, "Custom Persistence with DataScript" (JSessionID), request event, verbatim.
+-- https://avinetworks.com/docs/latest/custom-persistence-with-datascript/
+if avi.http.get_cookie("JSESSIONID") then
+  avi.pool.select("poolname", avi.vs.table_lookup(avi.http.get_cookie("JSESSIONID")))
+end
