@@ -18,8 +18,8 @@ import org.openjdk.jmh.annotations.State;
 /**
  * One HTTP_REQ run of a one-line DataScript calling a hot-path function on request data (a 32-hex
  * session cookie, the Host header): {@code avi.utils} hashing and Avi's string additions. {@code
- * baseline} reads the same values and calls nothing, so a function's own cost is its row minus
- * the baseline.
+ * baseline} reads the same values and calls nothing, so a function's own cost is its row minus the
+ * baseline.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

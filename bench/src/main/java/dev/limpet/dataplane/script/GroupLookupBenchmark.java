@@ -20,10 +20,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * {@code avi.ipgroup.contains} and {@code avi.stringgroup.equals/beginswith} on groups of 10,
- * 1,000 and 10,000 entries: the lookup alone ({@code index*}) and a whole HTTP_REQ run of a
- * one-line DataScript that calls it ({@code script*}). Constant or logarithmic time shows as a
- * flat (or slowly growing) line across the sizes.
+ * {@code avi.ipgroup.contains} and {@code avi.stringgroup.equals/beginswith} on groups of 10, 1,000
+ * and 10,000 entries: the lookup alone ({@code index*}) and a whole HTTP_REQ run of a one-line
+ * DataScript that calls it ({@code script*}). Constant or logarithmic time shows as a flat (or
+ * slowly growing) line across the sizes.
  *
  * <p>The CIDRs are /24 blocks with a gap between any two, so none merge and the binary search runs
  * over {@code size} ranges. The strings are paths {@code /section-<i>/}. Half of the probes hit,

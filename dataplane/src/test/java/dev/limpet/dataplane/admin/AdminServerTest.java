@@ -112,8 +112,10 @@ class AdminServerTest {
     assertThat(fx.client().get("/").statusCode()).isEqualTo(200);
     HttpResponse<String> reply = client.get("/datascripts");
     assertThat(reply.headers().firstValue("content-type")).hasValue("application/json");
-    var stray = new com.fasterxml.jackson.databind.ObjectMapper().readTree(reply.body()).get("stray");
-    assertThat(stray.get("selectionFallbacks").toString()).isEqualTo("{\"down\":1,\"not_member\":3}");
+    var stray =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(reply.body()).get("stray");
+    assertThat(stray.get("selectionFallbacks").toString())
+        .isEqualTo("{\"down\":1,\"not_member\":3}");
     assertThat(stray.get("message").asText())
         .isEqualTo("4 selections fell back (down 1, not_member 3)");
   }

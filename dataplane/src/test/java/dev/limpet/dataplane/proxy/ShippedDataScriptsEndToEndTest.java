@@ -28,10 +28,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The DataScripts a user reads first, run verbatim from the files they are shipped in: the
- * README's DataScripts section and the DataScript resources of {@code examples/}. The Lua is read
- * from those files (the README's YAML block, the example's {@code kind: DataScript} document), never
- * copied here, and run by a real data plane against real backends on 127.0.0.x.
+ * The DataScripts a user reads first, run verbatim from the files they are shipped in: the README's
+ * DataScripts section and the DataScript resources of {@code examples/}. The Lua is read from those
+ * files (the README's YAML block, the example's {@code kind: DataScript} document), never copied
+ * here, and run by a real data plane against real backends on 127.0.0.x.
  */
 @Timeout(120)
 class ShippedDataScriptsEndToEndTest {
@@ -58,8 +58,7 @@ class ShippedDataScriptsEndToEndTest {
       String client = "198.18.2." + c;
       String first = Client.backend(fx.client().get("/", "True-Client-IP", client));
       for (int i = 0; i < 20; i++)
-        assertThat(Client.backend(fx.client().get("/", "True-Client-IP", client)))
-            .isEqualTo(first);
+        assertThat(Client.backend(fx.client().get("/", "True-Client-IP", client))).isEqualTo(first);
       firsts.add(first);
     }
     assertThat(firsts).containsExactlyInAnyOrder("s1", "s2", "s3");
@@ -88,8 +87,7 @@ class ShippedDataScriptsEndToEndTest {
       String client = "198.18.3." + c;
       String first = Client.backend(fx.client().get("/", "True-Client-IP", client));
       for (int i = 0; i < 20; i++)
-        assertThat(Client.backend(fx.client().get("/", "True-Client-IP", client)))
-            .isEqualTo(first);
+        assertThat(Client.backend(fx.client().get("/", "True-Client-IP", client))).isEqualTo(first);
       firsts.add(first);
     }
     assertThat(firsts).containsExactlyInAnyOrder("s1", "s2", "s3");

@@ -182,8 +182,7 @@ class AviGuideExamplesTest {
               .map(f -> f.getFileName().toString().replaceAll("(\\.resp)?\\.lua$", ""))
               .collect(Collectors.toSet());
     }
-    assertThat(names)
-        .containsExactlyInAnyOrderElementsOf(examples().map(Example::name).toList());
+    assertThat(names).containsExactlyInAnyOrderElementsOf(examples().map(Example::name).toList());
   }
 
   /** Each file names the page it was copied from. */
