@@ -28,6 +28,10 @@ final class ScriptHarness {
   final Server backup = server("backup-1", "10.1.0.1", 9090, false);
   final List<IpGroup> ipGroups = new ArrayList<>();
   final List<StringGroup> stringGroups = new ArrayList<>();
+
+  /** Pools the next scripts may name besides {@code primary_pool} and {@code backup}. */
+  final List<PoolRef> morePools = new ArrayList<>();
+
   private final List<CompiledDataScript> scripts = new ArrayList<>();
   private ScriptLimits limits = ScriptLimits.DEFAULT;
   private VirtualServiceScripts built;
@@ -54,12 +58,15 @@ final class ScriptHarness {
     scripts.add(
         CompiledDataScript.compile(
             new DataScriptConfig(
-                name,
-                new Events(request, response, failed),
-                List.of(new PoolRef("primary-pool", "primary_pool"), new PoolRef("backup", null)),
-                ipGroups,
-                stringGroups)));
+                name, new Events(request, response, failed), poolRefs(), ipGroups, stringGroups)));
     return this;
+  }
+
+  private List<PoolRef> poolRefs() {
+    List<PoolRef> refs = new ArrayList<>(morePools);
+    refs.add(new PoolRef("primary-pool", "primary_pool"));
+    refs.add(new PoolRef("backup", null));
+    return refs;
   }
 
   /** A script whose HTTP_REQ code is {@code chunk}, e.g. one that throws what Lua never would. */
