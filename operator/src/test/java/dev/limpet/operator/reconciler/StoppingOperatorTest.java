@@ -92,7 +92,9 @@ class StoppingOperatorTest {
     // a script edit: the DataScript reconciles and the group renders, both held in the compiler
     compiler.hold();
     api.edit(
-        DataScript.class, "route", s -> s.setSpec(dataScript("route", "return -- v2", "p").getSpec()));
+        DataScript.class,
+        "route",
+        s -> s.setSpec(dataScript("route", "return -- v2", "p").getSpec()));
     eventually()
         .untilAsserted(
             () ->
@@ -126,8 +128,13 @@ class StoppingOperatorTest {
 
   /** How many objects the informers of one controller hold: 0 once a stop emptied them. */
   private long cached(String controller) {
-    return operator.getRegisteredController(controller).orElseThrow().getControllerHealthInfo()
-        .informerEventSourceHealthIndicators().values().stream()
+    return operator
+        .getRegisteredController(controller)
+        .orElseThrow()
+        .getControllerHealthInfo()
+        .informerEventSourceHealthIndicators()
+        .values()
+        .stream()
         .mapToLong(source -> ((Cache<?>) source).list().count())
         .sum();
   }
