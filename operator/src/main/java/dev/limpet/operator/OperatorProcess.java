@@ -1,6 +1,7 @@
 package dev.limpet.operator;
 
 import dev.limpet.operator.admission.AdmissionPolicy;
+import dev.limpet.operator.decode.TolerantClient;
 import dev.limpet.operator.index.ReferenceInformers;
 import dev.limpet.operator.rollout.HttpAdminEndpoint;
 import dev.limpet.operator.server.PemTls;
@@ -73,6 +74,7 @@ public final class OperatorProcess implements AutoCloseable {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicBoolean leading = new AtomicBoolean();
   private final AtomicBoolean stopping = new AtomicBoolean();
+  private TolerantClient own;
   private Operator operator;
   private ProbeServer probes;
   private ReferenceInformers references;
@@ -89,9 +91,12 @@ public final class OperatorProcess implements AutoCloseable {
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     registry.gauge("limpet_operator_leader", leading, l -> l.get() ? 1 : 0);
+    // one tolerant client for the reconcilers and the webhook: an object that one of them reads,
+    // both read, and an object of another CRD version stops neither
+    own = TolerantClient.over(client);
     operator =
         LimpetOperator.create(
-            client,
+            own,
             settings.namespaces(),
             new ContractScriptCompiler(),
             Clock.systemUTC(),
@@ -116,12 +121,10 @@ public final class OperatorProcess implements AutoCloseable {
         w.certificate().isPresent() && w.key().isPresent()
             ? Optional.of(PemTls.serverContext(w.certificate().get(), w.key().get()))
             : Optional.empty();
-    references = new ReferenceInformers(client, settings.namespaces());
+    references = new ReferenceInformers(own.client(), settings.namespaces());
     references.start();
-    var policy =
-        new AdmissionPolicy(
-            references, new ContractScriptCompiler(), client.getKubernetesSerialization());
-    webhook = new WebhookServer(w.address(), tls, policy, client.getKubernetesSerialization());
+    var policy = new AdmissionPolicy(references, new ContractScriptCompiler(), own);
+    webhook = new WebhookServer(w.address(), tls, policy, own.serialization());
   }
 
   /**
@@ -213,6 +216,7 @@ public final class OperatorProcess implements AutoCloseable {
     if (operator != null) operator.stop();
     settings.leaderElection().ifPresent(this::releaseLease);
     if (references != null) references.close();
+    if (own != null) own.close();
     if (probes != null) probes.close();
     registry.close();
     LOG.info("operator stopped");

@@ -33,6 +33,10 @@ public final class SpecProblems {
             p.generation() == null || generation == null || generation > p.generation() ? null : p);
   }
 
+  void forget(String uid) {
+    byUid.remove(uid);
+  }
+
   /** What could not be read in this generation of {@code resource}'s spec, if anything. */
   public Optional<String> of(HasMetadata resource) {
     String uid = resource.getMetadata().getUid();
