@@ -110,6 +110,7 @@ class ThousandVirtualServicesBenchmark {
           (thisProcessCpuNanos() - apiCpuAtStart) / 1e9);
       System.out.println("API requests by verb and path (digits as #): " + apiRequests());
       System.out.println("OPERATOR " + operatorLogCounts());
+      System.out.println("OPERATOR CPU s by live thread (digits as #): " + cpuByThread(process.pid()));
       ProcessMemory.Report used = memory.report();
       System.out.println("MEMORY with " + COUNT + " VirtualServices: " + used);
       if (Boolean.getBoolean("limpet.benchmark.diagnostics")) {
@@ -165,6 +166,31 @@ class ThousandVirtualServicesBenchmark {
         + log.stream().filter(l -> l.contains("reconciling vs-")).count()
         + ", group renders "
         + log.stream().filter(l -> l.contains("rendered ")).count();
+  }
+
+  /**
+   * CPU seconds of the process's live threads (JIT compilers and GC included) by name, from {@code
+   * /proc/<pid>/task} (names cut to 15 characters); threads that ended are missing.
+   */
+  private static java.util.Map<String, Double> cpuByThread(long pid) throws java.io.IOException {
+    java.util.Map<String, Double> seconds = new java.util.TreeMap<>();
+    try (var tasks = java.nio.file.Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path task : tasks.toList()) {
+        String stat;
+        try {
+          stat = java.nio.file.Files.readString(task.resolve("stat"));
+        } catch (java.io.IOException ended) {
+          continue;
+        }
+        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // utime and stime, in clock ticks of 10 ms
+        double cpu = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+        seconds.merge(name.replaceAll("[0-9]+", "#"), cpu, Double::sum);
+      }
+    }
+    seconds.values().removeIf(cpu -> cpu < 0.5);
+    return seconds;
   }
 
   /** How many threads of a thread dump share each name, with digits dropped. */
