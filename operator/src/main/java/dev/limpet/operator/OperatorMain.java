@@ -77,7 +77,8 @@ public final class OperatorMain implements Callable<Integer> {
    * With fewer than three CPUs (the chart's limit is one) the common pool has a parallelism below
    * two, and {@code CompletableFuture} then runs every async step in a new thread: the JDK HTTP
    * client under fabric8 started one per API response, 10,000 threads for 1,000 VirtualServices.
-   * Two pool threads take them instead, unless {@code -D} sets it. Set before anything uses the pool.
+   * Two pool threads take them instead, unless {@code -D} sets it. Set before anything uses the
+   * pool.
    */
   private static final String COMMON_POOL_PARALLELISM =
       "java.util.concurrent.ForkJoinPool.common.parallelism";

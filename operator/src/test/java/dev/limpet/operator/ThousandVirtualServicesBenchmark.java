@@ -110,7 +110,8 @@ class ThousandVirtualServicesBenchmark {
           (thisProcessCpuNanos() - apiCpuAtStart) / 1e9);
       System.out.println("API requests by verb and path (digits as #): " + apiRequests());
       System.out.println("OPERATOR " + operatorLogCounts());
-      System.out.println("OPERATOR CPU s by live thread (digits as #): " + cpuByThread(process.pid()));
+      System.out.println(
+          "OPERATOR CPU s by live thread (digits as #): " + cpuByThread(process.pid()));
       ProcessMemory.Report used = memory.report();
       System.out.println("MEMORY with " + COUNT + " VirtualServices: " + used);
       if (Boolean.getBoolean("limpet.benchmark.diagnostics")) {
@@ -158,7 +159,9 @@ class ThousandVirtualServicesBenchmark {
     return counts;
   }
 
-  /** Reconciles and renders, from the operator's DEBUG lines ({@link OperatorJvm} turns them on). */
+  /**
+   * Reconciles and renders, from the operator's DEBUG lines ({@link OperatorJvm} turns them on).
+   */
   private static String operatorLogCounts() throws java.io.IOException {
     List<String> log =
         java.nio.file.Files.readAllLines(REPO.resolve("operator/target/benchmark-operator.log"));
