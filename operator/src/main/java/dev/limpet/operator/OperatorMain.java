@@ -73,7 +73,20 @@ public final class OperatorMain implements Callable<Integer> {
       description = "The webhook's PEM private key (PKCS#1 RSA or PKCS#8).")
   Path webhookKey;
 
+  /**
+   * With fewer than three CPUs (the chart's limit is one) the common pool has a parallelism below
+   * two, and {@code CompletableFuture} then runs every async step in a new thread: the JDK HTTP
+   * client under fabric8 started one per API response, 10,000 threads for 1,000 VirtualServices.
+   * Two pool threads take them instead, unless {@code -D} sets it. Set before anything uses the
+   * pool.
+   */
+  private static final String COMMON_POOL_PARALLELISM =
+      "java.util.concurrent.ForkJoinPool.common.parallelism";
+
   public static void main(String[] args) {
+    if (System.getProperty(COMMON_POOL_PARALLELISM) == null
+        && Runtime.getRuntime().availableProcessors() < 3)
+      System.setProperty(COMMON_POOL_PARALLELISM, "2");
     System.exit(new CommandLine(new OperatorMain()).execute(args));
   }
 

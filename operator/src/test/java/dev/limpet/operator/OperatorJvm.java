@@ -49,6 +49,13 @@ final class OperatorJvm implements AutoCloseable {
     command.addAll(chart.containerFlags());
     if (Boolean.getBoolean("limpet.benchmark.diagnostics"))
       command.add("-XX:NativeMemoryTracking=summary");
+    if (Boolean.getBoolean("limpet.benchmark")) {
+      // one DEBUG line per reconcile and per render, which the benchmark counts
+      command.add("-Dlimpet.reconcilerLogLevel=DEBUG");
+      // e.g. -Dlimpet.benchmark.jvmFlags=-XX:StartFlightRecording=filename=target/op.jfr
+      String flags = System.getProperty("limpet.benchmark.jvmFlags", "");
+      if (!flags.isBlank()) command.addAll(List.of(flags.trim().split("\\s+")));
+    }
     command.addAll(
         List.of(
             "-jar",

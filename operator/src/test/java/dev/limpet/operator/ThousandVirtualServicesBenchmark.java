@@ -73,6 +73,7 @@ class ThousandVirtualServicesBenchmark {
       await().atMost(Duration.ofMinutes(1)).until(process::ready);
       System.out.println("MEMORY at start, before any resource: " + memory.report());
 
+      apiRequests(); // those of the start are not counted
       Duration cpuAtStart = memory.cpuTime();
       long apiCpuAtStart = thisProcessCpuNanos();
       ExecutorService creators = Executors.newFixedThreadPool(CREATORS);
@@ -107,6 +108,10 @@ class ThousandVirtualServicesBenchmark {
           (done - createdAt) / 1e9,
           memory.cpuTime().minus(cpuAtStart).toMillis() / 1e3,
           (thisProcessCpuNanos() - apiCpuAtStart) / 1e9);
+      System.out.println("API requests by verb and path (digits as #): " + apiRequests());
+      System.out.println("OPERATOR " + operatorLogCounts());
+      System.out.println(
+          "OPERATOR CPU s by live thread (digits as #): " + cpuByThread(process.pid()));
       ProcessMemory.Report used = memory.report();
       System.out.println("MEMORY with " + COUNT + " VirtualServices: " + used);
       if (Boolean.getBoolean("limpet.benchmark.diagnostics")) {
@@ -134,6 +139,61 @@ class ThousandVirtualServicesBenchmark {
     operator.create(profile);
     operator.create(pool);
     operator.create(vs);
+  }
+
+  /** The requests the mock API server answered since the last call, by verb and path. */
+  private java.util.Map<String, Long> apiRequests() throws InterruptedException {
+    java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+    for (int i = 0; i < 10_000_000; i++) {
+      var request = server.takeRequest(0, TimeUnit.MILLISECONDS);
+      if (request == null) break;
+      String path = request.getPath();
+      boolean watch = path.contains("watch=true");
+      int query = path.indexOf('?');
+      if (query >= 0) path = path.substring(0, query);
+      counts.merge(
+          request.getMethod() + (watch ? " watch " : " ") + path.replaceAll("[0-9]+", "#"),
+          1L,
+          Long::sum);
+    }
+    return counts;
+  }
+
+  /**
+   * Reconciles and renders, from the operator's DEBUG lines ({@link OperatorJvm} turns them on).
+   */
+  private static String operatorLogCounts() throws java.io.IOException {
+    List<String> log =
+        java.nio.file.Files.readAllLines(REPO.resolve("operator/target/benchmark-operator.log"));
+    return "VirtualService reconciles "
+        + log.stream().filter(l -> l.contains("reconciling vs-")).count()
+        + ", group renders "
+        + log.stream().filter(l -> l.contains("rendered ")).count();
+  }
+
+  /**
+   * CPU seconds of the process's live threads (JIT compilers and GC included) by name, from {@code
+   * /proc/<pid>/task} (names cut to 15 characters); threads that ended are missing.
+   */
+  private static java.util.Map<String, Double> cpuByThread(long pid) throws java.io.IOException {
+    java.util.Map<String, Double> seconds = new java.util.TreeMap<>();
+    try (var tasks = java.nio.file.Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path task : tasks.toList()) {
+        String stat;
+        try {
+          stat = java.nio.file.Files.readString(task.resolve("stat"));
+        } catch (java.io.IOException ended) {
+          continue;
+        }
+        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // utime and stime, in clock ticks of 10 ms
+        double cpu = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+        seconds.merge(name.replaceAll("[0-9]+", "#"), cpu, Double::sum);
+      }
+    }
+    seconds.values().removeIf(cpu -> cpu < 0.5);
+    return seconds;
   }
 
   /** How many threads of a thread dump share each name, with digits dropped. */

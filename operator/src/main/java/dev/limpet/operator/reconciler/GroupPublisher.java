@@ -46,6 +46,16 @@ public final class GroupPublisher {
   private final KubernetesClient client;
   private final Map<String, Object> groupLocks = new ConcurrentHashMap<>();
 
+  /** A configuration the loader accepted, what it was rendered from, and its document. */
+  private record Accepted(DataPlaneConfig unversioned, DataPlaneConfig config, String document) {}
+
+  /**
+   * The last accepted configuration of each group: a render that gives the same one again (most
+   * renders of a batch that only settles statuses) reuses its version and document instead of
+   * serialising the whole group twice and parsing it once more.
+   */
+  private final Map<String, Accepted> accepted = new ConcurrentHashMap<>();
+
   public GroupPublisher(KubernetesClient client) {
     this.client = client;
   }
@@ -77,13 +87,24 @@ public final class GroupPublisher {
       GroupInput input,
       Optional<ConfigMap> current,
       Optional<Secret> currentSecret) {
-    synchronized (groupLocks.computeIfAbsent(namespace + "/" + group, k -> new Object())) {
-      DataPlaneConfig config = GroupRenderer.render(input);
-      String document = ConfigDocument.yaml(config);
-      try {
-        ConfigLoader.parse(document);
-      } catch (ConfigException e) {
-        return new Outcome.Refused(e.problems());
+    String key = namespace + "/" + group;
+    synchronized (groupLocks.computeIfAbsent(key, k -> new Object())) {
+      DataPlaneConfig unversioned = GroupRenderer.unversioned(input);
+      Accepted last = accepted.get(key);
+      DataPlaneConfig config;
+      String document;
+      if (last != null && last.unversioned().equals(unversioned)) {
+        config = last.config();
+        document = last.document();
+      } else {
+        config = ConfigDocument.versioned(unversioned);
+        document = ConfigDocument.yaml(config);
+        try {
+          ConfigLoader.parse(document);
+        } catch (ConfigException e) {
+          return new Outcome.Refused(e.problems());
+        }
+        accepted.put(key, new Accepted(unversioned, config, document));
       }
       boolean unchanged =
           current

@@ -50,6 +50,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Judges a VirtualService within its data-plane group, publishes the group's configuration (once
@@ -60,6 +62,7 @@ import java.util.Set;
 @ControllerConfiguration(name = "virtualservice")
 public final class VirtualServiceReconciler
     implements Reconciler<VirtualService>, Cleaner<VirtualService> {
+  private static final Logger LOG = LoggerFactory.getLogger(VirtualServiceReconciler.class);
   private static final String PEERS = "peers";
 
   /** How often a VirtualService whose replicas have not all applied its configuration rechecks. */
@@ -239,6 +242,7 @@ public final class VirtualServiceReconciler
   @Override
   public UpdateControl<VirtualService> reconcile(VirtualService vs, Context<VirtualService> context)
       throws InterruptedException {
+    LOG.debug("reconciling {}", vs.getMetadata().getName());
     String namespace = vs.getMetadata().getNamespace();
     String group = Indexes.group(vs);
     var sources = context.eventSourceRetriever();

@@ -26,6 +26,11 @@ public final class GroupRenderer {
   private GroupRenderer() {}
 
   public static DataPlaneConfig render(GroupInput input) {
+    return ConfigDocument.versioned(unversioned(input));
+  }
+
+  /** What {@link #render} renders, before its version is set (the costly part of a render). */
+  public static DataPlaneConfig unversioned(GroupInput input) {
     List<VirtualService> services =
         input.virtualServices().stream()
             .sorted(Comparator.comparing(vs -> vs.getMetadata().getName()))
@@ -69,9 +74,7 @@ public final class GroupRenderer {
                     ResourceRenderer.profile(
                         require(input.profiles().get(name), "PersistenceProfile", name)))
             .toList();
-    DataPlaneConfig unversioned =
-        new DataPlaneConfig(null, vsConfigs, pools, profiles, monitors, scripts, null, null);
-    return ConfigDocument.versioned(unversioned);
+    return new DataPlaneConfig(null, vsConfigs, pools, profiles, monitors, scripts, null, null);
   }
 
   private static <T> T require(T value, String kind, String name) {

@@ -3,6 +3,7 @@ package dev.limpet.operator.validation;
 import dev.limpet.operator.api.VirtualService;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,9 +32,12 @@ public final class ListenerConflicts {
                 (VirtualService vs) ->
                     Objects.requireNonNullElse(vs.getMetadata().getCreationTimestamp(), ""))
             .thenComparing(vs -> vs.getMetadata().getName()));
-    List<VirtualService> kept = new ArrayList<>();
+    // only services on the same port can conflict: each is compared with those kept on its port
+    Map<Integer, List<VirtualService>> keptByPort = new HashMap<>();
     Map<String, String> losers = new LinkedHashMap<>();
     for (VirtualService vs : byAge) {
+      List<VirtualService> kept =
+          keptByPort.computeIfAbsent(vs.getSpec().port(), p -> new ArrayList<>());
       VirtualService winner = kept.stream().filter(k -> conflict(k, vs)).findFirst().orElse(null);
       if (winner == null) kept.add(vs);
       else losers.put(vs.getMetadata().getName(), winner.getMetadata().getName());
