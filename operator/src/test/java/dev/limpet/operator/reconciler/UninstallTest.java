@@ -56,6 +56,21 @@ class UninstallTest {
                               .getStatus())
                       .isEqualTo("True"));
 
+      // every finalizer the operator sets is in the README's table of finalizers
+      eventually()
+          .untilAsserted(
+              () ->
+                  assertThat(remaining())
+                      .extracting(r -> r.getKind())
+                      .containsAll(KINDS.stream().map(k -> HasMetadata.getKind(k)).toList()));
+      eventually()
+          .untilAsserted(
+              () ->
+                  assertThat(remaining())
+                      .allSatisfy(r -> assertThat(r.getMetadata().getFinalizers()).isNotEmpty()));
+      assertThat(remaining().stream().flatMap(r -> r.getMetadata().getFinalizers().stream()))
+          .allSatisfy(finalizer -> assertThat(steps).contains("`" + finalizer + "`"));
+
       // 1. with the operator running, the kinds in the README's order
       assertThat(steps)
           .contains("kubectl delete virtualservices.limpet.dev --all --all-namespaces")
