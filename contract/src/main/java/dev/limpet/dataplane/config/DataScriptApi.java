@@ -92,6 +92,11 @@ public final class DataScriptApi {
               "get_userid",
               "get_uri",
               "get_path",
+              "get_path_tokens",
+              "get_host_tokens",
+              "get_request_id",
+              "get_reqvar",
+              "set_reqvar",
               "get_query",
               "set_uri",
               "set_path",
@@ -108,6 +113,7 @@ public final class DataScriptApi {
               "base64_decode",
               "md5_hash",
               "sha1_hash",
+              "murmur_hash",
               "rand_bytes",
               "ip_in_subnet"),
           "avi.utils.ip",
@@ -119,9 +125,11 @@ public final class DataScriptApi {
               "equals",
               "beginswith",
               "endswith",
+              "contains",
               "equals_CASE",
               "beginswith_CASE",
-              "endswith_CASE"));
+              "endswith_CASE",
+              "contains_CASE"));
 
   /** Tables whose fields are the script's own ({@code avi.vs.reqvar.user}): never checked. */
   public static final Set<String> OPEN_TABLES = Set.of("avi.vs.reqvar");
@@ -168,11 +176,6 @@ public final class DataScriptApi {
     r.put("avi.http.get_response_body", NOT_YET + buffered);
     r.put("avi.http.set_response_body_size", NOT_YET + buffered);
     r.put("avi.http.disable", "Limpet has no L4 mode to hand an HTTP connection to");
-    r.put("avi.http.get_host_tokens", NOT_YET + "use string.split(avi.http.hostname(), '.')");
-    r.put("avi.http.get_path_tokens", NOT_YET + "use string.split(avi.http.get_path(), '/')");
-    r.put("avi.http.get_request_id", NOT_YET + "requests carry no id");
-    r.put("avi.http.get_reqvar", NOT_YET + "use avi.vs.reqvar");
-    r.put("avi.http.set_reqvar", NOT_YET + "use avi.vs.reqvar");
     r.put("avi.http.internal_status", NOT_YET + "use avi.http.status");
     r.put("avi.http.get_token", "Limpet has no OAuth or SAML authentication");
     r.put("avi.http.get_saml_session_cookie", "Limpet has no OAuth or SAML authentication");
@@ -186,9 +189,6 @@ public final class DataScriptApi {
     r.put("avi.pool.get_server_ip", "an L4 function: use avi.pool.server_ip");
     r.put("avi.utils.get_geo_from_ip", "Limpet has no geo-IP database");
     r.put("avi.utils.get_ip_reputation", "Limpet has no IP reputation feed");
-    r.put("avi.utils.murmur_hash", NOT_YET + "use avi.utils.sha1_hash or md5_hash");
-    r.put("avi.stringgroup.contains", NOT_YET + "use equals, beginswith or endswith");
-    r.put("avi.stringgroup.contains_CASE", NOT_YET + "use equals, beginswith or endswith");
     return Map.copyOf(r);
   }
 

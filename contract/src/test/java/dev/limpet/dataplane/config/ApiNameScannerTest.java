@@ -79,12 +79,12 @@ class ApiNameScannerTest {
                 """
                 local function f()
                   local http = avi.http
-                  return http.get_request_id()
+                  return http.get_req_body()
                 end
                 """))
         .singleElement()
         .asString()
-        .startsWith("line 3: avi.http.get_request_id is not available in Limpet");
+        .startsWith("line 3: avi.http.get_req_body is not available in Limpet");
   }
 
   @Test

@@ -16,6 +16,7 @@ public final class ScriptTransaction {
   private final Map<String, ScriptEnvironment> environments = new HashMap<>(4);
   private PoolSelection selection;
   private String userId;
+  private String requestId;
 
   void enter() {
     Thread current = Thread.currentThread();
@@ -52,5 +53,15 @@ public final class ScriptTransaction {
 
   void userId(String userId) {
     this.userId = userId;
+  }
+
+  /**
+   * This request's id ({@code avi.http.get_request_id}): 16 random hex digits, drawn when first
+   * asked, the same in every event of the request.
+   */
+  String requestId() {
+    if (requestId == null)
+      requestId = String.format("%016x", java.util.concurrent.ThreadLocalRandom.current().nextLong());
+    return requestId;
   }
 }
