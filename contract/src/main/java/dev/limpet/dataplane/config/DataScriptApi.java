@@ -106,7 +106,8 @@ public final class DataScriptApi {
               "redirect",
               "close_conn"),
           "avi.pool",
-          Set.of("select", "get_server_status", "get_servers", "server_ip", "get_server_info"),
+          Set.of(
+              "select", "chash", "get_server_status", "get_servers", "server_ip", "get_server_info"),
           "avi.utils",
           Set.of(
               "base64_encode",
@@ -185,7 +186,6 @@ public final class DataScriptApi {
     r.put("avi.vs.get_open_conns", NOT_YET + "connection counts are on the admin port");
     r.put("avi.vs.se_count", NOT_YET + "the replica count is not known to a replica");
     r.put("avi.vs.close", "an L4 function: use avi.http.close_conn");
-    r.put("avi.pool.chash", NOT_YET + "pools have no consistent-hash algorithm");
     r.put("avi.pool.get_server_ip", "an L4 function: use avi.pool.server_ip");
     r.put("avi.utils.get_geo_from_ip", "Limpet has no geo-IP database");
     r.put("avi.utils.get_ip_reputation", "Limpet has no IP reputation feed");
