@@ -69,7 +69,8 @@ public final class DataScriptApi {
               "table_insert",
               "table_lookup",
               "table_refresh",
-              "table_remove"),
+              "table_remove",
+              "persist"),
           "avi.http",
           Set.of(
               "get_header",
@@ -180,7 +181,6 @@ public final class DataScriptApi {
     r.put("avi.http.internal_status", NOT_YET + "use avi.http.status");
     r.put("avi.http.get_token", "Limpet has no OAuth or SAML authentication");
     r.put("avi.http.get_saml_session_cookie", "Limpet has no OAuth or SAML authentication");
-    r.put("avi.vs.persist", NOT_YET + "use avi.vs.table_insert with avi.pool.select");
     r.put("avi.vs.rate_limit", NOT_YET + "rate limiters cannot be declared for a DataScript yet");
     r.put("avi.vs.ratelimit", NOT_YET + "rate limiters cannot be declared for a DataScript yet");
     r.put("avi.vs.get_open_conns", NOT_YET + "connection counts are on the admin port");

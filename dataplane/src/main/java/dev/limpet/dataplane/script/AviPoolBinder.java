@@ -113,7 +113,7 @@ final class AviPoolBinder {
     return selection != null ? selection.pool() : run.virtualService.defaultPool();
   }
 
-  private static String allowedPool(ScriptRun run, Args args, int i) {
+  static String allowedPool(ScriptRun run, Args args, int i) {
     String name = args.string(i);
     String pool = run.script.pool(name);
     if (pool == null)

@@ -1,8 +1,10 @@
 package dev.limpet.dataplane.script;
 
 import static dev.limpet.dataplane.script.Namespace.ALL;
+import static dev.limpet.dataplane.script.Namespace.REQUEST;
 import static dev.limpet.dataplane.script.Namespace.REQUEST_RESPONSE;
 
+import dev.limpet.dataplane.upstream.Server;
 import java.net.InetSocketAddress;
 import java.util.function.Supplier;
 import org.luaj.vm2.LuaInteger;
@@ -29,7 +31,8 @@ final class AviVsBinder {
             .add("table_insert", REQUEST_RESPONSE, AviVsBinder::insert)
             .add("table_lookup", REQUEST_RESPONSE, AviVsBinder::lookup)
             .add("table_refresh", REQUEST_RESPONSE, AviVsBinder::refresh)
-            .add("table_remove", REQUEST_RESPONSE, AviVsBinder::remove);
+            .add("table_remove", REQUEST_RESPONSE, AviVsBinder::remove)
+            .add("persist", REQUEST, AviVsBinder::persist);
     LuaTable meta = new LuaTable();
     meta.rawset(LuaValue.INDEX, new Reqvar(runs));
     meta.rawset(LuaValue.METATABLE, LuaValue.FALSE);
@@ -75,6 +78,44 @@ final class AviVsBinder {
   private static Varargs refresh(ScriptRun run, Args args) {
     TableCall call = TableCall.lookup(args);
     return LuaValue.valueOf(table(run, call).refresh(call.key(), call.millis()));
+  }
+
+  /** The table of {@code avi.vs.persist} for {@code pool}; a name no other table shares. */
+  static String persistTable(String pool) {
+    return "avi.vs.persist/" + pool;
+  }
+
+  /**
+   * {@code persist(key [, lifetime] [, pool])}: a request with {@code key} goes to the server the
+   * first request with it was balanced to (in {@code pool}, default the pool chosen so far), for
+   * {@code lifetime} seconds (default 300) after the last. The entry lives in the virtual service's
+   * replicated tables; it is written when that server answers. A pinned server that is gone or down
+   * is balanced around and the key pinned anew.
+   */
+  private static Varargs persist(ScriptRun run, Args args) {
+    String key = args.text(1);
+    long millis =
+        1000 * (args.isNil(2) ? TableCall.DEFAULT_SECONDS : TableCall.lifetime(args, 2, 1));
+    String pool = args.isNil(3) ? currentPool(run) : AviPoolBinder.allowedPool(run, args, 3);
+    ScriptTable table = run.virtualService.tables().named(persistTable(pool));
+    ScriptTable.Entry entry = table.lookup(key, millis);
+    if (entry != null) {
+      for (Server s : run.virtualService.pools().members(pool))
+        if (s.key().equals(entry.value()) && s.up()) {
+          run.transaction.select(new PoolSelection(pool, s));
+          return LuaValue.NONE;
+        }
+      table.remove(key);
+    }
+    if (!args.isNil(3)) run.transaction.select(new PoolSelection(pool, null));
+    run.transaction.persistAfterBalancing(
+        new ScriptTransaction.PendingPersist(table, key, pool, millis));
+    return LuaValue.NONE;
+  }
+
+  private static String currentPool(ScriptRun run) {
+    PoolSelection selection = run.transaction.selection();
+    return selection != null ? selection.pool() : run.virtualService.defaultPool();
   }
 
   private static Varargs remove(ScriptRun run, Args args) {

@@ -17,6 +17,10 @@ public final class ScriptTransaction {
   private PoolSelection selection;
   private String userId;
   private String requestId;
+  private PendingPersist pendingPersist;
+
+  /** An {@code avi.vs.persist} waiting for the server that balancing gives the request. */
+  record PendingPersist(ScriptTable table, String key, String pool, long lifetimeMillis) {}
 
   void enter() {
     Thread current = Thread.currentThread();
@@ -44,6 +48,20 @@ public final class ScriptTransaction {
 
   void select(PoolSelection selection) {
     this.selection = selection;
+  }
+
+  void persistAfterBalancing(PendingPersist pending) {
+    this.pendingPersist = pending;
+  }
+
+  /**
+   * The proxy's report that {@code server} of {@code pool} answered this request: completes an
+   * {@code avi.vs.persist} of this request when its pool is that pool.
+   */
+  public void serverResponded(String pool, String server) {
+    PendingPersist p = pendingPersist;
+    pendingPersist = null;
+    if (p != null && p.pool().equals(pool)) p.table().insert(p.key(), server, p.lifetimeMillis());
   }
 
   /** The user id a script set ({@code avi.http.set_userid}), for the access log; else null. */
