@@ -22,6 +22,11 @@ public final class DataScriptApi {
           Map.entry("HTTP_REQUEST", 1),
           Map.entry("HTTP_RESPONSE", 2),
           Map.entry("QUERY_TABLE", 3),
+          // avi.vs.rate_limit's type and the actions it reports (numbers, as Avi's are)
+          Map.entry("RL_CUSTOM_STRING", 1),
+          Map.entry("RL_ACTION_NONE", 0),
+          Map.entry("RL_ACTION_CLOSE_CONN", 1),
+          Map.entry("RL_ACTION_LOCAL_RSP", 2),
           Map.entry("HTTP_CONTINUE", 100),
           Map.entry("HTTP_SWITCHING_PROTOCOLS", 101),
           Map.entry("HTTP_OK", 200),
@@ -70,7 +75,10 @@ public final class DataScriptApi {
               "table_lookup",
               "table_refresh",
               "table_remove",
-              "persist"),
+              "persist",
+              "rate_limit"),
+          "avi.vs.ratelimit",
+          Set.of("exceed"),
           "avi.http",
           Set.of(
               "get_header",
@@ -181,8 +189,6 @@ public final class DataScriptApi {
     r.put("avi.http.internal_status", NOT_YET + "use avi.http.status");
     r.put("avi.http.get_token", "Limpet has no OAuth or SAML authentication");
     r.put("avi.http.get_saml_session_cookie", "Limpet has no OAuth or SAML authentication");
-    r.put("avi.vs.rate_limit", NOT_YET + "rate limiters cannot be declared for a DataScript yet");
-    r.put("avi.vs.ratelimit", NOT_YET + "rate limiters cannot be declared for a DataScript yet");
     r.put("avi.vs.get_open_conns", NOT_YET + "connection counts are on the admin port");
     r.put("avi.vs.se_count", NOT_YET + "the replica count is not known to a replica");
     r.put("avi.vs.close", "an L4 function: use avi.http.close_conn");

@@ -28,6 +28,8 @@ final class ScriptHarness {
   final Server backup = server("backup-1", "10.1.0.1", 9090, false);
   final List<IpGroup> ipGroups = new ArrayList<>();
   final List<StringGroup> stringGroups = new ArrayList<>();
+  final List<dev.limpet.dataplane.config.DataScriptConfig.RateLimiter> rateLimiters =
+      new ArrayList<>();
   private final List<CompiledDataScript> scripts = new ArrayList<>();
   private ScriptLimits limits = ScriptLimits.DEFAULT;
   private VirtualServiceScripts built;
@@ -58,7 +60,8 @@ final class ScriptHarness {
                 new Events(request, response, failed),
                 List.of(new PoolRef("primary-pool", "primary_pool"), new PoolRef("backup", null)),
                 ipGroups,
-                stringGroups)));
+                stringGroups,
+                rateLimiters)));
     return this;
   }
 
@@ -70,7 +73,8 @@ final class ScriptHarness {
             java.util.Map.of(ScriptEvent.HTTP_REQ, chunk),
             java.util.Map.of(),
             java.util.Map.of(),
-            java.util.Map.of()));
+            java.util.Map.of(),
+            List.of()));
     return this;
   }
 
