@@ -116,7 +116,12 @@ public final class DataScriptApi {
               "close_conn"),
           "avi.pool",
           Set.of(
-              "select", "chash", "get_server_status", "get_servers", "server_ip", "get_server_info"),
+              "select",
+              "chash",
+              "get_server_status",
+              "get_servers",
+              "server_ip",
+              "get_server_info"),
           "avi.utils",
           Set.of(
               "base64_encode",

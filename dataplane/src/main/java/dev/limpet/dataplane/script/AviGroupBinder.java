@@ -39,8 +39,7 @@ final class AviGroupBinder {
           .add(
               "endswith" + suffix,
               REQUEST_RESPONSE,
-              (run, a) ->
-                  result(group(run, a), group(run, a).suffixOf(a.string(2), caseSensitive)))
+              (run, a) -> result(group(run, a), group(run, a).suffixOf(a.string(2), caseSensitive)))
           .add(
               "contains" + suffix,
               REQUEST_RESPONSE,

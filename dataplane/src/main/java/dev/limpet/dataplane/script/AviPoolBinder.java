@@ -74,7 +74,8 @@ final class AviPoolBinder {
     String key = args.text(1);
     RunLimiter.active().chargeBytes(key.length());
     String pool = currentPool(run);
-    run.transaction.select(new PoolSelection(pool, run.virtualService.pools().consistentHash(pool, key)));
+    run.transaction.select(
+        new PoolSelection(pool, run.virtualService.pools().consistentHash(pool, key)));
     return LuaValue.NONE;
   }
 

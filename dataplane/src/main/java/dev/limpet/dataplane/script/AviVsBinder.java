@@ -98,11 +98,7 @@ final class AviVsBinder {
     TokenBuckets limiter = run.script.rateLimiter(name);
     if (limiter == null)
       throw args.bad(
-          1,
-          "no rate limiter '"
-              + name
-              + "' in this DataScript "
-              + run.script.rateLimiterNames());
+          1, "no rate limiter '" + name + "' in this DataScript " + run.script.rateLimiterNames());
     String key = args.text(2);
     int consume = args.isNil(3) ? 1 : args.wholeInRange(3, 1, Integer.MAX_VALUE);
     RunLimiter.active().chargeBytes(key.length());

@@ -1,7 +1,7 @@
 package dev.limpet.dataplane.script;
 
-import dev.limpet.dataplane.upstream.Server;
 import dev.limpet.dataplane.upstream.HashRing;
+import dev.limpet.dataplane.upstream.Server;
 import java.util.List;
 
 /** The pools of the configuration a virtual service runs with, as {@code avi.pool.*} sees them. */

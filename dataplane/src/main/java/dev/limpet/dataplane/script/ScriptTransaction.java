@@ -79,7 +79,8 @@ public final class ScriptTransaction {
    */
   String requestId() {
     if (requestId == null)
-      requestId = String.format("%016x", java.util.concurrent.ThreadLocalRandom.current().nextLong());
+      requestId =
+          String.format("%016x", java.util.concurrent.ThreadLocalRandom.current().nextLong());
     return requestId;
   }
 }

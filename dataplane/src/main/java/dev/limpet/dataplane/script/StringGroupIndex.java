@@ -77,12 +77,11 @@ final class StringGroupIndex {
   }
 
   /**
-   * {@code contains}: the entry found first in {@code s} (ending earliest, then shortest). One
-   * pass of an Aho–Corasick automaton over {@code s}, whatever the group's size.
+   * {@code contains}: the entry found first in {@code s} (ending earliest, then shortest). One pass
+   * of an Aho–Corasick automaton over {@code s}, whatever the group's size.
    */
   Match insideOf(String s, boolean caseSensitive) {
-    int found =
-        caseSensitive ? exactInside.find(s) : foldedInside.find(fold(s));
+    int found = caseSensitive ? exactInside.find(s) : foldedInside.find(fold(s));
     if (found < 0) return Match.NONE;
     String key = keys.get(found);
     return new Match(true, exact.get(key));

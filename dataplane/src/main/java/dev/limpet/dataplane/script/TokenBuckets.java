@@ -8,9 +8,9 @@ import java.util.function.LongSupplier;
 /**
  * One DataScript rate limiter: a token bucket per key holding up to {@code count + burst} tokens,
  * refilled at {@code count} per {@code periodSeconds}. At most {@code maxKeys} buckets are kept,
- * the least recently used dropped first, so keys a client invents cannot grow memory; a dropped
- * key starts full again, which only ever lets a forgotten client through. Per process (each
- * replica counts its own requests). Thread-safe: every event loop shares it.
+ * the least recently used dropped first, so keys a client invents cannot grow memory; a dropped key
+ * starts full again, which only ever lets a forgotten client through. Per process (each replica
+ * counts its own requests). Thread-safe: every event loop shares it.
  */
 final class TokenBuckets {
   private static final long NANOS_PER_SECOND = 1_000_000_000L;

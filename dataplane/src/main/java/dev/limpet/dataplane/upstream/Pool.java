@@ -19,7 +19,8 @@ public final class Pool {
   private final Balancer balancer;
   private final Persistence persistence;
   private final List<HealthMonitorConfig> healthMonitors;
-  private volatile HashRing ring; // built on the first avi.pool.chash; immutable, so a race is harmless
+  private volatile HashRing
+      ring; // built on the first avi.pool.chash; immutable, so a race is harmless
 
   /**
    * @param servers in configuration order

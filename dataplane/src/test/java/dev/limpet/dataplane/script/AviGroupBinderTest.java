@@ -109,7 +109,8 @@ class AviGroupBinderTest {
 
   @Test
   void stringgroupContainsFindsAnEntryAnywhereInTheSubjectCaseInsensitivelyUnlessCase() {
-    harness.stringGroups.add(new StringGroup("bad", List.of("../", "<script", "Union Select"), null));
+    harness.stringGroups.add(
+        new StringGroup("bad", List.of("../", "<script", "Union Select"), null));
     assertThat(
             logs(
                 """
