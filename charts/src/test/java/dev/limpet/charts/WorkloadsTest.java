@@ -273,14 +273,19 @@ class WorkloadsTest {
 
   @ParameterizedTest
   @MethodSource("dev.limpet.charts.ValuesCase#matrix")
-  void severalOperatorReplicasTakeTheLease(ValuesCase values) {
+  void theOperatorTakesTheLeaseExactlyWhenTheValuesSaySo(ValuesCase values) {
     Manifests manifests = LimpetChart.rendered(values);
     for (Deployment d : manifests.all(Deployment.class)) {
       Container c = Manifests.container(d);
-      if (c.getName().equals("operator") && d.getSpec().getReplicas() > 1)
-        assertThat(c.getArgs())
-            .contains("--leader-election")
-            .doesNotContain("--no-leader-election");
+      if (!c.getName().equals("operator")) continue;
+      // the operator's own parser on the exact arguments: what the process will do
+      OperatorMain parsed = new OperatorMain();
+      new CommandLine(parsed).parseArgs(c.getArgs().toArray(String[]::new));
+      boolean enabled = settings(values, d).get("leaderElection").get("enabled").asBoolean();
+      assertThat(parsed.leaderElection())
+          .as("leader election of %s", c.getArgs())
+          .isEqualTo(enabled);
+      if (d.getSpec().getReplicas() > 1) assertThat(parsed.leaderElection()).isTrue();
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.limpet.operator;
 
+import dev.limpet.operator.decode.SpecProblems;
+import dev.limpet.operator.decode.TolerantClient;
 import dev.limpet.operator.event.EventRecorder;
 import dev.limpet.operator.reconciler.DataScriptReconciler;
 import dev.limpet.operator.reconciler.GroupPublisher;
@@ -39,7 +41,7 @@ public final class LimpetOperator {
   }
 
   /**
-   * A configured operator, not yet started.
+   * A configured operator, not yet started, on a tolerant client of its own that it closes on stop.
    *
    * @param admin how a data-plane replica is asked which configuration it applied
    * @param runtime further settings: leader election, metrics
@@ -51,22 +53,50 @@ public final class LimpetOperator {
       Clock clock,
       AdminEndpoint admin,
       Consumer<ConfigurationServiceOverrider> runtime) {
+    return create(TolerantClient.over(client), true, namespaces, compiler, clock, admin, runtime);
+  }
+
+  /**
+   * A configured operator, not yet started, on {@code own}, which the caller shares (with the
+   * webhook) and closes.
+   */
+  public static Operator create(
+      TolerantClient own,
+      Set<String> namespaces,
+      ScriptCompiler compiler,
+      Clock clock,
+      AdminEndpoint admin,
+      Consumer<ConfigurationServiceOverrider> runtime) {
+    return create(own, false, namespaces, compiler, clock, admin, runtime);
+  }
+
+  private static Operator create(
+      TolerantClient own,
+      boolean closeClientOnStop,
+      Set<String> namespaces,
+      ScriptCompiler compiler,
+      Clock clock,
+      AdminEndpoint admin,
+      Consumer<ConfigurationServiceOverrider> runtime) {
+    SpecProblems unreadable = own.problems();
+    KubernetesClient client = own.client();
     Operator operator =
         new Operator(
             o -> {
               o.withKubernetesClient(client)
-                  .withCloseClientOnStop(false)
+                  .withCloseClientOnStop(closeClientOnStop)
                   .withUseSSAToPatchPrimaryResource(false)
                   .withSSABasedCreateUpdateMatchForDependentResources(false);
               runtime.accept(o);
             });
     EventRecorder events = new EventRecorder(client, clock);
-    register(operator, new PersistenceProfileReconciler(events, clock), namespaces);
-    register(operator, new PoolReconciler(events, clock), namespaces);
-    register(operator, new DataScriptReconciler(events, compiler, clock), namespaces);
+    register(operator, new PersistenceProfileReconciler(unreadable, events, clock), namespaces);
+    register(operator, new PoolReconciler(unreadable, events, clock), namespaces);
+    register(operator, new DataScriptReconciler(unreadable, events, compiler, clock), namespaces);
     register(
         operator,
         new VirtualServiceReconciler(
+            unreadable,
             new GroupPublisher(client),
             events,
             compiler,

@@ -35,9 +35,13 @@ public final class OperatorMain implements Callable<Integer> {
 
   @Option(
       names = "--leader-election",
-      defaultValue = "true",
       negatable = true,
-      description = "Take a Lease before reconciling, so that one replica of several leads.")
+      defaultValue = "true",
+      // without a fallback, picocli makes the plain option the opposite of the default: off
+      fallbackValue = "true",
+      description =
+          "Take a Lease before reconciling, so that one replica of several leads (the default);"
+              + " --no-leader-election for a single replica without a Lease.")
   boolean leaderElection;
 
   @Option(
@@ -90,6 +94,11 @@ public final class OperatorMain implements Callable<Integer> {
     process.start();
     stopped.await();
     return 0;
+  }
+
+  /** Whether the parsed command line takes a Lease. */
+  public boolean leaderElection() {
+    return leaderElection;
   }
 
   OperatorProcess.Settings settings(KubernetesClient client) {

@@ -1,13 +1,16 @@
 package dev.limpet.operator;
 
 import dev.limpet.operator.admission.AdmissionPolicy;
+import dev.limpet.operator.decode.TolerantClient;
 import dev.limpet.operator.index.ReferenceInformers;
 import dev.limpet.operator.rollout.HttpAdminEndpoint;
 import dev.limpet.operator.server.PemTls;
 import dev.limpet.operator.server.ProbeServer;
 import dev.limpet.operator.server.WebhookServer;
 import dev.limpet.operator.validation.ContractScriptCompiler;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
@@ -19,11 +22,14 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -68,6 +74,7 @@ public final class OperatorProcess implements AutoCloseable {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicBoolean leading = new AtomicBoolean();
   private final AtomicBoolean stopping = new AtomicBoolean();
+  private TolerantClient own;
   private Operator operator;
   private ProbeServer probes;
   private ReferenceInformers references;
@@ -84,9 +91,12 @@ public final class OperatorProcess implements AutoCloseable {
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     registry.gauge("limpet_operator_leader", leading, l -> l.get() ? 1 : 0);
+    // one tolerant client for the reconcilers and the webhook: an object that one of them reads,
+    // both read, and an object of another CRD version stops neither
+    own = TolerantClient.over(client);
     operator =
         LimpetOperator.create(
-            client,
+            own,
             settings.namespaces(),
             new ContractScriptCompiler(),
             Clock.systemUTC(),
@@ -111,12 +121,10 @@ public final class OperatorProcess implements AutoCloseable {
         w.certificate().isPresent() && w.key().isPresent()
             ? Optional.of(PemTls.serverContext(w.certificate().get(), w.key().get()))
             : Optional.empty();
-    references = new ReferenceInformers(client, settings.namespaces());
+    references = new ReferenceInformers(own.client(), settings.namespaces());
     references.start();
-    var policy =
-        new AdmissionPolicy(
-            references, new ContractScriptCompiler(), client.getKubernetesSerialization());
-    webhook = new WebhookServer(w.address(), tls, policy, client.getKubernetesSerialization());
+    var policy = new AdmissionPolicy(references, new ContractScriptCompiler(), own);
+    webhook = new WebhookServer(w.address(), tls, policy, own.serialization());
   }
 
   /**
@@ -173,13 +181,42 @@ public final class OperatorProcess implements AutoCloseable {
     new Thread(() -> System.exit(1), "lost-lease-exit").start();
   }
 
+  /**
+   * Gives the Lease up as client-go's {@code ReleaseOnCancel} does (no holder, one-second
+   * duration), so the next replica leads at its next retry instead of after the lease duration.
+   * JOSDK cancels its elector on stop without releasing. An update at the read resourceVersion: a
+   * Lease another replica took meanwhile is left alone.
+   */
+  private void releaseLease(LeaderElection l) {
+    var leases = client.leases().inNamespace(l.leaseNamespace()).withName(l.leaseName());
+    for (int attempt = 0; attempt < 3; attempt++) {
+      try {
+        Lease lease = leases.get();
+        if (lease == null || !l.identity().equals(lease.getSpec().getHolderIdentity())) return;
+        lease.getSpec().setHolderIdentity(null);
+        lease.getSpec().setLeaseDurationSeconds(1);
+        lease.getSpec().setRenewTime(ZonedDateTime.now(ZoneOffset.UTC));
+        client.resource(lease).update();
+        LOG.info("released Lease {}/{}", l.leaseNamespace(), l.leaseName());
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+          LOG.warn("could not release Lease {}: {}", l.leaseName(), e.getMessage());
+          return;
+        }
+      }
+    }
+  }
+
   /** Not ready first, then the reconciles in flight finish (bounded), then the ports close. */
   @Override
   public void close() {
-    stopping.set(true);
+    if (stopping.getAndSet(true)) return;
     if (webhook != null) webhook.close();
     if (operator != null) operator.stop();
+    settings.leaderElection().ifPresent(this::releaseLease);
     if (references != null) references.close();
+    if (own != null) own.close();
     if (probes != null) probes.close();
     registry.close();
     LOG.info("operator stopped");

@@ -111,12 +111,17 @@ final class BenchFixture {
   static final class Exchange implements ScriptExchange {
     private static final InetSocketAddress CLIENT = new InetSocketAddress("192.0.2.1", 40000);
     private static final InetSocketAddress LOCAL = new InetSocketAddress("127.0.0.1", 8080);
-    private final HttpRequest request =
-        new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
+    private final HttpRequest request;
     private HttpResponse response;
     private Server server;
 
     Exchange(String clientIp) {
+      this(clientIp, "/");
+    }
+
+    /** A request for {@code uri} from the client the True-Client-IP header names. */
+    Exchange(String clientIp, String uri) {
+      request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri);
       request.headers().set("True-Client-IP", clientIp);
     }
 

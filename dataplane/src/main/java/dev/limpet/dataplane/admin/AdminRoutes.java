@@ -30,14 +30,46 @@ final class AdminRoutes {
       case "/pools" -> new Reply(200, JSON, poolsView(dataPlane.current()));
       case "/tables" -> new Reply(200, JSON, dataPlane.tableSizes());
       case "/peers" -> new Reply(200, JSON, dataPlane.peersView());
+      case "/datascripts" ->
+          new Reply(200, JSON, dataScriptsView(dataPlane.metrics().selectionFallbacks()));
       case "/metrics" ->
           new Reply(200, "text/plain; version=0.0.4; charset=utf-8", dataPlane.metrics().scrape());
       default ->
           new Reply(
               404,
               "text/plain",
-              "paths: /healthz /livez /readyz /config /pools /tables /peers /metrics\n");
+              "paths: /healthz /livez /readyz /config /pools /tables /peers /datascripts /metrics\n");
     };
+  }
+
+  /**
+   * Per DataScript, the {@code avi.pool.select} calls that fell back since the replica started, by
+   * reason, and the sentence a status condition can carry. A DataScript without fallbacks is
+   * absent.
+   */
+  static Map<String, Object> dataScriptsView(Map<String, Map<String, Long>> fallbacks) {
+    Map<String, Object> view = new LinkedHashMap<>();
+    fallbacks.forEach(
+        (script, byReason) -> {
+          Map<String, Object> entry = new LinkedHashMap<>();
+          entry.put("selectionFallbacks", byReason);
+          entry.put("message", fallbackMessage(byReason));
+          view.put(script, entry);
+        });
+    return view;
+  }
+
+  /** {@code 12 selections fell back (down 2, not_member 10)}. */
+  static String fallbackMessage(Map<String, Long> byReason) {
+    long total = byReason.values().stream().mapToLong(Long::longValue).sum();
+    StringBuilder reasons = new StringBuilder();
+    byReason.forEach(
+        (reason, count) ->
+            reasons.append(reasons.isEmpty() ? "" : ", ").append(reason).append(' ').append(count));
+    return total
+        + (total == 1 ? " selection fell back (" : " selections fell back (")
+        + reasons
+        + ")";
   }
 
   /**

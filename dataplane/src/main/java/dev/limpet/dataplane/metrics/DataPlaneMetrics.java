@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -17,6 +19,7 @@ import java.util.concurrent.TimeUnit;
  * set and cached, so the request path does no registry work.
  */
 public final class DataPlaneMetrics implements ScriptMetrics {
+  private static final String SELECTION_FALLBACKS = "limpet_datascript_selection_fallbacks";
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
@@ -26,6 +29,20 @@ public final class DataPlaneMetrics implements ScriptMetrics {
 
   public PrometheusMeterRegistry registry() {
     return registry;
+  }
+
+  /**
+   * The selection fallbacks counted so far, by DataScript and reason ({@code not_member}, {@code
+   * down}, ...), summed over virtual services and pools: what a replica reports for a DataScript's
+   * status. Read from the metric itself, so the two never disagree.
+   */
+  public Map<String, Map<String, Long>> selectionFallbacks() {
+    Map<String, Map<String, Long>> byScript = new TreeMap<>();
+    for (Counter c : registry.find(SELECTION_FALLBACKS).counters())
+      byScript
+          .computeIfAbsent(c.getId().getTag("datascript"), s -> new TreeMap<>())
+          .merge(c.getId().getTag("reason"), (long) c.count(), Long::sum);
+    return byScript;
   }
 
   /** One finished request: its status class and latency, per virtual service. */
@@ -123,7 +140,7 @@ public final class DataPlaneMetrics implements ScriptMetrics {
   @Override
   public void selectionFallback(
       String virtualService, String dataScript, String pool, SelectionFallback reason) {
-    Counter.builder("limpet_datascript_selection_fallbacks")
+    Counter.builder(SELECTION_FALLBACKS)
         .description(
             "avi.pool.select did not go where the script said: server not a member, down or"
                 + " draining (the pool balanced), or port ignored")

@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * of {@value #EVICTION_SAMPLE}: the next entries of a cursor that walks the hash table round and
  * round. Hash order has nothing to do with expiry, so the sample is as good as a random one, and
  * each eviction costs a few steps, never a scan. Concurrent inserts may pass the bound by the
- * number of threads inserting at that instant. Tombstones count towards the bound.
+ * number of threads inserting at that instant; an insert that finds the table over its bound
+ * afterwards evicts again, so once the inserts are done the table is within its bound. Tombstones
+ * count towards the bound.
  */
 public final class PersistenceTable {
   static final int EVICTION_SAMPLE = 5;
@@ -176,6 +178,7 @@ public final class PersistenceTable {
           Entry merged = Entry.merge(current, remote);
           return merged == current ? outcome.kept(current) : outcome.changed(merged);
         });
+    if (outcome.changed) evictIfOver(now);
     return outcome.changed;
   }
 
@@ -270,8 +273,16 @@ public final class PersistenceTable {
           }
           return outcome.changed(new Entry(value, nextExpiry, versions.next()));
         });
-    if (outcome.changed) fire(key, outcome.after);
+    if (outcome.changed) {
+      evictIfOver(now);
+      fire(key, outcome.after);
+    }
     return outcome.after;
+  }
+
+  /** Another thread may have inserted between this insert's check and its write. */
+  private void evictIfOver(long now) {
+    if (entries.size() > maxEntries) makeRoom(now);
   }
 
   private void makeRoom(long now) {

@@ -89,6 +89,37 @@ class AdminServerTest {
         .contains("limpet_persistence_total{outcome=\"hit\",pool=\"web\"} 2.0");
   }
 
+  /** Select fallbacks are reported per DataScript and reason: what the DataScript status shows. */
+  @Test
+  void selectionFallbacksByDataScriptAndReason() throws Exception {
+    assertThat(client.get("/datascripts").body()).isEqualTo("{ }");
+    fx.apply(
+        """
+        virtualServices: [{name: web, address: 127.0.0.1, port: ${port}, pool: web, dataScripts: [stray]}]
+        pools:
+          - name: web
+            servers: [{name: a, ip: ${b0.ip}, port: ${b0.port}}, {name: b, ip: ${b1.ip}, port: ${b1.port}, enabled: false}]
+        dataScripts:
+          - name: stray
+            pools: [{pool: web}]
+            events:
+              httpRequest: |
+                if avi.http.get_path() == "/stray" then avi.pool.select("web", "10.9.9.9") end
+                if avi.http.get_path() == "/off" then avi.pool.select("web", "b") end
+        """);
+    for (int i = 0; i < 3; i++) assertThat(fx.client().get("/stray").statusCode()).isEqualTo(200);
+    assertThat(fx.client().get("/off").statusCode()).isEqualTo(200);
+    assertThat(fx.client().get("/").statusCode()).isEqualTo(200);
+    HttpResponse<String> reply = client.get("/datascripts");
+    assertThat(reply.headers().firstValue("content-type")).hasValue("application/json");
+    var stray =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(reply.body()).get("stray");
+    assertThat(stray.get("selectionFallbacks").toString())
+        .isEqualTo("{\"down\":1,\"not_member\":3}");
+    assertThat(stray.get("message").asText())
+        .isEqualTo("4 selections fell back (down 1, not_member 3)");
+  }
+
   @Test
   void unknownPathsAndMethods() {
     assertThat(client.get("/nope").statusCode()).isEqualTo(404);

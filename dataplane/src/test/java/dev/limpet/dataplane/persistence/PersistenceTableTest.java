@@ -344,7 +344,9 @@ class PersistenceTableTest {
                       case 4 -> now.incrementAndGet();
                       default -> t.sweep();
                     }
-                    assertThat(t.size()).isLessThanOrEqualTo(bound + threads);
+                    // size() sums per-cell counters while others add and remove, so a read
+                    // in the middle of the churn may be off by the writes in flight as well
+                    assertThat(t.size()).isLessThanOrEqualTo(bound + 2 * threads);
                   }
                 }));
       }

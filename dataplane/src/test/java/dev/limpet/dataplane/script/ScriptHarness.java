@@ -30,6 +30,10 @@ final class ScriptHarness {
   final List<StringGroup> stringGroups = new ArrayList<>();
   final List<dev.limpet.dataplane.config.DataScriptConfig.RateLimiter> rateLimiters =
       new ArrayList<>();
+
+  /** Pools the next scripts may name besides {@code primary_pool} and {@code backup}. */
+  final List<PoolRef> morePools = new ArrayList<>();
+
   private final List<CompiledDataScript> scripts = new ArrayList<>();
   private ScriptLimits limits = ScriptLimits.DEFAULT;
   private VirtualServiceScripts built;
@@ -58,11 +62,18 @@ final class ScriptHarness {
             new DataScriptConfig(
                 name,
                 new Events(request, response, failed),
-                List.of(new PoolRef("primary-pool", "primary_pool"), new PoolRef("backup", null)),
+                poolRefs(),
                 ipGroups,
                 stringGroups,
                 rateLimiters)));
     return this;
+  }
+
+  private List<PoolRef> poolRefs() {
+    List<PoolRef> refs = new ArrayList<>(morePools);
+    refs.add(new PoolRef("primary-pool", "primary_pool"));
+    refs.add(new PoolRef("backup", null));
+    return refs;
   }
 
   /** A script whose HTTP_REQ code is {@code chunk}, e.g. one that throws what Lua never would. */

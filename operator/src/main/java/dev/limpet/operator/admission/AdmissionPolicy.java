@@ -1,17 +1,23 @@
 package dev.limpet.operator.admission;
 
 import dev.limpet.operator.api.DataScript;
+import dev.limpet.operator.api.PersistenceProfile;
+import dev.limpet.operator.api.Pool;
+import dev.limpet.operator.api.VirtualService;
+import dev.limpet.operator.decode.TolerantClient;
 import dev.limpet.operator.index.ReferenceUsers;
 import dev.limpet.operator.reconciler.SystemProfiles;
 import dev.limpet.operator.render.ResourceRenderer;
 import dev.limpet.operator.validation.ScriptCompiler;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponseBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
@@ -21,6 +27,11 @@ import java.util.SortedSet;
  * a VirtualService uses is refused naming the VirtualServices, so is the deletion of a default
  * system profile; a DataScript that does not compile is refused quoting the compiler. Everything
  * else is allowed: the reconcilers report the rest in status.
+ *
+ * <p>A created or updated object whose spec the operator cannot read (a value of the wrong type, an
+ * unknown enum value: CRD and operator of different versions) is refused naming the field, as the
+ * API server's schema check would have refused it; unknown fields pass (an API server prunes them).
+ * A deletion never depends on reading the spec: only names and labels are read from it.
  *
  * <p>Deletions by the namespace controller are always allowed: they are a namespace being deleted,
  * which takes every object with it (the VirtualServices that use a Pool included), and refusing one
@@ -39,15 +50,28 @@ public final class AdmissionPolicy {
           "system:serviceaccount:kube-system:namespace-controller",
           "system:kube-controller-manager");
 
+  /** The kinds whose objects are read, by the name a review gives. */
+  private static final Map<String, Class<? extends HasMetadata>> KINDS =
+      Map.of(
+          "VirtualService", VirtualService.class,
+          "Pool", Pool.class,
+          "DataScript", DataScript.class,
+          "PersistenceProfile", PersistenceProfile.class);
+
   private final ReferenceUsers.Lookup users;
   private final ScriptCompiler compiler;
+  private final TolerantClient reader;
   private final KubernetesSerialization serialization;
 
+  /**
+   * @param reader the operator's own reading of Limpet resources, which a review's object must pass
+   */
   public AdmissionPolicy(
-      ReferenceUsers.Lookup users, ScriptCompiler compiler, KubernetesSerialization serialization) {
+      ReferenceUsers.Lookup users, ScriptCompiler compiler, TolerantClient reader) {
     this.users = users;
     this.compiler = compiler;
-    this.serialization = serialization;
+    this.reader = reader;
+    this.serialization = reader.serialization();
   }
 
   public AdmissionResponse review(AdmissionRequest request) {
@@ -57,7 +81,12 @@ public final class AdmissionPolicy {
           case "DELETE" ->
               ReferenceUsers.guarded(kind) ? deletion(request, kind) : Optional.empty();
           case "CREATE", "UPDATE" ->
-              kind.equals("DataScript") ? compiles(request.getObject()) : Optional.empty();
+              unreadable(request.getObject(), kind)
+                  .or(
+                      () ->
+                          kind.equals("DataScript")
+                              ? compiles(request.getObject())
+                              : Optional.empty());
           default -> Optional.empty();
         };
     var response = new AdmissionResponseBuilder().withUid(request.getUid());
@@ -101,6 +130,23 @@ public final class AdmissionPolicy {
   private static String firstNonEmpty(String first, String second) {
     if (first != null && !first.isEmpty()) return first;
     return second == null || second.isEmpty() ? null : second;
+  }
+
+  private Optional<String> unreadable(Object object, String kind) {
+    Class<? extends HasMetadata> type = KINDS.get(kind);
+    if (object == null || type == null) return Optional.empty();
+    return reader
+        .specProblem(object, type)
+        .map(
+            problem ->
+                kind
+                    + " '"
+                    + serialization
+                        .convertValue(object, GenericKubernetesResource.class)
+                        .getMetadata()
+                        .getName()
+                    + "' does not match the schema this operator reads: "
+                    + problem);
   }
 
   private Optional<String> compiles(Object object) {

@@ -13,12 +13,6 @@ import java.util.Map;
 
 /** The desired script: Lua source per event and the pools it may select. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(
-    value =
-        "!has(self.pools) || self.pools.all(p, self.pools.exists_one(o,"
-            + " (has(o.scriptName) ? o.scriptName : o.pool)"
-            + " == (has(p.scriptName) ? p.scriptName : p.pool)))",
-    message = "each pool's scriptName (default: its pool name) must be unique")
 public record DataScriptSpec(
     @Required Events events,
     @Size(max = 64) @JsonPropertyDescription("Pools in this namespace the script may name.")
@@ -33,6 +27,22 @@ public record DataScriptSpec(
             "Rate limiters avi.vs.ratelimit.exceed names and avi.vs.rate_limit uses (the first);"
                 + " each replica counts its own requests.")
         List<RateLimiter> rateLimiters) {
+
+  /**
+   * The pools, each under a name of its own. The rule sits on the list, not on the spec, so that
+   * its cost is the pools' alone, not the groups' too; on the accessor, because an annotation on a
+   * record component would reach the field as well and the rule would be generated twice.
+   */
+  @ValidationRule(
+      value =
+          "self.all(p, self.exists_one(o,"
+              + " (has(o.scriptName) ? o.scriptName : o.pool)"
+              + " == (has(p.scriptName) ? p.scriptName : p.pool)))",
+      message = "each pool's scriptName (default: its pool name) must be unique")
+  @Override
+  public List<PoolRef> pools() {
+    return pools;
+  }
 
   /** The most entries of one IP or string group (lookups stay logarithmic or constant). */
   public static final int GROUP_ENTRIES_MAX = 10_000;

@@ -4,6 +4,7 @@ import dev.limpet.operator.api.DataScript;
 import dev.limpet.operator.api.DataScriptStatus;
 import dev.limpet.operator.api.Pool;
 import dev.limpet.operator.api.VirtualService;
+import dev.limpet.operator.decode.SpecProblems;
 import dev.limpet.operator.event.EventRecorder;
 import dev.limpet.operator.index.CachedNamespaceView;
 import dev.limpet.operator.index.Indexes;
@@ -36,12 +37,15 @@ import java.util.Optional;
 @ControllerConfiguration(name = "datascript")
 public final class DataScriptReconciler implements Reconciler<DataScript>, Cleaner<DataScript> {
   private final EventRecorder events;
+  private final SpecProblems unreadable;
   private final ScriptCompiler compiler;
   private final Clock clock;
   private ReferenceUsers.Lookup users;
 
-  public DataScriptReconciler(EventRecorder events, ScriptCompiler compiler, Clock clock) {
+  public DataScriptReconciler(
+      SpecProblems unreadable, EventRecorder events, ScriptCompiler compiler, Clock clock) {
     this.events = events;
+    this.unreadable = unreadable;
     this.compiler = compiler;
     this.clock = clock;
   }
@@ -95,6 +99,8 @@ public final class DataScriptReconciler implements Reconciler<DataScript>, Clean
     else
       conditions.set(
           ConditionType.Compiled, false, Reason.INVALID, "Not compiled: the spec is not valid.");
+    unreadable.of(script).ifPresent(conditions::unreadable);
+    if (Watches.stopped(context)) return UpdateControl.noUpdate();
     events.transitions(script, conditions.changes());
     return StatusPatch.of(
         script, new DataScriptStatus(generation, conditions.toList()), DataScript::new);

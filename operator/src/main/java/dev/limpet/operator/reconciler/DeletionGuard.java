@@ -52,6 +52,8 @@ final class DeletionGuard {
       EventRecorder events,
       Clock clock) {
     SortedSet<String> users = ReferenceUsers.of(lookup, resource);
+    // emptied caches of a stopping operator show no users: the next leader decides
+    if (Watches.stopped(context)) return DeleteControl.noFinalizerRemoval();
     if (users.isEmpty()) return DeleteControl.defaultDelete();
     Conditions conditions =
         Conditions.from(previous, resource.getMetadata().getGeneration(), clock.instant())

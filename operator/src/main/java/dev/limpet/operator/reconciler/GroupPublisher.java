@@ -157,6 +157,7 @@ public final class GroupPublisher {
         client.resource(desired).create();
         return;
       } catch (KubernetesClientException e) {
+        if (NamespaceTermination.refused(e)) return;
         if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) throw e;
       }
     }

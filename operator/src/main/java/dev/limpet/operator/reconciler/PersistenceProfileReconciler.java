@@ -5,6 +5,7 @@ import dev.limpet.operator.api.PersistenceProfile;
 import dev.limpet.operator.api.PersistenceProfileStatus;
 import dev.limpet.operator.api.Pool;
 import dev.limpet.operator.api.VirtualService;
+import dev.limpet.operator.decode.SpecProblems;
 import dev.limpet.operator.event.EventRecorder;
 import dev.limpet.operator.index.Indexes;
 import dev.limpet.operator.index.ReferenceUsers;
@@ -32,11 +33,13 @@ import java.util.Map;
 public final class PersistenceProfileReconciler
     implements Reconciler<PersistenceProfile>, Cleaner<PersistenceProfile> {
   private final EventRecorder events;
+  private final SpecProblems unreadable;
   private final Clock clock;
   private ReferenceUsers.Lookup users;
 
-  public PersistenceProfileReconciler(EventRecorder events, Clock clock) {
+  public PersistenceProfileReconciler(SpecProblems unreadable, EventRecorder events, Clock clock) {
     this.events = events;
+    this.unreadable = unreadable;
     this.clock = clock;
   }
 
@@ -84,6 +87,8 @@ public final class PersistenceProfileReconciler
                 clock.instant())
             .accepted(problems)
             .resolvedRefs(new ReferenceCheck(List.of(), List.of()));
+    unreadable.of(profile).ifPresent(conditions::unreadable);
+    if (Watches.stopped(context)) return UpdateControl.noUpdate();
     events.transitions(profile, conditions.changes());
     return StatusPatch.of(
         profile,

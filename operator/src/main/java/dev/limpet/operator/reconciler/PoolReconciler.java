@@ -5,6 +5,7 @@ import dev.limpet.operator.api.PersistenceProfile;
 import dev.limpet.operator.api.Pool;
 import dev.limpet.operator.api.PoolStatus;
 import dev.limpet.operator.api.VirtualService;
+import dev.limpet.operator.decode.SpecProblems;
 import dev.limpet.operator.event.EventRecorder;
 import dev.limpet.operator.index.CachedNamespaceView;
 import dev.limpet.operator.index.Indexes;
@@ -41,11 +42,13 @@ import java.util.Set;
 @ControllerConfiguration(name = "pool")
 public final class PoolReconciler implements Reconciler<Pool>, Cleaner<Pool> {
   private final EventRecorder events;
+  private final SpecProblems unreadable;
   private final Clock clock;
   private ReferenceUsers.Lookup users;
 
-  public PoolReconciler(EventRecorder events, Clock clock) {
+  public PoolReconciler(SpecProblems unreadable, EventRecorder events, Clock clock) {
     this.events = events;
+    this.unreadable = unreadable;
     this.clock = clock;
   }
 
@@ -160,7 +163,6 @@ public final class PoolReconciler implements Reconciler<Pool>, Cleaner<Pool> {
   @Override
   public UpdateControl<Pool> reconcile(Pool pool, Context<Pool> context) {
     var view = new CachedNamespaceView(context, pool.getMetadata().getNamespace());
-    SystemProfiles.ensure(context.getClient(), pool.getMetadata().getNamespace(), view);
     PoolResolution resolution = References.pool(pool, view);
     var status = pool.getStatus();
     Long generation = pool.getMetadata().getGeneration();
@@ -169,6 +171,9 @@ public final class PoolReconciler implements Reconciler<Pool>, Cleaner<Pool> {
             .accepted(resolution.problems())
             .resolvedRefs(resolution.references());
     serversAvailable(pool, resolution, view, conditions);
+    unreadable.of(pool).ifPresent(conditions::unreadable);
+    if (Watches.stopped(context)) return UpdateControl.noUpdate();
+    SystemProfiles.ensure(context.getClient(), pool.getMetadata().getNamespace(), view);
     events.transitions(pool, conditions.changes());
     return StatusPatch.of(
         pool,

@@ -63,6 +63,7 @@ final class ServiceExposure {
     try {
       client.resource(desired).create();
     } catch (KubernetesClientException e) {
+      if (NamespaceTermination.refused(e)) return;
       // created a moment ago, and the cache does not show it yet
       if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) throw e;
     }

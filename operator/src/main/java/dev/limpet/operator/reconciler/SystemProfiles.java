@@ -51,6 +51,7 @@ public final class SystemProfiles {
       try {
         client.resource(profile).create();
       } catch (KubernetesClientException e) {
+        if (NamespaceTermination.refused(e)) return;
         // the cache lags behind a create of a moment ago
         if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) throw e;
       }

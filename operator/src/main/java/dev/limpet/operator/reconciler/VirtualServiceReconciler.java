@@ -5,11 +5,13 @@ import dev.limpet.operator.api.PersistenceProfile;
 import dev.limpet.operator.api.Pool;
 import dev.limpet.operator.api.VirtualService;
 import dev.limpet.operator.api.VirtualServiceStatus;
+import dev.limpet.operator.decode.SpecProblems;
 import dev.limpet.operator.event.EventRecorder;
 import dev.limpet.operator.index.CachedNamespaceView;
 import dev.limpet.operator.index.GroupSecrets;
 import dev.limpet.operator.index.Indexes;
 import dev.limpet.operator.render.ExposureService;
+import dev.limpet.operator.render.GroupInput;
 import dev.limpet.operator.rollout.DataPlanePods;
 import dev.limpet.operator.rollout.ReplicaVersions;
 import dev.limpet.operator.status.ConditionType;
@@ -82,6 +84,7 @@ public final class VirtualServiceReconciler
 
   private final GroupPublisher publisher;
   private final EventRecorder events;
+  private final SpecProblems unreadable;
   private final ScriptCompiler compiler;
   private final Clock clock;
   private final ReplicaVersions replicas;
@@ -93,6 +96,7 @@ public final class VirtualServiceReconciler
   private InformerEventSource<Pod, VirtualService> pods;
 
   public VirtualServiceReconciler(
+      SpecProblems unreadable,
       GroupPublisher publisher,
       EventRecorder events,
       ScriptCompiler compiler,
@@ -100,6 +104,7 @@ public final class VirtualServiceReconciler
       ReplicaVersions replicas) {
     this.publisher = publisher;
     this.events = events;
+    this.unreadable = unreadable;
     this.compiler = compiler;
     this.clock = clock;
     this.replicas = replicas;
@@ -262,9 +267,11 @@ public final class VirtualServiceReconciler
       conditions.set(ConditionType.Accepted, false, Reason.PORT_CONFLICT, own.conflict().get());
     else conditions.accepted(own.problems());
     conditions.resolvedRefs(own.allReferences());
+    unreadable.of(vs).ifPresent(conditions::unreadable);
     Optional<String> address =
         expose(vs, own, new CachedNamespaceView(context, namespace), context);
     boolean applying = programmed(conditions, own, publication.outcome(), namespace, group);
+    if (Watches.stopped(sources)) return UpdateControl.noUpdate();
     events.transitions(vs, conditions.changes());
     UpdateControl<VirtualService> update =
         StatusPatch.of(
@@ -323,13 +330,13 @@ public final class VirtualServiceReconciler
         GroupAdmission.judge(members, view, compiler, clock.instant());
     List<VirtualService> admitted =
         members.stream().filter(m -> verdicts.get(name(m)).admitted()).toList();
-    var outcome =
-        publisher.publish(
-            namespace,
-            group,
-            GroupAdmission.input(admitted, verdicts, view),
-            currentConfigMap(sources, namespace, group),
-            currentGroupSecret(sources, namespace, group));
+    GroupInput input = GroupAdmission.input(admitted, verdicts, view);
+    Optional<ConfigMap> configMap = currentConfigMap(sources, namespace, group);
+    Optional<Secret> secret = currentGroupSecret(sources, namespace, group);
+    if (Watches.stopped(sources))
+      throw new IllegalStateException(
+          "the operator is stopping: data-plane group " + group + " is not published");
+    var outcome = publisher.publish(namespace, group, input, configMap, secret);
     Map<String, Long> generations = new HashMap<>();
     for (VirtualService m : members) generations.put(name(m), m.getMetadata().getGeneration());
     return new Publication(verdicts, outcome, generations);
@@ -395,14 +402,13 @@ public final class VirtualServiceReconciler
       return false;
     }
     List<String> lagging = new ArrayList<>();
-    replicas
-        .of(ready)
-        .forEach(
-            (replica, applied) -> {
-              if (!applied.equals(Optional.of(version)))
-                lagging.add(
-                    replica.pod() + applied.map(v -> " (at " + v + ")").orElse(" (no answer)"));
-            });
+    Map<DataPlanePods.Replica, Optional<String>> applied = replicas.of(ready);
+    applied.forEach(
+        (replica, at) -> {
+          if (!at.equals(Optional.of(version)))
+            lagging.add(replica.pod() + at.map(v -> " (at " + v + ")").orElse(" (no answer)"));
+        });
+    boolean answerless = applied.values().stream().anyMatch(Optional::isEmpty);
     if (lagging.isEmpty()) {
       conditions.set(
           ConditionType.Programmed,
@@ -419,10 +425,7 @@ public final class VirtualServiceReconciler
               + ").");
       return false;
     }
-    conditions.set(
-        ConditionType.Programmed,
-        false,
-        Reason.APPLYING,
+    String progress =
         (ready.size() - lagging.size())
             + " of "
             + ready.size()
@@ -432,7 +435,15 @@ public final class VirtualServiceReconciler
             + version
             + "; waiting for "
             + String.join(", ", lagging)
-            + ".");
+            + ".";
+    // a replica that is behind still serves the configuration it applied, which held this
+    // VirtualService when it was last Programmed: Ready stays True through a rollout
+    boolean served = conditions.wasTrue(ConditionType.Programmed) && !answerless;
+    conditions.set(
+        ConditionType.Programmed,
+        served,
+        Reason.APPLYING,
+        served ? "Served by every ready replica; " + progress : progress);
     return true;
   }
 

@@ -8,8 +8,10 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
+import io.javaoperatorsdk.operator.processing.event.EventSourceRetriever;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -25,6 +27,21 @@ import java.util.stream.Collectors;
  */
 final class Watches {
   private Watches() {}
+
+  /**
+   * Whether the operator is stopping under this reconcile. JOSDK stops the controller's informers
+   * (the primary one first) and empties their caches before the reconciles in flight finish, so
+   * what such a reconcile read may be an empty world: it must write nothing from it (no status, no
+   * Event, no configuration, no finalizer removal). Asked after the reads: the primary informer is
+   * marked stopped before any cache is emptied.
+   */
+  static boolean stopped(EventSourceRetriever<?> sources) {
+    return !sources.getControllerEventSource().isRunning();
+  }
+
+  static boolean stopped(Context<?> context) {
+    return stopped(context.eventSourceRetriever());
+  }
 
   /** An informer on {@code type} in the controller's namespaces, mapped by {@code mapper}. */
   static <R extends HasMetadata, P extends HasMetadata> InformerEventSource<R, P> informer(

@@ -9,8 +9,11 @@ public enum ConditionType {
   /** DataScript only: every event's Lua compiles. */
   Compiled,
   /**
-   * VirtualService only: every ready data-plane replica of its group has applied the published
-   * configuration that contains it.
+   * VirtualService only: every ready data-plane replica of its group serves it. True (reason
+   * Programmed) once each has applied the published configuration; it stays True with reason
+   * Applying while the replicas move to a newer configuration (an endpoint change, a new spec),
+   * since each still serves the one it applied, so Ready means serving. False (Applying) only for a
+   * VirtualService no configuration applied so far holds, or while a replica does not answer.
    */
   Programmed,
   /**

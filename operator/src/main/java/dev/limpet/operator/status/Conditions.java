@@ -42,6 +42,22 @@ public final class Conditions {
         : set(ConditionType.Accepted, false, Reason.INVALID, String.join("; ", problems));
   }
 
+  /**
+   * Accepted False (reason InvalidSpec): the spec in the API could not be read by this operator (a
+   * field of the wrong type, an unknown enum value), so the resource is left out.
+   */
+  public Conditions unreadable(String problem) {
+    return set(
+        ConditionType.Accepted,
+        false,
+        Reason.INVALID_SPEC,
+        "Cannot read the spec: "
+            + problem
+            + ". Fix the field; if it is valid for the installed CRDs, the operator is of another"
+            + " version than the CRDs: upgrade them together. Until then this resource is left"
+            + " out.");
+  }
+
   public Conditions resolvedRefs(ReferenceCheck refs) {
     if (!refs.missing().isEmpty())
       return set(
@@ -57,6 +73,12 @@ public final class Conditions {
           "Not usable: " + String.join("; ", refs.notReady()) + ".");
     return set(
         ConditionType.ResolvedRefs, true, Reason.RESOLVED_REFS, "Every reference is resolved.");
+  }
+
+  /** Whether {@code type} was True before this reconcile. */
+  public boolean wasTrue(ConditionType type) {
+    Condition old = previous.get(type);
+    return old != null && "True".equals(old.getStatus());
   }
 
   /** Keeps every previous condition as it was; for a reconcile that changes only one. */

@@ -6,6 +6,7 @@ public final class Reason {
 
   public static final String ACCEPTED = "Accepted";
   public static final String INVALID = "Invalid";
+  public static final String INVALID_SPEC = "InvalidSpec";
   public static final String PORT_CONFLICT = "PortConflict";
   public static final String RESOLVED_REFS = "ResolvedRefs";
   public static final String REF_NOT_FOUND = "RefNotFound";

@@ -16,8 +16,13 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,6 +81,70 @@ class VirtualServiceRolloutTest {
                 assertThat(condition("web", "Ready").getStatus()).isEqualTo("True");
               });
     }
+  }
+
+  @Test
+  void aRolloutKeepsReadyTrueWhileEveryReadyReplicaStillServes() throws Exception {
+    try (var behind =
+        new FakeDataPlane(client, TestResources.NS, "default", "dataplane-1", "127.0.0.4")) {
+      operator.create(virtualService("web", 80, "p"));
+      eventually()
+          .untilAsserted(
+              () -> assertThat(condition("web", "Programmed").getReason()).isEqualTo("Programmed"));
+      List<String> readySeen = new CopyOnWriteArrayList<>();
+      try (Watch watch = watchReady("web", readySeen)) {
+        // the replica keeps serving the configuration it applied, which holds web
+        behind.pin(behind.version().orElseThrow());
+        // a new configuration of the group: another VirtualService
+        operator.create(virtualService("api", 81, "p"));
+
+        eventually()
+            .untilAsserted(
+                () -> {
+                  Condition programmed = condition("web", "Programmed");
+                  assertThat(programmed.getReason()).isEqualTo("Applying");
+                  assertThat(programmed.getStatus()).isEqualTo("True");
+                  assertThat(programmed.getMessage())
+                      .startsWith("Served by every ready replica; 1 of 2 ready replicas")
+                      .contains("waiting for dataplane-1");
+                  assertThat(condition("web", "Ready").getStatus()).isEqualTo("True");
+                  // the new one is served by no replica yet: not Ready
+                  assertThat(condition("api", "Programmed").getStatus()).isEqualTo("False");
+                  assertThat(condition("api", "Ready").getStatus()).isEqualTo("False");
+                });
+
+        behind.pin(null);
+
+        eventually()
+            .untilAsserted(
+                () -> {
+                  assertThat(condition("web", "Programmed").getReason()).isEqualTo("Programmed");
+                  assertThat(condition("api", "Ready").getStatus()).isEqualTo("True");
+                });
+      }
+      assertThat(readySeen).isNotEmpty().containsOnly("True");
+    }
+  }
+
+  /** Records the Ready status of every version of {@code name} the API reports. */
+  private Watch watchReady(String name, List<String> seen) {
+    return client
+        .resources(VirtualService.class)
+        .inNamespace(TestResources.NS)
+        .withName(name)
+        .watch(
+            new Watcher<>() {
+              @Override
+              public void eventReceived(Action action, VirtualService vs) {
+                if (vs.getStatus() == null || vs.getStatus().conditions() == null) return;
+                vs.getStatus().conditions().stream()
+                    .filter(c -> c.getType().equals("Ready"))
+                    .forEach(c -> seen.add(c.getStatus()));
+              }
+
+              @Override
+              public void onClose(WatcherException cause) {}
+            });
   }
 
   @Test

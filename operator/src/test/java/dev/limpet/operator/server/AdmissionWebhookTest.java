@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.limpet.operator.TestResources;
 import dev.limpet.operator.admission.AdmissionPolicy;
+import dev.limpet.operator.decode.TolerantClient;
 import dev.limpet.operator.index.ReferenceInformers;
 import dev.limpet.operator.index.ReferenceUsers;
 import dev.limpet.operator.validation.ContractScriptCompiler;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AdmissionWebhookTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   KubernetesClient client;
+  TolerantClient reader;
   ReferenceInformers informers;
   WebhookServer webhook;
 
@@ -48,7 +50,8 @@ class AdmissionWebhookTest {
     var vs = TestResources.virtualService("web", 80, "p");
     vs.setSpec(TestResources.withDataScripts(vs.getSpec(), List.of("route")));
     client.resource(vs).create();
-    informers = new ReferenceInformers(client, Set.of());
+    reader = TolerantClient.over(client);
+    informers = new ReferenceInformers(reader.client(), Set.of());
     informers.start().join();
     eventually()
         .until(() -> !ReferenceUsers.ofPool(informers, TestResources.NS, "canary").isEmpty());
@@ -58,6 +61,7 @@ class AdmissionWebhookTest {
   void stop() {
     if (webhook != null) webhook.close();
     informers.close();
+    reader.close();
   }
 
   @Test
@@ -219,9 +223,8 @@ class AdmissionWebhookTest {
         new WebhookServer(
             new InetSocketAddress("127.0.0.1", 0),
             tls,
-            new AdmissionPolicy(
-                informers, new ContractScriptCompiler(), client.getKubernetesSerialization()),
-            client.getKubernetesSerialization());
+            new AdmissionPolicy(informers, new ContractScriptCompiler(), reader),
+            reader.serialization());
   }
 
   private JsonNode post(String review) throws Exception {
