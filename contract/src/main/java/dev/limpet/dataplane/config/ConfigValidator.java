@@ -261,7 +261,29 @@ public final class ConfigValidator {
       if (g.strings().stream().anyMatch(String::isEmpty) || g.map().containsKey(""))
         problem(gp, "entries must not be empty");
     }
+    names.clear();
+    for (int i = 0; i < s.rateLimiters().size(); i++) {
+      var r = s.rateLimiters().get(i);
+      String rp = path + ".rateLimiters[" + i + "]";
+      if (r.name() == null || r.name().isEmpty()) problem(rp + ".name", "is required");
+      else if (!names.add(r.name())) problem(rp + ".name", "'" + r.name() + "' is used twice");
+      if (r.count() < 1 || r.count() > MAX_RATE_COUNT)
+        problem(rp + ".count", "must be 1.." + MAX_RATE_COUNT);
+      if (r.periodSeconds() < 1 || r.periodSeconds() > MAX_RATE_PERIOD_SECONDS)
+        problem(rp + ".periodSeconds", "must be 1.." + MAX_RATE_PERIOD_SECONDS);
+      if (r.burst() < 0 || r.burst() > MAX_RATE_COUNT)
+        problem(rp + ".burst", "must be 0.." + MAX_RATE_COUNT);
+      if (r.maxKeys() < 1 || r.maxKeys() > MAX_RATE_KEYS)
+        problem(rp + ".maxKeys", "must be 1.." + MAX_RATE_KEYS);
+      if (r.status() < 200 || r.status() > 599) problem(rp + ".status", "must be 200..599");
+    }
   }
+
+  /** Bounds of a rate limiter: the keys it tracks are memory a hostile client could grow. */
+  static final int MAX_RATE_COUNT = 1_000_000;
+
+  static final int MAX_RATE_PERIOD_SECONDS = 86_400;
+  static final int MAX_RATE_KEYS = 1_000_000;
 
   /**
    * A source that does not compile, names a function Limpet does not offer, or selects a constant

@@ -22,6 +22,11 @@ public final class DataScriptApi {
           Map.entry("HTTP_REQUEST", 1),
           Map.entry("HTTP_RESPONSE", 2),
           Map.entry("QUERY_TABLE", 3),
+          // avi.vs.rate_limit's type and the actions it reports (numbers, as Avi's are)
+          Map.entry("RL_CUSTOM_STRING", 1),
+          Map.entry("RL_ACTION_NONE", 0),
+          Map.entry("RL_ACTION_CLOSE_CONN", 1),
+          Map.entry("RL_ACTION_LOCAL_RSP", 2),
           Map.entry("HTTP_CONTINUE", 100),
           Map.entry("HTTP_SWITCHING_PROTOCOLS", 101),
           Map.entry("HTTP_OK", 200),
@@ -69,7 +74,11 @@ public final class DataScriptApi {
               "table_insert",
               "table_lookup",
               "table_refresh",
-              "table_remove"),
+              "table_remove",
+              "persist",
+              "rate_limit"),
+          "avi.vs.ratelimit",
+          Set.of("exceed"),
           "avi.http",
           Set.of(
               "get_header",
@@ -92,6 +101,11 @@ public final class DataScriptApi {
               "get_userid",
               "get_uri",
               "get_path",
+              "get_path_tokens",
+              "get_host_tokens",
+              "get_request_id",
+              "get_reqvar",
+              "set_reqvar",
               "get_query",
               "set_uri",
               "set_path",
@@ -101,13 +115,20 @@ public final class DataScriptApi {
               "redirect",
               "close_conn"),
           "avi.pool",
-          Set.of("select", "get_server_status", "get_servers", "server_ip", "get_server_info"),
+          Set.of(
+              "select",
+              "chash",
+              "get_server_status",
+              "get_servers",
+              "server_ip",
+              "get_server_info"),
           "avi.utils",
           Set.of(
               "base64_encode",
               "base64_decode",
               "md5_hash",
               "sha1_hash",
+              "murmur_hash",
               "rand_bytes",
               "ip_in_subnet"),
           "avi.utils.ip",
@@ -119,9 +140,11 @@ public final class DataScriptApi {
               "equals",
               "beginswith",
               "endswith",
+              "contains",
               "equals_CASE",
               "beginswith_CASE",
-              "endswith_CASE"));
+              "endswith_CASE",
+              "contains_CASE"));
 
   /** Tables whose fields are the script's own ({@code avi.vs.reqvar.user}): never checked. */
   public static final Set<String> OPEN_TABLES = Set.of("avi.vs.reqvar");
@@ -168,27 +191,15 @@ public final class DataScriptApi {
     r.put("avi.http.get_response_body", NOT_YET + buffered);
     r.put("avi.http.set_response_body_size", NOT_YET + buffered);
     r.put("avi.http.disable", "Limpet has no L4 mode to hand an HTTP connection to");
-    r.put("avi.http.get_host_tokens", NOT_YET + "use string.split(avi.http.hostname(), '.')");
-    r.put("avi.http.get_path_tokens", NOT_YET + "use string.split(avi.http.get_path(), '/')");
-    r.put("avi.http.get_request_id", NOT_YET + "requests carry no id");
-    r.put("avi.http.get_reqvar", NOT_YET + "use avi.vs.reqvar");
-    r.put("avi.http.set_reqvar", NOT_YET + "use avi.vs.reqvar");
     r.put("avi.http.internal_status", NOT_YET + "use avi.http.status");
     r.put("avi.http.get_token", "Limpet has no OAuth or SAML authentication");
     r.put("avi.http.get_saml_session_cookie", "Limpet has no OAuth or SAML authentication");
-    r.put("avi.vs.persist", NOT_YET + "use avi.vs.table_insert with avi.pool.select");
-    r.put("avi.vs.rate_limit", NOT_YET + "rate limiters cannot be declared for a DataScript yet");
-    r.put("avi.vs.ratelimit", NOT_YET + "rate limiters cannot be declared for a DataScript yet");
     r.put("avi.vs.get_open_conns", NOT_YET + "connection counts are on the admin port");
     r.put("avi.vs.se_count", NOT_YET + "the replica count is not known to a replica");
     r.put("avi.vs.close", "an L4 function: use avi.http.close_conn");
-    r.put("avi.pool.chash", NOT_YET + "pools have no consistent-hash algorithm");
     r.put("avi.pool.get_server_ip", "an L4 function: use avi.pool.server_ip");
     r.put("avi.utils.get_geo_from_ip", "Limpet has no geo-IP database");
     r.put("avi.utils.get_ip_reputation", "Limpet has no IP reputation feed");
-    r.put("avi.utils.murmur_hash", NOT_YET + "use avi.utils.sha1_hash or md5_hash");
-    r.put("avi.stringgroup.contains", NOT_YET + "use equals, beginswith or endswith");
-    r.put("avi.stringgroup.contains_CASE", NOT_YET + "use equals, beginswith or endswith");
     return Map.copyOf(r);
   }
 

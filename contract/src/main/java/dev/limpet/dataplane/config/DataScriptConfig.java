@@ -11,6 +11,8 @@ import java.util.Map;
  * @param pools pools the script may name, each with an optional script-side alias
  * @param ipGroups the IP groups {@code avi.ipgroup.*} reads, by name
  * @param stringGroups the string groups {@code avi.stringgroup.*} reads, by name
+ * @param rateLimiters the rate limiters {@code avi.vs.rate_limit} and {@code
+ *     avi.vs.ratelimit.exceed} use, by name
  */
 public record DataScriptConfig(
     String name,
@@ -18,7 +20,8 @@ public record DataScriptConfig(
     List<PoolRef> pools,
     // omitted when empty, so a script without groups renders (and hashes) as before
     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<IpGroup> ipGroups,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<StringGroup> stringGroups) {
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<StringGroup> stringGroups,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<RateLimiter> rateLimiters) {
 
   /** Lua source for each event; null where the script has nothing for that event. */
   public record Events(String httpRequest, String httpResponse, String httpResponseFailed) {}
@@ -56,15 +59,60 @@ public record DataScriptConfig(
     }
   }
 
+  /**
+   * A token bucket per key (Avi's rate limiter object): {@code count} requests per {@code
+   * periodSeconds}, with {@code burst} more allowed at once; at most {@code maxKeys} keys are
+   * tracked (the least recently used is forgotten first). Held per replica, not replicated.
+   *
+   * @param action what {@code avi.vs.rate_limit} does over the limit unless the script defers it
+   * @param status the status of the {@code LOCAL_RSP} action's response
+   */
+  public record RateLimiter(
+      String name,
+      int count,
+      Integer periodSeconds,
+      Integer burst,
+      Integer maxKeys,
+      RateLimitAction action,
+      Integer status) {
+    public static final int DEFAULT_MAX_KEYS = 10_000;
+
+    public RateLimiter {
+      periodSeconds = Defaults.orElse(periodSeconds, 1);
+      burst = Defaults.orElse(burst, 0);
+      maxKeys = Defaults.orElse(maxKeys, DEFAULT_MAX_KEYS);
+      action = Defaults.orElse(action, RateLimitAction.NONE);
+      status = Defaults.orElse(status, 429);
+    }
+  }
+
+  /** Avi's rate-limit actions ({@code avi.RL_ACTION_*}) that Limpet offers. */
+  public enum RateLimitAction {
+    NONE,
+    CLOSE_CONN,
+    LOCAL_RSP
+  }
+
   public DataScriptConfig {
     events = Defaults.orElse(events, new Events(null, null, null));
     pools = Defaults.list(pools);
     ipGroups = Defaults.list(ipGroups);
     stringGroups = Defaults.list(stringGroups);
+    rateLimiters = Defaults.list(rateLimiters);
   }
 
   /** A DataScript without groups. */
   public DataScriptConfig(String name, Events events, List<PoolRef> pools) {
-    this(name, events, pools, null, null);
+    this(name, events, pools, null, null, null);
+  }
+
+  /** A DataScript without rate limiters. */
+  public DataScriptConfig(
+      String name,
+      Events events,
+      List<PoolRef> pools,
+      List<IpGroup> ipGroups,
+      List<StringGroup> stringGroups) {
+    this(name, events, pools, ipGroups, stringGroups, null);
   }
 }

@@ -48,7 +48,7 @@ class ApiNameScannerTest {
                 if string.startswith(body, "x") then avi.http.frobnicate() end
                 local geo = avi.utils.get_geo_from_ip(avi.vs.client_ip())
                 avi.ssl.cipher()
-                avi.vs.ratelimit.exceed("x")
+                avi.vs.get_open_conns()
                 local y = avi.NOT_A_CONSTANT
                 string.dump(print)
                 """))
@@ -64,8 +64,8 @@ class ApiNameScannerTest {
             "line 5: avi.ssl.cipher is not available in Limpet: not implemented in Limpet yet:"
                 + " the TLS session (cipher, protocol, SNI, client certificate) is not passed to"
                 + " scripts, and TLS profiles cannot be switched from a script",
-            "line 6: avi.vs.ratelimit is not available in Limpet: not implemented in Limpet yet:"
-                + " rate limiters cannot be declared for a DataScript yet",
+            "line 6: avi.vs.get_open_conns is not available in Limpet: not implemented in Limpet"
+                + " yet: connection counts are on the admin port",
             "line 7: avi.NOT_A_CONSTANT is not a namespace or constant of Avi's DataScript API"
                 + " that Limpet knows",
             "line 8: string.dump is not available in DataScripts (scripts cannot handle"
@@ -79,12 +79,12 @@ class ApiNameScannerTest {
                 """
                 local function f()
                   local http = avi.http
-                  return http.get_request_id()
+                  return http.get_req_body()
                 end
                 """))
         .singleElement()
         .asString()
-        .startsWith("line 3: avi.http.get_request_id is not available in Limpet");
+        .startsWith("line 3: avi.http.get_req_body is not available in Limpet");
   }
 
   @Test

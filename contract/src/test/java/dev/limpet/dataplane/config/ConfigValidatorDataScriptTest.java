@@ -103,4 +103,37 @@ class ConfigValidatorDataScriptTest {
             "dataScripts[0].stringGroups[0]: has strings or a map, not both",
             "dataScripts[0].stringGroups[1]: entries must not be empty");
   }
+
+  @Test
+  void rateLimitersNeedUniqueNamesAndBoundedSettings() {
+    var script =
+        new DataScriptConfig(
+            "limits",
+            new Events("local x = 1", null, null),
+            List.of(),
+            List.of(),
+            List.of(),
+            List.of(
+                new DataScriptConfig.RateLimiter("r", 10, null, null, null, null, null),
+                new DataScriptConfig.RateLimiter("r", 0, 0, -1, 2_000_000, null, 700),
+                new DataScriptConfig.RateLimiter("", 1, 86_401, 0, 1, null, null)));
+    assertThat(problems(script))
+        .containsExactly(
+            "dataScripts[0].rateLimiters[1].name: 'r' is used twice",
+            "dataScripts[0].rateLimiters[1].count: must be 1..1000000",
+            "dataScripts[0].rateLimiters[1].periodSeconds: must be 1..86400",
+            "dataScripts[0].rateLimiters[1].burst: must be 0..1000000",
+            "dataScripts[0].rateLimiters[1].maxKeys: must be 1..1000000",
+            "dataScripts[0].rateLimiters[1].status: must be 200..599",
+            "dataScripts[0].rateLimiters[2].name: is required",
+            "dataScripts[0].rateLimiters[2].periodSeconds: must be 1..86400");
+  }
+
+  @Test
+  void aRateLimiterDefaultsToOnePerSecondPeriodNoBurstTenThousandKeysAndNoAction() {
+    var r = new DataScriptConfig.RateLimiter("r", 5, null, null, null, null, null);
+    assertThat(List.of(r.periodSeconds(), r.burst(), r.maxKeys(), r.status()))
+        .containsExactly(1, 0, 10_000, 429);
+    assertThat(r.action()).isEqualTo(DataScriptConfig.RateLimitAction.NONE);
+  }
 }

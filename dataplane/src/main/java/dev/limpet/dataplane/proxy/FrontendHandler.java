@@ -467,6 +467,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     if (persistence != null)
       persistence.onResponse(
           e.clientRequest, e.selection.pinnedKey(), e.server.key(), response.headers());
+    if (e.scripts != null) e.scripts.serverResponded(e.pool.name(), e.server.key());
     e.closeAfter = ResponseHeads.forClient(e, response, e.closeAfter || context.draining());
     return true;
   }

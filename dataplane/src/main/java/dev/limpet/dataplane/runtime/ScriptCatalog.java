@@ -7,6 +7,7 @@ import dev.limpet.dataplane.persistence.TableRegistry;
 import dev.limpet.dataplane.script.CompiledDataScript;
 import dev.limpet.dataplane.script.DataScriptEngine;
 import dev.limpet.dataplane.script.RegistryScriptTables;
+import dev.limpet.dataplane.script.ScriptPools;
 import dev.limpet.dataplane.script.VirtualServiceScripts;
 import dev.limpet.dataplane.upstream.PoolCatalog;
 import dev.limpet.dataplane.upstream.Server;
@@ -61,14 +62,26 @@ public final class ScriptCatalog {
               vs.pool(),
               scripts,
               new RegistryScriptTables(tables, vs.name(), clock),
-              pool -> members(pools, pool)));
+              scriptPools(pools)));
     }
     return new ScriptCatalog(byName, byVirtualService);
   }
 
-  private static List<Server> members(PoolCatalog pools, String pool) {
-    var p = pools.pool(pool);
-    return p == null ? List.of() : p.servers();
+  /** The pools as scripts see them; consistent hashing uses each pool's own ring. */
+  private static ScriptPools scriptPools(PoolCatalog pools) {
+    return new ScriptPools() {
+      @Override
+      public List<Server> members(String pool) {
+        var p = pools.pool(pool);
+        return p == null ? List.of() : p.servers();
+      }
+
+      @Override
+      public Server consistentHash(String pool, String key) {
+        var p = pools.pool(pool);
+        return p == null ? null : p.consistentHash(key);
+      }
+    };
   }
 
   /** The scripts of {@code virtualService}, or null when it runs none. */

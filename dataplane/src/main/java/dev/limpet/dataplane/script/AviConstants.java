@@ -1,6 +1,7 @@
 package dev.limpet.dataplane.script;
 
 import dev.limpet.dataplane.config.DataScriptApi;
+import dev.limpet.dataplane.config.DataScriptConfig.RateLimitAction;
 import org.luaj.vm2.LuaTable;
 
 /**
@@ -13,7 +14,14 @@ final class AviConstants {
   static final int HTTP_RESPONSE = DataScriptApi.CONSTANTS.get("HTTP_RESPONSE");
   static final int QUERY_TABLE = DataScriptApi.CONSTANTS.get("QUERY_TABLE");
 
+  static final int RL_CUSTOM_STRING = DataScriptApi.CONSTANTS.get("RL_CUSTOM_STRING");
+
   private AviConstants() {}
+
+  /** The {@code avi.RL_ACTION_*} value of {@code action}. */
+  static int rateLimitAction(RateLimitAction action) {
+    return DataScriptApi.CONSTANTS.get("RL_ACTION_" + action.name());
+  }
 
   static void addTo(LuaTable avi) {
     DataScriptApi.CONSTANTS.forEach(avi::rawset);

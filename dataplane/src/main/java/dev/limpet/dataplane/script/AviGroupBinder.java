@@ -39,8 +39,11 @@ final class AviGroupBinder {
           .add(
               "endswith" + suffix,
               REQUEST_RESPONSE,
-              (run, a) ->
-                  result(group(run, a), group(run, a).suffixOf(a.string(2), caseSensitive)));
+              (run, a) -> result(group(run, a), group(run, a).suffixOf(a.string(2), caseSensitive)))
+          .add(
+              "contains" + suffix,
+              REQUEST_RESPONSE,
+              (run, a) -> result(group(run, a), contains(group(run, a), a, caseSensitive)));
     }
     return new ReadOnlyTable(ns.table());
   }
@@ -60,6 +63,14 @@ final class AviGroupBinder {
     } catch (IllegalArgumentException | UnknownHostException e) {
       throw args.bad(2, "IP address expected: " + e.getMessage());
     }
+  }
+
+  /** Charges the pass over the subject: linear in its length, whatever the group's size. */
+  private static StringGroupIndex.Match contains(
+      StringGroupIndex group, Args args, boolean caseSensitive) {
+    String subject = args.string(2);
+    RunLimiter.active().chargeBytes(subject.length());
+    return group.insideOf(subject, caseSensitive);
   }
 
   private static StringGroupIndex group(ScriptRun run, Args args) {

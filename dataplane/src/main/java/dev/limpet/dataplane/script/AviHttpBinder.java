@@ -65,6 +65,11 @@ final class AviHttpBinder {
             .add("get_userid", REQUEST_RESPONSE, AviHttpBinder::getUserId)
             .add("get_uri", REQUEST_RESPONSE, AviHttpBinder::getUri)
             .add("get_path", REQUEST_RESPONSE, AviHttpBinder::getPath)
+            .add("get_path_tokens", REQUEST_RESPONSE, AviHttpBinder::pathTokens)
+            .add("get_host_tokens", REQUEST_RESPONSE, AviHttpBinder::hostTokens)
+            .add("get_request_id", ALL, (run, a) -> str(run.transaction.requestId()))
+            .add("get_reqvar", ALL, (run, a) -> run.transaction.reqvar().get(a.string(1)))
+            .add("set_reqvar", ALL, AviHttpBinder::setReqvar)
             .add("get_query", REQUEST_RESPONSE, AviHttpBinder::getQuery)
             .add("set_uri", REQUEST, AviHttpBinder::setUri)
             .add("set_path", REQUEST, AviHttpBinder::setPath)
@@ -349,6 +354,30 @@ final class AviHttpBinder {
   private static Varargs getPath(ScriptRun run, Args args) {
     String path = target(run).path();
     return str(decoded(args) ? RequestTarget.decode(path, false) : path);
+  }
+
+  /** {@code get_path_tokens([start [, end]])}: path segments start..end joined by '/'; or nil. */
+  private static Varargs pathTokens(ScriptRun run, Args args) {
+    return tokens(target(run).path(), '/', args);
+  }
+
+  /** {@code get_host_tokens([start [, end]])}: host labels start..end joined by '.'; or nil. */
+  private static Varargs hostTokens(ScriptRun run, Args args) {
+    return tokens(hostname(run, args).arg1().tojstring(), '.', args);
+  }
+
+  private static Varargs tokens(String text, char separator, Args args) {
+    int start = args.isNil(1) ? 1 : args.wholeInRange(1, 1, Integer.MAX_VALUE);
+    int end = args.isNil(2) ? Integer.MAX_VALUE : args.wholeInRange(2, start, Integer.MAX_VALUE);
+    RunLimiter.active().chargeBytes(text.length());
+    String range = TextTokens.range(text, separator, start, end);
+    return range == null ? LuaValue.NIL : str(range);
+  }
+
+  /** {@code set_reqvar(name, value)}: {@code avi.vs.reqvar[name] = value}. */
+  private static Varargs setReqvar(ScriptRun run, Args args) {
+    run.transaction.reqvar().set(args.string(1), args.get(2));
+    return LuaValue.NONE;
   }
 
   private static boolean decoded(Args args) {

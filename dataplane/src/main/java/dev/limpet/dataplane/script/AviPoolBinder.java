@@ -20,6 +20,7 @@ final class AviPoolBinder {
     return new ReadOnlyTable(
         new Namespace("avi.pool", runs)
             .add("select", REQUEST, AviPoolBinder::select)
+            .add("chash", REQUEST, AviPoolBinder::chash)
             .add("get_server_status", REQUEST_RESPONSE, AviPoolBinder::serverStatus)
             .add("get_servers", REQUEST_RESPONSE, AviPoolBinder::servers)
             .add("server_ip", RESPONSE, AviPoolBinder::serverIp)
@@ -64,6 +65,20 @@ final class AviPoolBinder {
     return LuaValue.NONE;
   }
 
+  /**
+   * {@code chash(key)}: the request goes to the server consistent hashing gives {@code key} in the
+   * pool chosen so far (the script's, else the virtual service's). Resolved at the call: a later
+   * {@code select(pool)} replaces it. When no server accepts clients the pool balances as usual.
+   */
+  private static Varargs chash(ScriptRun run, Args args) {
+    String key = args.text(1);
+    RunLimiter.active().chargeBytes(key.length());
+    String pool = currentPool(run);
+    run.transaction.select(
+        new PoolSelection(pool, run.virtualService.pools().consistentHash(pool, key)));
+    return LuaValue.NONE;
+  }
+
   /** {@code get_server_status(pool, server, port)}: 1 up, 0 down, nil when not a member. */
   private static Varargs serverStatus(ScriptRun run, Args args) {
     String pool = allowedPool(run, args, 1);
@@ -99,7 +114,7 @@ final class AviPoolBinder {
     return selection != null ? selection.pool() : run.virtualService.defaultPool();
   }
 
-  private static String allowedPool(ScriptRun run, Args args, int i) {
+  static String allowedPool(ScriptRun run, Args args, int i) {
     String name = args.string(i);
     String pool = run.script.pool(name);
     if (pool == null)

@@ -36,6 +36,7 @@ final class AviUtilsBinder {
             .add("base64_decode", ALL, AviUtilsBinder::base64Decode)
             .add("md5_hash", ALL, (run, args) -> hash("MD5", args))
             .add("sha1_hash", ALL, (run, args) -> hash("SHA-1", args))
+            .add("murmur_hash", ALL, AviUtilsBinder::murmurHash)
             .add("rand_bytes", ALL, AviUtilsBinder::randomBytes)
             .add("ip_in_subnet", ALL, AviUtilsBinder::ipInSubnet)
             .table();
@@ -80,11 +81,20 @@ final class AviUtilsBinder {
   /** The digest in lower-case hexadecimal. */
   private static Varargs hash(String algorithm, Args args) {
     try {
-      byte[] digest = MessageDigest.getInstance(algorithm).digest(bytes(args, 1));
+      byte[] input = bytes(args, 1);
+      RunLimiter.active().chargeBytes(input.length);
+      byte[] digest = MessageDigest.getInstance(algorithm).digest(input);
       return LuaValue.valueOf(HexFormat.of().formatHex(digest));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has " + algorithm, e);
     }
+  }
+
+  /** {@code murmur_hash(string)}: MurmurHash3 x86 32-bit, seed 0, as a non-negative integer. */
+  private static Varargs murmurHash(ScriptRun run, Args args) {
+    byte[] input = bytes(args, 1);
+    RunLimiter.active().chargeBytes(input.length);
+    return LuaValue.valueOf((double) MurmurHash3.hash32(input, 0));
   }
 
   private static Varargs randomBytes(ScriptRun run, Args args) {

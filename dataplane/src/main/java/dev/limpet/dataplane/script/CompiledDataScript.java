@@ -4,6 +4,7 @@ import dev.limpet.dataplane.config.DataScriptCompiler;
 import dev.limpet.dataplane.config.DataScriptConfig;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.luaj.vm2.Prototype;
 
@@ -17,18 +18,25 @@ public final class CompiledDataScript {
   private final Map<String, String> poolsByScriptName;
   private final Map<String, IpRanges> ipGroups;
   private final Map<String, StringGroupIndex> stringGroups;
+  private final Map<String, TokenBuckets> rateLimiters;
+  private final TokenBuckets firstRateLimiter;
 
   CompiledDataScript(
       String name,
       Map<ScriptEvent, ScriptChunk> chunks,
       Map<String, String> poolsByScriptName,
       Map<String, IpRanges> ipGroups,
-      Map<String, StringGroupIndex> stringGroups) {
+      Map<String, StringGroupIndex> stringGroups,
+      List<TokenBuckets> rateLimiters) {
     this.name = name;
     this.chunks = chunks;
     this.poolsByScriptName = poolsByScriptName;
     this.ipGroups = ipGroups;
     this.stringGroups = stringGroups;
+    Map<String, TokenBuckets> byName = new HashMap<>();
+    for (TokenBuckets r : rateLimiters) byName.put(r.config().name(), r);
+    this.rateLimiters = Map.copyOf(byName);
+    this.firstRateLimiter = rateLimiters.isEmpty() ? null : rateLimiters.get(0);
   }
 
   /**
@@ -55,8 +63,15 @@ public final class CompiledDataScript {
     for (var g : config.ipGroups()) ipGroups.put(g.name(), IpRanges.of(g.addresses()));
     Map<String, StringGroupIndex> stringGroups = new HashMap<>();
     for (var g : config.stringGroups()) stringGroups.put(g.name(), new StringGroupIndex(g));
+    List<TokenBuckets> rateLimiters =
+        config.rateLimiters().stream().map(r -> new TokenBuckets(r, System::nanoTime)).toList();
     return new CompiledDataScript(
-        config.name(), chunks, Map.copyOf(pools), Map.copyOf(ipGroups), Map.copyOf(stringGroups));
+        config.name(),
+        chunks,
+        Map.copyOf(pools),
+        Map.copyOf(ipGroups),
+        Map.copyOf(stringGroups),
+        rateLimiters);
   }
 
   public String name() {
@@ -81,6 +96,21 @@ public final class CompiledDataScript {
   /** The string group named {@code name}, or null. */
   StringGroupIndex stringGroup(String name) {
     return stringGroups.get(name);
+  }
+
+  /** The rate limiter named {@code name}, or null. */
+  TokenBuckets rateLimiter(String name) {
+    return rateLimiters.get(name);
+  }
+
+  /** The first rate limiter declared ({@code avi.vs.rate_limit}'s), or null when none is. */
+  TokenBuckets firstRateLimiter() {
+    return firstRateLimiter;
+  }
+
+  /** The names of this script's rate limiters, for error messages. */
+  java.util.Set<String> rateLimiterNames() {
+    return new java.util.TreeSet<>(rateLimiters.keySet());
   }
 
   /** The names of this script's groups, for error messages. */

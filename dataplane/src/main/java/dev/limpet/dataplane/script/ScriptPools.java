@@ -1,5 +1,6 @@
 package dev.limpet.dataplane.script;
 
+import dev.limpet.dataplane.upstream.HashRing;
 import dev.limpet.dataplane.upstream.Server;
 import java.util.List;
 
@@ -7,4 +8,12 @@ import java.util.List;
 public interface ScriptPools {
   /** The live members of {@code pool} (by its configuration name), empty if there is none. */
   List<Server> members(String pool);
+
+  /**
+   * The member of {@code pool} that consistent hashing gives {@code key}, or null when none accepts
+   * clients. This default builds the ring per call; the data plane's pools keep theirs.
+   */
+  default Server consistentHash(String pool, String key) {
+    return new HashRing(members(pool)).pick(key);
+  }
 }

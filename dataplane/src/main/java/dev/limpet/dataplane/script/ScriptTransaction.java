@@ -16,6 +16,11 @@ public final class ScriptTransaction {
   private final Map<String, ScriptEnvironment> environments = new HashMap<>(4);
   private PoolSelection selection;
   private String userId;
+  private String requestId;
+  private PendingPersist pendingPersist;
+
+  /** An {@code avi.vs.persist} waiting for the server that balancing gives the request. */
+  record PendingPersist(ScriptTable table, String key, String pool, long lifetimeMillis) {}
 
   void enter() {
     Thread current = Thread.currentThread();
@@ -45,6 +50,20 @@ public final class ScriptTransaction {
     this.selection = selection;
   }
 
+  void persistAfterBalancing(PendingPersist pending) {
+    this.pendingPersist = pending;
+  }
+
+  /**
+   * The proxy's report that {@code server} of {@code pool} answered this request: completes an
+   * {@code avi.vs.persist} of this request when its pool is that pool.
+   */
+  public void serverResponded(String pool, String server) {
+    PendingPersist p = pendingPersist;
+    pendingPersist = null;
+    if (p != null && p.pool().equals(pool)) p.table().insert(p.key(), server, p.lifetimeMillis());
+  }
+
   /** The user id a script set ({@code avi.http.set_userid}), for the access log; else null. */
   public String userId() {
     return userId;
@@ -52,5 +71,16 @@ public final class ScriptTransaction {
 
   void userId(String userId) {
     this.userId = userId;
+  }
+
+  /**
+   * This request's id ({@code avi.http.get_request_id}): 16 random hex digits, drawn when first
+   * asked, the same in every event of the request.
+   */
+  String requestId() {
+    if (requestId == null)
+      requestId =
+          String.format("%016x", java.util.concurrent.ThreadLocalRandom.current().nextLong());
+    return requestId;
   }
 }

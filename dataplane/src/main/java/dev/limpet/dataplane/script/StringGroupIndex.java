@@ -1,7 +1,9 @@
 package dev.limpet.dataplane.script;
 
 import dev.limpet.dataplane.config.DataScriptConfig.StringGroup;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
@@ -11,7 +13,8 @@ import java.util.TreeSet;
  * for the case-insensitive default) and the distinct entry lengths. {@code equals} is one lookup;
  * {@code beginswith}/{@code endswith} look up the prefix or suffix of each entry length, shortest
  * first (Avi returns the shortest match), so they cost O(distinct lengths) lookups whatever the
- * group's size. Immutable; built once per configuration.
+ * group's size; {@code contains} is one pass of an Aho–Corasick automaton over the subject.
+ * Immutable; built once per configuration.
  */
 final class StringGroupIndex {
   /** Whether a match was found and, for a key/value group, the value of the matched key. */
@@ -23,6 +26,9 @@ final class StringGroupIndex {
   private final Map<String, String> exact = new HashMap<>();
   private final Map<String, String> folded = new HashMap<>();
   private final int[] lengths;
+  private final List<String> keys = new ArrayList<>();
+  private final SubstringAutomaton exactInside;
+  private final SubstringAutomaton foldedInside;
 
   StringGroupIndex(StringGroup group) {
     keyValue = !group.map().isEmpty();
@@ -37,6 +43,9 @@ final class StringGroupIndex {
           distinct.add(fold(key).length()); // lower-casing may change a length
         });
     lengths = distinct.stream().mapToInt(Integer::intValue).toArray();
+    keys.addAll(entries.keySet());
+    exactInside = new SubstringAutomaton(keys);
+    foldedInside = new SubstringAutomaton(keys.stream().map(StringGroupIndex::fold).toList());
   }
 
   boolean keyValue() {
@@ -65,6 +74,17 @@ final class StringGroupIndex {
       if (m.found()) return m;
     }
     return Match.NONE;
+  }
+
+  /**
+   * {@code contains}: the entry found first in {@code s} (ending earliest, then shortest). One pass
+   * of an Aho–Corasick automaton over {@code s}, whatever the group's size.
+   */
+  Match insideOf(String s, boolean caseSensitive) {
+    int found = caseSensitive ? exactInside.find(s) : foldedInside.find(fold(s));
+    if (found < 0) return Match.NONE;
+    String key = keys.get(found);
+    return new Match(true, exact.get(key));
   }
 
   private Match lookup(String key, boolean caseSensitive) {

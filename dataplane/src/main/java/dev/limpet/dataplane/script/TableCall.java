@@ -53,7 +53,7 @@ record TableCall(String table, String key, String value, long seconds) {
     return name;
   }
 
-  private static long lifetime(Args args, int i, long min) {
+  static long lifetime(Args args, int i, long min) {
     if (!args.isNumeric(i)) throw args.bad(i, "lifetime in seconds expected");
     return args.wholeInRange(i, min, MAX_SECONDS);
   }

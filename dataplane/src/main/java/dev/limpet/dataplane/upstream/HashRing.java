@@ -12,14 +12,14 @@ import java.util.function.Predicate;
  * removing one of N servers moves only the keys of that server's arcs, about 1/N of all keys.
  * Immutable.
  */
-final class HashRing {
+public final class HashRing {
   /** As in ketama: enough points that servers of equal ratio get close to equal shares. */
   static final int POINTS_PER_RATIO = 160;
 
   private final long[] points;
   private final Server[] owners;
 
-  HashRing(List<Server> servers) {
+  public HashRing(List<Server> servers) {
     record Point(long hash, Server owner) {}
     List<Point> ring = new ArrayList<>();
     for (Server s : servers) {
@@ -31,6 +31,14 @@ final class HashRing {
     ring.sort(Comparator.comparingLong(Point::hash).thenComparing(p -> p.owner().key()));
     points = ring.stream().mapToLong(Point::hash).toArray();
     owners = ring.stream().map(Point::owner).toArray(Server[]::new);
+  }
+
+  /**
+   * The server for {@code key}: the first clockwise from the key's hash that accepts new clients;
+   * null when none does.
+   */
+  public Server pick(String key) {
+    return clockwiseFrom(KeyHash.of(key), Server::acceptsNewClients);
   }
 
   /**

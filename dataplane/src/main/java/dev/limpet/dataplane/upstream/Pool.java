@@ -19,6 +19,8 @@ public final class Pool {
   private final Balancer balancer;
   private final Persistence persistence;
   private final List<HealthMonitorConfig> healthMonitors;
+  private volatile HashRing
+      ring; // built on the first avi.pool.chash; immutable, so a race is harmless
 
   /**
    * @param servers in configuration order
@@ -67,6 +69,16 @@ public final class Pool {
   /** A server for a request that persistence does not pin, or null when none accepts clients. */
   public Server pick(ClientRequest request) {
     return balancer.pick(request);
+  }
+
+  /**
+   * The server consistent hashing gives {@code key} ({@code avi.pool.chash}), whatever the pool's
+   * own algorithm; null when no server accepts new clients.
+   */
+  public Server consistentHash(String key) {
+    HashRing r = ring;
+    if (r == null) ring = r = new HashRing(servers);
+    return r.pick(key);
   }
 
   /** How many servers are up right now (enabled, healthy, not draining, below their limit). */

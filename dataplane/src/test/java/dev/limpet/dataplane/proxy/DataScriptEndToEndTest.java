@@ -207,6 +207,37 @@ class DataScriptEndToEndTest {
     assertThat(fx.backend("s1").requests()).isEqualTo(1);
   }
 
+  @ParameterizedTest(name = "{0} event loop(s)")
+  @ValueSource(ints = {1, 2})
+  void persistAndChashPinEachKeyToOneServerOverTheWire(int loops) throws Exception {
+    fx = new ProxyFixture(loops, 91, "s1", "s2", "s3");
+    fx.apply(
+        """
+        virtualServices: [{name: web, address: 127.0.0.1, port: ${port}, pool: web, dataScripts: [pin]}]
+        pools: [{name: web, servers: ${servers}}]
+        dataScripts:
+          - name: pin
+            events:
+              httpRequest: |
+                local user = avi.http.get_header("X-User")
+                if avi.http.get_header("X-How") == "chash" then avi.pool.chash(user)
+                else avi.vs.persist(user, 60) end
+        """
+            .replace("${servers}", fx.servers()));
+    for (String how : new String[] {"persist", "chash"}) {
+      Set<String> used = new HashSet<>();
+      for (int u = 0; u < 9; u++) {
+        String first = Client.backend(fx.client().get("/", "X-User", "u" + u, "X-How", how));
+        used.add(first);
+        for (int i = 0; i < 5; i++)
+          assertThat(Client.backend(fx.client().get("/", "X-User", "u" + u, "X-How", how)))
+              .as(how + " u" + u)
+              .isEqualTo(first);
+      }
+      assertThat(used).as(how).hasSizeGreaterThan(1);
+    }
+  }
+
   @Test
   void clientIpAndPortPinsEachConnection() throws Exception {
     start(1, "datascript-client-ip-port");

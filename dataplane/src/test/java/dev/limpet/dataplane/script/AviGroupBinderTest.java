@@ -107,6 +107,67 @@ class AviGroupBinderTest {
     assertThat(index.suffixOf("my agent-17/", true).found()).isTrue();
   }
 
+  @Test
+  void stringgroupContainsFindsAnEntryAnywhereInTheSubjectCaseInsensitivelyUnlessCase() {
+    harness.stringGroups.add(
+        new StringGroup("bad", List.of("../", "<script", "Union Select"), null));
+    assertThat(
+            logs(
+                """
+                local sg = avi.stringgroup
+                avi.vs.log(sg.contains("bad", "/a/../etc/passwd"), sg.contains("bad", "/a/b"))
+                avi.vs.log(sg.contains("bad", "x=1 UNION SELECT y"), sg.contains_CASE("bad", "x UNION SELECT"))
+                avi.vs.log(sg.contains_CASE("bad", "q=<script>"), sg.contains_CASE("bad", "q=<SCRIPT>"))
+                avi.vs.log(select('#', sg.contains("bad", "x")), sg.contains("bad", ""))
+                """))
+        .containsExactly("true false", "true false", "true false", "1 false");
+  }
+
+  @Test
+  void stringgroupContainsInAKeyValueGroupReturnsTheValueOfTheFirstEntryFound() {
+    harness.stringGroups.add(
+        new StringGroup(
+            "brands", null, Map.of("acme", "A", "acme-pro", "P", "widget", "W", "get", "G")));
+    assertThat(
+            logs(
+                """
+                avi.vs.log(avi.stringgroup.contains("brands", "/shop/ACME-PRO/x"))
+                avi.vs.log(avi.stringgroup.contains("brands", "/shop/widgets"))
+                avi.vs.log(avi.stringgroup.contains_CASE("brands", "/shop/Widget"))
+                avi.vs.log(avi.stringgroup.contains("brands", "/shop/none"))
+                """))
+        // "acme" ends before "acme-pro"; in "widgets", "get" ends with "widget" and is shorter;
+        // with _CASE, "Widget" is not "widget" but holds "get".
+        .containsExactly("A true", "G true", "G true", "nil false");
+  }
+
+  @Test
+  void theAutomatonFindsOverlappingAndNestedEntriesThroughItsFailLinks() {
+    var automaton = new SubstringAutomaton(List.of("he", "she", "his", "hers", "abcd", "bc"));
+    assertThat(automaton.find("ushers")).isEqualTo(0); // "he" ends with "she" and is shorter
+    assertThat(automaton.find("ahishe")).isEqualTo(2);
+    assertThat(automaton.find("xabcx")).isEqualTo(5); // "bc" through the fail link of "abc"
+    assertThat(automaton.find("hxsxix")).isEqualTo(-1);
+    assertThat(automaton.find("")).isEqualTo(-1);
+    assertThat(new SubstringAutomaton(List.of()).find("anything")).isEqualTo(-1);
+  }
+
+  @Test
+  void containsInTenThousandStringsAgreesWithANaiveScan() {
+    List<String> strings = new ArrayList<>();
+    for (int i = 0; i < 10_000; i++) strings.add("tok" + (i * 7919 % 100_003) + "z");
+    var index = new StringGroupIndex(new StringGroup("g", strings, null));
+    int found = 0;
+    for (int n = 0; n < 300; n++) {
+      String subject = "xx/TOK" + (n * 331) + "z/tok" + (n * 17) + "q";
+      boolean naive = strings.stream().anyMatch(s -> subject.toLowerCase().contains(s));
+      assertThat(index.insideOf(subject, false).found()).as(subject).isEqualTo(naive);
+      if (naive) found++;
+    }
+    assertThat(found).isPositive();
+    assertThat(index.insideOf("a tok" + (9999 * 7919 % 100_003) + "z b", true).found()).isTrue();
+  }
+
   private static java.net.InetAddress address(String ip) {
     try {
       return java.net.InetAddress.getByName(ip);

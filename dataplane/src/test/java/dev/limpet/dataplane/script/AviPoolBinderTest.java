@@ -230,4 +230,29 @@ class AviPoolBinderTest {
     assertThat(ScriptHarness.logged(exchange)).containsExactly("10.1.0.1", "10.1.0.1 9090");
     assertThat(harness.failures).isEmpty();
   }
+
+  @Test
+  void chashSendsEachKeyToOneServerOfThePoolChosenSoFarStableAcrossRequests() {
+    var seen = new java.util.HashMap<String, Server>();
+    for (int round = 0; round < 2; round++) {
+      for (int k = 0; k < 40; k++) {
+        var h = new ScriptHarness();
+        h.request("avi.pool.chash('user-' .. " + k + ")");
+        PoolSelection selection = h.request(new FakeExchange("/")).selection();
+        assertThat(selection.pool()).isEqualTo("primary-pool");
+        // the harness builds new servers per instance: compare by key
+        Server before = seen.putIfAbsent("user-" + k, selection.server());
+        if (before != null) assertThat(selection.server().key()).isEqualTo(before.key());
+      }
+    }
+    // the draining server takes no new clients; both others get keys
+    assertThat(seen.values()).extracting(Server::key).doesNotContain(harness.draining.key());
+    assertThat(seen.values()).extracting(Server::key).contains("10.0.0.1:8080", "10.0.0.2:8080");
+  }
+
+  @Test
+  void chashHashesInThePoolSelectedBefore() {
+    assertThat(select("avi.pool.select('backup')\navi.pool.chash(42)").selection())
+        .isEqualTo(new PoolSelection("backup", harness.backup));
+  }
 }

@@ -110,4 +110,17 @@ class AviUtilsBinderTest {
         .contains("is not a contiguous mask");
     assertThat(failure("avi.utils.ip.netaddr('10.1.2.3', 33)")).contains("must be 0..32");
   }
+
+  @Test
+  void murmurHashIsMurmurHash3X86With32BitsSeedZeroAsANonNegativeInteger() {
+    // Reference values of MurmurHash3_x86_32 with seed 0.
+    assertThat(
+            logs(
+                """
+                avi.vs.log(avi.utils.murmur_hash(""), avi.utils.murmur_hash("hello"))
+                avi.vs.log(avi.utils.murmur_hash("The quick brown fox jumps over the lazy dog"))
+                avi.vs.log(avi.utils.murmur_hash(string.char(255, 0, 1)) >= 0)
+                """))
+        .containsExactly("0 613153351", "776992547", "true");
+  }
 }

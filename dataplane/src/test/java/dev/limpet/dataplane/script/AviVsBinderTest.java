@@ -189,4 +189,56 @@ class AviVsBinderTest {
       assertThat(h.failure()).as(call).startsWith("s0/httpRequest:2: bad argument #");
     }
   }
+
+  @Test
+  void persistPinsAKeyToTheServerThatAnsweredItsFirstRequest() {
+    harness.request("avi.vs.persist(avi.http.get_cookie('sid'))");
+    var first = new ScriptTransaction();
+    var withCookie = new FakeExchange("/").header("Cookie", "sid=abc");
+    assertThat(harness.run(ScriptEvent.HTTP_REQ, first, withCookie).selection()).isNull();
+    first.serverResponded("primary-pool", harness.b.key()); // balancing gave it b
+    var stored = harness.tables.table(AviVsBinder.persistTable("primary-pool")).entries.get("abc");
+    long now = harness.tables.nowMillis.get();
+    assertThat(stored.value()).isEqualTo("10.0.0.2:8080");
+    assertThat(stored.expiresMillis()).isEqualTo(now + 300_000); // default lifetime
+
+    var again = new FakeExchange("/").header("Cookie", "sid=abc");
+    assertThat(harness.request(again).selection())
+        .isEqualTo(new PoolSelection("primary-pool", harness.b));
+    var otherKey = new FakeExchange("/").header("Cookie", "sid=xyz");
+    assertThat(harness.request(otherKey).selection()).isNull();
+  }
+
+  @Test
+  void persistWithALifetimeAndAPoolPinsInThatPoolOnly() {
+    harness.request("avi.vs.persist('k', 60, 'backup')");
+    var tx = new ScriptTransaction();
+    assertThat(harness.run(ScriptEvent.HTTP_REQ, tx, new FakeExchange("/")).selection())
+        .isEqualTo(new PoolSelection("backup", null));
+    tx.serverResponded("primary-pool", harness.a.key()); // another pool answered: not pinned
+    assertThat(harness.tables.table(AviVsBinder.persistTable("backup")).entries).isEmpty();
+    var tx2 = new ScriptTransaction();
+    harness.run(ScriptEvent.HTTP_REQ, tx2, new FakeExchange("/"));
+    tx2.serverResponded("backup", harness.backup.key());
+    long now = harness.tables.nowMillis.get();
+    assertThat(harness.tables.table(AviVsBinder.persistTable("backup")).entries.get("k"))
+        .extracting(e -> e.value(), e -> e.expiresMillis())
+        .containsExactly("10.1.0.1:9090", now + 60_000);
+    assertThat(harness.request(new FakeExchange("/")).selection())
+        .isEqualTo(new PoolSelection("backup", harness.backup));
+  }
+
+  @Test
+  void aKeyPinnedToAServerThatIsDownIsBalancedAndPinnedAnew() {
+    harness.request("avi.vs.persist('k')");
+    var tx = new ScriptTransaction();
+    harness.run(ScriptEvent.HTTP_REQ, tx, new FakeExchange("/"));
+    tx.serverResponded("primary-pool", harness.a.key());
+    harness.a.setHealthy(false);
+    var tx2 = new ScriptTransaction();
+    assertThat(harness.run(ScriptEvent.HTTP_REQ, tx2, new FakeExchange("/")).selection()).isNull();
+    tx2.serverResponded("primary-pool", harness.b.key());
+    assertThat(harness.request(new FakeExchange("/")).selection().server()).isSameAs(harness.b);
+    assertThat(harness.failures).isEmpty();
+  }
 }

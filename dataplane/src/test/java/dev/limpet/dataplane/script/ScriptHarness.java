@@ -28,6 +28,8 @@ final class ScriptHarness {
   final Server backup = server("backup-1", "10.1.0.1", 9090, false);
   final List<IpGroup> ipGroups = new ArrayList<>();
   final List<StringGroup> stringGroups = new ArrayList<>();
+  final List<dev.limpet.dataplane.config.DataScriptConfig.RateLimiter> rateLimiters =
+      new ArrayList<>();
 
   /** Pools the next scripts may name besides {@code primary_pool} and {@code backup}. */
   final List<PoolRef> morePools = new ArrayList<>();
@@ -58,7 +60,12 @@ final class ScriptHarness {
     scripts.add(
         CompiledDataScript.compile(
             new DataScriptConfig(
-                name, new Events(request, response, failed), poolRefs(), ipGroups, stringGroups)));
+                name,
+                new Events(request, response, failed),
+                poolRefs(),
+                ipGroups,
+                stringGroups,
+                rateLimiters)));
     return this;
   }
 
@@ -77,7 +84,8 @@ final class ScriptHarness {
             java.util.Map.of(ScriptEvent.HTTP_REQ, chunk),
             java.util.Map.of(),
             java.util.Map.of(),
-            java.util.Map.of()));
+            java.util.Map.of(),
+            List.of()));
     return this;
   }
 

@@ -2,6 +2,8 @@ package dev.limpet.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -19,7 +21,12 @@ public record DataScriptSpec(
         List<IpGroup> ipGroups,
     @Size(max = 64)
         @JsonPropertyDescription("String groups the script reads with avi.stringgroup.*.")
-        List<StringGroup> stringGroups) {
+        List<StringGroup> stringGroups,
+    @Size(max = 16)
+        @JsonPropertyDescription(
+            "Rate limiters avi.vs.ratelimit.exceed names and avi.vs.rate_limit uses (the first);"
+                + " each replica counts its own requests.")
+        List<RateLimiter> rateLimiters) {
 
   /**
    * The pools, each under a name of its own. The rule sits on the list, not on the spec, so that
@@ -42,7 +49,47 @@ public record DataScriptSpec(
 
   /** A DataScript without groups. */
   public DataScriptSpec(Events events, List<PoolRef> pools) {
-    this(events, pools, null, null);
+    this(events, pools, null, null, null);
+  }
+
+  /** A DataScript without rate limiters. */
+  public DataScriptSpec(
+      Events events, List<PoolRef> pools, List<IpGroup> ipGroups, List<StringGroup> stringGroups) {
+    this(events, pools, ipGroups, stringGroups, null);
+  }
+
+  /** Avi's rate limiter: a token bucket per key. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record RateLimiter(
+      @Required @Size(min = 1, max = 253) String name,
+      @Required
+          @Min(1)
+          @Max(1_000_000)
+          @JsonPropertyDescription("Requests allowed per period and key.")
+          Integer count,
+      @Min(1) @Max(86_400) @JsonPropertyDescription("The period in seconds; default 1.")
+          Integer periodSeconds,
+      @Min(0)
+          @Max(1_000_000)
+          @JsonPropertyDescription("Requests allowed at once above count; default 0.")
+          Integer burst,
+      @Min(1)
+          @Max(1_000_000)
+          @JsonPropertyDescription(
+              "Keys tracked at most, the least recently used forgotten first; default 10000.")
+          Integer maxKeys,
+      @JsonPropertyDescription(
+              "What avi.vs.rate_limit does over the limit unless deferred; default NONE.")
+          Action action,
+      @Min(200) @Max(599) @JsonPropertyDescription("The status of LOCAL_RSP; default 429.")
+          Integer status) {
+
+    /** Avi's rate-limit actions that Limpet offers. */
+    public enum Action {
+      NONE,
+      CLOSE_CONN,
+      LOCAL_RSP
+    }
   }
 
   /** Avi's IP group: addresses and CIDR blocks. */

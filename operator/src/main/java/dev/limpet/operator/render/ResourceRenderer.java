@@ -124,6 +124,20 @@ public final class ResourceRenderer {
             .toList(),
         Optional.ofNullable(s.stringGroups()).orElse(List.of()).stream()
             .map(g -> new DataScriptConfig.StringGroup(g.name(), g.strings(), g.map()))
+            .toList(),
+        Optional.ofNullable(s.rateLimiters()).orElse(List.of()).stream()
+            .map(
+                r ->
+                    new DataScriptConfig.RateLimiter(
+                        r.name(),
+                        r.count() == null ? 0 : r.count(),
+                        r.periodSeconds(),
+                        r.burst(),
+                        r.maxKeys(),
+                        r.action() == null
+                            ? null
+                            : DataScriptConfig.RateLimitAction.valueOf(r.action().name()),
+                        r.status()))
             .toList());
   }
 

@@ -170,6 +170,72 @@ class DataScriptReconcilerTest {
             });
   }
 
+  @Test
+  void rateLimitersReachTheDataPlaneWithTheirSettingsAndABadOneIsReported() throws Exception {
+    operator.create(staticPool("p", null, "10.0.0.1"));
+    DataScript script =
+        dataScript("limit", "if avi.vs.ratelimit.exceed('per_ip', avi.vs.client_ip()) then end");
+    DataScriptSpec spec = script.getSpec();
+    script.setSpec(
+        new DataScriptSpec(
+            spec.events(),
+            null,
+            null,
+            null,
+            List.of(
+                new DataScriptSpec.RateLimiter(
+                    "per_ip",
+                    100,
+                    60,
+                    20,
+                    5000,
+                    DataScriptSpec.RateLimiter.Action.LOCAL_RSP,
+                    503))));
+    operator.create(script);
+    VirtualService vs = virtualService("web", 80, "p");
+    vs.setSpec(withDataScripts(vs.getSpec(), List.of("limit")));
+    operator.create(vs);
+    eventually()
+        .untilAsserted(() -> assertThat(condition("limit", "Ready").getStatus()).isEqualTo("True"));
+    eventually()
+        .untilAsserted(
+            () -> {
+              var config = ConfigLoader.parse(operator.groupConfig("default").orElseThrow());
+              assertThat(config.dataScripts().get(0).rateLimiters())
+                  .containsExactly(
+                      new dev.limpet.dataplane.config.DataScriptConfig.RateLimiter(
+                          "per_ip",
+                          100,
+                          60,
+                          20,
+                          5000,
+                          dev.limpet.dataplane.config.DataScriptConfig.RateLimitAction.LOCAL_RSP,
+                          503));
+            });
+
+    operator.edit(
+        DataScript.class,
+        "limit",
+        s ->
+            s.setSpec(
+                new DataScriptSpec(
+                    s.getSpec().events(),
+                    null,
+                    null,
+                    null,
+                    List.of(
+                        new DataScriptSpec.RateLimiter("a", 1, null, null, null, null, null),
+                        new DataScriptSpec.RateLimiter("a", 1, null, null, null, null, null)))));
+    eventually()
+        .untilAsserted(
+            () -> {
+              Condition accepted = condition("limit", "Accepted");
+              assertThat(accepted.getStatus()).isEqualTo("False");
+              assertThat(accepted.getMessage())
+                  .contains("spec.rateLimiters[1].name: 'a' is used twice");
+            });
+  }
+
   private Condition condition(String name, String type) {
     return operator.condition(DataScript.class, name, type).orElseThrow();
   }
