@@ -5,6 +5,7 @@ import dev.limpet.dataplane.config.DataScriptConfig;
 import java.lang.reflect.Constructor;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.luaj.vm2.LuaFunction;
 import org.luaj.vm2.LuaValue;
@@ -31,7 +32,7 @@ final class LuajcChunks {
     }
     Map<String, String> pools = new HashMap<>();
     for (var ref : config.pools()) pools.put(ref.scriptName(), ref.pool());
-    return new CompiledDataScript(config.name(), chunks, pools, Map.of(), Map.of());
+    return new CompiledDataScript(config.name(), chunks, pools, Map.of(), Map.of(), List.of());
   }
 
   static ScriptChunk chunk(Prototype prototype, String name) throws Exception {
