@@ -32,7 +32,8 @@ class DataPlaneKillTest {
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(100))
         .until(() -> replicas.starts(0) > startsBefore && replicas.ready(0));
-    long backAfterMs = (System.nanoTime() - killedAt) / 1_000_000;
+    long readyAgainAt = System.nanoTime();
+    long backAfterMs = (readyAgainAt - killedAt) / 1_000_000;
     int atReturn = load.requests();
     await().atMost(Duration.ofSeconds(30)).until(() -> load.requests() > atReturn + 300);
     PinnedLoad.Result result = load.stop();
@@ -41,8 +42,14 @@ class DataPlaneKillTest {
         "E2E FIGURE data-plane kill: %s; the killed replica was ready again after %d ms%n",
         result, backAfterMs);
     assertThat(result.moved()).as("clients answered by more than one pod").isEmpty();
-    assertThat(result.failures())
-        .as("only requests in flight or sent before readiness caught up may fail")
-        .isLessThan(result.requests() / 20);
+    // The share that fails depends on how fast the kubelet probes (every 300 ms here) against
+    // the load's rate (it was 2-5%), so the check is on when they were sent: only requests in
+    // flight at the kill or sent before the replica was ready again may fail, none after.
+    long inFlight = Duration.ofSeconds(5).toNanos(); // the clients' request timeout
+    long polled = Duration.ofMillis(100).toNanos(); // the await above polls every 100 ms
+    assertThat(result.failedSentAt())
+        .as("failed requests were sent between the kill and the replica being ready again")
+        .allSatisfy(
+            sentAt -> assertThat(sentAt).isBetween(killedAt - inFlight, readyAgainAt + polled));
   }
 }

@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,8 +24,11 @@ final class PinnedLoad {
   // each load has its own client addresses, new to the ClientIP table
   private static final AtomicInteger LOADS = new AtomicInteger();
 
-  /** What the clients saw: requests, failures, and clients answered by more than one pod. */
-  record Result(int requests, int failures, List<String> moved) {
+  /**
+   * What the clients saw: requests, failures, the {@link System#nanoTime} at which each failed
+   * request was sent, and clients answered by more than one pod.
+   */
+  record Result(int requests, int failures, List<Long> failedSentAt, List<String> moved) {
     @Override
     public String toString() {
       return requests + " requests, " + failures + " failed, " + moved.size() + " clients moved";
@@ -37,6 +42,7 @@ final class PinnedLoad {
   private final Map<String, Set<String>> pods = new ConcurrentHashMap<>();
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger failures = new AtomicInteger();
+  private final Queue<Long> failedSentAt = new ConcurrentLinkedQueue<>();
   private final AtomicInteger turn = new AtomicInteger();
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final List<Thread> threads = new ArrayList<>();
@@ -83,6 +89,7 @@ final class PinnedLoad {
 
   private void send(Client client) {
     requests.incrementAndGet();
+    long sentAt = System.nanoTime();
     int replica = readyReplica();
     try {
       if (replica < 0) throw new IllegalStateException("no ready replica");
@@ -93,6 +100,7 @@ final class PinnedLoad {
       pods.computeIfAbsent(client.name(), k -> ConcurrentHashMap.newKeySet()).add(answer.backend());
     } catch (Exception e) {
       failures.incrementAndGet();
+      failedSentAt.add(sentAt);
     }
   }
 
@@ -118,6 +126,6 @@ final class PinnedLoad {
             .filter(e -> e.getValue().size() > 1)
             .map(e -> e.getKey() + " " + e.getValue())
             .toList();
-    return new Result(requests.get(), failures.get(), moved);
+    return new Result(requests.get(), failures.get(), List.copyOf(failedSentAt), moved);
   }
 }
