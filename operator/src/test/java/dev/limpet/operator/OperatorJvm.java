@@ -1,6 +1,5 @@
 package dev.limpet.operator;
 
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -38,7 +37,7 @@ final class OperatorJvm implements AutoCloseable {
       throws IOException {
     if (!Files.isRegularFile(jar))
       throw new IOException(jar + " is missing: mvn -B -o package -DskipTests -pl operator -am");
-    grantLeaseAccess(server);
+    LeaseAccess.grant(server);
     Path certificates = Files.createTempDirectory("limpet-webhook");
     var pem = TestCertificates.selfSigned("limpet-webhook");
     Path cert = Files.writeString(certificates.resolve("tls.crt"), pem.certificate());
@@ -107,26 +106,6 @@ final class OperatorJvm implements AutoCloseable {
       Thread.currentThread().interrupt();
       return false;
     }
-  }
-
-  private static void grantLeaseAccess(KubernetesMockServer server) {
-    server
-        .expect()
-        .post()
-        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
-        .andReturn(
-            201,
-            new SelfSubjectRulesReviewBuilder()
-                .withNewStatus()
-                .addNewResourceRule()
-                .withApiGroups("coordination.k8s.io")
-                .withResources("leases")
-                .withVerbs("get", "create", "update", "patch")
-                .endResourceRule()
-                .withIncomplete(false)
-                .endStatus()
-                .build())
-        .always();
   }
 
   private static int freePort() throws IOException {
