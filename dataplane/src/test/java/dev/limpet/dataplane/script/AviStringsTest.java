@@ -2,27 +2,15 @@ package dev.limpet.dataplane.script;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(10)
 class AviStringsTest {
-  private List<String> logs(String source) {
-    return new ScriptHarness().logs(source, new FakeExchange("/"));
-  }
-
-  private String failure(String source) {
-    var h = new ScriptHarness();
-    h.request(source);
-    h.request(new FakeExchange("/"));
-    return h.failure();
-  }
-
   @Test
   void beginswithEndswithAndContainsCompareBytesCaseSensitivelyAsPlainText() {
     assertThat(
-            logs(
+            ScriptHarness.logsOf(
                 """
                 avi.vs.log(string.beginswith("Basic abc", "Basic "), string.beginswith("abc", "b"))
                 avi.vs.log(string.endswith("index.html", ".html"), string.endswith("a", "ba"))
@@ -36,7 +24,7 @@ class AviStringsTest {
   @Test
   void theyWorkAsMethodsOfAString() {
     assertThat(
-            logs(
+            ScriptHarness.logsOf(
                 "local s = 'www.example.com'\navi.vs.log(s:beginswith('www'), s:endswith('.org'))"))
         .containsExactly("true false");
   }
@@ -44,24 +32,25 @@ class AviStringsTest {
   @Test
   void aNilSubjectIsFalseAsAvisBasicAuthExampleNeeds() {
     assertThat(
-            logs("avi.vs.log(string.beginswith(avi.http.get_header('Authorization'), 'Basic '))"))
+            ScriptHarness.logsOf(
+                "avi.vs.log(string.beginswith(avi.http.get_header('Authorization'), 'Basic '))"))
         .containsExactly("false");
   }
 
   @Test
   void aBadArgumentNamesTheFunction() {
-    assertThat(failure("string.contains('a', {})"))
+    assertThat(ScriptHarness.failureOf("string.contains('a', {})"))
         .contains("bad argument #2 to 'string.contains' (string expected, got table)");
-    assertThat(failure("string.split({})"))
+    assertThat(ScriptHarness.failureOf("string.split({})"))
         .contains("bad argument #1 to 'string.split' (string expected, got table)");
-    assertThat(failure("string.split('a', '')"))
+    assertThat(ScriptHarness.failureOf("string.split('a', '')"))
         .contains("bad argument #2 to 'string.split' (separator must not be empty)");
   }
 
   @Test
   void splitKeepsEmptyPiecesUsesPlainTextAndASpaceByDefault() {
     assertThat(
-            logs(
+            ScriptHarness.logsOf(
                 """
                 local function show(t) avi.vs.log(#t, table.concat(t, '|')) end
                 show(string.split("a,b,,c", ","))

@@ -2,27 +2,15 @@ package dev.limpet.dataplane.script;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(10)
 class AviUtilsBinderTest {
-  private List<String> logs(String source) {
-    return new ScriptHarness().logs(source, new FakeExchange("/"));
-  }
-
-  private String failure(String source) {
-    var h = new ScriptHarness();
-    h.request(source);
-    h.request(new FakeExchange("/"));
-    return h.failure();
-  }
-
   @Test
   void base64RoundTripsTextAndBinaryAndABadInputDecodesToNil() {
     assertThat(
-            logs(
+            ScriptHarness.logsOf(
                 """
                 avi.vs.log(avi.utils.base64_encode("user:pass"), avi.utils.base64_decode("dXNlcjpwYXNz"))
                 local bin = string.char(0, 255, 10)
@@ -63,7 +51,9 @@ class AviUtilsBinderTest {
 
   @Test
   void hashesAreLowerCaseHex() {
-    assertThat(logs("avi.vs.log(avi.utils.md5_hash('abc'), avi.utils.sha1_hash('abc'))"))
+    assertThat(
+            ScriptHarness.logsOf(
+                "avi.vs.log(avi.utils.md5_hash('abc'), avi.utils.sha1_hash('abc'))"))
         .containsExactly(
             "900150983cd24fb0d6963f7d28e17f72 a9993e364706816aba3e25717850c26c9cd0d89d");
   }
@@ -71,18 +61,18 @@ class AviUtilsBinderTest {
   @Test
   void randBytesGivesThatManyBytesWithinItsBound() {
     assertThat(
-            logs(
+            ScriptHarness.logsOf(
                 "local a, b = avi.utils.rand_bytes(16), avi.utils.rand_bytes(16)\navi.vs.log(#a, a ~= b)"))
         .containsExactly("16 true");
-    assertThat(failure("avi.utils.rand_bytes(0)"))
+    assertThat(ScriptHarness.failureOf("avi.utils.rand_bytes(0)"))
         .contains("bad argument #1 to 'avi.utils.rand_bytes'");
-    assertThat(failure("avi.utils.rand_bytes(1025)")).contains("must be 1..1024");
+    assertThat(ScriptHarness.failureOf("avi.utils.rand_bytes(1025)")).contains("must be 1..1024");
   }
 
   @Test
   void ipInSubnetTakesACidrABareAddressOrAnArrayOfThem() {
     assertThat(
-            logs(
+            ScriptHarness.logsOf(
                 """
                 local u = avi.utils
                 avi.vs.log(u.ip_in_subnet("10.1.2.3", "10.0.0.0/8"), u.ip_in_subnet("11.1.2.3", "10.0.0.0/8"))
@@ -91,31 +81,32 @@ class AviUtilsBinderTest {
                 avi.vs.log(u.ip_in_subnet("2001:db8::1", "10.0.0.0/8"))
                 """))
         .containsExactly("true false", "true true", "true false", "false");
-    assertThat(failure("avi.utils.ip_in_subnet('example.com', '10.0.0.0/8')"))
+    assertThat(ScriptHarness.failureOf("avi.utils.ip_in_subnet('example.com', '10.0.0.0/8')"))
         .contains("bad argument #1 to 'avi.utils.ip_in_subnet' (IP address expected");
-    assertThat(failure("avi.utils.ip_in_subnet('10.0.0.1', '10.0.0.0/40')"))
+    assertThat(ScriptHarness.failureOf("avi.utils.ip_in_subnet('10.0.0.1', '10.0.0.0/40')"))
         .contains("bad argument #2 to 'avi.utils.ip_in_subnet' (prefix length");
   }
 
   @Test
   void netaddrTakesAPrefixLengthOrADottedMask() {
     assertThat(
-            logs(
+            ScriptHarness.logsOf(
                 """
                 avi.vs.log(avi.utils.ip.netaddr("10.1.2.3", 16), avi.utils.ip.netaddr("10.1.2.3", "24"))
                 avi.vs.log(avi.utils.ip.netaddr("10.1.2.3", "255.255.255.0"), avi.utils.ip.netaddr("2001:db8::1", 32))
                 """))
         .containsExactly("10.1.0.0 10.1.2.0", "10.1.2.0 2001:db8:0:0:0:0:0:0");
-    assertThat(failure("avi.utils.ip.netaddr('10.1.2.3', '255.0.255.0')"))
+    assertThat(ScriptHarness.failureOf("avi.utils.ip.netaddr('10.1.2.3', '255.0.255.0')"))
         .contains("is not a contiguous mask");
-    assertThat(failure("avi.utils.ip.netaddr('10.1.2.3', 33)")).contains("must be 0..32");
+    assertThat(ScriptHarness.failureOf("avi.utils.ip.netaddr('10.1.2.3', 33)"))
+        .contains("must be 0..32");
   }
 
   @Test
   void murmurHashIsMurmurHash3X86With32BitsSeedZeroAsANonNegativeInteger() {
     // Reference values of MurmurHash3_x86_32 with seed 0.
     assertThat(
-            logs(
+            ScriptHarness.logsOf(
                 """
                 avi.vs.log(avi.utils.murmur_hash(""), avi.utils.murmur_hash("hello"))
                 avi.vs.log(avi.utils.murmur_hash("The quick brown fox jumps over the lazy dog"))

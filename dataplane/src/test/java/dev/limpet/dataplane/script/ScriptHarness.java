@@ -148,4 +148,17 @@ final class ScriptHarness {
     if (result.action() instanceof ScriptResult.Failed f) throw new AssertionError(f.toString());
     return logged(exchange);
   }
+
+  /** Runs {@code source} as HTTP_REQ on a plain request, expects no failure, returns its log. */
+  static List<String> logsOf(String source) {
+    return new ScriptHarness().logs(source, new FakeExchange("/"));
+  }
+
+  /** Runs {@code source} as HTTP_REQ on a plain request, returns the message of its failure. */
+  static String failureOf(String source) {
+    var h = new ScriptHarness();
+    h.request(source);
+    h.request(new FakeExchange("/"));
+    return h.failure();
+  }
 }
