@@ -19,7 +19,7 @@ class PersistenceFactoryTest {
 
   private static PersistenceProfileConfig profile(Type type, OnServerDown onServerDown) {
     CustomHeader header = type == Type.CustomHeader ? new CustomHeader("X-Id") : null;
-    return new PersistenceProfileConfig("p", type, onServerDown, null, null, null, header, null);
+    return new PersistenceProfileConfig("p", type, onServerDown, header);
   }
 
   private Persistence create(PersistenceProfileConfig profile) {
@@ -60,11 +60,7 @@ class PersistenceFactoryTest {
             "p",
             Type.HttpCookie,
             null,
-            null,
-            new HttpCookie(null, 0, 0, null, "example.com; Secure", false, null, null),
-            null,
-            null,
-            null);
+            new HttpCookie(null, null, null, null, "example.com; Secure", null, null, null));
     assertThatThrownBy(() -> create(bad)).isInstanceOf(IllegalArgumentException.class);
   }
 }
