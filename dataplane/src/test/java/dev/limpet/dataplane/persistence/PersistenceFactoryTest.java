@@ -1,5 +1,6 @@
 package dev.limpet.dataplane.persistence;
 
+import static java.util.stream.Collectors.toSet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -50,6 +51,22 @@ class PersistenceFactoryTest {
       assertThat(create(profile(type, OnServerDown.Never)).onServerDown())
           .isEqualTo(OnServerDown.Never);
       assertThat(create(profile(type, null)).onServerDown()).isEqualTo(OnServerDown.Immediate);
+    }
+  }
+
+  /** A type added to the contract needs its implementation here, with the table it announces. */
+  @Test
+  void everyTypeHasAnImplementationWithTheTableItAnnounces() {
+    for (Type type : Type.values()) {
+      TableRegistry tables = new TableRegistry(10, System::currentTimeMillis);
+      PersistenceProfileConfig profile = profile(type, null);
+      Persistence persistence =
+          PersistenceFactory.create(
+              profile, pool, tables, CookieKeySet.random(), System::currentTimeMillis);
+      assertThat(persistence).as(type.name()).isNotNull();
+      assertThat(tables.sizes().keySet())
+          .as(type.name())
+          .isEqualTo(PersistenceFactory.tableName(profile, pool).stream().collect(toSet()));
     }
   }
 
