@@ -86,14 +86,11 @@ public final class TestResources {
     var profile = new PersistenceProfile();
     profile.setMetadata(meta(name));
     profile.setSpec(
-        new PersistenceProfileSpec(
+        PersistenceProfileSpec.of(
             PersistenceProfileConfig.Type.HttpCookie,
             null,
-            null,
-            new PersistenceProfileSpec.HttpCookie("SRV", null, null, null, null, null, null, null),
-            null,
-            null,
-            null));
+            new PersistenceProfileConfig.HttpCookie(
+                "SRV", null, null, null, null, null, null, null)));
     return profile;
   }
 

@@ -4,6 +4,7 @@ import dev.limpet.dataplane.config.LoadBalancingConfig.Algorithm;
 import dev.limpet.dataplane.config.LoadBalancingConfig.HashKey;
 import dev.limpet.dataplane.config.PersistenceProfileConfig.Type;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -12,12 +13,12 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /** Checks a parsed configuration; pure: the same configuration always gives the same problems. */
 public final class ConfigValidator {
-  private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+  private static final Pattern TOKEN = Pattern.compile(PersistenceProfileConfig.TOKEN);
   private static final Pattern STATUS = Pattern.compile("[1-5](xx|\\d\\d)");
-  private static final Set<String> SAME_SITE = Set.of("Strict", "Lax", "None");
   private static final Pattern HOSTNAME =
       Pattern.compile("(\\*\\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?");
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
@@ -99,56 +100,21 @@ public final class ConfigValidator {
 
   private void profile(String path, PersistenceProfileConfig p) {
     if (p.type() == null) {
-      problem(path + ".type", "is required (ClientIP, HttpCookie, AppCookie, CustomHeader or TLS)");
+      problem(
+          path + ".type",
+          "is required ("
+              + Arrays.stream(Type.values()).map(Type::name).collect(Collectors.joining(", "))
+              + ")");
       return;
     }
-    only(path, "clientIp", p.clientIp(), p.type() == Type.ClientIP);
-    only(path, "httpCookie", p.httpCookie(), p.type() == Type.HttpCookie);
-    only(path, "appCookie", p.appCookie(), p.type() == Type.AppCookie);
-    only(path, "customHeader", p.customHeader(), p.type() == Type.CustomHeader);
-    only(path, "tls", p.tls(), p.type() == Type.TLS);
-    switch (p.type()) {
-      case ClientIP -> {
-        var ip = p.clientIp();
-        range(path + ".clientIp.timeoutMinutes", ip.timeoutMinutes(), 0, 525_600);
-        range(path + ".clientIp.prefixLengthV4", ip.prefixLengthV4(), 0, 32);
-        range(path + ".clientIp.prefixLengthV6", ip.prefixLengthV6(), 0, 128);
-      }
-      case HttpCookie -> {
-        var ck = p.httpCookie();
-        if (!TOKEN.matcher(ck.name()).matches())
-          problem(path + ".httpCookie.name", "'" + ck.name() + "' is not a valid cookie name");
-        range(path + ".httpCookie.timeoutMinutes", ck.timeoutMinutes(), 0, 525_600);
-        range(path + ".httpCookie.maxAgeSeconds", ck.maxAgeSeconds(), 0, 400 * 86_400);
-        if (!ck.path().startsWith("/")) problem(path + ".httpCookie.path", "must start with /");
-        if (ck.sameSite() != null && !SAME_SITE.contains(ck.sameSite()))
-          problem(path + ".httpCookie.sameSite", "must be Strict, Lax or None");
-        if ("None".equals(ck.sameSite()) && !ck.secure())
-          problem(
-              path + ".httpCookie.sameSite",
-              "None requires secure: true (browsers drop it otherwise)");
-      }
-      case AppCookie -> {
-        var ac = p.appCookie();
-        if (!TOKEN.matcher(ac.name()).matches())
-          problem(path + ".appCookie.name", "'" + ac.name() + "' is not a valid cookie name");
-        range(path + ".appCookie.timeoutMinutes", ac.timeoutMinutes(), 0.001, 525_600);
-      }
-      case CustomHeader -> {
-        if (p.customHeader() == null || p.customHeader().name() == null)
-          problem(path + ".customHeader.name", "is required");
-        else if (!TOKEN.matcher(p.customHeader().name()).matches())
-          problem(
-              path + ".customHeader.name",
-              "'" + p.customHeader().name() + "' is not a valid header name");
-      }
-      case TLS -> range(path + ".tls.timeoutMinutes", p.tls().timeoutMinutes(), 0.001, 525_600);
+    PersistenceProfileConfig.Settings settings = p.settings();
+    String block = path + "." + settings.type().block();
+    if (settings.type() != p.type()) {
+      problem(block, "is only allowed with the matching type");
+      return;
     }
-  }
-
-  private void only(String path, String block, Object value, boolean allowed) {
-    if (value != null && !allowed)
-      problem(path + "." + block, "is only allowed with the matching type");
+    RecordSchema.problems(settings).forEach((field, m) -> problem(block + "." + field, m));
+    settings.crossFieldProblems().forEach((field, m) -> problem(block + "." + field, m));
   }
 
   private void pool(

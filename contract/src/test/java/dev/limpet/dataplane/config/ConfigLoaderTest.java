@@ -3,6 +3,9 @@ package dev.limpet.dataplane.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.limpet.dataplane.config.PersistenceProfileConfig.AppCookie;
+import dev.limpet.dataplane.config.PersistenceProfileConfig.ClientIp;
+import dev.limpet.dataplane.config.PersistenceProfileConfig.HttpCookie;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -42,11 +45,11 @@ class ConfigLoaderTest {
                   - {name: ck, type: HttpCookie}
                   - {name: app, type: AppCookie}
                 """);
-    assertThat(c.persistenceProfiles().get(0).clientIp().timeoutMinutes()).isEqualTo(5.0);
-    assertThat(c.persistenceProfiles().get(1).httpCookie().name()).isEqualTo("LIMPET");
-    assertThat(c.persistenceProfiles().get(1).httpCookie().httpOnly()).isTrue();
-    assertThat(c.persistenceProfiles().get(2).appCookie().name()).isEqualTo("JSESSIONID");
-    assertThat(c.persistenceProfiles().get(2).appCookie().timeoutMinutes()).isEqualTo(20.0);
+    assertThat(c.persistenceProfiles().get(0).settings()).isEqualTo(new ClientIp(5.0, 32, 128));
+    assertThat(c.persistenceProfiles().get(1).settings())
+        .isEqualTo(new HttpCookie("LIMPET", 0.0, 0, "/", null, false, true, null));
+    assertThat(c.persistenceProfiles().get(2).settings())
+        .isEqualTo(new AppCookie("JSESSIONID", 20.0));
     assertThat(c.persistenceProfiles().get(0).onServerDown())
         .isEqualTo(PersistenceProfileConfig.OnServerDown.Immediate);
   }

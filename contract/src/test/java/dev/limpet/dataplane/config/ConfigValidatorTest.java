@@ -102,10 +102,11 @@ class ConfigValidatorTest {
                 """))
         .contains(
             "persistenceProfiles[0].httpCookie: is only allowed with the matching type",
-            "persistenceProfiles[1].httpCookie.name: 'bad name' is not a valid cookie name",
+            "persistenceProfiles[1].httpCookie.name: 'bad name' does not match "
+                + PersistenceProfileConfig.TOKEN,
             "persistenceProfiles[1].httpCookie.sameSite: None requires secure: true (browsers drop it otherwise)",
             "persistenceProfiles[2].customHeader.name: is required",
-            "persistenceProfiles[3].type: is required (ClientIP, HttpCookie, AppCookie, CustomHeader or"
+            "persistenceProfiles[3].type: is required (ClientIP, HttpCookie, AppCookie, CustomHeader,"
                 + " TLS)");
   }
 

@@ -21,8 +21,8 @@ class ConfigValidatorTlsPersistenceTest {
   void aTlsVirtualServiceMayUseTlsPersistenceWithItsDefaultTimeout() throws Exception {
     String yaml = "virtualServices: [{name: web, port: 443, pool: pinned, " + TLS + "}]\n" + POOLS;
     assertThat(ConfigValidatorTest.problems(yaml)).isEmpty();
-    assertThat(ConfigLoader.parse(yaml).persistenceProfiles().get(0).tls().timeoutMinutes())
-        .isEqualTo(5.0);
+    assertThat(ConfigLoader.parse(yaml).persistenceProfiles().get(0).settings())
+        .isEqualTo(new PersistenceProfileConfig.Tls(5.0));
   }
 
   @Test

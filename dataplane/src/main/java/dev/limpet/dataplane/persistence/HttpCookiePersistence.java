@@ -96,7 +96,7 @@ public final class HttpCookiePersistence implements Persistence {
     if (config.maxAgeSeconds() > 0) cookie.setMaxAge(config.maxAgeSeconds());
     cookie.setSecure(forceSecure || config.secure());
     cookie.setHttpOnly(config.httpOnly());
-    if (config.sameSite() != null) cookie.setSameSite(SameSite.valueOf(config.sameSite()));
+    if (config.sameSite() != null) cookie.setSameSite(SameSite.valueOf(config.sameSite().name()));
     return cookie;
   }
 }

@@ -1,11 +1,21 @@
 package dev.limpet.dataplane.persistence;
 
 import dev.limpet.dataplane.config.PersistenceProfileConfig;
+import dev.limpet.dataplane.config.PersistenceProfileConfig.AppCookie;
+import dev.limpet.dataplane.config.PersistenceProfileConfig.ClientIp;
+import dev.limpet.dataplane.config.PersistenceProfileConfig.CustomHeader;
+import dev.limpet.dataplane.config.PersistenceProfileConfig.HttpCookie;
+import dev.limpet.dataplane.config.PersistenceProfileConfig.OnServerDown;
+import dev.limpet.dataplane.config.PersistenceProfileConfig.Tls;
+import dev.limpet.dataplane.config.PersistenceProfileConfig.Visitor;
 import dev.limpet.dataplane.config.PoolConfig;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 
-/** Builds the {@link Persistence} of one profile for one pool. */
+/**
+ * Builds the {@link Persistence} of one profile for one pool: one visitor method per persistence
+ * type, so a new type does not compile until it has its implementation here.
+ */
 public final class PersistenceFactory {
   private PersistenceFactory() {}
 
@@ -23,56 +33,86 @@ public final class PersistenceFactory {
       CookieKeySet keys,
       LongSupplier clock) {
     String table = TableRegistry.profileTableName(profile.name(), pool.name());
-    return switch (profile.type()) {
-      case ClientIP -> {
-        var c = profile.clientIp();
-        yield new ClientIpPersistence(
-            tables.table(table),
-            tables.connections(table),
-            millis(c.timeoutMinutes()),
-            c.prefixLengthV4(),
-            c.prefixLengthV6(),
-            profile.onServerDown(),
-            clock);
-      }
-      case HttpCookie -> {
-        var c = profile.httpCookie();
-        yield new HttpCookiePersistence(
-            c,
-            new CookieCodec(keys, pool.name()),
-            millis(c.timeoutMinutes()),
-            false,
-            profile.onServerDown(),
-            clock);
-      }
-      case AppCookie -> {
-        var c = profile.appCookie();
-        yield new AppCookiePersistence(
-            tables.table(table),
-            c.name(),
-            millis(c.timeoutMinutes()),
-            profile.onServerDown(),
-            clock);
-      }
-      case CustomHeader ->
-          new CustomHeaderPersistence(
-              profile.customHeader().name(), pool.servers(), profile.onServerDown());
-      case TLS ->
-          new TlsPersistence(
-              tables.table(table),
-              millis(profile.tls().timeoutMinutes()),
-              profile.onServerDown(),
-              clock);
-    };
+    OnServerDown down = profile.onServerDown();
+    return profile
+        .settings()
+        .accept(
+            new Visitor<Persistence>() {
+              @Override
+              public Persistence clientIp(ClientIp c) {
+                return new ClientIpPersistence(
+                    tables.table(table),
+                    tables.connections(table),
+                    millis(c.timeoutMinutes()),
+                    c.prefixLengthV4(),
+                    c.prefixLengthV6(),
+                    down,
+                    clock);
+              }
+
+              @Override
+              public Persistence httpCookie(HttpCookie c) {
+                return new HttpCookiePersistence(
+                    c,
+                    new CookieCodec(keys, pool.name()),
+                    millis(c.timeoutMinutes()),
+                    false,
+                    down,
+                    clock);
+              }
+
+              @Override
+              public Persistence appCookie(AppCookie c) {
+                return new AppCookiePersistence(
+                    tables.table(table), c.name(), millis(c.timeoutMinutes()), down, clock);
+              }
+
+              @Override
+              public Persistence customHeader(CustomHeader c) {
+                return new CustomHeaderPersistence(c.name(), pool.servers(), down);
+              }
+
+              @Override
+              public Persistence tls(Tls c) {
+                return new TlsPersistence(
+                    tables.table(table), millis(c.timeoutMinutes()), down, clock);
+              }
+            });
   }
 
   /** The table {@link #create} uses for this profile and pool, if its type keeps one. */
   public static Optional<String> tableName(PersistenceProfileConfig profile, PoolConfig pool) {
-    return switch (profile.type()) {
-      case ClientIP, AppCookie, TLS ->
-          Optional.of(TableRegistry.profileTableName(profile.name(), pool.name()));
-      case HttpCookie, CustomHeader -> Optional.empty();
-    };
+    Optional<String> table =
+        Optional.of(TableRegistry.profileTableName(profile.name(), pool.name()));
+    return profile
+        .settings()
+        .accept(
+            new Visitor<Optional<String>>() {
+              @Override
+              public Optional<String> clientIp(ClientIp c) {
+                return table;
+              }
+
+              @Override
+              public Optional<String> httpCookie(HttpCookie c) {
+                return Optional.empty();
+              }
+
+              @Override
+              public Optional<String> appCookie(AppCookie c) {
+                return table;
+              }
+
+              @Override
+              public Optional<String> customHeader(CustomHeader c) {
+                return Optional.empty();
+              }
+
+              @Override
+              public Optional<String> tls(Tls c) {
+                return table;
+              }
+            });
   }
 
   private static long millis(double minutes) {

@@ -26,8 +26,7 @@ class AppCookiePersistenceTest {
 
   private Persistence profile(String cookieName) {
     var config =
-        new PersistenceProfileConfig(
-            "app", Type.AppCookie, null, null, null, new AppCookie(cookieName, null), null, null);
+        new PersistenceProfileConfig("app", Type.AppCookie, null, new AppCookie(cookieName, null));
     PoolConfig pool = new PoolConfig("web", null, null, null, "app", 0, 0);
     return PersistenceFactory.create(config, pool, registry, CookieKeySet.random(), now::get);
   }

@@ -26,14 +26,7 @@ class ClientIpPersistenceTest {
   private Persistence clientIp(Double timeoutMinutes, Integer v4, Integer v6) {
     var profile =
         new PersistenceProfileConfig(
-            "sticky",
-            Type.ClientIP,
-            null,
-            new ClientIp(timeoutMinutes, v4, v6),
-            null,
-            null,
-            null,
-            null);
+            "sticky", Type.ClientIP, null, new ClientIp(timeoutMinutes, v4, v6));
     return PersistenceFactory.create(profile, pool, registry, CookieKeySet.random(), now::get);
   }
 

@@ -17,14 +17,7 @@ class CustomHeaderPersistenceTest {
   private final Persistence p =
       PersistenceFactory.create(
           new PersistenceProfileConfig(
-              "tenant",
-              Type.CustomHeader,
-              null,
-              null,
-              null,
-              null,
-              new CustomHeader("X-Tenant"),
-              null),
+              "tenant", Type.CustomHeader, null, new CustomHeader("X-Tenant")),
           new PoolConfig(
               "web",
               null,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.limpet.dataplane.config.PersistenceProfileConfig;
 import dev.limpet.dataplane.config.PersistenceProfileConfig.HttpCookie;
+import dev.limpet.dataplane.config.PersistenceProfileConfig.SameSite;
 import dev.limpet.dataplane.config.PersistenceProfileConfig.Type;
 import dev.limpet.dataplane.config.PoolConfig;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -20,15 +21,13 @@ import org.junit.jupiter.api.Timeout;
 class HttpCookiePersistenceTest {
   private static final String SERVER = "10.0.0.12:8080";
   private static final HttpCookie DEFAULTS =
-      new HttpCookie(null, 0, 0, null, null, false, null, null);
+      new HttpCookie(null, null, null, null, null, null, null, null);
 
   private final AtomicLong now = new AtomicLong(1_700_000_000_000L);
   private final CookieKeySet keys = CookieKeySet.random();
 
   private HttpCookiePersistence profile(HttpCookie cookie) {
-    var config =
-        new PersistenceProfileConfig(
-            "sticky", Type.HttpCookie, null, null, cookie, null, null, null);
+    var config = new PersistenceProfileConfig("sticky", Type.HttpCookie, null, cookie);
     PoolConfig pool = new PoolConfig("web", null, null, null, "sticky", 0, 0);
     return (HttpCookiePersistence)
         PersistenceFactory.create(config, pool, new TableRegistry(10, now::get), keys, now::get);
@@ -75,7 +74,8 @@ class HttpCookiePersistenceTest {
 
   @Test
   void theTimeoutIsAbsoluteFromTheCreationTime() {
-    HttpCookiePersistence p = profile(new HttpCookie(null, 0.5, 0, null, null, false, null, null));
+    HttpCookiePersistence p =
+        profile(new HttpCookie(null, 0.5, null, null, null, null, null, null));
     String value = ClientCookieDecoder.STRICT.decode(setCookie(p, null, null, SERVER)).value();
     var request = request("/", "Cookie", "LIMPET=" + value);
     now.addAndGet(29_999);
@@ -108,7 +108,9 @@ class HttpCookiePersistenceTest {
   @Test
   void configuredAttributesAreSet() {
     HttpCookiePersistence p =
-        profile(new HttpCookie("SRV", 0, 3_600, "/app", "example.com", true, false, "Strict"));
+        profile(
+            new HttpCookie(
+                "SRV", null, 3_600, "/app", "example.com", true, false, SameSite.Strict));
     String header = setCookie(p, null, null, SERVER);
     Cookie cookie = ClientCookieDecoder.STRICT.decode(header);
     assertThat(cookie.name()).isEqualTo("SRV");

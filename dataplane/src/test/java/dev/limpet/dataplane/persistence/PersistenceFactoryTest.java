@@ -1,5 +1,6 @@
 package dev.limpet.dataplane.persistence;
 
+import static java.util.stream.Collectors.toSet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,7 +20,7 @@ class PersistenceFactoryTest {
 
   private static PersistenceProfileConfig profile(Type type, OnServerDown onServerDown) {
     CustomHeader header = type == Type.CustomHeader ? new CustomHeader("X-Id") : null;
-    return new PersistenceProfileConfig("p", type, onServerDown, null, null, null, header, null);
+    return new PersistenceProfileConfig("p", type, onServerDown, header);
   }
 
   private Persistence create(PersistenceProfileConfig profile) {
@@ -53,6 +54,22 @@ class PersistenceFactoryTest {
     }
   }
 
+  /** A type added to the contract needs its implementation here, with the table it announces. */
+  @Test
+  void everyTypeHasAnImplementationWithTheTableItAnnounces() {
+    for (Type type : Type.values()) {
+      TableRegistry tables = new TableRegistry(10, System::currentTimeMillis);
+      PersistenceProfileConfig profile = profile(type, null);
+      Persistence persistence =
+          PersistenceFactory.create(
+              profile, pool, tables, CookieKeySet.random(), System::currentTimeMillis);
+      assertThat(persistence).as(type.name()).isNotNull();
+      assertThat(tables.sizes().keySet())
+          .as(type.name())
+          .isEqualTo(PersistenceFactory.tableName(profile, pool).stream().collect(toSet()));
+    }
+  }
+
   @Test
   void aDomainThatCannotGoIntoACookieFailsAtCreation() {
     var bad =
@@ -60,11 +77,7 @@ class PersistenceFactoryTest {
             "p",
             Type.HttpCookie,
             null,
-            null,
-            new HttpCookie(null, 0, 0, null, "example.com; Secure", false, null, null),
-            null,
-            null,
-            null);
+            new HttpCookie(null, null, null, null, "example.com; Secure", null, null, null));
     assertThatThrownBy(() -> create(bad)).isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.limpet.dataplane.config.HealthMonitorConfig;
 import dev.limpet.dataplane.config.LoadBalancingConfig.Algorithm;
 import dev.limpet.dataplane.config.LoadBalancingConfig.HashKey;
+import dev.limpet.dataplane.config.PersistenceProfileConfig;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -57,8 +58,8 @@ public record PoolSpec(
   public record LoadBalancing(
       @Default("RoundRobin") Algorithm algorithm,
       @Default("ClientIP") HashKey hashKey,
-      @Size(max = PersistenceProfileSpec.TOKEN_MAX)
-          @Pattern(PersistenceProfileSpec.TOKEN)
+      @Size(max = PersistenceProfileConfig.TOKEN_MAX)
+          @Pattern(PersistenceProfileConfig.TOKEN)
           @JsonPropertyDescription("The header or cookie name ConsistentHash hashes.")
           String hashName) {}
 
@@ -92,8 +93,8 @@ public record PoolSpec(
   /** What an Http health monitor sends and expects. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record HttpCheck(
-      @Default("GET") @Size(max = 32) @Pattern(PersistenceProfileSpec.TOKEN) String method,
-      @Default("/") @Size(max = PersistenceProfileSpec.PATH_MAX) @Pattern("^/.*") String path,
+      @Default("GET") @Size(max = 32) @Pattern(PersistenceProfileConfig.TOKEN) String method,
+      @Default("/") @Size(max = PersistenceProfileConfig.PATH_MAX) @Pattern("^/.*") String path,
       @Size(max = 16)
           @JsonPropertyDescription("Status codes (200) or classes (2xx); default 2xx and 3xx.")
           List<@Size(max = 3) String> expectedStatus,
@@ -160,7 +161,7 @@ public record PoolSpec(
   // server's CEL cost estimate of every rule that reaches the string within its budget.
 
   /** An RFC 1123 subdomain: object names, hostnames. */
-  public static final int DNS_NAME_MAX = 253;
+  public static final int DNS_NAME_MAX = PersistenceProfileConfig.DNS_NAME_MAX;
 
   /** An RFC 1123 label: Service names, label values. */
   public static final int DNS_LABEL_MAX = 63;

@@ -1,5 +1,6 @@
 package dev.limpet.operator.reconciler;
 
+import dev.limpet.dataplane.config.PersistenceProfileConfig.CustomHeader;
 import dev.limpet.dataplane.config.PersistenceProfileConfig.Type;
 import dev.limpet.operator.api.PersistenceProfile;
 import dev.limpet.operator.api.PersistenceProfileSpec;
@@ -38,10 +39,7 @@ public final class SystemProfiles {
         profile(namespace, "system-http-cookie", Type.HttpCookie, null),
         profile(namespace, "system-app-cookie", Type.AppCookie, null),
         profile(
-            namespace,
-            "system-custom-header",
-            Type.CustomHeader,
-            new PersistenceProfileSpec.CustomHeader(CUSTOM_HEADER)));
+            namespace, "system-custom-header", Type.CustomHeader, new CustomHeader(CUSTOM_HEADER)));
   }
 
   /** Creates the default profiles {@code view} does not hold; one that exists is left as it is. */
@@ -59,7 +57,7 @@ public final class SystemProfiles {
   }
 
   private static PersistenceProfile profile(
-      String namespace, String name, Type type, PersistenceProfileSpec.CustomHeader header) {
+      String namespace, String name, Type type, CustomHeader header) {
     var profile = new PersistenceProfile();
     profile.setMetadata(
         new ObjectMetaBuilder()
@@ -68,7 +66,7 @@ public final class SystemProfiles {
             .addToLabels(LABEL, "true")
             .addToLabels(GroupPublisher.MANAGED_BY_LABEL, GroupPublisher.MANAGED_BY)
             .build());
-    profile.setSpec(new PersistenceProfileSpec(type, null, null, null, null, header, null));
+    profile.setSpec(PersistenceProfileSpec.of(type, null, header));
     return profile;
   }
 }

@@ -36,33 +36,8 @@ public final class ResourceRenderer {
 
   public static PersistenceProfileConfig profile(PersistenceProfile resource) {
     PersistenceProfileSpec s = resource.getSpec();
-    var ip = s.clientIp();
-    var ck = s.httpCookie();
-    var ac = s.appCookie();
-    var ch = s.customHeader();
-    var tls = s.tls();
     return new PersistenceProfileConfig(
-        resource.getMetadata().getName(),
-        s.type(),
-        s.onServerDown(),
-        ip == null
-            ? null
-            : new PersistenceProfileConfig.ClientIp(
-                ip.timeoutMinutes(), ip.prefixLengthV4(), ip.prefixLengthV6()),
-        ck == null
-            ? null
-            : new PersistenceProfileConfig.HttpCookie(
-                ck.name(),
-                orZero(ck.timeoutMinutes()),
-                orZero(ck.maxAgeSeconds()),
-                ck.path(),
-                ck.domain(),
-                Boolean.TRUE.equals(ck.secure()),
-                ck.httpOnly(),
-                ck.sameSite() == null ? null : ck.sameSite().name()),
-        ac == null ? null : new PersistenceProfileConfig.AppCookie(ac.name(), ac.timeoutMinutes()),
-        ch == null ? null : new PersistenceProfileConfig.CustomHeader(ch.name()),
-        tls == null ? null : new PersistenceProfileConfig.Tls(tls.timeoutMinutes()));
+        resource.getMetadata().getName(), s.type(), s.onServerDown(), s.settings());
   }
 
   /** A pool's health monitors, each named {@code <pool>/<monitor>} to be unique in a group. */

@@ -173,14 +173,6 @@ public final class SpecValidator {
   }
 
   private static PersistenceProfileConfig rename(PersistenceProfileConfig p, String name) {
-    return new PersistenceProfileConfig(
-        name,
-        p.type(),
-        p.onServerDown(),
-        p.clientIp(),
-        p.httpCookie(),
-        p.appCookie(),
-        p.customHeader(),
-        p.tls());
+    return new PersistenceProfileConfig(name, p.type(), p.onServerDown(), p.settings());
   }
 }

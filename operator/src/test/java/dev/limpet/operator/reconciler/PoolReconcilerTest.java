@@ -10,6 +10,7 @@ import static dev.limpet.operator.TestResources.virtualService;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.limpet.dataplane.config.ConfigLoader;
+import dev.limpet.dataplane.config.PersistenceProfileConfig;
 import dev.limpet.dataplane.config.ServerConfig;
 import dev.limpet.operator.RunningOperator;
 import dev.limpet.operator.TestResources.Ep;
@@ -333,11 +334,10 @@ class PoolReconcilerTest {
 
   private static PersistenceProfileSpec withSameSiteNone(PersistenceProfileSpec s, boolean secure) {
     var c = s.httpCookie();
-    return new PersistenceProfileSpec(
+    return PersistenceProfileSpec.of(
         s.type(),
         s.onServerDown(),
-        null,
-        new PersistenceProfileSpec.HttpCookie(
+        new PersistenceProfileConfig.HttpCookie(
             c.name(),
             c.timeoutMinutes(),
             c.maxAgeSeconds(),
@@ -345,9 +345,6 @@ class PoolReconcilerTest {
             c.domain(),
             secure,
             c.httpOnly(),
-            PersistenceProfileSpec.SameSite.None),
-        null,
-        null,
-        null);
+            PersistenceProfileConfig.SameSite.None));
   }
 }

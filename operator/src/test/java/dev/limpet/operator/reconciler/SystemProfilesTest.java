@@ -4,6 +4,7 @@ import static dev.limpet.operator.RunningOperator.eventually;
 import static dev.limpet.operator.TestResources.staticPool;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.limpet.dataplane.config.PersistenceProfileConfig;
 import dev.limpet.dataplane.config.PersistenceProfileConfig.Type;
 import dev.limpet.operator.RunningOperator;
 import dev.limpet.operator.TestResources;
@@ -78,14 +79,8 @@ class SystemProfilesTest {
         "system-client-ip",
         p ->
             p.setSpec(
-                new PersistenceProfileSpec(
-                    Type.ClientIP,
-                    null,
-                    new PersistenceProfileSpec.ClientIp(30.0, 24, null),
-                    null,
-                    null,
-                    null,
-                    null)));
+                PersistenceProfileSpec.of(
+                    Type.ClientIP, null, new PersistenceProfileConfig.ClientIp(30.0, 24, null))));
     operator.create(staticPool("q", "system-client-ip", "10.0.0.2"));
     eventually()
         .untilAsserted(
@@ -95,7 +90,7 @@ class SystemProfilesTest {
                     .extracting(c -> c.getStatus())
                     .isEqualTo("True"));
     assertThat(operator.get(PersistenceProfile.class, "system-client-ip").getSpec().clientIp())
-        .isEqualTo(new PersistenceProfileSpec.ClientIp(30.0, 24, null));
+        .isEqualTo(new PersistenceProfileConfig.ClientIp(30.0, 24, null));
 
     String firstUid =
         operator.get(PersistenceProfile.class, "system-app-cookie").getMetadata().getUid();

@@ -20,11 +20,7 @@ class SpecValidatorTest {
           "h",
           PersistenceProfileConfig.Type.CustomHeader,
           null,
-          null,
-          null,
-          null,
-          new PersistenceProfileConfig.CustomHeader("X-Backend"),
-          null);
+          new PersistenceProfileConfig.CustomHeader("X-Backend"));
 
   @Test
   void aValidVirtualServiceHasNoProblemsAndReferencesAreLeftToResolvedRefs() {

@@ -20,14 +20,8 @@ class TlsPersistenceReferencesTest {
     profile.setMetadata(
         new ObjectMetaBuilder().withName(name).withNamespace(TestResources.NS).build());
     profile.setSpec(
-        new PersistenceProfileSpec(
-            PersistenceProfileConfig.Type.TLS,
-            null,
-            null,
-            null,
-            null,
-            null,
-            new PersistenceProfileSpec.Tls(10.0)));
+        PersistenceProfileSpec.of(
+            PersistenceProfileConfig.Type.TLS, null, new PersistenceProfileConfig.Tls(10.0)));
     return profile;
   }
 
