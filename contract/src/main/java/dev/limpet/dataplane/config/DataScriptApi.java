@@ -107,6 +107,7 @@ public final class DataScriptApi {
               "get_reqvar",
               "set_reqvar",
               "get_query",
+              "get_req_body",
               "set_uri",
               "set_path",
               "set_query",
@@ -186,8 +187,9 @@ public final class DataScriptApi {
 
   private static Map<String, String> refused() {
     Map<String, String> r = new LinkedHashMap<>();
-    String buffered = "the proxy streams bodies and does not buffer them for scripts";
-    r.put("avi.http.get_req_body", NOT_YET + buffered);
+    String buffered =
+        "the proxy streams response bodies and does not buffer them for scripts"
+            + " (request bodies: avi.http.get_req_body)";
     r.put("avi.http.get_response_body", NOT_YET + buffered);
     r.put("avi.http.set_response_body_size", NOT_YET + buffered);
     r.put("avi.http.disable", "Limpet has no L4 mode to hand an HTTP connection to");

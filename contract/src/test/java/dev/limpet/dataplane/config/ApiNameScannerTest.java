@@ -16,6 +16,10 @@ class ApiNameScannerTest {
     return ApiNameScanner.scan(((Compiled) result).prototype());
   }
 
+  private static org.luaj.vm2.Prototype compile(String source) {
+    return ((Compiled) DataScriptCompiler.compile("s", "httpRequest", source)).prototype();
+  }
+
   private static List<String> problems(String source) {
     return scan(source).stream().map(Unavailable::toString).toList();
   }
@@ -44,7 +48,7 @@ class ApiNameScannerTest {
             problems(
                 """
                 local x = 1
-                local body = avi.http.get_req_body()
+                local body = avi.http.get_response_body()
                 if string.startswith(body, "x") then avi.http.frobnicate() end
                 local geo = avi.utils.get_geo_from_ip(avi.vs.client_ip())
                 avi.ssl.cipher()
@@ -53,8 +57,9 @@ class ApiNameScannerTest {
                 string.dump(print)
                 """))
         .containsExactly(
-            "line 2: avi.http.get_req_body is not available in Limpet: not implemented in Limpet"
-                + " yet: the proxy streams bodies and does not buffer them for scripts",
+            "line 2: avi.http.get_response_body is not available in Limpet: not implemented in"
+                + " Limpet yet: the proxy streams response bodies and does not buffer them for"
+                + " scripts (request bodies: avi.http.get_req_body)",
             "line 3: string.startswith is not a function of Lua's string library nor one of"
                 + " Avi's additions",
             "line 3: avi.http.frobnicate is not a function of Avi's DataScript API that Limpet"
@@ -79,12 +84,26 @@ class ApiNameScannerTest {
                 """
                 local function f()
                   local http = avi.http
-                  return http.get_req_body()
+                  return http.get_response_body()
                 end
                 """))
         .singleElement()
         .asString()
-        .startsWith("line 3: avi.http.get_req_body is not available in Limpet");
+        .startsWith("line 3: avi.http.get_response_body is not available in Limpet");
+  }
+
+  @Test
+  void readsSeesANameInAFunctionOrThroughAnAliasAndNotInCommentsOrStrings() {
+    assertThat(
+            ApiNameScanner.reads(
+                compile("local function f() local h = avi.http; return h.get_req_body(10) end"),
+                "avi.http.get_req_body"))
+        .isTrue();
+    assertThat(
+            ApiNameScanner.reads(
+                compile("-- avi.http.get_req_body()\nlocal s = \"avi.http.get_req_body\""),
+                "avi.http.get_req_body"))
+        .isFalse();
   }
 
   @Test

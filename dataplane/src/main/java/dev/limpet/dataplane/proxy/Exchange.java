@@ -42,6 +42,9 @@ final class Exchange {
   /** The Lua state of this transaction, created when the first script runs. */
   ScriptTransaction scripts;
 
+  /** The first bytes of the body, buffered for {@code avi.http.get_req_body}; else null. */
+  byte[] requestBody;
+
   /** Lines scripts wrote with {@code avi.vs.log}, for the access log. */
   final List<String> scriptLog = new ArrayList<>(0);
 

@@ -66,6 +66,10 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
 
   private ChannelHandlerContext ctx;
   private Exchange exchange;
+
+  /** The body bytes {@link RequestBodyBuffer} buffered for the next request's scripts. */
+  private byte[] nextRequestBody;
+
   private boolean closing;
 
   /** When the connection last became idle (no exchange), for the client-idle timeout. */
@@ -117,6 +121,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       if (exchange != null && (msg instanceof HttpRequest || exchange.requestComplete)) return;
       inbound.poll();
       if (msg instanceof HttpRequest head) startExchange(head);
+      else if (msg instanceof RequestBodyBuffer.BufferedBody body) nextRequestBody = body.bytes();
       else if (msg instanceof HttpContent content) requestContent(content);
       else ReferenceCountUtil.release(msg);
     }
@@ -135,6 +140,8 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   }
 
   private void startExchange(HttpRequest head) {
+    byte[] body = nextRequestBody;
+    nextRequestBody = null;
     if (head.decoderResult().isFailure()) {
       rejectMalformed(head);
       return;
@@ -149,6 +156,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
             HttpUtil.isKeepAlive(head),
             upgrade);
     exchange = e;
+    e.requestBody = body;
     if (head instanceof HttpContent content) {
       // a request that arrived whole carries its body in the same message
       e.requestComplete = content instanceof LastHttpContent;

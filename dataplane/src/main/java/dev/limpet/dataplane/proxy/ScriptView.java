@@ -51,6 +51,11 @@ final class ScriptView implements ScriptExchange {
   }
 
   @Override
+  public byte[] requestBody() {
+    return exchange.requestBody;
+  }
+
+  @Override
   public void log(String line) {
     exchange.scriptLog.add(line);
   }

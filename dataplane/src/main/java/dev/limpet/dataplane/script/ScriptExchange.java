@@ -31,6 +31,15 @@ public interface ScriptExchange {
   /** In HTTP_RESP, the server that answered; else null. */
   Server respondingServer();
 
+  /**
+   * The first bytes of the request body, buffered before HTTP_REQ ({@code avi.http.get_req_body}),
+   * or null when the proxy did not buffer it (no script of the virtual service names that
+   * function).
+   */
+  default byte[] requestBody() {
+    return null;
+  }
+
   /** Appends one line to this request's log record ({@code avi.vs.log}). */
   void log(String line);
 }
