@@ -76,7 +76,9 @@ public final class DataScriptApi {
               "table_refresh",
               "table_remove",
               "persist",
-              "rate_limit"),
+              "rate_limit",
+              "get_open_conns",
+              "se_count"),
           "avi.vs.ratelimit",
           Set.of("exceed"),
           "avi.http",
@@ -114,7 +116,8 @@ public final class DataScriptApi {
               "status",
               "response",
               "redirect",
-              "close_conn"),
+              "close_conn",
+              "internal_status"),
           "avi.pool",
           Set.of(
               "select",
@@ -193,11 +196,8 @@ public final class DataScriptApi {
     r.put("avi.http.get_response_body", NOT_YET + buffered);
     r.put("avi.http.set_response_body_size", NOT_YET + buffered);
     r.put("avi.http.disable", "Limpet has no L4 mode to hand an HTTP connection to");
-    r.put("avi.http.internal_status", NOT_YET + "use avi.http.status");
     r.put("avi.http.get_token", "Limpet has no OAuth or SAML authentication");
     r.put("avi.http.get_saml_session_cookie", "Limpet has no OAuth or SAML authentication");
-    r.put("avi.vs.get_open_conns", NOT_YET + "connection counts are on the admin port");
-    r.put("avi.vs.se_count", NOT_YET + "the replica count is not known to a replica");
     r.put("avi.vs.close", "an L4 function: use avi.http.close_conn");
     r.put("avi.pool.get_server_ip", "an L4 function: use avi.pool.server_ip");
     r.put("avi.utils.get_geo_from_ip", "Limpet has no geo-IP database");

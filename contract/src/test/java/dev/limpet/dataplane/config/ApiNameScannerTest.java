@@ -52,7 +52,7 @@ class ApiNameScannerTest {
                 if string.startswith(body, "x") then avi.http.frobnicate() end
                 local geo = avi.utils.get_geo_from_ip(avi.vs.client_ip())
                 avi.ssl.cipher()
-                avi.vs.get_open_conns()
+                avi.vs.close()
                 local y = avi.NOT_A_CONSTANT
                 string.dump(print)
                 """))
@@ -69,8 +69,8 @@ class ApiNameScannerTest {
             "line 5: avi.ssl.cipher is not available in Limpet: not implemented in Limpet yet:"
                 + " the TLS session (cipher, protocol, SNI, client certificate) is not passed to"
                 + " scripts, and TLS profiles cannot be switched from a script",
-            "line 6: avi.vs.get_open_conns is not available in Limpet: not implemented in Limpet"
-                + " yet: connection counts are on the admin port",
+            "line 6: avi.vs.close is not available in Limpet: an L4 function: use"
+                + " avi.http.close_conn",
             "line 7: avi.NOT_A_CONSTANT is not a namespace or constant of Avi's DataScript API"
                 + " that Limpet knows",
             "line 8: string.dump is not available in DataScripts (scripts cannot handle"

@@ -70,6 +70,10 @@ final class Exchange {
   boolean resetAfter;
 
   int status;
+
+  /** The status a failure would be answered with, for HTTP_RESP_FAILED's scripts; else 0. */
+  int internalStatus;
+
   long requestBytes;
   long responseBytes;
 

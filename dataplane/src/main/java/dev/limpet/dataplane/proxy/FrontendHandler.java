@@ -220,7 +220,12 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
         event,
         e.scripts,
         new ScriptView(
-            e, (InetSocketAddress) ctx.channel().localAddress(), response, settings.tls()));
+            e,
+            (InetSocketAddress) ctx.channel().localAddress(),
+            response,
+            settings.tls(),
+            context,
+            listenerPort));
   }
 
   /**
@@ -246,6 +251,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
    * HTTP_RESP_FAILED scripts may answer instead of the proxy's own error.
    */
   private void upstreamFailed(Exchange e, HttpResponseStatus status, String text) {
+    e.internalStatus = status.code();
     ScriptResult result = runScripts(e, ScriptEvent.HTTP_RESP_FAILED, null);
     replyFromScript(e, result, status, text);
   }

@@ -80,6 +80,10 @@ final class AviHttpBinder {
             .add("response", ALL, AviHttpBinder::response)
             .add("redirect", REDIRECT_EVENTS, AviHttpBinder::redirect)
             .add("close_conn", REQUEST_RESPONSE, AviHttpBinder::closeConnection)
+            .add(
+                "internal_status",
+                EnumSet.of(ScriptEvent.HTTP_RESP_FAILED),
+                (run, a) -> LuaValue.valueOf(run.exchange.internalStatus()))
             .table());
   }
 

@@ -40,6 +40,24 @@ public interface ScriptExchange {
     return null;
   }
 
+  /**
+   * In HTTP_RESP_FAILED, the status the proxy would answer with ({@code avi.http.internal_status}:
+   * 502, 503 or 504); else 0.
+   */
+  default int internalStatus() {
+    return 0;
+  }
+
+  /** Client connections open now on this virtual service's listener on this replica. */
+  default int openConnections() {
+    return 0;
+  }
+
+  /** The data-plane replicas that serve now, this one included ({@code avi.vs.se_count}). */
+  default int replicaCount() {
+    return 1;
+  }
+
   /** Appends one line to this request's log record ({@code avi.vs.log}). */
   void log(String line);
 }
