@@ -194,6 +194,7 @@ public final class DataScriptApi {
         "the proxy streams response bodies and does not buffer them for scripts"
             + " (request bodies: avi.http.get_req_body)";
     r.put("avi.http.get_response_body", NOT_YET + buffered);
+    r.put("avi.http.set_response_body_buffer_size", NOT_YET + buffered);
     r.put("avi.http.set_response_body_size", NOT_YET + buffered);
     r.put("avi.http.disable", "Limpet has no L4 mode to hand an HTTP connection to");
     r.put("avi.http.get_token", "Limpet has no OAuth or SAML authentication");
