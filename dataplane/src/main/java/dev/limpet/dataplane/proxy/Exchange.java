@@ -45,6 +45,9 @@ final class Exchange {
   /** The first bytes of the body, buffered for {@code avi.http.get_req_body}; else null. */
   byte[] requestBody;
 
+  /** True when {@link #requestBody} is the whole body: its parts are queued, none still to come. */
+  boolean requestBodyWhole;
+
   /** Lines scripts wrote with {@code avi.vs.log}, for the access log. */
   final List<String> scriptLog = new ArrayList<>(0);
 

@@ -67,8 +67,8 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   private ChannelHandlerContext ctx;
   private Exchange exchange;
 
-  /** The body bytes {@link RequestBodyBuffer} buffered for the next request's scripts. */
-  private byte[] nextRequestBody;
+  /** The body {@link RequestBodyBuffer} buffered for the next request's scripts. */
+  private RequestBodyBuffer.BufferedBody nextRequestBody;
 
   private boolean closing;
 
@@ -121,7 +121,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       if (exchange != null && (msg instanceof HttpRequest || exchange.requestComplete)) return;
       inbound.poll();
       if (msg instanceof HttpRequest head) startExchange(head);
-      else if (msg instanceof RequestBodyBuffer.BufferedBody body) nextRequestBody = body.bytes();
+      else if (msg instanceof RequestBodyBuffer.BufferedBody body) nextRequestBody = body;
       else if (msg instanceof HttpContent content) requestContent(content);
       else ReferenceCountUtil.release(msg);
     }
@@ -140,7 +140,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   }
 
   private void startExchange(HttpRequest head) {
-    byte[] body = nextRequestBody;
+    RequestBodyBuffer.BufferedBody body = nextRequestBody;
     nextRequestBody = null;
     if (head.decoderResult().isFailure()) {
       rejectMalformed(head);
@@ -156,7 +156,10 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
             HttpUtil.isKeepAlive(head),
             upgrade);
     exchange = e;
-    e.requestBody = body;
+    if (body != null) {
+      e.requestBody = body.bytes();
+      e.requestBodyWhole = body.whole();
+    }
     if (head instanceof HttpContent content) {
       // a request that arrived whole carries its body in the same message
       e.requestComplete = content instanceof LastHttpContent;
@@ -642,8 +645,10 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
 
   /** Sends {@code response} instead of a server's; see {@link #replyLocally}. */
   private void reply(Exchange e, FullHttpResponse response) {
+    // a body buffered whole is already here: reading its queued parts costs nothing
     boolean bodyMayFollow =
         !e.requestComplete
+            && !e.requestBodyWhole
             && (HttpUtil.getContentLength(e.head, 0L) > 0
                 || HttpUtil.isTransferEncodingChunked(e.head));
     e.local = true;

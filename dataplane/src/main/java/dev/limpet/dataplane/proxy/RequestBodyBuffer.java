@@ -33,8 +33,11 @@ import java.util.function.ToIntFunction;
 public final class RequestBodyBuffer extends ChannelInboundHandlerAdapter {
   public static final String NAME = "requestBodyBuffer";
 
-  /** The first bytes of the next request's body; sent just before that request's head. */
-  public record BufferedBody(byte[] bytes) {}
+  /**
+   * The first bytes of the next request's body, sent just before that request's head; {@code whole}
+   * when they are all of it (its parts follow the head at once, none is still to be read).
+   */
+  public record BufferedBody(byte[] bytes, boolean whole) {}
 
   /** How many body bytes to buffer for a request head; 0 to let it stream. */
   private final ToIntFunction<HttpRequest> limits;
@@ -87,7 +90,7 @@ public final class RequestBodyBuffer extends ChannelInboundHandlerAdapter {
           && request.decoderResult().isSuccess()) {
         // a request decoded whole carries its body
         int max = limits.applyAsInt(request);
-        if (max > 0) ctx.fireChannelRead(new BufferedBody(copy(List.of(whole), max)));
+        if (max > 0) ctx.fireChannelRead(new BufferedBody(copy(List.of(whole), max), true));
       }
       ctx.fireChannelRead(msg);
       return;
@@ -101,19 +104,20 @@ public final class RequestBodyBuffer extends ChannelInboundHandlerAdapter {
       content.release();
       held.forEach(ReferenceCountUtil::release);
       held.clear();
-      release(ctx, false);
+      release(ctx, false, false);
       return;
     }
     held.add(content);
     heldBytes += content.content().readableBytes();
-    if (content instanceof LastHttpContent || heldBytes >= limit) release(ctx, true);
+    boolean last = content instanceof LastHttpContent;
+    if (last || heldBytes >= limit) release(ctx, true, last);
   }
 
   /** Sends on what was held: the buffered bytes (unless failed), the head, the held parts. */
-  private void release(ChannelHandlerContext ctx, boolean withBody) {
+  private void release(ChannelHandlerContext ctx, boolean withBody, boolean whole) {
     HttpRequest request = head;
     head = null;
-    if (withBody) ctx.fireChannelRead(new BufferedBody(copy(held, limit)));
+    if (withBody) ctx.fireChannelRead(new BufferedBody(copy(held, limit), whole));
     ctx.fireChannelRead(request);
     List<HttpContent> parts = new ArrayList<>(held);
     held.clear();

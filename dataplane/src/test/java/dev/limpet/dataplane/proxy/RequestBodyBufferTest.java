@@ -58,9 +58,9 @@ class RequestBodyBufferTest {
     assertThat((Object) ch.readInbound()).isNull();
 
     ch.writeInbound(last("world"));
-    assertThat(ch.<RequestBodyBuffer.BufferedBody>readInbound().bytes())
-        .asString(StandardCharsets.ISO_8859_1)
-        .isEqualTo("hello world");
+    RequestBodyBuffer.BufferedBody body = ch.readInbound();
+    assertThat(body.bytes()).asString(StandardCharsets.ISO_8859_1).isEqualTo("hello world");
+    assertThat(body.whole()).isTrue();
     assertThat((Object) ch.readInbound()).isSameAs(head);
     assertThat(text(ch.readInbound())).isEqualTo("hello ");
     Object end = ch.readInbound();
@@ -73,9 +73,9 @@ class RequestBodyBufferTest {
   void atTheLimitTheFirstBytesGoOnAndTheRestStreams() {
     EmbeddedChannel ch = channel(4);
     ch.writeInbound(post(), part("abc"), part("defg"));
-    assertThat(ch.<RequestBodyBuffer.BufferedBody>readInbound().bytes())
-        .asString(StandardCharsets.ISO_8859_1)
-        .isEqualTo("abcd");
+    RequestBodyBuffer.BufferedBody body = ch.readInbound();
+    assertThat(body.bytes()).asString(StandardCharsets.ISO_8859_1).isEqualTo("abcd");
+    assertThat(body.whole()).isFalse();
     assertThat((Object) ch.readInbound()).isInstanceOf(HttpRequest.class);
     assertThat(text(ch.readInbound())).isEqualTo("abc");
     assertThat(text(ch.readInbound())).isEqualTo("defg");

@@ -150,6 +150,24 @@ class RequestBodyScriptTest {
   }
 
   @Test
+  void pipelinedRequestsEachGiveTheScriptTheirOwnBody() throws Exception {
+    start(2);
+    String first = "POST /1 HTTP/1.1\r\nHost: web\r\nContent-Length: 11\r\n\r\nanswer=me+1";
+    String second =
+        "POST /2 HTTP/1.1\r\nHost: web\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + "b\r\nanswer=me+2\r\n0\r\n\r\n";
+    String third =
+        "POST /3 HTTP/1.1\r\nHost: web\r\nContent-Length: 6\r\nConnection: close\r\n\r\npool=b";
+    var answer = FramingClient.exchange(port, first + second + third);
+
+    assertThat(answer.statuses()).isEqualTo("200 200 200");
+    assertThat(answer.responses().get(0).body()).isEqualTo("you sent answer=me+1");
+    assertThat(answer.responses().get(1).body()).isEqualTo("you sent answer=me+2");
+    assertThat(b.received()).contains("X-Body-Length: 6\r\n").endsWith("\r\n\r\npool=b");
+    assertThat(a.received()).isEmpty();
+  }
+
+  @Test
   void aMalformedChunkedBodyIs400AndNothingReachesAServer() throws Exception {
     start(1);
     var answer =

@@ -62,9 +62,15 @@ class ScriptCountsTest {
 
   /** The body of one request on a connection of its own, closed after it. */
   private String probe() {
+    return probe("web");
+  }
+
+  private String probe(String host) {
     try (RawHttp probe = new RawHttp(port)) {
       String answer =
-          probe.send("GET / HTTP/1.1\r\nHost: web\r\nConnection: close\r\n\r\n").readUntilClosed();
+          probe
+              .send("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+              .readUntilClosed();
       return answer.substring(answer.indexOf("\r\n\r\n") + 4);
     }
   }
@@ -83,6 +89,37 @@ class ScriptCountsTest {
         "127.0.0.191",
         closedPort);
     assertThat(new Client(port).get("/").body()).isEqualTo("failed with 502");
+  }
+
+  @Test
+  void internalStatusIs503WhenNoServerIsUpAnd504WhenTheServerDoesNotAnswer() throws Exception {
+    String script =
+        """
+        httpResponseFailed: |
+          avi.http.response(200, {}, "failed with " .. avi.http.internal_status())
+        """;
+    try (ServerSocket silent =
+        new ServerSocket(0, 8, java.net.InetAddress.getByName("127.0.0.192"))) {
+      port = FreePorts.next();
+      dataPlane = new DataPlane(1, CookieKeySet.random());
+      dataPlane.apply(
+          """
+          virtualServices:
+            - {name: web, address: 127.0.0.1, port: %d, pool: web, dataScripts: [s], timeouts: {upstreamResponseMs: 300}}
+            - {name: off, address: 127.0.0.1, port: %d, hostnames: [off], pool: off, dataScripts: [s]}
+          pools:
+            - {name: web, servers: [{name: silent, ip: 127.0.0.192, port: %d}]}
+            - {name: off, servers: [{name: off, ip: 127.0.0.192, port: %d, enabled: false}]}
+          dataScripts:
+            - name: s
+              events:
+          %s
+          """
+              .formatted(
+                  port, port, silent.getLocalPort(), silent.getLocalPort(), script.indent(8)));
+      assertThat(new Client(port).get("/").body()).isEqualTo("failed with 504");
+      assertThat(probe("off")).isEqualTo("failed with 503");
+    }
   }
 
   @Test
