@@ -119,6 +119,7 @@ public final class DataPlane implements AutoCloseable {
         .register(metrics.registry());
     Transport transport = Transport.best();
     this.server = new DataPlaneServer(transport, threads, holder, metrics);
+    if (this.peers != null) server.countReplicas(this.peers::replicaCount);
     this.watchdog =
         new EventLoopWatchdog(server.workers(), DEFAULT_STALL_THRESHOLD, metrics.registry());
     // probes run on their own thread: a saturated proxy must not make its servers look down

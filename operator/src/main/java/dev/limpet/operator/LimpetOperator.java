@@ -10,6 +10,7 @@ import dev.limpet.operator.reconciler.PoolReconciler;
 import dev.limpet.operator.reconciler.VirtualServiceReconciler;
 import dev.limpet.operator.rollout.AdminEndpoint;
 import dev.limpet.operator.rollout.HttpAdminEndpoint;
+import dev.limpet.operator.rollout.ReplicaSamples;
 import dev.limpet.operator.rollout.ReplicaVersions;
 import dev.limpet.operator.validation.ScriptCompiler;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -33,6 +34,9 @@ public final class LimpetOperator {
 
   /** How long a replica's reported version is trusted before it is asked again. */
   static final Duration REPLICA_VERSION_MAX_AGE = Duration.ofMillis(500);
+
+  /** How often a DataScript's selection fallbacks are read from the data-plane replicas. */
+  static final Duration SELECTION_FALLBACK_POLL = Duration.ofSeconds(10);
 
   /** A configured operator, not yet started, asking replicas over HTTP. */
   public static Operator create(
@@ -92,7 +96,17 @@ public final class LimpetOperator {
     EventRecorder events = new EventRecorder(client, clock);
     register(operator, new PersistenceProfileReconciler(unreadable, events, clock), namespaces);
     register(operator, new PoolReconciler(unreadable, events, clock), namespaces);
-    register(operator, new DataScriptReconciler(unreadable, events, compiler, clock), namespaces);
+    register(
+        operator,
+        new DataScriptReconciler(
+            unreadable,
+            events,
+            compiler,
+            clock,
+            new ReplicaSamples<>(
+                admin::selectionFallbacks, SELECTION_FALLBACK_POLL.dividedBy(2), System::nanoTime),
+            SELECTION_FALLBACK_POLL),
+        namespaces);
     register(
         operator,
         new VirtualServiceReconciler(

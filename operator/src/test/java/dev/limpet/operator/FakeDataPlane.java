@@ -25,6 +25,9 @@ public final class FakeDataPlane implements AutoCloseable {
   private final String podName;
   private final HttpServer server;
   private volatile String pinned;
+  private volatile String dataScripts = "{}";
+  private final java.util.concurrent.atomic.AtomicInteger dataScriptsAsked =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   public FakeDataPlane(
       KubernetesClient client, String namespace, String group, String podName, String ip)
@@ -35,6 +38,7 @@ public final class FakeDataPlane implements AutoCloseable {
     this.podName = podName;
     server = HttpServer.create(new InetSocketAddress(ip, 0), 16);
     server.createContext("/config", this::config);
+    server.createContext("/datascripts", this::dataScripts);
     server.start();
     client.resource(pod(ip, server.getAddress().getPort())).create();
   }
@@ -50,6 +54,28 @@ public final class FakeDataPlane implements AutoCloseable {
     ConfigMap cm =
         client.configMaps().inNamespace(namespace).withName("limpet-dataplane-" + group).get();
     return Optional.ofNullable(cm).map(c -> c.getData().get("version"));
+  }
+
+  /** What {@code GET /datascripts} answers: the selection fallbacks per DataScript, as JSON. */
+  public void dataScripts(String json) {
+    dataScripts = json;
+  }
+
+  /** How many times {@code /datascripts} was asked. */
+  public int dataScriptsAsked() {
+    return dataScriptsAsked.get();
+  }
+
+  private void dataScripts(com.sun.net.httpserver.HttpExchange exchange) throws IOException {
+    try (exchange) {
+      dataScriptsAsked.incrementAndGet();
+      byte[] bytes = dataScripts.getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, bytes.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
   }
 
   private void config(com.sun.net.httpserver.HttpExchange exchange) throws IOException {

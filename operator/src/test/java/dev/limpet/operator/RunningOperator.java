@@ -48,6 +48,11 @@ public final class RunningOperator implements AutoCloseable {
     this.replica = null;
   }
 
+  /** The replica of group {@code default} this operator was started with. */
+  public FakeDataPlane replica() {
+    return replica;
+  }
+
   public static ConditionFactory eventually() {
     return await()
         .atMost(Duration.ofSeconds(15))

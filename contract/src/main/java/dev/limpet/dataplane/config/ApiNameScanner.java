@@ -2,7 +2,9 @@ package dev.limpet.dataplane.config;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.luaj.vm2.Lua;
 import org.luaj.vm2.Prototype;
 
@@ -34,16 +36,31 @@ public final class ApiNameScanner {
 
   /** Every name of {@code main} and its functions that is not offered, first occurrence first. */
   public static List<Unavailable> scan(Prototype main) {
-    List<String> roots = new ArrayList<>();
-    for (String root : ROOTS) if (!Bytecode.redefines(main, root)) roots.add(root);
     List<Unavailable> found = new ArrayList<>();
-    scan(main, Bytecode.mainEnv(main), roots, found);
+    walk(main, found, null);
     found.sort((a, b) -> Integer.compare(a.line(), b.line()));
     return List.copyOf(found);
   }
 
+  /**
+   * True when {@code main} or one of its functions reads {@code path} (e.g. {@code
+   * avi.http.get_req_body}) the way {@link #scan} sees names: the data plane buffers request bodies
+   * only for the virtual services whose scripts do.
+   */
+  public static boolean reads(Prototype main, String path) {
+    Set<String> seen = new HashSet<>();
+    walk(main, new ArrayList<>(), seen);
+    return seen.contains(path);
+  }
+
+  private static void walk(Prototype main, List<Unavailable> found, Set<String> seen) {
+    List<String> roots = new ArrayList<>();
+    for (String root : ROOTS) if (!Bytecode.redefines(main, root)) roots.add(root);
+    scan(main, Bytecode.mainEnv(main), roots, found, seen);
+  }
+
   private static void scan(
-      Prototype p, boolean[] env, List<String> roots, List<Unavailable> found) {
+      Prototype p, boolean[] env, List<String> roots, List<Unavailable> found, Set<String> seen) {
     boolean[] leaders = Bytecode.leaders(p.code);
     String[] reg = new String[p.maxstacksize + 1];
     for (int pc = 0; pc < p.code.length; pc++) {
@@ -61,6 +78,7 @@ public final class ApiNameScanner {
           String path = table == null || key == null ? null : table + "." + key;
           if (Lua.GET_OPCODE(i) == Lua.OP_SELF) Arrays.fill(reg, a, reg.length, null);
           reg[a] = path;
+          if (path != null && seen != null) seen.add(path);
           if (path != null) {
             String why = DataScriptApi.problem(path);
             if (why != null) {
@@ -73,6 +91,6 @@ public final class ApiNameScanner {
         default -> Arrays.fill(reg, a, reg.length, null);
       }
     }
-    for (Prototype child : p.p) scan(child, Bytecode.childEnv(child, env), roots, found);
+    for (Prototype child : p.p) scan(child, Bytecode.childEnv(child, env), roots, found, seen);
   }
 }

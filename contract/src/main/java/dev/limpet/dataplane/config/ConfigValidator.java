@@ -65,6 +65,7 @@ public final class ConfigValidator {
     range("scriptLimits.maxStringBytes", limits.maxStringBytes(), 1_024, 256 << 20);
     range("scriptLimits.maxResults", limits.maxResults(), 100, 1_000_000);
     range("scriptLimits.maxDateFormatBytes", limits.maxDateFormatBytes(), 16, 65_536);
+    range("scriptLimits.maxScriptBodyBytes", limits.maxScriptBodyBytes(), 1_024, 32 << 20);
   }
 
   private <T> Set<String> names(List<T> items, Function<T, String> name, String path) {

@@ -76,7 +76,9 @@ public final class DataScriptApi {
               "table_refresh",
               "table_remove",
               "persist",
-              "rate_limit"),
+              "rate_limit",
+              "get_open_conns",
+              "se_count"),
           "avi.vs.ratelimit",
           Set.of("exceed"),
           "avi.http",
@@ -107,13 +109,15 @@ public final class DataScriptApi {
               "get_reqvar",
               "set_reqvar",
               "get_query",
+              "get_req_body",
               "set_uri",
               "set_path",
               "set_query",
               "status",
               "response",
               "redirect",
-              "close_conn"),
+              "close_conn",
+              "internal_status"),
           "avi.pool",
           Set.of(
               "select",
@@ -186,16 +190,15 @@ public final class DataScriptApi {
 
   private static Map<String, String> refused() {
     Map<String, String> r = new LinkedHashMap<>();
-    String buffered = "the proxy streams bodies and does not buffer them for scripts";
-    r.put("avi.http.get_req_body", NOT_YET + buffered);
+    String buffered =
+        "the proxy streams response bodies and does not buffer them for scripts"
+            + " (request bodies: avi.http.get_req_body)";
     r.put("avi.http.get_response_body", NOT_YET + buffered);
+    r.put("avi.http.set_response_body_buffer_size", NOT_YET + buffered);
     r.put("avi.http.set_response_body_size", NOT_YET + buffered);
     r.put("avi.http.disable", "Limpet has no L4 mode to hand an HTTP connection to");
-    r.put("avi.http.internal_status", NOT_YET + "use avi.http.status");
     r.put("avi.http.get_token", "Limpet has no OAuth or SAML authentication");
     r.put("avi.http.get_saml_session_cookie", "Limpet has no OAuth or SAML authentication");
-    r.put("avi.vs.get_open_conns", NOT_YET + "connection counts are on the admin port");
-    r.put("avi.vs.se_count", NOT_YET + "the replica count is not known to a replica");
     r.put("avi.vs.close", "an L4 function: use avi.http.close_conn");
     r.put("avi.pool.get_server_ip", "an L4 function: use avi.pool.server_ip");
     r.put("avi.utils.get_geo_from_ip", "Limpet has no geo-IP database");

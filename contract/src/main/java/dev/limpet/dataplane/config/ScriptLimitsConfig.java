@@ -14,6 +14,9 @@ package dev.limpet.dataplane.config;
  * @param maxResults the most values one call may return: {@code unpack}, {@code table.unpack},
  *     {@code string.byte} (default 100,000)
  * @param maxDateFormatBytes the longest {@code os.date} format (default 256)
+ * @param maxScriptBodyBytes how much of a request body is buffered, before HTTP_REQ runs, for a
+ *     virtual service whose scripts read it with {@code avi.http.get_req_body} (default 32 KiB); a
+ *     longer body is forwarded whole, the scripts see its first bytes
  */
 public record ScriptLimitsConfig(
     long maxInstructions,
@@ -22,8 +25,9 @@ public record ScriptLimitsConfig(
     int maxAllocatedMb,
     int maxStringBytes,
     int maxResults,
-    int maxDateFormatBytes) {
-  public static final ScriptLimitsConfig DEFAULT = new ScriptLimitsConfig(0, 0, 0, 0, 0, 0, 0);
+    int maxDateFormatBytes,
+    int maxScriptBodyBytes) {
+  public static final ScriptLimitsConfig DEFAULT = new ScriptLimitsConfig(0, 0, 0, 0, 0, 0, 0, 0);
 
   public ScriptLimitsConfig {
     maxInstructions = maxInstructions <= 0 ? 1_000_000 : maxInstructions;
@@ -33,5 +37,6 @@ public record ScriptLimitsConfig(
     maxStringBytes = Defaults.positive(maxStringBytes, 4 << 20);
     maxResults = Defaults.positive(maxResults, 100_000);
     maxDateFormatBytes = Defaults.positive(maxDateFormatBytes, 256);
+    maxScriptBodyBytes = Defaults.positive(maxScriptBodyBytes, 32 << 10);
   }
 }

@@ -16,6 +16,10 @@ class ApiNameScannerTest {
     return ApiNameScanner.scan(((Compiled) result).prototype());
   }
 
+  private static org.luaj.vm2.Prototype compile(String source) {
+    return ((Compiled) DataScriptCompiler.compile("s", "httpRequest", source)).prototype();
+  }
+
   private static List<String> problems(String source) {
     return scan(source).stream().map(Unavailable::toString).toList();
   }
@@ -44,17 +48,18 @@ class ApiNameScannerTest {
             problems(
                 """
                 local x = 1
-                local body = avi.http.get_req_body()
+                local body = avi.http.get_response_body()
                 if string.startswith(body, "x") then avi.http.frobnicate() end
                 local geo = avi.utils.get_geo_from_ip(avi.vs.client_ip())
                 avi.ssl.cipher()
-                avi.vs.get_open_conns()
+                avi.vs.close()
                 local y = avi.NOT_A_CONSTANT
                 string.dump(print)
                 """))
         .containsExactly(
-            "line 2: avi.http.get_req_body is not available in Limpet: not implemented in Limpet"
-                + " yet: the proxy streams bodies and does not buffer them for scripts",
+            "line 2: avi.http.get_response_body is not available in Limpet: not implemented in"
+                + " Limpet yet: the proxy streams response bodies and does not buffer them for"
+                + " scripts (request bodies: avi.http.get_req_body)",
             "line 3: string.startswith is not a function of Lua's string library nor one of"
                 + " Avi's additions",
             "line 3: avi.http.frobnicate is not a function of Avi's DataScript API that Limpet"
@@ -64,8 +69,8 @@ class ApiNameScannerTest {
             "line 5: avi.ssl.cipher is not available in Limpet: not implemented in Limpet yet:"
                 + " the TLS session (cipher, protocol, SNI, client certificate) is not passed to"
                 + " scripts, and TLS profiles cannot be switched from a script",
-            "line 6: avi.vs.get_open_conns is not available in Limpet: not implemented in Limpet"
-                + " yet: connection counts are on the admin port",
+            "line 6: avi.vs.close is not available in Limpet: an L4 function: use"
+                + " avi.http.close_conn",
             "line 7: avi.NOT_A_CONSTANT is not a namespace or constant of Avi's DataScript API"
                 + " that Limpet knows",
             "line 8: string.dump is not available in DataScripts (scripts cannot handle"
@@ -79,12 +84,26 @@ class ApiNameScannerTest {
                 """
                 local function f()
                   local http = avi.http
-                  return http.get_req_body()
+                  return http.get_response_body()
                 end
                 """))
         .singleElement()
         .asString()
-        .startsWith("line 3: avi.http.get_req_body is not available in Limpet");
+        .startsWith("line 3: avi.http.get_response_body is not available in Limpet");
+  }
+
+  @Test
+  void readsSeesANameInAFunctionOrThroughAnAliasAndNotInCommentsOrStrings() {
+    assertThat(
+            ApiNameScanner.reads(
+                compile("local function f() local h = avi.http; return h.get_req_body(10) end"),
+                "avi.http.get_req_body"))
+        .isTrue();
+    assertThat(
+            ApiNameScanner.reads(
+                compile("-- avi.http.get_req_body()\nlocal s = \"avi.http.get_req_body\""),
+                "avi.http.get_req_body"))
+        .isFalse();
   }
 
   @Test

@@ -46,6 +46,10 @@ public final class PeerService implements AutoCloseable {
   private final Set<Publication> publications = new java.util.LinkedHashSet<>();
   private final AtomicBoolean pumpScheduled = new AtomicBoolean();
   private volatile String joinedHow;
+
+  /** Replicas linked now, this one included; refreshed every second on the peers' loop. */
+  private volatile int replicas = 1;
+
   private volatile boolean closed;
 
   private PeerService(PeerSettings settings, TableRegistry tables, PeerMetrics metrics)
@@ -127,6 +131,7 @@ public final class PeerService implements AutoCloseable {
         settings.discovery().describe());
     long resolveMillis = settings.timing().resolveInterval().toMillis();
     peers.loop().scheduleWithFixedDelay(this::discover, 0, resolveMillis, TimeUnit.MILLISECONDS);
+    peers.loop().scheduleWithFixedDelay(this::countReplicas, 0, 1, TimeUnit.SECONDS);
     peers
         .loop()
         .schedule(
@@ -161,6 +166,20 @@ public final class PeerService implements AutoCloseable {
 
   private static String hostPort(InetSocketAddress address) {
     return address.getAddress().getHostAddress() + ":" + address.getPort();
+  }
+
+  /**
+   * How many replicas serve now ({@code avi.vs.se_count}): this one and each other replica it is
+   * linked to, as of the last second.
+   */
+  public int replicaCount() {
+    return replicas;
+  }
+
+  private void countReplicas() {
+    int linked = 0;
+    for (Subscription s : subscriptions.values()) if (s.linked()) linked++;
+    replicas = 1 + linked;
   }
 
   /** Where peers connect to this replica. */

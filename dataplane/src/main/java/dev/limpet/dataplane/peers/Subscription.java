@@ -72,6 +72,11 @@ final class Subscription implements JoinCoordinator.Candidate {
     return address;
   }
 
+  /** True while an authenticated link to another replica is up. */
+  boolean linked() {
+    return linked;
+  }
+
   @Override
   public boolean peerReady() {
     return peerReady;

@@ -42,6 +42,12 @@ final class Exchange {
   /** The Lua state of this transaction, created when the first script runs. */
   ScriptTransaction scripts;
 
+  /** The first bytes of the body, buffered for {@code avi.http.get_req_body}; else null. */
+  byte[] requestBody;
+
+  /** True when {@link #requestBody} is the whole body: its parts are queued, none still to come. */
+  boolean requestBodyWhole;
+
   /** Lines scripts wrote with {@code avi.vs.log}, for the access log. */
   final List<String> scriptLog = new ArrayList<>(0);
 
@@ -67,6 +73,10 @@ final class Exchange {
   boolean resetAfter;
 
   int status;
+
+  /** The status a failure would be answered with, for HTTP_RESP_FAILED's scripts; else 0. */
+  int internalStatus;
+
   long requestBytes;
   long responseBytes;
 

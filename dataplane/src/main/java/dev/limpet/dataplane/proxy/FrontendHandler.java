@@ -66,6 +66,10 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
 
   private ChannelHandlerContext ctx;
   private Exchange exchange;
+
+  /** The body {@link RequestBodyBuffer} buffered for the next request's scripts. */
+  private RequestBodyBuffer.BufferedBody nextRequestBody;
+
   private boolean closing;
 
   /** When the connection last became idle (no exchange), for the client-idle timeout. */
@@ -117,6 +121,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       if (exchange != null && (msg instanceof HttpRequest || exchange.requestComplete)) return;
       inbound.poll();
       if (msg instanceof HttpRequest head) startExchange(head);
+      else if (msg instanceof RequestBodyBuffer.BufferedBody body) nextRequestBody = body;
       else if (msg instanceof HttpContent content) requestContent(content);
       else ReferenceCountUtil.release(msg);
     }
@@ -135,6 +140,8 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   }
 
   private void startExchange(HttpRequest head) {
+    RequestBodyBuffer.BufferedBody body = nextRequestBody;
+    nextRequestBody = null;
     if (head.decoderResult().isFailure()) {
       rejectMalformed(head);
       return;
@@ -149,6 +156,10 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
             HttpUtil.isKeepAlive(head),
             upgrade);
     exchange = e;
+    if (body != null) {
+      e.requestBody = body.bytes();
+      e.requestBodyWhole = body.whole();
+    }
     if (head instanceof HttpContent content) {
       // a request that arrived whole carries its body in the same message
       e.requestComplete = content instanceof LastHttpContent;
@@ -212,7 +223,12 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
         event,
         e.scripts,
         new ScriptView(
-            e, (InetSocketAddress) ctx.channel().localAddress(), response, settings.tls()));
+            e,
+            (InetSocketAddress) ctx.channel().localAddress(),
+            response,
+            settings.tls(),
+            context,
+            listenerPort));
   }
 
   /**
@@ -238,6 +254,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
    * HTTP_RESP_FAILED scripts may answer instead of the proxy's own error.
    */
   private void upstreamFailed(Exchange e, HttpResponseStatus status, String text) {
+    e.internalStatus = status.code();
     ScriptResult result = runScripts(e, ScriptEvent.HTTP_RESP_FAILED, null);
     replyFromScript(e, result, status, text);
   }
@@ -628,8 +645,10 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
 
   /** Sends {@code response} instead of a server's; see {@link #replyLocally}. */
   private void reply(Exchange e, FullHttpResponse response) {
+    // a body buffered whole is already here: reading its queued parts costs nothing
     boolean bodyMayFollow =
         !e.requestComplete
+            && !e.requestBodyWhole
             && (HttpUtil.getContentLength(e.head, 0L) > 0
                 || HttpUtil.isTransferEncodingChunked(e.head));
     e.local = true;

@@ -3,6 +3,9 @@ package dev.limpet.dataplane.proxy;
 import dev.limpet.dataplane.metrics.DataPlaneMetrics;
 import dev.limpet.dataplane.runtime.ConfigHolder;
 import dev.limpet.dataplane.server.Transport;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
 
 /**
  * What every client connection's proxy handler shares: the live configuration, upstream
@@ -13,11 +16,32 @@ public final class ProxyContext {
   final UpstreamConnectionPool connections;
   final DataPlaneMetrics metrics;
   private volatile boolean draining;
+  private final Map<Integer, IntSupplier> openConnections = new ConcurrentHashMap<>();
+  private volatile IntSupplier replicas = () -> 1;
 
   public ProxyContext(ConfigHolder config, Transport transport, DataPlaneMetrics metrics) {
     this.config = config;
     this.connections = new UpstreamConnectionPool(transport);
     this.metrics = metrics;
+  }
+
+  /** Counts the connections open on listener {@code port} ({@code avi.vs.get_open_conns}). */
+  public void listenerOpened(int port, IntSupplier open) {
+    openConnections.put(port, open);
+  }
+
+  /** Counts the replicas that serve now ({@code avi.vs.se_count}); 1 without replication. */
+  public void countReplicas(IntSupplier replicas) {
+    this.replicas = replicas;
+  }
+
+  int openConnections(int port) {
+    IntSupplier open = openConnections.get(port);
+    return open == null ? 0 : open.getAsInt();
+  }
+
+  int replicas() {
+    return replicas.getAsInt();
   }
 
   /** From now on every response closes its connection (shutdown). */

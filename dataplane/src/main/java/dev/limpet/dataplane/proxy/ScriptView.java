@@ -12,9 +12,19 @@ final class ScriptView implements ScriptExchange {
   private final InetSocketAddress local;
   private final HttpResponse response;
   private final boolean secure;
+  private final ProxyContext context;
+  private final int listenerPort;
 
-  ScriptView(Exchange exchange, InetSocketAddress local, HttpResponse response, boolean secure) {
+  ScriptView(
+      Exchange exchange,
+      InetSocketAddress local,
+      HttpResponse response,
+      boolean secure,
+      ProxyContext context,
+      int listenerPort) {
     this.exchange = exchange;
+    this.context = context;
+    this.listenerPort = listenerPort;
     this.local = local;
     this.response = response;
     this.secure = secure;
@@ -48,6 +58,26 @@ final class ScriptView implements ScriptExchange {
   @Override
   public Server respondingServer() {
     return response == null ? null : exchange.server;
+  }
+
+  @Override
+  public int internalStatus() {
+    return exchange.internalStatus;
+  }
+
+  @Override
+  public int openConnections() {
+    return context.openConnections(listenerPort);
+  }
+
+  @Override
+  public int replicaCount() {
+    return context.replicas();
+  }
+
+  @Override
+  public byte[] requestBody() {
+    return exchange.requestBody;
   }
 
   @Override

@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
@@ -71,6 +72,7 @@ final class AviHttpBinder {
             .add("get_reqvar", ALL, (run, a) -> run.transaction.reqvar().get(a.string(1)))
             .add("set_reqvar", ALL, AviHttpBinder::setReqvar)
             .add("get_query", REQUEST_RESPONSE, AviHttpBinder::getQuery)
+            .add("get_req_body", REQUEST_RESPONSE, AviHttpBinder::requestBody)
             .add("set_uri", REQUEST, AviHttpBinder::setUri)
             .add("set_path", REQUEST, AviHttpBinder::setPath)
             .add("set_query", REQUEST, AviHttpBinder::setQuery)
@@ -78,7 +80,27 @@ final class AviHttpBinder {
             .add("response", ALL, AviHttpBinder::response)
             .add("redirect", REDIRECT_EVENTS, AviHttpBinder::redirect)
             .add("close_conn", REQUEST_RESPONSE, AviHttpBinder::closeConnection)
+            .add(
+                "internal_status",
+                EnumSet.of(ScriptEvent.HTTP_RESP_FAILED),
+                (run, a) -> LuaValue.valueOf(run.exchange.internalStatus()))
             .table());
+  }
+
+  /**
+   * {@code get_req_body([size])}: the request body as buffered before HTTP_REQ (at most {@code
+   * scriptLimits.maxScriptBodyBytes}: the first bytes of a longer one), or its first {@code size}
+   * bytes; {@code ""} without a body. Raw bytes, never decoded.
+   */
+  private static Varargs requestBody(ScriptRun run, Args args) {
+    byte[] body = run.exchange.requestBody();
+    if (body == null)
+      throw args.error(
+          "the request body was not buffered: Limpet buffers it for a virtual service whose"
+              + " scripts name avi.http.get_req_body directly (not through a computed name)");
+    int size = args.isNil(1) ? 0 : args.wholeInRange(1, 0, Integer.MAX_VALUE);
+    int n = size == 0 ? body.length : Math.min(size, body.length);
+    return LuaString.valueUsing(n == body.length ? body : java.util.Arrays.copyOf(body, n));
   }
 
   private static LuaValue str(String s) {

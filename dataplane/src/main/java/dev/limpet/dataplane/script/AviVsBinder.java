@@ -33,7 +33,10 @@ final class AviVsBinder {
             .add("table_refresh", REQUEST_RESPONSE, AviVsBinder::refresh)
             .add("table_remove", REQUEST_RESPONSE, AviVsBinder::remove)
             .add("persist", REQUEST, AviVsBinder::persist)
-            .add("rate_limit", REQUEST, AviVsBinder::rateLimit);
+            .add("rate_limit", REQUEST, AviVsBinder::rateLimit)
+            .add(
+                "get_open_conns", ALL, (run, a) -> LuaValue.valueOf(run.exchange.openConnections()))
+            .add("se_count", ALL, (run, a) -> LuaValue.valueOf(run.exchange.replicaCount()));
     vs.table()
         .rawset(
             "ratelimit",

@@ -1,5 +1,6 @@
 package dev.limpet.dataplane.script;
 
+import dev.limpet.dataplane.config.ApiNameScanner;
 import dev.limpet.dataplane.config.DataScriptCompiler;
 import dev.limpet.dataplane.config.DataScriptConfig;
 import java.util.EnumMap;
@@ -20,6 +21,7 @@ public final class CompiledDataScript {
   private final Map<String, StringGroupIndex> stringGroups;
   private final Map<String, TokenBuckets> rateLimiters;
   private final TokenBuckets firstRateLimiter;
+  private final boolean readsRequestBody;
 
   CompiledDataScript(
       String name,
@@ -28,6 +30,18 @@ public final class CompiledDataScript {
       Map<String, IpRanges> ipGroups,
       Map<String, StringGroupIndex> stringGroups,
       List<TokenBuckets> rateLimiters) {
+    this(name, chunks, poolsByScriptName, ipGroups, stringGroups, rateLimiters, false);
+  }
+
+  private CompiledDataScript(
+      String name,
+      Map<ScriptEvent, ScriptChunk> chunks,
+      Map<String, String> poolsByScriptName,
+      Map<String, IpRanges> ipGroups,
+      Map<String, StringGroupIndex> stringGroups,
+      List<TokenBuckets> rateLimiters,
+      boolean readsRequestBody) {
+    this.readsRequestBody = readsRequestBody;
     this.name = name;
     this.chunks = chunks;
     this.poolsByScriptName = poolsByScriptName;
@@ -47,6 +61,7 @@ public final class CompiledDataScript {
    */
   public static CompiledDataScript compile(DataScriptConfig config) {
     Map<ScriptEvent, ScriptChunk> chunks = new EnumMap<>(ScriptEvent.class);
+    boolean readsBody = false;
     for (ScriptEvent event : ScriptEvent.values()) {
       String source = event.source(config.events());
       if (source == null) continue;
@@ -56,6 +71,7 @@ public final class CompiledDataScript {
             "DataScript " + config.name() + " " + event.specKey() + ": " + error);
       Prototype prototype = ((DataScriptCompiler.Compiled) result).prototype();
       chunks.put(event, ScriptChunk.interpreted(prototype));
+      readsBody |= ApiNameScanner.reads(prototype, REQUEST_BODY);
     }
     Map<String, String> pools = new HashMap<>();
     for (var ref : config.pools()) pools.put(ref.scriptName(), ref.pool());
@@ -71,7 +87,19 @@ public final class CompiledDataScript {
         Map.copyOf(pools),
         Map.copyOf(ipGroups),
         Map.copyOf(stringGroups),
-        rateLimiters);
+        rateLimiters,
+        readsBody);
+  }
+
+  /** The function whose use makes the proxy buffer request bodies before HTTP_REQ. */
+  static final String REQUEST_BODY = "avi.http.get_req_body";
+
+  /**
+   * True when some event of this script names {@code avi.http.get_req_body}: the proxy then buffers
+   * request bodies for its virtual service before the scripts run.
+   */
+  public boolean readsRequestBody() {
+    return readsRequestBody;
   }
 
   public String name() {

@@ -31,6 +31,33 @@ public interface ScriptExchange {
   /** In HTTP_RESP, the server that answered; else null. */
   Server respondingServer();
 
+  /**
+   * The first bytes of the request body, buffered before HTTP_REQ ({@code avi.http.get_req_body}),
+   * or null when the proxy did not buffer it (no script of the virtual service names that
+   * function).
+   */
+  default byte[] requestBody() {
+    return null;
+  }
+
+  /**
+   * In HTTP_RESP_FAILED, the status the proxy would answer with ({@code avi.http.internal_status}:
+   * 502, 503 or 504); else 0.
+   */
+  default int internalStatus() {
+    return 0;
+  }
+
+  /** Client connections open now on this virtual service's listener on this replica. */
+  default int openConnections() {
+    return 0;
+  }
+
+  /** The data-plane replicas that serve now, this one included ({@code avi.vs.se_count}). */
+  default int replicaCount() {
+    return 1;
+  }
+
   /** Appends one line to this request's log record ({@code avi.vs.log}). */
   void log(String line);
 }

@@ -16,6 +16,7 @@ public final class VirtualServiceScripts {
   private final List<CompiledDataScript> scripts;
   private final ScriptTables tables;
   private final ScriptPools pools;
+  private final boolean readsRequestBody;
 
   VirtualServiceScripts(
       DataScriptEngine engine,
@@ -30,6 +31,7 @@ public final class VirtualServiceScripts {
     this.scripts = List.copyOf(scripts);
     this.tables = tables;
     this.pools = pools;
+    this.readsRequestBody = scripts.stream().anyMatch(CompiledDataScript::readsRequestBody);
   }
 
   /**
@@ -67,6 +69,14 @@ public final class VirtualServiceScripts {
       if (run.reply() != null) return new ScriptResult(run.reply(), close, transaction.selection());
     }
     return new ScriptResult(ScriptResult.PROCEED, close, transaction.selection());
+  }
+
+  /**
+   * True when some script reads the request body ({@code avi.http.get_req_body}): the proxy then
+   * buffers the first bytes of each request body before HTTP_REQ.
+   */
+  public boolean readsRequestBody() {
+    return readsRequestBody;
   }
 
   /** True when some script handles {@code event}: the proxy may skip the call otherwise. */

@@ -68,6 +68,11 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     return services.size() == 1 ? services.get(0).name() : "port:" + port;
   }
 
+  /** Client connections open on this listener now. */
+  int open() {
+    return open.get();
+  }
+
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     open.decrementAndGet();

@@ -90,6 +90,11 @@ public final class DataPlaneServer implements AutoCloseable {
     }
   }
 
+  /** What {@code avi.vs.se_count} reports: the replicas that serve now. */
+  public void countReplicas(java.util.function.IntSupplier replicas) {
+    context.countReplicas(replicas);
+  }
+
   /** Closes the listeners that {@code current} no longer has. */
   public synchronized void closeUnusedListeners(RuntimeConfig current) {
     for (Integer port : List.copyOf(listeners.keySet())) {
@@ -99,6 +104,7 @@ public final class DataPlaneServer implements AutoCloseable {
 
   private Channel bind(InetSocketAddress address, int port) throws InterruptedException {
     ConnectionGuard guard = new ConnectionGuard(port, config, metrics, clients);
+    context.listenerOpened(port, guard::open);
     Channel channel =
         new ServerBootstrap()
             .group(acceptors, workers)

@@ -4,6 +4,7 @@ import dev.limpet.dataplane.proxy.FrontendCodec;
 import dev.limpet.dataplane.proxy.FrontendHandler;
 import dev.limpet.dataplane.proxy.ListenerSettings;
 import dev.limpet.dataplane.proxy.ProxyContext;
+import dev.limpet.dataplane.proxy.RequestBodyBuffer;
 import dev.limpet.dataplane.proxy.RequestClock;
 import dev.limpet.dataplane.proxy.RequestFraming;
 import dev.limpet.dataplane.runtime.ConfigHolder;
@@ -18,8 +19,9 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
  * The pipeline of a client connection, as a list of named steps: limits and access at accept → TLS
  * (on TLS ports: what the ClientHello offers to resume is noted for TLS persistence, SNI picks the
  * certificate, then the handshake) → HTTP codec (strict: see {@link FrontendCodec}; the clock
- * before it starts the header-read timeout) → request framing checks → proxy (routing, scripts,
- * persistence, relay, and the connection's timeouts).
+ * before it starts the header-read timeout) → request framing checks → body buffering for the
+ * scripts that read bodies → proxy (routing, scripts, persistence, relay, and the connection's
+ * timeouts).
  */
 final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
   /** Room for the method and version around the URI on the request line. */
@@ -59,6 +61,7 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
         .addLast(RequestClock.NAME, clock)
         .addLast(FrontendHandler.CODEC, new FrontendCodec(decoder))
         .addLast(RequestFraming.NAME, RequestFraming.INSTANCE)
+        .addLast(RequestBodyBuffer.NAME, RequestBodyBuffer.forPort(config, port))
         .addLast(FrontendHandler.NAME, new FrontendHandler(context, port, settings, clock));
   }
 }

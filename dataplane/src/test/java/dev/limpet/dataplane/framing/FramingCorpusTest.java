@@ -33,7 +33,12 @@ class FramingCorpusTest {
     backend = new RecordingBackend("127.0.0.171");
     port = FreePorts.next();
     dataPlane = new DataPlane(1, CookieKeySet.random());
-    dataPlane.apply(config(port, backend));
+    dataPlane.apply(virtualService(port, backend));
+  }
+
+  /** The configuration the corpus runs against. */
+  String virtualService(int port, RecordingBackend backend) {
+    return config(port, backend);
   }
 
   /** One virtual service on {@code port} in front of {@code backend}. */

@@ -55,6 +55,35 @@ class DataScriptApiBindingsTest {
   }
 
   @Test
+  void noRefusedFunctionIsBoundAndEveryFunctionOnceRefusedForBodiesOrCountsIs() {
+    LuaTable avi =
+        Avi.table(
+            () -> {
+              throw new AssertionError("nothing runs");
+            });
+    DataScriptApi.REFUSED
+        .keySet()
+        .forEach(
+            path -> {
+              LuaValue table = avi;
+              String[] parts = path.substring("avi.".length()).split("\\.");
+              for (int i = 0; i < parts.length - 1 && !table.isnil(); i++)
+                table = table.get(parts[i]);
+              assertThat(table.isnil() || table.get(parts[parts.length - 1]).isnil())
+                  .as(path)
+                  .isTrue();
+            });
+    for (String path :
+        new String[] {
+          "http.get_req_body", "http.internal_status", "vs.get_open_conns", "vs.se_count"
+        }) {
+      String[] parts = path.split("\\.");
+      assertThat(avi.get(parts[0]).get(parts[1]).isfunction()).as(path).isTrue();
+      assertThat(DataScriptApi.problem("avi." + path)).as(path).isNull();
+    }
+  }
+
+  @Test
   void theStringTableHoldsLuasFunctionsAndAvisAdditions() {
     Set<String> expected = new TreeSet<>(DataScriptApi.LUA_STRING);
     expected.addAll(DataScriptApi.AVI_STRING);

@@ -10,12 +10,16 @@ import dev.limpet.operator.index.CachedNamespaceView;
 import dev.limpet.operator.index.Indexes;
 import dev.limpet.operator.index.ReferenceUsers;
 import dev.limpet.operator.render.ResourceRenderer;
+import dev.limpet.operator.rollout.DataPlanePods;
+import dev.limpet.operator.rollout.ReplicaSamples;
 import dev.limpet.operator.status.ConditionType;
 import dev.limpet.operator.status.Conditions;
 import dev.limpet.operator.status.Reason;
 import dev.limpet.operator.validation.References;
 import dev.limpet.operator.validation.ScriptCompiler;
 import dev.limpet.operator.validation.SpecValidator;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -25,14 +29,21 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Validates and compiles a DataScript and checks that the Pools it names exist. Its deletion waits
- * while a VirtualService runs it.
+ * while a VirtualService runs it. Every {@code poll} it also asks the ready data-plane replicas of
+ * the groups that run it how many of its {@code avi.pool.select} calls fell back, and shows the
+ * counts in its status (written only when they change).
  */
 @ControllerConfiguration(name = "datascript")
 public final class DataScriptReconciler implements Reconciler<DataScript>, Cleaner<DataScript> {
@@ -40,14 +51,25 @@ public final class DataScriptReconciler implements Reconciler<DataScript>, Clean
   private final SpecProblems unreadable;
   private final ScriptCompiler compiler;
   private final Clock clock;
+  private final ReplicaSamples<Optional<Map<String, Map<String, Long>>>> fallbacks;
+  private final Duration poll;
   private ReferenceUsers.Lookup users;
+  private InformerEventSource<VirtualService, DataScript> services;
+  private InformerEventSource<Pod, DataScript> pods;
 
   public DataScriptReconciler(
-      SpecProblems unreadable, EventRecorder events, ScriptCompiler compiler, Clock clock) {
+      SpecProblems unreadable,
+      EventRecorder events,
+      ScriptCompiler compiler,
+      Clock clock,
+      ReplicaSamples<Optional<Map<String, Map<String, Long>>>> fallbacks,
+      Duration poll) {
     this.events = events;
     this.unreadable = unreadable;
     this.compiler = compiler;
     this.clock = clock;
+    this.fallbacks = fallbacks;
+    this.poll = poll;
   }
 
   @Override
@@ -59,10 +81,23 @@ public final class DataScriptReconciler implements Reconciler<DataScript>, Clean
     var pools =
         Watches.specInformer(
             Pool.class, context, p -> Watches.ids(scripts, Indexes.DATASCRIPT_BY_POOL, p));
-    var services = Watches.informer(VirtualService.class, context, DeletionGuard.heldIn(scripts));
+    services = Watches.informer(VirtualService.class, context, DeletionGuard.heldIn(scripts));
     services.addIndexer(Indexes.VS_BY_DATASCRIPT, Indexes::vsDataScripts);
     users = ReferenceUsers.over(services, pools, scripts);
-    return List.of(pools, services);
+    // data-plane pods only, read when polling: their changes wake no DataScript
+    pods =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Pod.class, DataScript.class)
+                .withName("dataPlanePods")
+                .withNamespacesInheritedFromController()
+                .withLabelSelector(DataPlanePods.selector())
+                .withSecondaryToPrimaryMapper(pod -> Set.of())
+                .build(),
+            context);
+    pods.addIndexer(
+        Indexes.POD_BY_GROUP,
+        pod -> DataPlanePods.group(pod).map(g -> List.of(Indexes.key(pod, g))).orElse(List.of()));
+    return List.of(pools, services, pods);
   }
 
   @Override
@@ -102,7 +137,37 @@ public final class DataScriptReconciler implements Reconciler<DataScript>, Clean
     unreadable.of(script).ifPresent(conditions::unreadable);
     if (Watches.stopped(context)) return UpdateControl.noUpdate();
     events.transitions(script, conditions.changes());
+    Map<String, Long> fellBack =
+        selectionFallbacks(script, status == null ? null : status.selectionFallbacks());
     return StatusPatch.of(
-        script, new DataScriptStatus(generation, conditions.toList()), DataScript::new);
+            script,
+            new DataScriptStatus(generation, conditions.toList(), fellBack),
+            DataScript::new)
+        .rescheduleAfter(poll);
+  }
+
+  /**
+   * The script's selection fallbacks summed over the ready replicas of the groups whose
+   * VirtualServices run it; {@code previous} when one of them does not answer (a partial sum would
+   * make the counts jump), null when none fell back or no replica runs it.
+   */
+  private Map<String, Long> selectionFallbacks(DataScript script, Map<String, Long> previous) {
+    String namespace = script.getMetadata().getNamespace();
+    String name = script.getMetadata().getName();
+    Set<String> groups = new TreeSet<>();
+    for (VirtualService vs : services.byIndex(Indexes.VS_BY_DATASCRIPT, Indexes.key(script, name)))
+      groups.add(Indexes.group(vs));
+    List<DataPlanePods.Replica> ready =
+        groups.stream()
+            .flatMap(g -> pods.byIndex(Indexes.POD_BY_GROUP, Indexes.key(namespace, g)).stream())
+            .flatMap(p -> DataPlanePods.ready(p).stream())
+            .toList();
+    if (ready.isEmpty()) return null;
+    Map<String, Long> sum = new TreeMap<>();
+    for (var answer : fallbacks.of(ready).values()) {
+      if (answer.isEmpty()) return previous;
+      answer.get().getOrDefault(name, Map.of()).forEach((r, n) -> sum.merge(r, n, Long::sum));
+    }
+    return sum.isEmpty() ? null : sum;
   }
 }
