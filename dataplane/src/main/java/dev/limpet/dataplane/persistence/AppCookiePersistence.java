@@ -2,10 +2,10 @@ package dev.limpet.dataplane.persistence;
 
 import dev.limpet.dataplane.config.PersistenceProfileConfig.OnServerDown;
 import dev.limpet.dataplane.http.CookieHeaders;
+import dev.limpet.dataplane.http.QueryParameters;
 import dev.limpet.dataplane.upstream.ClientRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.cookie.Cookie;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,15 +105,15 @@ public final class AppCookiePersistence implements Persistence {
   private List<String> uriSessionIds(String uri) {
     List<String> ids = new ArrayList<>(1);
     try {
-      QueryStringDecoder decoder = new QueryStringDecoder(uri);
-      for (Map.Entry<String, List<String>> parameter : decoder.parameters().entrySet()) {
+      for (Map.Entry<String, List<String>> parameter : QueryParameters.ofUri(uri).entrySet()) {
         if (parameter.getKey().equalsIgnoreCase(cookieName)) ids.addAll(parameter.getValue());
       }
-      String pathParameter = pathParameter(decoder.rawPath());
-      if (pathParameter != null) ids.add(pathParameter);
     } catch (IllegalArgumentException e) {
-      // a malformed escape in the URI: no session id there
+      // a malformed escape in the query: no session id there
     }
+    int query = uri.indexOf('?');
+    String pathParameter = pathParameter(query < 0 ? uri : uri.substring(0, query));
+    if (pathParameter != null) ids.add(pathParameter);
     ids.removeIf(String::isEmpty);
     return ids;
   }
