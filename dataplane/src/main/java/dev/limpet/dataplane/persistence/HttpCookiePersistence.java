@@ -2,9 +2,9 @@ package dev.limpet.dataplane.persistence;
 
 import dev.limpet.dataplane.config.PersistenceProfileConfig.HttpCookie;
 import dev.limpet.dataplane.config.PersistenceProfileConfig.OnServerDown;
+import dev.limpet.dataplane.http.ClientRequest;
 import dev.limpet.dataplane.http.CookieHeaders;
 import dev.limpet.dataplane.persistence.CookieCodec.DecodedCookie;
-import dev.limpet.dataplane.upstream.ClientRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.cookie.CookieHeaderNames.SameSite;

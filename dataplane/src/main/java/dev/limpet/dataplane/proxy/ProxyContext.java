@@ -2,7 +2,7 @@ package dev.limpet.dataplane.proxy;
 
 import dev.limpet.dataplane.metrics.DataPlaneMetrics;
 import dev.limpet.dataplane.runtime.ConfigHolder;
-import dev.limpet.dataplane.server.Transport;
+import dev.limpet.dataplane.transport.Transport;
 
 /**
  * What every client connection's proxy handler shares: the live configuration, upstream
