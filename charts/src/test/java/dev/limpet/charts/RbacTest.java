@@ -3,6 +3,7 @@ package dev.limpet.charts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.limpet.contract.DataPlaneGroup;
 import dev.limpet.operator.Permissions;
 import dev.limpet.operator.index.GroupSecrets;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -118,7 +119,7 @@ class RbacTest {
             tuple(
                 List.of(""),
                 List.of("configmaps"),
-                List.of("limpet-dataplane-" + group),
+                List.of(DataPlaneGroup.configMapName(group)),
                 Set.of("get", "list", "watch")),
             tuple(
                 List.of(""),

@@ -3,6 +3,7 @@ package dev.limpet.charts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.limpet.contract.DataPlaneGroup;
 import dev.limpet.dataplane.DataPlaneMain;
 import dev.limpet.operator.OperatorMain;
 import dev.limpet.operator.index.GroupSecrets;
@@ -132,7 +133,7 @@ class WorkloadsTest {
                     && p.getContainerPort() == DataPlanePods.DEFAULT_ADMIN_PORT);
     assertThat(container.getArgs())
         .contains(
-            "--configmap=" + LimpetChart.NAMESPACE + "/limpet-dataplane-" + group,
+            "--configmap=" + LimpetChart.NAMESPACE + "/" + DataPlaneGroup.configMapName(group),
             "--tls-secret=" + LimpetChart.NAMESPACE + "/" + GroupSecrets.name(group),
             "--admin=0.0.0.0:" + DataPlanePods.DEFAULT_ADMIN_PORT);
   }

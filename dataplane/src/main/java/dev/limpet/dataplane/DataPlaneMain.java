@@ -11,11 +11,11 @@ import dev.limpet.dataplane.peers.StaticPeers;
 import dev.limpet.dataplane.persistence.CookieKeySet;
 import dev.limpet.dataplane.runtime.ConfigMapSource;
 import dev.limpet.dataplane.runtime.ConfigWatcher;
+import dev.limpet.dataplane.runtime.TicketKeyWatcher;
 import dev.limpet.dataplane.runtime.TlsSecretSource;
-import dev.limpet.dataplane.server.Transport;
 import dev.limpet.dataplane.tls.CertificatesPendingException;
-import dev.limpet.dataplane.tls.TicketKeyWatcher;
 import dev.limpet.dataplane.tls.TlsProviders;
+import dev.limpet.dataplane.transport.Transport;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -32,8 +32,12 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** Runs a data plane from a configuration file or a ConfigMap, applying each change of it. */
 @Command(
@@ -43,17 +47,27 @@ import picocli.CommandLine.Option;
 public final class DataPlaneMain implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(DataPlaneMain.class);
 
-  @Option(
-      names = "--config",
-      description = "Configuration file (YAML or JSON); reloaded when it changes.")
-  Path config;
+  @Spec CommandSpec spec;
 
-  @Option(
-      names = "--configmap",
-      description =
-          "NAMESPACE/NAME of the ConfigMap (key config.yaml) to watch through the Kubernetes API"
-              + " instead of a file; the last good configuration serves while the API is down.")
-  String configMap;
+  /** Where the configuration comes from: exactly one of a file and a ConfigMap. */
+  static final class Source {
+    @Option(
+        names = "--config",
+        required = true,
+        description = "Configuration file (YAML or JSON); reloaded when it changes.")
+    Path config;
+
+    @Option(
+        names = "--configmap",
+        required = true,
+        description =
+            "NAMESPACE/NAME of the ConfigMap (key config.yaml) to watch through the Kubernetes API"
+                + " instead of a file; the last good configuration serves while the API is down.")
+    String configMap;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Source source;
 
   @Option(
       names = "--tls-secret",
@@ -120,25 +134,28 @@ public final class DataPlaneMain implements Callable<Integer> {
       description = "How often the configuration file is checked for changes.")
   long reloadIntervalMs;
 
-  @Option(
-      names = "--peers-dns",
-      description =
-          "Replicate persistence tables with the replicas behind this DNS name, as name:port: the"
-              + " data plane's headless Service (with publishNotReadyAddresses), re-resolved every 5 s.")
-  String peersDns;
+  /** How peers are found: through DNS or from a list. */
+  static final class Discovery {
+    @Option(
+        names = "--peers-dns",
+        required = true,
+        description =
+            "Replicate persistence tables with the replicas behind this DNS name, as name:port:"
+                + " the data plane's headless Service (with publishNotReadyAddresses), re-resolved"
+                + " every 5 s.")
+    String dns;
 
-  @Option(
-      names = "--peers",
-      split = ",",
-      description =
-          "Replicate persistence tables with these replicas, host:port,... (outside a cluster).")
-  List<String> peers;
+    @Option(
+        names = "--peers",
+        required = true,
+        split = ",",
+        description =
+            "Replicate persistence tables with these replicas, host:port,... (outside a cluster).")
+    List<String> list;
+  }
 
-  @Option(
-      names = "--peer-listen",
-      defaultValue = "0.0.0.0:9902",
-      description = "Where peers connect to this replica. Default: ${DEFAULT-VALUE}.")
-  String peerListen;
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
+  Discovery peers;
 
   @Option(
       names = "--peer-secret-file",
@@ -146,6 +163,12 @@ public final class DataPlaneMain implements Callable<Integer> {
           "The secret every replica shares (a file from a Kubernetes Secret, 16 bytes or more);"
               + " required with --peers or --peers-dns.")
   Path peerSecretFile;
+
+  @Option(
+      names = "--peer-listen",
+      defaultValue = "0.0.0.0:9902",
+      description = "Where peers connect to this replica. Default: ${DEFAULT-VALUE}.")
+  String peerListen;
 
   @Option(
       names = "--replica-id",
@@ -176,10 +199,9 @@ public final class DataPlaneMain implements Callable<Integer> {
   public Integer call() throws Exception {
     if (noAccessLog)
       ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("access").setLevel(Level.OFF);
-    if ((config == null) == (configMap == null)) {
-      LOG.error("give exactly one of --config FILE and --configmap NAMESPACE/NAME");
-      return 2;
-    }
+    checkValues();
+    Path config = source.config;
+    String configMap = source.configMap;
     CookieKeySet cookieKeys;
     if (keys != null) {
       cookieKeys = CookieKeySet.load(keys);
@@ -200,10 +222,6 @@ public final class DataPlaneMain implements Callable<Integer> {
       provider = TlsProviders.select(tlsProvider);
     } catch (IllegalArgumentException e) {
       LOG.error("--tls-provider: {}", e.getMessage());
-      return 2;
-    }
-    if (stallThresholdMs <= 0) {
-      LOG.error("--stall-threshold-ms must be positive");
       return 2;
     }
     DataPlane dataPlane = new DataPlane(threads, cookieKeys, peerSettings, provider);
@@ -279,6 +297,37 @@ public final class DataPlaneMain implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * Checks the forms picocli's types cannot express, so that a bad value gets picocli's one-line
+   * error and the usage, like a missing or excluded option, before anything starts.
+   */
+  private void checkValues() {
+    if (stallThresholdMs <= 0)
+      throw new ParameterException(spec.commandLine(), "--stall-threshold-ms must be positive");
+    check("--configmap", source.configMap, DataPlaneMain::slash);
+    check("--tls-secret", tlsSecret, DataPlaneMain::slash);
+    check("--admin", admin, DataPlaneMain::parse);
+    check("--peer-listen", peerListen, DataPlaneMain::parse);
+    if (peers != null) {
+      // a dependent option: picocli's co-occurring groups word this as a puzzle
+      if (peerSecretFile == null)
+        throw new ParameterException(
+            spec.commandLine(), "--peer-secret-file is required with --peers or --peers-dns");
+      check("--peers-dns", peers.dns, DataPlaneMain::parse);
+      if (peers.list != null)
+        for (String peer : peers.list) check("--peers", peer, DataPlaneMain::parse);
+    }
+  }
+
+  private void check(String option, String value, java.util.function.Function<String, ?> reader) {
+    if (value == null) return;
+    try {
+      reader.apply(value);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
+    }
+  }
+
   /** Applies the ticket key file and follows its changes; without one, says what that costs. */
   private AutoCloseable watchTicketKeys(DataPlane dataPlane) throws IOException {
     if (ticketKeys != null)
@@ -292,17 +341,12 @@ public final class DataPlaneMain implements Callable<Integer> {
 
   /** The replication settings, or null when no peers are configured. */
   private PeerSettings peerSettings() throws IOException {
-    if (peersDns == null && peers == null) return null;
-    if (peersDns != null && peers != null)
-      throw new IllegalArgumentException("--peers and --peers-dns exclude each other");
-    if (peerSecretFile == null)
-      throw new IllegalArgumentException("--peer-secret-file is required with peers");
-    PeerDiscovery discovery;
-    if (peersDns != null) {
-      discovery = new DnsPeers(host(peersDns), port(peersDns));
-    } else {
-      discovery = new StaticPeers(peers.stream().map(DataPlaneMain::parse).toList());
-    }
+    if (peers == null) return null;
+    String peersDns = peers.dns;
+    PeerDiscovery discovery =
+        peersDns != null
+            ? new DnsPeers(host(peersDns), port(peersDns))
+            : new StaticPeers(peers.list.stream().map(DataPlaneMain::parse).toList());
     String id = replicaId != null ? replicaId : System.getenv().getOrDefault("HOSTNAME", "");
     if (id.isBlank()) id = java.net.InetAddress.getLocalHost().getHostName();
     return PeerSettings.of(id, parse(peerListen), discovery, secret(peerSecretFile))
@@ -318,10 +362,11 @@ public final class DataPlaneMain implements Callable<Integer> {
   }
 
   private AutoCloseable watchConfigMap(KubernetesClient client, DataPlane dataPlane) {
-    ConfigMapSource source =
+    String configMap = source.configMap;
+    ConfigMapSource watch =
         new ConfigMapSource(client, namespace(configMap), name(configMap), dataPlane::reload);
-    source.start();
-    return source;
+    watch.start();
+    return watch;
   }
 
   private TlsSecretSource watchTlsSecret(KubernetesClient client, DataPlane dataPlane) {
@@ -343,8 +388,7 @@ public final class DataPlaneMain implements Callable<Integer> {
   private static int slash(String namespaceAndName) {
     int slash = namespaceAndName.indexOf('/');
     if (slash <= 0 || slash == namespaceAndName.length() - 1)
-      throw new CommandLine.ParameterException(
-          new CommandLine(new DataPlaneMain()), "expected NAMESPACE/NAME, got " + namespaceAndName);
+      throw new IllegalArgumentException("expected NAMESPACE/NAME, got " + namespaceAndName);
     return slash;
   }
 
@@ -362,9 +406,7 @@ public final class DataPlaneMain implements Callable<Integer> {
 
   private static int colon(String hostPort) {
     int colon = hostPort.lastIndexOf(':');
-    if (colon < 0)
-      throw new CommandLine.ParameterException(
-          new CommandLine(new DataPlaneMain()), "expected host:port, got " + hostPort);
+    if (colon < 0) throw new IllegalArgumentException("expected host:port, got " + hostPort);
     return colon;
   }
 }

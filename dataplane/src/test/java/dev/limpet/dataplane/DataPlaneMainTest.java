@@ -2,8 +2,12 @@ package dev.limpet.dataplane;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 /** The command line means what the README says. */
@@ -14,10 +18,19 @@ class DataPlaneMainTest {
     return main;
   }
 
+  /** Runs the command as main does; what it wrote to stderr, after its exit code. */
+  private static String run(String... args) {
+    StringWriter err = new StringWriter();
+    CommandLine command = new CommandLine(new DataPlaneMain());
+    command.setErr(new PrintWriter(err));
+    int code = command.execute(args);
+    return code + " " + err;
+  }
+
   @Test
   void defaults() {
     DataPlaneMain main = parse("--config", "c.yaml");
-    assertThat(main.config).isEqualTo(Path.of("c.yaml"));
+    assertThat(main.source.config).isEqualTo(Path.of("c.yaml"));
     assertThat(main.noAccessLog).isFalse();
     assertThat(main.admin).isEqualTo("127.0.0.1:9901");
     assertThat(main.drainSeconds).isEqualTo(15);
@@ -27,6 +40,39 @@ class DataPlaneMainTest {
   @Test
   void accessLogCanBeTurnedOff() {
     assertThat(parse("--config", "c.yaml", "--no-access-log").noAccessLog).isTrue();
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--config c.yaml --configmap ns/cm"
+            + " | Error: --config=<config>, --configmap=<configMap> are mutually exclusive (specify only one)",
+        "--admin 127.0.0.1:1"
+            + " | 'Error: Missing required argument (specify one of these): (--config=<config> | --configmap=<configMap>)'",
+        "--config c.yaml --peers a:1 --peers-dns b:2 --peer-secret-file s"
+            + " | Error: --peers-dns=<dns>, --peers=<list> are mutually exclusive (specify only one)",
+        "--config c.yaml --peers a:1"
+            + " | --peer-secret-file is required with --peers or --peers-dns",
+        "--configmap cm" + " | --configmap: expected NAMESPACE/NAME, got cm",
+        "--config c.yaml --peers a:1,b --peer-secret-file s"
+            + " | --peers: expected host:port, got b",
+        "--config c.yaml --stall-threshold-ms 0" + " | --stall-threshold-ms must be positive",
+      })
+  void aBadCommandLineGetsPicocliOneLineErrorAndExitCode2(String args, String error) {
+    String out = run(args.split(" "));
+    assertThat(out).startsWith("2 ");
+    assertThat(out.substring(2).lines().findFirst()).hasValue(error);
+    assertThat(out).contains("Usage: limpet-dataplane").doesNotContain("Exception");
+  }
+
+  @Test
+  void peersComeWithTheirSecret() {
+    DataPlaneMain main =
+        parse("--configmap", "ns/cm", "--peers", "a:1,b:2", "--peer-secret-file", "s");
+    assertThat(main.source.configMap).isEqualTo("ns/cm");
+    assertThat(main.peers.list).containsExactly("a:1", "b:2");
+    assertThat(main.peerSecretFile).isEqualTo(Path.of("s"));
   }
 
   @Test

@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -55,23 +56,32 @@ public final class OperatorMain implements Callable<Integer> {
       description = "Default: $POD_NAMESPACE, else the client's namespace.")
   String leaseNamespace;
 
-  @Option(
-      names = "--webhook",
-      description =
-          "Address of the validating admission webhook (HTTPS, path /validate), e.g."
-              + " 0.0.0.0:9443. Absent: no webhook; finalizers still hold deletions of objects in"
-              + " use.")
-  String webhook;
+  /** The admission webhook: its address, certificate and key come together or not at all. */
+  static final class Webhook {
+    @Option(
+        names = "--webhook",
+        required = true,
+        description =
+            "Address of the validating admission webhook (HTTPS, path /validate), e.g."
+                + " 0.0.0.0:9443. Absent: no webhook; finalizers still hold deletions of objects in"
+                + " use.")
+    String address;
 
-  @Option(
-      names = "--webhook-cert",
-      description = "The webhook's PEM certificate (chain), e.g. from the chart's Secret.")
-  Path webhookCert;
+    @Option(
+        names = "--webhook-cert",
+        required = true,
+        description = "The webhook's PEM certificate (chain), e.g. from the chart's Secret.")
+    Path cert;
 
-  @Option(
-      names = "--webhook-key",
-      description = "The webhook's PEM private key (PKCS#1 RSA or PKCS#8).")
-  Path webhookKey;
+    @Option(
+        names = "--webhook-key",
+        required = true,
+        description = "The webhook's PEM private key (PKCS#1, PKCS#8 or SEC1; not encrypted).")
+    Path key;
+  }
+
+  @ArgGroup(exclusive = false, multiplicity = "0..1")
+  Webhook webhook;
 
   /**
    * With fewer than three CPUs (the chart's limit is one) the common pool has a parallelism below
@@ -129,15 +139,11 @@ public final class OperatorMain implements Callable<Integer> {
                         System.getenv("POD_NAME"), "limpet-operator-" + UUID.randomUUID())))
             : Optional.empty();
     Optional<OperatorProcess.Webhook> hook = Optional.empty();
-    if (webhook != null) {
-      if (webhookCert == null || webhookKey == null)
-        throw new CommandLine.ParameterException(
-            new CommandLine(this), "--webhook needs --webhook-cert and --webhook-key");
+    if (webhook != null)
       hook =
           Optional.of(
               new OperatorProcess.Webhook(
-                  address(webhook), Optional.of(webhookCert), Optional.of(webhookKey)));
-    }
+                  address(webhook.address), Optional.of(webhook.cert), Optional.of(webhook.key)));
     return new OperatorProcess.Settings(new HashSet<>(namespaces), lease, address(probes), hook);
   }
 

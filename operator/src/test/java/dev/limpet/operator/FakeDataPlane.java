@@ -1,6 +1,7 @@
 package dev.limpet.operator;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.limpet.contract.DataPlaneGroup;
 import dev.limpet.operator.rollout.DataPlanePods;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -52,7 +53,11 @@ public final class FakeDataPlane implements AutoCloseable {
   public Optional<String> version() {
     if (pinned != null) return Optional.of(pinned);
     ConfigMap cm =
-        client.configMaps().inNamespace(namespace).withName("limpet-dataplane-" + group).get();
+        client
+            .configMaps()
+            .inNamespace(namespace)
+            .withName(DataPlaneGroup.configMapName(group))
+            .get();
     return Optional.ofNullable(cm).map(c -> c.getData().get("version"));
   }
 

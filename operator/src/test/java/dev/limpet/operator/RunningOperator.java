@@ -2,6 +2,7 @@ package dev.limpet.operator;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.limpet.contract.DataPlaneGroup;
 import dev.limpet.operator.validation.ScriptCompiler;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -109,9 +110,9 @@ public final class RunningOperator implements AutoCloseable {
         client
             .configMaps()
             .inNamespace(TestResources.NS)
-            .withName("limpet-dataplane-" + group)
+            .withName(DataPlaneGroup.configMapName(group))
             .get();
-    return Optional.ofNullable(cm).map(c -> c.getData().get("config.yaml"));
+    return Optional.ofNullable(cm).map(c -> c.getData().get(DataPlaneGroup.CONFIG_KEY));
   }
 
   public List<io.fabric8.kubernetes.api.model.Event> events(String involvedName) {

@@ -82,8 +82,7 @@ class PemKeyPairTest {
     assertThatThrownBy(
             () ->
                 PemKeyPair.parse(
-                    certificate,
-                    "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n"))
+                    certificate, PemPrivateKeysTest.resource("rsa-pkcs8-encrypted.pem")))
         .hasMessage(
             "private key: the private key is encrypted; a key without a passphrase is needed");
     assertThatThrownBy(

@@ -2,7 +2,7 @@ package dev.limpet.dataplane.admin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.limpet.dataplane.DataPlane;
-import dev.limpet.dataplane.server.Transport;
+import dev.limpet.dataplane.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;

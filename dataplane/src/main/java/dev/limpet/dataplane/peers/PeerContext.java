@@ -1,7 +1,7 @@
 package dev.limpet.dataplane.peers;
 
 import dev.limpet.dataplane.persistence.TableRegistry;
-import dev.limpet.dataplane.server.Transport;
+import dev.limpet.dataplane.transport.Transport;
 import io.netty.channel.EventLoop;
 
 /** What the links of one replica share; everything but the log is used on {@code loop} only. */

@@ -1,7 +1,7 @@
 package dev.limpet.dataplane.peers;
 
 import dev.limpet.dataplane.persistence.TableRegistry;
-import dev.limpet.dataplane.server.Transport;
+import dev.limpet.dataplane.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;

@@ -1,11 +1,11 @@
 package dev.limpet.dataplane.persistence;
 
 import dev.limpet.dataplane.config.PersistenceProfileConfig.OnServerDown;
-import dev.limpet.dataplane.upstream.ClientRequest;
+import dev.limpet.dataplane.http.ClientRequest;
+import dev.limpet.dataplane.http.CookieHeaders;
+import dev.limpet.dataplane.http.QueryParameters;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.cookie.ClientCookieDecoder;
 import io.netty.handler.codec.http.cookie.Cookie;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,7 +79,7 @@ public final class AppCookiePersistence implements Persistence {
       ClientRequest request, String pinnedKey, String servedKey, HttpHeaders responseHeaders) {
     if (servedKey == null) return;
     for (String header : responseHeaders.getAll(HttpHeaderNames.SET_COOKIE)) {
-      Cookie cookie = ClientCookieDecoder.LAX.decode(header);
+      Cookie cookie = CookieHeaders.ofSetCookie(header);
       if (cookie == null || !cookieName.equals(cookie.name())) continue;
       // Netty turns Max-Age=0, a negative Max-Age and an Expires in the past into maxAge <= 0
       if (cookie.maxAge() != Long.MIN_VALUE && cookie.maxAge() <= 0) {
@@ -98,22 +98,22 @@ public final class AppCookiePersistence implements Persistence {
 
   /** The session ids a request carries: its cookies, else the URI's parameters. */
   private List<String> sessionIds(ClientRequest request) {
-    List<String> ids = RequestCookies.values(request.head().headers(), cookieName);
+    List<String> ids = CookieHeaders.values(request.head().headers(), cookieName);
     return ids.isEmpty() ? uriSessionIds(request.head().uri()) : ids;
   }
 
   private List<String> uriSessionIds(String uri) {
     List<String> ids = new ArrayList<>(1);
     try {
-      QueryStringDecoder decoder = new QueryStringDecoder(uri);
-      for (Map.Entry<String, List<String>> parameter : decoder.parameters().entrySet()) {
+      for (Map.Entry<String, List<String>> parameter : QueryParameters.ofUri(uri).entrySet()) {
         if (parameter.getKey().equalsIgnoreCase(cookieName)) ids.addAll(parameter.getValue());
       }
-      String pathParameter = pathParameter(decoder.rawPath());
-      if (pathParameter != null) ids.add(pathParameter);
     } catch (IllegalArgumentException e) {
-      // a malformed escape in the URI: no session id there
+      // a malformed escape in the query: no session id there
     }
+    int query = uri.indexOf('?');
+    String pathParameter = pathParameter(query < 0 ? uri : uri.substring(0, query));
+    if (pathParameter != null) ids.add(pathParameter);
     ids.removeIf(String::isEmpty);
     return ids;
   }

@@ -1,5 +1,6 @@
 package dev.limpet.dataplane.persistence;
 
+import dev.limpet.dataplane.keys.KeyFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

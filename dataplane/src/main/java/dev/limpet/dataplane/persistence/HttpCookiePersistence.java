@@ -2,8 +2,9 @@ package dev.limpet.dataplane.persistence;
 
 import dev.limpet.dataplane.config.PersistenceProfileConfig.HttpCookie;
 import dev.limpet.dataplane.config.PersistenceProfileConfig.OnServerDown;
+import dev.limpet.dataplane.http.ClientRequest;
+import dev.limpet.dataplane.http.CookieHeaders;
 import dev.limpet.dataplane.persistence.CookieCodec.DecodedCookie;
-import dev.limpet.dataplane.upstream.ClientRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.cookie.CookieHeaderNames.SameSite;
@@ -59,7 +60,7 @@ public final class HttpCookiePersistence implements Persistence {
   @Override
   public String pinnedServer(ClientRequest request) {
     long now = clock.getAsLong();
-    for (String value : RequestCookies.values(request.head().headers(), config.name())) {
+    for (String value : CookieHeaders.values(request.head().headers(), config.name())) {
       Optional<DecodedCookie> cookie = codec.decode(value);
       if (cookie.isPresent() && fresh(cookie.get(), now)) return cookie.get().serverKey();
     }

@@ -1,7 +1,7 @@
 package dev.limpet.dataplane.persistence;
 
 import dev.limpet.dataplane.config.PersistenceProfileConfig.OnServerDown;
-import dev.limpet.dataplane.upstream.ClientRequest;
+import dev.limpet.dataplane.http.ClientRequest;
 import io.netty.handler.codec.http.HttpHeaders;
 
 /**

@@ -1,9 +1,9 @@
 package dev.limpet.dataplane.persistence;
 
 import dev.limpet.dataplane.config.PersistenceProfileConfig.OnServerDown;
+import dev.limpet.dataplane.http.ClientRequest;
 import dev.limpet.dataplane.tls.TlsSession;
 import dev.limpet.dataplane.tls.TlsSessionKeys;
-import dev.limpet.dataplane.upstream.ClientRequest;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.function.LongSupplier;
 

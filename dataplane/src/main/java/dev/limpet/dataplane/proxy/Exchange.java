@@ -1,9 +1,9 @@
 package dev.limpet.dataplane.proxy;
 
+import dev.limpet.dataplane.http.ClientRequest;
 import dev.limpet.dataplane.runtime.RuntimeConfig;
 import dev.limpet.dataplane.runtime.VirtualService;
 import dev.limpet.dataplane.script.ScriptTransaction;
-import dev.limpet.dataplane.upstream.ClientRequest;
 import dev.limpet.dataplane.upstream.Pool;
 import dev.limpet.dataplane.upstream.Selection;
 import dev.limpet.dataplane.upstream.Server;

@@ -1,6 +1,7 @@
 package dev.limpet.dataplane.proxy;
 
 import dev.limpet.dataplane.config.NetworkSecurityConfig.DenyAction;
+import dev.limpet.dataplane.http.ClientRequest;
 import dev.limpet.dataplane.persistence.Persistence;
 import dev.limpet.dataplane.runtime.PortRoutes;
 import dev.limpet.dataplane.runtime.VirtualService;
@@ -10,7 +11,6 @@ import dev.limpet.dataplane.script.ScriptResult;
 import dev.limpet.dataplane.script.ScriptTransaction;
 import dev.limpet.dataplane.script.VirtualServiceScripts;
 import dev.limpet.dataplane.tls.TlsSession;
-import dev.limpet.dataplane.upstream.ClientRequest;
 import dev.limpet.dataplane.upstream.Selection;
 import dev.limpet.dataplane.upstream.ServerSelector;
 import io.netty.buffer.Unpooled;

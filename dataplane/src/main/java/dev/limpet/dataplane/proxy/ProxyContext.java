@@ -2,7 +2,7 @@ package dev.limpet.dataplane.proxy;
 
 import dev.limpet.dataplane.metrics.DataPlaneMetrics;
 import dev.limpet.dataplane.runtime.ConfigHolder;
-import dev.limpet.dataplane.server.Transport;
+import dev.limpet.dataplane.transport.Transport;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;

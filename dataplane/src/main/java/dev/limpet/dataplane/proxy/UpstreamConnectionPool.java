@@ -1,7 +1,7 @@
 package dev.limpet.dataplane.proxy;
 
-import dev.limpet.dataplane.server.Transport;
 import dev.limpet.dataplane.tls.UpstreamTls;
+import dev.limpet.dataplane.transport.Transport;
 import dev.limpet.dataplane.upstream.Server;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;

@@ -1,12 +1,13 @@
 package dev.limpet.dataplane.runtime;
 
+import dev.limpet.contract.DataPlaneGroup;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.function.Consumer;
 
 /**
  * Watches one ConfigMap through the Kubernetes API (the operator writes one per data-plane group)
- * and hands over its {@value #CONFIG_KEY} whenever it changes, the first time as soon as it is
+ * and hands over its {@code config.yaml} whenever it changes, the first time as soon as it is
  * listed. While the API server is unreachable nothing is handed over, so the last good
  * configuration keeps serving; the informer lists and watches again by itself, however long the
  * outage, from start-up on. A deleted ConfigMap is logged and changes nothing.
@@ -17,7 +18,6 @@ import java.util.function.Consumer;
  * someone creates a VirtualService.
  */
 public final class ConfigMapSource implements AutoCloseable {
-  public static final String CONFIG_KEY = "config.yaml";
 
   /** The configuration of a group without VirtualServices. */
   public static final String EMPTY = "version: \"none\"\n";
@@ -35,7 +35,7 @@ public final class ConfigMapSource implements AutoCloseable {
         new ResourceWatch<>(
             client.configMaps().inNamespace(namespace).withName(name).runnableInformer(0),
             "ConfigMap " + namespace + "/" + name,
-            cm -> cm.getData() == null ? null : cm.getData().get(CONFIG_KEY),
+            cm -> cm.getData() == null ? null : cm.getData().get(DataPlaneGroup.CONFIG_KEY),
             onDocument);
   }
 

@@ -1,8 +1,10 @@
 package dev.limpet.dataplane.script;
 
+import dev.limpet.dataplane.http.CookieHeaders;
 import io.netty.handler.codec.DateFormatter;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.cookie.Cookie;
+import io.netty.handler.codec.http.cookie.DefaultCookie;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -10,63 +12,40 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads and edits cookies in message headers: the {@code Cookie} header of a request and the {@code
- * Set-Cookie} headers of a response. Lenient when reading (a malformed pair is skipped), strict
- * when writing (no separators or control characters can be injected).
+ * The cookies of message heads as name and value pairs, for {@code avi.http}: reading and editing
+ * go through {@link CookieHeaders} (the codec persistence profiles use too); what is left here is
+ * writing a script's {@code Set-Cookie} and checking what a script writes (strict: no separators or
+ * control characters can be injected).
  */
 final class Cookies {
   private Cookies() {}
 
   /** The cookies of a request, in order, from every {@code Cookie} header. */
   static List<Map.Entry<String, String>> ofRequest(HttpHeaders headers) {
-    List<Map.Entry<String, String>> out = new ArrayList<>();
-    for (String header : headers.getAll(HttpHeaderNames.COOKIE))
-      for (String pair : header.split(";")) {
-        int eq = pair.indexOf('=');
-        if (eq <= 0) continue;
-        String name = pair.substring(0, eq).trim();
-        if (!name.isEmpty()) out.add(Map.entry(name, unquote(pair.substring(eq + 1).trim())));
-      }
-    return out;
+    return pairs(CookieHeaders.ofRequest(headers));
   }
 
   /** Replaces the request's cookies with {@code cookies} in one {@code Cookie} header. */
   static void setRequest(HttpHeaders headers, List<Map.Entry<String, String>> cookies) {
-    if (cookies.isEmpty()) {
-      headers.remove(HttpHeaderNames.COOKIE);
-      return;
-    }
-    StringBuilder out = new StringBuilder();
-    for (var c : cookies) {
-      if (out.length() > 0) out.append("; ");
-      out.append(c.getKey()).append('=').append(c.getValue());
-    }
-    headers.set(HttpHeaderNames.COOKIE, out.toString());
+    List<Cookie> out = new ArrayList<>(cookies.size());
+    for (var c : cookies) out.add(new DefaultCookie(c.getKey(), c.getValue()));
+    CookieHeaders.setRequest(headers, out);
   }
 
   /** The cookies a response sets, by name and value, in order. */
   static List<Map.Entry<String, String>> ofResponse(HttpHeaders headers) {
-    List<Map.Entry<String, String>> out = new ArrayList<>();
-    for (String header : headers.getAll(HttpHeaderNames.SET_COOKIE)) {
-      int end = header.indexOf(';');
-      String pair = end < 0 ? header : header.substring(0, end);
-      int eq = pair.indexOf('=');
-      if (eq > 0)
-        out.add(Map.entry(pair.substring(0, eq).trim(), unquote(pair.substring(eq + 1).trim())));
-    }
-    return out;
+    return pairs(CookieHeaders.ofResponse(headers));
   }
 
   /** Removes every {@code Set-Cookie} of the response that sets one of {@code names}. */
   static void removeFromResponse(HttpHeaders headers, Set<String> names) {
-    List<String> kept = new ArrayList<>();
-    for (String header : headers.getAll(HttpHeaderNames.SET_COOKIE)) {
-      int eq = header.indexOf('=');
-      String name = eq < 0 ? header.trim() : header.substring(0, eq).trim();
-      if (!names.contains(name)) kept.add(header);
-    }
-    headers.remove(HttpHeaderNames.SET_COOKIE);
-    for (String header : kept) headers.add(HttpHeaderNames.SET_COOKIE, header);
+    CookieHeaders.removeFromResponse(headers, names);
+  }
+
+  private static List<Map.Entry<String, String>> pairs(List<Cookie> cookies) {
+    List<Map.Entry<String, String>> out = new ArrayList<>(cookies.size());
+    for (Cookie c : cookies) out.add(Map.entry(c.name(), c.value()));
+    return out;
   }
 
   /** The attributes of a {@code Set-Cookie}; null or 0 omits one. */
@@ -117,11 +96,5 @@ final class Cookies {
             + "' contains a separator or control character";
     }
     return null;
-  }
-
-  private static String unquote(String value) {
-    return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
-        ? value.substring(1, value.length() - 1)
-        : value;
   }
 }

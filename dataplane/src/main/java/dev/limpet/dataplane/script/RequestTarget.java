@@ -1,10 +1,12 @@
 package dev.limpet.dataplane.script;
 
+import dev.limpet.dataplane.http.QueryParameters;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.luaj.vm2.LuaError;
 
 /**
  * A request target split into path and query, with the decoding {@code avi.http} applies. Pure.
@@ -50,23 +52,28 @@ record RequestTarget(String prefix, String path, String query) {
         prefix, path, newQuery == null || newQuery.isEmpty() ? null : newQuery);
   }
 
-  /** The query's parameters in order; a parameter without {@code =} has the value "". */
+  /**
+   * The query's parameters as {@link QueryParameters} reads them, each value on its own in order (a
+   * parameter without {@code =} has the value "").
+   *
+   * @throws LuaError naming the malformed escape, so the script fails visibly
+   */
   List<Map.Entry<String, String>> parameters() {
-    List<Map.Entry<String, String>> out = new ArrayList<>();
-    if (query == null || query.isEmpty()) return out;
-    for (String pair : query.split("&")) {
-      if (pair.isEmpty()) continue;
-      int eq = pair.indexOf('=');
-      String name = eq < 0 ? pair : pair.substring(0, eq);
-      String value = eq < 0 ? "" : pair.substring(eq + 1);
-      out.add(Map.entry(decode(name, true), decode(value, true)));
+    Map<String, List<String>> parameters;
+    try {
+      parameters = QueryParameters.of(query);
+    } catch (IllegalArgumentException e) {
+      throw new LuaError("the request's query cannot be decoded: " + e.getMessage());
     }
+    List<Map.Entry<String, String>> out = new ArrayList<>();
+    for (var p : parameters.entrySet())
+      for (String value : p.getValue()) out.add(Map.entry(p.getKey(), value));
     return out;
   }
 
   /**
-   * Percent-decodes {@code text} as UTF-8; with {@code plusIsSpace} (query components) a {@code +}
-   * is a space. A malformed escape is kept as it is rather than failing the script.
+   * Percent-decodes a path as UTF-8; with {@code plusIsSpace} a {@code +} is a space. A malformed
+   * escape is kept as it is rather than failing the script.
    */
   static String decode(String text, boolean plusIsSpace) {
     if (text.indexOf('%') < 0 && !(plusIsSpace && text.indexOf('+') >= 0)) return text;

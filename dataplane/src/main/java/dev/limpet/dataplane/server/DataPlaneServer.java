@@ -6,6 +6,7 @@ import dev.limpet.dataplane.proxy.ProxyContext;
 import dev.limpet.dataplane.runtime.ConfigHolder;
 import dev.limpet.dataplane.runtime.PortRoutes;
 import dev.limpet.dataplane.runtime.RuntimeConfig;
+import dev.limpet.dataplane.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;

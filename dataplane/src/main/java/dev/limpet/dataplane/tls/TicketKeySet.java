@@ -1,6 +1,6 @@
 package dev.limpet.dataplane.tls;
 
-import dev.limpet.dataplane.persistence.KeyFile;
+import dev.limpet.dataplane.keys.KeyFile;
 import io.netty.handler.ssl.OpenSslSessionTicketKey;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;

@@ -1,6 +1,7 @@
 package dev.limpet.dataplane.upstream;
 
 import dev.limpet.dataplane.config.LoadBalancingConfig;
+import dev.limpet.dataplane.http.ClientRequest;
 import java.util.List;
 
 /**

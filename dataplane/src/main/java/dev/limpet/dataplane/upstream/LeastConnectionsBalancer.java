@@ -1,5 +1,6 @@
 package dev.limpet.dataplane.upstream;
 
+import dev.limpet.dataplane.http.ClientRequest;
 import java.util.List;
 
 /**

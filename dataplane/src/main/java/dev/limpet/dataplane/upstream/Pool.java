@@ -2,6 +2,7 @@ package dev.limpet.dataplane.upstream;
 
 import dev.limpet.dataplane.config.HealthMonitorConfig;
 import dev.limpet.dataplane.config.PoolConfig;
+import dev.limpet.dataplane.http.ClientRequest;
 import dev.limpet.dataplane.persistence.Persistence;
 import java.util.HashMap;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.limpet.dataplane.upstream;
 
 import dev.limpet.dataplane.config.LoadBalancingConfig;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.cookie.Cookie;
-import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
+import dev.limpet.dataplane.http.ClientRequest;
+import dev.limpet.dataplane.http.CookieHeaders;
 import java.net.InetSocketAddress;
+import java.util.List;
 
 /** Reads the value that consistent hashing hashes from a request: client IP, header or cookie. */
 @FunctionalInterface
@@ -30,12 +30,8 @@ interface RequestHashKey {
   }
 
   private static String cookie(ClientRequest request, String name) {
-    for (String header : request.head().headers().getAll(HttpHeaderNames.COOKIE)) {
-      for (Cookie c : ServerCookieDecoder.LAX.decodeAll(header)) {
-        if (c.name().equals(name)) return blankToNull(c.value());
-      }
-    }
-    return null;
+    List<String> values = CookieHeaders.values(request.head().headers(), name);
+    return values.isEmpty() ? null : blankToNull(values.get(0));
   }
 
   private static String blankToNull(String value) {

@@ -1,6 +1,7 @@
 package dev.limpet.dataplane.upstream;
 
 import dev.limpet.dataplane.config.PersistenceProfileConfig.OnServerDown;
+import dev.limpet.dataplane.http.ClientRequest;
 import dev.limpet.dataplane.persistence.Persistence;
 import dev.limpet.dataplane.upstream.Selection.Outcome;
 import java.util.Set;

@@ -7,7 +7,7 @@ import dev.limpet.dataplane.config.PersistenceProfileConfig;
 import dev.limpet.dataplane.config.PersistenceProfileConfig.AppCookie;
 import dev.limpet.dataplane.config.PersistenceProfileConfig.Type;
 import dev.limpet.dataplane.config.PoolConfig;
-import dev.limpet.dataplane.upstream.ClientRequest;
+import dev.limpet.dataplane.http.ClientRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;

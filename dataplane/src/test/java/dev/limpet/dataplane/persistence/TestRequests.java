@@ -1,6 +1,6 @@
 package dev.limpet.dataplane.persistence;
 
-import dev.limpet.dataplane.upstream.ClientRequest;
+import dev.limpet.dataplane.http.ClientRequest;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;

@@ -3,6 +3,7 @@ package dev.limpet.dataplane.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.limpet.contract.DataPlaneGroup;
 import dev.limpet.dataplane.testing.Client;
 import dev.limpet.dataplane.testing.ProxyFixture;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class ConfigMapSourceTest {
   private static final String NS = "limpet";
-  private static final String NAME = "limpet-dataplane-default";
+  private static final String NAME = DataPlaneGroup.configMapName("default");
   private static final String DOC =
       """
       version: "%s"
@@ -154,7 +155,7 @@ class ConfigMapSourceTest {
                 .withName(NAME)
                 .withNamespace(NS)
                 .endMetadata()
-                .addToData(ConfigMapSource.CONFIG_KEY, document)
+                .addToData(DataPlaneGroup.CONFIG_KEY, document)
                 .build())
         .createOr(existing -> existing.update());
   }

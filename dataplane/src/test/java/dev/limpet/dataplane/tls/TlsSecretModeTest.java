@@ -3,6 +3,7 @@ package dev.limpet.dataplane.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.limpet.contract.DataPlaneGroup;
 import dev.limpet.dataplane.config.TlsCertificateConfig;
 import dev.limpet.dataplane.runtime.ConfigMapSource;
 import dev.limpet.dataplane.runtime.TlsSecretSource;
@@ -33,8 +34,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class TlsSecretModeTest {
   private static final String NS = "limpet";
-  private static final String CONFIG_MAP = "limpet-dataplane-default";
-  private static final String SECRET = "limpet-dataplane-default-tls";
+  private static final String CONFIG_MAP = DataPlaneGroup.configMapName("default");
+  private static final String SECRET = DataPlaneGroup.tlsSecretName("default");
   private static final TestPki CA = TestPki.authority("secret-mode-ca");
   private static final String SNI = "shop.example.com";
 
@@ -128,7 +129,7 @@ class TlsSecretModeTest {
                 .withName(CONFIG_MAP)
                 .withNamespace(NS)
                 .endMetadata()
-                .addToData(ConfigMapSource.CONFIG_KEY, document)
+                .addToData(DataPlaneGroup.CONFIG_KEY, document)
                 .build())
         .createOr(existing -> existing.update());
   }

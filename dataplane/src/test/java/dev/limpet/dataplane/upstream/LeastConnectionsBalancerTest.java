@@ -5,6 +5,7 @@ import static dev.limpet.dataplane.upstream.TestServers.picks;
 import static dev.limpet.dataplane.upstream.TestServers.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.limpet.dataplane.http.ClientRequest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

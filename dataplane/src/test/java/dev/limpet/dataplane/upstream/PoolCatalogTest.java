@@ -12,6 +12,7 @@ import dev.limpet.dataplane.config.LoadBalancingConfig.Algorithm;
 import dev.limpet.dataplane.config.PersistenceProfileConfig.OnServerDown;
 import dev.limpet.dataplane.config.PoolConfig;
 import dev.limpet.dataplane.config.ServerConfig;
+import dev.limpet.dataplane.http.ClientRequest;
 import dev.limpet.dataplane.persistence.Persistence;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.ArrayList;

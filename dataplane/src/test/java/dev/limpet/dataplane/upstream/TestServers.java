@@ -1,6 +1,7 @@
 package dev.limpet.dataplane.upstream;
 
 import dev.limpet.dataplane.config.ServerConfig;
+import dev.limpet.dataplane.http.ClientRequest;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;

@@ -1,5 +1,6 @@
 package dev.limpet.operator.index;
 
+import dev.limpet.contract.DataPlaneGroup;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -14,7 +15,7 @@ public final class GroupSecrets {
   private GroupSecrets() {}
 
   public static String name(String group) {
-    return "limpet-dataplane-" + group + "-tls";
+    return DataPlaneGroup.tlsSecretName(group);
   }
 
   /** A Secret's data, decoded (key to text). */

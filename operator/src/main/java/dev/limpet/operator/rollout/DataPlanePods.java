@@ -1,5 +1,6 @@
 package dev.limpet.operator.rollout;
 
+import dev.limpet.contract.DataPlaneGroup;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,7 @@ import java.util.Optional;
  */
 public final class DataPlanePods {
   public static final String NAME_LABEL = "app.kubernetes.io/name";
-  public static final String NAME = "limpet-dataplane";
+  public static final String NAME = DataPlaneGroup.APP_NAME;
   public static final String GROUP_LABEL = "limpet.dev/data-plane-group";
   public static final String ADMIN_PORT_NAME = "admin";
   public static final int DEFAULT_ADMIN_PORT = 9901;

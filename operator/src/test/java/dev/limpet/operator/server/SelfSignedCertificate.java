@@ -21,18 +21,23 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A throw-away self-signed certificate for an IP address, written as PEM the way Helm's
- * genSignedCert writes it (the key as PKCS#1 {@code RSA PRIVATE KEY}). BouncyCastle comes with the
- * mock API server, on the test classpath only.
+ * genSignedCert writes it (the key as PKCS#1 {@code RSA PRIVATE KEY}), or with an EC key.
  */
 record SelfSignedCertificate(Path certificate, Path key, X509Certificate x509) {
 
   static SelfSignedCertificate write(Path dir, String ip) throws Exception {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-    generator.initialize(2048);
+    return write(dir, ip, "RSA");
+  }
+
+  /** With an {@code RSA} (PKCS#1) or an {@code EC} (PKCS#8) key. */
+  static SelfSignedCertificate write(Path dir, String ip, String algorithm) throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
+    generator.initialize(algorithm.equals("EC") ? 256 : 2048);
     KeyPair pair = generator.generateKeyPair();
     X500Name subject = new X500Name("CN=limpet-webhook-test");
     Instant now = Instant.now();
@@ -52,11 +57,19 @@ record SelfSignedCertificate(Path certificate, Path key, X509Certificate x509) {
         new JcaX509CertificateConverter()
             .getCertificate(
                 builder.build(
-                    new JcaContentSignerBuilder("SHA256withRSA").build(pair.getPrivate())));
+                    new JcaContentSignerBuilder(
+                            algorithm.equals("EC") ? "SHA256withECDSA" : "SHA256withRSA")
+                        .build(pair.getPrivate())));
+    Files.createDirectories(dir);
     Path cert = dir.resolve("tls.crt");
     Path key = dir.resolve("tls.key");
     pem(cert, x509);
-    pem(key, pair.getPrivate());
+    // the JDK's EC key has its curve in the PKCS#8 wrapper only, so it is written as PKCS#8
+    pem(
+        key,
+        algorithm.equals("EC")
+            ? new JcaPKCS8Generator(pair.getPrivate(), null)
+            : pair.getPrivate());
     return new SelfSignedCertificate(cert, key, x509);
   }
 

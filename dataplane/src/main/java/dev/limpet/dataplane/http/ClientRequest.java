@@ -1,4 +1,4 @@
-package dev.limpet.dataplane.upstream;
+package dev.limpet.dataplane.http;
 
 import dev.limpet.dataplane.tls.TlsSession;
 import io.netty.handler.codec.http.HttpRequest;

@@ -1,4 +1,4 @@
-package dev.limpet.dataplane.persistence;
+package dev.limpet.dataplane.keys;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.limpet.dataplane.server;
+package dev.limpet.dataplane.transport;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;

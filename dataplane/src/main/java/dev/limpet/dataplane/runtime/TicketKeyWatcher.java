@@ -1,6 +1,6 @@
-package dev.limpet.dataplane.tls;
+package dev.limpet.dataplane.runtime;
 
-import dev.limpet.dataplane.runtime.ConfigWatcher;
+import dev.limpet.dataplane.tls.TicketKeySet;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
