@@ -70,8 +70,7 @@ class CookieReadersAgreeTest {
   private static String profileReads(String header, String name) {
     var registry = new TableRegistry(100, System::currentTimeMillis);
     var config =
-        new PersistenceProfileConfig(
-            "app", Type.AppCookie, null, null, null, new AppCookie(name, null), null, null);
+        new PersistenceProfileConfig("app", Type.AppCookie, null, new AppCookie(name, null));
     PoolConfig pool = new PoolConfig("web", null, null, null, "app", 0, 0);
     Persistence profile =
         PersistenceFactory.create(

@@ -74,8 +74,7 @@ class QueryReadersAgreeTest {
   private static String profileReads(String uri) {
     var registry = new TableRegistry(100, System::currentTimeMillis);
     var config =
-        new PersistenceProfileConfig(
-            "app", Type.AppCookie, null, null, null, new AppCookie("s", null), null, null);
+        new PersistenceProfileConfig("app", Type.AppCookie, null, new AppCookie("s", null));
     PoolConfig pool = new PoolConfig("web", null, null, null, "app", 0, 0);
     Persistence profile =
         PersistenceFactory.create(
