@@ -56,6 +56,13 @@ public final class GroupPublisher {
    */
   private final Map<String, Accepted> accepted = new ConcurrentHashMap<>();
 
+  /**
+   * What was last written of each group's ConfigMap (its document) and TLS Secret (its decoded
+   * data), by {@code <kind>/<namespace>/<group>}: an informer event that shows it is the echo of
+   * the write, not a change.
+   */
+  private final Map<String, Object> written = new ConcurrentHashMap<>();
+
   public GroupPublisher(KubernetesClient client) {
     this.client = client;
   }
@@ -63,6 +70,24 @@ public final class GroupPublisher {
   /** The ConfigMap that holds a group's configuration. */
   public static String configMapName(String group) {
     return "limpet-dataplane-" + group;
+  }
+
+  /** Whether {@code object} (a group's ConfigMap or TLS Secret) shows what was last written. */
+  public boolean wrote(HasMetadata object) {
+    var labels = object.getMetadata().getLabels();
+    String group = labels == null ? null : labels.get(GROUP_LABEL);
+    if (group == null) return false;
+    Object last =
+        written.get(writtenKey(object.getKind(), object.getMetadata().getNamespace(), group));
+    if (last == null) return false;
+    if (object instanceof ConfigMap cm)
+      return cm.getData() != null && last.equals(cm.getData().get(CONFIG_KEY));
+    if (object instanceof Secret secret) return last.equals(GroupSecrets.decoded(secret));
+    return false;
+  }
+
+  private static String writtenKey(String kind, String namespace, String group) {
+    return kind + "/" + namespace + "/" + group;
   }
 
   /** What a publication did. */
@@ -131,6 +156,7 @@ public final class GroupPublisher {
             .addToData(VERSION_KEY, version)
             .build();
     createOrMerge(desired, exists, client.getKubernetesSerialization().asJson(desired));
+    written.put(writtenKey("ConfigMap", namespace, group), document);
   }
 
   /**
@@ -169,6 +195,7 @@ public final class GroupPublisher {
     Map<String, Object> patch =
         Map.of("metadata", Map.of("labels", secret.getMetadata().getLabels()), "data", patchData);
     createOrMerge(secret, current.isPresent(), client.getKubernetesSerialization().asJson(patch));
+    written.put(writtenKey("Secret", namespace, group), desired);
   }
 
   /** Creates {@code desired}, or merge-patches it with {@code patch} when it exists. */
