@@ -6,6 +6,7 @@ import dev.limpet.operator.index.GroupSecrets;
 import dev.limpet.operator.index.Indexes;
 import dev.limpet.operator.render.GroupInput;
 import dev.limpet.operator.validation.GroupAdmission;
+import dev.limpet.operator.validation.References;
 import dev.limpet.operator.validation.ScriptCompiler;
 import dev.limpet.operator.validation.VirtualServiceVerdict;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -23,6 +24,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one owner of each data-plane group's ConfigMap and TLS Secret, level-triggered: whenever
@@ -34,6 +37,8 @@ import java.util.Optional;
  * The VirtualService reconciler only reads the publication and reports.
  */
 final class GroupOwner implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(GroupOwner.class);
+
   /**
    * The finalizer VirtualServices carried before the group had an owner of its own; the owner
    * removes it from a VirtualService being deleted once its group is published without it.
@@ -123,15 +128,17 @@ final class GroupOwner implements AutoCloseable {
     String namespace = key.substring(0, slash);
     String group = key.substring(slash + 1);
     EventSourceRetriever<VirtualService> sources = this.sources;
+    long start = System.nanoTime();
     List<VirtualService> all = services.byIndex(Indexes.VS_BY_GROUP, key);
     List<VirtualService> members =
         all.stream().filter(m -> m.getMetadata().getDeletionTimestamp() == null).toList();
     var view = new CachedNamespaceView(sources, namespace);
+    var memo = new References.Memo();
     Map<String, VirtualServiceVerdict> verdicts =
-        GroupAdmission.judge(members, view, compiler, clock.instant());
+        GroupAdmission.judge(members, view, compiler, clock.instant(), memo);
     List<VirtualService> admitted =
         members.stream().filter(m -> verdicts.get(m.getMetadata().getName()).admitted()).toList();
-    GroupInput input = GroupAdmission.input(admitted, verdicts, view);
+    GroupInput input = GroupAdmission.input(admitted, verdicts, view, memo);
     Optional<ConfigMap> configMap = cached(sources, ConfigMap.class, null, configMapId(key));
     Optional<Secret> secret =
         cached(
@@ -142,7 +149,14 @@ final class GroupOwner implements AutoCloseable {
     if (Watches.stopped(sources))
       throw new IllegalStateException(
           "the operator is stopping: data-plane group " + group + " is not published");
+    long judged = System.nanoTime();
     var outcome = publisher.publish(namespace, group, input, configMap, secret);
+    LOG.debug(
+        "judged {} members of {} in {} ms, published in {} ms",
+        members.size(),
+        key,
+        (judged - start) / 1_000_000,
+        (System.nanoTime() - judged) / 1_000_000);
     if (outcome instanceof GroupPublisher.Outcome.Published)
       all.stream()
           .filter(m -> m.getMetadata().getDeletionTimestamp() != null)

@@ -27,6 +27,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes a data-plane group's configuration into its ConfigMap, and the certificates it names into
@@ -37,6 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Secret holds the certificate digests it names.
  */
 public final class GroupPublisher {
+  private static final Logger LOG = LoggerFactory.getLogger(GroupPublisher.class);
   public static final String CONFIG_KEY = "config.yaml";
   public static final String VERSION_KEY = "version";
   public static final String GROUP_LABEL = DataPlanePods.GROUP_LABEL;
@@ -122,13 +125,22 @@ public final class GroupPublisher {
         config = last.config();
         document = last.document();
       } else {
-        config = ConfigDocument.versioned(unversioned);
-        document = ConfigDocument.yaml(config);
+        long start = System.nanoTime();
+        ConfigDocument.Versioned versioned = ConfigDocument.document(unversioned);
+        config = versioned.config();
+        document = versioned.document();
+        long serialised = System.nanoTime();
         try {
           ConfigLoader.parse(document);
         } catch (ConfigException e) {
           return new Outcome.Refused(e.problems());
         }
+        LOG.debug(
+            "document of {} ({} characters) in {} ms, loaded in {} ms",
+            key,
+            document.length(),
+            (serialised - start) / 1_000_000,
+            (System.nanoTime() - serialised) / 1_000_000);
         accepted.put(key, new Accepted(unversioned, config, document));
       }
       boolean unchanged =
