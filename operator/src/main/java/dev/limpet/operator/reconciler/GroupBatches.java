@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Renders each data-plane group once per batch of changes ("group commit"), level-triggered: every
  * change reported with {@link #changed} is followed by a render that starts after it, whether or
- * not anybody waits for it, and a render that fails is tried again (with a growing pause) until one
- * succeeds or the operator stops.
+ * not anybody waits for it, and a render that fails is tried again (with a growing pause, which a
+ * new change or a waiting reconcile cuts short) until one succeeds or the operator stops.
  *
  * <p>A change starts a batch, which gathers further changes for {@code window} (or for as long as
  * the group's last render took, when that is longer: a group that is expensive to render is
@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
 final class GroupBatches<T> implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GroupBatches.class);
   private static final Duration FIRST_RETRY = Duration.ofMillis(500);
-  private static final Duration LAST_RETRY = Duration.ofSeconds(30);
+  private static final Duration LAST_RETRY = Duration.ofSeconds(10);
 
   /** A finished render and the change count of its group when it started reading the caches. */
   private record Rendered<T>(long changesAtStart, T result) {}
@@ -49,6 +49,7 @@ final class GroupBatches<T> implements AutoCloseable {
             return t;
           });
   private final Map<String, CompletableFuture<T>> next = new HashMap<>();
+  private final Map<String, Long> dueNanos = new HashMap<>();
   private final Map<String, Long> changes = new HashMap<>();
   private final Map<String, Rendered<T>> last = new HashMap<>();
   private final Map<String, Long> lastNanos = new HashMap<>();
@@ -83,7 +84,7 @@ final class GroupBatches<T> implements AutoCloseable {
       Rendered<T> previous = last.get(group);
       if (previous != null && previous.changesAtStart() == changes.getOrDefault(group, 0L))
         return previous.result();
-      batch = batch(group, window.toMillis());
+      batch = batch(group, delay(group));
     }
     try {
       return batch.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -96,15 +97,21 @@ final class GroupBatches<T> implements AutoCloseable {
     }
   }
 
-  /** The pending batch of {@code group}, scheduled in {@code delayMillis} if there is none. */
+  /**
+   * The pending batch of {@code group}, due in {@code delayMillis} at the latest: a batch that
+   * waits longer (a retry after a failure) is brought forward.
+   */
   private CompletableFuture<T> batch(String group, long delayMillis) {
+    long due = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis);
     CompletableFuture<T> batch = next.get(group);
+    if (batch != null && dueNanos.get(group) - due <= 0) return batch;
     if (batch == null) {
-      CompletableFuture<T> created = new CompletableFuture<>();
-      next.put(group, created);
-      renderer.schedule(() -> run(group, created), delayMillis, TimeUnit.MILLISECONDS);
-      batch = created;
+      batch = new CompletableFuture<>();
+      next.put(group, batch);
     }
+    CompletableFuture<T> scheduled = batch;
+    dueNanos.put(group, due);
+    renderer.schedule(() -> run(group, scheduled), delayMillis, TimeUnit.MILLISECONDS);
     return batch;
   }
 
@@ -116,7 +123,8 @@ final class GroupBatches<T> implements AutoCloseable {
     long changesAtStart;
     // later changes start the next batch from here on: this render may miss them
     synchronized (next) {
-      next.remove(group, batch);
+      // brought forward: it ran already
+      if (!next.remove(group, batch)) return;
       changesAtStart = changes.getOrDefault(group, 0L);
     }
     long start = System.nanoTime();

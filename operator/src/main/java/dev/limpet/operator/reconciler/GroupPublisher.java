@@ -16,10 +16,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -47,6 +43,7 @@ public final class GroupPublisher {
   public static final String MANAGED_BY = "limpet-operator";
 
   private final KubernetesClient client;
+  private final OwnedObjects owned;
   private final Map<String, Object> groupLocks = new ConcurrentHashMap<>();
 
   /** A configuration the loader accepted, what it was rendered from, and its document. */
@@ -68,6 +65,7 @@ public final class GroupPublisher {
 
   public GroupPublisher(KubernetesClient client) {
     this.client = client;
+    this.owned = new OwnedObjects(client);
   }
 
   /** The ConfigMap that holds a group's configuration. */
@@ -167,7 +165,7 @@ public final class GroupPublisher {
             .addToData(CONFIG_KEY, document)
             .addToData(VERSION_KEY, version)
             .build();
-    createOrMerge(desired, exists, client.getKubernetesSerialization().asJson(desired));
+    owned.createOrPatch(desired, exists, client.getKubernetesSerialization().asJson(desired));
     written.put(writtenKey("ConfigMap", namespace, group), document);
   }
 
@@ -206,22 +204,9 @@ public final class GroupPublisher {
     now.keySet().stream().filter(k -> !desired.containsKey(k)).forEach(k -> patchData.put(k, null));
     Map<String, Object> patch =
         Map.of("metadata", Map.of("labels", secret.getMetadata().getLabels()), "data", patchData);
-    createOrMerge(secret, current.isPresent(), client.getKubernetesSerialization().asJson(patch));
+    owned.createOrPatch(
+        secret, current.isPresent(), client.getKubernetesSerialization().asJson(patch));
     written.put(writtenKey("Secret", namespace, group), desired);
-  }
-
-  /** Creates {@code desired}, or merge-patches it with {@code patch} when it exists. */
-  private void createOrMerge(HasMetadata desired, boolean exists, String patch) {
-    if (!exists) {
-      try {
-        client.resource(desired).create();
-        return;
-      } catch (KubernetesClientException e) {
-        if (NamespaceTermination.refused(e)) return;
-        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) throw e;
-      }
-    }
-    client.resource(desired).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
   }
 
   private static String base64(String text) {
