@@ -20,14 +20,14 @@ import org.slf4j.LoggerFactory;
  * not anybody waits for it, and a render that fails is tried again (with a growing pause, which a
  * new change or a waiting reconcile cuts short) until one succeeds or the operator stops.
  *
- * <p>A change starts a batch, which gathers further changes for {@code window} (or for as long as
- * the group's last render took, when that is longer: a group that is expensive to render is
- * rendered less often while changes pour in, and never more than about half the time). A caller of
- * {@link #await} gets the last render's result if no change was reported since that render started,
- * else the result of the next render. So 1,000 VirtualServices created together cost a handful of
- * renders of their group, not 1,000; a reconcile that only rechecks the replicas costs none; and no
- * reconcile sees a render older than the event that triggered it (a mapper runs after its
- * informer's cache took the change and before the reconcile it asks for).
+ * <p>A change starts a batch, which gathers further changes for {@code window} (or for twice as
+ * long as the group's last render took, when that is longer: a group that is expensive to render is
+ * rendered less often while changes pour in, and never more than about a third of the time). A
+ * caller of {@link #await} gets the last render's result if no change was reported since that
+ * render started, else the result of the next render. So 1,000 VirtualServices created together
+ * cost a handful of renders of their group, not 1,000; a reconcile that only rechecks the replicas
+ * costs none; and no reconcile sees a render older than the event that triggered it (a mapper runs
+ * after its informer's cache took the change and before the reconcile it asks for).
  */
 final class GroupBatches<T> implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GroupBatches.class);
@@ -116,7 +116,7 @@ final class GroupBatches<T> implements AutoCloseable {
   }
 
   private long delay(String group) {
-    return Math.max(window.toMillis(), lastNanos.getOrDefault(group, 0L) / 1_000_000);
+    return Math.max(window.toMillis(), 2 * lastNanos.getOrDefault(group, 0L) / 1_000_000);
   }
 
   private void run(String group, CompletableFuture<T> batch) {

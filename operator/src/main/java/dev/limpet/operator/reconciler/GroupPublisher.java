@@ -63,6 +63,9 @@ public final class GroupPublisher {
    */
   private final Map<String, Object> written = new ConcurrentHashMap<>();
 
+  /** When each group's ConfigMap was last written ({@link System#nanoTime}). */
+  private final Map<String, Long> writtenAt = new ConcurrentHashMap<>();
+
   public GroupPublisher(KubernetesClient client) {
     this.client = client;
     this.owned = new OwnedObjects(client);
@@ -93,8 +96,11 @@ public final class GroupPublisher {
 
   /** What a publication did. */
   public sealed interface Outcome {
-    /** The group's ConfigMap holds configuration {@code version}. */
-    record Published(DataPlaneConfig config) implements Outcome {}
+    /**
+     * The group's ConfigMap holds {@code config}, written at {@code writtenAtNanos} ({@link
+     * System#nanoTime}; {@link Long#MIN_VALUE} when it held it before this operator wrote).
+     */
+    record Published(DataPlaneConfig config, long writtenAtNanos) implements Outcome {}
 
     /** The rendered configuration was refused; the ConfigMap was left as it was. */
     record Refused(List<String> problems) implements Outcome {}
@@ -147,8 +153,11 @@ public final class GroupPublisher {
               .map(data -> document.equals(data.get(CONFIG_KEY)))
               .orElse(false);
       writeCertificates(namespace, group, input.certificatesBySecret(), currentSecret);
-      if (!unchanged) write(namespace, group, config.version(), document, current.isPresent());
-      return new Outcome.Published(config);
+      if (!unchanged) {
+        write(namespace, group, config.version(), document, current.isPresent());
+        writtenAt.put(key, System.nanoTime());
+      }
+      return new Outcome.Published(config, writtenAt.getOrDefault(key, Long.MIN_VALUE));
     }
   }
 

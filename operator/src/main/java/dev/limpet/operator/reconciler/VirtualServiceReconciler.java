@@ -319,7 +319,8 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
               + "' until Accepted and ResolvedRefs are True.");
       return false;
     }
-    String version = ((GroupPublisher.Outcome.Published) outcome).config().version();
+    var published = (GroupPublisher.Outcome.Published) outcome;
+    String version = published.config().version();
     List<DataPlanePods.Replica> ready =
         pods.byIndex(Indexes.POD_BY_GROUP, Indexes.key(namespace, group)).stream()
             .flatMap(p -> DataPlanePods.ready(p).stream())
@@ -345,7 +346,9 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
       return false;
     }
     List<String> lagging = new ArrayList<>();
-    Map<DataPlanePods.Replica, Optional<String>> applied = replicas.of(ready);
+    // an answer asked before the configuration was written cannot tell whether it is applied
+    Map<DataPlanePods.Replica, Optional<String>> applied =
+        replicas.of(ready, published.writtenAtNanos());
     applied.forEach(
         (replica, at) -> {
           if (!at.equals(Optional.of(version)))
