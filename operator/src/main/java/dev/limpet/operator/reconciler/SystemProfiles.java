@@ -74,11 +74,18 @@ public final class SystemProfiles {
           at.remove(key);
           continue;
         }
-        Instant created = at.get(key);
         Instant now = clock.instant();
-        if (created != null && created.plus(CACHE_LAG).isAfter(now)) continue;
-        new OwnedObjects(client).create(profile);
-        at.put(key, now);
+        // claimed before the create: Pools reconciled at once create each profile once
+        Instant created = at.putIfAbsent(key, now);
+        if (created != null) {
+          if (created.plus(CACHE_LAG).isAfter(now) || !at.replace(key, created, now)) continue;
+        }
+        try {
+          new OwnedObjects(client).create(profile);
+        } catch (RuntimeException e) {
+          at.remove(key, now); // not created: the retried reconcile tries again
+          throw e;
+        }
       }
     }
   }
