@@ -95,6 +95,8 @@ final class GroupOwner implements AutoCloseable {
   /**
    * The caches renders read, as a reconcile sees them. Until the first reconcile hands them over,
    * changes are not pushed: nothing was rendered yet, so the first reconcile of a group renders it.
+   * This also keeps a replica that does not hold the Lease silent: its informers run (and their
+   * mappers report changes), but it never reconciles; one that loses the Lease exits.
    */
   void readFrom(EventSourceRetriever<VirtualService> sources) {
     if (this.sources == null) this.sources = sources;
