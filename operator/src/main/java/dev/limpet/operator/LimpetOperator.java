@@ -4,7 +4,6 @@ import dev.limpet.operator.decode.SpecProblems;
 import dev.limpet.operator.decode.TolerantClient;
 import dev.limpet.operator.event.EventRecorder;
 import dev.limpet.operator.reconciler.DataScriptReconciler;
-import dev.limpet.operator.reconciler.GroupPublisher;
 import dev.limpet.operator.reconciler.PersistenceProfileReconciler;
 import dev.limpet.operator.reconciler.PoolReconciler;
 import dev.limpet.operator.reconciler.VirtualServiceReconciler;
@@ -110,8 +109,8 @@ public final class LimpetOperator {
     register(
         operator,
         new VirtualServiceReconciler(
+            client,
             unreadable,
-            new GroupPublisher(client),
             events,
             compiler,
             clock,

@@ -21,12 +21,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records Kubernetes Events on condition transitions: a Warning for each condition that became
- * False, naming why, and one Normal {@code Ready} when the resource as a whole became ready; the
- * conditions that became True on the way say nothing the Ready event does not. Programmed going
- * False while replicas apply a new configuration (reason Applying) is progress, not a problem, and
- * records nothing; nor does Programmed False for Pending, which only follows the Accepted or
- * ResolvedRefs Warning that says why.
+ * Records Kubernetes Events on problems only: a Warning for each condition that became False,
+ * naming why, and one Normal {@code Ready} when a resource that had a Warning became ready again.
+ * The happy path records nothing (a resource that becomes ready without a problem says so in its
+ * conditions; 1,000 of them would cost 1,000 writes). Programmed going False while replicas apply a
+ * new configuration (reason Applying) is progress, not a problem, and records nothing; nor does
+ * Programmed False for Pending, which only follows the Accepted or ResolvedRefs Warning that says
+ * why.
  *
  * <p>A reconcile may start before the status patched by the previous one reached the informer
  * cache, and so report the same transition again; the recorder remembers the last status it saw
@@ -44,7 +45,12 @@ public final class EventRecorder {
   private final KubernetesClient client;
   private final Clock clock;
 
-  /** uid → condition type → the status it last changed to. */
+  /** The key under which a resource's Warning is remembered until it is ready again. */
+  private static final String WARNED = "";
+
+  /**
+   * uid → condition type → the status it last changed to; {@link #WARNED} → "True" after a Warning.
+   */
   private final Map<String, Map<String, String>> lastChanges =
       new LinkedHashMap<>(256, 0.75f, true) {
         @Override
@@ -64,13 +70,26 @@ public final class EventRecorder {
       var c = change.condition();
       boolean ready = ConditionType.Ready.name().equals(c.getType());
       if (change.isTrue()) {
-        if (ready) record(resource, "Normal", c.getReason(), c.getMessage());
+        if (ready && recovered(resource)) record(resource, "Normal", c.getReason(), c.getMessage());
       } else if (!ready
           && !Reason.APPLYING.equals(c.getReason())
           && !Reason.PENDING.equals(c.getReason())) {
+        warned(resource);
         record(resource, "Warning", c.getReason(), c.getMessage());
       }
     }
+  }
+
+  private synchronized void warned(HasMetadata resource) {
+    String uid = resource.getMetadata().getUid();
+    if (uid != null) lastChanges.computeIfAbsent(uid, u -> new HashMap<>()).put(WARNED, "True");
+  }
+
+  /** Whether a Warning was recorded for {@code resource} since it was last ready; forgets it. */
+  private synchronized boolean recovered(HasMetadata resource) {
+    String uid = resource.getMetadata().getUid();
+    Map<String, String> last = uid == null ? null : lastChanges.get(uid);
+    return last != null && last.remove(WARNED) != null;
   }
 
   /** The changes not already reported for this object (by a reconcile that read a stale status). */

@@ -16,10 +16,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -27,6 +23,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes a data-plane group's configuration into its ConfigMap, and the certificates it names into
@@ -37,6 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Secret holds the certificate digests it names.
  */
 public final class GroupPublisher {
+  private static final Logger LOG = LoggerFactory.getLogger(GroupPublisher.class);
   public static final String CONFIG_KEY = "config.yaml";
   public static final String VERSION_KEY = "version";
   public static final String GROUP_LABEL = DataPlanePods.GROUP_LABEL;
@@ -44,6 +43,7 @@ public final class GroupPublisher {
   public static final String MANAGED_BY = "limpet-operator";
 
   private final KubernetesClient client;
+  private final OwnedObjects owned;
   private final Map<String, Object> groupLocks = new ConcurrentHashMap<>();
 
   /** A configuration the loader accepted, what it was rendered from, and its document. */
@@ -56,8 +56,19 @@ public final class GroupPublisher {
    */
   private final Map<String, Accepted> accepted = new ConcurrentHashMap<>();
 
+  /**
+   * What was last written of each group's ConfigMap (its document) and TLS Secret (its decoded
+   * data), by {@code <kind>/<namespace>/<group>}: an informer event that shows it is the echo of
+   * the write, not a change.
+   */
+  private final Map<String, Object> written = new ConcurrentHashMap<>();
+
+  /** When each group's ConfigMap was last written ({@link System#nanoTime}). */
+  private final Map<String, Long> writtenAt = new ConcurrentHashMap<>();
+
   public GroupPublisher(KubernetesClient client) {
     this.client = client;
+    this.owned = new OwnedObjects(client);
   }
 
   /** The ConfigMap that holds a group's configuration. */
@@ -65,10 +76,31 @@ public final class GroupPublisher {
     return "limpet-dataplane-" + group;
   }
 
+  /** Whether {@code object} (a group's ConfigMap or TLS Secret) shows what was last written. */
+  public boolean wrote(HasMetadata object) {
+    var labels = object.getMetadata().getLabels();
+    String group = labels == null ? null : labels.get(GROUP_LABEL);
+    if (group == null) return false;
+    Object last =
+        written.get(writtenKey(object.getKind(), object.getMetadata().getNamespace(), group));
+    if (last == null) return false;
+    if (object instanceof ConfigMap cm)
+      return cm.getData() != null && last.equals(cm.getData().get(CONFIG_KEY));
+    if (object instanceof Secret secret) return last.equals(GroupSecrets.decoded(secret));
+    return false;
+  }
+
+  private static String writtenKey(String kind, String namespace, String group) {
+    return kind + "/" + namespace + "/" + group;
+  }
+
   /** What a publication did. */
   public sealed interface Outcome {
-    /** The group's ConfigMap holds configuration {@code version}. */
-    record Published(DataPlaneConfig config) implements Outcome {}
+    /**
+     * The group's ConfigMap holds {@code config}, written at {@code writtenAtNanos} ({@link
+     * System#nanoTime}; {@link Long#MIN_VALUE} when it held it before this operator wrote).
+     */
+    record Published(DataPlaneConfig config, long writtenAtNanos) implements Outcome {}
 
     /** The rendered configuration was refused; the ConfigMap was left as it was. */
     record Refused(List<String> problems) implements Outcome {}
@@ -97,13 +129,22 @@ public final class GroupPublisher {
         config = last.config();
         document = last.document();
       } else {
-        config = ConfigDocument.versioned(unversioned);
-        document = ConfigDocument.yaml(config);
+        long start = System.nanoTime();
+        ConfigDocument.Versioned versioned = ConfigDocument.document(unversioned);
+        config = versioned.config();
+        document = versioned.document();
+        long serialised = System.nanoTime();
         try {
           ConfigLoader.parse(document);
         } catch (ConfigException e) {
           return new Outcome.Refused(e.problems());
         }
+        LOG.debug(
+            "document of {} ({} characters) in {} ms, loaded in {} ms",
+            key,
+            document.length(),
+            (serialised - start) / 1_000_000,
+            (System.nanoTime() - serialised) / 1_000_000);
         accepted.put(key, new Accepted(unversioned, config, document));
       }
       boolean unchanged =
@@ -112,8 +153,11 @@ public final class GroupPublisher {
               .map(data -> document.equals(data.get(CONFIG_KEY)))
               .orElse(false);
       writeCertificates(namespace, group, input.certificatesBySecret(), currentSecret);
-      if (!unchanged) write(namespace, group, config.version(), document, current.isPresent());
-      return new Outcome.Published(config);
+      if (!unchanged) {
+        write(namespace, group, config.version(), document, current.isPresent());
+        writtenAt.put(key, System.nanoTime());
+      }
+      return new Outcome.Published(config, writtenAt.getOrDefault(key, Long.MIN_VALUE));
     }
   }
 
@@ -130,7 +174,8 @@ public final class GroupPublisher {
             .addToData(CONFIG_KEY, document)
             .addToData(VERSION_KEY, version)
             .build();
-    createOrMerge(desired, exists, client.getKubernetesSerialization().asJson(desired));
+    owned.createOrPatch(desired, exists, client.getKubernetesSerialization().asJson(desired));
+    written.put(writtenKey("ConfigMap", namespace, group), document);
   }
 
   /**
@@ -168,21 +213,9 @@ public final class GroupPublisher {
     now.keySet().stream().filter(k -> !desired.containsKey(k)).forEach(k -> patchData.put(k, null));
     Map<String, Object> patch =
         Map.of("metadata", Map.of("labels", secret.getMetadata().getLabels()), "data", patchData);
-    createOrMerge(secret, current.isPresent(), client.getKubernetesSerialization().asJson(patch));
-  }
-
-  /** Creates {@code desired}, or merge-patches it with {@code patch} when it exists. */
-  private void createOrMerge(HasMetadata desired, boolean exists, String patch) {
-    if (!exists) {
-      try {
-        client.resource(desired).create();
-        return;
-      } catch (KubernetesClientException e) {
-        if (NamespaceTermination.refused(e)) return;
-        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) throw e;
-      }
-    }
-    client.resource(desired).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+    owned.createOrPatch(
+        secret, current.isPresent(), client.getKubernetesSerialization().asJson(patch));
+    written.put(writtenKey("Secret", namespace, group), desired);
   }
 
   private static String base64(String text) {

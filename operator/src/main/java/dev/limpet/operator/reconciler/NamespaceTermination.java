@@ -7,7 +7,8 @@ import java.net.HttpURLConnection;
  * The API server refuses every create in a namespace that is being deleted (403, cause
  * NamespaceTerminating). Such a refusal is final, not an error to retry: whatever the operator
  * wanted to create there (a group's ConfigMap, a Service, a default profile) goes with the
- * namespace, and retrying would hold the VirtualService finalizers and so the namespace deletion.
+ * namespace, and retrying would hold the Pool finalizers (a reconcile that fails is retried before
+ * its cleanup) and keep the group's owner rendering for nothing.
  */
 final class NamespaceTermination {
   static final String CAUSE = "NamespaceTerminating";

@@ -44,12 +44,14 @@ public final class PoolReconciler implements Reconciler<Pool>, Cleaner<Pool> {
   private final EventRecorder events;
   private final SpecProblems unreadable;
   private final Clock clock;
+  private final SystemProfiles.Created systemProfiles;
   private ReferenceUsers.Lookup users;
 
   public PoolReconciler(SpecProblems unreadable, EventRecorder events, Clock clock) {
     this.events = events;
     this.unreadable = unreadable;
     this.clock = clock;
+    this.systemProfiles = new SystemProfiles.Created(clock);
   }
 
   @Override
@@ -62,7 +64,13 @@ public final class PoolReconciler implements Reconciler<Pool>, Cleaner<Pool> {
             Indexes.HELD, Indexes::held,
             Indexes.BY_NAMESPACE, Indexes::namespace));
     var profiles =
-        Watches.specInformer(PersistenceProfile.class, context, p -> profileConcerns(pools, p));
+        Watches.specInformer(
+            PersistenceProfile.class,
+            context,
+            p -> {
+              if (SystemProfiles.isSystem(p.getMetadata().getLabels())) systemProfiles.seen(p);
+              return profileConcerns(pools, p);
+            });
     var services =
         Watches.informer(
             Service.class, context, s -> Watches.ids(pools, Indexes.POOL_BY_SERVICE, s));
@@ -173,7 +181,7 @@ public final class PoolReconciler implements Reconciler<Pool>, Cleaner<Pool> {
     serversAvailable(pool, resolution, view, conditions);
     unreadable.of(pool).ifPresent(conditions::unreadable);
     if (Watches.stopped(context)) return UpdateControl.noUpdate();
-    SystemProfiles.ensure(context.getClient(), pool.getMetadata().getNamespace(), view);
+    systemProfiles.ensure(context.getClient(), pool.getMetadata().getNamespace(), view);
     events.transitions(pool, conditions.changes());
     return StatusPatch.of(
         pool,

@@ -7,10 +7,12 @@ import dev.limpet.operator.api.PersistenceProfileSpec;
 import dev.limpet.operator.index.NamespaceView;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.net.HttpURLConnection;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The default system PersistenceProfiles: one per persistence type, in every namespace that has a
@@ -42,16 +44,46 @@ public final class SystemProfiles {
             namespace, "system-custom-header", Type.CustomHeader, new CustomHeader(CUSTOM_HEADER)));
   }
 
-  /** Creates the default profiles {@code view} does not hold; one that exists is left as it is. */
-  public static void ensure(KubernetesClient client, String namespace, NamespaceView view) {
-    for (PersistenceProfile profile : defaults(namespace)) {
-      if (view.profile(profile.getMetadata().getName()).isPresent()) continue;
-      try {
-        client.resource(profile).create();
-      } catch (KubernetesClientException e) {
-        if (NamespaceTermination.refused(e)) return;
-        // the cache lags behind a create of a moment ago
-        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) throw e;
+  /**
+   * The profiles created a moment ago, which the cache may not show yet: each Pool reconciled in
+   * that moment would otherwise create them again (and get 409 Conflict). Forgotten once the cache
+   * shows one (or its deletion), or after {@link #CACHE_LAG}, so a profile deleted later is created
+   * again.
+   */
+  static final class Created {
+    static final Duration CACHE_LAG = Duration.ofSeconds(10);
+    private final Map<String, Instant> at = new ConcurrentHashMap<>();
+    private final Clock clock;
+
+    Created(Clock clock) {
+      this.clock = clock;
+    }
+
+    /** The cache shows an event of {@code profile} (created, changed or deleted): forgotten. */
+    void seen(PersistenceProfile profile) {
+      at.remove(profile.getMetadata().getNamespace() + "/" + profile.getMetadata().getName());
+    }
+
+    /** Creates the default profiles {@code view} does not hold; one that exists is left alone. */
+    void ensure(KubernetesClient client, String namespace, NamespaceView view) {
+      for (PersistenceProfile profile : defaults(namespace)) {
+        String key = namespace + "/" + profile.getMetadata().getName();
+        if (view.profile(profile.getMetadata().getName()).isPresent()) {
+          at.remove(key);
+          continue;
+        }
+        Instant now = clock.instant();
+        // claimed before the create: Pools reconciled at once create each profile once
+        Instant created = at.putIfAbsent(key, now);
+        if (created != null) {
+          if (created.plus(CACHE_LAG).isAfter(now) || !at.replace(key, created, now)) continue;
+        }
+        try {
+          new OwnedObjects(client).create(profile);
+        } catch (RuntimeException e) {
+          at.remove(key, now); // not created: the retried reconcile tries again
+          throw e;
+        }
       }
     }
   }

@@ -8,10 +8,8 @@ import dev.limpet.operator.api.VirtualServiceStatus;
 import dev.limpet.operator.decode.SpecProblems;
 import dev.limpet.operator.event.EventRecorder;
 import dev.limpet.operator.index.CachedNamespaceView;
-import dev.limpet.operator.index.GroupSecrets;
 import dev.limpet.operator.index.Indexes;
 import dev.limpet.operator.render.ExposureService;
-import dev.limpet.operator.render.GroupInput;
 import dev.limpet.operator.rollout.DataPlanePods;
 import dev.limpet.operator.rollout.ReplicaVersions;
 import dev.limpet.operator.status.ConditionType;
@@ -27,16 +25,14 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.javaoperatorsdk.operator.processing.event.EventSourceRetriever;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
@@ -44,68 +40,49 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Judges a VirtualService within its data-plane group, publishes the group's configuration (once
- * per batch of reconciles, see {@link GroupBatches}), exposes it through a Service, and reports
- * Accepted, ResolvedRefs and Programmed: True once every ready replica of the group has applied the
- * configuration that contains it. Its finalizer republishes the group without it on deletion.
+ * Reports a VirtualService's verdict within its data-plane group, which {@link GroupOwner} judges
+ * and publishes, exposes it through a Service, and reports Accepted, ResolvedRefs and Programmed:
+ * True once every ready replica of the group has applied the configuration that contains it. It
+ * watches what the group renders from and tells the owner of each change; it has no finalizer (the
+ * owner rewrites the group without a VirtualService that went).
  */
 @ControllerConfiguration(name = "virtualservice")
-public final class VirtualServiceReconciler
-    implements Reconciler<VirtualService>, Cleaner<VirtualService> {
+public final class VirtualServiceReconciler implements Reconciler<VirtualService> {
   private static final Logger LOG = LoggerFactory.getLogger(VirtualServiceReconciler.class);
   private static final String PEERS = "peers";
 
   /** How often a VirtualService whose replicas have not all applied its configuration rechecks. */
   static final Duration ROLLOUT_RECHECK = Duration.ofSeconds(1);
 
-  /**
-   * A group's verdicts and what its publication did, shared by one batch of reconciles.
-   *
-   * @param generations the generation of each member the render saw
-   */
-  record Publication(
-      Map<String, VirtualServiceVerdict> verdicts,
-      GroupPublisher.Outcome outcome,
-      Map<String, Long> generations) {
-
-    /** Whether the render saw {@code vs}'s current spec. */
-    boolean saw(VirtualService vs) {
-      Long seen = generations.get(vs.getMetadata().getName());
-      return seen != null && seen.equals(vs.getMetadata().getGeneration());
-    }
-  }
-
-  private final GroupPublisher publisher;
+  private final GroupOwner owner;
   private final EventRecorder events;
   private final SpecProblems unreadable;
   private final ScriptCompiler compiler;
   private final Clock clock;
   private final ReplicaVersions replicas;
-  private final GroupBatches<Publication> batches =
-      new GroupBatches<>(Duration.ofMillis(20), Duration.ofSeconds(60));
   private IndexerResourceCache<VirtualService> services;
   private InformerEventSource<Pool, VirtualService> pools;
   private InformerEventSource<DataScript, VirtualService> scripts;
   private InformerEventSource<Pod, VirtualService> pods;
 
   public VirtualServiceReconciler(
+      KubernetesClient client,
       SpecProblems unreadable,
-      GroupPublisher publisher,
       EventRecorder events,
       ScriptCompiler compiler,
       Clock clock,
       ReplicaVersions replicas) {
-    this.publisher = publisher;
+    this.owner = new GroupOwner(client, compiler, clock);
     this.events = events;
     this.unreadable = unreadable;
     this.compiler = compiler;
@@ -117,6 +94,7 @@ public final class VirtualServiceReconciler
   public List<EventSource<?, VirtualService>> prepareEventSources(
       EventSourceContext<VirtualService> context) {
     services = context.getPrimaryCache();
+    owner.watch(services);
     services.addIndexers(
         Map.of(
             Indexes.VS_BY_POOL, Indexes::vsPool,
@@ -168,12 +146,15 @@ public final class VirtualServiceReconciler
                 .withNamespacesInheritedFromController()
                 .withOnUpdateFilter(
                     (next, previous) ->
-                        !java.util.Objects.equals(
-                            next.getMetadata().getGeneration(),
-                            previous.getMetadata().getGeneration()))
+                        !Objects.equals(
+                                next.getMetadata().getGeneration(),
+                                previous.getMetadata().getGeneration())
+                            || !Objects.equals(
+                                next.getMetadata().getDeletionTimestamp(),
+                                previous.getMetadata().getDeletionTimestamp()))
                 .withSecondaryToPrimaryMapper(
                     vs -> {
-                      batches.changed(Indexes.key(vs, Indexes.group(vs)));
+                      owner.changed(vs.getMetadata().getNamespace(), Indexes.group(vs));
                       return peersOf(vs);
                     })
                 .build(),
@@ -224,8 +205,9 @@ public final class VirtualServiceReconciler
   }
 
   /**
-   * An informer on what the operator writes for each group (its ConfigMap, its TLS Secret): an edit
-   * of one republishes the group.
+   * An informer on what the owner writes for each group (its ConfigMap, its TLS Secret): a change
+   * of one that the owner did not write itself (an edit, a deletion) republishes the group; no
+   * VirtualService is reconciled for it.
    */
   private <R extends HasMetadata> InformerEventSource<R, VirtualService> groupObjects(
       Class<R> type, String name, EventSourceContext<VirtualService> context) {
@@ -234,7 +216,8 @@ public final class VirtualServiceReconciler
             .withName(name)
             .withNamespacesInheritedFromController()
             .withLabelSelector(GroupPublisher.MANAGED_BY_LABEL + "=" + GroupPublisher.MANAGED_BY)
-            .withSecondaryToPrimaryMapper(this::oneOfGroup)
+            .withOnUpdateFilter((next, previous) -> !owner.publisher().wrote(next))
+            .withSecondaryToPrimaryMapper(this::republish)
             .build(),
         context);
   }
@@ -246,12 +229,8 @@ public final class VirtualServiceReconciler
     String namespace = vs.getMetadata().getNamespace();
     String group = Indexes.group(vs);
     var sources = context.eventSourceRetriever();
-    Publication publication = publish(sources, namespace, group);
-    if (!publication.saw(vs)) {
-      // the primary informer may deliver a spec change before the peers informer reports it
-      batches.changed(Indexes.key(namespace, group));
-      publication = publish(sources, namespace, group);
-    }
+    owner.readFrom(sources);
+    GroupOwner.Publication publication = owner.publicationWith(vs);
     VirtualServiceVerdict own =
         Optional.ofNullable(publication.verdicts().get(name(vs)))
             .orElseGet(
@@ -285,17 +264,6 @@ public final class VirtualServiceReconciler
     return applying ? update.rescheduleAfter(ROLLOUT_RECHECK) : update;
   }
 
-  @Override
-  public DeleteControl cleanup(VirtualService vs, Context<VirtualService> context)
-      throws InterruptedException {
-    // the cache marks it deleted, so a render from now on leaves it out
-    String namespace = vs.getMetadata().getNamespace();
-    String group = Indexes.group(vs);
-    var sources = context.eventSourceRetriever();
-    batches.awaitFresh(Indexes.key(namespace, group), () -> render(sources, namespace, group));
-    return DeleteControl.defaultDelete();
-  }
-
   /** Exposes an admitted VirtualService, withdraws the Service of one that is not; its address. */
   private static Optional<String> expose(
       VirtualService vs,
@@ -308,42 +276,13 @@ public final class VirtualServiceReconciler
     return Optional.empty();
   }
 
-  /** The group's publication from a render that saw every change reported so far. */
-  private Publication publish(
-      EventSourceRetriever<VirtualService> sources, String namespace, String group)
-      throws InterruptedException {
-    return batches.await(Indexes.key(namespace, group), () -> render(sources, namespace, group));
-  }
-
   /** Reports a change of a render input to the groups of {@code ids}; returns them. */
   private Set<ResourceID> changed(Set<ResourceID> ids) {
     for (ResourceID id : ids)
-      services.get(id).ifPresent(vs -> batches.changed(Indexes.key(vs, Indexes.group(vs))));
+      services
+          .get(id)
+          .ifPresent(vs -> owner.changed(vs.getMetadata().getNamespace(), Indexes.group(vs)));
     return ids;
-  }
-
-  /** Judges every live member of the group and publishes the admitted ones. */
-  private Publication render(
-      EventSourceRetriever<VirtualService> sources, String namespace, String group) {
-    List<VirtualService> members =
-        services.byIndex(Indexes.VS_BY_GROUP, Indexes.key(namespace, group)).stream()
-            .filter(m -> m.getMetadata().getDeletionTimestamp() == null)
-            .toList();
-    var view = new CachedNamespaceView(sources, namespace);
-    Map<String, VirtualServiceVerdict> verdicts =
-        GroupAdmission.judge(members, view, compiler, clock.instant());
-    List<VirtualService> admitted =
-        members.stream().filter(m -> verdicts.get(name(m)).admitted()).toList();
-    GroupInput input = GroupAdmission.input(admitted, verdicts, view);
-    Optional<ConfigMap> configMap = currentConfigMap(sources, namespace, group);
-    Optional<Secret> secret = currentGroupSecret(sources, namespace, group);
-    if (Watches.stopped(sources))
-      throw new IllegalStateException(
-          "the operator is stopping: data-plane group " + group + " is not published");
-    var outcome = publisher.publish(namespace, group, input, configMap, secret);
-    Map<String, Long> generations = new HashMap<>();
-    for (VirtualService m : members) generations.put(name(m), m.getMetadata().getGeneration());
-    return new Publication(verdicts, outcome, generations);
   }
 
   /**
@@ -380,7 +319,8 @@ public final class VirtualServiceReconciler
               + "' until Accepted and ResolvedRefs are True.");
       return false;
     }
-    String version = ((GroupPublisher.Outcome.Published) outcome).config().version();
+    var published = (GroupPublisher.Outcome.Published) outcome;
+    String version = published.config().version();
     List<DataPlanePods.Replica> ready =
         pods.byIndex(Indexes.POD_BY_GROUP, Indexes.key(namespace, group)).stream()
             .flatMap(p -> DataPlanePods.ready(p).stream())
@@ -406,7 +346,9 @@ public final class VirtualServiceReconciler
       return false;
     }
     List<String> lagging = new ArrayList<>();
-    Map<DataPlanePods.Replica, Optional<String>> applied = replicas.of(ready);
+    // an answer asked before the configuration was written cannot tell whether it is applied
+    Map<DataPlanePods.Replica, Optional<String>> applied =
+        replicas.of(ready, published.writtenAtNanos());
     applied.forEach(
         (replica, at) -> {
           if (!at.equals(Optional.of(version)))
@@ -451,23 +393,6 @@ public final class VirtualServiceReconciler
     return true;
   }
 
-  @SuppressWarnings("unchecked")
-  private static Optional<ConfigMap> currentConfigMap(
-      EventSourceRetriever<VirtualService> sources, String namespace, String group) {
-    var configMaps =
-        (InformerEventSource<ConfigMap, VirtualService>) sources.getEventSourceFor(ConfigMap.class);
-    return configMaps.get(new ResourceID(GroupPublisher.configMapName(group), namespace));
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Optional<Secret> currentGroupSecret(
-      EventSourceRetriever<VirtualService> sources, String namespace, String group) {
-    var secrets =
-        (InformerEventSource<Secret, VirtualService>)
-            sources.getEventSourceFor(Secret.class, CachedNamespaceView.GROUP_SECRETS);
-    return secrets.get(new ResourceID(GroupSecrets.name(group), namespace));
-  }
-
   /** The VirtualServices using any of the pools, directly or through a DataScript. */
   private Set<ResourceID> byPool(List<String> keys) {
     // an informer may deliver events before these have listed; the first reconciles read them
@@ -496,17 +421,12 @@ public final class VirtualServiceReconciler
     return ids;
   }
 
-  /** One VirtualService of the group a ConfigMap or Secret is for: enough to republish it. */
-  private Set<ResourceID> oneOfGroup(HasMetadata cm) {
-    var labels = cm.getMetadata().getLabels();
+  /** The group a ConfigMap or Secret is for is republished; no VirtualService reconciles. */
+  private Set<ResourceID> republish(HasMetadata object) {
+    var labels = object.getMetadata().getLabels();
     String group = labels == null ? null : labels.get(GroupPublisher.GROUP_LABEL);
-    if (group == null) return Set.of();
-    batches.changed(Indexes.key(cm, group));
-    return services.byIndex(Indexes.VS_BY_GROUP, Indexes.key(cm, group)).stream()
-        .findFirst()
-        .map(ResourceID::fromResource)
-        .map(Set::of)
-        .orElse(Set.of());
+    if (group != null) owner.changed(object.getMetadata().getNamespace(), group);
+    return Set.of();
   }
 
   /**

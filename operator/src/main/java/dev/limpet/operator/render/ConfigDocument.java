@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
 
 /**
  * The YAML document a data plane reads, and the configuration's version: a digest of its content,
@@ -30,6 +31,32 @@ public final class ConfigDocument {
       return YAML.writeValueAsString(config);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a DataPlaneConfig always serialises", e);
+    }
+  }
+
+  /** A configuration with its version set, and its document. */
+  public record Versioned(DataPlaneConfig config, String document) {}
+
+  /**
+   * {@code config} versioned, and its document, serialised once: the document is the one whose
+   * digest is the version, with the version line in place of the unversioned one ({@code version}
+   * is the first key). Equal to {@link #yaml} of {@link #versioned}.
+   */
+  public static Versioned document(DataPlaneConfig config) {
+    DataPlaneConfig unversioned = withVersion(config, null);
+    String body = yaml(unversioned);
+    String version = digest(body);
+    DataPlaneConfig versioned = withVersion(config, version);
+    String placeholder = versionLine(unversioned.version());
+    if (!body.startsWith(placeholder)) return new Versioned(versioned, yaml(versioned));
+    return new Versioned(versioned, versionLine(version) + body.substring(placeholder.length()));
+  }
+
+  private static String versionLine(String version) {
+    try {
+      return YAML.writeValueAsString(Map.of("version", version));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a string always serialises", e);
     }
   }
 

@@ -11,7 +11,9 @@ import java.util.function.LongSupplier;
 
 /**
  * One answer of each replica's admin endpoint, asked at most once per {@code maxAge} per replica
- * however many reconciles want it at once: they share one answer, and one call in flight.
+ * however many reconciles want it at once: they share one answer, and one call in flight; but never
+ * an answer asked before a moment the caller names (one asked before a configuration was written
+ * cannot show it).
  *
  * @param <T> what a replica answers; the asking function never fails (an empty answer instead)
  */
@@ -35,20 +37,27 @@ public final class ReplicaSamples<T> {
 
   /** Each replica's answer, in the order given. */
   public Map<DataPlanePods.Replica, T> of(List<DataPlanePods.Replica> replicas) {
+    return of(replicas, Long.MIN_VALUE);
+  }
+
+  /** Each replica's answer, in the order given, from a call made at {@code notBeforeNanos} or later. */
+  public Map<DataPlanePods.Replica, T> of(List<DataPlanePods.Replica> replicas, long notBeforeNanos) {
     Map<DataPlanePods.Replica, CompletableFuture<T>> asked = new LinkedHashMap<>();
-    for (var replica : replicas) asked.put(replica, sample(replica).answer());
+    for (var replica : replicas) asked.put(replica, sample(replica, notBeforeNanos).answer());
     Map<DataPlanePods.Replica, T> answers = new LinkedHashMap<>();
     asked.forEach((replica, answer) -> answers.put(replica, answer.join()));
     forgetOld();
     return answers;
   }
 
-  private Sample<T> sample(DataPlanePods.Replica replica) {
+  private Sample<T> sample(DataPlanePods.Replica replica, long notBeforeNanos) {
     long now = nanoTime.getAsLong();
     return samples.compute(
         replica,
         (r, old) ->
-            old != null && (!old.answer().isDone() || now - old.askedAtNanos() < maxAgeNanos)
+            old != null
+                    && (notBeforeNanos == Long.MIN_VALUE || old.askedAtNanos() - notBeforeNanos >= 0)
+                    && (!old.answer().isDone() || now - old.askedAtNanos() < maxAgeNanos)
                 ? old
                 : new Sample<>(ask.apply(r), now));
   }

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The certificates of one VirtualService, each from its Secret when that is usable (type {@code
@@ -33,7 +34,8 @@ public record CertificateResolution(
   public static CertificateResolution of(
       VirtualServiceSpec.Tls tls, String group, NamespaceView view, Instant now) {
     if (tls == null || tls.certificates() == null) return NONE;
-    var published = view.publishedCertificates(group);
+    // the group's last good certificates, decoded only when a Secret is missing or bad
+    Map<String, String> published = null;
     List<ServedCertificate> served = new ArrayList<>();
     List<String> missing = new ArrayList<>();
     List<String> notReady = new ArrayList<>();
@@ -47,6 +49,7 @@ public record CertificateResolution(
         served.add(read(name, secret.get()));
         continue;
       }
+      if (published == null) published = view.publishedCertificates(group);
       String crt = published.get(TlsCertificateConfig.certificateKey(name));
       String key = published.get(TlsCertificateConfig.privateKeyKey(name));
       boolean kept = crt != null && key != null;

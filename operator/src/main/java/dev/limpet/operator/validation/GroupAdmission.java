@@ -29,6 +29,19 @@ public final class GroupAdmission {
   /** A verdict per VirtualService name, in the order given. */
   public static Map<String, VirtualServiceVerdict> judge(
       List<VirtualService> members, NamespaceView view, ScriptCompiler compiler, Instant now) {
+    return judge(members, view, compiler, now, new References.Memo());
+  }
+
+  /**
+   * A verdict per VirtualService name, in the order given; each Pool and DataScript resolved once
+   * into {@code memo}, which {@link #input} then reuses.
+   */
+  public static Map<String, VirtualServiceVerdict> judge(
+      List<VirtualService> members,
+      NamespaceView view,
+      ScriptCompiler compiler,
+      Instant now,
+      References.Memo memo) {
     Map<String, List<String>> problems = new HashMap<>();
     List<VirtualService> valid = new ArrayList<>();
     for (VirtualService vs : members) {
@@ -51,7 +64,7 @@ public final class GroupAdmission {
           new VirtualServiceVerdict(
               problems.get(name),
               conflict,
-              References.virtualService(vs, view, compiler),
+              References.virtualService(vs, view, compiler, memo),
               vs.getSpec() == null
                   ? CertificateResolution.NONE
                   : CertificateResolution.of(vs.getSpec().tls(), Indexes.group(vs), view, now)));
@@ -64,6 +77,15 @@ public final class GroupAdmission {
       List<VirtualService> admitted,
       Map<String, VirtualServiceVerdict> verdicts,
       NamespaceView view) {
+    return input(admitted, verdicts, view, new References.Memo());
+  }
+
+  /** Like {@link #input(List, Map, NamespaceView)}, with the Pools {@link #judge} resolved. */
+  public static GroupInput input(
+      List<VirtualService> admitted,
+      Map<String, VirtualServiceVerdict> verdicts,
+      NamespaceView view,
+      References.Memo memo) {
     Map<String, Pool> pools = new HashMap<>();
     Map<String, DataScript> scripts = new HashMap<>();
     for (VirtualService vs : admitted) {
@@ -84,7 +106,7 @@ public final class GroupAdmission {
     for (Pool pool : pools.values()) {
       String profile = pool.getSpec().persistenceProfile();
       if (profile != null) view.profile(profile).ifPresent(p -> profiles.put(profile, p));
-      servers.put(pool.getMetadata().getName(), References.pool(pool, view).endpointServers());
+      servers.put(pool.getMetadata().getName(), memo.pool(pool, view).endpointServers());
     }
     Map<String, List<ServedCertificate>> certificates = new HashMap<>();
     for (VirtualService vs : admitted)

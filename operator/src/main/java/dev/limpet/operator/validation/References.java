@@ -13,7 +13,9 @@ import dev.limpet.operator.render.EndpointServers;
 import dev.limpet.operator.render.ResourceRenderer;
 import dev.limpet.operator.status.ReferenceCheck;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -23,6 +25,21 @@ import java.util.Optional;
  */
 public final class References {
   private References() {}
+
+  /**
+   * What one judgement of a group resolved already: each Pool and DataScript is resolved (and each
+   * script compiled) once, however many VirtualServices of the group use it. Not thread-safe; one
+   * per judgement, since the caches change between two.
+   */
+  public static final class Memo {
+    private final Map<String, PoolResolution> pools = new HashMap<>();
+    private final Map<String, Optional<String>> scripts = new HashMap<>();
+
+    /** {@link References#pool} of {@code pool}, resolved once. */
+    public PoolResolution pool(Pool pool, NamespaceView view) {
+      return pools.computeIfAbsent(pool.getMetadata().getName(), n -> References.pool(pool, view));
+    }
+  }
 
   public static PoolResolution pool(Pool pool, NamespaceView view) {
     PoolSpec s = pool.getSpec();
@@ -81,13 +98,27 @@ public final class References {
   /** Why a DataScript cannot be used (invalid, not compiled, a Pool missing or unusable). */
   public static Optional<String> scriptUnusable(
       DataScript script, NamespaceView view, ScriptCompiler compiler) {
+    return scriptUnusable(script, view, compiler, new Memo());
+  }
+
+  private static Optional<String> scriptUnusable(
+      DataScript script, NamespaceView view, ScriptCompiler compiler, Memo memo) {
+    Optional<String> known = memo.scripts.get(script.getMetadata().getName());
+    if (known != null) return known;
+    Optional<String> why = whyUnusable(script, view, compiler, memo);
+    memo.scripts.put(script.getMetadata().getName(), why);
+    return why;
+  }
+
+  private static Optional<String> whyUnusable(
+      DataScript script, NamespaceView view, ScriptCompiler compiler, Memo memo) {
     if (!SpecValidator.script(script).isEmpty()) return Optional.of("is not valid");
     var error = compiler.firstError(ResourceRenderer.script(script));
     if (error.isPresent()) return Optional.of("does not compile: " + error.get());
     List<String> missing = new ArrayList<>();
     List<String> notReady = new ArrayList<>();
     for (var ref : Optional.ofNullable(script.getSpec().pools()).orElse(List.of())) {
-      if (ref.pool() != null) checkPool(ref.pool(), view, missing, notReady);
+      if (ref.pool() != null) checkPool(ref.pool(), view, memo, missing, notReady);
     }
     if (!missing.isEmpty())
       return Optional.of("names " + String.join(", ", missing) + ", not found");
@@ -97,12 +128,21 @@ public final class References {
 
   public static ReferenceCheck virtualService(
       VirtualService vs, NamespaceView view, ScriptCompiler compiler) {
+    return virtualService(vs, view, compiler, new Memo());
+  }
+
+  /**
+   * Like {@link #virtualService(VirtualService, NamespaceView, ScriptCompiler)}, within a
+   * judgement.
+   */
+  public static ReferenceCheck virtualService(
+      VirtualService vs, NamespaceView view, ScriptCompiler compiler, Memo memo) {
     List<String> missing = new ArrayList<>();
     List<String> notReady = new ArrayList<>();
     var s = vs.getSpec();
     boolean tls = s != null && s.tls() != null;
     if (s != null && s.pool() != null) {
-      checkPool(s.pool(), view, missing, notReady);
+      checkPool(s.pool(), view, memo, missing, notReady);
       if (!tls) needsTls(s.pool(), view).ifPresent(notReady::add);
     }
     if (s != null && s.dataScripts() != null) {
@@ -110,7 +150,7 @@ public final class References {
         Optional<DataScript> script = view.dataScript(name);
         if (script.isEmpty()) missing.add("DataScript '" + name + "'");
         else {
-          scriptUnusable(script.get(), view, compiler)
+          scriptUnusable(script.get(), view, compiler, memo)
               .ifPresent(why -> notReady.add("DataScript '" + name + "' " + why));
           if (!tls)
             for (var ref : Optional.ofNullable(script.get().getSpec().pools()).orElse(List.of()))
@@ -140,13 +180,13 @@ public final class References {
   }
 
   private static void checkPool(
-      String name, NamespaceView view, List<String> missing, List<String> notReady) {
+      String name, NamespaceView view, Memo memo, List<String> missing, List<String> notReady) {
     Optional<Pool> pool = view.pool(name);
     if (pool.isEmpty()) {
       missing.add("Pool '" + name + "'");
       return;
     }
-    PoolResolution resolution = pool(pool.get(), view);
+    PoolResolution resolution = memo.pool(pool.get(), view);
     if (!resolution.problems().isEmpty())
       notReady.add("Pool '" + name + "' is not valid: " + String.join("; ", resolution.problems()));
     else if (!resolution.references().resolved())

@@ -17,7 +17,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** One Event per real transition, whatever status a reconcile compared with. */
+/**
+ * One Event per real transition, whatever status a reconcile compared with; none on the happy path.
+ */
 @EnableKubernetesMockClient(crud = true)
 @Timeout(30)
 class EventRecorderTest {
@@ -77,6 +79,16 @@ class EventRecorderTest {
     assertThat(client.v1().events().inNamespace(TestResources.NS).list().getItems())
         .extracting(Event::getReason)
         .doesNotContain(Reason.PENDING);
+  }
+
+  @Test
+  void becomingReadyWithoutAProblemRecordsNothing() {
+    EventRecorder recorder = new EventRecorder(client, Clock.systemUTC());
+    VirtualService web = vs("uid-5");
+    recorder.transitions(web, admitted(null).changes());
+    recorder.transitions(web, conflict(admitted(null).toList()).changes());
+    recorder.transitions(web, admitted(conflict(admitted(null).toList()).toList()).changes());
+    assertThat(events()).containsExactly("Warning PortConflict", "Normal Ready");
   }
 
   @Test

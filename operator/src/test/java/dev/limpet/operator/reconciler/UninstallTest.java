@@ -26,13 +26,20 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The uninstall steps of charts/limpet/README.md leave no Limpet object with a finalizer. */
+/**
+ * The uninstall steps of charts/limpet/README.md leave no Limpet object with a finalizer; a
+ * VirtualService has none, and its deletion still takes it out of its group's configuration.
+ */
 @EnableKubernetesMockClient(crud = true)
 @Timeout(90)
 class UninstallTest {
   private static final Path README = Path.of("..", "charts", "limpet", "README.md");
   private static final List<Class<? extends HasMetadata>> KINDS =
       List.of(VirtualService.class, DataScript.class, Pool.class, PersistenceProfile.class);
+
+  /** The kinds the operator sets a finalizer on; a VirtualService carries none. */
+  private static final List<Class<? extends HasMetadata>> GUARDED =
+      List.of(DataScript.class, Pool.class, PersistenceProfile.class);
 
   KubernetesClient client;
 
@@ -56,18 +63,30 @@ class UninstallTest {
                               .getStatus())
                       .isEqualTo("True"));
 
+      assertThat(operator.groupConfig("default").orElseThrow()).contains("- name: web");
+
       // every finalizer the operator sets is in the README's table of finalizers
       eventually()
           .untilAsserted(
               () ->
                   assertThat(remaining())
+                      .filteredOn(r -> !(r instanceof VirtualService))
                       .extracting(r -> r.getKind())
-                      .containsAll(KINDS.stream().map(k -> HasMetadata.getKind(k)).toList()));
+                      .containsAll(GUARDED.stream().map(k -> HasMetadata.getKind(k)).toList()));
       eventually()
           .untilAsserted(
               () ->
                   assertThat(remaining())
+                      .filteredOn(r -> !(r instanceof VirtualService))
                       .allSatisfy(r -> assertThat(r.getMetadata().getFinalizers()).isNotEmpty()));
+      assertThat(
+              client
+                  .resources(VirtualService.class)
+                  .inNamespace(TestResources.NS)
+                  .withName("web")
+                  .get())
+          .as("a VirtualService carries no finalizer")
+          .satisfies(vs -> assertThat(vs.getMetadata().getFinalizers()).isNullOrEmpty());
       assertThat(remaining().stream().flatMap(r -> r.getMetadata().getFinalizers().stream()))
           .allSatisfy(finalizer -> assertThat(steps).contains("`" + finalizer + "`"));
 
@@ -84,6 +103,11 @@ class UninstallTest {
                 for (var kind : List.of(VirtualService.class, DataScript.class, Pool.class))
                   assertThat(client.resources(kind).inAnyNamespace().list().getItems()).isEmpty();
               });
+      // without a finalizer, the group's owner still takes the deleted VirtualService out
+      eventually()
+          .untilAsserted(
+              () ->
+                  assertThat(operator.groupConfig("default").orElseThrow()).doesNotContain("web"));
     } finally {
       // 2. helm uninstall: the operator is gone
       operator.close();

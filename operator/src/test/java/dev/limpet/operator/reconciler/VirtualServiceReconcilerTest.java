@@ -40,6 +40,38 @@ class VirtualServiceReconcilerTest {
   }
 
   @Test
+  void aVirtualServiceAnEarlierOperatorLeftAFinalizerOnGoesWithItsGroupRewritten() {
+    operator.create(staticPool("p", null, "10.0.0.1"));
+    operator.create(virtualService("stays", 80, "p"));
+    VirtualService old = virtualService("old", 81, "p");
+    old.getMetadata().setFinalizers(List.of(GroupOwner.LEGACY_FINALIZER));
+    operator.create(old);
+    eventually()
+        .untilAsserted(
+            () -> {
+              assertThat(condition("old", "Ready").getStatus()).isEqualTo("True");
+              assertThat(operator.groupConfig("default").orElseThrow()).contains("- name: old");
+            });
+
+    client.resources(VirtualService.class).inNamespace(TestResources.NS).withName("old").delete();
+
+    eventually()
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      client
+                          .resources(VirtualService.class)
+                          .inNamespace(TestResources.NS)
+                          .withName("old")
+                          .get())
+                  .isNull();
+              assertThat(operator.groupConfig("default").orElseThrow())
+                  .doesNotContain("- name: old")
+                  .contains("- name: stays");
+            });
+  }
+
+  @Test
   void aMissingPoolIsNamedUntilItIsCreatedThenTheServiceIsProgrammed() throws Exception {
     operator.create(virtualService("web", 8080, "shop-pool"));
 

@@ -95,7 +95,12 @@ class VirtualServiceRolloutTest {
       try (Watch watch = watchReady("web", readySeen)) {
         // the replica keeps serving the configuration it applied, which holds web
         behind.pin(behind.version().orElseThrow());
-        // a new configuration of the group: another VirtualService
+        // a new configuration of the group: web edited, and another VirtualService
+        operator.edit(
+            VirtualService.class,
+            "web",
+            vs ->
+                vs.setSpec(TestResources.withHostnames(vs.getSpec(), List.of("web.example.com"))));
         operator.create(virtualService("api", 81, "p"));
 
         eventually()

@@ -70,6 +70,11 @@ class GroupRendererGoldenTest {
     if (Boolean.getBoolean("golden.update")) Files.writeString(expected, document);
     assertThat(document).isEqualTo(Files.readString(expected));
     assertThat(ConfigLoader.parse(document)).isEqualTo(config);
+    assertThat(
+            ConfigDocument.document(
+                GroupRenderer.unversioned(GroupAdmission.input(admitted, verdicts, view))))
+        .as("the document serialised once is the same")
+        .isEqualTo(new ConfigDocument.Versioned(config, document));
     assertThat(GroupRenderer.render(GroupAdmission.input(admitted, verdicts, view)).version())
         .as("rendering is deterministic")
         .isEqualTo(config.version());
