@@ -40,8 +40,11 @@ public final class ReplicaSamples<T> {
     return of(replicas, Long.MIN_VALUE);
   }
 
-  /** Each replica's answer, in the order given, from a call made at {@code notBeforeNanos} or later. */
-  public Map<DataPlanePods.Replica, T> of(List<DataPlanePods.Replica> replicas, long notBeforeNanos) {
+  /**
+   * Each replica's answer, in the order given, from a call made at {@code notBeforeNanos} or later.
+   */
+  public Map<DataPlanePods.Replica, T> of(
+      List<DataPlanePods.Replica> replicas, long notBeforeNanos) {
     Map<DataPlanePods.Replica, CompletableFuture<T>> asked = new LinkedHashMap<>();
     for (var replica : replicas) asked.put(replica, sample(replica, notBeforeNanos).answer());
     Map<DataPlanePods.Replica, T> answers = new LinkedHashMap<>();
@@ -56,7 +59,8 @@ public final class ReplicaSamples<T> {
         replica,
         (r, old) ->
             old != null
-                    && (notBeforeNanos == Long.MIN_VALUE || old.askedAtNanos() - notBeforeNanos >= 0)
+                    && (notBeforeNanos == Long.MIN_VALUE
+                        || old.askedAtNanos() - notBeforeNanos >= 0)
                     && (!old.answer().isDone() || now - old.askedAtNanos() < maxAgeNanos)
                 ? old
                 : new Sample<>(ask.apply(r), now));
