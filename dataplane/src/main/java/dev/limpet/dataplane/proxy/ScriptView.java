@@ -5,6 +5,7 @@ import dev.limpet.dataplane.upstream.Server;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import java.net.InetSocketAddress;
+import javax.net.ssl.SSLSession;
 
 /** One exchange as DataScripts see it, for the duration of one event's run. */
 final class ScriptView implements ScriptExchange {
@@ -12,12 +13,32 @@ final class ScriptView implements ScriptExchange {
   private final InetSocketAddress local;
   private final HttpResponse response;
   private final boolean secure;
+  private final SSLSession tlsSession;
+  private final String serverName;
 
-  ScriptView(Exchange exchange, InetSocketAddress local, HttpResponse response, boolean secure) {
+  ScriptView(
+      Exchange exchange,
+      InetSocketAddress local,
+      HttpResponse response,
+      boolean secure,
+      SSLSession tlsSession,
+      String serverName) {
     this.exchange = exchange;
     this.local = local;
     this.response = response;
     this.secure = secure;
+    this.tlsSession = tlsSession;
+    this.serverName = serverName;
+  }
+
+  @Override
+  public SSLSession tlsSession() {
+    return tlsSession;
+  }
+
+  @Override
+  public String serverName() {
+    return serverName;
   }
 
   @Override
