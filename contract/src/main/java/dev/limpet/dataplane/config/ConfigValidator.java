@@ -277,6 +277,17 @@ public final class ConfigValidator {
         problem(rp + ".maxKeys", "must be 1.." + MAX_RATE_KEYS);
       if (r.status() < 200 || r.status() > 599) problem(rp + ".status", "must be 200..599");
     }
+    names.clear();
+    for (int i = 0; i < s.cryptoKeys().size(); i++) {
+      var k = s.cryptoKeys().get(i);
+      String kp = path + ".cryptoKeys[" + i + "]";
+      if (k.name() == null || k.name().isEmpty()) problem(kp + ".name", "is required");
+      else if (!names.add(k.name())) problem(kp + ".name", "'" + k.name() + "' is used twice");
+      if (k.secretKey() == null || !SECRET_KEY.matcher(k.secretKey()).matches())
+        problem(kp + ".secretKey", "a Secret data key ([-._a-zA-Z0-9]+) is required");
+      if (k.sha256() == null || !SHA256.matcher(k.sha256()).matches())
+        problem(kp + ".sha256", "64 lower-case hex digits are required");
+    }
   }
 
   /** Bounds of a rate limiter: the keys it tracks are memory a hostile client could grow. */

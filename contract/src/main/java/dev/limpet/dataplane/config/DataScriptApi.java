@@ -41,6 +41,9 @@ public final class DataScriptApi {
           Map.entry("CLIENT_CERT_ESCAPED", 10),
           Map.entry("CLIENT_CERT_SAN_EXTENSION", 11),
           Map.entry("CLIENT_CERT_SAN_EXTENSIONS", 11),
+          // avi.crypto's algorithms
+          Map.entry("CIPHER_AES", 1),
+          Map.entry("CIPHER_3DES", 2),
           Map.entry("HTTP_CONTINUE", 100),
           Map.entry("HTTP_SWITCHING_PROTOCOLS", 101),
           Map.entry("HTTP_OK", 200),
@@ -147,6 +150,8 @@ public final class DataScriptApi {
               "ip_in_subnet"),
           "avi.utils.ip",
           Set.of("netaddr"),
+          "avi.crypto",
+          Set.of("encrypt", "decrypt"),
           "avi.ssl",
           Set.of("protocol", "cipher", "server_name", "client_cert", "check_client_cert_validity"),
           "avi.ipgroup",
@@ -183,10 +188,6 @@ public final class DataScriptApi {
   /** Whole namespaces Limpet does not offer, and why. */
   public static final Map<String, String> REFUSED_NAMESPACES =
       Map.of(
-          "avi.crypto",
-          NOT_YET
-              + "encryption needs keys from Kubernetes Secrets, which DataScripts cannot"
-              + " reference yet",
           "avi.poolgroup",
           "Limpet has no pool groups: select a pool with avi.pool.select",
           "avi.vs.analytics",

@@ -15,6 +15,7 @@ final class Avi {
     avi.rawset("pool", AviPoolBinder.bind(runs));
     avi.rawset("utils", AviUtilsBinder.bind(runs));
     avi.rawset("ssl", AviSslBinder.bind(runs));
+    avi.rawset("crypto", AviCryptoBinder.bind(runs));
     avi.rawset("ipgroup", AviGroupBinder.ipGroups(runs));
     avi.rawset("stringgroup", AviGroupBinder.stringGroups(runs));
     return new ReadOnlyTable(avi);

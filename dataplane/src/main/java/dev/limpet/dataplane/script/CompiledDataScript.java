@@ -20,6 +20,7 @@ public final class CompiledDataScript {
   private final Map<String, StringGroupIndex> stringGroups;
   private final Map<String, TokenBuckets> rateLimiters;
   private final TokenBuckets firstRateLimiter;
+  private final Map<String, byte[]> cryptoKeys;
 
   CompiledDataScript(
       String name,
@@ -28,6 +29,18 @@ public final class CompiledDataScript {
       Map<String, IpRanges> ipGroups,
       Map<String, StringGroupIndex> stringGroups,
       List<TokenBuckets> rateLimiters) {
+    this(name, chunks, poolsByScriptName, ipGroups, stringGroups, rateLimiters, Map.of());
+  }
+
+  private CompiledDataScript(
+      String name,
+      Map<ScriptEvent, ScriptChunk> chunks,
+      Map<String, String> poolsByScriptName,
+      Map<String, IpRanges> ipGroups,
+      Map<String, StringGroupIndex> stringGroups,
+      List<TokenBuckets> rateLimiters,
+      Map<String, byte[]> cryptoKeys) {
+    this.cryptoKeys = cryptoKeys;
     this.name = name;
     this.chunks = chunks;
     this.poolsByScriptName = poolsByScriptName;
@@ -46,6 +59,23 @@ public final class CompiledDataScript {
    * @throws IllegalArgumentException naming the event and line of a syntax error
    */
   public static CompiledDataScript compile(DataScriptConfig config) {
+    return compile(config, Map.of());
+  }
+
+  /**
+   * Compiles {@code config} with the bytes of its crypto keys, by name.
+   *
+   * @throws IllegalArgumentException when a declared key has no bytes
+   */
+  public static CompiledDataScript compile(DataScriptConfig config, Map<String, byte[]> keys) {
+    Map<String, byte[]> cryptoKeys = new HashMap<>();
+    for (var key : config.cryptoKeys()) {
+      byte[] bytes = keys.get(key.name());
+      if (bytes == null)
+        throw new IllegalArgumentException(
+            "DataScript " + config.name() + ": no bytes for crypto key '" + key.name() + "'");
+      cryptoKeys.put(key.name(), bytes.clone());
+    }
     Map<ScriptEvent, ScriptChunk> chunks = new EnumMap<>(ScriptEvent.class);
     for (ScriptEvent event : ScriptEvent.values()) {
       String source = event.source(config.events());
@@ -71,7 +101,8 @@ public final class CompiledDataScript {
         Map.copyOf(pools),
         Map.copyOf(ipGroups),
         Map.copyOf(stringGroups),
-        rateLimiters);
+        rateLimiters,
+        Map.copyOf(cryptoKeys));
   }
 
   public String name() {
@@ -96,6 +127,12 @@ public final class CompiledDataScript {
   /** The string group named {@code name}, or null. */
   StringGroupIndex stringGroup(String name) {
     return stringGroups.get(name);
+  }
+
+  /** A copy of the bytes of the crypto key declared as {@code name}, or null. */
+  byte[] cryptoKey(String name) {
+    byte[] key = cryptoKeys.get(name);
+    return key == null ? null : key.clone();
   }
 
   /** The rate limiter named {@code name}, or null. */
