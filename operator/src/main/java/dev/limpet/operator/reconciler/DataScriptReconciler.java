@@ -13,9 +13,12 @@ import dev.limpet.operator.render.ResourceRenderer;
 import dev.limpet.operator.status.ConditionType;
 import dev.limpet.operator.status.Conditions;
 import dev.limpet.operator.status.Reason;
+import dev.limpet.operator.validation.CryptoKeyResolution;
 import dev.limpet.operator.validation.References;
 import dev.limpet.operator.validation.ScriptCompiler;
 import dev.limpet.operator.validation.SpecValidator;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -25,6 +28,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -55,14 +59,28 @@ public final class DataScriptReconciler implements Reconciler<DataScript>, Clean
       EventSourceContext<DataScript> context) {
     IndexerResourceCache<DataScript> scripts = context.getPrimaryCache();
     scripts.addIndexers(
-        Map.of(Indexes.DATASCRIPT_BY_POOL, Indexes::dataScriptPools, Indexes.HELD, Indexes::held));
+        Map.of(
+            Indexes.DATASCRIPT_BY_POOL, Indexes::dataScriptPools,
+            Indexes.DATASCRIPT_BY_SECRET, Indexes::dataScriptSecrets,
+            Indexes.HELD, Indexes::held));
     var pools =
         Watches.specInformer(
             Pool.class, context, p -> Watches.ids(scripts, Indexes.DATASCRIPT_BY_POOL, p));
     var services = Watches.informer(VirtualService.class, context, DeletionGuard.heldIn(scripts));
     services.addIndexer(Indexes.VS_BY_DATASCRIPT, Indexes::vsDataScripts);
     users = ReferenceUsers.over(services, pools, scripts);
-    return List.of(pools, services);
+    // the Secrets crypto keys come from: only those labelled for it are listed
+    var keySecrets =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Secret.class, DataScript.class)
+                .withName(CachedNamespaceView.KEY_SECRETS)
+                .withNamespacesInheritedFromController()
+                .withLabelSelector(CryptoKeyResolution.LABEL + "=true")
+                .withSecondaryToPrimaryMapper(
+                    secret -> Watches.ids(scripts, Indexes.DATASCRIPT_BY_SECRET, secret))
+                .build(),
+            context);
+    return List.of(pools, services, keySecrets);
   }
 
   @Override
