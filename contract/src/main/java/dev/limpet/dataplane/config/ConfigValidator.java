@@ -387,6 +387,20 @@ public final class ConfigValidator {
       problem(path + ".upstream.verify", "is false: a CA bundle would not be used");
     if (up != null && up.serverName() != null && !HOSTNAME.matcher(up.serverName()).matches())
       problem(path + ".upstream.serverName", "'" + up.serverName() + "' is not a hostname");
+    var clients = tls.clientCertificates();
+    if (clients != null) {
+      if (clients.mode() == null)
+        problem(path + ".clientCertificates.mode", "is required: REQUEST or REQUIRE");
+      if (clients.caCertificates() == null)
+        problem(path + ".clientCertificates.caCertificates", "is required");
+      else {
+        try {
+          PemKeyPair.certificates(clients.caCertificates());
+        } catch (IllegalArgumentException e) {
+          problem(path + ".clientCertificates.caCertificates", e.getMessage());
+        }
+      }
+    }
   }
 
   /** A certificate comes from files or from the data plane's TLS Secret, never both. */

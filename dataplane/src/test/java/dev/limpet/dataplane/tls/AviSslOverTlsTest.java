@@ -1,16 +1,23 @@
 package dev.limpet.dataplane.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.limpet.dataplane.testing.ProxyFixture;
 import dev.limpet.dataplane.testing.TestPki;
 import dev.limpet.dataplane.testing.TlsClient;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslProvider;
+import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.util.List;
 import java.util.stream.Stream;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,7 +36,7 @@ class AviSslOverTlsTest {
   private static final TestPki.Issued SHOP =
       CA.issue("shop", List.of("shop.example.com"), List.of("127.0.0.1"));
 
-  /** Answers with what avi.ssl reads, one value a line. */
+  /** Answers with what avi.ssl reads, the values separated by '|'. */
   private static final String SCRIPT =
       """
       dataScripts:
@@ -40,7 +47,7 @@ class AviSslOverTlsTest {
                 avi.ssl.server_name(), avi.ssl.client_cert(), avi.ssl.check_client_cert_validity()}
               local out = {}
               for i = 1, 6 do out[i] = tostring(values[i]) end
-              avi.http.response(200, {}, table.concat(out, "\\n"))
+              avi.http.response(200, {}, table.concat(out, "|"))
       """;
 
   @TempDir Path dir;
@@ -58,6 +65,11 @@ class AviSslOverTlsTest {
   }
 
   private void start(SslProvider provider, String cipher) throws Exception {
+    start(provider, cipher, "");
+  }
+
+  /** With {@code extraTls}, a line of the tls block (e.g. clientCertificates). */
+  private void start(SslProvider provider, String cipher, String extraTls) throws Exception {
     SHOP.write(dir, "shop");
     fx = new ProxyFixture(2, 201, provider, "a");
     fx.apply(
@@ -71,14 +83,15 @@ class AviSslOverTlsTest {
             tls:
               certificates: [{name: shop, certificateFile: %s/shop.crt, keyFile: %s/shop.key}]
               ciphers: [TLS_AES_256_GCM_SHA384, %s]
+              %s
         pools: [{name: web, servers: [{ip: ${b0.ip}, port: ${b0.port}}]}]
         """
-                .formatted(dir, dir, cipher)
+                .formatted(dir, dir, cipher, extraTls)
             + SCRIPT);
   }
 
   private static List<String> body(String response) {
-    return List.of(response.substring(response.indexOf("\r\n\r\n") + 4).split("\n"));
+    return List.of(response.substring(response.indexOf("\r\n\r\n") + 4).split("\\|"));
   }
 
   @ParameterizedTest
@@ -114,6 +127,84 @@ class AviSslOverTlsTest {
     }
   }
 
+  /** A client context trusting the CA and presenting {@code identity}. */
+  private static SSLContext presenting(TestPki.Issued identity) throws Exception {
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    keys.load(null);
+    keys.setKeyEntry(
+        "me",
+        identity.keys().getPrivate(),
+        new char[0],
+        new Certificate[] {identity.certificate()});
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keys, new char[0]);
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null);
+    trust.setCertificateEntry("ca", CA.certificate());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+    return context;
+  }
+
+  private static String clientCertificates(String mode) {
+    return "clientCertificates: {mode: %s, caCertificates: %s}"
+        .formatted(mode, "\"" + CA.certificatePem().replace("\n", "\\n") + "\"");
+  }
+
+  @ParameterizedTest
+  @MethodSource("providers")
+  void aListenerThatRequestsClientCertificatesLetsTheScriptReadThem(SslProvider provider)
+      throws Exception {
+    start(provider, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", clientCertificates("REQUEST"));
+    TestPki.Issued alice = CA.issue("alice", List.of("alice.example.com"), List.of());
+    for (String protocol : List.of("TLSv1.2", "TLSv1.3")) {
+      try (TlsClient client =
+          new TlsClient(presenting(alice), fx.port, "shop.example.com", protocol)) {
+        List<String> lines = body(client.get("/", "shop.example.com"));
+        assertThat(lines.get(0)).isEqualTo(protocol);
+        assertThat(lines.get(4).replace("\n\t", "\n").strip())
+            .as(protocol)
+            .isEqualTo(alice.certificatePem().replace("\r\n", "\n").strip());
+        assertThat(lines.get(5)).isEqualTo("1");
+      }
+    }
+    // requested, not required: a client without one gets through, and the script reads nil
+    try (TlsClient client = new TlsClient(CA.clientContext(), fx.port, "shop.example.com")) {
+      List<String> lines = body(client.get("/", "shop.example.com"));
+      assertThat(lines.subList(3, 6)).containsExactly("shop.example.com", "nil", "0");
+    }
+    // the listener names the authorities it trusts: a JDK client holding only a certificate of
+    // another authority presents none, and the script reads nil
+    TestPki.Issued stranger =
+        TestPki.authority("stranger-ca").issue("mallory", List.of("m.example.com"), List.of());
+    try (TlsClient client =
+        new TlsClient(presenting(stranger), fx.port, "shop.example.com", "TLSv1.2")) {
+      assertThat(body(client.get("/", "shop.example.com")).subList(4, 6))
+          .containsExactly("nil", "0");
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("providers")
+  void aListenerThatRequiresThemRefusesAClientWithout(SslProvider provider) throws Exception {
+    start(provider, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", clientCertificates("REQUIRE"));
+    assertThatThrownBy(
+            () -> {
+              try (TlsClient client =
+                  new TlsClient(CA.clientContext(), fx.port, "shop.example.com", "TLSv1.2")) {
+                client.get("/", "shop.example.com");
+              }
+            })
+        .isInstanceOf(UncheckedIOException.class);
+    TestPki.Issued alice = CA.issue("alice", List.of("alice.example.com"), List.of());
+    try (TlsClient client = new TlsClient(presenting(alice), fx.port, "shop.example.com")) {
+      assertThat(body(client.get("/", "shop.example.com")).get(5)).isEqualTo("1");
+    }
+  }
+
   @Test
   void onPlainHttpTheScriptReadsNil() throws Exception {
     fx = new ProxyFixture(1, 205, "a");
@@ -124,6 +215,7 @@ class AviSslOverTlsTest {
         """
             + SCRIPT);
     HttpResponse<String> response = fx.client().get("/");
-    assertThat(response.body().split("\n")).containsExactly("nil", "nil", "nil", "nil", "nil", "0");
+    assertThat(response.body().split("\\|"))
+        .containsExactly("nil", "nil", "nil", "nil", "nil", "0");
   }
 }
