@@ -1,5 +1,6 @@
 package dev.limpet.operator.render;
 
+import dev.limpet.dataplane.config.ClientCertificatesConfig;
 import dev.limpet.dataplane.config.DataScriptConfig;
 import dev.limpet.dataplane.config.HealthMonitorConfig;
 import dev.limpet.dataplane.config.LimitsConfig;
@@ -234,7 +235,17 @@ public final class ResourceRenderer {
         tls.ciphers(),
         map(
             upstream,
-            u -> new UpstreamTlsConfig(u.verify(), null, u.caCertificates(), u.serverName())));
+            u -> new UpstreamTlsConfig(u.verify(), null, u.caCertificates(), u.serverName())),
+        map(
+            tls.clientCertificates(),
+            c ->
+                new ClientCertificatesConfig(
+                    c.mode() == null
+                        ? null
+                        : c.mode() == VirtualServiceSpec.ClientCertificateMode.Require
+                            ? ClientCertificatesConfig.Mode.REQUIRE
+                            : ClientCertificatesConfig.Mode.REQUEST,
+                    c.caCertificates())));
   }
 
   private static List<ServerConfig> staticServers(PoolSpec s) {
