@@ -170,7 +170,19 @@ public final class DataPlane implements AutoCloseable {
     ScriptLimits limits = ScriptLimits.of(config.scriptLimits());
     DataScriptEngine engine =
         limits.equals(scriptEngine.limits()) ? scriptEngine : new DataScriptEngine(limits, metrics);
-    ScriptCatalog nextScripts = ScriptCatalog.build(config, scripts, pools, engine, tables, CLOCK);
+    ScriptCatalog nextScripts =
+        ScriptCatalog.build(
+            config,
+            scripts,
+            pools,
+            engine,
+            tables,
+            CLOCK,
+            (script, key) ->
+                certificates.secretKeyBytes(
+                    "crypto key '" + key.name() + "' of DataScript '" + script.name() + "'",
+                    key.secretKey(),
+                    key.sha256()));
     RuntimeConfig next = RuntimeConfig.of(config, pools, nextScripts, nextTls);
     try {
       server.openListeners(next);

@@ -244,6 +244,17 @@ public final class ConfigValidator {
         problem(rp + ".maxKeys", "must be 1.." + MAX_RATE_KEYS);
       if (r.status() < 200 || r.status() > 599) problem(rp + ".status", "must be 200..599");
     }
+    names.clear();
+    for (int i = 0; i < s.cryptoKeys().size(); i++) {
+      var k = s.cryptoKeys().get(i);
+      String kp = path + ".cryptoKeys[" + i + "]";
+      if (k.name() == null || k.name().isEmpty()) problem(kp + ".name", "is required");
+      else if (!names.add(k.name())) problem(kp + ".name", "'" + k.name() + "' is used twice");
+      if (k.secretKey() == null || !SECRET_KEY.matcher(k.secretKey()).matches())
+        problem(kp + ".secretKey", "a Secret data key ([-._a-zA-Z0-9]+) is required");
+      if (k.sha256() == null || !SHA256.matcher(k.sha256()).matches())
+        problem(kp + ".sha256", "64 lower-case hex digits are required");
+    }
   }
 
   /** Bounds of a rate limiter: the keys it tracks are memory a hostile client could grow. */
@@ -343,6 +354,20 @@ public final class ConfigValidator {
       problem(path + ".upstream.verify", "is false: a CA bundle would not be used");
     if (up != null && up.serverName() != null && !HOSTNAME.matcher(up.serverName()).matches())
       problem(path + ".upstream.serverName", "'" + up.serverName() + "' is not a hostname");
+    var clients = tls.clientCertificates();
+    if (clients != null) {
+      if (clients.mode() == null)
+        problem(path + ".clientCertificates.mode", "is required: REQUEST or REQUIRE");
+      if (clients.caCertificates() == null)
+        problem(path + ".clientCertificates.caCertificates", "is required");
+      else {
+        try {
+          PemKeyPair.certificates(clients.caCertificates());
+        } catch (IllegalArgumentException e) {
+          problem(path + ".clientCertificates.caCertificates", e.getMessage());
+        }
+      }
+    }
   }
 
   /** A certificate comes from files or from the data plane's TLS Secret, never both. */

@@ -27,6 +27,23 @@ public final class DataScriptApi {
           Map.entry("RL_ACTION_NONE", 0),
           Map.entry("RL_ACTION_CLOSE_CONN", 1),
           Map.entry("RL_ACTION_LOCAL_RSP", 2),
+          // what avi.ssl.client_cert returns (numbers; Avi's own examples also pass the names
+          // quoted, "avi.CLIENT_CERT_ISSUER", which it accepts too)
+          Map.entry("CLIENT_CERT", 1),
+          Map.entry("CLIENT_CERT_FINGERPRINT", 2),
+          Map.entry("CLIENT_CERT_SUBJECT", 3),
+          Map.entry("CLIENT_CERT_ISSUER", 4),
+          Map.entry("CLIENT_CERT_SERIAL", 5),
+          Map.entry("CLIENT_CERT_NOTVALIDBEFORE", 6),
+          Map.entry("CLIENT_CERT_NOTVALIDAFTER", 7),
+          Map.entry("CLIENT_CERT_VERSION", 8),
+          Map.entry("CLIENT_CERT_SIGALG", 9),
+          Map.entry("CLIENT_CERT_ESCAPED", 10),
+          Map.entry("CLIENT_CERT_SAN_EXTENSION", 11),
+          Map.entry("CLIENT_CERT_SAN_EXTENSIONS", 11),
+          // avi.crypto's algorithms
+          Map.entry("CIPHER_AES", 1),
+          Map.entry("CIPHER_3DES", 2),
           Map.entry("HTTP_CONTINUE", 100),
           Map.entry("HTTP_SWITCHING_PROTOCOLS", 101),
           Map.entry("HTTP_OK", 200),
@@ -137,6 +154,10 @@ public final class DataScriptApi {
               "ip_in_subnet"),
           "avi.utils.ip",
           Set.of("netaddr"),
+          "avi.crypto",
+          Set.of("encrypt", "decrypt"),
+          "avi.ssl",
+          Set.of("protocol", "cipher", "server_name", "client_cert", "check_client_cert_validity"),
           "avi.ipgroup",
           Set.of("contains"),
           "avi.stringgroup",
@@ -171,14 +192,6 @@ public final class DataScriptApi {
   /** Whole namespaces Limpet does not offer, and why. */
   public static final Map<String, String> REFUSED_NAMESPACES =
       Map.of(
-          "avi.ssl",
-          NOT_YET
-              + "the TLS session (cipher, protocol, SNI, client certificate) is not passed to"
-              + " scripts, and TLS profiles cannot be switched from a script",
-          "avi.crypto",
-          NOT_YET
-              + "encryption needs keys from Kubernetes Secrets, which DataScripts cannot"
-              + " reference yet",
           "avi.poolgroup",
           "Limpet has no pool groups: select a pool with avi.pool.select",
           "avi.vs.analytics",
@@ -203,6 +216,25 @@ public final class DataScriptApi {
     r.put("avi.pool.get_server_ip", "an L4 function: use avi.pool.server_ip");
     r.put("avi.utils.get_geo_from_ip", "Limpet has no geo-IP database");
     r.put("avi.utils.get_ip_reputation", "Limpet has no IP reputation feed");
+    String handshake =
+        "Limpet runs no TLS handshake events (SSL_CLIENTHELLO, SSL_HANDSHAKE_DONE): a virtual"
+            + " service's certificates and TLS settings are chosen by its spec and SNI";
+    r.put("avi.ssl.set_ssl_profile", handshake);
+    r.put("avi.ssl.set_ssl_certificate", handshake);
+    r.put("avi.ssl.get_tls_fingerprint", "Limpet computes no JA3/JA4 TLS fingerprints");
+    String noPki =
+        "Limpet listeners do not verify client certificates (no PKI profile); use"
+            + " avi.ssl.check_client_cert_validity and avi.ssl.client_cert";
+    r.put("avi.ssl.set_pki_profile", noPki);
+    r.put("avi.ssl.renegotiate", "Limpet refuses TLS renegotiation (TLS 1.3 has none)");
+    r.put("avi.ssl.client_cert_verify_mode", noPki);
+    r.put("avi.ssl.client_cert_verified", noPki);
+    r.put("avi.ssl.clear_client_cert_verify_error", noPki);
+    r.put("avi.ssl.client_cert_verify_error_string", noPki);
+    r.put("avi.ssl.check_err_in_client_cert", noPki);
+    r.put(
+        "avi.CLIENT_CERT_X509_EXTENSIONS",
+        "not offered by avi.ssl.client_cert in Limpet; CLIENT_CERT_SAN_EXTENSION is");
     return Map.copyOf(r);
   }
 

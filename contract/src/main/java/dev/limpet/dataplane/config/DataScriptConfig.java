@@ -21,7 +21,8 @@ public record DataScriptConfig(
     // omitted when empty, so a script without groups renders (and hashes) as before
     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<IpGroup> ipGroups,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<StringGroup> stringGroups,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<RateLimiter> rateLimiters) {
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<RateLimiter> rateLimiters,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<CryptoKey> cryptoKeys) {
 
   /** Lua source for each event; null where the script has nothing for that event. */
   public record Events(String httpRequest, String httpResponse, String httpResponseFailed) {}
@@ -87,6 +88,14 @@ public record DataScriptConfig(
   }
 
   /** Avi's rate-limit actions ({@code avi.RL_ACTION_*}) that Limpet offers. */
+  /**
+   * A key of {@code avi.crypto.encrypt}/{@code decrypt}, which scripts pass by {@code name}. Its
+   * bytes are never in this configuration: the data plane's Secret holds them, base64-encoded,
+   * under {@code secretKey}, and {@code sha256} (hex, of the key bytes) names the exact key this
+   * configuration was rendered with, so a configuration waits until the Secret holds it.
+   */
+  public record CryptoKey(String name, String secretKey, String sha256) {}
+
   public enum RateLimitAction {
     NONE,
     CLOSE_CONN,
@@ -99,11 +108,22 @@ public record DataScriptConfig(
     ipGroups = Defaults.list(ipGroups);
     stringGroups = Defaults.list(stringGroups);
     rateLimiters = Defaults.list(rateLimiters);
+    cryptoKeys = Defaults.list(cryptoKeys);
+  }
+
+  public DataScriptConfig(
+      String name,
+      Events events,
+      List<PoolRef> pools,
+      List<IpGroup> ipGroups,
+      List<StringGroup> stringGroups,
+      List<RateLimiter> rateLimiters) {
+    this(name, events, pools, ipGroups, stringGroups, rateLimiters, null);
   }
 
   /** A DataScript without groups. */
   public DataScriptConfig(String name, Events events, List<PoolRef> pools) {
-    this(name, events, pools, null, null, null);
+    this(name, events, pools, null, null, null, null);
   }
 
   /** A DataScript without rate limiters. */
@@ -113,6 +133,6 @@ public record DataScriptConfig(
       List<PoolRef> pools,
       List<IpGroup> ipGroups,
       List<StringGroup> stringGroups) {
-    this(name, events, pools, ipGroups, stringGroups, null);
+    this(name, events, pools, ipGroups, stringGroups, null, null);
   }
 }

@@ -1,5 +1,6 @@
 package dev.limpet.dataplane.config;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
@@ -13,13 +14,15 @@ import java.util.List;
  * @param ciphers TLS 1.2 and 1.3 cipher suites by their IANA names (default {@link
  *     #MODERN_CIPHERS})
  * @param upstream null: plain HTTP to the servers
+ * @param clientCertificates null: the listener asks for no client certificate
  */
 public record TlsConfig(
     List<TlsCertificateConfig> certificates,
     String defaultCertificate,
     List<String> protocols,
     List<String> ciphers,
-    UpstreamTlsConfig upstream) {
+    UpstreamTlsConfig upstream,
+    @JsonInclude(JsonInclude.Include.NON_NULL) ClientCertificatesConfig clientCertificates) {
 
   public static final List<String> PROTOCOLS = List.of("TLSv1.2", "TLSv1.3");
 
@@ -66,5 +69,15 @@ public record TlsConfig(
       defaultCertificate = certificates.get(0).name();
     protocols = Defaults.list(protocols).isEmpty() ? PROTOCOLS : List.copyOf(protocols);
     ciphers = Defaults.list(ciphers).isEmpty() ? MODERN_CIPHERS : List.copyOf(ciphers);
+  }
+
+  /** A listener that asks for no client certificate. */
+  public TlsConfig(
+      List<TlsCertificateConfig> certificates,
+      String defaultCertificate,
+      List<String> protocols,
+      List<String> ciphers,
+      UpstreamTlsConfig upstream) {
+    this(certificates, defaultCertificate, protocols, ciphers, upstream, null);
   }
 }

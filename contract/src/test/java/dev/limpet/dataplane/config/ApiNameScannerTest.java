@@ -51,7 +51,7 @@ class ApiNameScannerTest {
                 local body = avi.http.get_response_body()
                 if string.startswith(body, "x") then avi.http.frobnicate() end
                 local geo = avi.utils.get_geo_from_ip(avi.vs.client_ip())
-                avi.ssl.cipher()
+                avi.ssl.set_ssl_profile("strict")
                 avi.vs.close()
                 local y = avi.NOT_A_CONSTANT
                 string.dump(print)
@@ -66,9 +66,9 @@ class ApiNameScannerTest {
                 + " knows",
             "line 4: avi.utils.get_geo_from_ip is not available in Limpet: Limpet has no geo-IP"
                 + " database",
-            "line 5: avi.ssl.cipher is not available in Limpet: not implemented in Limpet yet:"
-                + " the TLS session (cipher, protocol, SNI, client certificate) is not passed to"
-                + " scripts, and TLS profiles cannot be switched from a script",
+            "line 5: avi.ssl.set_ssl_profile is not available in Limpet: Limpet runs no TLS"
+                + " handshake events (SSL_CLIENTHELLO, SSL_HANDSHAKE_DONE): a virtual service's"
+                + " certificates and TLS settings are chosen by its spec and SNI",
             "line 6: avi.vs.close is not available in Limpet: an L4 function: use"
                 + " avi.http.close_conn",
             "line 7: avi.NOT_A_CONSTANT is not a namespace or constant of Avi's DataScript API"

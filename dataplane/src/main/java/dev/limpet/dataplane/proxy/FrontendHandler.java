@@ -10,6 +10,7 @@ import dev.limpet.dataplane.script.ScriptEvent;
 import dev.limpet.dataplane.script.ScriptResult;
 import dev.limpet.dataplane.script.ScriptTransaction;
 import dev.limpet.dataplane.script.VirtualServiceScripts;
+import dev.limpet.dataplane.tls.ListenerTls;
 import dev.limpet.dataplane.tls.TlsSession;
 import dev.limpet.dataplane.upstream.Selection;
 import dev.limpet.dataplane.upstream.ServerSelector;
@@ -32,6 +33,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
@@ -39,6 +41,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -219,6 +222,9 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     VirtualServiceScripts scripts = e.vs.scripts();
     if (scripts == null || !scripts.handles(event)) return null;
     if (e.scripts == null) e.scripts = new ScriptTransaction();
+    SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+    SSLSession session =
+        ssl != null && ssl.handshakeFuture().isSuccess() ? ssl.engine().getSession() : null;
     return scripts.run(
         event,
         e.scripts,
@@ -228,7 +234,9 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
             response,
             settings.tls(),
             context,
-            listenerPort));
+            listenerPort,
+            session,
+            ListenerTls.serverName(ctx.channel())));
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.limpet.dataplane.upstream.Server;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import java.net.InetSocketAddress;
+import javax.net.ssl.SSLSession;
 
 /** One exchange as DataScripts see it, for the duration of one event's run. */
 final class ScriptView implements ScriptExchange {
@@ -14,6 +15,8 @@ final class ScriptView implements ScriptExchange {
   private final boolean secure;
   private final ProxyContext context;
   private final int listenerPort;
+  private final SSLSession tlsSession;
+  private final String serverName;
 
   ScriptView(
       Exchange exchange,
@@ -21,13 +24,27 @@ final class ScriptView implements ScriptExchange {
       HttpResponse response,
       boolean secure,
       ProxyContext context,
-      int listenerPort) {
+      int listenerPort,
+      SSLSession tlsSession,
+      String serverName) {
     this.exchange = exchange;
     this.context = context;
     this.listenerPort = listenerPort;
     this.local = local;
     this.response = response;
     this.secure = secure;
+    this.tlsSession = tlsSession;
+    this.serverName = serverName;
+  }
+
+  @Override
+  public SSLSession tlsSession() {
+    return tlsSession;
+  }
+
+  @Override
+  public String serverName() {
+    return serverName;
   }
 
   @Override

@@ -9,6 +9,7 @@ import dev.limpet.dataplane.script.DataScriptEngine;
 import dev.limpet.dataplane.script.RegistryScriptTables;
 import dev.limpet.dataplane.script.ScriptPools;
 import dev.limpet.dataplane.script.VirtualServiceScripts;
+import dev.limpet.dataplane.tls.CertificatesPendingException;
 import dev.limpet.dataplane.upstream.PoolCatalog;
 import dev.limpet.dataplane.upstream.Server;
 import java.util.HashMap;
@@ -34,21 +35,37 @@ public final class ScriptCatalog {
     this.byVirtualService = byVirtualService;
   }
 
+  /** Where the bytes of a script's crypto keys come from (the data plane's Secret). */
+  public interface CryptoKeys {
+    /**
+     * @throws CertificatesPendingException when the Secret does not hold the key yet
+     */
+    byte[] bytes(DataScriptConfig script, DataScriptConfig.CryptoKey key)
+        throws CertificatesPendingException;
+  }
+
+  /**
+   * @throws CertificatesPendingException when a script's crypto key is not in the Secret yet
+   */
   public static ScriptCatalog build(
       DataPlaneConfig config,
       ScriptCatalog previous,
       PoolCatalog pools,
       DataScriptEngine engine,
       TableRegistry tables,
-      LongSupplier clock) {
+      LongSupplier clock,
+      CryptoKeys cryptoKeys)
+      throws CertificatesPendingException {
     Map<String, Compiled> byName = new HashMap<>();
     for (DataScriptConfig script : config.dataScripts()) {
       Compiled old = previous.byName.get(script.name());
-      byName.put(
-          script.name(),
-          old != null && old.config().equals(script)
-              ? old
-              : new Compiled(script, CompiledDataScript.compile(script)));
+      if (old != null && old.config().equals(script)) {
+        byName.put(script.name(), old);
+        continue;
+      }
+      Map<String, byte[]> keys = new HashMap<>();
+      for (var key : script.cryptoKeys()) keys.put(key.name(), cryptoKeys.bytes(script, key));
+      byName.put(script.name(), new Compiled(script, CompiledDataScript.compile(script, keys)));
     }
     Map<String, VirtualServiceScripts> byVirtualService = new HashMap<>();
     for (VirtualServiceConfig vs : config.virtualServices()) {

@@ -14,6 +14,8 @@ final class Avi {
     avi.rawset("http", AviHttpBinder.bind(runs));
     avi.rawset("pool", AviPoolBinder.bind(runs));
     avi.rawset("utils", AviUtilsBinder.bind(runs));
+    avi.rawset("ssl", AviSslBinder.bind(runs));
+    avi.rawset("crypto", AviCryptoBinder.bind(runs));
     avi.rawset("ipgroup", AviGroupBinder.ipGroups(runs));
     avi.rawset("stringgroup", AviGroupBinder.stringGroups(runs));
     return new ReadOnlyTable(avi);

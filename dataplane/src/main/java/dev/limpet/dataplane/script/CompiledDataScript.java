@@ -22,6 +22,7 @@ public final class CompiledDataScript {
   private final Map<String, TokenBuckets> rateLimiters;
   private final TokenBuckets firstRateLimiter;
   private final boolean readsRequestBody;
+  private final Map<String, byte[]> cryptoKeys;
 
   CompiledDataScript(
       String name,
@@ -30,7 +31,7 @@ public final class CompiledDataScript {
       Map<String, IpRanges> ipGroups,
       Map<String, StringGroupIndex> stringGroups,
       List<TokenBuckets> rateLimiters) {
-    this(name, chunks, poolsByScriptName, ipGroups, stringGroups, rateLimiters, false);
+    this(name, chunks, poolsByScriptName, ipGroups, stringGroups, rateLimiters, false, Map.of());
   }
 
   private CompiledDataScript(
@@ -40,8 +41,10 @@ public final class CompiledDataScript {
       Map<String, IpRanges> ipGroups,
       Map<String, StringGroupIndex> stringGroups,
       List<TokenBuckets> rateLimiters,
-      boolean readsRequestBody) {
+      boolean readsRequestBody,
+      Map<String, byte[]> cryptoKeys) {
     this.readsRequestBody = readsRequestBody;
+    this.cryptoKeys = cryptoKeys;
     this.name = name;
     this.chunks = chunks;
     this.poolsByScriptName = poolsByScriptName;
@@ -60,6 +63,23 @@ public final class CompiledDataScript {
    * @throws IllegalArgumentException naming the event and line of a syntax error
    */
   public static CompiledDataScript compile(DataScriptConfig config) {
+    return compile(config, Map.of());
+  }
+
+  /**
+   * Compiles {@code config} with the bytes of its crypto keys, by name.
+   *
+   * @throws IllegalArgumentException when a declared key has no bytes
+   */
+  public static CompiledDataScript compile(DataScriptConfig config, Map<String, byte[]> keys) {
+    Map<String, byte[]> cryptoKeys = new HashMap<>();
+    for (var key : config.cryptoKeys()) {
+      byte[] bytes = keys.get(key.name());
+      if (bytes == null)
+        throw new IllegalArgumentException(
+            "DataScript " + config.name() + ": no bytes for crypto key '" + key.name() + "'");
+      cryptoKeys.put(key.name(), bytes.clone());
+    }
     Map<ScriptEvent, ScriptChunk> chunks = new EnumMap<>(ScriptEvent.class);
     boolean readsBody = false;
     for (ScriptEvent event : ScriptEvent.values()) {
@@ -88,7 +108,8 @@ public final class CompiledDataScript {
         Map.copyOf(ipGroups),
         Map.copyOf(stringGroups),
         rateLimiters,
-        readsBody);
+        readsBody,
+        Map.copyOf(cryptoKeys));
   }
 
   /** The function whose use makes the proxy buffer request bodies before HTTP_REQ. */
@@ -124,6 +145,12 @@ public final class CompiledDataScript {
   /** The string group named {@code name}, or null. */
   StringGroupIndex stringGroup(String name) {
     return stringGroups.get(name);
+  }
+
+  /** A copy of the bytes of the crypto key declared as {@code name}, or null. */
+  byte[] cryptoKey(String name) {
+    byte[] key = cryptoKeys.get(name);
+    return key == null ? null : key.clone();
   }
 
   /** The rate limiter named {@code name}, or null. */

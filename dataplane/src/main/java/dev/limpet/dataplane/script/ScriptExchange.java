@@ -4,6 +4,7 @@ import dev.limpet.dataplane.upstream.Server;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import java.net.InetSocketAddress;
+import javax.net.ssl.SSLSession;
 
 /**
  * One request/response exchange as DataScripts see it; the proxy implements it over its own
@@ -18,6 +19,19 @@ public interface ScriptExchange {
 
   /** True when the client connection is TLS ({@code avi.http.protocol} is then "https"). */
   boolean secure();
+
+  /**
+   * The client connection's TLS session once its handshake is done ({@code avi.ssl.*}), or null on
+   * plain HTTP.
+   */
+  default SSLSession tlsSession() {
+    return null;
+  }
+
+  /** The SNI name the client sent ({@code avi.ssl.server_name}), or null. */
+  default String serverName() {
+    return null;
+  }
 
   /**
    * The request head as it will go upstream. Scripts change its URI ({@code setUri}) and headers in

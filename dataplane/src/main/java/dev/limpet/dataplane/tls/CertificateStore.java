@@ -111,6 +111,37 @@ public final class CertificateStore {
   }
 
   /**
+   * The bytes of a DataScript crypto key held, base64-encoded, under {@code secretKey} of the TLS
+   * Secret, when their SHA-256 is {@code sha256}.
+   *
+   * @throws CertificatesPendingException when the Secret does not hold that key (yet)
+   */
+  public synchronized byte[] secretKeyBytes(String what, String secretKey, String sha256)
+      throws CertificatesPendingException {
+    String text = secret.get(secretKey);
+    byte[] bytes = null;
+    if (text != null) {
+      try {
+        bytes = java.util.Base64.getDecoder().decode(text.strip());
+      } catch (IllegalArgumentException e) {
+        bytes = null;
+      }
+    }
+    if (bytes == null || !sha256Hex(bytes).equals(sha256))
+      throw new CertificatesPendingException(what + " (sha256 " + sha256 + ")");
+    return bytes;
+  }
+
+  private static String sha256Hex(byte[] bytes) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  /**
    * The TLS Secret's content changed; true when it differs from what was held.
    *
    * @param data its keys and their (decoded) values

@@ -1,7 +1,10 @@
 package dev.limpet.dataplane.tls;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.AttributeKey;
 import io.netty.util.Mapping;
 
 /**
@@ -11,6 +14,9 @@ import io.netty.util.Mapping;
  */
 public final class ListenerTls {
   public static final String HANDLER = "tls";
+
+  private static final AttributeKey<String> SERVER_NAME =
+      AttributeKey.valueOf(ListenerTls.class, "serverName");
 
   /** How long a client may take over its handshake before the connection is closed. */
   private static final long HANDSHAKE_TIMEOUT_MS = 10_000;
@@ -36,6 +42,21 @@ public final class ListenerTls {
 
   /** The first handler of a new connection: reads the SNI, then becomes the matching SslHandler. */
   public SniHandler newHandler() {
-    return new SniHandler(bySni, MAX_CLIENT_HELLO, HANDSHAKE_TIMEOUT_MS);
+    return new SniHandler(bySni, MAX_CLIENT_HELLO, HANDSHAKE_TIMEOUT_MS) {
+      @Override
+      protected void replaceHandler(
+          ChannelHandlerContext ctx, String hostname, SslContext sslContext) throws Exception {
+        if (hostname != null) ctx.channel().attr(SERVER_NAME).set(hostname);
+        super.replaceHandler(ctx, hostname, sslContext);
+      }
+    };
+  }
+
+  /**
+   * The SNI name a client connection asked for (as Netty's SniHandler normalises it: ASCII, lower
+   * case), or null when it sent none or is plain HTTP ({@code avi.ssl.server_name}).
+   */
+  public static String serverName(Channel channel) {
+    return channel.attr(SERVER_NAME).get();
   }
 }

@@ -1,5 +1,6 @@
 package dev.limpet.dataplane.tls;
 
+import dev.limpet.dataplane.config.ClientCertificatesConfig;
 import dev.limpet.dataplane.config.ConfigException;
 import dev.limpet.dataplane.config.DataPlaneConfig;
 import dev.limpet.dataplane.config.PemKeyPair;
@@ -37,7 +38,11 @@ public final class TlsCatalog {
 
   public static final TlsCatalog EMPTY = new TlsCatalog(Map.of(), Map.of(), Map.of(), Map.of());
 
-  private record ServerKey(String digest, List<String> protocols, List<String> ciphers) {}
+  private record ServerKey(
+      String digest,
+      List<String> protocols,
+      List<String> ciphers,
+      ClientCertificatesConfig clientCertificates) {}
 
   private record UpstreamKey(UpstreamTlsConfig config, List<X509Certificate> trusted) {}
 
@@ -159,12 +164,17 @@ public final class TlsCatalog {
       String expiry = loaded.pair().expiryProblem(Instant.now());
       if (expiry != null)
         LOG.warn("{} ('{}'): {}; serving it anyway", path, certificate.name(), expiry);
-      ServerKey key = new ServerKey(loaded.digest(), tls.protocols(), tls.ciphers());
+      ServerKey key =
+          new ServerKey(loaded.digest(), tls.protocols(), tls.ciphers(), tls.clientCertificates());
       SslContext context = servers.get(key);
       if (context == null) context = previous.servers.get(key);
       if (context == null) {
         try {
-          context = contexts.server(loaded.pair(), tls);
+          List<X509Certificate> clientAuthorities =
+              tls.clientCertificates() == null
+                  ? List.of()
+                  : PemKeyPair.certificates(tls.clientCertificates().caCertificates());
+          context = contexts.server(loaded.pair(), tls, clientAuthorities);
         } catch (SSLException | RuntimeException e) {
           problems.add(path + ": cannot serve this certificate: " + e.getMessage());
           return null;

@@ -1,5 +1,6 @@
 package dev.limpet.dataplane.tls;
 
+import dev.limpet.dataplane.config.ClientCertificatesConfig;
 import dev.limpet.dataplane.config.PemKeyPair;
 import dev.limpet.dataplane.config.TlsConfig;
 import dev.limpet.dataplane.config.UpstreamTlsConfig;
@@ -8,6 +9,7 @@ import io.netty.handler.ssl.ApplicationProtocolConfig.Protocol;
 import io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior;
 import io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior;
 import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
@@ -75,12 +77,29 @@ public final class TlsContexts {
 
   /** What a TLS listener serves for one certificate. */
   public SslContext server(PemKeyPair pair, TlsConfig tls) throws SSLException {
+    return server(pair, tls, List.of());
+  }
+
+  /**
+   * What a TLS listener serves for one certificate, asking clients for a certificate that chains to
+   * {@code clientAuthorities} when {@code tls.clientCertificates()} is set.
+   */
+  public SslContext server(PemKeyPair pair, TlsConfig tls, List<X509Certificate> clientAuthorities)
+      throws SSLException {
     SslContextBuilder builder =
         SslContextBuilder.forServer(pair.key(), pair.chain())
             .sslProvider(provider)
             .protocols(tls.protocols())
             .ciphers(tls.ciphers(), IdentityCipherSuiteFilter.INSTANCE)
             .applicationProtocolConfig(HTTP_1_1);
+    var clients = tls.clientCertificates();
+    if (clients != null)
+      builder
+          .trustManager(clientAuthorities)
+          .clientAuth(
+              clients.mode() == ClientCertificatesConfig.Mode.REQUIRE
+                  ? ClientAuth.REQUIRE
+                  : ClientAuth.OPTIONAL);
     SslContext context = serverSessions(builder).build();
     ticketKeys.install(context);
     return context;

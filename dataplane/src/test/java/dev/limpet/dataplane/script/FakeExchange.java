@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLSession;
 
 /** An exchange over plain Netty message heads, as the proxy will hand them to scripts. */
 final class FakeExchange implements ScriptExchange {
@@ -18,6 +19,8 @@ final class FakeExchange implements ScriptExchange {
   HttpResponse response;
   Server respondingServer;
   boolean secure;
+  SSLSession tlsSession;
+  String serverName;
   InetSocketAddress client = new InetSocketAddress("192.0.2.7", 51234);
   InetSocketAddress local = new InetSocketAddress("127.0.0.1", 8080);
   final List<String> logLines = new ArrayList<>();
@@ -57,6 +60,16 @@ final class FakeExchange implements ScriptExchange {
   @Override
   public boolean secure() {
     return secure;
+  }
+
+  @Override
+  public SSLSession tlsSession() {
+    return tlsSession;
+  }
+
+  @Override
+  public String serverName() {
+    return serverName;
   }
 
   @Override

@@ -31,6 +31,11 @@ final class ScriptHarness {
   final List<dev.limpet.dataplane.config.DataScriptConfig.RateLimiter> rateLimiters =
       new ArrayList<>();
 
+  /** The crypto keys the next scripts declare, and their bytes (as the Secret would hold). */
+  final List<DataScriptConfig.CryptoKey> cryptoKeys = new ArrayList<>();
+
+  final Map<String, byte[]> cryptoKeyBytes = new HashMap<>();
+
   /** Pools the next scripts may name besides {@code primary_pool} and {@code backup}. */
   final List<PoolRef> morePools = new ArrayList<>();
 
@@ -65,7 +70,9 @@ final class ScriptHarness {
                 poolRefs(),
                 ipGroups,
                 stringGroups,
-                rateLimiters)));
+                rateLimiters,
+                cryptoKeys),
+            cryptoKeyBytes));
     return this;
   }
 

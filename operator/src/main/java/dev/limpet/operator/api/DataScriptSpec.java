@@ -26,7 +26,13 @@ public record DataScriptSpec(
         @JsonPropertyDescription(
             "Rate limiters avi.vs.ratelimit.exceed names and avi.vs.rate_limit uses (the first);"
                 + " each replica counts its own requests.")
-        List<RateLimiter> rateLimiters) {
+        List<RateLimiter> rateLimiters,
+    @Size(max = 16)
+        @JsonPropertyDescription(
+            "Keys avi.crypto.encrypt and avi.crypto.decrypt take by name, each from a key of a"
+                + " Secret in this namespace labelled limpet.dev/datascript-key=true (16, 24 or 32"
+                + " bytes for AES, 24 for 3DES).")
+        List<CryptoKey> cryptoKeys) {
 
   /**
    * The pools, each under a name of its own. The rule sits on the list, not on the spec, so that
@@ -49,14 +55,52 @@ public record DataScriptSpec(
 
   /** A DataScript without groups. */
   public DataScriptSpec(Events events, List<PoolRef> pools) {
-    this(events, pools, null, null, null);
+    this(events, pools, null, null, null, null);
   }
 
   /** A DataScript without rate limiters. */
   public DataScriptSpec(
       Events events, List<PoolRef> pools, List<IpGroup> ipGroups, List<StringGroup> stringGroups) {
-    this(events, pools, ipGroups, stringGroups, null);
+    this(events, pools, ipGroups, stringGroups, null, null);
   }
+
+  /** A DataScript without crypto keys. */
+  public DataScriptSpec(
+      Events events,
+      List<PoolRef> pools,
+      List<IpGroup> ipGroups,
+      List<StringGroup> stringGroups,
+      List<RateLimiter> rateLimiters) {
+    this(events, pools, ipGroups, stringGroups, rateLimiters, null);
+  }
+
+  /** A key name: what a Secret data key may be, so that it can name one in the group's Secret. */
+  public static final String KEY_NAME = "^[-._a-zA-Z0-9]+$";
+
+  /** A key of avi.crypto: a name scripts pass and the Secret key holding its bytes. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record CryptoKey(
+      @Required
+          @Size(min = 1, max = 63)
+          @Pattern(KEY_NAME)
+          @JsonPropertyDescription("The name scripts pass as avi.crypto's key argument.")
+          String name,
+      @Required SecretKeyRef secretRef) {}
+
+  /** One key of one Secret in the DataScript's namespace. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record SecretKeyRef(
+      @Required
+          @Size(max = PoolSpec.DNS_NAME_MAX)
+          @Pattern(PoolSpec.DNS_NAME)
+          @JsonPropertyDescription(
+              "A Secret in this namespace labelled limpet.dev/datascript-key=true.")
+          String name,
+      @Required
+          @Size(min = 1, max = 253)
+          @Pattern(KEY_NAME)
+          @JsonPropertyDescription("The key of the Secret whose value is the key's bytes.")
+          String key) {}
 
   /** Avi's rate limiter: a token bucket per key. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

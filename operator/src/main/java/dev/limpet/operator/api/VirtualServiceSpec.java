@@ -82,7 +82,41 @@ public record VirtualServiceSpec(
           List<@Size(max = 128) String> ciphers,
       @JsonPropertyDescription(
               "TLS from the data plane to the Pool's servers (re-encryption); absent: plain HTTP.")
-          Upstream upstream) {}
+          Upstream upstream,
+      @JsonPropertyDescription(
+              "Ask clients for a certificate (avi.ssl.client_cert reads it); absent: none asked.")
+          ClientCertificates clientCertificates) {
+
+    /** A listener that asks for no client certificate. */
+    public Tls(
+        List<Certificate> certificates,
+        String defaultCertificate,
+        List<Protocol> protocols,
+        List<String> ciphers,
+        Upstream upstream) {
+      this(certificates, defaultCertificate, protocols, ciphers, upstream, null);
+    }
+  }
+
+  /** Client certificates on the listener, checked against the given authorities. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record ClientCertificates(
+      @Required
+          @JsonPropertyDescription(
+              "Request: a client may present none; Require: one without a trusted certificate"
+                  + " fails the handshake.")
+          ClientCertificateMode mode,
+      @Required
+          @Size(max = 262144)
+          @JsonPropertyDescription(
+              "PEM certificates of the authorities client certificates chain to.")
+          String caCertificates) {}
+
+  /** Whether a listener only asks for a client certificate or insists on one. */
+  public enum ClientCertificateMode {
+    Request,
+    Require
+  }
 
   /** A certificate and key from a Secret of this namespace. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

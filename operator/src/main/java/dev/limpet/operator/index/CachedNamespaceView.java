@@ -34,6 +34,9 @@ public final class CachedNamespaceView implements NamespaceView {
   /** The event source of user Secrets of type kubernetes.io/tls. */
   public static final String TLS_SECRETS = "tlsSecrets";
 
+  /** The event source of the labelled user Secrets DataScript crypto keys come from. */
+  public static final String KEY_SECRETS = "keySecrets";
+
   /** The event source of the groups' own TLS Secrets (labelled managed-by the operator). */
   public static final String GROUP_SECRETS = "groupSecrets";
 
@@ -88,6 +91,11 @@ public final class CachedNamespaceView implements NamespaceView {
   @Override
   public Optional<Secret> tlsSecret(String name) {
     return secrets(TLS_SECRETS).flatMap(s -> s.get(new ResourceID(name, namespace)));
+  }
+
+  @Override
+  public Optional<Secret> keySecret(String name) {
+    return secrets(KEY_SECRETS).flatMap(s -> s.get(new ResourceID(name, namespace)));
   }
 
   @Override

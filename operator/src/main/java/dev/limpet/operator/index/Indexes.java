@@ -39,6 +39,9 @@ public final class Indexes {
   /** DataScripts by each Pool they name. */
   public static final String DATASCRIPT_BY_POOL = "dataScriptByPool";
 
+  /** DataScripts by each Secret their crypto keys come from. */
+  public static final String DATASCRIPT_BY_SECRET = "dataScriptBySecret";
+
   /** Data-plane pods by {@code <namespace>/<group>}. */
   public static final String POD_BY_GROUP = "podByGroup";
 
@@ -131,6 +134,17 @@ public final class Indexes {
         ? List.of()
         : script.getSpec().pools().stream()
             .map(p -> p.pool())
+            .filter(Objects::nonNull)
+            .map(name -> key(script, name))
+            .distinct()
+            .toList();
+  }
+
+  public static List<String> dataScriptSecrets(DataScript script) {
+    return script.getSpec() == null || script.getSpec().cryptoKeys() == null
+        ? List.of()
+        : script.getSpec().cryptoKeys().stream()
+            .map(k -> k.secretRef() == null ? null : k.secretRef().name())
             .filter(Objects::nonNull)
             .map(name -> key(script, name))
             .distinct()

@@ -33,6 +33,14 @@ public interface NamespaceView {
   Optional<Secret> tlsSecret(String name);
 
   /**
+   * A Secret labelled {@code limpet.dev/datascript-key=true} (only those are watched for DataScript
+   * crypto keys); empty when not found or not watched.
+   */
+  default Optional<Secret> keySecret(String name) {
+    return Optional.empty();
+  }
+
+  /**
    * What a data-plane group's TLS Secret holds now (key to PEM text), the certificates last
    * published for it; empty when it has none.
    */

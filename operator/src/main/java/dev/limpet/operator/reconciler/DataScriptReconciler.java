@@ -15,10 +15,12 @@ import dev.limpet.operator.rollout.ReplicaSamples;
 import dev.limpet.operator.status.ConditionType;
 import dev.limpet.operator.status.Conditions;
 import dev.limpet.operator.status.Reason;
+import dev.limpet.operator.validation.CryptoKeyResolution;
 import dev.limpet.operator.validation.References;
 import dev.limpet.operator.validation.ScriptCompiler;
 import dev.limpet.operator.validation.SpecValidator;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -77,7 +79,10 @@ public final class DataScriptReconciler implements Reconciler<DataScript>, Clean
       EventSourceContext<DataScript> context) {
     IndexerResourceCache<DataScript> scripts = context.getPrimaryCache();
     scripts.addIndexers(
-        Map.of(Indexes.DATASCRIPT_BY_POOL, Indexes::dataScriptPools, Indexes.HELD, Indexes::held));
+        Map.of(
+            Indexes.DATASCRIPT_BY_POOL, Indexes::dataScriptPools,
+            Indexes.DATASCRIPT_BY_SECRET, Indexes::dataScriptSecrets,
+            Indexes.HELD, Indexes::held));
     var pools =
         Watches.specInformer(
             Pool.class, context, p -> Watches.ids(scripts, Indexes.DATASCRIPT_BY_POOL, p));
@@ -97,7 +102,18 @@ public final class DataScriptReconciler implements Reconciler<DataScript>, Clean
     pods.addIndexer(
         Indexes.POD_BY_GROUP,
         pod -> DataPlanePods.group(pod).map(g -> List.of(Indexes.key(pod, g))).orElse(List.of()));
-    return List.of(pools, services, pods);
+    // the Secrets crypto keys come from: only those labelled for it are listed
+    var keySecrets =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Secret.class, DataScript.class)
+                .withName(CachedNamespaceView.KEY_SECRETS)
+                .withNamespacesInheritedFromController()
+                .withLabelSelector(CryptoKeyResolution.LABEL + "=true")
+                .withSecondaryToPrimaryMapper(
+                    secret -> Watches.ids(scripts, Indexes.DATASCRIPT_BY_SECRET, secret))
+                .build(),
+            context);
+    return List.of(pools, services, pods, keySecrets);
   }
 
   @Override

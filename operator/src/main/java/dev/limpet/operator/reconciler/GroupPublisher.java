@@ -10,6 +10,7 @@ import dev.limpet.operator.render.GroupInput;
 import dev.limpet.operator.render.GroupRenderer;
 import dev.limpet.operator.render.ServedCertificate;
 import dev.limpet.operator.rollout.DataPlanePods;
+import dev.limpet.operator.validation.CryptoKeyResolution;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -152,7 +153,8 @@ public final class GroupPublisher {
               .map(ConfigMap::getData)
               .map(data -> document.equals(data.get(CONFIG_KEY)))
               .orElse(false);
-      writeCertificates(namespace, group, input.certificatesBySecret(), currentSecret);
+      writeCertificates(
+          namespace, group, input.certificatesBySecret(), input.cryptoKeys(), currentSecret);
       if (!unchanged) {
         write(namespace, group, config.version(), document, current.isPresent());
         writtenAt.put(key, System.nanoTime());
@@ -180,12 +182,14 @@ public final class GroupPublisher {
 
   /**
    * Makes the group's TLS Secret hold exactly {@code certificates} ({@code <secretName>.crt} and
-   * {@code .key} each); untouched when it already does.
+   * {@code .key} each) and the scripts' crypto keys (base64, {@code <script>.<key>.cryptokey});
+   * untouched when it already does.
    */
   private void writeCertificates(
       String namespace,
       String group,
       Map<String, ServedCertificate> certificates,
+      Map<String, Map<String, byte[]>> cryptoKeys,
       Optional<Secret> current) {
     Map<String, String> desired = new TreeMap<>();
     certificates.forEach(
@@ -193,6 +197,13 @@ public final class GroupPublisher {
           desired.put(TlsCertificateConfig.certificateKey(secretName), c.certificatePem());
           desired.put(TlsCertificateConfig.privateKeyKey(secretName), c.keyPem());
         });
+    cryptoKeys.forEach(
+        (script, keys) ->
+            keys.forEach(
+                (name, bytes) ->
+                    desired.put(
+                        CryptoKeyResolution.groupSecretKey(script, name),
+                        Base64.getEncoder().encodeToString(bytes))));
     Map<String, String> now = current.map(GroupSecrets::decoded).orElse(Map.of());
     if (desired.equals(now) || (current.isEmpty() && desired.isEmpty())) return;
     Secret secret =

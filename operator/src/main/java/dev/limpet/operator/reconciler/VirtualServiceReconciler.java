@@ -16,6 +16,7 @@ import dev.limpet.operator.status.ConditionType;
 import dev.limpet.operator.status.Conditions;
 import dev.limpet.operator.status.Reason;
 import dev.limpet.operator.validation.CertificateResolution;
+import dev.limpet.operator.validation.CryptoKeyResolution;
 import dev.limpet.operator.validation.GroupAdmission;
 import dev.limpet.operator.validation.ScriptCompiler;
 import dev.limpet.operator.validation.VirtualServiceVerdict;
@@ -114,7 +115,10 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
             DataScript.class,
             context,
             script -> changed(Watches.ids(services, Indexes.VS_BY_DATASCRIPT, script)));
-    scripts.addIndexer(Indexes.DATASCRIPT_BY_POOL, Indexes::dataScriptPools);
+    scripts.addIndexers(
+        Map.of(
+            Indexes.DATASCRIPT_BY_POOL, Indexes::dataScriptPools,
+            Indexes.DATASCRIPT_BY_SECRET, Indexes::dataScriptSecrets));
     var profiles =
         Watches.specInformer(
             PersistenceProfile.class,
@@ -189,6 +193,28 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
                     secret -> changed(Watches.ids(services, Indexes.VS_BY_SECRET, secret)))
                 .build(),
             context);
+    // crypto-key Secrets of DataScripts: only those labelled for it are listed
+    var keySecrets =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Secret.class, VirtualService.class)
+                .withName(CachedNamespaceView.KEY_SECRETS)
+                .withNamespacesInheritedFromController()
+                .withLabelSelector(CryptoKeyResolution.LABEL + "=true")
+                .withSecondaryToPrimaryMapper(
+                    secret ->
+                        changed(
+                            scripts
+                                .byIndex(
+                                    Indexes.DATASCRIPT_BY_SECRET,
+                                    Indexes.key(secret, secret.getMetadata().getName()))
+                                .stream()
+                                .flatMap(
+                                    script ->
+                                        Watches.ids(services, Indexes.VS_BY_DATASCRIPT, script)
+                                            .stream())
+                                .collect(java.util.stream.Collectors.toSet())))
+                .build(),
+            context);
     // the groups' own TLS Secrets: the last good certificates, and edits to undo
     var groupSecrets = groupObjects(Secret.class, CachedNamespaceView.GROUP_SECRETS, context);
     return List.of(
@@ -201,6 +227,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
         peers,
         pods,
         tlsSecrets,
+        keySecrets,
         groupSecrets);
   }
 

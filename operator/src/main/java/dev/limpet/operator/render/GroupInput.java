@@ -17,6 +17,7 @@ import java.util.Map;
  * @param dataScripts DataScripts by name
  * @param endpointServers each pool's servers from its Service's EndpointSlices, by pool name
  * @param certificates each TLS virtual service's certificates, by virtual service name
+ * @param cryptoKeys the bytes of each DataScript's crypto keys, by script then key name
  */
 public record GroupInput(
     List<VirtualService> virtualServices,
@@ -24,7 +25,19 @@ public record GroupInput(
     Map<String, PersistenceProfile> profiles,
     Map<String, DataScript> dataScripts,
     Map<String, List<ServerConfig>> endpointServers,
-    Map<String, List<ServedCertificate>> certificates) {
+    Map<String, List<ServedCertificate>> certificates,
+    Map<String, Map<String, byte[]>> cryptoKeys) {
+
+  /** A group whose scripts have no crypto keys. */
+  public GroupInput(
+      List<VirtualService> virtualServices,
+      Map<String, Pool> pools,
+      Map<String, PersistenceProfile> profiles,
+      Map<String, DataScript> dataScripts,
+      Map<String, List<ServerConfig>> endpointServers,
+      Map<String, List<ServedCertificate>> certificates) {
+    this(virtualServices, pools, profiles, dataScripts, endpointServers, certificates, Map.of());
+  }
 
   /** Every certificate the group serves, once per Secret. */
   public Map<String, ServedCertificate> certificatesBySecret() {

@@ -52,7 +52,9 @@ public final class GroupRenderer {
     List<DataScriptConfig> scripts = new ArrayList<>();
     for (String name : scriptNames) {
       DataScript script = require(input.dataScripts().get(name), "DataScript", name);
-      DataScriptConfig config = ResourceRenderer.script(script);
+      DataScriptConfig config =
+          ResourceRenderer.withKeyDigests(
+              ResourceRenderer.script(script), input.cryptoKeys().getOrDefault(name, Map.of()));
       scripts.add(config);
       config.pools().forEach(ref -> poolNames.add(ref.pool()));
     }

@@ -1,5 +1,6 @@
 package dev.limpet.operator.render;
 
+import dev.limpet.dataplane.config.ClientCertificatesConfig;
 import dev.limpet.dataplane.config.DataScriptConfig;
 import dev.limpet.dataplane.config.HealthMonitorConfig;
 import dev.limpet.dataplane.config.LimitsConfig;
@@ -20,6 +21,7 @@ import dev.limpet.operator.api.Pool;
 import dev.limpet.operator.api.PoolSpec;
 import dev.limpet.operator.api.VirtualService;
 import dev.limpet.operator.api.VirtualServiceSpec;
+import dev.limpet.operator.validation.CryptoKeyResolution;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -113,6 +115,41 @@ public final class ResourceRenderer {
                             ? null
                             : DataScriptConfig.RateLimitAction.valueOf(r.action().name()),
                         r.status()))
+            .toList(),
+        Optional.ofNullable(s.cryptoKeys()).orElse(List.of()).stream()
+            .map(
+                k ->
+                    new DataScriptConfig.CryptoKey(
+                        k.name(),
+                        CryptoKeyResolution.groupSecretKey(
+                            resource.getMetadata().getName(), k.name()),
+                        null))
+            .toList());
+  }
+
+  /**
+   * {@code script} with the digest of each crypto key's bytes ({@code keys}, by key name), which
+   * the data plane checks against its Secret; a key without bytes keeps none, which validation
+   * refuses.
+   */
+  public static DataScriptConfig withKeyDigests(DataScriptConfig script, Map<String, byte[]> keys) {
+    if (script.cryptoKeys().isEmpty()) return script;
+    return new DataScriptConfig(
+        script.name(),
+        script.events(),
+        script.pools(),
+        script.ipGroups(),
+        script.stringGroups(),
+        script.rateLimiters(),
+        script.cryptoKeys().stream()
+            .map(
+                k ->
+                    new DataScriptConfig.CryptoKey(
+                        k.name(),
+                        k.secretKey(),
+                        keys.containsKey(k.name())
+                            ? CryptoKeyResolution.sha256(keys.get(k.name()))
+                            : null))
             .toList());
   }
 
@@ -173,7 +210,17 @@ public final class ResourceRenderer {
         tls.ciphers(),
         map(
             upstream,
-            u -> new UpstreamTlsConfig(u.verify(), null, u.caCertificates(), u.serverName())));
+            u -> new UpstreamTlsConfig(u.verify(), null, u.caCertificates(), u.serverName())),
+        map(
+            tls.clientCertificates(),
+            c ->
+                new ClientCertificatesConfig(
+                    c.mode() == null
+                        ? null
+                        : c.mode() == VirtualServiceSpec.ClientCertificateMode.Require
+                            ? ClientCertificatesConfig.Mode.REQUIRE
+                            : ClientCertificatesConfig.Mode.REQUEST,
+                    c.caCertificates())));
   }
 
   private static List<ServerConfig> staticServers(PoolSpec s) {

@@ -113,7 +113,14 @@ public final class GroupAdmission {
       certificates.put(
           vs.getMetadata().getName(),
           verdicts.get(vs.getMetadata().getName()).certificates().served());
-    return new GroupInput(admitted, pools, profiles, scripts, servers, certificates);
+    Map<String, Map<String, byte[]>> cryptoKeys = new HashMap<>();
+    String group = admitted.isEmpty() ? null : Indexes.group(admitted.get(0));
+    scripts.forEach(
+        (name, script) -> {
+          var keys = CryptoKeyResolution.of(script, group, view).keys();
+          if (!keys.isEmpty()) cryptoKeys.put(name, keys);
+        });
+    return new GroupInput(admitted, pools, profiles, scripts, servers, certificates, cryptoKeys);
   }
 
   private static void addPool(String name, NamespaceView view, Map<String, Pool> pools) {

@@ -8,6 +8,7 @@ import dev.limpet.operator.api.PersistenceProfile;
 import dev.limpet.operator.api.Pool;
 import dev.limpet.operator.api.PoolSpec;
 import dev.limpet.operator.api.VirtualService;
+import dev.limpet.operator.index.Indexes;
 import dev.limpet.operator.index.NamespaceView;
 import dev.limpet.operator.render.EndpointServers;
 import dev.limpet.operator.render.ResourceRenderer;
@@ -83,7 +84,10 @@ public final class References {
         listedTotal + endpointServers.size());
   }
 
-  /** Whether every Pool a DataScript names exists; their usability shows on the Pools. */
+  /**
+   * Whether every Pool a DataScript names exists (their usability shows on the Pools) and every
+   * crypto key's Secret holds a usable key.
+   */
   public static ReferenceCheck dataScript(DataScript script, NamespaceView view) {
     List<String> missing = new ArrayList<>();
     if (script.getSpec() != null && script.getSpec().pools() != null) {
@@ -92,7 +96,9 @@ public final class References {
           missing.add("Pool '" + ref.pool() + "'");
       }
     }
-    return new ReferenceCheck(missing, List.of());
+    var keys = CryptoKeyResolution.of(script, null, view);
+    missing.addAll(keys.missing());
+    return new ReferenceCheck(missing, keys.notReady());
   }
 
   /** Why a DataScript cannot be used (invalid, not compiled, a Pool missing or unusable). */
@@ -152,6 +158,15 @@ public final class References {
         else {
           scriptUnusable(script.get(), view, compiler, memo)
               .ifPresent(why -> notReady.add("DataScript '" + name + "' " + why));
+          var keys = CryptoKeyResolution.of(script.get(), Indexes.group(vs), view);
+          if (!keys.complete())
+            notReady.add(
+                "DataScript '"
+                    + name
+                    + "' has crypto keys without bytes: "
+                    + String.join("; ", keys.missing())
+                    + (keys.missing().isEmpty() || keys.notReady().isEmpty() ? "" : "; ")
+                    + String.join("; ", keys.notReady()));
           if (!tls)
             for (var ref : Optional.ofNullable(script.get().getSpec().pools()).orElse(List.of()))
               if (ref.pool() != null) needsTls(ref.pool(), view).ifPresent(notReady::add);

@@ -7,6 +7,7 @@ import static dev.limpet.operator.TestResources.virtualService;
 import static dev.limpet.operator.TestResources.withTls;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.limpet.dataplane.config.ClientCertificatesConfig;
 import dev.limpet.dataplane.config.ConfigLoader;
 import dev.limpet.dataplane.config.DataPlaneConfig;
 import dev.limpet.dataplane.config.TlsCertificateConfig;
@@ -168,6 +169,53 @@ class VirtualServiceTlsTest {
                       "spec.tls.ciphers[0]: 'TLS_RSA_WITH_RC4_128_MD5' is not a supported cipher")
                   .contains("spec.tls.upstream.caCertificates: certificate: no PEM certificate");
             });
+  }
+
+  @Test
+  void clientCertificatesAreRenderedAndABadAuthorityBundleIsNotAccepted() throws Exception {
+    var good = TestCertificates.selfSigned("shop.example.com");
+    operator.create(TestCertificates.tlsSecret("shop-tls", good.certificate(), good.key()));
+    VirtualService vs = tlsService("web", 443, "shop-tls");
+    var tls = vs.getSpec().tls();
+    vs.setSpec(
+        withTls(
+            vs.getSpec(),
+            new VirtualServiceSpec.Tls(
+                tls.certificates(),
+                null,
+                null,
+                null,
+                null,
+                new VirtualServiceSpec.ClientCertificates(
+                    VirtualServiceSpec.ClientCertificateMode.Require, good.certificate()))));
+    operator.create(vs);
+    VirtualService bad = tlsService("bad", 444, "shop-tls");
+    bad.setSpec(
+        withTls(
+            bad.getSpec(),
+            new VirtualServiceSpec.Tls(
+                tls.certificates(),
+                null,
+                null,
+                null,
+                null,
+                new VirtualServiceSpec.ClientCertificates(
+                    VirtualServiceSpec.ClientCertificateMode.Request, "not PEM"))));
+    operator.create(bad);
+
+    eventually()
+        .untilAsserted(
+            () -> {
+              assertThat(condition("web", "Ready").getStatus()).isEqualTo("True");
+              Condition accepted = condition("bad", "Accepted");
+              assertThat(accepted.getStatus()).isEqualTo("False");
+              assertThat(accepted.getMessage())
+                  .contains("spec.tls.clientCertificates.caCertificates: certificate: no PEM");
+            });
+    DataPlaneConfig config = ConfigLoader.parse(operator.groupConfig("default").orElseThrow());
+    var clients = config.virtualServices().get(0).tls().clientCertificates();
+    assertThat(clients.mode()).isEqualTo(ClientCertificatesConfig.Mode.REQUIRE);
+    assertThat(clients.caCertificates()).isEqualTo(good.certificate());
   }
 
   private static VirtualService tlsService(String name, int port, String secret) {
