@@ -223,7 +223,8 @@ public final class DataScriptApi {
     r.put("avi.ssl.set_ssl_certificate", handshake);
     r.put("avi.ssl.get_tls_fingerprint", "Limpet computes no JA3/JA4 TLS fingerprints");
     String noPki =
-        "Limpet listeners do not verify client certificates (no PKI profile); use"
+        "client certificates are verified in the handshake against the VirtualService's"
+            + " tls.clientCertificates; there is no PKI profile to set or query; use"
             + " avi.ssl.check_client_cert_validity and avi.ssl.client_cert";
     r.put("avi.ssl.set_pki_profile", noPki);
     r.put("avi.ssl.renegotiate", "Limpet refuses TLS renegotiation (TLS 1.3 has none)");

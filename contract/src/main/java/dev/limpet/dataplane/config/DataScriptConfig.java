@@ -1,6 +1,9 @@
 package dev.limpet.dataplane.config;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -94,7 +97,23 @@ public record DataScriptConfig(
    * under {@code secretKey}, and {@code sha256} (hex, of the key bytes) names the exact key this
    * configuration was rendered with, so a configuration waits until the Secret holds it.
    */
-  public record CryptoKey(String name, String secretKey, String sha256) {}
+  public record CryptoKey(String name, String secretKey, String sha256) {
+    /**
+     * Where the group's Secret holds a key of a script: never a certificate's {@code .crt/.key}.
+     */
+    public static String secretKey(String script, String key) {
+      return script + "." + key + ".cryptokey";
+    }
+
+    /** The {@code sha256} of a key's bytes, hex. */
+    public static String digest(byte[] bytes) {
+      try {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("every JVM has SHA-256", e);
+      }
+    }
+  }
 
   public enum RateLimitAction {
     NONE,

@@ -54,8 +54,9 @@ class SslCryptoApiNamesTest {
             "line 2: avi.ssl.set_ssl_certificate is not available in Limpet: Limpet runs no TLS"
                 + " handshake events (SSL_CLIENTHELLO, SSL_HANDSHAKE_DONE): a virtual service's"
                 + " certificates and TLS settings are chosen by its spec and SNI",
-            "line 3: avi.ssl.set_pki_profile is not available in Limpet: Limpet listeners do not"
-                + " verify client certificates (no PKI profile); use"
+            "line 3: avi.ssl.set_pki_profile is not available in Limpet: client certificates are"
+                + " verified in the handshake against the VirtualService's tls.clientCertificates;"
+                + " there is no PKI profile to set or query; use"
                 + " avi.ssl.check_client_cert_validity and avi.ssl.client_cert",
             "line 4: avi.ssl.renegotiate is not available in Limpet: Limpet refuses TLS"
                 + " renegotiation (TLS 1.3 has none)",

@@ -1,5 +1,6 @@
 package dev.limpet.dataplane.tls;
 
+import dev.limpet.dataplane.config.DataScriptConfig;
 import dev.limpet.dataplane.config.PemKeyPair;
 import dev.limpet.dataplane.config.TlsCertificateConfig;
 import java.io.IOException;
@@ -127,18 +128,9 @@ public final class CertificateStore {
         bytes = null;
       }
     }
-    if (bytes == null || !sha256Hex(bytes).equals(sha256))
+    if (bytes == null || !DataScriptConfig.CryptoKey.digest(bytes).equals(sha256))
       throw new CertificatesPendingException(what + " (sha256 " + sha256 + ")");
     return bytes;
-  }
-
-  private static String sha256Hex(byte[] bytes) {
-    try {
-      return java.util.HexFormat.of()
-          .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.limpet.operator.reconciler;
 import dev.limpet.dataplane.config.ConfigException;
 import dev.limpet.dataplane.config.ConfigLoader;
 import dev.limpet.dataplane.config.DataPlaneConfig;
+import dev.limpet.dataplane.config.DataScriptConfig;
 import dev.limpet.dataplane.config.TlsCertificateConfig;
 import dev.limpet.operator.index.GroupSecrets;
 import dev.limpet.operator.render.ConfigDocument;
@@ -10,7 +11,6 @@ import dev.limpet.operator.render.GroupInput;
 import dev.limpet.operator.render.GroupRenderer;
 import dev.limpet.operator.render.ServedCertificate;
 import dev.limpet.operator.rollout.DataPlanePods;
-import dev.limpet.operator.validation.CryptoKeyResolution;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -202,7 +202,7 @@ public final class GroupPublisher {
             keys.forEach(
                 (name, bytes) ->
                     desired.put(
-                        CryptoKeyResolution.groupSecretKey(script, name),
+                        DataScriptConfig.CryptoKey.secretKey(script, name),
                         Base64.getEncoder().encodeToString(bytes))));
     Map<String, String> now = current.map(GroupSecrets::decoded).orElse(Map.of());
     if (desired.equals(now) || (current.isEmpty() && desired.isEmpty())) return;

@@ -21,7 +21,6 @@ import dev.limpet.operator.api.Pool;
 import dev.limpet.operator.api.PoolSpec;
 import dev.limpet.operator.api.VirtualService;
 import dev.limpet.operator.api.VirtualServiceSpec;
-import dev.limpet.operator.validation.CryptoKeyResolution;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -121,7 +120,7 @@ public final class ResourceRenderer {
                 k ->
                     new DataScriptConfig.CryptoKey(
                         k.name(),
-                        CryptoKeyResolution.groupSecretKey(
+                        DataScriptConfig.CryptoKey.secretKey(
                             resource.getMetadata().getName(), k.name()),
                         null))
             .toList());
@@ -148,7 +147,7 @@ public final class ResourceRenderer {
                         k.name(),
                         k.secretKey(),
                         keys.containsKey(k.name())
-                            ? CryptoKeyResolution.sha256(keys.get(k.name()))
+                            ? DataScriptConfig.CryptoKey.digest(keys.get(k.name()))
                             : null))
             .toList());
   }

@@ -1,14 +1,12 @@
 package dev.limpet.operator.validation;
 
+import dev.limpet.dataplane.config.DataScriptConfig;
 import dev.limpet.operator.api.DataScript;
 import dev.limpet.operator.index.NamespaceView;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,19 +33,6 @@ public record CryptoKeyResolution(
   public static final String LABEL = "limpet.dev/datascript-key";
 
   private static final String KEPT = " (the data plane keeps using its last good copy)";
-
-  /** Where the group's Secret holds a key of a script: never a certificate's {@code .crt/.key}. */
-  public static String groupSecretKey(String script, String key) {
-    return script + "." + key + ".cryptokey";
-  }
-
-  public static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
-  }
 
   /**
    * @param group the data-plane group whose last good copies may stand in, or null for none
@@ -78,7 +63,10 @@ public record CryptoKeyResolution(
         continue;
       }
       byte[] kept =
-          decode(published.get(groupSecretKey(script.getMetadata().getName(), key.name())));
+          decode(
+              published.get(
+                  DataScriptConfig.CryptoKey.secretKey(
+                      script.getMetadata().getName(), key.name())));
       if (kept != null) keys.put(key.name(), kept);
       else complete = false;
       String suffix = kept != null ? KEPT : "";
