@@ -1,5 +1,6 @@
 package dev.limpet.operator;
 
+import dev.limpet.testsupport.TestPki;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -39,9 +40,9 @@ final class OperatorJvm implements AutoCloseable {
       throw new IOException(jar + " is missing: mvn -B -o package -DskipTests -pl operator -am");
     LeaseAccess.grant(server);
     Path certificates = Files.createTempDirectory("limpet-webhook");
-    var pem = TestCertificates.selfSigned("limpet-webhook");
-    Path cert = Files.writeString(certificates.resolve("tls.crt"), pem.certificate());
-    Path key = Files.writeString(certificates.resolve("tls.key"), pem.key());
+    var pem = TestPki.selfSigned("limpet-webhook");
+    Path cert = Files.writeString(certificates.resolve("tls.crt"), pem.certificatePem());
+    Path key = Files.writeString(certificates.resolve("tls.key"), pem.pkcs1KeyPem());
     int probes = freePort();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
