@@ -7,6 +7,7 @@ import dev.limpet.dataplane.testing.ResumingTlsClient;
 import dev.limpet.dataplane.testing.ResumingTlsClient.Visit;
 import dev.limpet.dataplane.testing.TlsServices;
 import dev.limpet.dataplane.tls.TicketKeySet;
+import dev.limpet.testsupport.Relay;
 import dev.limpet.testsupport.TestPki;
 import io.netty.handler.ssl.OpenSsl;
 import java.net.InetSocketAddress;

@@ -1,5 +1,6 @@
 package dev.limpet.e2e.local;
 
+import dev.limpet.testsupport.Relay;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -22,7 +23,7 @@ import java.util.logging.Level;
 /**
  * The embedded Kubernetes API: fabric8's mock API server in CRUD mode (it stores what it is given
  * and serves watches; it runs no controllers and checks neither RBAC nor schemas), reached by the
- * operator and the data planes through a {@link TcpRelay} that can cut them off.
+ * operator and the data planes through a {@link Relay} that can cut them off.
  */
 final class ApiServer implements AutoCloseable {
   // the mock server logs every request it answers through java.util.logging; held so it stays set
@@ -30,7 +31,7 @@ final class ApiServer implements AutoCloseable {
       java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
   private final KubernetesMockServer server;
-  private final TcpRelay relay;
+  private final Relay relay;
   private final KubernetesClient client;
 
   ApiServer(InetSocketAddress listen) throws IOException {
@@ -46,7 +47,9 @@ final class ApiServer implements AutoCloseable {
     server.init(InetAddress.getByName(listen.getHostString()), 0);
     answerLeaseAccessReview();
     try {
-      relay = new TcpRelay(listen, new InetSocketAddress(listen.getHostString(), server.getPort()));
+      relay =
+          new Relay(listen, new InetSocketAddress(listen.getHostString(), server.getPort()))
+              .resetWhenCut();
     } catch (IOException e) {
       server.destroy();
       throw new IOException("cannot listen on " + listen + " (is a local run going on?)", e);
@@ -79,7 +82,7 @@ final class ApiServer implements AutoCloseable {
   }
 
   void reconnect() {
-    relay.restore();
+    relay.heal();
   }
 
   /**
