@@ -1,12 +1,11 @@
 package dev.limpet.charts;
 
+import dev.limpet.testsupport.MockApi;
 import io.fabric8.kubernetes.api.model.APIResourceListBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -14,9 +13,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -31,22 +27,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * for the test JVM: the native Helm reads the environment of the process.
  */
 final class LookupCluster implements BeforeAllCallback, AfterAllCallback {
-  // one INFO line per request otherwise; held so that the setting is not collected
-  private static final Logger MOCK_LOG = Logger.getLogger("io.fabric8.mockwebserver");
-
-  static {
-    MOCK_LOG.setLevel(Level.WARNING);
-  }
-
   private KubernetesMockServer server;
   private KubernetesClient client;
 
   @Override
   public void beforeAll(ExtensionContext context) throws IOException {
-    server =
-        new KubernetesMockServer(
-            new Context(), new MockWebServer(), new HashMap<>(), new SecretsApi(), false);
-    server.init(InetAddress.getLoopbackAddress(), 0);
+    server = MockApi.start(InetAddress.getLoopbackAddress(), 0, new SecretsApi());
     client = server.createClient();
     Path kubeconfig = kubeconfig();
     Files.createDirectories(kubeconfig.getParent());

@@ -3,6 +3,7 @@ package dev.limpet.operator;
 import static dev.limpet.operator.RunningOperator.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.limpet.testsupport.MockApi;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -27,7 +28,7 @@ class LeaderElectionTest {
 
   @BeforeEach
   void allowLeases() {
-    LeaseAccess.grant(server);
+    MockApi.grantLeaseAccess(server);
   }
 
   @AfterEach

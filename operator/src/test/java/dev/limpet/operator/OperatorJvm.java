@@ -1,5 +1,7 @@
 package dev.limpet.operator;
 
+import dev.limpet.testsupport.MockApi;
+import dev.limpet.testsupport.TestPki;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -37,11 +39,11 @@ final class OperatorJvm implements AutoCloseable {
       throws IOException {
     if (!Files.isRegularFile(jar))
       throw new IOException(jar + " is missing: mvn -B -o package -DskipTests -pl operator -am");
-    LeaseAccess.grant(server);
+    MockApi.grantLeaseAccess(server);
     Path certificates = Files.createTempDirectory("limpet-webhook");
-    var pem = TestCertificates.selfSigned("limpet-webhook");
-    Path cert = Files.writeString(certificates.resolve("tls.crt"), pem.certificate());
-    Path key = Files.writeString(certificates.resolve("tls.key"), pem.key());
+    var pem = TestPki.selfSigned("limpet-webhook");
+    Path cert = Files.writeString(certificates.resolve("tls.crt"), pem.certificatePem());
+    Path key = Files.writeString(certificates.resolve("tls.key"), pem.pkcs1KeyPem());
     int probes = freePort();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -72,10 +74,7 @@ final class OperatorJvm implements AutoCloseable {
             .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
     var env = builder.environment();
     env.putAll(chart.environment());
-    env.put("KUBERNETES_MASTER", apiUrl);
-    env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
-    env.put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
-    env.put("KUBERNETES_NAMESPACE", "limpet-system");
+    env.putAll(MockApi.clientEnvironment(apiUrl, "limpet-system"));
     env.put("POD_NAME", "limpet-operator-0");
     env.put("POD_NAMESPACE", "limpet-system");
     return new OperatorJvm(builder.start(), probes);

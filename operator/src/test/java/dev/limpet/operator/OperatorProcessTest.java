@@ -3,6 +3,7 @@ package dev.limpet.operator;
 import static dev.limpet.operator.RunningOperator.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.limpet.testsupport.MockApi;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -33,7 +34,7 @@ class OperatorProcessTest {
 
   @BeforeEach
   void start() throws Exception {
-    LeaseAccess.grant(server);
+    MockApi.grantLeaseAccess(server);
     operatorClient = ApiCall.operatorClient(client);
     process =
         new OperatorProcess(

@@ -12,6 +12,8 @@ import dev.limpet.operator.api.VirtualServiceSpec;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
@@ -242,5 +244,18 @@ public final class TestResources {
 
   private static ObjectMeta meta(String name) {
     return new ObjectMetaBuilder().withName(name).withNamespace(NS).build();
+  }
+
+  /** A Secret of type kubernetes.io/tls in the test namespace. */
+  public static Secret tlsSecret(String name, String certificate, String key) {
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(NS)
+        .endMetadata()
+        .withType("kubernetes.io/tls")
+        .addToStringData("tls.crt", certificate)
+        .addToStringData("tls.key", key)
+        .build();
   }
 }

@@ -3,26 +3,12 @@ package dev.limpet.dataplane.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
-import java.io.StringWriter;
-import java.math.BigInteger;
+import dev.limpet.testsupport.TestPki;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
+import java.util.List;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.util.io.pem.PemObject;
-import org.bouncycastle.util.io.pem.PemWriter;
 import org.junit.jupiter.api.Test;
 
 /** Reading certificates and keys in the forms Kubernetes TLS Secrets carry, and refusing others. */
@@ -107,76 +93,30 @@ class PemKeyPairTest {
     assertThat(cnOnly.expiryProblem(NOW)).startsWith("the certificate expired on ");
   }
 
-  private static KeyPair generate(String algorithm) throws Exception {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
-    if (algorithm.equals("EC")) generator.initialize(new ECGenParameterSpec("secp256r1"));
-    else generator.initialize(2048);
-    return generator.generateKeyPair();
+  private static KeyPair generate(String algorithm) {
+    return algorithm.equals("EC") ? TestPki.ec() : TestPki.rsa();
   }
 
-  private static String certificate(KeyPair keys, String subject, String dnsName, Instant notAfter)
-      throws Exception {
-    X500Name name = new X500Name(subject);
-    var builder =
-        new JcaX509v3CertificateBuilder(
-            name,
-            BigInteger.ONE,
-            Date.from(notAfter.minus(Duration.ofDays(1))),
-            Date.from(notAfter),
-            name,
-            keys.getPublic());
-    if (dnsName != null)
-      builder.addExtension(
-          Extension.subjectAlternativeName,
-          false,
-          new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)));
-    String algorithm =
-        keys.getPrivate().getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
-    return pem(
-        new JcaX509CertificateConverter()
-            .getCertificate(
-                builder.build(new JcaContentSignerBuilder(algorithm).build(keys.getPrivate()))));
+  private static String certificate(
+      KeyPair keys, String subject, String dnsName, Instant notAfter) {
+    return TestPki.selfSigned(
+            subject,
+            dnsName == null ? List.of() : List.of(dnsName),
+            List.of(),
+            keys,
+            notAfter.minus(Duration.ofDays(1)),
+            notAfter)
+        .certificatePem();
   }
 
   /** The key in its algorithm's own form (PKCS#1, SEC1), as openssl writes it. */
-  private static String traditional(KeyPair keys, String type) throws IOException {
-    var info = PrivateKeyInfo.getInstance(keys.getPrivate().getEncoded());
-    StringWriter out = new StringWriter();
-    try (PemWriter writer = new PemWriter(out)) {
-      writer.writeObject(new PemObject(type, sec1OrPkcs1(info).getEncoded()));
-    }
-    return out.toString();
+  private static String traditional(KeyPair keys, String type) {
+    String pem = TestPki.traditionalKeyPem(keys);
+    assertThat(pem).startsWith("-----BEGIN " + type + "-----");
+    return pem;
   }
 
-  private static String pkcs8(KeyPair keys) throws IOException {
-    StringWriter out = new StringWriter();
-    try (PemWriter writer = new PemWriter(out)) {
-      writer.writeObject(new PemObject("PRIVATE KEY", keys.getPrivate().getEncoded()));
-    }
-    return out.toString();
-  }
-
-  private static String pem(Object object) throws IOException {
-    StringWriter out = new StringWriter();
-    try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-      writer.writeObject(object);
-    }
-    return out.toString();
-  }
-
-  /**
-   * The key inside a PKCS#8 structure; an EC key with its curve named inside (as openssl writes
-   * SEC1), which the JDK's encoding leaves to the outer structure.
-   */
-  static org.bouncycastle.asn1.ASN1Primitive sec1OrPkcs1(PrivateKeyInfo info) throws IOException {
-    var inner = info.parsePrivateKey();
-    if (!info.getPrivateKeyAlgorithm()
-        .getAlgorithm()
-        .equals(org.bouncycastle.asn1.x9.X9ObjectIdentifiers.id_ecPublicKey))
-      return inner.toASN1Primitive();
-    var ec = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(inner);
-    return new org.bouncycastle.asn1.sec.ECPrivateKey(
-            256, ec.getKey(), ec.getPublicKey(), info.getPrivateKeyAlgorithm().getParameters())
-        .toASN1Primitive();
+  private static String pkcs8(KeyPair keys) {
+    return TestPki.pkcs8KeyPem(keys);
   }
 }

@@ -1,6 +1,7 @@
 package dev.limpet.dataplane.peers;
 
 import dev.limpet.dataplane.testing.FreePorts;
+import dev.limpet.testsupport.Relay;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;

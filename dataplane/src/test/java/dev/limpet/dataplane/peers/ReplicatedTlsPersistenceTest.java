@@ -5,9 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.limpet.dataplane.testing.ResumingTlsClient;
 import dev.limpet.dataplane.testing.ResumingTlsClient.Visit;
-import dev.limpet.dataplane.testing.TestPki;
 import dev.limpet.dataplane.testing.TlsServices;
 import dev.limpet.dataplane.tls.TicketKeySet;
+import dev.limpet.testsupport.Relay;
+import dev.limpet.testsupport.TestPki;
 import io.netty.handler.ssl.OpenSsl;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;

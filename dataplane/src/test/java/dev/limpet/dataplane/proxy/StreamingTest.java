@@ -2,10 +2,10 @@ package dev.limpet.dataplane.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.limpet.dataplane.testing.Backend;
 import dev.limpet.dataplane.testing.Client;
 import dev.limpet.dataplane.testing.DataPlaneProcess;
 import dev.limpet.dataplane.testing.FreePorts;
+import dev.limpet.testsupport.Backend;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

@@ -6,17 +6,15 @@ import static org.awaitility.Awaitility.await;
 import dev.limpet.contract.DataPlaneGroup;
 import dev.limpet.dataplane.testing.Client;
 import dev.limpet.dataplane.testing.ProxyFixture;
+import dev.limpet.testsupport.MockApi;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -135,10 +133,7 @@ class ConfigMapSourceTest {
   }
 
   private KubernetesMockServer apiServer(int port) throws Exception {
-    var server =
-        new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), store, false);
-    server.init(InetAddress.getByName("127.0.0.1"), port);
-    return server;
+    return MockApi.start(InetAddress.getByName("127.0.0.1"), port, store);
   }
 
   private void write(String version, String backend) {

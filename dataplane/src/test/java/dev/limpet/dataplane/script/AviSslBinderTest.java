@@ -3,7 +3,7 @@ package dev.limpet.dataplane.script;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import dev.limpet.dataplane.testing.TestPki;
+import dev.limpet.testsupport.TestPki;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -4,6 +4,7 @@ import dev.limpet.dataplane.DataPlane;
 import dev.limpet.dataplane.config.ConfigException;
 import dev.limpet.dataplane.persistence.CookieKeySet;
 import dev.limpet.dataplane.tls.TlsProviders;
+import dev.limpet.testsupport.Backend;
 import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.limpet.dataplane.testing;
 
+import dev.limpet.testsupport.TestPki;
 import java.nio.file.Path;
 
 /** Configurations with a TLS virtual service, for tests. */

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.limpet.dataplane.config.ConfigException;
 import dev.limpet.dataplane.testing.ProxyFixture;
-import dev.limpet.dataplane.testing.TestPki;
 import dev.limpet.dataplane.testing.TlsClient;
 import dev.limpet.dataplane.testing.TlsDocument;
+import dev.limpet.testsupport.TestPki;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslProvider;
 import java.io.UncheckedIOException;

@@ -12,11 +12,12 @@ import dev.limpet.dataplane.config.ConfigLoader;
 import dev.limpet.dataplane.config.DataPlaneConfig;
 import dev.limpet.dataplane.config.TlsCertificateConfig;
 import dev.limpet.operator.RunningOperator;
-import dev.limpet.operator.TestCertificates;
+import dev.limpet.operator.TestResources;
 import dev.limpet.operator.api.VirtualService;
 import dev.limpet.operator.api.VirtualServiceSpec;
 import dev.limpet.operator.index.GroupSecrets;
 import dev.limpet.operator.validation.ContractScriptCompiler;
+import dev.limpet.testsupport.TestPki;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -54,27 +55,27 @@ class VirtualServiceTlsTest {
 
   @Test
   void aGoodSecretIsPublishedAndATurnedBadOneKeepsItsLastGoodCertificate() throws Exception {
-    var good = TestCertificates.selfSigned("shop.example.com");
-    operator.create(TestCertificates.tlsSecret("shop-tls", good.certificate(), good.key()));
+    var good = TestPki.selfSigned("shop.example.com");
+    operator.create(TestResources.tlsSecret("shop-tls", good.certificatePem(), good.pkcs1KeyPem()));
     operator.create(tlsService("web", 443, "shop-tls"));
 
     eventually()
         .untilAsserted(() -> assertThat(condition("web", "Ready").getStatus()).isEqualTo("True"));
     assertThat(groupSecret())
-        .containsEntry("shop-tls.crt", good.certificate())
-        .containsEntry("shop-tls.key", good.key());
+        .containsEntry("shop-tls.crt", good.certificatePem())
+        .containsEntry("shop-tls.key", good.pkcs1KeyPem());
     TlsCertificateConfig published = certificate("web");
     assertThat(published.secretKey()).isEqualTo("shop-tls");
     assertThat(published.sha256())
-        .isEqualTo(TlsCertificateConfig.digest(good.certificate(), good.key()));
+        .isEqualTo(TlsCertificateConfig.digest(good.certificatePem(), good.pkcs1KeyPem()));
 
-    var other = TestCertificates.selfSigned("other.example.com");
+    var other = TestPki.selfSigned("other.example.com");
     operator.edit(
         Secret.class,
         "shop-tls",
         s -> {
           s.setData(null);
-          s.setStringData(Map.of("tls.crt", good.certificate(), "tls.key", other.key()));
+          s.setStringData(Map.of("tls.crt", good.certificatePem(), "tls.key", other.pkcs1KeyPem()));
         });
 
     eventually()
@@ -87,17 +88,18 @@ class VirtualServiceTlsTest {
                   .contains("Secret 'shop-tls': the private key does not match the certificate")
                   .contains("keeps serving its last good certificate");
             });
-    assertThat(groupSecret()).containsEntry("shop-tls.key", good.key());
+    assertThat(groupSecret()).containsEntry("shop-tls.key", good.pkcs1KeyPem());
     assertThat(certificate("web").sha256()).isEqualTo(published.sha256());
     assertThat(condition("web", "Programmed").getStatus()).isEqualTo("True");
 
-    var renewed = TestCertificates.selfSigned("shop.example.com");
+    var renewed = TestPki.selfSigned("shop.example.com");
     operator.edit(
         Secret.class,
         "shop-tls",
         s -> {
           s.setData(null);
-          s.setStringData(Map.of("tls.crt", renewed.certificate(), "tls.key", renewed.key()));
+          s.setStringData(
+              Map.of("tls.crt", renewed.certificatePem(), "tls.key", renewed.pkcs1KeyPem()));
         });
 
     eventually()
@@ -105,20 +107,21 @@ class VirtualServiceTlsTest {
             () -> {
               assertThat(condition("web", "ResolvedRefs").getStatus()).isEqualTo("True");
               assertThat(certificate("web").sha256())
-                  .isEqualTo(TlsCertificateConfig.digest(renewed.certificate(), renewed.key()));
-              assertThat(groupSecret()).containsEntry("shop-tls.key", renewed.key());
+                  .isEqualTo(
+                      TlsCertificateConfig.digest(renewed.certificatePem(), renewed.pkcs1KeyPem()));
+              assertThat(groupSecret()).containsEntry("shop-tls.key", renewed.pkcs1KeyPem());
             });
   }
 
   @Test
   void aMissingMalformedOrExpiredSecretKeepsANewServiceOut() throws Exception {
     operator.create(tlsService("missing", 443, "nope"));
-    operator.create(TestCertificates.tlsSecret("garbage", "not a certificate", "not a key"));
+    operator.create(TestResources.tlsSecret("garbage", "not a certificate", "not a key"));
     operator.create(tlsService("malformed", 444, "garbage"));
     var expired =
-        TestCertificates.selfSigned(
-            "old.example.com", Instant.now().minusSeconds(3600), TestCertificates.rsa());
-    operator.create(TestCertificates.tlsSecret("old", expired.certificate(), expired.key()));
+        TestPki.selfSigned("old.example.com", Instant.now().minusSeconds(3600), TestPki.rsa());
+    operator.create(
+        TestResources.tlsSecret("old", expired.certificatePem(), expired.pkcs1KeyPem()));
     operator.create(tlsService("expired", 445, "old"));
 
     eventually()
@@ -144,8 +147,8 @@ class VirtualServiceTlsTest {
 
   @Test
   void aBadTlsSpecIsNotAccepted() throws Exception {
-    var good = TestCertificates.selfSigned("shop.example.com");
-    operator.create(TestCertificates.tlsSecret("shop-tls", good.certificate(), good.key()));
+    var good = TestPki.selfSigned("shop.example.com");
+    operator.create(TestResources.tlsSecret("shop-tls", good.certificatePem(), good.pkcs1KeyPem()));
     VirtualService vs = virtualService("web", 443, "p");
     vs.setSpec(
         withTls(
@@ -173,8 +176,8 @@ class VirtualServiceTlsTest {
 
   @Test
   void clientCertificatesAreRenderedAndABadAuthorityBundleIsNotAccepted() throws Exception {
-    var good = TestCertificates.selfSigned("shop.example.com");
-    operator.create(TestCertificates.tlsSecret("shop-tls", good.certificate(), good.key()));
+    var good = TestPki.selfSigned("shop.example.com");
+    operator.create(TestResources.tlsSecret("shop-tls", good.certificatePem(), good.pkcs1KeyPem()));
     VirtualService vs = tlsService("web", 443, "shop-tls");
     var tls = vs.getSpec().tls();
     vs.setSpec(
@@ -187,7 +190,7 @@ class VirtualServiceTlsTest {
                 null,
                 null,
                 new VirtualServiceSpec.ClientCertificates(
-                    VirtualServiceSpec.ClientCertificateMode.Require, good.certificate()))));
+                    VirtualServiceSpec.ClientCertificateMode.Require, good.certificatePem()))));
     operator.create(vs);
     VirtualService bad = tlsService("bad", 444, "shop-tls");
     bad.setSpec(

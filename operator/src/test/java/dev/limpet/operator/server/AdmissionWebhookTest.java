@@ -11,6 +11,7 @@ import dev.limpet.operator.decode.TolerantClient;
 import dev.limpet.operator.index.ReferenceInformers;
 import dev.limpet.operator.index.ReferenceUsers;
 import dev.limpet.operator.validation.ContractScriptCompiler;
+import dev.limpet.testsupport.TestPki;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.net.InetSocketAddress;
@@ -18,7 +19,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -198,8 +202,18 @@ class AdmissionWebhookTest {
 
   @Test
   void servesHttpsWithAPemCertificateAndPkcs1Key(@TempDir Path dir) throws Exception {
-    var cert = SelfSignedCertificate.write(dir, "127.0.0.1");
-    startWebhook(Optional.of(PemTls.serverContext(cert.certificate(), cert.key())));
+    // as Helm's genSignedCert writes it: the key as PKCS#1 RSA PRIVATE KEY
+    var cert =
+        TestPki.selfSigned(
+            "CN=limpet-webhook-test",
+            List.of(),
+            List.of("127.0.0.1"),
+            TestPki.rsa(),
+            Instant.now().minus(Duration.ofMinutes(1)),
+            Instant.now().plus(Duration.ofHours(1)));
+    Path crt = Files.writeString(dir.resolve("tls.crt"), cert.certificatePem());
+    Path key = Files.writeString(dir.resolve("tls.key"), cert.pkcs1KeyPem());
+    startWebhook(Optional.of(PemTls.serverContext(crt, key)));
     HttpClient https = HttpClient.newBuilder().sslContext(cert.trustingContext()).build();
 
     var response =

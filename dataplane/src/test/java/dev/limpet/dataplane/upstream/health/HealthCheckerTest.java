@@ -15,6 +15,7 @@ import dev.limpet.dataplane.config.PoolConfig;
 import dev.limpet.dataplane.config.ServerConfig;
 import dev.limpet.dataplane.upstream.PoolCatalog;
 import dev.limpet.dataplane.upstream.Server;
+import dev.limpet.testsupport.Backend;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
@@ -65,7 +66,7 @@ class HealthCheckerTest {
   void anHttpMonitorTakesAServerDownOnRepeated503sAndBackUpOnRepeatedPasses(Transport transport)
       throws Exception {
     start(transport);
-    HttpBackend backend = backend("127.0.0.21");
+    Backend backend = backend("127.0.0.21");
     HealthMonitorConfig http = http("http", "/health", 2, 2);
     Server server = watch(backend, http);
 
@@ -76,13 +77,13 @@ class HealthCheckerTest {
     assertThat(checker.status("web", server.key()))
         .containsExactly(new MonitorStatus("http", true, "HTTP 200", null));
 
-    backend.respond(503);
+    backend.answer(503);
     await().atMost(BOUND).until(() -> !server.healthy());
     assertThat(backend.served(503)).isGreaterThanOrEqualTo(2);
     assertThat(checker.status("web", server.key()))
         .containsExactly(new MonitorStatus("http", false, "HTTP 503", "HTTP 503"));
 
-    backend.respond(200);
+    backend.answer(200);
     int passesBefore = backend.served(200);
     await().atMost(BOUND).until(server::healthy);
     assertThat(backend.served(200) - passesBefore).isGreaterThanOrEqualTo(2);
@@ -93,7 +94,7 @@ class HealthCheckerTest {
   @Test
   void aRefusedConnectionTakesAServerDownUntilItListensAgain() throws Exception {
     start(Transport.NIO);
-    HttpBackend backend = backend("127.0.0.22");
+    Backend backend = backend("127.0.0.22");
     HealthMonitorConfig http = http("http", "/", 1, 1);
     Server server = watch(backend, http);
     await().atMost(BOUND).until(() -> backend.requests() >= 1);
@@ -110,8 +111,8 @@ class HealthCheckerTest {
   @Test
   void sendsTheConfiguredMethodPathAndHost() throws Exception {
     start(Transport.NIO);
-    HttpBackend byDefault = backend("127.0.0.23");
-    HttpBackend named = backend("127.0.0.24");
+    Backend byDefault = backend("127.0.0.23");
+    Backend named = backend("127.0.0.24");
     HealthMonitorConfig plain = http("plain", "/ping", 1, 1);
     HealthMonitorConfig headWithHost =
         new HealthMonitorConfig(
@@ -122,7 +123,7 @@ class HealthCheckerTest {
             1,
             1,
             new HttpCheck("HEAD", "/status?full=1", List.of("204"), "health.example"));
-    named.respond(204);
+    named.answer(204);
     checker.update(
         catalog(
             PoolCatalog.EMPTY,
@@ -142,8 +143,8 @@ class HealthCheckerTest {
   @Test
   void aServerWithTwoMonitorsIsDownWhileOneFails() throws Exception {
     start(Transport.NIO);
-    HttpBackend backend = backend("127.0.0.25");
-    backend.respond("/ready", 503);
+    Backend backend = backend("127.0.0.25");
+    backend.answer("/ready", 503);
     HealthMonitorConfig live = http("live", "/live", 1, 1);
     HealthMonitorConfig ready = http("ready", "/ready", 1, 1);
     Server server = watch(backend, live, ready);
@@ -158,7 +159,7 @@ class HealthCheckerTest {
                         new MonitorStatus("live", true, "HTTP 200", null),
                         new MonitorStatus("ready", false, "HTTP 503", "HTTP 503")));
 
-    backend.respond("/ready", 200);
+    backend.answer("/ready", 200);
     await().atMost(BOUND).until(server::healthy);
   }
 
@@ -210,8 +211,8 @@ class HealthCheckerTest {
   @Test
   void aReloadKeepsUnchangedChecksAndStopsRemovedOnes() throws Exception {
     start(Transport.NIO);
-    HttpBackend backend = backend("127.0.0.29");
-    backend.respond(503);
+    Backend backend = backend("127.0.0.29");
+    backend.answer(503);
     HealthMonitorConfig http = http("http", "/", 1, 1);
     PoolCatalog first =
         catalog(PoolCatalog.EMPTY, List.of(http), pool("web", List.of("http"), server(backend)));
@@ -243,8 +244,8 @@ class HealthCheckerTest {
   @Test
   void aNewMonitorOnAKeptServerStartsPassingAndARemovedServerIsForgotten() throws Exception {
     start(Transport.NIO);
-    HttpBackend kept = backend("127.0.0.30");
-    HttpBackend removed = backend("127.0.0.31");
+    Backend kept = backend("127.0.0.30");
+    Backend removed = backend("127.0.0.31");
     HealthMonitorConfig http = http("http", "/", 1, 1);
     HealthMonitorConfig tcp = new HealthMonitorConfig("tcp", Type.Tcp, 1, 1, 1, 1, null);
     PoolCatalog first =
@@ -283,13 +284,13 @@ class HealthCheckerTest {
     logger.addAppender(logs);
     started.add(() -> logger.detachAppender(logs));
     start(Transport.NIO);
-    HttpBackend backend = backend("127.0.0.32");
-    backend.respond(503);
+    Backend backend = backend("127.0.0.32");
+    backend.answer(503);
     HealthMonitorConfig http = http("http", "/", 2, 2);
     Server server = watch(backend, http);
 
     await().atMost(BOUND).until(() -> !server.healthy());
-    backend.respond(200);
+    backend.answer(200);
     await().atMost(BOUND).until(server::healthy);
 
     assertThat(logs.list)
@@ -308,7 +309,7 @@ class HealthCheckerTest {
   @Test
   void closeStopsEveryCheck() throws Exception {
     start(Transport.NIO);
-    HttpBackend backend = backend("127.0.0.33");
+    Backend backend = backend("127.0.0.33");
     HealthMonitorConfig http = http("http", "/", 1, 1);
     watch(backend, http);
     await().atMost(BOUND).until(() -> backend.requests() >= 1);
@@ -334,8 +335,8 @@ class HealthCheckerTest {
     }
   }
 
-  private HttpBackend backend(String ip) throws IOException {
-    HttpBackend backend = HttpBackend.start(ip);
+  private Backend backend(String ip) throws IOException {
+    Backend backend = Backend.statusOnly(ip);
     started.add(backend);
     return backend;
   }
@@ -377,7 +378,7 @@ class HealthCheckerTest {
   }
 
   /** Puts {@code backend} alone in pool {@code web} under these monitors and starts checking. */
-  private Server watch(HttpBackend backend, HealthMonitorConfig... monitors) {
+  private Server watch(Backend backend, HealthMonitorConfig... monitors) {
     List<String> names = Stream.of(monitors).map(HealthMonitorConfig::name).toList();
     PoolCatalog catalog =
         catalog(PoolCatalog.EMPTY, List.of(monitors), pool("web", names, server(backend)));
@@ -389,7 +390,7 @@ class HealthCheckerTest {
     return new PoolConfig(name, null, List.of(servers), monitors, null, 0, 0);
   }
 
-  private static ServerConfig server(HttpBackend backend) {
+  private static ServerConfig server(Backend backend) {
     return server(backend.ip(), backend.port());
   }
 
@@ -397,11 +398,11 @@ class HealthCheckerTest {
     return new ServerConfig(null, ip, port, 1, null, false, null);
   }
 
-  private static Server server(PoolCatalog catalog, String pool, HttpBackend backend) {
+  private static Server server(PoolCatalog catalog, String pool, Backend backend) {
     return catalog.pool(pool).server(key(backend));
   }
 
-  private static String key(HttpBackend backend) {
+  private static String key(Backend backend) {
     return backend.ip() + ":" + backend.port();
   }
 }

@@ -1,4 +1,4 @@
-package dev.limpet.dataplane.testing;
+package dev.limpet.testsupport;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -21,12 +21,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.sec.ECPrivateKey;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
@@ -34,7 +37,11 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.util.io.pem.PemWriter;
 
-/** A throw-away certificate authority that issues test certificates, made in the JVM. */
+/**
+ * A throw-away certificate authority that issues test certificates, made in the JVM; also
+ * self-signed certificates ({@link #selfSigned}), and every one of them as PEM in the forms
+ * Kubernetes TLS Secrets carry.
+ */
 public final class TestPki {
   private static final AtomicLong SERIALS = new AtomicLong(System.currentTimeMillis());
   private final KeyPair keys;
@@ -63,6 +70,44 @@ public final class TestPki {
             List.of()));
   }
 
+  /**
+   * A self-signed leaf for {@code dnsName} (subject {@code CN=<dnsName>}, the name its only SAN),
+   * valid from an hour ago for a day, with an RSA key.
+   */
+  public static Issued selfSigned(String dnsName) {
+    return selfSigned(dnsName, Instant.now().plus(Duration.ofDays(1)), rsa());
+  }
+
+  /**
+   * A self-signed leaf for {@code dnsName} with these keys, valid for the two days to {@code
+   * notAfter}.
+   */
+  public static Issued selfSigned(String dnsName, Instant notAfter, KeyPair keys) {
+    return selfSigned(
+        "CN=" + dnsName,
+        List.of(dnsName),
+        List.of(),
+        keys,
+        notAfter.minus(Duration.ofDays(2)),
+        notAfter);
+  }
+
+  /**
+   * A self-signed certificate without the basic-constraints extension (as a hand-made one has), for
+   * the distinguished name {@code subject} (e.g. {@code O=x,CN=name}), these SANs and keys; signed
+   * SHA-256 with RSA or ECDSA after the key.
+   */
+  public static Issued selfSigned(
+      String subject,
+      List<String> dnsNames,
+      List<String> ips,
+      KeyPair keys,
+      Instant notBefore,
+      Instant notAfter) {
+    X500Name name = new X500Name(subject);
+    return new Issued(sign(name, name, keys, keys, notBefore, notAfter, null, dnsNames, ips), keys);
+  }
+
   public X509Certificate certificate() {
     return certificate;
   }
@@ -73,6 +118,10 @@ public final class TestPki {
 
   /** A client context that trusts this CA only. */
   public SSLContext clientContext() {
+    return trusting(certificate);
+  }
+
+  private static SSLContext trusting(X509Certificate certificate) {
     try {
       KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
       store.load(null);
@@ -137,15 +186,14 @@ public final class TestPki {
       return pem(certificate);
     }
 
+    /** A client context that trusts this certificate only (a self-signed one, say). */
+    public SSLContext trustingContext() {
+      return trusting(certificate);
+    }
+
     /** The key as PKCS#8 ({@code PRIVATE KEY}). */
     public String keyPem() {
-      StringWriter out = new StringWriter();
-      try (PemWriter writer = new PemWriter(out)) {
-        writer.writeObject(new PemObject("PRIVATE KEY", keys.getPrivate().getEncoded()));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return out.toString();
+      return pkcs8KeyPem(keys);
     }
 
     /** An RSA key as PKCS#1 ({@code RSA PRIVATE KEY}), as openssl and cert-manager write it. */
@@ -162,6 +210,14 @@ public final class TestPki {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
+    }
+
+    /**
+     * The key in its algorithm's own form, as openssl writes it: see {@link
+     * TestPki#traditionalKeyPem(KeyPair)}.
+     */
+    public String traditionalKeyPem() {
+      return TestPki.traditionalKeyPem(keys);
     }
 
     /** A server context that presents this certificate, for a test HTTPS server. */
@@ -192,6 +248,39 @@ public final class TestPki {
       writeAtomically(crt, certificatePem());
       writeAtomically(key, keyPem());
       return new Path[] {crt, key};
+    }
+  }
+
+  /** A private key as PKCS#8 ({@code PRIVATE KEY}). */
+  public static String pkcs8KeyPem(KeyPair keys) {
+    StringWriter out = new StringWriter();
+    try (PemWriter writer = new PemWriter(out)) {
+      writer.writeObject(new PemObject("PRIVATE KEY", keys.getPrivate().getEncoded()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  /**
+   * A private key in its algorithm's own form, as openssl writes it: PKCS#1 ({@code RSA PRIVATE
+   * KEY}) for RSA, SEC1 ({@code EC PRIVATE KEY}) with its curve named inside for EC (the JDK's
+   * encoding leaves the curve to the PKCS#8 wrapper).
+   */
+  public static String traditionalKeyPem(KeyPair keys) {
+    try {
+      var info = PrivateKeyInfo.getInstance(keys.getPrivate().getEncoded());
+      boolean ec =
+          info.getPrivateKeyAlgorithm().getAlgorithm().equals(X9ObjectIdentifiers.id_ecPublicKey);
+      StringWriter out = new StringWriter();
+      try (PemWriter writer = new PemWriter(out)) {
+        writer.writeObject(
+            new PemObject(
+                ec ? "EC PRIVATE KEY" : "RSA PRIVATE KEY", sec1OrPkcs1(info).getEncoded()));
+      }
+      return out.toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -237,7 +326,7 @@ public final class TestPki {
       KeyPair subjectKeys,
       Instant notBefore,
       Instant notAfter,
-      boolean ca,
+      Boolean ca,
       List<String> dnsNames,
       List<String> ips) {
     try {
@@ -249,7 +338,8 @@ public final class TestPki {
               Date.from(notAfter),
               subject,
               subjectKeys.getPublic());
-      builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
+      if (ca != null)
+        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
       List<GeneralName> names = new ArrayList<>();
       dnsNames.forEach(n -> names.add(new GeneralName(GeneralName.dNSName, n)));
       ips.forEach(ip -> names.add(new GeneralName(GeneralName.iPAddress, ip)));
@@ -270,7 +360,22 @@ public final class TestPki {
     }
   }
 
-  static String pem(Object object) {
+  /**
+   * The key inside a PKCS#8 structure; an EC key with its curve named inside (as openssl writes
+   * SEC1), which the JDK's encoding leaves to the outer structure.
+   */
+  public static ASN1Primitive sec1OrPkcs1(PrivateKeyInfo info) throws IOException {
+    var inner = info.parsePrivateKey();
+    if (!info.getPrivateKeyAlgorithm().getAlgorithm().equals(X9ObjectIdentifiers.id_ecPublicKey))
+      return inner.toASN1Primitive();
+    var ec = ECPrivateKey.getInstance(inner);
+    return new ECPrivateKey(
+            256, ec.getKey(), ec.getPublicKey(), info.getPrivateKeyAlgorithm().getParameters())
+        .toASN1Primitive();
+  }
+
+  /** Any object BouncyCastle's PEM writer knows (a certificate, a key: PKCS#1 for RSA) as PEM. */
+  public static String pem(Object object) {
     StringWriter out = new StringWriter();
     try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
       writer.writeObject(object);

@@ -1,4 +1,4 @@
-package dev.limpet.dataplane.peers;
+package dev.limpet.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,49 +10,60 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A TCP relay on a loopback address in front of a replica's peer port, to break links on purpose:
- * {@link #cut} closes every connection and refuses new ones until {@link #heal}; {@link #freeze}
- * keeps the connections open but forwards nothing (a silent network failure). {@link #routeTo}
- * sends new connections elsewhere, as a Service picks another replica for each connection.
+ * A TCP relay on a loopback address in front of a server (a replica's peer port, an API server), to
+ * break links on purpose: {@link #cut} closes every connection and refuses new ones until {@link
+ * #heal}; {@link #freeze} keeps the connections open but forwards nothing (a silent network
+ * failure). {@link #routeTo} sends new connections elsewhere, as a Service picks another replica
+ * for each connection. After {@link #resetWhenCut} a cut relay refuses with a reset, as a host that
+ * is gone does.
  */
-final class Relay implements AutoCloseable {
+public final class Relay implements AutoCloseable {
   private final ServerSocket server;
   private volatile InetSocketAddress target;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile boolean cut;
   private volatile boolean frozen;
+  private volatile boolean reset;
 
-  Relay(InetSocketAddress listen, InetSocketAddress target) throws IOException {
+  /** Listens on {@code listen} (port 0: a free one) and forwards to {@code target}. */
+  public Relay(InetSocketAddress listen, InetSocketAddress target) throws IOException {
     this.server = new ServerSocket();
-    server.bind(listen);
+    server.setReuseAddress(true); // a fixed port is free again at once when a run restarts
+    server.bind(listen, 128);
     this.target = target;
     Thread acceptor = new Thread(this::accept, "relay-" + listen);
     acceptor.setDaemon(true);
     acceptor.start();
   }
 
-  InetSocketAddress address() {
+  public InetSocketAddress address() {
     return (InetSocketAddress) server.getLocalSocketAddress();
   }
 
   /** New connections go to {@code next} from now on; open ones stay where they are. */
-  void routeTo(InetSocketAddress next) {
+  public void routeTo(InetSocketAddress next) {
     target = next;
   }
 
-  void cut() {
+  public void cut() {
     cut = true;
     closeAll();
   }
 
-  void freeze() {
+  public void freeze() {
     frozen = true;
   }
 
-  void heal() {
+  public void heal() {
     if (frozen) closeAll(); // the frozen connections carry half-sent frames: start afresh
     frozen = false;
     cut = false;
+  }
+
+  /** From now on a cut relay refuses a connection with a reset (SO_LINGER 0) rather than a FIN. */
+  public Relay resetWhenCut() {
+    reset = true;
+    return this;
   }
 
   private void accept() {
@@ -60,6 +71,7 @@ final class Relay implements AutoCloseable {
       try {
         Socket client = server.accept();
         if (cut) {
+          if (reset) client.setSoLinger(true, 0);
           client.close();
           continue;
         }
