@@ -218,7 +218,7 @@ class VirtualServiceTlsTest {
     DataPlaneConfig config = ConfigLoader.parse(operator.groupConfig("default").orElseThrow());
     var clients = config.virtualServices().get(0).tls().clientCertificates();
     assertThat(clients.mode()).isEqualTo(ClientCertificatesConfig.Mode.REQUIRE);
-    assertThat(clients.caCertificates()).isEqualTo(good.certificate());
+    assertThat(clients.caCertificates()).isEqualTo(good.certificatePem());
   }
 
   private static VirtualService tlsService(String name, int port, String secret) {
