@@ -19,14 +19,14 @@ final class AccessLog {
   static void write(Exchange e, int status, long nanos) {
     LOG.info(
         "{} {} {}",
-        kv("method", e.head.method().name()),
-        kv("uri", e.uri),
+        kv("method", e.head().method().name()),
+        kv("uri", e.request.uri()),
         kv("status", status),
-        kv("vs", e.vs == null ? null : e.vs.name()),
+        kv("vs", e.vs() == null ? null : e.vs().name()),
         kv("pool", e.pool == null ? null : e.pool.name()),
         kv("server", e.server == null ? null : e.server.key()),
         kv("persistence", e.selection == null ? null : e.selection.outcome().name()),
-        kv("client", e.clientRequest.client().getAddress().getHostAddress()),
+        kv("client", e.clientRequest().client().getAddress().getHostAddress()),
         kv("duration_ms", nanos / 1_000_000.0),
         kv("request_bytes", e.requestBytes),
         kv("response_bytes", e.responseBytes),

@@ -1,16 +1,12 @@
 package dev.limpet.dataplane.proxy;
 
 import dev.limpet.dataplane.config.NetworkSecurityConfig.DenyAction;
-import dev.limpet.dataplane.http.ClientRequest;
 import dev.limpet.dataplane.persistence.Persistence;
-import dev.limpet.dataplane.runtime.PortRoutes;
-import dev.limpet.dataplane.runtime.VirtualService;
 import dev.limpet.dataplane.script.PoolSelection;
 import dev.limpet.dataplane.script.ScriptEvent;
 import dev.limpet.dataplane.script.ScriptResult;
 import dev.limpet.dataplane.script.ScriptTransaction;
 import dev.limpet.dataplane.script.VirtualServiceScripts;
-import dev.limpet.dataplane.tls.TlsSession;
 import dev.limpet.dataplane.upstream.Selection;
 import dev.limpet.dataplane.upstream.ServerSelector;
 import io.netty.buffer.Unpooled;
@@ -67,9 +63,6 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   private ChannelHandlerContext ctx;
   private Exchange exchange;
 
-  /** The body {@link RequestBodyBuffer} buffered for the next request's scripts. */
-  private RequestBodyBuffer.BufferedBody nextRequestBody;
-
   private boolean closing;
 
   /** When the connection last became idle (no exchange), for the client-idle timeout. */
@@ -118,10 +111,12 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   private void drainInbound() {
     while (!inbound.isEmpty() && !closing) {
       Object msg = inbound.peek();
-      if (exchange != null && (msg instanceof HttpRequest || exchange.requestComplete)) return;
+      boolean head = msg instanceof HttpRequest || msg instanceof RequestMessage;
+      if (exchange != null && (head || exchange.requestComplete)) return;
       inbound.poll();
-      if (msg instanceof HttpRequest head) startExchange(head);
-      else if (msg instanceof RequestBodyBuffer.BufferedBody body) nextRequestBody = body;
+      if (msg instanceof RoutedRequest request) startExchange(request);
+      else if (msg instanceof Denied denied) deny(denied);
+      else if (msg instanceof HttpRequest malformed) rejectMalformed(malformed);
       else if (msg instanceof HttpContent content) requestContent(content);
       else ReferenceCountUtil.release(msg);
     }
@@ -139,51 +134,28 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     if (!e.requestComplete && e.upstream.isWritable()) ctx.read();
   }
 
-  private void startExchange(HttpRequest head) {
-    RequestBodyBuffer.BufferedBody body = nextRequestBody;
-    nextRequestBody = null;
-    if (head.decoderResult().isFailure()) {
-      rejectMalformed(head);
-      return;
-    }
-    clock.headReceived();
-    InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
-    boolean upgrade = HopByHopHeaders.isUpgrade(head.headers());
-    Exchange e =
-        new Exchange(
-            head,
-            new ClientRequest(client, head, TlsSession.of(ctx.channel())),
-            HttpUtil.isKeepAlive(head),
-            upgrade);
-    exchange = e;
-    if (body != null) {
-      e.requestBody = body.bytes();
-      e.requestBodyWhole = body.whole();
-    }
-    if (head instanceof HttpContent content) {
-      // a request that arrived whole carries its body in the same message
-      e.requestComplete = content instanceof LastHttpContent;
-    }
-    e.config = context.config.current();
-    PortRoutes routes = e.config.routes(listenerPort);
-    VirtualService vs =
-        routes == null ? null : routes.route(head.headers().get(HttpHeaderNames.HOST));
-    if (vs == null) {
+  /** Starts the exchange of a request the routing and access stages let through. */
+  private void startExchange(RoutedRequest request) {
+    Exchange e = begin(request);
+    if (!request.routed()) {
       replyLocally(e, HttpResponseStatus.NOT_FOUND, "no virtual service for this host");
       return;
     }
-    e.vs = vs;
-    if (vs.access().denies(client.getAddress())) {
-      deny(e);
-      return;
-    }
-    HopByHopHeaders.strip(head.headers(), upgrade);
-    ForwardedHeaders.add(head.headers(), client, settings.tls() ? "https" : "http", listenerPort);
-    head.setProtocolVersion(HttpVersion.HTTP_1_1);
-    e.pool = vs.pool();
+    e.pool = request.vs().pool();
     if (!runRequestScripts(e)) return;
     holdPersistence(e);
     choose(e);
+  }
+
+  private Exchange begin(RoutedRequest request) {
+    clock.headReceived();
+    Exchange e = new Exchange(request);
+    exchange = e;
+    if (request.head() instanceof HttpContent content) {
+      // a request that arrived whole carries its body in the same message
+      e.requestComplete = content instanceof LastHttpContent;
+    }
+    return e;
   }
 
   /**
@@ -203,7 +175,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       }
       PoolSelection selection = result.selection();
       if (selection != null) {
-        e.pool = e.config.pools().pool(selection.pool());
+        e.pool = e.request.config().pools().pool(selection.pool());
         e.scriptServer = selection.server();
       }
       return true;
@@ -216,7 +188,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
    * The result of the virtual service's scripts for {@code event}, or null when none handles it.
    */
   private ScriptResult runScripts(Exchange e, ScriptEvent event, HttpResponse response) {
-    VirtualServiceScripts scripts = e.vs.scripts();
+    VirtualServiceScripts scripts = e.vs().scripts();
     if (scripts == null || !scripts.handles(event)) return null;
     if (e.scripts == null) e.scripts = new ScriptTransaction();
     return scripts.run(
@@ -311,15 +283,15 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
 
   private void holdPersistence(Exchange e) {
     Persistence p = e.pool.persistence();
-    if (p != null && !holds.containsKey(p)) holds.put(p, p.holdWhileConnected(e.clientRequest));
+    if (p != null && !holds.containsKey(p)) holds.put(p, p.holdWhileConnected(e.clientRequest()));
   }
 
   /** Picks a server (persistence first) and connects to it. */
   private void choose(Exchange e) {
     Selection selection =
         e.scriptServer != null
-            ? ServerSelector.selectNamed(e.pool, e.scriptServer, e.clientRequest, e.failed)
-            : ServerSelector.select(e.pool, e.clientRequest, e.failed);
+            ? ServerSelector.selectNamed(e.pool, e.scriptServer, e.clientRequest(), e.failed)
+            : ServerSelector.select(e.pool, e.clientRequest(), e.failed);
     context.metrics.persistence(e.pool.name(), selection.outcome());
     if (selection.server() == null) {
       String why =
@@ -338,10 +310,10 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   }
 
   private void connect(Exchange e) {
-    int connectMs = e.vs.config().timeouts().connectMs();
+    int connectMs = e.vs().config().timeouts().connectMs();
     Future<Channel> f =
         context.connections.acquire(
-            e.server, e.vs.upstreamTls(), ctx.channel().eventLoop(), connectMs);
+            e.server, e.vs().upstreamTls(), ctx.channel().eventLoop(), connectMs);
     if (f.isDone()) onConnected(e, f);
     else f.addListener(x -> onConnected(e, f));
   }
@@ -365,7 +337,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     e.upstream = upstream;
     e.server.requestStarted();
     UpstreamHandler.of(upstream).attach(this);
-    upstream.write(e.head, upstream.voidPromise());
+    upstream.write(e.head(), upstream.voidPromise());
     while (!e.pendingBody.isEmpty()) {
       HttpContent part = e.pendingBody.poll();
       e.requestBodySent |= part.content().isReadable();
@@ -461,7 +433,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     int code = response.status().code();
     if (code < 200 && code != 101) {
       e.informational = true;
-      if (code == 100 && HttpUtil.is100ContinueExpected(e.head))
+      if (code == 100 && HttpUtil.is100ContinueExpected(e.head()))
         ctx.writeAndFlush(
             new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
       return false;
@@ -483,7 +455,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     if (persistence != null && settings.tls()) persistence = persistence.onTlsListener();
     if (persistence != null)
       persistence.onResponse(
-          e.clientRequest, e.selection.pinnedKey(), e.server.key(), response.headers());
+          e.clientRequest(), e.selection.pinnedKey(), e.server.key(), response.headers());
     if (e.scripts != null) e.scripts.serverResponded(e.pool.name(), e.server.key());
     e.closeAfter = ResponseHeads.forClient(e, response, e.closeAfter || context.draining());
     return true;
@@ -545,7 +517,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   /** The request is sent whole: from now the server must answer within the response timeout. */
   private void awaitResponse(Exchange e) {
     e.lastUpstreamActivityNanos = System.nanoTime();
-    wakeAt(e.lastUpstreamActivityNanos + millis(e.vs.config().timeouts().upstreamResponseMs()));
+    wakeAt(e.lastUpstreamActivityNanos + millis(e.vs().config().timeouts().upstreamResponseMs()));
   }
 
   private void becomeIdle() {
@@ -599,7 +571,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
           ? Long.MAX_VALUE
           : e.lastClientActivityNanos + millis(settings.clientIdleMs());
     if (e.upstream == null) return Long.MAX_VALUE;
-    return e.lastUpstreamActivityNanos + millis(e.vs.config().timeouts().upstreamResponseMs());
+    return e.lastUpstreamActivityNanos + millis(e.vs().config().timeouts().upstreamResponseMs());
   }
 
   private static long millis(long ms) {
@@ -630,9 +602,9 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   /** Detaches the exchange from the connection and accounts for it. */
   private void end(Exchange e) {
     exchange = null;
-    ReferenceCountUtil.release(e.head);
+    ReferenceCountUtil.release(e.head());
     long nanos = System.nanoTime() - e.startNanos;
-    context.metrics.request(e.vs == null ? "-" : e.vs.name(), e.status, nanos);
+    context.metrics.request(e.vs() == null ? "-" : e.vs().name(), e.status, nanos);
     if (AccessLog.enabled()) AccessLog.write(e, e.status, nanos);
   }
 
@@ -648,12 +620,12 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     // a body buffered whole is already here: reading its queued parts costs nothing
     boolean bodyMayFollow =
         !e.requestComplete
-            && !e.requestBodyWhole
-            && (HttpUtil.getContentLength(e.head, 0L) > 0
-                || HttpUtil.isTransferEncodingChunked(e.head));
+            && !e.requestBodyWhole()
+            && (HttpUtil.getContentLength(e.head(), 0L) > 0
+                || HttpUtil.isTransferEncodingChunked(e.head()));
     e.local = true;
     e.status = response.status().code();
-    e.closeAfter = e.closeAfter || !e.clientKeepAlive || bodyMayFollow || context.draining();
+    e.closeAfter = e.closeAfter || !e.request.keepAlive() || bodyMayFollow || context.draining();
     if (e.closeAfter) response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     dropUpstream(e);
     e.pendingBody.forEach(ReferenceCountUtil::release);
@@ -678,18 +650,15 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     upstreamFailed(e, status, text);
   }
 
-  private void deny(Exchange e) {
-    context.metrics.denied(e.vs.name());
-    LOG.info(
-        "client {} denied by virtual service {}",
-        e.clientRequest.client().getAddress().getHostAddress(),
-        e.vs.name());
-    if (e.vs.access().action() == DenyAction.Close) {
-      ReferenceCountUtil.release(e.head);
-      exchange = null;
+  /** Answers a request the {@link Access} stage denied, in its turn. */
+  private void deny(Denied denied) {
+    if (denied.action() == DenyAction.Close) {
+      clock.headReceived();
+      ReferenceCountUtil.release(denied);
       closing = true;
       ctx.close();
     } else {
+      Exchange e = begin(denied.request());
       e.closeAfter = true;
       replyLocally(e, HttpResponseStatus.FORBIDDEN, "access denied");
     }
@@ -774,7 +743,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     timer.cancel();
     if (e != null) {
       e.pendingBody.forEach(ReferenceCountUtil::release);
-      ReferenceCountUtil.release(e.head);
+      ReferenceCountUtil.release(e.head());
       dropUpstream(e);
     }
     inbound.forEach(ReferenceCountUtil::release);

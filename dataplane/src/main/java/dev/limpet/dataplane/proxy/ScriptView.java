@@ -32,7 +32,7 @@ final class ScriptView implements ScriptExchange {
 
   @Override
   public InetSocketAddress clientAddress() {
-    return exchange.clientRequest.client();
+    return exchange.clientRequest().client();
   }
 
   @Override
@@ -47,7 +47,7 @@ final class ScriptView implements ScriptExchange {
 
   @Override
   public HttpRequest request() {
-    return exchange.head;
+    return exchange.head();
   }
 
   @Override
@@ -77,7 +77,7 @@ final class ScriptView implements ScriptExchange {
 
   @Override
   public byte[] requestBody() {
-    return exchange.requestBody;
+    return exchange.requestBody();
   }
 
   @Override
