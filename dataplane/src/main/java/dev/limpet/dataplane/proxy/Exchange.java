@@ -11,9 +11,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /** The state of one request/response transaction on a client connection. */
 final class Exchange {
@@ -22,16 +20,11 @@ final class Exchange {
 
   final long startNanos = System.nanoTime();
 
-  /** Servers that refused a connection for this request: not tried again. */
-  final Set<Server> failed = new HashSet<>(2);
-
   /** Body parts read before the upstream connection was ready. */
   final ArrayDeque<HttpContent> pendingBody = new ArrayDeque<>(2);
 
-  Pool pool;
-
-  /** The server a DataScript named with {@code avi.pool.select}, null when the pool chooses. */
-  Server scriptServer;
+  /** The server choice, made once the request scripts ran (they may pick the pool); else null. */
+  ServerChoice choice;
 
   /** The Lua state of this transaction, created when the first script runs. */
   ScriptTransaction scripts;
@@ -39,12 +32,9 @@ final class Exchange {
   /** Lines scripts wrote with {@code avi.vs.log}, for the access log. */
   final List<String> scriptLog = new ArrayList<>(0);
 
-  Selection selection;
-  Server server;
   Channel upstream;
   long lastUpstreamActivityNanos;
   long lastClientActivityNanos = startNanos;
-  int staleRetries;
 
   boolean local;
   boolean requestComplete;
@@ -70,6 +60,21 @@ final class Exchange {
 
   Exchange(RoutedRequest request) {
     this.request = request;
+  }
+
+  /** The pool the request goes to: the virtual service's until a script chose another. */
+  Pool pool() {
+    if (choice != null) return choice.pool();
+    return vs() == null ? null : vs().pool();
+  }
+
+  /** The server chosen last, or null. */
+  Server server() {
+    return choice == null ? null : choice.server();
+  }
+
+  Selection selection() {
+    return choice == null ? null : choice.selection();
   }
 
   HttpRequest head() {

@@ -8,7 +8,6 @@ import dev.limpet.dataplane.script.ScriptResult;
 import dev.limpet.dataplane.script.ScriptTransaction;
 import dev.limpet.dataplane.script.VirtualServiceScripts;
 import dev.limpet.dataplane.upstream.Selection;
-import dev.limpet.dataplane.upstream.ServerSelector;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
@@ -48,7 +47,6 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   public static final String NAME = "proxy";
   public static final String CODEC = "httpCodec";
   private static final Logger LOG = LoggerFactory.getLogger(FrontendHandler.class);
-  private static final int MAX_STALE_RETRIES = 2;
 
   private final ProxyContext context;
   private final int listenerPort;
@@ -141,7 +139,6 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       replyLocally(e, HttpResponseStatus.NOT_FOUND, "no virtual service for this host");
       return;
     }
-    e.pool = request.vs().pool();
     if (!runRequestScripts(e)) return;
     holdPersistence(e);
     choose(e);
@@ -164,7 +161,10 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
    */
   private boolean runRequestScripts(Exchange e) {
     ScriptResult result = runScripts(e, ScriptEvent.HTTP_REQ, null);
-    if (result == null) return true;
+    if (result == null) {
+      e.choice = new ServerChoice(e.pool(), null, e.clientRequest());
+      return true;
+    }
     if (result.action() instanceof ScriptResult.Proceed) {
       if (result.close() != ScriptResult.Close.NONE) {
         // close_conn in the request event drops the request: nothing goes upstream
@@ -174,10 +174,13 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
         return false;
       }
       PoolSelection selection = result.selection();
-      if (selection != null) {
-        e.pool = e.request.config().pools().pool(selection.pool());
-        e.scriptServer = selection.server();
-      }
+      e.choice =
+          selection == null
+              ? new ServerChoice(e.pool(), null, e.clientRequest())
+              : new ServerChoice(
+                  e.request.config().pools().pool(selection.pool()),
+                  selection.server(),
+                  e.clientRequest());
       return true;
     }
     replyFromScript(e, result, HttpResponseStatus.INTERNAL_SERVER_ERROR, "DataScript error");
@@ -282,30 +285,18 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   }
 
   private void holdPersistence(Exchange e) {
-    Persistence p = e.pool.persistence();
+    Persistence p = e.pool().persistence();
     if (p != null && !holds.containsKey(p)) holds.put(p, p.holdWhileConnected(e.clientRequest()));
   }
 
   /** Picks a server (persistence first) and connects to it. */
   private void choose(Exchange e) {
-    Selection selection =
-        e.scriptServer != null
-            ? ServerSelector.selectNamed(e.pool, e.scriptServer, e.clientRequest(), e.failed)
-            : ServerSelector.select(e.pool, e.clientRequest(), e.failed);
-    context.metrics.persistence(e.pool.name(), selection.outcome());
+    Selection selection = e.choice.next();
+    context.metrics.persistence(e.pool().name(), selection.outcome());
     if (selection.server() == null) {
-      String why =
-          e.failed.isEmpty() ? "no server available in pool " : "no server reachable in pool ";
-      upstreamFailed(
-          e,
-          e.failed.isEmpty()
-              ? HttpResponseStatus.SERVICE_UNAVAILABLE
-              : HttpResponseStatus.BAD_GATEWAY,
-          why + e.pool.name());
+      upstreamFailed(e, e.choice.noServerStatus(), e.choice.noServerReason());
       return;
     }
-    e.selection = selection;
-    e.server = selection.server();
     connect(e);
   }
 
@@ -313,7 +304,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     int connectMs = e.vs().config().timeouts().connectMs();
     Future<Channel> f =
         context.connections.acquire(
-            e.server, e.vs().upstreamTls(), ctx.channel().eventLoop(), connectMs);
+            e.server(), e.vs().upstreamTls(), ctx.channel().eventLoop(), connectMs);
     if (f.isDone()) onConnected(e, f);
     else f.addListener(x -> onConnected(e, f));
   }
@@ -324,18 +315,17 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       return;
     }
     if (!f.isSuccess()) {
-      context.metrics.upstreamError(e.pool.name(), UpstreamConnectionPool.failureKind(f.cause()));
-      LOG.debug("connect to {} failed: {}", e.server, f.cause().toString());
-      e.failed.add(e.server);
-      if (e.idempotent() && !e.requestBodySent) choose(e);
+      context.metrics.upstreamError(e.pool().name(), UpstreamConnectionPool.failureKind(f.cause()));
+      LOG.debug("connect to {} failed: {}", e.server(), f.cause().toString());
+      if (e.choice.refused(e.idempotent(), e.requestBodySent)) choose(e);
       else
         upstreamFailed(
-            e, HttpResponseStatus.BAD_GATEWAY, "could not connect to server " + e.server.name());
+            e, HttpResponseStatus.BAD_GATEWAY, "could not connect to server " + e.server().name());
       return;
     }
     Channel upstream = f.getNow();
     e.upstream = upstream;
-    e.server.requestStarted();
+    e.server().requestStarted();
     UpstreamHandler.of(upstream).attach(this);
     upstream.write(e.head(), upstream.voidPromise());
     while (!e.pendingBody.isEmpty()) {
@@ -408,12 +398,12 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
    * a whole body, so its connection is closed without the last chunk, and so is the server's.
    */
   private void malformedResponseBody(Exchange e) {
-    context.metrics.upstreamError(e.pool.name(), "protocol");
-    LOG.debug("malformed response body from server {}", e.server.name());
+    context.metrics.upstreamError(e.pool().name(), "protocol");
+    LOG.debug("malformed response body from server {}", e.server().name());
     e.upstreamReusable = false;
     if (!e.responseStarted) {
       abortUpstream(
-          e, HttpResponseStatus.BAD_GATEWAY, "invalid response from server " + e.server.name());
+          e, HttpResponseStatus.BAD_GATEWAY, "invalid response from server " + e.server().name());
       return;
     }
     dropUpstream(e);
@@ -425,9 +415,9 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   private boolean responseHead(Exchange e, HttpResponse response) {
     if (response.decoderResult().isFailure()
         || HopByHopHeaders.namesFramingField(response.headers())) {
-      context.metrics.upstreamError(e.pool.name(), "protocol");
+      context.metrics.upstreamError(e.pool().name(), "protocol");
       abortUpstream(
-          e, HttpResponseStatus.BAD_GATEWAY, "invalid response from server " + e.server.name());
+          e, HttpResponseStatus.BAD_GATEWAY, "invalid response from server " + e.server().name());
       return false;
     }
     int code = response.status().code();
@@ -451,12 +441,12 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       if (scripted.close() == ScriptResult.Close.RST) e.resetAfter = e.closeAfter = true;
     }
     e.responseStarted = true;
-    Persistence persistence = e.pool.persistence();
+    Persistence persistence = e.pool().persistence();
     if (persistence != null && settings.tls()) persistence = persistence.onTlsListener();
     if (persistence != null)
       persistence.onResponse(
-          e.clientRequest(), e.selection.pinnedKey(), e.server.key(), response.headers());
-    if (e.scripts != null) e.scripts.serverResponded(e.pool.name(), e.server.key());
+          e.clientRequest(), e.selection().pinnedKey(), e.server().key(), response.headers());
+    if (e.scripts != null) e.scripts.serverResponded(e.pool().name(), e.server().key());
     e.closeAfter = ResponseHeads.forClient(e, response, e.closeAfter || context.draining());
     return true;
   }
@@ -482,23 +472,20 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     Exchange e = exchange;
     if (e == null || e.responseComplete || e.local) return;
     e.upstream = null;
-    e.server.requestEnded();
+    e.server().requestEnded();
     if (!e.responseStarted) {
       // a pooled connection the server had closed: send again when nothing of the body is lost
-      if (e.idempotent()
-          && e.requestComplete
-          && e.requestBytes == 0
-          && e.staleRetries++ < MAX_STALE_RETRIES) {
+      if (e.choice.resendAfterClose(e.idempotent(), e.requestComplete, e.requestBytes)) {
         connect(e);
         return;
       }
-      context.metrics.upstreamError(e.pool.name(), "reset");
+      context.metrics.upstreamError(e.pool().name(), "reset");
       upstreamFailed(
           e,
           HttpResponseStatus.BAD_GATEWAY,
-          "server " + e.server.name() + " closed the connection");
+          "server " + e.server().name() + " closed the connection");
     } else {
-      context.metrics.upstreamError(e.pool.name(), "reset");
+      context.metrics.upstreamError(e.pool().name(), "reset");
       closeClient();
     }
   }
@@ -547,12 +534,12 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       LOG.debug("client {} stalled its request body; closing", ctx.channel().remoteAddress());
       ctx.close();
     } else {
-      context.metrics.upstreamError(e.pool.name(), "timeout");
+      context.metrics.upstreamError(e.pool().name(), "timeout");
       if (!e.responseStarted)
         abortUpstream(
             e,
             HttpResponseStatus.GATEWAY_TIMEOUT,
-            "server " + e.server.name() + " did not answer in time");
+            "server " + e.server().name() + " did not answer in time");
       else closeClient();
     }
   }
@@ -583,9 +570,9 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   private void finish(Exchange e) {
     end(e);
     if (e.upstream != null) {
-      e.server.requestEnded();
+      e.server().requestEnded();
       if (e.upstreamReusable && e.requestComplete)
-        context.connections.release(e.server, e.upstream);
+        context.connections.release(e.server(), e.upstream);
       else e.upstream.close();
     }
     if (e.closeAfter) {
@@ -640,7 +627,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   /** Ends the exchange's use of its upstream connection, which cannot be reused: closed. */
   private void dropUpstream(Exchange e) {
     if (e.upstream == null) return;
-    e.server.requestEnded();
+    e.server().requestEnded();
     e.upstream.close();
     e.upstream = null;
   }
@@ -700,7 +687,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     closing = true; // this handler is done with the connection: its timer must not act any more
     timer.cancel();
     end(e);
-    e.server.requestEnded(); // the handshake is over; the connection now belongs to the tunnel
+    e.server().requestEnded(); // the handshake is over; the connection now belongs to the tunnel
     ctx.flush();
     TunnelHandler.join(ctx.channel(), e.upstream);
   }

@@ -57,7 +57,7 @@ final class ScriptView implements ScriptExchange {
 
   @Override
   public Server respondingServer() {
-    return response == null ? null : exchange.server;
+    return response == null ? null : exchange.server();
   }
 
   @Override
