@@ -33,7 +33,6 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +66,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   private long idleSinceNanos;
 
   private ConnectionTimer timer;
+  private final Deadlines deadlines;
 
   public FrontendHandler(
       ProxyContext context, int listenerPort, ListenerSettings settings, RequestClock clock) {
@@ -74,6 +74,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     this.listenerPort = listenerPort;
     this.settings = settings;
     this.clock = clock;
+    this.deadlines = new Deadlines(settings);
   }
 
   @Override
@@ -85,7 +86,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     ctx.channel().closeFuture().addListener(f -> holds.values().forEach(Persistence.Hold::release));
-    clock.onFirstByte(() -> wakeAt(clock.firstByteNanos() + millis(settings.headerReadMs())));
+    clock.onFirstByte(() -> wakeAt(clock.firstByteNanos() + deadlines.headerReadNanos()));
     becomeIdle();
     ctx.read();
   }
@@ -339,7 +340,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       awaitResponse(e);
       drainInbound();
     } else {
-      wakeAt(e.lastClientActivityNanos + millis(settings.clientIdleMs()));
+      wakeAt(e.lastClientActivityNanos + deadlines.clientIdleNanos());
       ctx.read();
     }
   }
@@ -504,12 +505,13 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   /** The request is sent whole: from now the server must answer within the response timeout. */
   private void awaitResponse(Exchange e) {
     e.lastUpstreamActivityNanos = System.nanoTime();
-    wakeAt(e.lastUpstreamActivityNanos + millis(e.vs().config().timeouts().upstreamResponseMs()));
+    Deadlines.Deadline deadline = deadlines.during(e);
+    if (deadline.kind() != Deadlines.Kind.NONE) wakeAt(deadline.atNanos());
   }
 
   private void becomeIdle() {
     idleSinceNanos = System.nanoTime();
-    wakeAt(idleSinceNanos + millis(settings.clientIdleMs()));
+    wakeAt(idleSinceNanos + deadlines.clientIdleNanos());
   }
 
   private void wakeAt(long atNanos) {
@@ -520,49 +522,35 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   private void onTimer() {
     if (closing || !ctx.channel().isActive()) return;
     long now = System.nanoTime();
-    long next = nextDeadline();
-    if (next > now) {
-      if (next != Long.MAX_VALUE) wakeAt(next);
+    Exchange e = exchange;
+    Deadlines.Deadline next =
+        e == null
+            ? deadlines.between(clock.firstByteNanos(), idleSinceNanos, !inbound.isEmpty())
+            : deadlines.during(e);
+    if (next.atNanos() > now) {
+      if (next.kind() != Deadlines.Kind.NONE) wakeAt(next.atNanos());
       return;
     }
-    Exchange e = exchange;
-    if (e == null && clock.firstByteNanos() != 0) {
-      rejectUnrouted(HttpResponseStatus.REQUEST_TIMEOUT, "request headers not received in time");
-    } else if (e == null) {
-      ctx.close(); // idle keep-alive connection
-    } else if (!e.requestComplete) {
-      LOG.debug("client {} stalled its request body; closing", ctx.channel().remoteAddress());
-      ctx.close();
-    } else {
-      context.metrics.upstreamError(e.pool().name(), "timeout");
-      if (!e.responseStarted)
-        abortUpstream(
-            e,
-            HttpResponseStatus.GATEWAY_TIMEOUT,
-            "server " + e.server().name() + " did not answer in time");
-      else closeClient();
+    switch (next.kind()) {
+      case HEADER_READ ->
+          rejectUnrouted(
+              HttpResponseStatus.REQUEST_TIMEOUT, "request headers not received in time");
+      case CLIENT_IDLE -> ctx.close(); // idle keep-alive connection
+      case REQUEST_BODY -> {
+        LOG.debug("client {} stalled its request body; closing", ctx.channel().remoteAddress());
+        ctx.close();
+      }
+      case UPSTREAM_RESPONSE -> {
+        context.metrics.upstreamError(e.pool().name(), "timeout");
+        if (!e.responseStarted)
+          abortUpstream(
+              e,
+              HttpResponseStatus.GATEWAY_TIMEOUT,
+              "server " + e.server().name() + " did not answer in time");
+        else closeClient();
+      }
+      case NONE -> {}
     }
-  }
-
-  /** The earliest deadline of the connection's current state; MAX_VALUE when none applies. */
-  private long nextDeadline() {
-    Exchange e = exchange;
-    if (e == null) {
-      if (clock.firstByteNanos() != 0)
-        return clock.firstByteNanos() + millis(settings.headerReadMs());
-      return inbound.isEmpty() ? idleSinceNanos + millis(settings.clientIdleMs()) : Long.MAX_VALUE;
-    }
-    if (e.local || e.responseComplete) return Long.MAX_VALUE;
-    if (!e.requestComplete)
-      return e.upstream == null
-          ? Long.MAX_VALUE
-          : e.lastClientActivityNanos + millis(settings.clientIdleMs());
-    if (e.upstream == null) return Long.MAX_VALUE;
-    return e.lastUpstreamActivityNanos + millis(e.vs().config().timeouts().upstreamResponseMs());
-  }
-
-  private static long millis(long ms) {
-    return TimeUnit.MILLISECONDS.toNanos(ms);
   }
 
   // ---------------------------------------------------------------- endings
