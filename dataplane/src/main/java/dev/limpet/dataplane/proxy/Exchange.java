@@ -1,7 +1,6 @@
 package dev.limpet.dataplane.proxy;
 
 import dev.limpet.dataplane.http.ClientRequest;
-import dev.limpet.dataplane.runtime.RuntimeConfig;
 import dev.limpet.dataplane.runtime.VirtualService;
 import dev.limpet.dataplane.script.ScriptTransaction;
 import dev.limpet.dataplane.upstream.Pool;
@@ -12,51 +11,30 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /** The state of one request/response transaction on a client connection. */
 final class Exchange {
-  final HttpRequest head;
-  final String uri;
-  final long startNanos = System.nanoTime();
-  final ClientRequest clientRequest;
-  final boolean clientKeepAlive;
-  final boolean upgrade;
-  final boolean http10;
+  /** The request as the routing stage found it: its head, virtual service, configuration. */
+  final RoutedRequest request;
 
-  /** Servers that refused a connection for this request: not tried again. */
-  final Set<Server> failed = new HashSet<>(2);
+  final long startNanos = System.nanoTime();
 
   /** Body parts read before the upstream connection was ready. */
   final ArrayDeque<HttpContent> pendingBody = new ArrayDeque<>(2);
 
-  VirtualService vs;
-  RuntimeConfig config;
-  Pool pool;
-
-  /** The server a DataScript named with {@code avi.pool.select}, null when the pool chooses. */
-  Server scriptServer;
+  /** The server choice, made once the request scripts ran (they may pick the pool); else null. */
+  ServerChoice choice;
 
   /** The Lua state of this transaction, created when the first script runs. */
   ScriptTransaction scripts;
 
-  /** The first bytes of the body, buffered for {@code avi.http.get_req_body}; else null. */
-  byte[] requestBody;
-
-  /** True when {@link #requestBody} is the whole body: its parts are queued, none still to come. */
-  boolean requestBodyWhole;
-
   /** Lines scripts wrote with {@code avi.vs.log}, for the access log. */
   final List<String> scriptLog = new ArrayList<>(0);
 
-  Selection selection;
-  Server server;
   Channel upstream;
   long lastUpstreamActivityNanos;
   long lastClientActivityNanos = startNanos;
-  int staleRetries;
 
   boolean local;
   boolean requestComplete;
@@ -80,19 +58,50 @@ final class Exchange {
   long requestBytes;
   long responseBytes;
 
-  Exchange(
-      HttpRequest head, ClientRequest clientRequest, boolean clientKeepAlive, boolean upgrade) {
-    this.head = head;
-    this.uri = head.uri();
-    this.clientRequest = clientRequest;
-    this.clientKeepAlive = clientKeepAlive;
-    this.upgrade = upgrade;
-    this.http10 = head.protocolVersion().minorVersion() == 0;
+  Exchange(RoutedRequest request) {
+    this.request = request;
+  }
+
+  /** The pool the request goes to: the virtual service's until a script chose another. */
+  Pool pool() {
+    if (choice != null) return choice.pool();
+    return vs() == null ? null : vs().pool();
+  }
+
+  /** The server chosen last, or null. */
+  Server server() {
+    return choice == null ? null : choice.server();
+  }
+
+  Selection selection() {
+    return choice == null ? null : choice.selection();
+  }
+
+  HttpRequest head() {
+    return request.head();
+  }
+
+  VirtualService vs() {
+    return request.vs();
+  }
+
+  ClientRequest clientRequest() {
+    return request.client();
+  }
+
+  /** The first bytes of the body, buffered for {@code avi.http.get_req_body}; else null. */
+  byte[] requestBody() {
+    return request.body() == null ? null : request.body().bytes();
+  }
+
+  /** True when {@link #requestBody} is the whole body: its parts are queued, none still to come. */
+  boolean requestBodyWhole() {
+    return request.body() != null && request.body().whole();
   }
 
   /** Requests that may be sent again after a failed attempt (RFC 9110 idempotent methods). */
   boolean idempotent() {
-    return switch (head.method().name()) {
+    return switch (head().method().name()) {
       case "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE" -> true;
       default -> false;
     };

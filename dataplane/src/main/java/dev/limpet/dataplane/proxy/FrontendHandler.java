@@ -1,19 +1,14 @@
 package dev.limpet.dataplane.proxy;
 
 import dev.limpet.dataplane.config.NetworkSecurityConfig.DenyAction;
-import dev.limpet.dataplane.http.ClientRequest;
 import dev.limpet.dataplane.persistence.Persistence;
-import dev.limpet.dataplane.runtime.PortRoutes;
-import dev.limpet.dataplane.runtime.VirtualService;
 import dev.limpet.dataplane.script.PoolSelection;
 import dev.limpet.dataplane.script.ScriptEvent;
 import dev.limpet.dataplane.script.ScriptResult;
 import dev.limpet.dataplane.script.ScriptTransaction;
 import dev.limpet.dataplane.script.VirtualServiceScripts;
 import dev.limpet.dataplane.tls.ListenerTls;
-import dev.limpet.dataplane.tls.TlsSession;
 import dev.limpet.dataplane.upstream.Selection;
-import dev.limpet.dataplane.upstream.ServerSelector;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
@@ -40,7 +35,6 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +49,6 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   public static final String NAME = "proxy";
   public static final String CODEC = "httpCodec";
   private static final Logger LOG = LoggerFactory.getLogger(FrontendHandler.class);
-  private static final int MAX_STALE_RETRIES = 2;
 
   private final ProxyContext context;
   private final int listenerPort;
@@ -70,15 +63,13 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   private ChannelHandlerContext ctx;
   private Exchange exchange;
 
-  /** The body {@link RequestBodyBuffer} buffered for the next request's scripts. */
-  private RequestBodyBuffer.BufferedBody nextRequestBody;
-
   private boolean closing;
 
   /** When the connection last became idle (no exchange), for the client-idle timeout. */
   private long idleSinceNanos;
 
   private ConnectionTimer timer;
+  private final Deadlines deadlines;
 
   public FrontendHandler(
       ProxyContext context, int listenerPort, ListenerSettings settings, RequestClock clock) {
@@ -86,6 +77,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     this.listenerPort = listenerPort;
     this.settings = settings;
     this.clock = clock;
+    this.deadlines = new Deadlines(settings);
   }
 
   @Override
@@ -97,7 +89,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     ctx.channel().closeFuture().addListener(f -> holds.values().forEach(Persistence.Hold::release));
-    clock.onFirstByte(() -> wakeAt(clock.firstByteNanos() + millis(settings.headerReadMs())));
+    clock.onFirstByte(() -> wakeAt(clock.firstByteNanos() + deadlines.headerReadNanos()));
     becomeIdle();
     ctx.read();
   }
@@ -121,10 +113,12 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   private void drainInbound() {
     while (!inbound.isEmpty() && !closing) {
       Object msg = inbound.peek();
-      if (exchange != null && (msg instanceof HttpRequest || exchange.requestComplete)) return;
+      boolean head = msg instanceof HttpRequest || msg instanceof RequestMessage;
+      if (exchange != null && (head || exchange.requestComplete)) return;
       inbound.poll();
-      if (msg instanceof HttpRequest head) startExchange(head);
-      else if (msg instanceof RequestBodyBuffer.BufferedBody body) nextRequestBody = body;
+      if (msg instanceof RoutedRequest request) startExchange(request);
+      else if (msg instanceof Denied denied) deny(denied);
+      else if (msg instanceof HttpRequest malformed) rejectMalformed(malformed);
       else if (msg instanceof HttpContent content) requestContent(content);
       else ReferenceCountUtil.release(msg);
     }
@@ -142,51 +136,27 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     if (!e.requestComplete && e.upstream.isWritable()) ctx.read();
   }
 
-  private void startExchange(HttpRequest head) {
-    RequestBodyBuffer.BufferedBody body = nextRequestBody;
-    nextRequestBody = null;
-    if (head.decoderResult().isFailure()) {
-      rejectMalformed(head);
-      return;
-    }
-    clock.headReceived();
-    InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
-    boolean upgrade = HopByHopHeaders.isUpgrade(head.headers());
-    Exchange e =
-        new Exchange(
-            head,
-            new ClientRequest(client, head, TlsSession.of(ctx.channel())),
-            HttpUtil.isKeepAlive(head),
-            upgrade);
-    exchange = e;
-    if (body != null) {
-      e.requestBody = body.bytes();
-      e.requestBodyWhole = body.whole();
-    }
-    if (head instanceof HttpContent content) {
-      // a request that arrived whole carries its body in the same message
-      e.requestComplete = content instanceof LastHttpContent;
-    }
-    e.config = context.config.current();
-    PortRoutes routes = e.config.routes(listenerPort);
-    VirtualService vs =
-        routes == null ? null : routes.route(head.headers().get(HttpHeaderNames.HOST));
-    if (vs == null) {
+  /** Starts the exchange of a request the routing and access stages let through. */
+  private void startExchange(RoutedRequest request) {
+    Exchange e = begin(request);
+    if (!request.routed()) {
       replyLocally(e, HttpResponseStatus.NOT_FOUND, "no virtual service for this host");
       return;
     }
-    e.vs = vs;
-    if (vs.access().denies(client.getAddress())) {
-      deny(e);
-      return;
-    }
-    HopByHopHeaders.strip(head.headers(), upgrade);
-    ForwardedHeaders.add(head.headers(), client, settings.tls() ? "https" : "http", listenerPort);
-    head.setProtocolVersion(HttpVersion.HTTP_1_1);
-    e.pool = vs.pool();
     if (!runRequestScripts(e)) return;
     holdPersistence(e);
     choose(e);
+  }
+
+  private Exchange begin(RoutedRequest request) {
+    clock.headReceived();
+    Exchange e = new Exchange(request);
+    exchange = e;
+    if (request.head() instanceof HttpContent content) {
+      // a request that arrived whole carries its body in the same message
+      e.requestComplete = content instanceof LastHttpContent;
+    }
+    return e;
   }
 
   /**
@@ -195,7 +165,10 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
    */
   private boolean runRequestScripts(Exchange e) {
     ScriptResult result = runScripts(e, ScriptEvent.HTTP_REQ, null);
-    if (result == null) return true;
+    if (result == null) {
+      e.choice = new ServerChoice(e.pool(), null, e.clientRequest());
+      return true;
+    }
     if (result.action() instanceof ScriptResult.Proceed) {
       if (result.close() != ScriptResult.Close.NONE) {
         // close_conn in the request event drops the request: nothing goes upstream
@@ -205,10 +178,13 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
         return false;
       }
       PoolSelection selection = result.selection();
-      if (selection != null) {
-        e.pool = e.config.pools().pool(selection.pool());
-        e.scriptServer = selection.server();
-      }
+      e.choice =
+          selection == null
+              ? new ServerChoice(e.pool(), null, e.clientRequest())
+              : new ServerChoice(
+                  e.request.config().pools().pool(selection.pool()),
+                  selection.server(),
+                  e.clientRequest());
       return true;
     }
     replyFromScript(e, result, HttpResponseStatus.INTERNAL_SERVER_ERROR, "DataScript error");
@@ -219,7 +195,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
    * The result of the virtual service's scripts for {@code event}, or null when none handles it.
    */
   private ScriptResult runScripts(Exchange e, ScriptEvent event, HttpResponse response) {
-    VirtualServiceScripts scripts = e.vs.scripts();
+    VirtualServiceScripts scripts = e.vs().scripts();
     if (scripts == null || !scripts.handles(event)) return null;
     if (e.scripts == null) e.scripts = new ScriptTransaction();
     SslHandler ssl = ctx.pipeline().get(SslHandler.class);
@@ -318,38 +294,26 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   }
 
   private void holdPersistence(Exchange e) {
-    Persistence p = e.pool.persistence();
-    if (p != null && !holds.containsKey(p)) holds.put(p, p.holdWhileConnected(e.clientRequest));
+    Persistence p = e.pool().persistence();
+    if (p != null && !holds.containsKey(p)) holds.put(p, p.holdWhileConnected(e.clientRequest()));
   }
 
   /** Picks a server (persistence first) and connects to it. */
   private void choose(Exchange e) {
-    Selection selection =
-        e.scriptServer != null
-            ? ServerSelector.selectNamed(e.pool, e.scriptServer, e.clientRequest, e.failed)
-            : ServerSelector.select(e.pool, e.clientRequest, e.failed);
-    context.metrics.persistence(e.pool.name(), selection.outcome());
+    Selection selection = e.choice.next();
+    context.metrics.persistence(e.pool().name(), selection.outcome());
     if (selection.server() == null) {
-      String why =
-          e.failed.isEmpty() ? "no server available in pool " : "no server reachable in pool ";
-      upstreamFailed(
-          e,
-          e.failed.isEmpty()
-              ? HttpResponseStatus.SERVICE_UNAVAILABLE
-              : HttpResponseStatus.BAD_GATEWAY,
-          why + e.pool.name());
+      upstreamFailed(e, e.choice.noServerStatus(), e.choice.noServerReason());
       return;
     }
-    e.selection = selection;
-    e.server = selection.server();
     connect(e);
   }
 
   private void connect(Exchange e) {
-    int connectMs = e.vs.config().timeouts().connectMs();
+    int connectMs = e.vs().config().timeouts().connectMs();
     Future<Channel> f =
         context.connections.acquire(
-            e.server, e.vs.upstreamTls(), ctx.channel().eventLoop(), connectMs);
+            e.server(), e.vs().upstreamTls(), ctx.channel().eventLoop(), connectMs);
     if (f.isDone()) onConnected(e, f);
     else f.addListener(x -> onConnected(e, f));
   }
@@ -360,20 +324,19 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       return;
     }
     if (!f.isSuccess()) {
-      context.metrics.upstreamError(e.pool.name(), UpstreamConnectionPool.failureKind(f.cause()));
-      LOG.debug("connect to {} failed: {}", e.server, f.cause().toString());
-      e.failed.add(e.server);
-      if (e.idempotent() && !e.requestBodySent) choose(e);
+      context.metrics.upstreamError(e.pool().name(), UpstreamConnectionPool.failureKind(f.cause()));
+      LOG.debug("connect to {} failed: {}", e.server(), f.cause().toString());
+      if (e.choice.refused(e.idempotent(), e.requestBodySent)) choose(e);
       else
         upstreamFailed(
-            e, HttpResponseStatus.BAD_GATEWAY, "could not connect to server " + e.server.name());
+            e, HttpResponseStatus.BAD_GATEWAY, "could not connect to server " + e.server().name());
       return;
     }
     Channel upstream = f.getNow();
     e.upstream = upstream;
-    e.server.requestStarted();
+    e.server().requestStarted();
     UpstreamHandler.of(upstream).attach(this);
-    upstream.write(e.head, upstream.voidPromise());
+    upstream.write(e.head(), upstream.voidPromise());
     while (!e.pendingBody.isEmpty()) {
       HttpContent part = e.pendingBody.poll();
       e.requestBodySent |= part.content().isReadable();
@@ -385,7 +348,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       awaitResponse(e);
       drainInbound();
     } else {
-      wakeAt(e.lastClientActivityNanos + millis(settings.clientIdleMs()));
+      wakeAt(e.lastClientActivityNanos + deadlines.clientIdleNanos());
       ctx.read();
     }
   }
@@ -444,12 +407,12 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
    * a whole body, so its connection is closed without the last chunk, and so is the server's.
    */
   private void malformedResponseBody(Exchange e) {
-    context.metrics.upstreamError(e.pool.name(), "protocol");
-    LOG.debug("malformed response body from server {}", e.server.name());
+    context.metrics.upstreamError(e.pool().name(), "protocol");
+    LOG.debug("malformed response body from server {}", e.server().name());
     e.upstreamReusable = false;
     if (!e.responseStarted) {
       abortUpstream(
-          e, HttpResponseStatus.BAD_GATEWAY, "invalid response from server " + e.server.name());
+          e, HttpResponseStatus.BAD_GATEWAY, "invalid response from server " + e.server().name());
       return;
     }
     dropUpstream(e);
@@ -461,15 +424,15 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   private boolean responseHead(Exchange e, HttpResponse response) {
     if (response.decoderResult().isFailure()
         || HopByHopHeaders.namesFramingField(response.headers())) {
-      context.metrics.upstreamError(e.pool.name(), "protocol");
+      context.metrics.upstreamError(e.pool().name(), "protocol");
       abortUpstream(
-          e, HttpResponseStatus.BAD_GATEWAY, "invalid response from server " + e.server.name());
+          e, HttpResponseStatus.BAD_GATEWAY, "invalid response from server " + e.server().name());
       return false;
     }
     int code = response.status().code();
     if (code < 200 && code != 101) {
       e.informational = true;
-      if (code == 100 && HttpUtil.is100ContinueExpected(e.head))
+      if (code == 100 && HttpUtil.is100ContinueExpected(e.head()))
         ctx.writeAndFlush(
             new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
       return false;
@@ -487,12 +450,12 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       if (scripted.close() == ScriptResult.Close.RST) e.resetAfter = e.closeAfter = true;
     }
     e.responseStarted = true;
-    Persistence persistence = e.pool.persistence();
+    Persistence persistence = e.pool().persistence();
     if (persistence != null && settings.tls()) persistence = persistence.onTlsListener();
     if (persistence != null)
       persistence.onResponse(
-          e.clientRequest, e.selection.pinnedKey(), e.server.key(), response.headers());
-    if (e.scripts != null) e.scripts.serverResponded(e.pool.name(), e.server.key());
+          e.clientRequest(), e.selection().pinnedKey(), e.server().key(), response.headers());
+    if (e.scripts != null) e.scripts.serverResponded(e.pool().name(), e.server().key());
     e.closeAfter = ResponseHeads.forClient(e, response, e.closeAfter || context.draining());
     return true;
   }
@@ -518,23 +481,20 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     Exchange e = exchange;
     if (e == null || e.responseComplete || e.local) return;
     e.upstream = null;
-    e.server.requestEnded();
+    e.server().requestEnded();
     if (!e.responseStarted) {
       // a pooled connection the server had closed: send again when nothing of the body is lost
-      if (e.idempotent()
-          && e.requestComplete
-          && e.requestBytes == 0
-          && e.staleRetries++ < MAX_STALE_RETRIES) {
+      if (e.choice.resendAfterClose(e.idempotent(), e.requestComplete, e.requestBytes)) {
         connect(e);
         return;
       }
-      context.metrics.upstreamError(e.pool.name(), "reset");
+      context.metrics.upstreamError(e.pool().name(), "reset");
       upstreamFailed(
           e,
           HttpResponseStatus.BAD_GATEWAY,
-          "server " + e.server.name() + " closed the connection");
+          "server " + e.server().name() + " closed the connection");
     } else {
-      context.metrics.upstreamError(e.pool.name(), "reset");
+      context.metrics.upstreamError(e.pool().name(), "reset");
       closeClient();
     }
   }
@@ -553,12 +513,13 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   /** The request is sent whole: from now the server must answer within the response timeout. */
   private void awaitResponse(Exchange e) {
     e.lastUpstreamActivityNanos = System.nanoTime();
-    wakeAt(e.lastUpstreamActivityNanos + millis(e.vs.config().timeouts().upstreamResponseMs()));
+    Deadlines.Deadline deadline = deadlines.during(e);
+    if (deadline.kind() != Deadlines.Kind.NONE) wakeAt(deadline.atNanos());
   }
 
   private void becomeIdle() {
     idleSinceNanos = System.nanoTime();
-    wakeAt(idleSinceNanos + millis(settings.clientIdleMs()));
+    wakeAt(idleSinceNanos + deadlines.clientIdleNanos());
   }
 
   private void wakeAt(long atNanos) {
@@ -569,49 +530,35 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   private void onTimer() {
     if (closing || !ctx.channel().isActive()) return;
     long now = System.nanoTime();
-    long next = nextDeadline();
-    if (next > now) {
-      if (next != Long.MAX_VALUE) wakeAt(next);
+    Exchange e = exchange;
+    Deadlines.Deadline next =
+        e == null
+            ? deadlines.between(clock.firstByteNanos(), idleSinceNanos, !inbound.isEmpty())
+            : deadlines.during(e);
+    if (next.atNanos() > now) {
+      if (next.kind() != Deadlines.Kind.NONE) wakeAt(next.atNanos());
       return;
     }
-    Exchange e = exchange;
-    if (e == null && clock.firstByteNanos() != 0) {
-      rejectUnrouted(HttpResponseStatus.REQUEST_TIMEOUT, "request headers not received in time");
-    } else if (e == null) {
-      ctx.close(); // idle keep-alive connection
-    } else if (!e.requestComplete) {
-      LOG.debug("client {} stalled its request body; closing", ctx.channel().remoteAddress());
-      ctx.close();
-    } else {
-      context.metrics.upstreamError(e.pool.name(), "timeout");
-      if (!e.responseStarted)
-        abortUpstream(
-            e,
-            HttpResponseStatus.GATEWAY_TIMEOUT,
-            "server " + e.server.name() + " did not answer in time");
-      else closeClient();
+    switch (next.kind()) {
+      case HEADER_READ ->
+          rejectUnrouted(
+              HttpResponseStatus.REQUEST_TIMEOUT, "request headers not received in time");
+      case CLIENT_IDLE -> ctx.close(); // idle keep-alive connection
+      case REQUEST_BODY -> {
+        LOG.debug("client {} stalled its request body; closing", ctx.channel().remoteAddress());
+        ctx.close();
+      }
+      case UPSTREAM_RESPONSE -> {
+        context.metrics.upstreamError(e.pool().name(), "timeout");
+        if (!e.responseStarted)
+          abortUpstream(
+              e,
+              HttpResponseStatus.GATEWAY_TIMEOUT,
+              "server " + e.server().name() + " did not answer in time");
+        else closeClient();
+      }
+      case NONE -> {}
     }
-  }
-
-  /** The earliest deadline of the connection's current state; MAX_VALUE when none applies. */
-  private long nextDeadline() {
-    Exchange e = exchange;
-    if (e == null) {
-      if (clock.firstByteNanos() != 0)
-        return clock.firstByteNanos() + millis(settings.headerReadMs());
-      return inbound.isEmpty() ? idleSinceNanos + millis(settings.clientIdleMs()) : Long.MAX_VALUE;
-    }
-    if (e.local || e.responseComplete) return Long.MAX_VALUE;
-    if (!e.requestComplete)
-      return e.upstream == null
-          ? Long.MAX_VALUE
-          : e.lastClientActivityNanos + millis(settings.clientIdleMs());
-    if (e.upstream == null) return Long.MAX_VALUE;
-    return e.lastUpstreamActivityNanos + millis(e.vs.config().timeouts().upstreamResponseMs());
-  }
-
-  private static long millis(long ms) {
-    return TimeUnit.MILLISECONDS.toNanos(ms);
   }
 
   // ---------------------------------------------------------------- endings
@@ -619,9 +566,9 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   private void finish(Exchange e) {
     end(e);
     if (e.upstream != null) {
-      e.server.requestEnded();
+      e.server().requestEnded();
       if (e.upstreamReusable && e.requestComplete)
-        context.connections.release(e.server, e.upstream);
+        context.connections.release(e.server(), e.upstream);
       else e.upstream.close();
     }
     if (e.closeAfter) {
@@ -638,9 +585,9 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   /** Detaches the exchange from the connection and accounts for it. */
   private void end(Exchange e) {
     exchange = null;
-    ReferenceCountUtil.release(e.head);
+    ReferenceCountUtil.release(e.head());
     long nanos = System.nanoTime() - e.startNanos;
-    context.metrics.request(e.vs == null ? "-" : e.vs.name(), e.status, nanos);
+    context.metrics.request(e.vs() == null ? "-" : e.vs().name(), e.status, nanos);
     if (AccessLog.enabled()) AccessLog.write(e, e.status, nanos);
   }
 
@@ -656,12 +603,12 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     // a body buffered whole is already here: reading its queued parts costs nothing
     boolean bodyMayFollow =
         !e.requestComplete
-            && !e.requestBodyWhole
-            && (HttpUtil.getContentLength(e.head, 0L) > 0
-                || HttpUtil.isTransferEncodingChunked(e.head));
+            && !e.requestBodyWhole()
+            && (HttpUtil.getContentLength(e.head(), 0L) > 0
+                || HttpUtil.isTransferEncodingChunked(e.head()));
     e.local = true;
     e.status = response.status().code();
-    e.closeAfter = e.closeAfter || !e.clientKeepAlive || bodyMayFollow || context.draining();
+    e.closeAfter = e.closeAfter || !e.request.keepAlive() || bodyMayFollow || context.draining();
     if (e.closeAfter) response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     dropUpstream(e);
     e.pendingBody.forEach(ReferenceCountUtil::release);
@@ -676,7 +623,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   /** Ends the exchange's use of its upstream connection, which cannot be reused: closed. */
   private void dropUpstream(Exchange e) {
     if (e.upstream == null) return;
-    e.server.requestEnded();
+    e.server().requestEnded();
     e.upstream.close();
     e.upstream = null;
   }
@@ -686,18 +633,15 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     upstreamFailed(e, status, text);
   }
 
-  private void deny(Exchange e) {
-    context.metrics.denied(e.vs.name());
-    LOG.info(
-        "client {} denied by virtual service {}",
-        e.clientRequest.client().getAddress().getHostAddress(),
-        e.vs.name());
-    if (e.vs.access().action() == DenyAction.Close) {
-      ReferenceCountUtil.release(e.head);
-      exchange = null;
+  /** Answers a request the {@link Access} stage denied, in its turn. */
+  private void deny(Denied denied) {
+    if (denied.action() == DenyAction.Close) {
+      clock.headReceived();
+      ReferenceCountUtil.release(denied);
       closing = true;
       ctx.close();
     } else {
+      Exchange e = begin(denied.request());
       e.closeAfter = true;
       replyLocally(e, HttpResponseStatus.FORBIDDEN, "access denied");
     }
@@ -739,7 +683,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     closing = true; // this handler is done with the connection: its timer must not act any more
     timer.cancel();
     end(e);
-    e.server.requestEnded(); // the handshake is over; the connection now belongs to the tunnel
+    e.server().requestEnded(); // the handshake is over; the connection now belongs to the tunnel
     ctx.flush();
     TunnelHandler.join(ctx.channel(), e.upstream);
   }
@@ -782,7 +726,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     timer.cancel();
     if (e != null) {
       e.pendingBody.forEach(ReferenceCountUtil::release);
-      ReferenceCountUtil.release(e.head);
+      ReferenceCountUtil.release(e.head());
       dropUpstream(e);
     }
     inbound.forEach(ReferenceCountUtil::release);

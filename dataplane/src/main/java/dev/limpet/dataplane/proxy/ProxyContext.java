@@ -35,6 +35,10 @@ public final class ProxyContext {
     this.replicas = replicas;
   }
 
+  public DataPlaneMetrics metrics() {
+    return metrics;
+  }
+
   int openConnections(int port) {
     IntSupplier open = openConnections.get(port);
     return open == null ? 0 : open.getAsInt();

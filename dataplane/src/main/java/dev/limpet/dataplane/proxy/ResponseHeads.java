@@ -16,9 +16,9 @@ final class ResponseHeads {
    */
   static boolean forClient(Exchange e, HttpResponse response, boolean closeWanted) {
     int code = response.status().code();
-    HopByHopHeaders.strip(response.headers(), code == 101 && e.upgrade);
-    boolean close = (closeWanted || !e.clientKeepAlive) && code != 101;
-    if (e.http10) {
+    HopByHopHeaders.strip(response.headers(), code == 101 && e.request.upgrade());
+    boolean close = (closeWanted || !e.request.keepAlive()) && code != 101;
+    if (e.request.http10()) {
       response.setProtocolVersion(HttpVersion.HTTP_1_0);
       if (HttpUtil.isTransferEncodingChunked(response)) {
         // HTTP/1.0 has no chunked framing: the body ends when the connection does

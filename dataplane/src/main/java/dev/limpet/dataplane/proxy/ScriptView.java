@@ -49,7 +49,7 @@ final class ScriptView implements ScriptExchange {
 
   @Override
   public InetSocketAddress clientAddress() {
-    return exchange.clientRequest.client();
+    return exchange.clientRequest().client();
   }
 
   @Override
@@ -64,7 +64,7 @@ final class ScriptView implements ScriptExchange {
 
   @Override
   public HttpRequest request() {
-    return exchange.head;
+    return exchange.head();
   }
 
   @Override
@@ -74,7 +74,7 @@ final class ScriptView implements ScriptExchange {
 
   @Override
   public Server respondingServer() {
-    return response == null ? null : exchange.server;
+    return response == null ? null : exchange.server();
   }
 
   @Override
@@ -94,7 +94,7 @@ final class ScriptView implements ScriptExchange {
 
   @Override
   public byte[] requestBody() {
-    return exchange.requestBody;
+    return exchange.requestBody();
   }
 
   @Override

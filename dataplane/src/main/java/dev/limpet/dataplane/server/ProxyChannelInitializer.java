@@ -1,5 +1,7 @@
 package dev.limpet.dataplane.server;
 
+import dev.limpet.dataplane.proxy.Access;
+import dev.limpet.dataplane.proxy.Forwarding;
 import dev.limpet.dataplane.proxy.FrontendCodec;
 import dev.limpet.dataplane.proxy.FrontendHandler;
 import dev.limpet.dataplane.proxy.ListenerSettings;
@@ -7,6 +9,7 @@ import dev.limpet.dataplane.proxy.ProxyContext;
 import dev.limpet.dataplane.proxy.RequestBodyBuffer;
 import dev.limpet.dataplane.proxy.RequestClock;
 import dev.limpet.dataplane.proxy.RequestFraming;
+import dev.limpet.dataplane.proxy.Route;
 import dev.limpet.dataplane.runtime.ConfigHolder;
 import dev.limpet.dataplane.runtime.PortRoutes;
 import dev.limpet.dataplane.tls.ClientHelloReader;
@@ -20,7 +23,8 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
  * (on TLS ports: what the ClientHello offers to resume is noted for TLS persistence, SNI picks the
  * certificate, then the handshake) → HTTP codec (strict: see {@link FrontendCodec}; the clock
  * before it starts the header-read timeout) → request framing checks → body buffering for the
- * scripts that read bodies → proxy (routing, scripts, persistence, relay, and the connection's
+ * scripts that read bodies → route (Host → virtual service) → access lists → forwarding headers
+ * (hop-by-hop out, X-Forwarded-* in) → proxy (scripts, persistence, relay, and the connection's
  * timeouts).
  */
 final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
@@ -31,6 +35,7 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
   private final ConnectionGuard guard;
   private final ProxyContext context;
   private final ConfigHolder config;
+  private final Access access;
 
   ProxyChannelInitializer(
       int port, ConnectionGuard guard, ProxyContext context, ConfigHolder config) {
@@ -38,6 +43,7 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
     this.guard = guard;
     this.context = context;
     this.config = config;
+    this.access = new Access(context.metrics());
   }
 
   @Override
@@ -62,6 +68,9 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
         .addLast(FrontendHandler.CODEC, new FrontendCodec(decoder))
         .addLast(RequestFraming.NAME, RequestFraming.INSTANCE)
         .addLast(RequestBodyBuffer.NAME, RequestBodyBuffer.forPort(config, port))
+        .addLast(Route.NAME, new Route(config::current, port))
+        .addLast(Access.NAME, access)
+        .addLast(Forwarding.NAME, new Forwarding(settings.tls(), port))
         .addLast(FrontendHandler.NAME, new FrontendHandler(context, port, settings, clock));
   }
 }

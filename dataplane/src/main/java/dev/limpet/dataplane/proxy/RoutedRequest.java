@@ -1,0 +1,34 @@
+package dev.limpet.dataplane.proxy;
+
+import dev.limpet.dataplane.http.ClientRequest;
+import dev.limpet.dataplane.runtime.RuntimeConfig;
+import dev.limpet.dataplane.runtime.VirtualService;
+import io.netty.handler.codec.http.HttpRequest;
+
+/**
+ * A request head as the {@link Route} stage found it: the configuration it arrived under, the
+ * virtual service its Host names (null when none does: it is answered 404 in its turn), and what
+ * the head said before later stages changed it (keep-alive, a protocol switch, HTTP/1.0, the URI).
+ * Nothing here assumes the request came over HTTP/1.1: those are facts about the client's message,
+ * whatever carried it.
+ *
+ * @param body the first bytes of the body buffered for the scripts ({@link RequestBodyBuffer}), or
+ *     null
+ */
+record RoutedRequest(
+    HttpRequest head,
+    String uri,
+    ClientRequest client,
+    RuntimeConfig config,
+    VirtualService vs,
+    boolean keepAlive,
+    boolean upgrade,
+    boolean http10,
+    RequestBodyBuffer.BufferedBody body)
+    implements RequestMessage {
+
+  /** True when a virtual service serves the request. */
+  boolean routed() {
+    return vs != null;
+  }
+}

@@ -1,0 +1,51 @@
+package dev.limpet.dataplane.proxy;
+
+import dev.limpet.dataplane.config.ConfigLoader;
+import dev.limpet.dataplane.runtime.RuntimeConfig;
+import dev.limpet.dataplane.runtime.ScriptCatalog;
+import dev.limpet.dataplane.tls.TlsCatalog;
+import dev.limpet.dataplane.upstream.PoolCatalog;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+/** What the tests of the proxy's stages share: a configuration, a client channel, a request. */
+final class StageChannels {
+  static final int PORT = 8080;
+
+  private StageChannels() {}
+
+  /** A configuration of the given virtual services (YAML flow maps) on {@link #PORT}. */
+  static RuntimeConfig config(String... virtualServices) throws Exception {
+    StringBuilder yaml = new StringBuilder("version: \"1\"\nvirtualServices:\n");
+    for (String vs : virtualServices) yaml.append("  - ").append(vs).append('\n');
+    yaml.append("pools:\n  - {name: web, servers: [{name: a, ip: 127.0.0.1, port: 9}]}\n");
+    return RuntimeConfig.of(
+        ConfigLoader.parse(yaml.toString()),
+        PoolCatalog.EMPTY,
+        ScriptCatalog.EMPTY,
+        TlsCatalog.EMPTY);
+  }
+
+  /** An embedded client connection from {@code client}:40000 through {@code handlers}. */
+  static EmbeddedChannel from(String client, ChannelHandler... handlers) {
+    InetSocketAddress remote = new InetSocketAddress(client, 40000);
+    return new EmbeddedChannel(handlers) {
+      @Override
+      protected SocketAddress remoteAddress0() {
+        return remote;
+      }
+    };
+  }
+
+  static HttpRequest get(String host, HttpVersion version) {
+    HttpRequest head = new DefaultHttpRequest(version, HttpMethod.GET, "/path?q=1");
+    if (host != null) head.headers().set("host", host);
+    return head;
+  }
+}
