@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.processing.event.EventSourceRetriever;
 import io.javaoperatorsdk.operator.processing.event.NoEventSourceForClassException;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -131,9 +132,9 @@ public final class CachedNamespaceView implements NamespaceView {
   }
 
   @SuppressWarnings("unchecked")
-  private <R extends HasMetadata> Optional<InformerEventSource<R, ?>> source(Class<R> type) {
+  private <R extends HasMetadata> Optional<IndexedResourceCache<R>> source(Class<R> type) {
     try {
-      return Optional.of((InformerEventSource<R, ?>) sources.getEventSourceFor(type));
+      return Optional.of((IndexedResourceCache<R>) sources.getEventSourceFor(type));
     } catch (NoEventSourceForClassException e) {
       return Optional.empty();
     }
