@@ -105,6 +105,7 @@ public final class LimpetOperator {
                   .withSSABasedCreateUpdateMatchForDependentResources(false);
               runtime.accept(o);
             });
+    shared.configure(operator.getConfigurationService());
     EventRecorder events = new EventRecorder(client, clock);
     register(
         operator, new PersistenceProfileReconciler(shared, unreadable, events, clock), namespaces);

@@ -12,14 +12,21 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.javaoperatorsdk.operator.api.config.ConfigurationService;
+import io.javaoperatorsdk.operator.api.config.InformerStoppedHandler;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -35,6 +42,8 @@ public final class SharedInformers {
   private final KubernetesClient client;
   private final Set<String> namespaces;
   private final Map<Class<?>, Kind<?>> kinds = new HashMap<>();
+  private volatile Duration syncTimeout = Duration.ofMinutes(2);
+  private volatile Optional<InformerStoppedHandler> stopped = Optional.empty();
 
   /**
    * @param namespaces the watched namespaces; empty: all
@@ -42,6 +51,15 @@ public final class SharedInformers {
   public SharedInformers(KubernetesClient client, Set<String> namespaces) {
     this.client = client;
     this.namespaces = Set.copyOf(namespaces);
+  }
+
+  /**
+   * Treats the shared informers as JOSDK treats its own, by the operator's configuration: how long
+   * the first list may take, and what an informer that stops (with an error: exit) does.
+   */
+  public void configure(ConfigurationService configuration) {
+    syncTimeout = configuration.cacheSyncTimeout();
+    stopped = configuration.getInformerStoppedHandler();
   }
 
   /** The one cache of {@code type}, registered with all its indexers on first use. */
@@ -134,7 +152,20 @@ public final class SharedInformers {
                     .map(i -> i.start().toCompletableFuture())
                     .toArray(CompletableFuture[]::new));
       }
-      listed.join();
+      try {
+        listed.get(syncTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException | ExecutionException e) {
+        throw new IllegalStateException(
+            "the shared informer of "
+                + type.getSimpleName()
+                + " did not list within "
+                + syncTimeout
+                + " (is the CRD installed, may the operator list and watch it?)",
+            e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while " + type.getSimpleName() + " lists", e);
+      }
     }
 
     /** A user leaves; the last one closes the informers. */
@@ -155,6 +186,9 @@ public final class SharedInformers {
                 ? resources.inAnyNamespace().runnableInformer(0)
                 : resources.inNamespace(namespace).runnableInformer(0);
         if (!indexers.isEmpty()) informer.addIndexers(indexers);
+        stopped.ifPresent(
+            handler ->
+                informer.stopped().whenComplete((done, error) -> handler.onStop(informer, error)));
         started.put(namespace, informer);
       }
       return started;
@@ -189,13 +223,13 @@ public final class SharedInformers {
     }
 
     @Override
-    public java.util.Optional<R> get(ResourceID id) {
+    public Optional<R> get(ResourceID id) {
       var now = informers;
       String namespace = id.getNamespace().orElse("");
       var informer = now.containsKey("") ? now.get("") : now.get(namespace);
-      if (informer == null) return java.util.Optional.empty();
+      if (informer == null) return Optional.empty();
       String key = namespace.isEmpty() ? id.getName() : namespace + "/" + id.getName();
-      return java.util.Optional.ofNullable(informer.getStore().getByKey(key));
+      return Optional.ofNullable(informer.getStore().getByKey(key));
     }
 
     @Override
