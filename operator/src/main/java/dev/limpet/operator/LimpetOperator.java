@@ -3,6 +3,7 @@ package dev.limpet.operator;
 import dev.limpet.operator.decode.SpecProblems;
 import dev.limpet.operator.decode.TolerantClient;
 import dev.limpet.operator.event.EventRecorder;
+import dev.limpet.operator.index.SharedInformers;
 import dev.limpet.operator.reconciler.DataScriptReconciler;
 import dev.limpet.operator.reconciler.PersistenceProfileReconciler;
 import dev.limpet.operator.reconciler.PoolReconciler;
@@ -56,26 +57,38 @@ public final class LimpetOperator {
       Clock clock,
       AdminEndpoint admin,
       Consumer<ConfigurationServiceOverrider> runtime) {
-    return create(TolerantClient.over(client), true, namespaces, compiler, clock, admin, runtime);
+    TolerantClient own = TolerantClient.over(client);
+    return create(
+        own,
+        true,
+        new SharedInformers(own.client(), namespaces),
+        namespaces,
+        compiler,
+        clock,
+        admin,
+        runtime);
   }
 
   /**
    * A configured operator, not yet started, on {@code own}, which the caller shares (with the
-   * webhook) and closes.
+   * webhook) and closes, and on the informers of {@code shared}, built on {@code own} for the same
+   * namespaces, which the caller may share with the webhook.
    */
   public static Operator create(
       TolerantClient own,
+      SharedInformers shared,
       Set<String> namespaces,
       ScriptCompiler compiler,
       Clock clock,
       AdminEndpoint admin,
       Consumer<ConfigurationServiceOverrider> runtime) {
-    return create(own, false, namespaces, compiler, clock, admin, runtime);
+    return create(own, false, shared, namespaces, compiler, clock, admin, runtime);
   }
 
   private static Operator create(
       TolerantClient own,
       boolean closeClientOnStop,
+      SharedInformers shared,
       Set<String> namespaces,
       ScriptCompiler compiler,
       Clock clock,
@@ -92,12 +105,15 @@ public final class LimpetOperator {
                   .withSSABasedCreateUpdateMatchForDependentResources(false);
               runtime.accept(o);
             });
+    shared.configure(operator.getConfigurationService());
     EventRecorder events = new EventRecorder(client, clock);
-    register(operator, new PersistenceProfileReconciler(unreadable, events, clock), namespaces);
-    register(operator, new PoolReconciler(unreadable, events, clock), namespaces);
+    register(
+        operator, new PersistenceProfileReconciler(shared, unreadable, events, clock), namespaces);
+    register(operator, new PoolReconciler(shared, unreadable, events, clock), namespaces);
     register(
         operator,
         new DataScriptReconciler(
+            shared,
             unreadable,
             events,
             compiler,
@@ -110,6 +126,7 @@ public final class LimpetOperator {
         operator,
         new VirtualServiceReconciler(
             client,
+            shared,
             unreadable,
             events,
             compiler,

@@ -3,6 +3,7 @@ package dev.limpet.operator;
 import dev.limpet.operator.admission.AdmissionPolicy;
 import dev.limpet.operator.decode.TolerantClient;
 import dev.limpet.operator.index.ReferenceInformers;
+import dev.limpet.operator.index.SharedInformers;
 import dev.limpet.operator.rollout.HttpAdminEndpoint;
 import dev.limpet.operator.server.PemTls;
 import dev.limpet.operator.server.ProbeServer;
@@ -77,6 +78,7 @@ public final class OperatorProcess implements AutoCloseable {
   private TolerantClient own;
   private Operator operator;
   private ProbeServer probes;
+  private SharedInformers shared;
   private ReferenceInformers references;
   private WebhookServer webhook;
 
@@ -94,9 +96,12 @@ public final class OperatorProcess implements AutoCloseable {
     // one tolerant client for the reconcilers and the webhook: an object that one of them reads,
     // both read, and an object of another CRD version stops neither
     own = TolerantClient.over(client);
+    // one informer per kind for the controllers and the webhook
+    shared = new SharedInformers(own.client(), settings.namespaces());
     operator =
         LimpetOperator.create(
             own,
+            shared,
             settings.namespaces(),
             new ContractScriptCompiler(),
             Clock.systemUTC(),
@@ -121,7 +126,7 @@ public final class OperatorProcess implements AutoCloseable {
         w.certificate().isPresent() && w.key().isPresent()
             ? Optional.of(PemTls.serverContext(w.certificate().get(), w.key().get()))
             : Optional.empty();
-    references = new ReferenceInformers(own.client(), settings.namespaces());
+    references = new ReferenceInformers(shared);
     references.start();
     var policy = new AdmissionPolicy(references, new ContractScriptCompiler(), own);
     webhook = new WebhookServer(w.address(), tls, policy, own.serialization());

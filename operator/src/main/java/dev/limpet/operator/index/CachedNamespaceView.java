@@ -9,10 +9,11 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
+import io.javaoperatorsdk.operator.api.reconciler.ResourceCache;
 import io.javaoperatorsdk.operator.processing.event.EventSourceRetriever;
 import io.javaoperatorsdk.operator.processing.event.NoEventSourceForClassException;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -107,10 +108,9 @@ public final class CachedNamespaceView implements NamespaceView {
   }
 
   @SuppressWarnings("unchecked")
-  private Optional<InformerEventSource<Secret, ?>> secrets(String name) {
+  private Optional<ResourceCache<Secret>> secrets(String name) {
     try {
-      return Optional.of(
-          (InformerEventSource<Secret, ?>) sources.getEventSourceFor(Secret.class, name));
+      return Optional.of((ResourceCache<Secret>) sources.getEventSourceFor(Secret.class, name));
     } catch (RuntimeException e) {
       return Optional.empty(); // this controller does not watch Secrets
     }
@@ -139,9 +139,9 @@ public final class CachedNamespaceView implements NamespaceView {
   }
 
   @SuppressWarnings("unchecked")
-  private <R extends HasMetadata> Optional<InformerEventSource<R, ?>> source(Class<R> type) {
+  private <R extends HasMetadata> Optional<IndexedResourceCache<R>> source(Class<R> type) {
     try {
-      return Optional.of((InformerEventSource<R, ?>) sources.getEventSourceFor(type));
+      return Optional.of((IndexedResourceCache<R>) sources.getEventSourceFor(type));
     } catch (NoEventSourceForClassException e) {
       return Optional.empty();
     }

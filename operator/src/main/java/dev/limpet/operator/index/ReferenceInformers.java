@@ -5,104 +5,95 @@ import dev.limpet.operator.api.Pool;
 import dev.limpet.operator.api.VirtualService;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import java.util.ArrayList;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 
 /**
- * Informers on VirtualServices, Pools and DataScripts with the indexes {@link ReferenceUsers}
- * reads, for the admission webhook. They run on every replica, leader or not, since the API server
- * may send a review to any of them.
+ * The webhook's reads of VirtualServices, Pools and DataScripts with the indexes {@link
+ * ReferenceUsers} reads: the {@link SharedInformers shared informers} the controllers watch too.
+ * The webhook holds them from {@link #start()} to {@link #close()}, on every replica, leader or
+ * not, since the API server may send a review to any of them.
  */
 public final class ReferenceInformers implements ReferenceUsers.Lookup, AutoCloseable {
-  private final List<SharedIndexInformer<VirtualService>> services = new ArrayList<>();
-  private final List<SharedIndexInformer<Pool>> pools = new ArrayList<>();
-  private final List<SharedIndexInformer<DataScript>> scripts = new ArrayList<>();
+  private final SharedInformers.Kind<VirtualService> services;
+  private final SharedInformers.Kind<Pool> pools;
+  private final SharedInformers.Kind<DataScript> scripts;
+  private final List<Held<?>> held;
+  private volatile CompletableFuture<Void> started;
 
-  /**
-   * @param namespaces the watched namespaces; empty: all
-   */
+  /** Over informers of their own (a webhook without an operator in the process). */
   public ReferenceInformers(KubernetesClient client, Set<String> namespaces) {
-    for (String namespace : namespaces.isEmpty() ? Set.<String>of("") : namespaces) {
-      services.add(
-          informer(
-              client,
-              VirtualService.class,
-              namespace,
-              Map.of(
-                  Indexes.VS_BY_POOL, Indexes::vsPool,
-                  Indexes.VS_BY_DATASCRIPT, Indexes::vsDataScripts)));
-      pools.add(
-          informer(
-              client,
-              Pool.class,
-              namespace,
-              Map.of(Indexes.POOL_BY_PROFILE, Indexes::poolProfile)));
-      scripts.add(
-          informer(
-              client,
-              DataScript.class,
-              namespace,
-              Map.of(Indexes.DATASCRIPT_BY_POOL, Indexes::dataScriptPools)));
-    }
+    this(new SharedInformers(client, namespaces));
   }
 
-  /** Starts every informer; completes when all have listed once. */
-  public CompletableFuture<Void> start() {
-    List<CompletableFuture<?>> started = new ArrayList<>();
-    for (var list : List.of(services, pools, scripts))
-      for (var informer : list) started.add(informer.start().toCompletableFuture());
-    return CompletableFuture.allOf(started.toArray(CompletableFuture[]::new));
+  public ReferenceInformers(SharedInformers shared) {
+    services = shared.kind(VirtualService.class);
+    pools = shared.kind(Pool.class);
+    scripts = shared.kind(DataScript.class);
+    held = List.of(new Held<>(services), new Held<>(pools), new Held<>(scripts));
+  }
+
+  /** Starts (or joins) every informer; completes when all have listed once. */
+  public synchronized CompletableFuture<Void> start() {
+    if (started == null) started = CompletableFuture.runAsync(() -> held.forEach(Held::acquire));
+    return started;
   }
 
   public boolean synced() {
-    return List.of(services, pools, scripts).stream()
-        .flatMap(List::stream)
-        .allMatch(SharedIndexInformer::hasSynced);
+    return services.synced() && pools.synced() && scripts.synced();
   }
 
   @Override
   public List<VirtualService> virtualServices(String index, String key) {
-    return byIndex(services, index, key);
+    return services.byIndex(index, key);
   }
 
   @Override
   public List<Pool> pools(String index, String key) {
-    return byIndex(pools, index, key);
+    return pools.byIndex(index, key);
   }
 
   @Override
   public List<DataScript> dataScripts(String index, String key) {
-    return byIndex(scripts, index, key);
-  }
-
-  private static <R> List<R> byIndex(
-      List<SharedIndexInformer<R>> informers, String index, String key) {
-    List<R> found = new ArrayList<>();
-    for (var informer : informers) found.addAll(informer.getIndexer().byIndex(index, key));
-    return found;
-  }
-
-  private static <R extends HasMetadata> SharedIndexInformer<R> informer(
-      KubernetesClient client,
-      Class<R> type,
-      String namespace,
-      Map<String, Function<R, List<String>>> indexers) {
-    var resources = client.resources(type);
-    SharedIndexInformer<R> informer =
-        namespace.isEmpty()
-            ? resources.inAnyNamespace().runnableInformer(0)
-            : resources.inNamespace(namespace).runnableInformer(0);
-    informer.addIndexers(indexers);
-    return informer;
+    return scripts.byIndex(index, key);
   }
 
   @Override
-  public void close() {
-    List.of(services, pools, scripts).forEach(list -> list.forEach(SharedIndexInformer::close));
+  public synchronized void close() {
+    if (started == null) return;
+    started.exceptionally(e -> null).join();
+    held.forEach(Held::release);
+    started = null;
+  }
+
+  /** The webhook's hold on one kind: it reads the cache, it needs no events. */
+  private static final class Held<R extends HasMetadata> implements ResourceEventHandler<R> {
+    private final SharedInformers.Kind<R> kind;
+    private boolean acquired;
+
+    Held(SharedInformers.Kind<R> kind) {
+      this.kind = kind;
+    }
+
+    synchronized void acquire() {
+      kind.acquire(this);
+      acquired = true;
+    }
+
+    synchronized void release() {
+      if (acquired) kind.release(this);
+      acquired = false;
+    }
+
+    @Override
+    public void onAdd(R resource) {}
+
+    @Override
+    public void onUpdate(R previous, R next) {}
+
+    @Override
+    public void onDelete(R resource, boolean finalStateUnknown) {}
   }
 }

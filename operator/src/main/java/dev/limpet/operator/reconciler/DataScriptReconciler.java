@@ -9,19 +9,19 @@ import dev.limpet.operator.event.EventRecorder;
 import dev.limpet.operator.index.CachedNamespaceView;
 import dev.limpet.operator.index.Indexes;
 import dev.limpet.operator.index.ReferenceUsers;
+import dev.limpet.operator.index.SharedEventSource;
+import dev.limpet.operator.index.SharedInformers;
 import dev.limpet.operator.render.ResourceRenderer;
 import dev.limpet.operator.rollout.DataPlanePods;
 import dev.limpet.operator.rollout.ReplicaSamples;
 import dev.limpet.operator.status.ConditionType;
 import dev.limpet.operator.status.Conditions;
 import dev.limpet.operator.status.Reason;
-import dev.limpet.operator.validation.CryptoKeyResolution;
 import dev.limpet.operator.validation.References;
 import dev.limpet.operator.validation.ScriptCompiler;
 import dev.limpet.operator.validation.SpecValidator;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -31,7 +31,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -55,17 +54,20 @@ public final class DataScriptReconciler implements Reconciler<DataScript>, Clean
   private final Clock clock;
   private final ReplicaSamples<Optional<Map<String, Map<String, Long>>>> fallbacks;
   private final Duration poll;
+  private final SharedInformers shared;
   private ReferenceUsers.Lookup users;
-  private InformerEventSource<VirtualService, DataScript> services;
-  private InformerEventSource<Pod, DataScript> pods;
+  private SharedEventSource<VirtualService, DataScript> services;
+  private SharedEventSource<Pod, DataScript> pods;
 
   public DataScriptReconciler(
+      SharedInformers shared,
       SpecProblems unreadable,
       EventRecorder events,
       ScriptCompiler compiler,
       Clock clock,
       ReplicaSamples<Optional<Map<String, Map<String, Long>>>> fallbacks,
       Duration poll) {
+    this.shared = shared;
     this.events = events;
     this.unreadable = unreadable;
     this.compiler = compiler;
@@ -83,36 +85,19 @@ public final class DataScriptReconciler implements Reconciler<DataScript>, Clean
             Indexes.DATASCRIPT_BY_POOL, Indexes::dataScriptPools,
             Indexes.DATASCRIPT_BY_SECRET, Indexes::dataScriptSecrets,
             Indexes.HELD, Indexes::held));
-    var pools =
+    SharedEventSource<Pool, DataScript> pools =
         Watches.specInformer(
-            Pool.class, context, p -> Watches.ids(scripts, Indexes.DATASCRIPT_BY_POOL, p));
-    services = Watches.informer(VirtualService.class, context, DeletionGuard.heldIn(scripts));
-    services.addIndexer(Indexes.VS_BY_DATASCRIPT, Indexes::vsDataScripts);
+            shared, Pool.class, p -> Watches.ids(scripts, Indexes.DATASCRIPT_BY_POOL, p));
+    services = Watches.informer(shared, VirtualService.class, DeletionGuard.heldIn(scripts));
     users = ReferenceUsers.over(services, pools, scripts);
-    // data-plane pods only, read when polling: their changes wake no DataScript
-    pods =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(Pod.class, DataScript.class)
-                .withName("dataPlanePods")
-                .withNamespacesInheritedFromController()
-                .withLabelSelector(DataPlanePods.selector())
-                .withSecondaryToPrimaryMapper(pod -> Set.of())
-                .build(),
-            context);
-    pods.addIndexer(
-        Indexes.POD_BY_GROUP,
-        pod -> DataPlanePods.group(pod).map(g -> List.of(Indexes.key(pod, g))).orElse(List.of()));
+    // the data-plane pods (by group), read when polling: their changes wake no DataScript
+    pods = Watches.informer(shared, Pod.class, pod -> Set.of());
     // the Secrets crypto keys come from: only those labelled for it are listed
-    var keySecrets =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(Secret.class, DataScript.class)
-                .withName(CachedNamespaceView.KEY_SECRETS)
-                .withNamespacesInheritedFromController()
-                .withLabelSelector(CryptoKeyResolution.LABEL + "=true")
-                .withSecondaryToPrimaryMapper(
-                    secret -> Watches.ids(scripts, Indexes.DATASCRIPT_BY_SECRET, secret))
-                .build(),
-            context);
+    SharedEventSource<Secret, DataScript> keySecrets =
+        new SharedEventSource<>(
+            shared.kind(Secret.class),
+            CachedNamespaceView.KEY_SECRETS,
+            secret -> Watches.ids(scripts, Indexes.DATASCRIPT_BY_SECRET, secret));
     return List.of(pools, services, pods, keySecrets);
   }
 

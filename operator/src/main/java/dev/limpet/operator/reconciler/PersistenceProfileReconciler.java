@@ -9,6 +9,8 @@ import dev.limpet.operator.decode.SpecProblems;
 import dev.limpet.operator.event.EventRecorder;
 import dev.limpet.operator.index.Indexes;
 import dev.limpet.operator.index.ReferenceUsers;
+import dev.limpet.operator.index.SharedEventSource;
+import dev.limpet.operator.index.SharedInformers;
 import dev.limpet.operator.status.Conditions;
 import dev.limpet.operator.status.ReferenceCheck;
 import dev.limpet.operator.validation.SpecValidator;
@@ -23,7 +25,6 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Reports whether a PersistenceProfile is valid. It names nothing, so it resolves trivially. Its
@@ -35,9 +36,12 @@ public final class PersistenceProfileReconciler
   private final EventRecorder events;
   private final SpecProblems unreadable;
   private final Clock clock;
+  private final SharedInformers shared;
   private ReferenceUsers.Lookup users;
 
-  public PersistenceProfileReconciler(SpecProblems unreadable, EventRecorder events, Clock clock) {
+  public PersistenceProfileReconciler(
+      SharedInformers shared, SpecProblems unreadable, EventRecorder events, Clock clock) {
+    this.shared = shared;
     this.events = events;
     this.unreadable = unreadable;
     this.clock = clock;
@@ -48,15 +52,12 @@ public final class PersistenceProfileReconciler
       EventSourceContext<PersistenceProfile> context) {
     IndexerResourceCache<PersistenceProfile> profiles = context.getPrimaryCache();
     profiles.addIndexer(Indexes.HELD, Indexes::held);
-    var services = Watches.informer(VirtualService.class, context, DeletionGuard.heldIn(profiles));
-    services.addIndexers(
-        Map.of(
-            Indexes.VS_BY_POOL, Indexes::vsPool,
-            Indexes.VS_BY_DATASCRIPT, Indexes::vsDataScripts));
-    var pools = Watches.informer(Pool.class, context, DeletionGuard.heldIn(profiles));
-    pools.addIndexer(Indexes.POOL_BY_PROFILE, Indexes::poolProfile);
-    var scripts = Watches.informer(DataScript.class, context, DeletionGuard.heldIn(profiles));
-    scripts.addIndexer(Indexes.DATASCRIPT_BY_POOL, Indexes::dataScriptPools);
+    SharedEventSource<VirtualService, PersistenceProfile> services =
+        Watches.informer(shared, VirtualService.class, DeletionGuard.heldIn(profiles));
+    SharedEventSource<Pool, PersistenceProfile> pools =
+        Watches.informer(shared, Pool.class, DeletionGuard.heldIn(profiles));
+    SharedEventSource<DataScript, PersistenceProfile> scripts =
+        Watches.informer(shared, DataScript.class, DeletionGuard.heldIn(profiles));
     users = ReferenceUsers.over(services, pools, scripts);
     return List.of(services, pools, scripts);
   }

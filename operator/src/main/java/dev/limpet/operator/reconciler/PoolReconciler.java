@@ -11,6 +11,8 @@ import dev.limpet.operator.index.CachedNamespaceView;
 import dev.limpet.operator.index.Indexes;
 import dev.limpet.operator.index.NamespaceView;
 import dev.limpet.operator.index.ReferenceUsers;
+import dev.limpet.operator.index.SharedEventSource;
+import dev.limpet.operator.index.SharedInformers;
 import dev.limpet.operator.status.ConditionType;
 import dev.limpet.operator.status.Conditions;
 import dev.limpet.operator.status.Reason;
@@ -45,9 +47,12 @@ public final class PoolReconciler implements Reconciler<Pool>, Cleaner<Pool> {
   private final SpecProblems unreadable;
   private final Clock clock;
   private final SystemProfiles.Created systemProfiles;
+  private final SharedInformers shared;
   private ReferenceUsers.Lookup users;
 
-  public PoolReconciler(SpecProblems unreadable, EventRecorder events, Clock clock) {
+  public PoolReconciler(
+      SharedInformers shared, SpecProblems unreadable, EventRecorder events, Clock clock) {
+    this.shared = shared;
     this.events = events;
     this.unreadable = unreadable;
     this.clock = clock;
@@ -63,40 +68,32 @@ public final class PoolReconciler implements Reconciler<Pool>, Cleaner<Pool> {
             Indexes.POOL_BY_SERVICE, Indexes::poolService,
             Indexes.HELD, Indexes::held,
             Indexes.BY_NAMESPACE, Indexes::namespace));
-    var profiles =
+    SharedEventSource<PersistenceProfile, Pool> profiles =
         Watches.specInformer(
+            shared,
             PersistenceProfile.class,
-            context,
             p -> {
               if (SystemProfiles.isSystem(p.getMetadata().getLabels())) systemProfiles.seen(p);
               return profileConcerns(pools, p);
             });
-    var services =
+    SharedEventSource<Service, Pool> services =
         Watches.informer(
-            Service.class, context, s -> Watches.ids(pools, Indexes.POOL_BY_SERVICE, s));
-    var slices =
+            shared, Service.class, s -> Watches.ids(pools, Indexes.POOL_BY_SERVICE, s));
+    SharedEventSource<EndpointSlice, Pool> slices =
         Watches.informer(
+            shared,
             EndpointSlice.class,
-            context,
             slice ->
                 Watches.ids(
                     pools, Indexes.POOL_BY_SERVICE, CachedNamespaceView.sliceService(slice)));
-    slices.addIndexers(
-        Map.of(
-            CachedNamespaceView.SLICE_BY_SERVICE, CachedNamespaceView::sliceService,
-            CachedNamespaceView.SLICE_BY_POD, CachedNamespaceView::slicePods));
     // headerValueFrom PodLabel reads the labels of the endpoints' pods
-    var pods =
+    SharedEventSource<Pod, Pool> pods =
         Watches.informer(
-            Pod.class, context, pod -> Watches.ids(Watches.podLabelPools(pod, slices, pools)));
-    var virtualServices =
-        Watches.informer(VirtualService.class, context, DeletionGuard.heldIn(pools));
-    virtualServices.addIndexers(
-        Map.of(
-            Indexes.VS_BY_POOL, Indexes::vsPool,
-            Indexes.VS_BY_DATASCRIPT, Indexes::vsDataScripts));
-    var scripts = Watches.informer(DataScript.class, context, DeletionGuard.heldIn(pools));
-    scripts.addIndexer(Indexes.DATASCRIPT_BY_POOL, Indexes::dataScriptPools);
+            shared, Pod.class, pod -> Watches.ids(Watches.podLabelPools(pod, slices, pools)));
+    SharedEventSource<VirtualService, Pool> virtualServices =
+        Watches.informer(shared, VirtualService.class, DeletionGuard.heldIn(pools));
+    SharedEventSource<DataScript, Pool> scripts =
+        Watches.informer(shared, DataScript.class, DeletionGuard.heldIn(pools));
     users = ReferenceUsers.over(virtualServices, pools, scripts);
     return List.of(profiles, services, slices, pods, virtualServices, scripts);
   }

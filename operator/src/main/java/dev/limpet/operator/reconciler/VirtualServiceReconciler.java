@@ -9,6 +9,8 @@ import dev.limpet.operator.decode.SpecProblems;
 import dev.limpet.operator.event.EventRecorder;
 import dev.limpet.operator.index.CachedNamespaceView;
 import dev.limpet.operator.index.Indexes;
+import dev.limpet.operator.index.SharedEventSource;
+import dev.limpet.operator.index.SharedInformers;
 import dev.limpet.operator.render.ExposureService;
 import dev.limpet.operator.rollout.DataPlanePods;
 import dev.limpet.operator.rollout.ReplicaVersions;
@@ -16,7 +18,6 @@ import dev.limpet.operator.status.ConditionType;
 import dev.limpet.operator.status.Conditions;
 import dev.limpet.operator.status.Reason;
 import dev.limpet.operator.validation.CertificateResolution;
-import dev.limpet.operator.validation.CryptoKeyResolution;
 import dev.limpet.operator.validation.GroupAdmission;
 import dev.limpet.operator.validation.ScriptCompiler;
 import dev.limpet.operator.validation.VirtualServiceVerdict;
@@ -47,6 +48,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,17 +74,20 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
   private final Clock clock;
   private final ReplicaVersions replicas;
   private IndexerResourceCache<VirtualService> services;
-  private InformerEventSource<Pool, VirtualService> pools;
-  private InformerEventSource<DataScript, VirtualService> scripts;
-  private InformerEventSource<Pod, VirtualService> pods;
+  private final SharedInformers shared;
+  private SharedEventSource<Pool, VirtualService> pools;
+  private SharedEventSource<DataScript, VirtualService> scripts;
+  private SharedEventSource<Pod, VirtualService> pods;
 
   public VirtualServiceReconciler(
       KubernetesClient client,
+      SharedInformers shared,
       SpecProblems unreadable,
       EventRecorder events,
       ScriptCompiler compiler,
       Clock clock,
       ReplicaVersions replicas) {
+    this.shared = shared;
     this.owner = new GroupOwner(client, compiler, clock);
     this.events = events;
     this.unreadable = unreadable;
@@ -105,30 +110,23 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
             Indexes.VS_BY_SECRET, Indexes::vsSecrets));
     pools =
         Watches.specInformer(
-            Pool.class, context, pool -> changed(byPool(List.of(Indexes.key(pool, name(pool))))));
-    pools.addIndexers(
-        Map.of(
-            Indexes.POOL_BY_PROFILE, Indexes::poolProfile,
-            Indexes.POOL_BY_SERVICE, Indexes::poolService));
+            shared, Pool.class, pool -> changed(byPool(List.of(Indexes.key(pool, name(pool))))));
     scripts =
         Watches.specInformer(
+            shared,
             DataScript.class,
-            context,
             script -> changed(Watches.ids(services, Indexes.VS_BY_DATASCRIPT, script)));
-    scripts.addIndexers(
-        Map.of(
-            Indexes.DATASCRIPT_BY_POOL, Indexes::dataScriptPools,
-            Indexes.DATASCRIPT_BY_SECRET, Indexes::dataScriptSecrets));
-    var profiles =
+    SharedEventSource<PersistenceProfile, VirtualService> profiles =
         Watches.specInformer(
+            shared,
             PersistenceProfile.class,
-            context,
             p -> changed(byPool(poolKeys(Indexes.POOL_BY_PROFILE, p))));
-    var kubeServices = Watches.informer(Service.class, context, this::serviceConcerns);
-    var slices =
+    SharedEventSource<Service, VirtualService> kubeServices =
+        Watches.informer(shared, Service.class, this::serviceConcerns);
+    SharedEventSource<EndpointSlice, VirtualService> slices =
         Watches.informer(
+            shared,
             EndpointSlice.class,
-            context,
             slice ->
                 changed(
                     byPool(
@@ -136,38 +134,28 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
                             .flatMap(k -> pools.byIndex(Indexes.POOL_BY_SERVICE, k).stream())
                             .map(p -> Indexes.key(p, name(p)))
                             .toList())));
-    slices.addIndexers(
-        Map.of(
-            CachedNamespaceView.SLICE_BY_SERVICE, CachedNamespaceView::sliceService,
-            CachedNamespaceView.SLICE_BY_POD, CachedNamespaceView::slicePods));
     var configMaps = groupObjects(ConfigMap.class, "groupConfigMaps", context);
     // every spec change of a VirtualService (the primary informer reports to no mapper) changes
     // its group, and may settle a conflict of the others on its port
-    var peers =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(VirtualService.class, VirtualService.class)
-                .withName(PEERS)
-                .withNamespacesInheritedFromController()
-                .withOnUpdateFilter(
-                    (next, previous) ->
-                        !Objects.equals(
-                                next.getMetadata().getGeneration(),
-                                previous.getMetadata().getGeneration())
-                            || !Objects.equals(
-                                next.getMetadata().getDeletionTimestamp(),
-                                previous.getMetadata().getDeletionTimestamp()))
-                .withSecondaryToPrimaryMapper(
-                    vs -> {
-                      owner.changed(vs.getMetadata().getNamespace(), Indexes.group(vs));
-                      return peersOf(vs);
-                    })
-                .build(),
-            context);
+    SharedEventSource<VirtualService, VirtualService> peers =
+        new SharedEventSource<>(
+            shared.kind(VirtualService.class),
+            PEERS,
+            vs -> {
+              owner.changed(vs.getMetadata().getNamespace(), Indexes.group(vs));
+              return peersOf(vs);
+            },
+            (next, previous) ->
+                !Objects.equals(
+                        next.getMetadata().getGeneration(), previous.getMetadata().getGeneration())
+                    || !Objects.equals(
+                        next.getMetadata().getDeletionTimestamp(),
+                        previous.getMetadata().getDeletionTimestamp()));
     // every pod: the data-plane replicas of each group, and the labels PodLabel pools read
     pods =
         Watches.informer(
+            shared,
             Pod.class,
-            context,
             pod -> {
               Set<ResourceID> ids =
                   new HashSet<>(Watches.ids(services, Indexes.VS_BY_GROUP, podGroup(pod)));
@@ -179,7 +167,6 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
                               .toList())));
               return ids;
             });
-    pods.addIndexer(Indexes.POD_BY_GROUP, VirtualServiceReconciler::podGroup);
     // certificate Secrets: only type kubernetes.io/tls is listed, so other Secrets stay uncached
     var tlsSecrets =
         new InformerEventSource<>(
@@ -194,27 +181,21 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
                 .build(),
             context);
     // crypto-key Secrets of DataScripts: only those labelled for it are listed
-    var keySecrets =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(Secret.class, VirtualService.class)
-                .withName(CachedNamespaceView.KEY_SECRETS)
-                .withNamespacesInheritedFromController()
-                .withLabelSelector(CryptoKeyResolution.LABEL + "=true")
-                .withSecondaryToPrimaryMapper(
-                    secret ->
-                        changed(
-                            scripts
-                                .byIndex(
-                                    Indexes.DATASCRIPT_BY_SECRET,
-                                    Indexes.key(secret, secret.getMetadata().getName()))
-                                .stream()
-                                .flatMap(
-                                    script ->
-                                        Watches.ids(services, Indexes.VS_BY_DATASCRIPT, script)
-                                            .stream())
-                                .collect(java.util.stream.Collectors.toSet())))
-                .build(),
-            context);
+    SharedEventSource<Secret, VirtualService> keySecrets =
+        new SharedEventSource<>(
+            shared.kind(Secret.class),
+            CachedNamespaceView.KEY_SECRETS,
+            secret ->
+                changed(
+                    scripts
+                        .byIndex(
+                            Indexes.DATASCRIPT_BY_SECRET,
+                            Indexes.key(secret, secret.getMetadata().getName()))
+                        .stream()
+                        .flatMap(
+                            script ->
+                                Watches.ids(services, Indexes.VS_BY_DATASCRIPT, script).stream())
+                        .collect(Collectors.toSet())));
     // the groups' own TLS Secrets: the last good certificates, and edits to undo
     var groupSecrets = groupObjects(Secret.class, CachedNamespaceView.GROUP_SECRETS, context);
     return List.of(

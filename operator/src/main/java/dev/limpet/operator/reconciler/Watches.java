@@ -4,17 +4,16 @@ import dev.limpet.operator.api.Pool;
 import dev.limpet.operator.api.PoolSpec;
 import dev.limpet.operator.index.CachedNamespaceView;
 import dev.limpet.operator.index.Indexes;
+import dev.limpet.operator.index.SharedEventSource;
+import dev.limpet.operator.index.SharedInformers;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.processing.event.EventSourceRetriever;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -43,37 +42,35 @@ final class Watches {
     return stopped(context.eventSourceRetriever());
   }
 
-  /** An informer on {@code type} in the controller's namespaces, mapped by {@code mapper}. */
-  static <R extends HasMetadata, P extends HasMetadata> InformerEventSource<R, P> informer(
-      Class<R> type, EventSourceContext<P> context, SecondaryToPrimaryMapper<R> mapper) {
-    return new InformerEventSource<>(
-        InformerEventSourceConfiguration.from(type, context.getPrimaryResourceClass())
-            .withNamespacesInheritedFromController()
-            .withSecondaryToPrimaryMapper(mapper)
-            .build(),
-        context);
+  /**
+   * An event source on the shared informer of {@code type} (every namespace the operator watches),
+   * mapped by {@code mapper}.
+   */
+  static <R extends HasMetadata, P extends HasMetadata> SharedEventSource<R, P> informer(
+      SharedInformers shared, Class<R> type, SecondaryToPrimaryMapper<R> mapper) {
+    return new SharedEventSource<>(shared.kind(type), name(type), mapper);
   }
 
   /**
-   * An informer that ignores updates leaving the spec as it was (status, finalizers): for custom
-   * resources whose status the watching reconciler does not read, which would otherwise wake it for
-   * every status write of theirs.
+   * An event source that ignores updates leaving the spec and labels as they were (status,
+   * finalizers): for custom resources whose status the watching reconciler does not read, which
+   * would otherwise wake it for every status write of theirs.
    */
-  static <R extends HasMetadata, P extends HasMetadata> InformerEventSource<R, P> specInformer(
-      Class<R> type, EventSourceContext<P> context, SecondaryToPrimaryMapper<R> mapper) {
-    return new InformerEventSource<>(
-        InformerEventSourceConfiguration.from(type, context.getPrimaryResourceClass())
-            .withNamespacesInheritedFromController()
-            .withSecondaryToPrimaryMapper(mapper)
-            .withOnUpdateFilter(
-                (next, previous) ->
-                    !Objects.equals(
-                            next.getMetadata().getGeneration(),
-                            previous.getMetadata().getGeneration())
-                        || !Objects.equals(
-                            next.getMetadata().getLabels(), previous.getMetadata().getLabels()))
-            .build(),
-        context);
+  static <R extends HasMetadata, P extends HasMetadata> SharedEventSource<R, P> specInformer(
+      SharedInformers shared, Class<R> type, SecondaryToPrimaryMapper<R> mapper) {
+    return new SharedEventSource<>(
+        shared.kind(type),
+        name(type),
+        mapper,
+        (next, previous) ->
+            !Objects.equals(
+                    next.getMetadata().getGeneration(), previous.getMetadata().getGeneration())
+                || !Objects.equals(
+                    next.getMetadata().getLabels(), previous.getMetadata().getLabels()));
+  }
+
+  private static String name(Class<?> type) {
+    return "shared" + type.getSimpleName();
   }
 
   /** The primaries indexed under the key of {@code secondary} ({@code <namespace>/<name>}). */
@@ -94,7 +91,7 @@ final class Watches {
    * headerValueFrom: PodLabel} on a Service the pod is an endpoint of.
    */
   static List<Pool> podLabelPools(
-      Pod pod, InformerEventSource<EndpointSlice, ?> slices, IndexedResourceCache<Pool> pools) {
+      Pod pod, SharedEventSource<EndpointSlice, ?> slices, IndexedResourceCache<Pool> pools) {
     // the pods may list before the slices do; the first reconciles read the slices anyway
     if (!slices.isRunning()) return List.of();
     return slices

@@ -3,6 +3,7 @@ package dev.limpet.operator.validation;
 import dev.limpet.dataplane.config.DataScriptConfig;
 import dev.limpet.operator.api.DataScript;
 import dev.limpet.operator.index.NamespaceView;
+import dev.limpet.operator.index.SharedInformers;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -25,12 +26,8 @@ import java.util.Optional;
  */
 public record CryptoKeyResolution(
     Map<String, byte[]> keys, List<String> missing, List<String> notReady, boolean complete) {
-  /**
-   * The label a Secret needs for its keys to be crypto keys: the Secret's owner opts in to their
-   * copy into the data plane, and the operator caches no other Secrets for it (as Argo CD's {@code
-   * argocd.argoproj.io/secret-type} label does).
-   */
-  public static final String LABEL = "limpet.dev/datascript-key";
+  /** The label a Secret needs for its keys to be crypto keys (see {@link SharedInformers}). */
+  public static final String LABEL = SharedInformers.CRYPTO_KEY_LABEL;
 
   private static final String KEPT = " (the data plane keeps using its last good copy)";
 
