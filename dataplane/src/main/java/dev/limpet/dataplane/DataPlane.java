@@ -1,10 +1,10 @@
 package dev.limpet.dataplane;
 
-import dev.limpet.dataplane.config.ConfigException;
-import dev.limpet.dataplane.config.ConfigLoader;
-import dev.limpet.dataplane.config.DataPlaneConfig;
-import dev.limpet.dataplane.config.PersistenceProfileConfig;
-import dev.limpet.dataplane.config.TablesConfig;
+import dev.limpet.contract.ConfigException;
+import dev.limpet.contract.ConfigLoader;
+import dev.limpet.contract.DataPlaneConfig;
+import dev.limpet.contract.PersistenceProfileConfig;
+import dev.limpet.contract.TablesConfig;
 import dev.limpet.dataplane.metrics.DataPlaneMetrics;
 import dev.limpet.dataplane.peers.MicrometerPeerMetrics;
 import dev.limpet.dataplane.peers.PeerService;

@@ -2,8 +2,8 @@ package dev.limpet.dataplane;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import dev.limpet.contract.ConfigException;
 import dev.limpet.dataplane.admin.AdminServer;
-import dev.limpet.dataplane.config.ConfigException;
 import dev.limpet.dataplane.peers.DnsPeers;
 import dev.limpet.dataplane.peers.PeerDiscovery;
 import dev.limpet.dataplane.peers.PeerSettings;

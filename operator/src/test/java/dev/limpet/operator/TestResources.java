@@ -1,6 +1,6 @@
 package dev.limpet.operator;
 
-import dev.limpet.dataplane.config.PersistenceProfileConfig;
+import dev.limpet.contract.PersistenceProfileConfig;
 import dev.limpet.operator.api.DataScript;
 import dev.limpet.operator.api.DataScriptSpec;
 import dev.limpet.operator.api.PersistenceProfile;

@@ -1,8 +1,8 @@
 package dev.limpet.dataplane.script;
 
-import dev.limpet.dataplane.config.DataScriptConfig;
-import dev.limpet.dataplane.config.DataScriptConfig.Events;
-import dev.limpet.dataplane.config.DataScriptConfig.PoolRef;
+import dev.limpet.contract.DataScriptConfig;
+import dev.limpet.contract.DataScriptConfig.Events;
+import dev.limpet.contract.DataScriptConfig.PoolRef;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;

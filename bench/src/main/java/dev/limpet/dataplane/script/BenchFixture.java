@@ -1,9 +1,9 @@
 package dev.limpet.dataplane.script;
 
-import dev.limpet.dataplane.config.DataScriptConfig;
-import dev.limpet.dataplane.config.DataScriptConfig.Events;
-import dev.limpet.dataplane.config.DataScriptConfig.PoolRef;
-import dev.limpet.dataplane.config.ServerConfig;
+import dev.limpet.contract.DataScriptConfig;
+import dev.limpet.contract.DataScriptConfig.Events;
+import dev.limpet.contract.DataScriptConfig.PoolRef;
+import dev.limpet.contract.ServerConfig;
 import dev.limpet.dataplane.upstream.Server;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;

@@ -1,10 +1,10 @@
 package dev.limpet.dataplane.script;
 
-import dev.limpet.dataplane.config.DataScriptConfig;
-import dev.limpet.dataplane.config.DataScriptConfig.Events;
-import dev.limpet.dataplane.config.DataScriptConfig.IpGroup;
-import dev.limpet.dataplane.config.DataScriptConfig.PoolRef;
-import dev.limpet.dataplane.config.DataScriptConfig.StringGroup;
+import dev.limpet.contract.DataScriptConfig;
+import dev.limpet.contract.DataScriptConfig.Events;
+import dev.limpet.contract.DataScriptConfig.IpGroup;
+import dev.limpet.contract.DataScriptConfig.PoolRef;
+import dev.limpet.contract.DataScriptConfig.StringGroup;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.limpet.dataplane.script;
 
-import dev.limpet.dataplane.config.DataScriptCompiler;
-import dev.limpet.dataplane.config.DataScriptConfig;
+import dev.limpet.contract.DataScriptCompiler;
+import dev.limpet.contract.DataScriptConfig;
 import java.lang.reflect.Constructor;
 import java.util.EnumMap;
 import java.util.HashMap;

@@ -1,7 +1,7 @@
 package dev.limpet.dataplane.script;
 
-import dev.limpet.dataplane.config.DataScriptConfig;
-import dev.limpet.dataplane.config.DataScriptConfig.Events;
+import dev.limpet.contract.DataScriptConfig;
+import dev.limpet.contract.DataScriptConfig.Events;
 import java.util.List;
 
 /**

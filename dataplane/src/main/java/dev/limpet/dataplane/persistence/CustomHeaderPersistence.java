@@ -1,7 +1,7 @@
 package dev.limpet.dataplane.persistence;
 
-import dev.limpet.dataplane.config.PersistenceProfileConfig.OnServerDown;
-import dev.limpet.dataplane.config.ServerConfig;
+import dev.limpet.contract.PersistenceProfileConfig.OnServerDown;
+import dev.limpet.contract.ServerConfig;
 import dev.limpet.dataplane.http.ClientRequest;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.HashMap;

@@ -1,7 +1,7 @@
 package dev.limpet.dataplane.persistence;
 
-import dev.limpet.dataplane.config.PersistenceProfileConfig.HttpCookie;
-import dev.limpet.dataplane.config.PersistenceProfileConfig.OnServerDown;
+import dev.limpet.contract.PersistenceProfileConfig.HttpCookie;
+import dev.limpet.contract.PersistenceProfileConfig.OnServerDown;
 import dev.limpet.dataplane.http.ClientRequest;
 import dev.limpet.dataplane.http.CookieHeaders;
 import dev.limpet.dataplane.persistence.CookieCodec.DecodedCookie;

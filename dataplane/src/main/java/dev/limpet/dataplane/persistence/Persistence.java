@@ -1,6 +1,6 @@
 package dev.limpet.dataplane.persistence;
 
-import dev.limpet.dataplane.config.PersistenceProfileConfig.OnServerDown;
+import dev.limpet.contract.PersistenceProfileConfig.OnServerDown;
 import dev.limpet.dataplane.http.ClientRequest;
 import io.netty.handler.codec.http.HttpHeaders;
 

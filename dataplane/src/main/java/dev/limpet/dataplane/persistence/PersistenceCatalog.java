@@ -1,8 +1,8 @@
 package dev.limpet.dataplane.persistence;
 
-import dev.limpet.dataplane.config.DataPlaneConfig;
-import dev.limpet.dataplane.config.PersistenceProfileConfig;
-import dev.limpet.dataplane.config.PoolConfig;
+import dev.limpet.contract.DataPlaneConfig;
+import dev.limpet.contract.PersistenceProfileConfig;
+import dev.limpet.contract.PoolConfig;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;

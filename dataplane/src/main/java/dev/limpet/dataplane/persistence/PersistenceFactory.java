@@ -1,14 +1,14 @@
 package dev.limpet.dataplane.persistence;
 
-import dev.limpet.dataplane.config.PersistenceProfileConfig;
-import dev.limpet.dataplane.config.PersistenceProfileConfig.AppCookie;
-import dev.limpet.dataplane.config.PersistenceProfileConfig.ClientIp;
-import dev.limpet.dataplane.config.PersistenceProfileConfig.CustomHeader;
-import dev.limpet.dataplane.config.PersistenceProfileConfig.HttpCookie;
-import dev.limpet.dataplane.config.PersistenceProfileConfig.OnServerDown;
-import dev.limpet.dataplane.config.PersistenceProfileConfig.Tls;
-import dev.limpet.dataplane.config.PersistenceProfileConfig.Visitor;
-import dev.limpet.dataplane.config.PoolConfig;
+import dev.limpet.contract.PersistenceProfileConfig;
+import dev.limpet.contract.PersistenceProfileConfig.AppCookie;
+import dev.limpet.contract.PersistenceProfileConfig.ClientIp;
+import dev.limpet.contract.PersistenceProfileConfig.CustomHeader;
+import dev.limpet.contract.PersistenceProfileConfig.HttpCookie;
+import dev.limpet.contract.PersistenceProfileConfig.OnServerDown;
+import dev.limpet.contract.PersistenceProfileConfig.Tls;
+import dev.limpet.contract.PersistenceProfileConfig.Visitor;
+import dev.limpet.contract.PoolConfig;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 

@@ -1,6 +1,6 @@
 package dev.limpet.dataplane.proxy;
 
-import dev.limpet.dataplane.config.NetworkSecurityConfig.DenyAction;
+import dev.limpet.contract.NetworkSecurityConfig.DenyAction;
 import io.netty.handler.codec.http.HttpRequest;
 
 /**

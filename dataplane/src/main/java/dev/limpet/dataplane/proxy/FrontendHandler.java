@@ -1,6 +1,6 @@
 package dev.limpet.dataplane.proxy;
 
-import dev.limpet.dataplane.config.NetworkSecurityConfig.DenyAction;
+import dev.limpet.contract.NetworkSecurityConfig.DenyAction;
 import dev.limpet.dataplane.persistence.Persistence;
 import dev.limpet.dataplane.script.PoolSelection;
 import dev.limpet.dataplane.script.ScriptEvent;

@@ -1,7 +1,7 @@
 package dev.limpet.dataplane.proxy;
 
-import dev.limpet.dataplane.config.LimitsConfig;
-import dev.limpet.dataplane.config.TimeoutsConfig;
+import dev.limpet.contract.LimitsConfig;
+import dev.limpet.contract.TimeoutsConfig;
 import dev.limpet.dataplane.runtime.PortRoutes;
 import dev.limpet.dataplane.runtime.VirtualService;
 

@@ -1,8 +1,8 @@
 package dev.limpet.dataplane.runtime;
 
-import dev.limpet.dataplane.config.Cidr;
-import dev.limpet.dataplane.config.NetworkSecurityConfig;
-import dev.limpet.dataplane.config.NetworkSecurityConfig.DenyAction;
+import dev.limpet.contract.Cidr;
+import dev.limpet.contract.NetworkSecurityConfig;
+import dev.limpet.contract.NetworkSecurityConfig.DenyAction;
 import java.net.InetAddress;
 import java.util.List;
 

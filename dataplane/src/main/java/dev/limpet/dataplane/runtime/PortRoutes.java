@@ -51,8 +51,8 @@ public final class PortRoutes {
   public boolean closesAtAccept(java.net.InetAddress client) {
     for (VirtualService vs : services) {
       if (!vs.access().denies(client)
-          || vs.access().action()
-              != dev.limpet.dataplane.config.NetworkSecurityConfig.DenyAction.Close) return false;
+          || vs.access().action() != dev.limpet.contract.NetworkSecurityConfig.DenyAction.Close)
+        return false;
     }
     return true;
   }

@@ -1,7 +1,7 @@
 package dev.limpet.dataplane.runtime;
 
-import dev.limpet.dataplane.config.DataPlaneConfig;
-import dev.limpet.dataplane.config.VirtualServiceConfig;
+import dev.limpet.contract.DataPlaneConfig;
+import dev.limpet.contract.VirtualServiceConfig;
 import dev.limpet.dataplane.tls.TlsCatalog;
 import dev.limpet.dataplane.upstream.PoolCatalog;
 import java.util.ArrayList;

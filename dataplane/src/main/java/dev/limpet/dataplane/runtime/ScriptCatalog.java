@@ -1,8 +1,8 @@
 package dev.limpet.dataplane.runtime;
 
-import dev.limpet.dataplane.config.DataPlaneConfig;
-import dev.limpet.dataplane.config.DataScriptConfig;
-import dev.limpet.dataplane.config.VirtualServiceConfig;
+import dev.limpet.contract.DataPlaneConfig;
+import dev.limpet.contract.DataScriptConfig;
+import dev.limpet.contract.VirtualServiceConfig;
 import dev.limpet.dataplane.persistence.TableRegistry;
 import dev.limpet.dataplane.script.CompiledDataScript;
 import dev.limpet.dataplane.script.DataScriptEngine;

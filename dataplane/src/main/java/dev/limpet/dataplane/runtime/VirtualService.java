@@ -1,6 +1,6 @@
 package dev.limpet.dataplane.runtime;
 
-import dev.limpet.dataplane.config.VirtualServiceConfig;
+import dev.limpet.contract.VirtualServiceConfig;
 import dev.limpet.dataplane.script.VirtualServiceScripts;
 import dev.limpet.dataplane.tls.UpstreamTls;
 import dev.limpet.dataplane.upstream.Pool;

@@ -1,7 +1,7 @@
 package dev.limpet.dataplane.script;
 
-import dev.limpet.dataplane.config.DataScriptApi;
-import dev.limpet.dataplane.config.DataScriptConfig.RateLimitAction;
+import dev.limpet.contract.DataScriptApi;
+import dev.limpet.contract.DataScriptConfig.RateLimitAction;
 import org.luaj.vm2.LuaTable;
 
 /**

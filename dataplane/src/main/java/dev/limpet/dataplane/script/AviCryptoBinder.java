@@ -2,7 +2,7 @@ package dev.limpet.dataplane.script;
 
 import static dev.limpet.dataplane.script.Namespace.REQUEST_RESPONSE;
 
-import dev.limpet.dataplane.config.DataScriptApi;
+import dev.limpet.contract.DataScriptApi;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;

@@ -2,7 +2,7 @@ package dev.limpet.dataplane.script;
 
 import static dev.limpet.dataplane.script.Namespace.ALL;
 
-import dev.limpet.dataplane.config.Cidr;
+import dev.limpet.contract.Cidr;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.MessageDigest;

@@ -1,8 +1,8 @@
 package dev.limpet.dataplane.script;
 
-import dev.limpet.dataplane.config.ApiNameScanner;
-import dev.limpet.dataplane.config.DataScriptCompiler;
-import dev.limpet.dataplane.config.DataScriptConfig;
+import dev.limpet.contract.ApiNameScanner;
+import dev.limpet.contract.DataScriptCompiler;
+import dev.limpet.contract.DataScriptConfig;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.limpet.dataplane.script;
 
-import dev.limpet.dataplane.config.Cidr;
+import dev.limpet.contract.Cidr;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.limpet.dataplane.script;
 
-import dev.limpet.dataplane.config.DataScriptConfig;
+import dev.limpet.contract.DataScriptConfig;
 
 /** The points of a transaction where DataScripts run, with their Avi and configuration names. */
 public enum ScriptEvent {

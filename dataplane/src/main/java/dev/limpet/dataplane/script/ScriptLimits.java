@@ -1,6 +1,6 @@
 package dev.limpet.dataplane.script;
 
-import dev.limpet.dataplane.config.ScriptLimitsConfig;
+import dev.limpet.contract.ScriptLimitsConfig;
 import java.time.Duration;
 
 /**

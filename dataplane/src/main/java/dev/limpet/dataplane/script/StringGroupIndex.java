@@ -1,6 +1,6 @@
 package dev.limpet.dataplane.script;
 
-import dev.limpet.dataplane.config.DataScriptConfig.StringGroup;
+import dev.limpet.contract.DataScriptConfig.StringGroup;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.limpet.dataplane.script;
 
-import dev.limpet.dataplane.config.DataScriptConfig.RateLimiter;
+import dev.limpet.contract.DataScriptConfig.RateLimiter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;

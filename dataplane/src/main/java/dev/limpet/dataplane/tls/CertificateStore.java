@@ -1,8 +1,8 @@
 package dev.limpet.dataplane.tls;
 
-import dev.limpet.dataplane.config.DataScriptConfig;
-import dev.limpet.dataplane.config.PemKeyPair;
-import dev.limpet.dataplane.config.TlsCertificateConfig;
+import dev.limpet.contract.DataScriptConfig;
+import dev.limpet.contract.PemKeyPair;
+import dev.limpet.contract.TlsCertificateConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.limpet.dataplane.tls;
 
-import dev.limpet.dataplane.config.ConfigException;
+import dev.limpet.contract.ConfigException;
 import java.util.List;
 
 /**

@@ -1,13 +1,13 @@
 package dev.limpet.dataplane.tls;
 
-import dev.limpet.dataplane.config.ClientCertificatesConfig;
-import dev.limpet.dataplane.config.ConfigException;
-import dev.limpet.dataplane.config.DataPlaneConfig;
-import dev.limpet.dataplane.config.PemKeyPair;
-import dev.limpet.dataplane.config.TlsCertificateConfig;
-import dev.limpet.dataplane.config.TlsConfig;
-import dev.limpet.dataplane.config.UpstreamTlsConfig;
-import dev.limpet.dataplane.config.VirtualServiceConfig;
+import dev.limpet.contract.ClientCertificatesConfig;
+import dev.limpet.contract.ConfigException;
+import dev.limpet.contract.DataPlaneConfig;
+import dev.limpet.contract.PemKeyPair;
+import dev.limpet.contract.TlsCertificateConfig;
+import dev.limpet.contract.TlsConfig;
+import dev.limpet.contract.UpstreamTlsConfig;
+import dev.limpet.contract.VirtualServiceConfig;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.DomainWildcardMappingBuilder;
 import java.io.IOException;

@@ -1,9 +1,9 @@
 package dev.limpet.dataplane.tls;
 
-import dev.limpet.dataplane.config.ClientCertificatesConfig;
-import dev.limpet.dataplane.config.PemKeyPair;
-import dev.limpet.dataplane.config.TlsConfig;
-import dev.limpet.dataplane.config.UpstreamTlsConfig;
+import dev.limpet.contract.ClientCertificatesConfig;
+import dev.limpet.contract.PemKeyPair;
+import dev.limpet.contract.TlsConfig;
+import dev.limpet.contract.UpstreamTlsConfig;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolConfig.Protocol;
 import io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior;

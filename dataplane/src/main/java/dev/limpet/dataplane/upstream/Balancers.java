@@ -1,6 +1,6 @@
 package dev.limpet.dataplane.upstream;
 
-import dev.limpet.dataplane.config.LoadBalancingConfig;
+import dev.limpet.contract.LoadBalancingConfig;
 import java.util.List;
 
 /** Makes the balancer that a pool's load-balancing configuration names. */

@@ -1,7 +1,7 @@
 package dev.limpet.dataplane.upstream;
 
-import dev.limpet.dataplane.config.HealthMonitorConfig;
-import dev.limpet.dataplane.config.PoolConfig;
+import dev.limpet.contract.HealthMonitorConfig;
+import dev.limpet.contract.PoolConfig;
 import dev.limpet.dataplane.http.ClientRequest;
 import dev.limpet.dataplane.persistence.Persistence;
 import java.util.HashMap;

@@ -1,9 +1,9 @@
 package dev.limpet.dataplane.upstream;
 
-import dev.limpet.dataplane.config.DataPlaneConfig;
-import dev.limpet.dataplane.config.HealthMonitorConfig;
-import dev.limpet.dataplane.config.PoolConfig;
-import dev.limpet.dataplane.config.ServerConfig;
+import dev.limpet.contract.DataPlaneConfig;
+import dev.limpet.contract.HealthMonitorConfig;
+import dev.limpet.contract.PoolConfig;
+import dev.limpet.contract.ServerConfig;
 import dev.limpet.dataplane.persistence.Persistence;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,6 +1,6 @@
 package dev.limpet.dataplane.upstream;
 
-import dev.limpet.dataplane.config.ServerConfig;
+import dev.limpet.contract.ServerConfig;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;

@@ -1,6 +1,6 @@
 package dev.limpet.dataplane.upstream;
 
-import dev.limpet.dataplane.config.PersistenceProfileConfig.OnServerDown;
+import dev.limpet.contract.PersistenceProfileConfig.OnServerDown;
 import dev.limpet.dataplane.http.ClientRequest;
 import dev.limpet.dataplane.persistence.Persistence;
 import dev.limpet.dataplane.upstream.Selection.Outcome;

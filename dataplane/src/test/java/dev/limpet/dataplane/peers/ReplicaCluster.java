@@ -1,7 +1,7 @@
 package dev.limpet.dataplane.peers;
 
+import dev.limpet.contract.ConfigException;
 import dev.limpet.dataplane.DataPlane;
-import dev.limpet.dataplane.config.ConfigException;
 import dev.limpet.dataplane.persistence.CookieKeySet;
 import dev.limpet.dataplane.testing.FreePorts;
 import dev.limpet.testsupport.Backend;

@@ -3,10 +3,10 @@ package dev.limpet.dataplane.persistence;
 import static dev.limpet.dataplane.persistence.TestRequests.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.limpet.dataplane.config.PersistenceProfileConfig;
-import dev.limpet.dataplane.config.PersistenceProfileConfig.AppCookie;
-import dev.limpet.dataplane.config.PersistenceProfileConfig.Type;
-import dev.limpet.dataplane.config.PoolConfig;
+import dev.limpet.contract.PersistenceProfileConfig;
+import dev.limpet.contract.PersistenceProfileConfig.AppCookie;
+import dev.limpet.contract.PersistenceProfileConfig.Type;
+import dev.limpet.contract.PoolConfig;
 import dev.limpet.dataplane.http.ClientRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;

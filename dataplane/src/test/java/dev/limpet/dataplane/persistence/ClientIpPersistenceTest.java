@@ -3,10 +3,10 @@ package dev.limpet.dataplane.persistence;
 import static dev.limpet.dataplane.persistence.TestRequests.fromClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.limpet.dataplane.config.PersistenceProfileConfig;
-import dev.limpet.dataplane.config.PersistenceProfileConfig.ClientIp;
-import dev.limpet.dataplane.config.PersistenceProfileConfig.Type;
-import dev.limpet.dataplane.config.PoolConfig;
+import dev.limpet.contract.PersistenceProfileConfig;
+import dev.limpet.contract.PersistenceProfileConfig.ClientIp;
+import dev.limpet.contract.PersistenceProfileConfig.Type;
+import dev.limpet.contract.PoolConfig;
 import dev.limpet.dataplane.http.ClientRequest;
 import dev.limpet.dataplane.persistence.Persistence.Hold;
 import java.net.InetSocketAddress;

@@ -3,11 +3,11 @@ package dev.limpet.dataplane.persistence;
 import static dev.limpet.dataplane.persistence.TestRequests.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.limpet.dataplane.config.PersistenceProfileConfig;
-import dev.limpet.dataplane.config.PersistenceProfileConfig.HttpCookie;
-import dev.limpet.dataplane.config.PersistenceProfileConfig.SameSite;
-import dev.limpet.dataplane.config.PersistenceProfileConfig.Type;
-import dev.limpet.dataplane.config.PoolConfig;
+import dev.limpet.contract.PersistenceProfileConfig;
+import dev.limpet.contract.PersistenceProfileConfig.HttpCookie;
+import dev.limpet.contract.PersistenceProfileConfig.SameSite;
+import dev.limpet.contract.PersistenceProfileConfig.Type;
+import dev.limpet.contract.PoolConfig;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;

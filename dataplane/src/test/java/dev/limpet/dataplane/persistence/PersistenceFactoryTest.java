@@ -4,12 +4,12 @@ import static java.util.stream.Collectors.toSet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.limpet.dataplane.config.PersistenceProfileConfig;
-import dev.limpet.dataplane.config.PersistenceProfileConfig.CustomHeader;
-import dev.limpet.dataplane.config.PersistenceProfileConfig.HttpCookie;
-import dev.limpet.dataplane.config.PersistenceProfileConfig.OnServerDown;
-import dev.limpet.dataplane.config.PersistenceProfileConfig.Type;
-import dev.limpet.dataplane.config.PoolConfig;
+import dev.limpet.contract.PersistenceProfileConfig;
+import dev.limpet.contract.PersistenceProfileConfig.CustomHeader;
+import dev.limpet.contract.PersistenceProfileConfig.HttpCookie;
+import dev.limpet.contract.PersistenceProfileConfig.OnServerDown;
+import dev.limpet.contract.PersistenceProfileConfig.Type;
+import dev.limpet.contract.PoolConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

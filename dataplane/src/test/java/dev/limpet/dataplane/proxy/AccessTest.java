@@ -5,7 +5,7 @@ import static dev.limpet.dataplane.proxy.StageChannels.config;
 import static dev.limpet.dataplane.proxy.StageChannels.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.limpet.dataplane.config.NetworkSecurityConfig.DenyAction;
+import dev.limpet.contract.NetworkSecurityConfig.DenyAction;
 import dev.limpet.dataplane.metrics.DataPlaneMetrics;
 import dev.limpet.dataplane.runtime.RuntimeConfig;
 import io.netty.channel.embedded.EmbeddedChannel;

@@ -2,7 +2,7 @@ package dev.limpet.dataplane.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.limpet.dataplane.config.ConfigLoader;
+import dev.limpet.contract.ConfigLoader;
 import dev.limpet.dataplane.http.ClientRequest;
 import dev.limpet.dataplane.upstream.Pool;
 import dev.limpet.dataplane.upstream.PoolCatalog;

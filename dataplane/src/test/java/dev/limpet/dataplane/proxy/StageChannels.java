@@ -1,6 +1,6 @@
 package dev.limpet.dataplane.proxy;
 
-import dev.limpet.dataplane.config.ConfigLoader;
+import dev.limpet.contract.ConfigLoader;
 import dev.limpet.dataplane.runtime.RuntimeConfig;
 import dev.limpet.dataplane.runtime.ScriptCatalog;
 import dev.limpet.dataplane.tls.TlsCatalog;

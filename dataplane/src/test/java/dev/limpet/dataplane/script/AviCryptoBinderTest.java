@@ -3,7 +3,7 @@ package dev.limpet.dataplane.script;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import dev.limpet.dataplane.config.DataScriptConfig.CryptoKey;
+import dev.limpet.contract.DataScriptConfig.CryptoKey;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -2,8 +2,8 @@ package dev.limpet.dataplane.script;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.limpet.dataplane.config.DataScriptConfig.IpGroup;
-import dev.limpet.dataplane.config.DataScriptConfig.StringGroup;
+import dev.limpet.contract.DataScriptConfig.IpGroup;
+import dev.limpet.contract.DataScriptConfig.StringGroup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -2,8 +2,8 @@ package dev.limpet.dataplane.script;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.limpet.dataplane.config.DataScriptConfig.IpGroup;
-import dev.limpet.dataplane.config.DataScriptConfig.PoolRef;
+import dev.limpet.contract.DataScriptConfig.IpGroup;
+import dev.limpet.contract.DataScriptConfig.PoolRef;
 import dev.limpet.dataplane.script.ScriptResult.Close;
 import dev.limpet.dataplane.script.ScriptResult.LocalResponse;
 import dev.limpet.dataplane.script.ScriptResult.Proceed;

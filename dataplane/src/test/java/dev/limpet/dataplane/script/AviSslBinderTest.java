@@ -166,7 +166,7 @@ class AviSslBinderTest {
   @Test
   void everyCipherSuiteLimpetAcceptsHasOpenSslsNameAndDescription() throws Exception {
     assumeThat(Path.of("/usr/bin/openssl")).exists();
-    for (String iana : dev.limpet.dataplane.config.TlsConfig.SUPPORTED_CIPHERS) {
+    for (String iana : dev.limpet.contract.TlsConfig.SUPPORTED_CIPHERS) {
       var suite = CipherSuiteNames.of(iana);
       String line =
           openssl("ciphers", "-v", "-s", "-stdname", "ALL:@SECLEVEL=0")

@@ -2,10 +2,10 @@ package dev.limpet.dataplane.script;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.limpet.dataplane.config.PersistenceProfileConfig;
-import dev.limpet.dataplane.config.PersistenceProfileConfig.AppCookie;
-import dev.limpet.dataplane.config.PersistenceProfileConfig.Type;
-import dev.limpet.dataplane.config.PoolConfig;
+import dev.limpet.contract.PersistenceProfileConfig;
+import dev.limpet.contract.PersistenceProfileConfig.AppCookie;
+import dev.limpet.contract.PersistenceProfileConfig.Type;
+import dev.limpet.contract.PoolConfig;
 import dev.limpet.dataplane.http.ClientRequest;
 import dev.limpet.dataplane.persistence.CookieKeySet;
 import dev.limpet.dataplane.persistence.Persistence;

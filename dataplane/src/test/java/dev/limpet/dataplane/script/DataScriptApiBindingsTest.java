@@ -2,7 +2,7 @@ package dev.limpet.dataplane.script;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.limpet.dataplane.config.DataScriptApi;
+import dev.limpet.contract.DataScriptApi;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.TreeSet;

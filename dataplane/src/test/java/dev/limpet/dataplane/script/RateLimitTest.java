@@ -2,8 +2,8 @@ package dev.limpet.dataplane.script;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.limpet.dataplane.config.DataScriptConfig.RateLimitAction;
-import dev.limpet.dataplane.config.DataScriptConfig.RateLimiter;
+import dev.limpet.contract.DataScriptConfig.RateLimitAction;
+import dev.limpet.contract.DataScriptConfig.RateLimiter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,11 +1,11 @@
 package dev.limpet.dataplane.script;
 
-import dev.limpet.dataplane.config.DataScriptConfig;
-import dev.limpet.dataplane.config.DataScriptConfig.Events;
-import dev.limpet.dataplane.config.DataScriptConfig.IpGroup;
-import dev.limpet.dataplane.config.DataScriptConfig.PoolRef;
-import dev.limpet.dataplane.config.DataScriptConfig.StringGroup;
-import dev.limpet.dataplane.config.ServerConfig;
+import dev.limpet.contract.DataScriptConfig;
+import dev.limpet.contract.DataScriptConfig.Events;
+import dev.limpet.contract.DataScriptConfig.IpGroup;
+import dev.limpet.contract.DataScriptConfig.PoolRef;
+import dev.limpet.contract.DataScriptConfig.StringGroup;
+import dev.limpet.contract.ServerConfig;
 import dev.limpet.dataplane.upstream.Server;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,8 +28,7 @@ final class ScriptHarness {
   final Server backup = server("backup-1", "10.1.0.1", 9090, false);
   final List<IpGroup> ipGroups = new ArrayList<>();
   final List<StringGroup> stringGroups = new ArrayList<>();
-  final List<dev.limpet.dataplane.config.DataScriptConfig.RateLimiter> rateLimiters =
-      new ArrayList<>();
+  final List<dev.limpet.contract.DataScriptConfig.RateLimiter> rateLimiters = new ArrayList<>();
 
   /** The crypto keys the next scripts declare, and their bytes (as the Secret would hold). */
   final List<DataScriptConfig.CryptoKey> cryptoKeys = new ArrayList<>();

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.limpet.contract.DataPlaneGroup;
-import dev.limpet.dataplane.config.TlsCertificateConfig;
+import dev.limpet.contract.TlsCertificateConfig;
 import dev.limpet.dataplane.runtime.ConfigMapSource;
 import dev.limpet.dataplane.runtime.TlsSecretSource;
 import dev.limpet.dataplane.testing.ProxyFixture;

@@ -3,7 +3,7 @@ package dev.limpet.dataplane.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.limpet.dataplane.config.ConfigException;
+import dev.limpet.contract.ConfigException;
 import dev.limpet.dataplane.testing.ProxyFixture;
 import dev.limpet.dataplane.testing.TlsClient;
 import dev.limpet.dataplane.testing.TlsDocument;

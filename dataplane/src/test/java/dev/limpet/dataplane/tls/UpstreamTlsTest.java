@@ -3,8 +3,8 @@ package dev.limpet.dataplane.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.limpet.contract.ConfigException;
 import dev.limpet.dataplane.DataPlane;
-import dev.limpet.dataplane.config.ConfigException;
 import dev.limpet.dataplane.persistence.CookieKeySet;
 import dev.limpet.dataplane.testing.Client;
 import dev.limpet.dataplane.testing.FreePorts;

@@ -7,9 +7,9 @@ import static dev.limpet.dataplane.upstream.TestServers.withHeader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.limpet.dataplane.config.LoadBalancingConfig;
-import dev.limpet.dataplane.config.LoadBalancingConfig.Algorithm;
-import dev.limpet.dataplane.config.LoadBalancingConfig.HashKey;
+import dev.limpet.contract.LoadBalancingConfig;
+import dev.limpet.contract.LoadBalancingConfig.Algorithm;
+import dev.limpet.contract.LoadBalancingConfig.HashKey;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

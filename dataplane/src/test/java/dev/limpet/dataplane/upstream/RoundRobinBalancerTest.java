@@ -7,7 +7,7 @@ import static dev.limpet.dataplane.upstream.TestServers.shares;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.limpet.dataplane.config.ServerConfig;
+import dev.limpet.contract.ServerConfig;
 import dev.limpet.dataplane.http.ClientRequest;
 import java.util.List;
 import java.util.Map;

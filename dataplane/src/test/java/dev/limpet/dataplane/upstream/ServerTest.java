@@ -2,7 +2,7 @@ package dev.limpet.dataplane.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.limpet.dataplane.config.ServerConfig;
+import dev.limpet.contract.ServerConfig;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
 package dev.limpet.dataplane.upstream;
 
-import dev.limpet.dataplane.config.ServerConfig;
+import dev.limpet.contract.ServerConfig;
 import dev.limpet.dataplane.http.ClientRequest;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;

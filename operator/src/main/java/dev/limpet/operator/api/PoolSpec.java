@@ -2,10 +2,10 @@ package dev.limpet.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import dev.limpet.dataplane.config.HealthMonitorConfig;
-import dev.limpet.dataplane.config.LoadBalancingConfig.Algorithm;
-import dev.limpet.dataplane.config.LoadBalancingConfig.HashKey;
-import dev.limpet.dataplane.config.PersistenceProfileConfig;
+import dev.limpet.contract.HealthMonitorConfig;
+import dev.limpet.contract.LoadBalancingConfig.Algorithm;
+import dev.limpet.contract.LoadBalancingConfig.HashKey;
+import dev.limpet.contract.PersistenceProfileConfig;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;

@@ -3,7 +3,7 @@ package dev.limpet.operator.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import dev.limpet.dataplane.config.NetworkSecurityConfig.DenyAction;
+import dev.limpet.contract.NetworkSecurityConfig.DenyAction;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;

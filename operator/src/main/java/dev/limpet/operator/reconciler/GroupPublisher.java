@@ -1,10 +1,10 @@
 package dev.limpet.operator.reconciler;
 
-import dev.limpet.dataplane.config.ConfigException;
-import dev.limpet.dataplane.config.ConfigLoader;
-import dev.limpet.dataplane.config.DataPlaneConfig;
-import dev.limpet.dataplane.config.DataScriptConfig;
-import dev.limpet.dataplane.config.TlsCertificateConfig;
+import dev.limpet.contract.ConfigException;
+import dev.limpet.contract.ConfigLoader;
+import dev.limpet.contract.DataPlaneConfig;
+import dev.limpet.contract.DataScriptConfig;
+import dev.limpet.contract.TlsCertificateConfig;
 import dev.limpet.operator.index.GroupSecrets;
 import dev.limpet.operator.render.ConfigDocument;
 import dev.limpet.operator.render.GroupInput;

@@ -1,7 +1,7 @@
 package dev.limpet.operator.reconciler;
 
-import dev.limpet.dataplane.config.PersistenceProfileConfig.CustomHeader;
-import dev.limpet.dataplane.config.PersistenceProfileConfig.Type;
+import dev.limpet.contract.PersistenceProfileConfig.CustomHeader;
+import dev.limpet.contract.PersistenceProfileConfig.Type;
 import dev.limpet.operator.api.PersistenceProfile;
 import dev.limpet.operator.api.PersistenceProfileSpec;
 import dev.limpet.operator.index.NamespaceView;

@@ -1,6 +1,6 @@
 package dev.limpet.operator.render;
 
-import dev.limpet.dataplane.config.ServerConfig;
+import dev.limpet.contract.ServerConfig;
 import dev.limpet.operator.api.PoolSpec;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;

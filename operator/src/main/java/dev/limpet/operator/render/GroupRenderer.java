@@ -1,11 +1,11 @@
 package dev.limpet.operator.render;
 
-import dev.limpet.dataplane.config.DataPlaneConfig;
-import dev.limpet.dataplane.config.DataScriptConfig;
-import dev.limpet.dataplane.config.HealthMonitorConfig;
-import dev.limpet.dataplane.config.PersistenceProfileConfig;
-import dev.limpet.dataplane.config.PoolConfig;
-import dev.limpet.dataplane.config.VirtualServiceConfig;
+import dev.limpet.contract.DataPlaneConfig;
+import dev.limpet.contract.DataScriptConfig;
+import dev.limpet.contract.HealthMonitorConfig;
+import dev.limpet.contract.PersistenceProfileConfig;
+import dev.limpet.contract.PoolConfig;
+import dev.limpet.contract.VirtualServiceConfig;
 import dev.limpet.operator.api.DataScript;
 import dev.limpet.operator.api.Pool;
 import dev.limpet.operator.api.VirtualService;

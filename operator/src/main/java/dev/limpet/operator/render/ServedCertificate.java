@@ -1,6 +1,6 @@
 package dev.limpet.operator.render;
 
-import dev.limpet.dataplane.config.TlsCertificateConfig;
+import dev.limpet.contract.TlsCertificateConfig;
 
 /**
  * A certificate a virtual service serves, as it goes into the group's TLS Secret (keys {@code

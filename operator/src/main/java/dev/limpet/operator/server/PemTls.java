@@ -1,6 +1,6 @@
 package dev.limpet.operator.server;
 
-import dev.limpet.dataplane.config.PemKeyPair;
+import dev.limpet.contract.PemKeyPair;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

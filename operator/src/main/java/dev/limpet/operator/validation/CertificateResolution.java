@@ -1,7 +1,7 @@
 package dev.limpet.operator.validation;
 
-import dev.limpet.dataplane.config.PemKeyPair;
-import dev.limpet.dataplane.config.TlsCertificateConfig;
+import dev.limpet.contract.PemKeyPair;
+import dev.limpet.contract.TlsCertificateConfig;
 import dev.limpet.operator.api.VirtualServiceSpec;
 import dev.limpet.operator.index.GroupSecrets;
 import dev.limpet.operator.index.NamespaceView;

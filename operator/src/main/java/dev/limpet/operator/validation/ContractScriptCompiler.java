@@ -1,7 +1,7 @@
 package dev.limpet.operator.validation;
 
-import dev.limpet.dataplane.config.DataScriptCompiler;
-import dev.limpet.dataplane.config.DataScriptConfig;
+import dev.limpet.contract.DataScriptCompiler;
+import dev.limpet.contract.DataScriptConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package dev.limpet.operator.validation;
 
-import dev.limpet.dataplane.config.DataScriptConfig;
+import dev.limpet.contract.DataScriptConfig;
 import dev.limpet.operator.api.DataScript;
 import dev.limpet.operator.index.NamespaceView;
 import dev.limpet.operator.index.SharedInformers;

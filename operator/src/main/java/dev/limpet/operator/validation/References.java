@@ -1,8 +1,8 @@
 package dev.limpet.operator.validation;
 
-import dev.limpet.dataplane.config.PersistenceProfileConfig;
-import dev.limpet.dataplane.config.PersistenceProfileConfig.Type;
-import dev.limpet.dataplane.config.ServerConfig;
+import dev.limpet.contract.PersistenceProfileConfig;
+import dev.limpet.contract.PersistenceProfileConfig.Type;
+import dev.limpet.contract.ServerConfig;
 import dev.limpet.operator.api.DataScript;
 import dev.limpet.operator.api.PersistenceProfile;
 import dev.limpet.operator.api.Pool;

@@ -1,6 +1,6 @@
 package dev.limpet.operator.validation;
 
-import dev.limpet.dataplane.config.DataScriptConfig;
+import dev.limpet.contract.DataScriptConfig;
 import java.util.Optional;
 
 /**

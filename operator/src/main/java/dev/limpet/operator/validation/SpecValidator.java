@@ -1,13 +1,13 @@
 package dev.limpet.operator.validation;
 
-import dev.limpet.dataplane.config.ConfigValidator;
-import dev.limpet.dataplane.config.DataPlaneConfig;
-import dev.limpet.dataplane.config.DataScriptCompiler;
-import dev.limpet.dataplane.config.DataScriptConfig;
-import dev.limpet.dataplane.config.PemKeyPair;
-import dev.limpet.dataplane.config.PersistenceProfileConfig;
-import dev.limpet.dataplane.config.PoolConfig;
-import dev.limpet.dataplane.config.ServerConfig;
+import dev.limpet.contract.ConfigValidator;
+import dev.limpet.contract.DataPlaneConfig;
+import dev.limpet.contract.DataScriptCompiler;
+import dev.limpet.contract.DataScriptConfig;
+import dev.limpet.contract.PemKeyPair;
+import dev.limpet.contract.PersistenceProfileConfig;
+import dev.limpet.contract.PoolConfig;
+import dev.limpet.contract.ServerConfig;
 import dev.limpet.operator.api.DataScript;
 import dev.limpet.operator.api.PersistenceProfile;
 import dev.limpet.operator.api.Pool;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.limpet.dataplane.config.PersistenceProfileConfig.Settings;
-import dev.limpet.dataplane.config.PersistenceProfileConfig.Type;
+import dev.limpet.contract.PersistenceProfileConfig.Settings;
+import dev.limpet.contract.PersistenceProfileConfig.Type;
 import dev.limpet.operator.api.CrdRules.Violation;
 import dev.limpet.operator.render.ResourceRenderer;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;

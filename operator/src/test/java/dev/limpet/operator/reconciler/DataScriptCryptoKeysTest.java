@@ -8,9 +8,9 @@ import static dev.limpet.operator.TestResources.virtualService;
 import static dev.limpet.operator.TestResources.withDataScripts;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.limpet.dataplane.config.ConfigLoader;
-import dev.limpet.dataplane.config.DataPlaneConfig;
-import dev.limpet.dataplane.config.DataScriptConfig;
+import dev.limpet.contract.ConfigLoader;
+import dev.limpet.contract.DataPlaneConfig;
+import dev.limpet.contract.DataScriptConfig;
 import dev.limpet.operator.RunningOperator;
 import dev.limpet.operator.api.DataScript;
 import dev.limpet.operator.api.DataScriptSpec;

@@ -7,7 +7,7 @@ import static dev.limpet.operator.TestResources.virtualService;
 import static dev.limpet.operator.TestResources.withDataScripts;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.limpet.dataplane.config.ConfigLoader;
+import dev.limpet.contract.ConfigLoader;
 import dev.limpet.operator.RunningOperator;
 import dev.limpet.operator.api.DataScript;
 import dev.limpet.operator.api.DataScriptSpec;
@@ -203,13 +203,13 @@ class DataScriptReconcilerTest {
               var config = ConfigLoader.parse(operator.groupConfig("default").orElseThrow());
               assertThat(config.dataScripts().get(0).rateLimiters())
                   .containsExactly(
-                      new dev.limpet.dataplane.config.DataScriptConfig.RateLimiter(
+                      new dev.limpet.contract.DataScriptConfig.RateLimiter(
                           "per_ip",
                           100,
                           60,
                           20,
                           5000,
-                          dev.limpet.dataplane.config.DataScriptConfig.RateLimitAction.LOCAL_RSP,
+                          dev.limpet.contract.DataScriptConfig.RateLimitAction.LOCAL_RSP,
                           503));
             });
 

@@ -9,9 +9,9 @@ import static dev.limpet.operator.TestResources.staticPool;
 import static dev.limpet.operator.TestResources.virtualService;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.limpet.dataplane.config.ConfigLoader;
-import dev.limpet.dataplane.config.PersistenceProfileConfig;
-import dev.limpet.dataplane.config.ServerConfig;
+import dev.limpet.contract.ConfigLoader;
+import dev.limpet.contract.PersistenceProfileConfig;
+import dev.limpet.contract.ServerConfig;
 import dev.limpet.operator.RunningOperator;
 import dev.limpet.operator.TestResources.Ep;
 import dev.limpet.operator.api.PersistenceProfile;

@@ -7,7 +7,7 @@ import static dev.limpet.operator.TestResources.virtualService;
 import static dev.limpet.operator.TestResources.withDataScripts;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.limpet.dataplane.config.DataScriptConfig;
+import dev.limpet.contract.DataScriptConfig;
 import dev.limpet.operator.ApiCall;
 import dev.limpet.operator.LimpetOperator;
 import dev.limpet.operator.RunningOperator;

@@ -4,8 +4,8 @@ import static dev.limpet.operator.RunningOperator.eventually;
 import static dev.limpet.operator.TestResources.staticPool;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.limpet.dataplane.config.PersistenceProfileConfig;
-import dev.limpet.dataplane.config.PersistenceProfileConfig.Type;
+import dev.limpet.contract.PersistenceProfileConfig;
+import dev.limpet.contract.PersistenceProfileConfig.Type;
 import dev.limpet.operator.RunningOperator;
 import dev.limpet.operator.TestResources;
 import dev.limpet.operator.api.PersistenceProfile;

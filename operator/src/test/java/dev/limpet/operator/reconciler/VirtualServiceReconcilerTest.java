@@ -7,8 +7,8 @@ import static dev.limpet.operator.TestResources.withAddress;
 import static dev.limpet.operator.TestResources.withHostnames;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.limpet.dataplane.config.ConfigLoader;
-import dev.limpet.dataplane.config.DataPlaneConfig;
+import dev.limpet.contract.ConfigLoader;
+import dev.limpet.contract.DataPlaneConfig;
 import dev.limpet.operator.RunningOperator;
 import dev.limpet.operator.TestResources;
 import dev.limpet.operator.api.VirtualService;

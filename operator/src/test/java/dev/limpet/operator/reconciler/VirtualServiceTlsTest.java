@@ -7,10 +7,10 @@ import static dev.limpet.operator.TestResources.virtualService;
 import static dev.limpet.operator.TestResources.withTls;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.limpet.dataplane.config.ClientCertificatesConfig;
-import dev.limpet.dataplane.config.ConfigLoader;
-import dev.limpet.dataplane.config.DataPlaneConfig;
-import dev.limpet.dataplane.config.TlsCertificateConfig;
+import dev.limpet.contract.ClientCertificatesConfig;
+import dev.limpet.contract.ConfigLoader;
+import dev.limpet.contract.DataPlaneConfig;
+import dev.limpet.contract.TlsCertificateConfig;
 import dev.limpet.operator.RunningOperator;
 import dev.limpet.operator.TestResources;
 import dev.limpet.operator.api.VirtualService;

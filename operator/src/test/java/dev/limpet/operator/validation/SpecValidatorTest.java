@@ -5,8 +5,8 @@ import static dev.limpet.operator.TestResources.staticPool;
 import static dev.limpet.operator.TestResources.virtualService;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.limpet.dataplane.config.PersistenceProfileConfig;
-import dev.limpet.dataplane.config.ServerConfig;
+import dev.limpet.contract.PersistenceProfileConfig;
+import dev.limpet.contract.ServerConfig;
 import dev.limpet.operator.api.PoolSpec;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import java.util.List;

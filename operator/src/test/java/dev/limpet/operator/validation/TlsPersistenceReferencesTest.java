@@ -2,7 +2,7 @@ package dev.limpet.operator.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.limpet.dataplane.config.PersistenceProfileConfig;
+import dev.limpet.contract.PersistenceProfileConfig;
 import dev.limpet.operator.MapNamespaceView;
 import dev.limpet.operator.TestResources;
 import dev.limpet.operator.api.PersistenceProfile;

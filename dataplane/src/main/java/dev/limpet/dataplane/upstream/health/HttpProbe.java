@@ -1,6 +1,6 @@
 package dev.limpet.dataplane.upstream.health;
 
-import dev.limpet.dataplane.config.HealthMonitorConfig.HttpCheck;
+import dev.limpet.contract.HealthMonitorConfig.HttpCheck;
 import dev.limpet.dataplane.upstream.Server;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

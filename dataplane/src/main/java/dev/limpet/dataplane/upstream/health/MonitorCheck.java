@@ -1,6 +1,6 @@
 package dev.limpet.dataplane.upstream.health;
 
-import dev.limpet.dataplane.config.HealthMonitorConfig;
+import dev.limpet.contract.HealthMonitorConfig;
 import dev.limpet.dataplane.upstream.Server;
 import io.netty.channel.EventLoop;
 import java.util.concurrent.CompletableFuture;
