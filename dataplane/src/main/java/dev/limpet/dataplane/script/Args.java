@@ -1,6 +1,7 @@
 package dev.limpet.dataplane.script;
 
 import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
 
@@ -39,6 +40,17 @@ final class Args {
     LuaValue v = values.arg(i);
     if (v.type() == LuaValue.TSTRING || v.type() == LuaValue.TNUMBER) return v.tojstring();
     throw bad(i, "string expected, got " + v.typename());
+  }
+
+  /** A string argument's raw bytes (Lua strings are byte strings); a number as its text. */
+  byte[] bytes(int i) {
+    LuaValue v = values.arg(i);
+    if (v.type() != LuaValue.TSTRING && v.type() != LuaValue.TNUMBER)
+      throw bad(i, "string expected, got " + v.typename());
+    LuaString s = v.strvalue();
+    byte[] out = new byte[s.length()];
+    s.copyInto(0, out, 0, out.length);
+    return out;
   }
 
   String optString(int i, String fallback) {

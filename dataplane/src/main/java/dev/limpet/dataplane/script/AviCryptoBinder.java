@@ -42,7 +42,7 @@ final class AviCryptoBinder {
 
   /** The result, or for a decryption that fails (wrong key, tampered input), nil. */
   private static Varargs crypt(ScriptRun run, Args args, int mode) {
-    byte[] input = bytes(args, 1);
+    byte[] input = args.bytes(1);
     byte[] key = key(run, args);
     int algorithm = args.isNil(4) ? AES : (int) args.whole(4);
     String transformation;
@@ -62,7 +62,7 @@ final class AviCryptoBinder {
     } else {
       throw args.bad(4, "avi.CIPHER_AES or avi.CIPHER_3DES expected, got " + algorithm);
     }
-    byte[] iv = args.isNil(3) ? Arrays.copyOf(DEFAULT_IV, block) : bytes(args, 3);
+    byte[] iv = args.isNil(3) ? Arrays.copyOf(DEFAULT_IV, block) : args.bytes(3);
     if (iv.length != block)
       throw args.bad(3, "the IV is " + block + " bytes for this algorithm, got " + iv.length);
     RunLimiter.active().chargeBytes(input.length);
@@ -83,18 +83,8 @@ final class AviCryptoBinder {
 
   /** A declared key's bytes, or the argument's own bytes (Avi's literal key). */
   private static byte[] key(ScriptRun run, Args args) {
-    byte[] literal = bytes(args, 2);
+    byte[] literal = args.bytes(2);
     byte[] declared = run.script.cryptoKey(new String(literal, StandardCharsets.ISO_8859_1));
     return declared != null ? declared : literal;
-  }
-
-  private static byte[] bytes(Args args, int i) {
-    LuaValue v = args.get(i);
-    if (v.type() != LuaValue.TSTRING && v.type() != LuaValue.TNUMBER)
-      throw args.bad(i, "string expected, got " + v.typename());
-    LuaString s = v.strvalue();
-    byte[] out = new byte[s.length()];
-    s.copyInto(0, out, 0, out.length);
-    return out;
   }
 }

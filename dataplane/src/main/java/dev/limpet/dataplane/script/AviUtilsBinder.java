@@ -49,22 +49,12 @@ final class AviUtilsBinder {
     return new ReadOnlyTable(utils);
   }
 
-  private static byte[] bytes(Args args, int i) {
-    LuaValue v = args.get(i);
-    if (v.type() != LuaValue.TSTRING && v.type() != LuaValue.TNUMBER)
-      throw args.bad(i, "string expected, got " + v.typename());
-    LuaString s = v.strvalue();
-    byte[] out = new byte[s.length()];
-    s.copyInto(0, out, 0, out.length);
-    return out;
-  }
-
   private static LuaValue binary(byte[] bytes) {
     return LuaString.valueUsing(bytes);
   }
 
   private static Varargs base64Encode(ScriptRun run, Args args) {
-    byte[] input = bytes(args, 1);
+    byte[] input = args.bytes(1);
     BoundedStrings.building("avi.utils.base64_encode", 4L * ((input.length + 2) / 3));
     return binary(Base64.getEncoder().encode(input));
   }
@@ -72,7 +62,7 @@ final class AviUtilsBinder {
   /** The decoded bytes, or nil when the input is not base64 (padding optional). */
   private static Varargs base64Decode(ScriptRun run, Args args) {
     try {
-      return binary(Base64.getDecoder().decode(bytes(args, 1)));
+      return binary(Base64.getDecoder().decode(args.bytes(1)));
     } catch (IllegalArgumentException e) {
       return LuaValue.NIL;
     }
@@ -81,7 +71,7 @@ final class AviUtilsBinder {
   /** The digest in lower-case hexadecimal. */
   private static Varargs hash(String algorithm, Args args) {
     try {
-      byte[] input = bytes(args, 1);
+      byte[] input = args.bytes(1);
       RunLimiter.active().chargeBytes(input.length);
       byte[] digest = MessageDigest.getInstance(algorithm).digest(input);
       return LuaValue.valueOf(HexFormat.of().formatHex(digest));
@@ -92,7 +82,7 @@ final class AviUtilsBinder {
 
   /** {@code murmur_hash(string)}: MurmurHash3 x86 32-bit, seed 0, as a non-negative integer. */
   private static Varargs murmurHash(ScriptRun run, Args args) {
-    byte[] input = bytes(args, 1);
+    byte[] input = args.bytes(1);
     RunLimiter.active().chargeBytes(input.length);
     return LuaValue.valueOf((double) MurmurHash3.hash32(input, 0));
   }
