@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -223,19 +224,28 @@ public final class TestPki {
     /** A server context that presents this certificate, for a test HTTPS server. */
     public SSLContext serverContext() {
       try {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keyManagers(), null, null);
+        return context;
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    /** Key managers that present this certificate, on a server or a client context. */
+    public KeyManager[] keyManagers() {
+      try {
         KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
         store.load(null);
         store.setKeyEntry(
-            "server",
+            "identity",
             keys.getPrivate(),
             new char[0],
             new java.security.cert.Certificate[] {certificate});
         KeyManagerFactory kmf =
             KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(store, new char[0]);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(kmf.getKeyManagers(), null, null);
-        return context;
+        return kmf.getKeyManagers();
       } catch (GeneralSecurityException | IOException e) {
         throw new IllegalStateException(e);
       }

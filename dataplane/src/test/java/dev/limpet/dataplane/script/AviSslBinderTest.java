@@ -12,14 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSession;
@@ -60,18 +58,8 @@ class AviSslBinderTest {
 
   /** A client context trusting the CA, presenting {@code identity} when not null. */
   private static SSLContext keyed(TestPki.Issued identity) throws Exception {
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    keys.load(null);
-    if (identity != null)
-      keys.setKeyEntry(
-          "me",
-          identity.keys().getPrivate(),
-          new char[0],
-          new Certificate[] {identity.certificate()});
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(keys, new char[0]);
     SSLContext context = SSLContext.getInstance("TLS");
-    context.init(kmf.getKeyManagers(), trustCa(), null);
+    context.init(identity == null ? null : identity.keyManagers(), trustCa(), null);
     return context;
   }
 
@@ -87,17 +75,8 @@ class AviSslBinderTest {
 
   /** The server's session of one handshake that asks for (does not require) a certificate. */
   private static SSLSession serverSession(SSLContext client) throws Exception {
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    keys.load(null);
-    keys.setKeyEntry(
-        "server",
-        SERVER.keys().getPrivate(),
-        new char[0],
-        new Certificate[] {SERVER.certificate()});
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(keys, new char[0]);
     SSLContext server = SSLContext.getInstance("TLS");
-    server.init(kmf.getKeyManagers(), trustCa(), null);
+    server.init(SERVER.keyManagers(), trustCa(), null);
     try (SSLServerSocket listener =
         (SSLServerSocket)
             server

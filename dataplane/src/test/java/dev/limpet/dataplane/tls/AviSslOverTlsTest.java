@@ -12,10 +12,8 @@ import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.util.List;
 import java.util.stream.Stream;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -129,15 +127,6 @@ class AviSslOverTlsTest {
 
   /** A client context trusting the CA and presenting {@code identity}. */
   private static SSLContext presenting(TestPki.Issued identity) throws Exception {
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    keys.load(null);
-    keys.setKeyEntry(
-        "me",
-        identity.keys().getPrivate(),
-        new char[0],
-        new Certificate[] {identity.certificate()});
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(keys, new char[0]);
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null);
     trust.setCertificateEntry("ca", CA.certificate());
@@ -145,7 +134,7 @@ class AviSslOverTlsTest {
         TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trust);
     SSLContext context = SSLContext.getInstance("TLS");
-    context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+    context.init(identity.keyManagers(), tmf.getTrustManagers(), null);
     return context;
   }
 
