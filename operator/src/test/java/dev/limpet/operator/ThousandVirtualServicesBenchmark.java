@@ -124,6 +124,10 @@ class ThousandVirtualServicesBenchmark {
         System.out.println("threads by name: " + threadsByName(threads));
       }
       assertThat(programmed()).isEqualTo(COUNT);
+      if (COUNT <= 1000)
+        assertThat(Duration.ofNanos(done - createdAt))
+            .as("issue 12's goal: every VirtualService Programmed within 10 s of the last create")
+            .isLessThan(Duration.ofSeconds(10));
       assertThat(used.peakRssBytes())
           .as("peak RSS within the chart's memory limit (above it the pod is OOM-killed)")
           .isLessThan(chart.memoryLimitBytes());
