@@ -25,10 +25,11 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * The time from creating 1,000 VirtualServices, each with its own Pool and PersistenceProfile, to
  * all of them Programmed (applied by the group's one data-plane replica, which follows the
- * ConfigMap), and the memory the operator needs for them. The operator runs as its own JVM from its
- * shaded jar with the chart's JVM options and container limits ({@link ChartOperatorJvm}), so the
- * resident set measured is that process's alone. Against the fabric8 mock API server. Off by
- * default; run with (the count is optional)
+ * ConfigMap), then the publish latency of single changes to that large group, and the memory the
+ * operator needs for them. The operator runs as its own JVM from its shaded jar with the chart's
+ * JVM options and container limits ({@link ChartOperatorJvm}), so the resident set measured is that
+ * process's alone. Against the fabric8 mock API server. Off by default; run with (the count is
+ * optional)
  *
  * <pre>
  * mvn -B -o package -DskipTests -pl operator -am
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 class ThousandVirtualServicesBenchmark {
   private static final int COUNT = Integer.getInteger("limpet.benchmark.count", 1000);
   private static final int CREATORS = 8;
+  private static final int SINGLE_CHANGES = 10;
   private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
   // the mock server logs every request it answers (through java.util.logging); held so it stays set
   private static final java.util.logging.Logger MOCK_SERVER_LOG =
@@ -124,6 +126,13 @@ class ThousandVirtualServicesBenchmark {
         System.out.println("threads by name: " + threadsByName(threads));
       }
       assertThat(programmed()).isEqualTo(COUNT);
+      System.out.println(
+          "PUBLISH LATENCY of one new VirtualService beside the "
+              + COUNT
+              + " (create to Programmed, ms, "
+              + SINGLE_CHANGES
+              + " one after another): "
+              + publishLatencies(operator));
       if (COUNT <= 1000)
         assertThat(Duration.ofNanos(done - createdAt))
             .as("issue 12's goal: every VirtualService Programmed within 10 s of the last create")
@@ -132,6 +141,40 @@ class ThousandVirtualServicesBenchmark {
           .as("peak RSS within the chart's memory limit (above it the pod is OOM-killed)")
           .isLessThan(chart.memoryLimitBytes());
     }
+  }
+
+  /**
+   * How long one change takes to reach the data plane once the group is large: {@link
+   * #SINGLE_CHANGES} VirtualServices created one at a time (each on an existing Pool), each timed
+   * from its create to its {@code Programmed} condition; sorted.
+   */
+  private List<Long> publishLatencies(RunningOperator operator) {
+    List<Long> millis = new ArrayList<>();
+    for (int i = 0; i < SINGLE_CHANGES; i++) {
+      String name = "vs-single-" + i;
+      long start = System.nanoTime();
+      operator.create(TestResources.virtualService(name, 20000 + i, "pool-" + i));
+      await()
+          .atMost(Duration.ofMinutes(1))
+          .pollInterval(Duration.ofMillis(10))
+          .until(() -> isProgrammed(name));
+      millis.add((System.nanoTime() - start) / 1_000_000);
+    }
+    millis.sort(null);
+    return millis;
+  }
+
+  private boolean isProgrammed(String name) {
+    VirtualService vs =
+        client.resources(VirtualService.class).inNamespace(TestResources.NS).withName(name).get();
+    return vs != null && isProgrammed(vs);
+  }
+
+  private static boolean isProgrammed(VirtualService vs) {
+    return vs.getStatus() != null
+        && vs.getStatus().conditions() != null
+        && vs.getStatus().conditions().stream()
+            .anyMatch(c -> c.getType().equals("Programmed") && c.getStatus().equals("True"));
   }
 
   private static void createTrio(RunningOperator operator, int n) {
@@ -223,12 +266,7 @@ class ThousandVirtualServicesBenchmark {
         .list()
         .getItems()
         .stream()
-        .filter(vs -> vs.getStatus() != null && vs.getStatus().conditions() != null)
-        .filter(
-            vs ->
-                vs.getStatus().conditions().stream()
-                    .anyMatch(
-                        c -> c.getType().equals("Programmed") && c.getStatus().equals("True")))
+        .filter(ThousandVirtualServicesBenchmark::isProgrammed)
         .count();
   }
 }
