@@ -12,14 +12,9 @@ import dev.limpet.operator.RunningOperator;
 import dev.limpet.operator.TestResources;
 import dev.limpet.operator.api.DataScript;
 import dev.limpet.operator.api.VirtualService;
-import dev.limpet.operator.validation.ContractScriptCompiler;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -28,22 +23,9 @@ import org.junit.jupiter.api.Timeout;
  * the ready data-plane replicas that run it (real HTTP admin endpoints on 127.0.0.x answering
  * {@code /datascripts}), and follows them without writing when nothing changed.
  */
-@EnableKubernetesMockClient(crud = true)
 @Timeout(120)
-class SelectionFallbackStatusTest {
+class SelectionFallbackStatusTest extends OperatorOnMockApi {
   private static final Duration POLLS = Duration.ofSeconds(60);
-  KubernetesClient client;
-  RunningOperator operator;
-
-  @BeforeEach
-  void start() {
-    operator = new RunningOperator(client, new ContractScriptCompiler());
-  }
-
-  @AfterEach
-  void stop() {
-    operator.close();
-  }
 
   private Map<String, Long> fallbacks() {
     var status = operator.get(DataScript.class, "route").getStatus();

@@ -6,33 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.limpet.contract.PersistenceProfileConfig;
 import dev.limpet.contract.PersistenceProfileConfig.Type;
-import dev.limpet.operator.RunningOperator;
 import dev.limpet.operator.TestResources;
 import dev.limpet.operator.api.PersistenceProfile;
 import dev.limpet.operator.api.PersistenceProfileSpec;
-import dev.limpet.operator.validation.ContractScriptCompiler;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
-@EnableKubernetesMockClient(crud = true)
-@Timeout(90)
-class SystemProfilesTest {
-  KubernetesClient client;
-  RunningOperator operator;
-
-  @BeforeEach
-  void start() {
-    operator = new RunningOperator(client, new ContractScriptCompiler());
-  }
-
-  @AfterEach
-  void stop() {
-    operator.close();
-  }
+class SystemProfilesTest extends OperatorOnMockApi {
 
   @Test
   void aNamespaceWithAPoolGetsOneLabelledProfilePerTypeAllValid() {
