@@ -42,6 +42,14 @@ public final class TestResources {
     return vs;
   }
 
+  /** A VirtualService that runs {@code dataScripts}, in this order. */
+  public static VirtualService scriptedVirtualService(
+      String name, int port, String pool, String... dataScripts) {
+    VirtualService vs = virtualService(name, port, pool);
+    vs.setSpec(withDataScripts(vs.getSpec(), List.of(dataScripts)));
+    return vs;
+  }
+
   public static Pool staticPool(String name, String profile, String... ips) {
     return pool(
         name,

@@ -3,9 +3,8 @@ package dev.limpet.operator.reconciler;
 import static dev.limpet.operator.RunningOperator.eventually;
 import static dev.limpet.operator.TestResources.NS;
 import static dev.limpet.operator.TestResources.dataScript;
+import static dev.limpet.operator.TestResources.scriptedVirtualService;
 import static dev.limpet.operator.TestResources.staticPool;
-import static dev.limpet.operator.TestResources.virtualService;
-import static dev.limpet.operator.TestResources.withDataScripts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.limpet.contract.ConfigLoader;
@@ -95,8 +94,7 @@ class DataScriptCryptoKeysTest extends OperatorOnMockApi {
   void aMissingSecretIsReportedThenTheKeyIsPublishedAndADeletionKeepsTheLastGoodCopy()
       throws Exception {
     operator.create(sealing("session-keys", "aes"));
-    VirtualService vs = virtualService("web", 80, "p");
-    vs.setSpec(withDataScripts(vs.getSpec(), List.of("seal")));
+    VirtualService vs = scriptedVirtualService("web", 80, "p", "seal");
     operator.create(vs);
 
     eventually()

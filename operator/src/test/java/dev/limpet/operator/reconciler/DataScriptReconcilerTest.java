@@ -2,9 +2,8 @@ package dev.limpet.operator.reconciler;
 
 import static dev.limpet.operator.RunningOperator.eventually;
 import static dev.limpet.operator.TestResources.dataScript;
+import static dev.limpet.operator.TestResources.scriptedVirtualService;
 import static dev.limpet.operator.TestResources.staticPool;
-import static dev.limpet.operator.TestResources.virtualService;
-import static dev.limpet.operator.TestResources.withDataScripts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.limpet.contract.ConfigLoader;
@@ -22,8 +21,7 @@ class DataScriptReconcilerTest extends OperatorOnMockApi {
     operator.create(staticPool("p", null, "10.0.0.1"));
     operator.create(staticPool("canary", null, "10.0.0.9"));
     operator.create(dataScript("route", "local x = 1\noops", "canary"));
-    VirtualService vs = virtualService("web", 80, "p");
-    vs.setSpec(withDataScripts(vs.getSpec(), List.of("route")));
+    VirtualService vs = scriptedVirtualService("web", 80, "p", "route");
     operator.create(vs);
 
     eventually()
@@ -114,8 +112,7 @@ class DataScriptReconcilerTest extends OperatorOnMockApi {
                 new DataScriptSpec.StringGroup(
                     "sections", null, java.util.Map.of("/admin", "staff")))));
     operator.create(script);
-    VirtualService vs = virtualService("web", 80, "p");
-    vs.setSpec(withDataScripts(vs.getSpec(), List.of("guard")));
+    VirtualService vs = scriptedVirtualService("web", 80, "p", "guard");
     operator.create(vs);
     eventually()
         .untilAsserted(() -> assertThat(condition("guard", "Ready").getStatus()).isEqualTo("True"));
@@ -171,8 +168,7 @@ class DataScriptReconcilerTest extends OperatorOnMockApi {
                     DataScriptSpec.RateLimiter.Action.LOCAL_RSP,
                     503))));
     operator.create(script);
-    VirtualService vs = virtualService("web", 80, "p");
-    vs.setSpec(withDataScripts(vs.getSpec(), List.of("limit")));
+    VirtualService vs = scriptedVirtualService("web", 80, "p", "limit");
     operator.create(vs);
     eventually()
         .untilAsserted(() -> assertThat(condition("limit", "Ready").getStatus()).isEqualTo("True"));

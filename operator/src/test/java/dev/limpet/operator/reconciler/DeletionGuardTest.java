@@ -3,8 +3,8 @@ package dev.limpet.operator.reconciler;
 import static dev.limpet.operator.RunningOperator.eventually;
 import static dev.limpet.operator.TestResources.cookieProfile;
 import static dev.limpet.operator.TestResources.dataScript;
+import static dev.limpet.operator.TestResources.scriptedVirtualService;
 import static dev.limpet.operator.TestResources.staticPool;
-import static dev.limpet.operator.TestResources.virtualService;
 import static dev.limpet.operator.TestResources.withDataScripts;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,7 +13,6 @@ import dev.limpet.operator.api.PersistenceProfile;
 import dev.limpet.operator.api.Pool;
 import dev.limpet.operator.api.VirtualService;
 import io.fabric8.kubernetes.api.model.Condition;
-import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,15 +29,9 @@ class DeletionGuardTest extends OperatorOnMockApi {
     operator.create(staticPool("p", "cookie", "10.0.0.1"));
     operator.create(staticPool("canary", null, "10.0.0.9"));
     operator.create(dataScript("route", "return", "canary"));
-    VirtualService vs = virtualService("web", 80, "p");
-    vs.setSpec(withDataScripts(vs.getSpec(), List.of("route")));
+    VirtualService vs = scriptedVirtualService("web", 80, "p", "route");
     operator.create(vs);
-    eventually()
-        .untilAsserted(
-            () ->
-                assertThat(operator.condition(VirtualService.class, "web", "Ready").orElseThrow())
-                    .extracting(Condition::getStatus)
-                    .isEqualTo("True"));
+    operator.awaitReady(VirtualService.class, "web");
   }
 
   @Test

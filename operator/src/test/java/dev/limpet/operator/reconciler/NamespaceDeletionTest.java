@@ -36,15 +36,7 @@ class NamespaceDeletionTest extends OperatorOnMockApi {
   void deletingANamespaceThatHoldsLimpetResourcesCompletes() {
     operator.create(staticPool("p", null, "10.0.0.1"));
     operator.create(virtualService("web", 80, "p"));
-    eventually()
-        .untilAsserted(
-            () ->
-                assertThat(
-                        operator
-                            .condition(VirtualService.class, "web", "Ready")
-                            .orElseThrow()
-                            .getStatus())
-                    .isEqualTo("True"));
+    operator.awaitReady(VirtualService.class, "web");
 
     // the namespace is terminating: the API refuses every create in it
     for (String path : CREATED_IN_NAMESPACE)

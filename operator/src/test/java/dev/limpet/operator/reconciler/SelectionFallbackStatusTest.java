@@ -1,9 +1,8 @@
 package dev.limpet.operator.reconciler;
 
 import static dev.limpet.operator.TestResources.dataScript;
+import static dev.limpet.operator.TestResources.scriptedVirtualService;
 import static dev.limpet.operator.TestResources.staticPool;
-import static dev.limpet.operator.TestResources.virtualService;
-import static dev.limpet.operator.TestResources.withDataScripts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,7 +12,6 @@ import dev.limpet.operator.TestResources;
 import dev.limpet.operator.api.DataScript;
 import dev.limpet.operator.api.VirtualService;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -50,8 +48,7 @@ class SelectionFallbackStatusTest extends OperatorOnMockApi {
       operator.create(staticPool("p", null, "10.0.0.1"));
       operator.create(staticPool("canary", null, "10.0.0.9"));
       operator.create(dataScript("route", "avi.pool.select('canary', '10.0.0.8')", "canary"));
-      VirtualService vs = virtualService("web", 80, "p");
-      vs.setSpec(withDataScripts(vs.getSpec(), List.of("route")));
+      VirtualService vs = scriptedVirtualService("web", 80, "p", "route");
       operator.create(vs);
 
       await()
@@ -81,8 +78,7 @@ class SelectionFallbackStatusTest extends OperatorOnMockApi {
   void aScriptThatNeverFellBackHasNoCounts() throws Exception {
     operator.create(staticPool("p", null, "10.0.0.1"));
     operator.create(dataScript("route", "avi.pool.select('p')", "p"));
-    VirtualService vs = virtualService("web", 80, "p");
-    vs.setSpec(withDataScripts(vs.getSpec(), List.of("route")));
+    VirtualService vs = scriptedVirtualService("web", 80, "p", "route");
     operator.create(vs);
 
     int asked = operator.replica().dataScriptsAsked();

@@ -61,13 +61,7 @@ class SystemProfilesTest extends OperatorOnMockApi {
                 PersistenceProfileSpec.of(
                     Type.ClientIP, null, new PersistenceProfileConfig.ClientIp(30.0, 24, null))));
     operator.create(staticPool("q", "system-client-ip", "10.0.0.2"));
-    eventually()
-        .untilAsserted(
-            () ->
-                assertThat(operator.condition(dev.limpet.operator.api.Pool.class, "q", "Ready"))
-                    .get()
-                    .extracting(c -> c.getStatus())
-                    .isEqualTo("True"));
+    operator.awaitReady(dev.limpet.operator.api.Pool.class, "q");
     assertThat(operator.get(PersistenceProfile.class, "system-client-ip").getSpec().clientIp())
         .isEqualTo(new PersistenceProfileConfig.ClientIp(30.0, 24, null));
 
