@@ -1,7 +1,6 @@
 package dev.limpet.contract;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -61,36 +60,33 @@ public final class ApiNameScanner {
 
   private static void scan(
       Prototype p, boolean[] env, List<String> roots, List<Unavailable> found, Set<String> seen) {
-    boolean[] leaders = Bytecode.leaders(p.code);
-    String[] reg = new String[p.maxstacksize + 1];
-    for (int pc = 0; pc < p.code.length; pc++) {
-      if (leaders[pc]) Arrays.fill(reg, null);
-      int i = p.code[pc];
-      int a = Lua.GETARG_A(i);
-      switch (Lua.GET_OPCODE(i)) {
-        case Lua.OP_GETTABUP -> {
-          reg[a] = null;
-          for (String root : roots) if (Bytecode.readsGlobal(p, i, env, root)) reg[a] = root;
-        }
-        case Lua.OP_GETTABLE, Lua.OP_SELF -> {
-          String table = reg[Lua.GETARG_B(i)];
-          String key = Bytecode.constant(p, Lua.GETARG_C(i));
-          String path = table == null || key == null ? null : table + "." + key;
-          if (Lua.GET_OPCODE(i) == Lua.OP_SELF) Arrays.fill(reg, a, reg.length, null);
-          reg[a] = path;
-          if (path != null && seen != null) seen.add(path);
-          if (path != null) {
-            String why = DataScriptApi.problem(path);
-            if (why != null) {
-              found.add(new Unavailable(Bytecode.line(p, pc), path, why));
-              reg[a] = null; // report a chain once, not each name below it
+    Bytecode.followRegisters(
+        p,
+        (pc, i, a, reg) -> {
+          switch (Lua.GET_OPCODE(i)) {
+            case Lua.OP_GETTABUP -> {
+              reg[a] = null;
+              for (String root : roots) if (Bytecode.readsGlobal(p, i, env, root)) reg[a] = root;
             }
+            case Lua.OP_GETTABLE, Lua.OP_SELF -> {
+              String table = reg[Lua.GETARG_B(i)];
+              String key = Bytecode.constant(p, Lua.GETARG_C(i));
+              String path = table == null || key == null ? null : table + "." + key;
+              if (Lua.GET_OPCODE(i) == Lua.OP_SELF) Bytecode.forget(reg, a);
+              reg[a] = path;
+              if (path != null && seen != null) seen.add(path);
+              if (path != null) {
+                String why = DataScriptApi.problem(path);
+                if (why != null) {
+                  found.add(new Unavailable(Bytecode.line(p, pc), path, why));
+                  reg[a] = null; // report a chain once, not each name below it
+                }
+              }
+            }
+            case Lua.OP_MOVE -> reg[a] = reg[Lua.GETARG_B(i)];
+            default -> Bytecode.forget(reg, a);
           }
-        }
-        case Lua.OP_MOVE -> reg[a] = reg[Lua.GETARG_B(i)];
-        default -> Arrays.fill(reg, a, reg.length, null);
-      }
-    }
+        });
     for (Prototype child : p.p) scan(child, Bytecode.childEnv(child, env), roots, found, seen);
   }
 }

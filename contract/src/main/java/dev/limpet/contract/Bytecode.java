@@ -1,5 +1,6 @@
 package dev.limpet.contract;
 
+import java.util.Arrays;
 import org.luaj.vm2.Lua;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Prototype;
@@ -26,6 +27,37 @@ final class Bytecode {
       }
     }
     return leaders;
+  }
+
+  /** What one instruction makes of the registers, as a scanner models it. */
+  @FunctionalInterface
+  interface Step {
+    /**
+     * Sets in {@code reg} what instruction {@code i} (at {@code pc}, target register {@code a})
+     * leaves in the registers the scanner follows; an instruction it does not model must forget
+     * {@code reg[a]} and above ({@link #forget}).
+     */
+    void apply(int pc, int i, int a, String[] reg);
+  }
+
+  /**
+   * Runs {@code step} over {@code p}'s instructions in order with one register file per function (a
+   * name or value per register, null when not known), cleared where a jump can land: the loop every
+   * bytecode scanner shares. Nested functions are the caller's to scan.
+   */
+  static void followRegisters(Prototype p, Step step) {
+    boolean[] leaders = leaders(p.code);
+    String[] reg = new String[p.maxstacksize + 1];
+    for (int pc = 0; pc < p.code.length; pc++) {
+      if (leaders[pc]) Arrays.fill(reg, null);
+      int i = p.code[pc];
+      step.apply(pc, i, Lua.GETARG_A(i), reg);
+    }
+  }
+
+  /** Forgets what registers {@code a} and above held: an instruction may have written them. */
+  static void forget(String[] reg, int a) {
+    Arrays.fill(reg, a, reg.length, null);
   }
 
   /** The string constant that an RK operand names, or null. */

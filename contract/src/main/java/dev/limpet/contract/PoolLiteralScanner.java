@@ -1,7 +1,6 @@
 package dev.limpet.contract;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,66 +57,63 @@ public final class PoolLiteralScanner {
       String[] upvalues,
       Map<String, String> globals,
       List<PoolLiteral> found) {
-    boolean[] leaders = Bytecode.leaders(p.code);
     ConstantLocals locals = new ConstantLocals(p);
     String[][] childUpvalues = new String[p.p.length][];
-    String[] reg = new String[p.maxstacksize + 1];
-    for (int pc = 0; pc < p.code.length; pc++) {
-      if (leaders[pc]) Arrays.fill(reg, null);
-      int i = p.code[pc];
-      int a = Lua.GETARG_A(i);
-      switch (Lua.GET_OPCODE(i)) {
-        case Lua.OP_GETTABUP -> {
-          reg[a] = null;
-          if (Bytecode.readsGlobal(p, i, env, AVI)) reg[a] = AVI;
-          else if (Lua.GETARG_B(i) < env.length && env[Lua.GETARG_B(i)]) {
-            String value = globals.get(Bytecode.constant(p, Lua.GETARG_C(i)));
-            if (value != null) reg[a] = LITERAL + value;
+    Bytecode.followRegisters(
+        p,
+        (pc, i, a, reg) -> {
+          switch (Lua.GET_OPCODE(i)) {
+            case Lua.OP_GETTABUP -> {
+              reg[a] = null;
+              if (Bytecode.readsGlobal(p, i, env, AVI)) reg[a] = AVI;
+              else if (Lua.GETARG_B(i) < env.length && env[Lua.GETARG_B(i)]) {
+                String value = globals.get(Bytecode.constant(p, Lua.GETARG_C(i)));
+                if (value != null) reg[a] = LITERAL + value;
+              }
+            }
+            case Lua.OP_GETUPVAL -> {
+              int b = Lua.GETARG_B(i);
+              reg[a] = b < upvalues.length && upvalues[b] != null ? LITERAL + upvalues[b] : null;
+            }
+            case Lua.OP_GETTABLE ->
+                reg[a] = field(reg[Lua.GETARG_B(i)], Bytecode.constant(p, Lua.GETARG_C(i)));
+            case Lua.OP_LOADK -> {
+              LuaValue k = p.k[Lua.GETARG_Bx(i)];
+              reg[a] = k.type() == LuaValue.TSTRING ? LITERAL + k.tojstring() : null;
+            }
+            case Lua.OP_MOVE -> {
+              int b = Lua.GETARG_B(i);
+              String constant = locals.at(b, pc);
+              reg[a] = reg[b] != null ? reg[b] : constant == null ? null : LITERAL + constant;
+            }
+            case Lua.OP_CLOSURE -> {
+              Prototype child = p.p[Lua.GETARG_Bx(i)];
+              String[] captured = new String[child.upvalues.length];
+              for (int u = 0; u < captured.length; u++) {
+                var desc = child.upvalues[u];
+                captured[u] =
+                    desc.instack
+                        ? locals.at(desc.idx, pc)
+                        : desc.idx < upvalues.length ? upvalues[desc.idx] : null;
+              }
+              childUpvalues[Lua.GETARG_Bx(i)] = captured;
+              Bytecode.forget(reg, a);
+            }
+            case Lua.OP_CALL, Lua.OP_TAILCALL -> {
+              if (SELECT.equals(reg[a])
+                  && Lua.GETARG_B(i) != 1
+                  && reg[a + 1] != null
+                  && reg[a + 1].startsWith(LITERAL))
+                found.add(
+                    new PoolLiteral(Bytecode.line(p, pc), reg[a + 1].substring(LITERAL.length())));
+              Bytecode.forget(reg, a);
+              // the call may run a closure that assigns a local of this function
+              for (int r = 0; r < a; r++) if (locals.assignedByClosure(r)) reg[r] = null;
+            }
+            // everything else may write R(A) and above (or uses A as a flag): forget them
+            default -> Bytecode.forget(reg, a);
           }
-        }
-        case Lua.OP_GETUPVAL -> {
-          int b = Lua.GETARG_B(i);
-          reg[a] = b < upvalues.length && upvalues[b] != null ? LITERAL + upvalues[b] : null;
-        }
-        case Lua.OP_GETTABLE ->
-            reg[a] = field(reg[Lua.GETARG_B(i)], Bytecode.constant(p, Lua.GETARG_C(i)));
-        case Lua.OP_LOADK -> {
-          LuaValue k = p.k[Lua.GETARG_Bx(i)];
-          reg[a] = k.type() == LuaValue.TSTRING ? LITERAL + k.tojstring() : null;
-        }
-        case Lua.OP_MOVE -> {
-          int b = Lua.GETARG_B(i);
-          String constant = locals.at(b, pc);
-          reg[a] = reg[b] != null ? reg[b] : constant == null ? null : LITERAL + constant;
-        }
-        case Lua.OP_CLOSURE -> {
-          Prototype child = p.p[Lua.GETARG_Bx(i)];
-          String[] captured = new String[child.upvalues.length];
-          for (int u = 0; u < captured.length; u++) {
-            var desc = child.upvalues[u];
-            captured[u] =
-                desc.instack
-                    ? locals.at(desc.idx, pc)
-                    : desc.idx < upvalues.length ? upvalues[desc.idx] : null;
-          }
-          childUpvalues[Lua.GETARG_Bx(i)] = captured;
-          Arrays.fill(reg, a, reg.length, null);
-        }
-        case Lua.OP_CALL, Lua.OP_TAILCALL -> {
-          if (SELECT.equals(reg[a])
-              && Lua.GETARG_B(i) != 1
-              && reg[a + 1] != null
-              && reg[a + 1].startsWith(LITERAL))
-            found.add(
-                new PoolLiteral(Bytecode.line(p, pc), reg[a + 1].substring(LITERAL.length())));
-          Arrays.fill(reg, a, reg.length, null);
-          // the call may run a closure that assigns a local of this function
-          for (int r = 0; r < a; r++) if (locals.assignedByClosure(r)) reg[r] = null;
-        }
-        // everything else may write R(A) and above (or uses A as a flag): forget them
-        default -> Arrays.fill(reg, a, reg.length, null);
-      }
-    }
+        });
     for (int c = 0; c < p.p.length; c++) {
       Prototype child = p.p[c];
       String[] captured =

@@ -128,7 +128,7 @@ public final class OperatorProcess implements AutoCloseable {
             : Optional.empty();
     references = new ReferenceInformers(shared);
     references.start();
-    var policy = new AdmissionPolicy(references, new ContractScriptCompiler(), own);
+    var policy = new AdmissionPolicy(references.lookup(), new ContractScriptCompiler(), own);
     webhook = new WebhookServer(w.address(), tls, policy, own.serialization());
   }
 

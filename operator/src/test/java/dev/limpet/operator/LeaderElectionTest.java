@@ -7,12 +7,10 @@ import dev.limpet.testsupport.MockApi;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,14 +70,7 @@ class LeaderElectionTest {
     started.push(own);
     var process =
         new OperatorProcess(
-            own,
-            new OperatorProcess.Settings(
-                Set.of(),
-                Optional.of(
-                    new OperatorProcess.LeaderElection(
-                        "limpet-operator", "limpet-system", identity)),
-                new InetSocketAddress("127.0.0.1", 0),
-                Optional.empty()));
+            own, LoopbackSettings.of(Optional.of(LoopbackSettings.lease(identity)), false));
     started.push(process);
     process.start();
     return process;

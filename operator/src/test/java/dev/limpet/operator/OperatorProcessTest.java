@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,17 +36,7 @@ class OperatorProcessTest {
     operatorClient = ApiCall.operatorClient(client);
     process =
         new OperatorProcess(
-            operatorClient,
-            new OperatorProcess.Settings(
-                Set.of(),
-                Optional.of(
-                    new OperatorProcess.LeaderElection("limpet-operator", "limpet-system", "me")),
-                new InetSocketAddress("127.0.0.1", 0),
-                Optional.of(
-                    new OperatorProcess.Webhook(
-                        new InetSocketAddress("127.0.0.1", 0),
-                        Optional.empty(),
-                        Optional.empty()))));
+            operatorClient, LoopbackSettings.of(Optional.of(LoopbackSettings.lease("me")), true));
     process.start();
   }
 
@@ -73,15 +61,7 @@ class OperatorProcessTest {
     replica = new FakeDataPlane(client, TestResources.NS, "default", "dataplane-0", "127.0.0.3");
     operator.create(TestResources.staticPool("p", null, "10.0.0.1"));
     operator.create(TestResources.virtualService("web", 80, "p"));
-    eventually()
-        .untilAsserted(
-            () ->
-                assertThat(
-                        operator
-                            .condition(dev.limpet.operator.api.VirtualService.class, "web", "Ready")
-                            .orElseThrow()
-                            .getStatus())
-                    .isEqualTo("True"));
+    operator.awaitReady(dev.limpet.operator.api.VirtualService.class, "web");
 
     // the webhook of the process answers, from its own informers
     String review =

@@ -1,5 +1,6 @@
 package dev.limpet.operator;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.limpet.contract.DataPlaneGroup;
@@ -103,6 +104,16 @@ public final class RunningOperator implements AutoCloseable {
     return conditions(resource.getStatus()).stream()
         .filter(c -> conditionType.equals(c.getType()))
         .findFirst();
+  }
+
+  /** Waits until the custom resource's Ready condition is True. */
+  public void awaitReady(Class<? extends CustomResource<?, ?>> type, String name) {
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(condition(type, name, "Ready").orElseThrow().getStatus())
+                    .as("%s %s Ready", type.getSimpleName(), name)
+                    .isEqualTo("True"));
   }
 
   public Optional<String> groupConfig(String group) {

@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** Builders of the test resources, with only the fields a test cares about. */
 public final class TestResources {
@@ -35,52 +36,45 @@ public final class TestResources {
       String name, int port, String pool, List<String> hostnames) {
     var vs = new VirtualService();
     vs.setMetadata(meta(name));
-    vs.setSpec(
-        new VirtualServiceSpec(
-            null,
-            null,
-            port,
-            hostnames.isEmpty() ? null : hostnames,
-            pool,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null));
+    var fields = new VsFields(port, pool);
+    if (!hostnames.isEmpty()) fields.hostnames = hostnames;
+    vs.setSpec(fields.spec());
+    return vs;
+  }
+
+  /** A VirtualService that runs {@code dataScripts}, in this order. */
+  public static VirtualService scriptedVirtualService(
+      String name, int port, String pool, String... dataScripts) {
+    VirtualService vs = virtualService(name, port, pool);
+    vs.setSpec(withDataScripts(vs.getSpec(), List.of(dataScripts)));
     return vs;
   }
 
   public static Pool staticPool(String name, String profile, String... ips) {
-    var pool = new Pool();
-    pool.setMetadata(meta(name));
-    pool.setSpec(
-        new PoolSpec(
-            profile,
-            null,
-            null,
-            null,
-            java.util.Arrays.stream(ips)
-                .map(ip -> new PoolSpec.StaticServer(null, ip, 8080, null, null, null))
-                .toList(),
-            null,
-            null));
-    return pool;
+    return pool(
+        name,
+        profile,
+        null,
+        java.util.Arrays.stream(ips)
+            .map(ip -> new PoolSpec.StaticServer(null, ip, 8080, null, null, null))
+            .toList());
   }
 
   public static Pool servicePool(
       String name, String service, IntOrString port, PoolSpec.HeaderValueSource headerValueFrom) {
+    return pool(
+        name, null, new PoolSpec.ServiceRef(service, port, null, headerValueFrom, null), null);
+  }
+
+  /** A Pool of the Service {@code service} or of the static {@code servers}. */
+  private static Pool pool(
+      String name,
+      String profile,
+      PoolSpec.ServiceRef service,
+      List<PoolSpec.StaticServer> servers) {
     var pool = new Pool();
     pool.setMetadata(meta(name));
-    pool.setSpec(
-        new PoolSpec(
-            null,
-            null,
-            null,
-            new PoolSpec.ServiceRef(service, port, null, headerValueFrom, null),
-            null,
-            null,
-            null));
+    pool.setSpec(new PoolSpec(profile, null, null, service, servers, null, null));
     return pool;
   }
 
@@ -167,79 +161,80 @@ public final class TestResources {
   }
 
   public static VirtualServiceSpec withHostnames(VirtualServiceSpec s, List<String> hostnames) {
-    return new VirtualServiceSpec(
-        s.dataPlaneGroup(),
-        s.address(),
-        s.port(),
-        hostnames,
-        s.pool(),
-        s.dataScripts(),
-        s.networkSecurity(),
-        s.timeouts(),
-        s.limits(),
-        s.service(),
-        s.tls());
+    return with(s, f -> f.hostnames = hostnames);
   }
 
   public static VirtualServiceSpec withAddress(VirtualServiceSpec s, String address) {
-    return new VirtualServiceSpec(
-        s.dataPlaneGroup(),
-        address,
-        s.port(),
-        s.hostnames(),
-        s.pool(),
-        s.dataScripts(),
-        s.networkSecurity(),
-        s.timeouts(),
-        s.limits(),
-        s.service(),
-        s.tls());
+    return with(s, f -> f.address = address);
   }
 
   public static VirtualServiceSpec withExposure(
       VirtualServiceSpec s, VirtualServiceSpec.Exposure exposure) {
-    return new VirtualServiceSpec(
-        s.dataPlaneGroup(),
-        s.address(),
-        s.port(),
-        s.hostnames(),
-        s.pool(),
-        s.dataScripts(),
-        s.networkSecurity(),
-        s.timeouts(),
-        s.limits(),
-        exposure,
-        s.tls());
+    return with(s, f -> f.service = exposure);
   }
 
   public static VirtualServiceSpec withDataScripts(VirtualServiceSpec s, List<String> scripts) {
-    return new VirtualServiceSpec(
-        s.dataPlaneGroup(),
-        s.address(),
-        s.port(),
-        s.hostnames(),
-        s.pool(),
-        scripts,
-        s.networkSecurity(),
-        s.timeouts(),
-        s.limits(),
-        s.service(),
-        s.tls());
+    return with(s, f -> f.dataScripts = scripts);
   }
 
   public static VirtualServiceSpec withTls(VirtualServiceSpec s, VirtualServiceSpec.Tls tls) {
-    return new VirtualServiceSpec(
-        s.dataPlaneGroup(),
-        s.address(),
-        s.port(),
-        s.hostnames(),
-        s.pool(),
-        s.dataScripts(),
-        s.networkSecurity(),
-        s.timeouts(),
-        s.limits(),
-        s.service(),
-        tls);
+    return with(s, f -> f.tls = tls);
+  }
+
+  /** {@code s} with the fields {@code change} sets changed. */
+  private static VirtualServiceSpec with(VirtualServiceSpec s, Consumer<VsFields> change) {
+    var fields = new VsFields(s);
+    change.accept(fields);
+    return fields.spec();
+  }
+
+  /** A VirtualServiceSpec's fields, to change some: the one place that lists them in order. */
+  private static final class VsFields {
+    String dataPlaneGroup;
+    String address;
+    Integer port;
+    List<String> hostnames;
+    String pool;
+    List<String> dataScripts;
+    VirtualServiceSpec.NetworkSecurity networkSecurity;
+    VirtualServiceSpec.Timeouts timeouts;
+    VirtualServiceSpec.Limits limits;
+    VirtualServiceSpec.Exposure service;
+    VirtualServiceSpec.Tls tls;
+
+    VsFields(int port, String pool) {
+      this.port = port;
+      this.pool = pool;
+    }
+
+    VsFields(VirtualServiceSpec s) {
+      dataPlaneGroup = s.dataPlaneGroup();
+      address = s.address();
+      port = s.port();
+      hostnames = s.hostnames();
+      pool = s.pool();
+      dataScripts = s.dataScripts();
+      networkSecurity = s.networkSecurity();
+      timeouts = s.timeouts();
+      limits = s.limits();
+      service = s.service();
+      tls = s.tls();
+    }
+
+    VirtualServiceSpec spec() {
+      return new VirtualServiceSpec(
+          dataPlaneGroup,
+          address,
+          port,
+          hostnames,
+          pool,
+          dataScripts,
+          networkSecurity,
+          timeouts,
+          limits,
+          service,
+          tls);
+    }
   }
 
   private static ObjectMeta meta(String name) {

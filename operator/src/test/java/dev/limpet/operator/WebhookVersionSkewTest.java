@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,18 +53,7 @@ class WebhookVersionSkewTest {
         Map.of("port", 8082, "pool", "p", "service", Map.of("type", "Ingress")));
     raw(Pool.class, "bad-type", Map.of("servers", "10.0.0.2"));
     raw(DataScript.class, "bad-script", Map.of("events", "return", "pools", List.of()));
-    process =
-        new OperatorProcess(
-            client,
-            new OperatorProcess.Settings(
-                Set.of(),
-                Optional.empty(),
-                new InetSocketAddress("127.0.0.1", 0),
-                Optional.of(
-                    new OperatorProcess.Webhook(
-                        new InetSocketAddress("127.0.0.1", 0),
-                        Optional.empty(),
-                        Optional.empty()))));
+    process = new OperatorProcess(client, LoopbackSettings.of(Optional.empty(), true));
     process.start();
   }
 

@@ -16,11 +16,12 @@ import java.util.concurrent.CompletableFuture;
  * The webhook holds them from {@link #start()} to {@link #close()}, on every replica, leader or
  * not, since the API server may send a review to any of them.
  */
-public final class ReferenceInformers implements ReferenceUsers.Lookup, AutoCloseable {
+public final class ReferenceInformers implements AutoCloseable {
   private final SharedInformers.Kind<VirtualService> services;
   private final SharedInformers.Kind<Pool> pools;
   private final SharedInformers.Kind<DataScript> scripts;
   private final List<Held<?>> held;
+  private final ReferenceUsers.Lookup lookup;
   private volatile CompletableFuture<Void> started;
 
   /** Over informers of their own (a webhook without an operator in the process). */
@@ -33,6 +34,12 @@ public final class ReferenceInformers implements ReferenceUsers.Lookup, AutoClos
     pools = shared.kind(Pool.class);
     scripts = shared.kind(DataScript.class);
     held = List.of(new Held<>(services), new Held<>(pools), new Held<>(scripts));
+    lookup = ReferenceUsers.over(services, pools, scripts);
+  }
+
+  /** The users of an object, read from these informers' caches. */
+  public ReferenceUsers.Lookup lookup() {
+    return lookup;
   }
 
   /** Starts (or joins) every informer; completes when all have listed once. */
@@ -43,21 +50,6 @@ public final class ReferenceInformers implements ReferenceUsers.Lookup, AutoClos
 
   public boolean synced() {
     return services.synced() && pools.synced() && scripts.synced();
-  }
-
-  @Override
-  public List<VirtualService> virtualServices(String index, String key) {
-    return services.byIndex(index, key);
-  }
-
-  @Override
-  public List<Pool> pools(String index, String key) {
-    return pools.byIndex(index, key);
-  }
-
-  @Override
-  public List<DataScript> dataScripts(String index, String key) {
-    return scripts.byIndex(index, key);
   }
 
   @Override

@@ -3,36 +3,29 @@ package dev.limpet.operator.reconciler;
 import static dev.limpet.operator.RunningOperator.eventually;
 import static dev.limpet.operator.TestResources.NS;
 import static dev.limpet.operator.TestResources.dataScript;
+import static dev.limpet.operator.TestResources.scriptedVirtualService;
 import static dev.limpet.operator.TestResources.staticPool;
-import static dev.limpet.operator.TestResources.virtualService;
-import static dev.limpet.operator.TestResources.withDataScripts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.limpet.contract.ConfigLoader;
 import dev.limpet.contract.DataPlaneConfig;
 import dev.limpet.contract.DataScriptConfig;
-import dev.limpet.operator.RunningOperator;
 import dev.limpet.operator.api.DataScript;
 import dev.limpet.operator.api.DataScriptSpec;
 import dev.limpet.operator.api.VirtualService;
 import dev.limpet.operator.index.GroupSecrets;
-import dev.limpet.operator.validation.ContractScriptCompiler;
 import dev.limpet.operator.validation.CryptoKeyResolution;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * DataScript crypto keys against the mock API server: the bytes of an Opaque Secret's key go into
@@ -40,26 +33,16 @@ import org.junit.jupiter.api.Timeout;
  * missing Secret or key shows in the DataScript's ResolvedRefs naming it and keeps a new service
  * out, and a Secret deleted later leaves the last good copy in use.
  */
-@EnableKubernetesMockClient(crud = true)
-@Timeout(90)
-class DataScriptCryptoKeysTest {
+class DataScriptCryptoKeysTest extends OperatorOnMockApi {
   private static final byte[] KEY =
       HexFormat.of().parseHex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
   private static final String SCRIPT =
       "avi.http.add_header('X-Sealed', avi.utils.base64_encode("
           + "avi.crypto.encrypt('alice', 'session')))";
-  KubernetesClient client;
-  RunningOperator operator;
 
   @BeforeEach
   void start() {
-    operator = new RunningOperator(client, new ContractScriptCompiler());
     operator.create(staticPool("p", null, "10.0.0.1"));
-  }
-
-  @AfterEach
-  void stop() {
-    operator.close();
   }
 
   private static DataScript sealing(String secret, String key) {
@@ -111,8 +94,7 @@ class DataScriptCryptoKeysTest {
   void aMissingSecretIsReportedThenTheKeyIsPublishedAndADeletionKeepsTheLastGoodCopy()
       throws Exception {
     operator.create(sealing("session-keys", "aes"));
-    VirtualService vs = virtualService("web", 80, "p");
-    vs.setSpec(withDataScripts(vs.getSpec(), List.of("seal")));
+    VirtualService vs = scriptedVirtualService("web", 80, "p", "seal");
     operator.create(vs);
 
     eventually()

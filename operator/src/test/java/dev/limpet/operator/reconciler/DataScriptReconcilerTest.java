@@ -2,49 +2,26 @@ package dev.limpet.operator.reconciler;
 
 import static dev.limpet.operator.RunningOperator.eventually;
 import static dev.limpet.operator.TestResources.dataScript;
+import static dev.limpet.operator.TestResources.scriptedVirtualService;
 import static dev.limpet.operator.TestResources.staticPool;
-import static dev.limpet.operator.TestResources.virtualService;
-import static dev.limpet.operator.TestResources.withDataScripts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.limpet.contract.ConfigLoader;
-import dev.limpet.operator.RunningOperator;
 import dev.limpet.operator.api.DataScript;
 import dev.limpet.operator.api.DataScriptSpec;
 import dev.limpet.operator.api.VirtualService;
-import dev.limpet.operator.validation.ContractScriptCompiler;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
-@EnableKubernetesMockClient(crud = true)
-@Timeout(90)
-class DataScriptReconcilerTest {
-  KubernetesClient client;
-  RunningOperator operator;
-
-  @BeforeEach
-  void start() {
-    operator = new RunningOperator(client, new ContractScriptCompiler());
-  }
-
-  @AfterEach
-  void stop() {
-    operator.close();
-  }
+class DataScriptReconcilerTest extends OperatorOnMockApi {
 
   @Test
   void aSyntaxErrorKeepsTheScriptAndItsVirtualServiceOutUntilFixed() throws Exception {
     operator.create(staticPool("p", null, "10.0.0.1"));
     operator.create(staticPool("canary", null, "10.0.0.9"));
     operator.create(dataScript("route", "local x = 1\noops", "canary"));
-    VirtualService vs = virtualService("web", 80, "p");
-    vs.setSpec(withDataScripts(vs.getSpec(), List.of("route")));
+    VirtualService vs = scriptedVirtualService("web", 80, "p", "route");
     operator.create(vs);
 
     eventually()
@@ -135,8 +112,7 @@ class DataScriptReconcilerTest {
                 new DataScriptSpec.StringGroup(
                     "sections", null, java.util.Map.of("/admin", "staff")))));
     operator.create(script);
-    VirtualService vs = virtualService("web", 80, "p");
-    vs.setSpec(withDataScripts(vs.getSpec(), List.of("guard")));
+    VirtualService vs = scriptedVirtualService("web", 80, "p", "guard");
     operator.create(vs);
     eventually()
         .untilAsserted(() -> assertThat(condition("guard", "Ready").getStatus()).isEqualTo("True"));
@@ -192,8 +168,7 @@ class DataScriptReconcilerTest {
                     DataScriptSpec.RateLimiter.Action.LOCAL_RSP,
                     503))));
     operator.create(script);
-    VirtualService vs = virtualService("web", 80, "p");
-    vs.setSpec(withDataScripts(vs.getSpec(), List.of("limit")));
+    VirtualService vs = scriptedVirtualService("web", 80, "p", "limit");
     operator.create(vs);
     eventually()
         .untilAsserted(() -> assertThat(condition("limit", "Ready").getStatus()).isEqualTo("True"));

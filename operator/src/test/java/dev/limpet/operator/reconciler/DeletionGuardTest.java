@@ -3,58 +3,35 @@ package dev.limpet.operator.reconciler;
 import static dev.limpet.operator.RunningOperator.eventually;
 import static dev.limpet.operator.TestResources.cookieProfile;
 import static dev.limpet.operator.TestResources.dataScript;
+import static dev.limpet.operator.TestResources.scriptedVirtualService;
 import static dev.limpet.operator.TestResources.staticPool;
-import static dev.limpet.operator.TestResources.virtualService;
 import static dev.limpet.operator.TestResources.withDataScripts;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.limpet.operator.RunningOperator;
 import dev.limpet.operator.api.DataScript;
 import dev.limpet.operator.api.PersistenceProfile;
 import dev.limpet.operator.api.Pool;
 import dev.limpet.operator.api.VirtualService;
-import dev.limpet.operator.validation.ContractScriptCompiler;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * The finalizer path of referential integrity, where no webhook is installed. The mock API server
  * in CRUD mode implements deletionTimestamp and finalizers: a DELETE of an object with finalizers
  * only marks it, and the update that removes the last finalizer deletes it.
  */
-@EnableKubernetesMockClient(crud = true)
-@Timeout(90)
-class DeletionGuardTest {
-  KubernetesClient client;
-  RunningOperator operator;
+class DeletionGuardTest extends OperatorOnMockApi {
 
   @BeforeEach
   void start() {
-    operator = new RunningOperator(client, new ContractScriptCompiler());
     operator.create(cookieProfile("cookie"));
     operator.create(staticPool("p", "cookie", "10.0.0.1"));
     operator.create(staticPool("canary", null, "10.0.0.9"));
     operator.create(dataScript("route", "return", "canary"));
-    VirtualService vs = virtualService("web", 80, "p");
-    vs.setSpec(withDataScripts(vs.getSpec(), List.of("route")));
+    VirtualService vs = scriptedVirtualService("web", 80, "p", "route");
     operator.create(vs);
-    eventually()
-        .untilAsserted(
-            () ->
-                assertThat(operator.condition(VirtualService.class, "web", "Ready").orElseThrow())
-                    .extracting(Condition::getStatus)
-                    .isEqualTo("True"));
-  }
-
-  @AfterEach
-  void stop() {
-    operator.close();
+    operator.awaitReady(VirtualService.class, "web");
   }
 
   @Test

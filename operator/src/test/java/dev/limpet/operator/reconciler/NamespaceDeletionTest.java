@@ -5,20 +5,13 @@ import static dev.limpet.operator.TestResources.staticPool;
 import static dev.limpet.operator.TestResources.virtualService;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.limpet.operator.RunningOperator;
 import dev.limpet.operator.TestResources;
 import dev.limpet.operator.api.Pool;
 import dev.limpet.operator.api.VirtualService;
-import dev.limpet.operator.validation.ContractScriptCompiler;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code kubectl delete namespace} with Limpet running, as the namespace controller and the API
@@ -26,9 +19,7 @@ import org.junit.jupiter.api.Timeout;
  * NamespaceTerminating, the namespace controller deletes what it holds. The deletion completes: the
  * finalizers go, nothing is created.
  */
-@EnableKubernetesMockClient(crud = true)
-@Timeout(90)
-class NamespaceDeletionTest {
+class NamespaceDeletionTest extends OperatorOnMockApi {
   private static final List<String> CREATED_IN_NAMESPACE =
       List.of(
           "/api/v1/namespaces/shop/configmaps",
@@ -39,33 +30,13 @@ class NamespaceDeletionTest {
           "/apis/limpet.dev/v1alpha1/namespaces/shop/pools",
           "/apis/limpet.dev/v1alpha1/namespaces/shop/virtualservices");
 
-  KubernetesClient client;
   KubernetesMockServer server;
-  RunningOperator operator;
-
-  @BeforeEach
-  void start() {
-    operator = new RunningOperator(client, new ContractScriptCompiler());
-  }
-
-  @AfterEach
-  void stop() {
-    operator.close();
-  }
 
   @Test
   void deletingANamespaceThatHoldsLimpetResourcesCompletes() {
     operator.create(staticPool("p", null, "10.0.0.1"));
     operator.create(virtualService("web", 80, "p"));
-    eventually()
-        .untilAsserted(
-            () ->
-                assertThat(
-                        operator
-                            .condition(VirtualService.class, "web", "Ready")
-                            .orElseThrow()
-                            .getStatus())
-                    .isEqualTo("True"));
+    operator.awaitReady(VirtualService.class, "web");
 
     // the namespace is terminating: the API refuses every create in it
     for (String path : CREATED_IN_NAMESPACE)

@@ -12,40 +12,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.limpet.contract.ConfigLoader;
 import dev.limpet.contract.PersistenceProfileConfig;
 import dev.limpet.contract.ServerConfig;
-import dev.limpet.operator.RunningOperator;
 import dev.limpet.operator.TestResources.Ep;
 import dev.limpet.operator.api.PersistenceProfile;
 import dev.limpet.operator.api.PersistenceProfileSpec;
 import dev.limpet.operator.api.Pool;
 import dev.limpet.operator.api.PoolSpec;
 import dev.limpet.operator.api.PoolStatus;
-import dev.limpet.operator.validation.ContractScriptCompiler;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
-@EnableKubernetesMockClient(crud = true)
-@Timeout(90)
-class PoolReconcilerTest {
-  KubernetesClient client;
-  RunningOperator operator;
-
-  @BeforeEach
-  void start() {
-    operator = new RunningOperator(client, new ContractScriptCompiler());
-  }
-
-  @AfterEach
-  void stop() {
-    operator.close();
-  }
+class PoolReconcilerTest extends OperatorOnMockApi {
 
   @Test
   void aServiceWithNoReadyEndpointSaysSoUntilAPodIsReady() throws Exception {

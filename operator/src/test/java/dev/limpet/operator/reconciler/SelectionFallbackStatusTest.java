@@ -1,9 +1,8 @@
 package dev.limpet.operator.reconciler;
 
 import static dev.limpet.operator.TestResources.dataScript;
+import static dev.limpet.operator.TestResources.scriptedVirtualService;
 import static dev.limpet.operator.TestResources.staticPool;
-import static dev.limpet.operator.TestResources.virtualService;
-import static dev.limpet.operator.TestResources.withDataScripts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,14 +11,8 @@ import dev.limpet.operator.RunningOperator;
 import dev.limpet.operator.TestResources;
 import dev.limpet.operator.api.DataScript;
 import dev.limpet.operator.api.VirtualService;
-import dev.limpet.operator.validation.ContractScriptCompiler;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -28,22 +21,9 @@ import org.junit.jupiter.api.Timeout;
  * the ready data-plane replicas that run it (real HTTP admin endpoints on 127.0.0.x answering
  * {@code /datascripts}), and follows them without writing when nothing changed.
  */
-@EnableKubernetesMockClient(crud = true)
 @Timeout(120)
-class SelectionFallbackStatusTest {
+class SelectionFallbackStatusTest extends OperatorOnMockApi {
   private static final Duration POLLS = Duration.ofSeconds(60);
-  KubernetesClient client;
-  RunningOperator operator;
-
-  @BeforeEach
-  void start() {
-    operator = new RunningOperator(client, new ContractScriptCompiler());
-  }
-
-  @AfterEach
-  void stop() {
-    operator.close();
-  }
 
   private Map<String, Long> fallbacks() {
     var status = operator.get(DataScript.class, "route").getStatus();
@@ -68,8 +48,7 @@ class SelectionFallbackStatusTest {
       operator.create(staticPool("p", null, "10.0.0.1"));
       operator.create(staticPool("canary", null, "10.0.0.9"));
       operator.create(dataScript("route", "avi.pool.select('canary', '10.0.0.8')", "canary"));
-      VirtualService vs = virtualService("web", 80, "p");
-      vs.setSpec(withDataScripts(vs.getSpec(), List.of("route")));
+      VirtualService vs = scriptedVirtualService("web", 80, "p", "route");
       operator.create(vs);
 
       await()
@@ -99,8 +78,7 @@ class SelectionFallbackStatusTest {
   void aScriptThatNeverFellBackHasNoCounts() throws Exception {
     operator.create(staticPool("p", null, "10.0.0.1"));
     operator.create(dataScript("route", "avi.pool.select('p')", "p"));
-    VirtualService vs = virtualService("web", 80, "p");
-    vs.setSpec(withDataScripts(vs.getSpec(), List.of("route")));
+    VirtualService vs = scriptedVirtualService("web", 80, "p", "route");
     operator.create(vs);
 
     int asked = operator.replica().dataScriptsAsked();

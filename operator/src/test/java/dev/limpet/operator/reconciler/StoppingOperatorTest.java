@@ -2,9 +2,8 @@ package dev.limpet.operator.reconciler;
 
 import static dev.limpet.operator.RunningOperator.eventually;
 import static dev.limpet.operator.TestResources.dataScript;
+import static dev.limpet.operator.TestResources.scriptedVirtualService;
 import static dev.limpet.operator.TestResources.staticPool;
-import static dev.limpet.operator.TestResources.virtualService;
-import static dev.limpet.operator.TestResources.withDataScripts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.limpet.contract.DataScriptConfig;
@@ -23,7 +22,6 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.processing.event.source.Cache;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -74,8 +72,7 @@ class StoppingOperatorTest {
     var api = new RunningOperator(client);
     api.create(staticPool("p", null, "10.0.0.1"));
     api.create(dataScript("route", "return", "p"));
-    VirtualService vs = virtualService("web", 80, "p");
-    vs.setSpec(withDataScripts(vs.getSpec(), List.of("route")));
+    VirtualService vs = scriptedVirtualService("web", 80, "p", "route");
     api.create(vs);
     eventually()
         .untilAsserted(

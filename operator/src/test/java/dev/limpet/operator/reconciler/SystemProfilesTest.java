@@ -6,33 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.limpet.contract.PersistenceProfileConfig;
 import dev.limpet.contract.PersistenceProfileConfig.Type;
-import dev.limpet.operator.RunningOperator;
 import dev.limpet.operator.TestResources;
 import dev.limpet.operator.api.PersistenceProfile;
 import dev.limpet.operator.api.PersistenceProfileSpec;
-import dev.limpet.operator.validation.ContractScriptCompiler;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
-@EnableKubernetesMockClient(crud = true)
-@Timeout(90)
-class SystemProfilesTest {
-  KubernetesClient client;
-  RunningOperator operator;
-
-  @BeforeEach
-  void start() {
-    operator = new RunningOperator(client, new ContractScriptCompiler());
-  }
-
-  @AfterEach
-  void stop() {
-    operator.close();
-  }
+class SystemProfilesTest extends OperatorOnMockApi {
 
   @Test
   void aNamespaceWithAPoolGetsOneLabelledProfilePerTypeAllValid() {
@@ -82,13 +61,7 @@ class SystemProfilesTest {
                 PersistenceProfileSpec.of(
                     Type.ClientIP, null, new PersistenceProfileConfig.ClientIp(30.0, 24, null))));
     operator.create(staticPool("q", "system-client-ip", "10.0.0.2"));
-    eventually()
-        .untilAsserted(
-            () ->
-                assertThat(operator.condition(dev.limpet.operator.api.Pool.class, "q", "Ready"))
-                    .get()
-                    .extracting(c -> c.getStatus())
-                    .isEqualTo("True"));
+    operator.awaitReady(dev.limpet.operator.api.Pool.class, "q");
     assertThat(operator.get(PersistenceProfile.class, "system-client-ip").getSpec().clientIp())
         .isEqualTo(new PersistenceProfileConfig.ClientIp(30.0, 24, null));
 

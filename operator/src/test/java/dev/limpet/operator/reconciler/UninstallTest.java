@@ -1,8 +1,8 @@
 package dev.limpet.operator.reconciler;
 
 import static dev.limpet.operator.RunningOperator.eventually;
+import static dev.limpet.operator.TestResources.scriptedVirtualService;
 import static dev.limpet.operator.TestResources.staticPool;
-import static dev.limpet.operator.TestResources.virtualService;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.limpet.operator.RunningOperator;
@@ -50,18 +50,9 @@ class UninstallTest {
     try {
       operator.create(staticPool("p", null, "10.0.0.1"));
       operator.create(TestResources.dataScript("log", "avi.vs.log('hi')", "p"));
-      VirtualService web = virtualService("web", 80, "p");
-      web.setSpec(TestResources.withDataScripts(web.getSpec(), List.of("log")));
+      VirtualService web = scriptedVirtualService("web", 80, "p", "log");
       operator.create(web);
-      eventually()
-          .untilAsserted(
-              () ->
-                  assertThat(
-                          operator
-                              .condition(VirtualService.class, "web", "Ready")
-                              .orElseThrow()
-                              .getStatus())
-                      .isEqualTo("True"));
+      operator.awaitReady(VirtualService.class, "web");
 
       assertThat(operator.groupConfig("default").orElseThrow()).contains("- name: web");
 

@@ -5,21 +5,15 @@ import static dev.limpet.operator.TestResources.staticPool;
 import static dev.limpet.operator.TestResources.virtualService;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.limpet.operator.RunningOperator;
 import dev.limpet.operator.TestResources;
 import dev.limpet.operator.api.VirtualService;
-import dev.limpet.operator.validation.ContractScriptCompiler;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * What CRD/operator version skew writes into the API (schema validation would have refused it here,
@@ -27,23 +21,13 @@ import org.junit.jupiter.api.Timeout;
  * enum value, a value of the wrong type. The operator stays up and keeps reconciling the others;
  * the unreadable one says which field; fixing it recovers it.
  */
-@EnableKubernetesMockClient(crud = true)
-@Timeout(90)
-class VersionSkewTest {
+class VersionSkewTest extends OperatorOnMockApi {
   private static final ResourceDefinitionContext CONTEXT =
       ResourceDefinitionContext.fromResourceType(VirtualService.class);
-  KubernetesClient client;
-  RunningOperator operator;
 
   @BeforeEach
   void start() {
-    operator = new RunningOperator(client, new ContractScriptCompiler());
     operator.create(staticPool("p", null, "10.0.0.1"));
-  }
-
-  @AfterEach
-  void stop() {
-    operator.close();
   }
 
   @Test

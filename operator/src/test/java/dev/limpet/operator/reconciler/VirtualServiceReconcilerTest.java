@@ -9,35 +9,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.limpet.contract.ConfigLoader;
 import dev.limpet.contract.DataPlaneConfig;
-import dev.limpet.operator.RunningOperator;
 import dev.limpet.operator.TestResources;
 import dev.limpet.operator.api.VirtualService;
-import dev.limpet.operator.validation.ContractScriptCompiler;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
-@EnableKubernetesMockClient(crud = true)
-@Timeout(90)
-class VirtualServiceReconcilerTest {
-  KubernetesClient client;
-  RunningOperator operator;
-
-  @BeforeEach
-  void start() {
-    operator = new RunningOperator(client, new ContractScriptCompiler());
-  }
-
-  @AfterEach
-  void stop() {
-    operator.close();
-  }
+class VirtualServiceReconcilerTest extends OperatorOnMockApi {
 
   @Test
   void aVirtualServiceAnEarlierOperatorLeftAFinalizerOnGoesWithItsGroupRewritten() {

@@ -6,7 +6,6 @@ import static dev.limpet.operator.TestResources.virtualService;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.limpet.operator.FakeDataPlane;
-import dev.limpet.operator.RunningOperator;
 import dev.limpet.operator.TestResources;
 import dev.limpet.operator.api.VirtualService;
 import dev.limpet.operator.api.VirtualServiceSpec;
@@ -15,39 +14,24 @@ import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceStatusBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Programmed follows what the data-plane replicas report on their admin port (real HTTP servers on
  * 127.0.0.x), and each VirtualService is exposed by a Service whose address shows in its status.
  */
-@EnableKubernetesMockClient(crud = true)
-@Timeout(90)
-class VirtualServiceRolloutTest {
-  KubernetesClient client;
-  RunningOperator operator;
+class VirtualServiceRolloutTest extends OperatorOnMockApi {
 
   @BeforeEach
   void start() {
-    operator =
-        new RunningOperator(client, new dev.limpet.operator.validation.ContractScriptCompiler());
     operator.create(staticPool("p", null, "10.0.0.1"));
-  }
-
-  @AfterEach
-  void stop() {
-    operator.close();
   }
 
   @Test

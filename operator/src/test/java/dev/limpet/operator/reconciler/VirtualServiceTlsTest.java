@@ -11,46 +11,30 @@ import dev.limpet.contract.ClientCertificatesConfig;
 import dev.limpet.contract.ConfigLoader;
 import dev.limpet.contract.DataPlaneConfig;
 import dev.limpet.contract.TlsCertificateConfig;
-import dev.limpet.operator.RunningOperator;
 import dev.limpet.operator.TestResources;
 import dev.limpet.operator.api.VirtualService;
 import dev.limpet.operator.api.VirtualServiceSpec;
 import dev.limpet.operator.index.GroupSecrets;
-import dev.limpet.operator.validation.ContractScriptCompiler;
 import dev.limpet.testsupport.TestPki;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * TLS VirtualServices against the mock API server: certificates from kubernetes.io/tls Secrets go
  * into the group's TLS Secret and, by digest, into its configuration; a missing, malformed or
  * expired Secret shows in ResolvedRefs, and one that turns bad keeps its last good certificate.
  */
-@EnableKubernetesMockClient(crud = true)
-@Timeout(90)
-class VirtualServiceTlsTest {
+class VirtualServiceTlsTest extends OperatorOnMockApi {
   private static final String GROUP_SECRET = GroupSecrets.name("default");
-  KubernetesClient client;
-  RunningOperator operator;
 
   @BeforeEach
   void start() {
-    operator = new RunningOperator(client, new ContractScriptCompiler());
     operator.create(staticPool("p", null, "10.0.0.1"));
-  }
-
-  @AfterEach
-  void stop() {
-    operator.close();
   }
 
   @Test

@@ -58,7 +58,8 @@ class AdmissionWebhookTest {
     informers = new ReferenceInformers(reader.client(), Set.of());
     informers.start().join();
     eventually()
-        .until(() -> !ReferenceUsers.ofPool(informers, TestResources.NS, "canary").isEmpty());
+        .until(
+            () -> !ReferenceUsers.ofPool(informers.lookup(), TestResources.NS, "canary").isEmpty());
   }
 
   @AfterEach
@@ -237,7 +238,7 @@ class AdmissionWebhookTest {
         new WebhookServer(
             new InetSocketAddress("127.0.0.1", 0),
             tls,
-            new AdmissionPolicy(informers, new ContractScriptCompiler(), reader),
+            new AdmissionPolicy(informers.lookup(), new ContractScriptCompiler(), reader),
             reader.serialization());
   }
 

@@ -25,8 +25,7 @@ class GroupAdmissionTest {
     objects.add(TestResources.dataScript("log", "avi.vs.log('hi')", "p"));
     List<VirtualService> members = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
-      VirtualService vs = TestResources.virtualService("vs-" + i, 8000 + i, "p");
-      vs.setSpec(TestResources.withDataScripts(vs.getSpec(), List.of("log")));
+      VirtualService vs = TestResources.scriptedVirtualService("vs-" + i, 8000 + i, "p", "log");
       members.add(vs);
     }
     objects.addAll(members);
