@@ -15,8 +15,11 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.javaoperatorsdk.operator.api.config.ConfigurationService;
 import io.javaoperatorsdk.operator.api.config.InformerStoppedHandler;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,9 +38,12 @@ import java.util.stream.Stream;
 /**
  * The process's one informer per watched kind (one per namespace when the operator watches a list
  * of them), each with every indexer of {@link Indexes} for its kind, shared by the controllers
- * (through {@link SharedEventSource}) and the webhook. A kind's informer starts with its first user
- * and closes with its last, so every controller stopping (or the webhook closing) stops its watch.
- * The controllers' primary informers stay JOSDK's.
+ * (through {@link SharedEventSource}) and the webhook. For a kind that a controller of the process
+ * reconciles, that one informer is the controller's primary informer: the controller hands it over
+ * with {@link Kind#fromPrimary} before it starts, JOSDK starts and stops it with the controller,
+ * and the kind's users hear its changes through the controller. Any other kind's informer starts
+ * with its first user and closes with its last, so every controller stopping (or the webhook
+ * closing) stops its watch.
  */
 public final class SharedInformers {
   /**
@@ -102,12 +108,15 @@ public final class SharedInformers {
       map =
           Map.<String, Function<Pool, List<String>>>of(
               Indexes.POOL_BY_PROFILE, Indexes::poolProfile,
-              Indexes.POOL_BY_SERVICE, Indexes::poolService);
+              Indexes.POOL_BY_SERVICE, Indexes::poolService,
+              Indexes.HELD, Indexes::held,
+              Indexes.BY_NAMESPACE, Indexes::namespace);
     else if (type == DataScript.class)
       map =
           Map.<String, Function<DataScript, List<String>>>of(
               Indexes.DATASCRIPT_BY_POOL, Indexes::dataScriptPools,
-              Indexes.DATASCRIPT_BY_SECRET, Indexes::dataScriptSecrets);
+              Indexes.DATASCRIPT_BY_SECRET, Indexes::dataScriptSecrets,
+              Indexes.HELD, Indexes::held);
     else if (type == EndpointSlice.class)
       map =
           Map.<String, Function<EndpointSlice, List<String>>>of(
@@ -117,8 +126,9 @@ public final class SharedInformers {
       map =
           Map.<String, Function<Pod, List<String>>>of(
               Indexes.POD_BY_GROUP, SharedInformers::podGroup);
-    else if (type == PersistenceProfile.class || type == Service.class || type == Secret.class)
-      map = Map.of();
+    else if (type == PersistenceProfile.class)
+      map = Map.<String, Function<PersistenceProfile, List<String>>>of(Indexes.HELD, Indexes::held);
+    else if (type == Service.class || type == Secret.class) map = Map.of();
     else throw new IllegalArgumentException("no shared informer for " + type.getName());
     return (Map<String, Function<R, List<String>>>) map;
   }
@@ -129,13 +139,15 @@ public final class SharedInformers {
   }
 
   /**
-   * One kind's informers and their indexes. Reads before the first user started them, or after the
-   * last one left, find nothing.
+   * One kind's informers and their indexes: its own, or the primary informer of the kind's
+   * controller ({@link #fromPrimary}). Reads before the informers listed, or after they stopped,
+   * find nothing.
    */
   public final class Kind<R extends HasMetadata> implements IndexedResourceCache<R> {
     private final Class<R> type;
     private final Map<String, Function<R, List<String>>> indexers;
     private volatile Map<String, SharedIndexInformer<R>> informers = Map.of();
+    private volatile PrimaryRelay<R> primary;
     private int users;
 
     private Kind(Class<R> type, Map<String, Function<R, List<String>>> indexers) {
@@ -148,19 +160,51 @@ public final class SharedInformers {
     }
 
     /**
-     * Starts the informers for a new user (once for all users); returns when they have listed.
-     * {@code handler} is told of every object cached so far and of every change after.
+     * Makes the primary informer of the controller preparing {@code context} this kind's one
+     * informer: registers the kind's indexers on it and returns the event source, to be registered
+     * with that controller, through which the kind's users hear its changes. Called from the
+     * controller's {@code prepareEventSources}, before any user of the kind starts.
+     */
+    public synchronized EventSource<Void, R> fromPrimary(EventSourceContext<R> context) {
+      if (primary != null)
+        throw new IllegalStateException(
+            "a second controller of " + type.getSimpleName() + " on the same shared informers");
+      if (users > 0)
+        throw new IllegalStateException(
+            "the shared informer of "
+                + type.getSimpleName()
+                + " already runs for its users: register the operator's controllers before"
+                + " starting the webhook");
+      IndexerResourceCache<R> cache = context.getPrimaryCache();
+      PrimaryRelay<R> relay = new PrimaryRelay<>(type, cache);
+      if (!indexers.isEmpty()) cache.addIndexers(indexers);
+      primary = relay;
+      return relay;
+    }
+
+    /**
+     * Starts the informers for a new user (once for all users), or waits for the controller to
+     * start the primary one; returns when they have listed. {@code handler} is told of every object
+     * cached so far and of every change after.
      */
     public void acquire(ResourceEventHandler<R> handler) {
       CompletableFuture<?> listed;
+      PrimaryRelay<R> relay;
       synchronized (this) {
-        if (users++ == 0) informers = start();
-        informers.values().forEach(i -> i.addEventHandler(handler));
-        listed =
-            CompletableFuture.allOf(
-                informers.values().stream()
-                    .map(i -> i.start().toCompletableFuture())
-                    .toArray(CompletableFuture[]::new));
+        users++;
+        relay = primary;
+        if (relay != null) {
+          relay.add(handler);
+          listed = relay.started();
+        } else {
+          if (users == 1) informers = start();
+          informers.values().forEach(i -> i.addEventHandler(handler));
+          listed =
+              CompletableFuture.allOf(
+                  informers.values().stream()
+                      .map(i -> i.start().toCompletableFuture())
+                      .toArray(CompletableFuture[]::new));
+        }
       }
       try {
         listed.get(syncTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -168,6 +212,7 @@ public final class SharedInformers {
         throw new IllegalStateException(
             "the shared informer of "
                 + type.getSimpleName()
+                + (relay == null ? "" : " (its controller's primary informer)")
                 + " did not list within "
                 + syncTimeout
                 + " (is the CRD installed, may the operator list and watch it?)",
@@ -176,12 +221,21 @@ public final class SharedInformers {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while " + type.getSimpleName() + " lists", e);
       }
+      if (relay != null) relay.replay(handler);
     }
 
-    /** A user leaves; the last one closes the informers. */
+    /**
+     * A user leaves; the last one closes the kind's own informers (a controller's primary informer
+     * stops with the controller).
+     */
     public synchronized void release(ResourceEventHandler<R> handler) {
+      users--;
+      if (primary != null) {
+        primary.remove(handler);
+        return;
+      }
       informers.values().forEach(i -> i.removeEventHandler(handler));
-      if (--users == 0) {
+      if (users == 0) {
         informers.values().forEach(SharedIndexInformer::close);
         informers = Map.of();
       }
@@ -207,16 +261,22 @@ public final class SharedInformers {
     }
 
     private int runningInformers() {
+      var relay = primary;
+      if (relay != null) return relay.runningInformers();
       return (int) informers.values().stream().filter(SharedIndexInformer::isRunning).count();
     }
 
     /** Whether every informer has listed and watches. */
     public boolean healthy() {
+      var relay = primary;
+      if (relay != null) return relay.healthy();
       var now = informers;
       return !now.isEmpty() && now.values().stream().allMatch(i -> i.hasSynced() && i.isWatching());
     }
 
     public boolean synced() {
+      var relay = primary;
+      if (relay != null) return relay.synced();
       var now = informers;
       return !now.isEmpty() && now.values().stream().allMatch(SharedIndexInformer::hasSynced);
     }
@@ -227,6 +287,8 @@ public final class SharedInformers {
 
     @Override
     public List<R> byIndex(String index, String key) {
+      var relay = primary;
+      if (relay != null) return relay.isRunning() ? relay.cache().byIndex(index, key) : List.of();
       var now = informers;
       if (now.size() == 1) return now.values().iterator().next().getIndexer().byIndex(index, key);
       List<R> found = new ArrayList<>();
@@ -236,6 +298,8 @@ public final class SharedInformers {
 
     @Override
     public Optional<R> get(ResourceID id) {
+      var relay = primary;
+      if (relay != null) return relay.isRunning() ? relay.cache().get(id) : Optional.empty();
       var now = informers;
       String namespace = id.getNamespace().orElse("");
       var informer = now.containsKey("") ? now.get("") : now.get(namespace);
@@ -246,11 +310,15 @@ public final class SharedInformers {
 
     @Override
     public Stream<ResourceID> keys() {
+      var relay = primary;
+      if (relay != null) return relay.isRunning() ? relay.cache().keys() : Stream.of();
       return all().flatMap(i -> i.getStore().list().stream()).map(ResourceID::fromResource);
     }
 
     @Override
     public Stream<R> list(Predicate<R> predicate) {
+      var relay = primary;
+      if (relay != null) return relay.isRunning() ? relay.cache().list(predicate) : Stream.of();
       return all().flatMap(i -> i.getStore().list().stream()).filter(predicate);
     }
 

@@ -79,12 +79,9 @@ public final class DataScriptReconciler implements Reconciler<DataScript>, Clean
   @Override
   public List<EventSource<?, DataScript>> prepareEventSources(
       EventSourceContext<DataScript> context) {
+    // the DataScripts' one informer, indexed, for every user of the kind
+    var primary = shared.kind(DataScript.class).fromPrimary(context);
     IndexerResourceCache<DataScript> scripts = context.getPrimaryCache();
-    scripts.addIndexers(
-        Map.of(
-            Indexes.DATASCRIPT_BY_POOL, Indexes::dataScriptPools,
-            Indexes.DATASCRIPT_BY_SECRET, Indexes::dataScriptSecrets,
-            Indexes.HELD, Indexes::held));
     SharedEventSource<Pool, DataScript> pools =
         Watches.specInformer(
             shared, Pool.class, p -> Watches.ids(scripts, Indexes.DATASCRIPT_BY_POOL, p));
@@ -98,7 +95,7 @@ public final class DataScriptReconciler implements Reconciler<DataScript>, Clean
             shared.kind(Secret.class),
             CachedNamespaceView.KEY_SECRETS,
             secret -> Watches.ids(scripts, Indexes.DATASCRIPT_BY_SECRET, secret));
-    return List.of(pools, services, pods, keySecrets);
+    return List.of(primary, pools, services, pods, keySecrets);
   }
 
   @Override

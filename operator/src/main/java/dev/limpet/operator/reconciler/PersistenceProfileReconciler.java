@@ -7,7 +7,6 @@ import dev.limpet.operator.api.Pool;
 import dev.limpet.operator.api.VirtualService;
 import dev.limpet.operator.decode.SpecProblems;
 import dev.limpet.operator.event.EventRecorder;
-import dev.limpet.operator.index.Indexes;
 import dev.limpet.operator.index.ReferenceUsers;
 import dev.limpet.operator.index.SharedEventSource;
 import dev.limpet.operator.index.SharedInformers;
@@ -50,8 +49,9 @@ public final class PersistenceProfileReconciler
   @Override
   public List<EventSource<?, PersistenceProfile>> prepareEventSources(
       EventSourceContext<PersistenceProfile> context) {
+    // the profiles' one informer, indexed, for every user of the kind
+    var primary = shared.kind(PersistenceProfile.class).fromPrimary(context);
     IndexerResourceCache<PersistenceProfile> profiles = context.getPrimaryCache();
-    profiles.addIndexer(Indexes.HELD, Indexes::held);
     SharedEventSource<VirtualService, PersistenceProfile> services =
         Watches.informer(shared, VirtualService.class, DeletionGuard.heldIn(profiles));
     SharedEventSource<Pool, PersistenceProfile> pools =
@@ -59,7 +59,7 @@ public final class PersistenceProfileReconciler
     SharedEventSource<DataScript, PersistenceProfile> scripts =
         Watches.informer(shared, DataScript.class, DeletionGuard.heldIn(profiles));
     users = ReferenceUsers.over(services, pools, scripts);
-    return List.of(services, pools, scripts);
+    return List.of(primary, services, pools, scripts);
   }
 
   @Override

@@ -34,7 +34,6 @@ import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -61,13 +60,9 @@ public final class PoolReconciler implements Reconciler<Pool>, Cleaner<Pool> {
 
   @Override
   public List<EventSource<?, Pool>> prepareEventSources(EventSourceContext<Pool> context) {
+    // the Pools' one informer, indexed, for every user of the kind
+    var primary = shared.kind(Pool.class).fromPrimary(context);
     IndexerResourceCache<Pool> pools = context.getPrimaryCache();
-    pools.addIndexers(
-        Map.of(
-            Indexes.POOL_BY_PROFILE, Indexes::poolProfile,
-            Indexes.POOL_BY_SERVICE, Indexes::poolService,
-            Indexes.HELD, Indexes::held,
-            Indexes.BY_NAMESPACE, Indexes::namespace));
     SharedEventSource<PersistenceProfile, Pool> profiles =
         Watches.specInformer(
             shared,
@@ -95,7 +90,7 @@ public final class PoolReconciler implements Reconciler<Pool>, Cleaner<Pool> {
     SharedEventSource<DataScript, Pool> scripts =
         Watches.informer(shared, DataScript.class, DeletionGuard.heldIn(pools));
     users = ReferenceUsers.over(virtualServices, pools, scripts);
-    return List.of(profiles, services, slices, pods, virtualServices, scripts);
+    return List.of(primary, profiles, services, slices, pods, virtualServices, scripts);
   }
 
   @Override

@@ -99,15 +99,10 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
   @Override
   public List<EventSource<?, VirtualService>> prepareEventSources(
       EventSourceContext<VirtualService> context) {
+    // the VirtualServices' one informer, indexed, for every user of the kind
+    var primary = shared.kind(VirtualService.class).fromPrimary(context);
     services = context.getPrimaryCache();
     owner.watch(services);
-    services.addIndexers(
-        Map.of(
-            Indexes.VS_BY_POOL, Indexes::vsPool,
-            Indexes.VS_BY_DATASCRIPT, Indexes::vsDataScripts,
-            Indexes.VS_BY_GROUP, Indexes::vsGroup,
-            Indexes.VS_BY_LISTENER, Indexes::vsListener,
-            Indexes.VS_BY_SECRET, Indexes::vsSecrets));
     pools =
         Watches.specInformer(
             shared, Pool.class, pool -> changed(byPool(List.of(Indexes.key(pool, name(pool))))));
@@ -199,6 +194,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
     // the groups' own TLS Secrets: the last good certificates, and edits to undo
     var groupSecrets = groupObjects(Secret.class, CachedNamespaceView.GROUP_SECRETS, context);
     return List.of(
+        primary,
         pools,
         scripts,
         profiles,

@@ -1,0 +1,165 @@
+package dev.limpet.operator.index;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.javaoperatorsdk.operator.health.InformerHealthIndicator;
+import io.javaoperatorsdk.operator.health.Status;
+import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.EventSourceStartPriority;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.ResourceEventAware;
+import io.javaoperatorsdk.operator.processing.event.source.informer.ManagedInformerEventSource;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes a controller's primary informer the {@link SharedInformers shared informer} of its kind.
+ * Registered as an event source of that controller, it hears every change the primary informer
+ * sees: JOSDK's ControllerEventSource hands each one to the controller's {@link ResourceEventAware}
+ * event sources before its own filters (generation, finalizer) judge it. It passes them to the
+ * kind's users and holds no secondary resources itself (its resource type is {@link Void}, so no
+ * lookup by kind finds it).
+ *
+ * <p>JOSDK starts a controller's primary informer and waits for its first list before it starts the
+ * other event sources: this one's start says the primary cache is complete; its stop, that the
+ * controller stopped it.
+ */
+final class PrimaryRelay<R extends HasMetadata> extends AbstractEventSource<Void, R>
+    implements ResourceEventAware<R> {
+  private static final Logger LOG = LoggerFactory.getLogger(PrimaryRelay.class);
+
+  private final Class<R> type;
+  private final IndexerResourceCache<R> cache;
+  private final ManagedInformerEventSource<R, R, ?> informer;
+  private final List<ResourceEventHandler<R>> handlers = new CopyOnWriteArrayList<>();
+  private volatile CompletableFuture<Void> started = new CompletableFuture<>();
+
+  /**
+   * @param primary the controller's primary cache ({@code EventSourceContext.getPrimaryCache()})
+   */
+  PrimaryRelay(Class<R> type, IndexerResourceCache<R> primary) {
+    super(Void.class, "shared" + type.getSimpleName() + "Primary");
+    if (!(primary instanceof ManagedInformerEventSource<?, ?, ?>))
+      throw new IllegalArgumentException(
+          "the primary cache of "
+              + type.getSimpleName()
+              + " is no JOSDK informer event source: "
+              + primary.getClass().getName());
+    @SuppressWarnings("unchecked")
+    var informer = (ManagedInformerEventSource<R, R, ?>) primary;
+    this.type = type;
+    this.cache = primary;
+    this.informer = informer;
+    // started with the first sources after the primary informer listed, before any that waits
+    setEventSourcePriority(EventSourceStartPriority.RESOURCE_STATE_LOADER);
+  }
+
+  IndexerResourceCache<R> cache() {
+    return cache;
+  }
+
+  /** Completes when the controller has started the primary informer and it has listed. */
+  CompletableFuture<Void> started() {
+    return started;
+  }
+
+  /** {@code handler} hears every change from now on; {@link #replay} tells it the cache so far. */
+  void add(ResourceEventHandler<R> handler) {
+    handlers.add(handler);
+  }
+
+  void remove(ResourceEventHandler<R> handler) {
+    handlers.remove(handler);
+  }
+
+  /**
+   * Tells {@code handler} of every object cached, as fabric8 does for a handler added to a running
+   * informer. Called after {@link #add}: a change meanwhile may reach it twice, none is missed.
+   */
+  void replay(ResourceEventHandler<R> handler) {
+    if (isRunning()) cache.list(r -> true).forEach(r -> tell(handler, h -> h.onAdd(r)));
+  }
+
+  @Override
+  public synchronized void start() {
+    super.start();
+    started.complete(null);
+  }
+
+  @Override
+  public synchronized void stop() {
+    super.stop();
+    started.completeExceptionally(
+        new IllegalStateException(
+            "the controller of " + type.getSimpleName() + " stopped its primary informer"));
+    started = new CompletableFuture<>();
+  }
+
+  /** The primary informers JOSDK runs for the kind (one per watched namespace, or one for all). */
+  int runningInformers() {
+    if (!isRunning()) return 0;
+    return (int)
+        informer.informerHealthIndicators().values().stream()
+            .filter(InformerHealthIndicator::isRunning)
+            .count();
+  }
+
+  boolean synced() {
+    return isRunning()
+        && informer.informerHealthIndicators().values().stream()
+            .allMatch(InformerHealthIndicator::hasSynced);
+  }
+
+  boolean healthy() {
+    return isRunning()
+        && informer.informerHealthIndicators().values().stream()
+            .allMatch(i -> i.hasSynced() && i.isWatching());
+  }
+
+  @Override
+  public Status getStatus() {
+    return healthy() ? Status.HEALTHY : Status.UNHEALTHY;
+  }
+
+  @Override
+  public void onResourceCreated(R resource) {
+    relay(h -> h.onAdd(resource));
+  }
+
+  @Override
+  public void onResourceUpdated(R next, R previous) {
+    relay(h -> h.onUpdate(previous, next));
+  }
+
+  @Override
+  public void onResourceDeleted(R resource) {
+    relay(h -> h.onDelete(resource, false));
+  }
+
+  private void relay(Consumer<ResourceEventHandler<R>> event) {
+    if (!isRunning()) return; // the first list: users are told of it by replay
+    for (var handler : handlers) tell(handler, event);
+  }
+
+  /**
+   * A failing user must neither stop the others nor the controller's own handling of the event,
+   * which JOSDK runs after this on the same thread: logged, as fabric8 logs a failing handler.
+   */
+  private void tell(ResourceEventHandler<R> handler, Consumer<ResourceEventHandler<R>> event) {
+    try {
+      event.accept(handler);
+    } catch (RuntimeException e) {
+      LOG.error("a user of the shared {} informer failed on an event", type.getSimpleName(), e);
+    }
+  }
+
+  @Override
+  public Set<Void> getSecondaryResources(R primary) {
+    return Set.of();
+  }
+}
