@@ -12,6 +12,9 @@
 #   src     ClientIP persistence                           vs hap-stick-src
 #   hdr     CustomHeader on True-Client-IP                 vs hap-stick-hdr
 #   ds      DataScript: True-Client-IP table persistence  vs hap-lua (PROXY_VARIANTS=ds SCENARIOS=hap-lua)
+# The data plane's socket transport (--transport): LIMPET_TRANSPORT=auto|io_uring|epoll|nio for
+# every variant (default auto), or per variant as a suffix, to compare transports in one run:
+#   PROXY_VARIANTS="rr-epoll rr-io_uring cookie-epoll cookie-io_uring" bash bench/anchors.sh
 # Results: bench/results/<timestamp>/table.txt (not checked in).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)

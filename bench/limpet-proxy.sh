@@ -2,8 +2,13 @@
 # The anchors' PROXY_CMD for Limpet: renders a data-plane configuration for $PROXY_VARIANT from
 # the anchors' environment ($PROXY_PORT, $BACKENDS, $PROXY_THREADS, $RUNDIR) and runs the data
 # plane in the foreground (exec), access log off like the HAProxy and nginx anchors.
+# A variant may end in the data plane's socket transport (rr-io_uring, cookie-epoll, rr-nio), so
+# that one anchors run compares transports; without one, $LIMPET_TRANSPORT (default auto).
 set -euo pipefail
 config="$RUNDIR/limpet-$PROXY_VARIANT.yaml"
+variant=${PROXY_VARIANT%%-*}
+transport=${LIMPET_TRANSPORT:-auto}
+[ "$variant" != "$PROXY_VARIANT" ] && transport=${PROXY_VARIANT#*-}
 servers=""
 i=0
 IFS=',' read -ra backends <<< "$BACKENDS"
@@ -13,7 +18,7 @@ for hp in "${backends[@]}"; do
 "
 done
 script=""
-case "$PROXY_VARIANT" in
+case "$variant" in
   rr)     profile="" ;;
   cookie) profile="{name: p, type: HttpCookie, httpCookie: {name: SRV}}" ;;
   src)    profile="{name: p, type: ClientIP, clientIp: {timeoutMinutes: 20}}" ;;
@@ -49,4 +54,4 @@ LUA
 } > "$config"
 # shellcheck disable=SC2086
 exec java $LIMPET_JAVA_OPTS -jar "$LIMPET_JAR" --config "$config" --threads "$PROXY_THREADS" \
-  --admin 127.0.0.1:0 --no-access-log
+  --admin 127.0.0.1:0 --no-access-log --transport "$transport"

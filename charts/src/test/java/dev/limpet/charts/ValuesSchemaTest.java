@@ -48,6 +48,10 @@ class ValuesSchemaTest {
             "dataPlane: {tlsProvider: boringssl}",
             "at '/dataPlane/tlsProvider': value must be one of"),
         Arguments.of(
+            "transport",
+            "dataPlane: {transport: kqueue}",
+            "at '/dataPlane/transport': value must be one of"),
+        Arguments.of(
             "pull-policy",
             "operator: {image: {pullPolicy: Sometimes}}",
             "at '/operator/image/pullPolicy': value must be one of"),

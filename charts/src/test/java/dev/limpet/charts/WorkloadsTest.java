@@ -140,6 +140,14 @@ class WorkloadsTest {
 
   @ParameterizedTest
   @MethodSource("dev.limpet.charts.ValuesCase#matrix")
+  void theDataPlaneRunsOnTheTransportTheValuesName(ValuesCase values) {
+    Container container = Manifests.container(LimpetChart.rendered(values).deployment("dataplane"));
+    String transport = values.values().at("/dataPlane/transport").asText();
+    assertThat(argument(container.getArgs(), "--transport")).isEqualTo(transport);
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.limpet.charts.ValuesCase#matrix")
   void theTicketKeyFileIsMountedReadOnlyAsAWholeSecretVolumeSoThatItsEditsArrive(
       ValuesCase values) {
     PodSpec pod =

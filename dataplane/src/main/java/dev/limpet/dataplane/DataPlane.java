@@ -104,9 +104,25 @@ public final class DataPlane implements AutoCloseable {
    */
   public DataPlane(
       int threads, CookieKeySet cookieKeys, PeerSettings peers, SslProvider tlsProvider) {
+    this(threads, cookieKeys, peers, tlsProvider, Transport.best());
+  }
+
+  /**
+   * @param cookieKeys the keys that seal HttpCookie values; every replica must have the same
+   * @param peers how to replicate the persistence tables with the other replicas; null: alone
+   * @param tlsProvider what terminates and originates TLS (see {@link TlsProviders})
+   * @param transport the sockets and event loops of listeners, upstream connections, health probes
+   *     and replication (see {@link Transport#select})
+   */
+  public DataPlane(
+      int threads,
+      CookieKeySet cookieKeys,
+      PeerSettings peers,
+      SslProvider tlsProvider,
+      Transport transport) {
     String replicaId = peers == null ? "" : peers.replicaId();
     this.tables = new TableRegistry(new TablesConfig(0).maxEntriesPerTable(), CLOCK, replicaId);
-    this.peers = peers == null ? null : startPeers(peers);
+    this.peers = peers == null ? null : startPeers(peers, transport);
     this.cookieKeys = cookieKeys;
     this.scriptEngine = new DataScriptEngine(ScriptLimits.DEFAULT, metrics);
     housekeeping.scheduleWithFixedDelay(() -> persistence.tick(), 1, 1, TimeUnit.SECONDS);
@@ -117,8 +133,11 @@ public final class DataPlane implements AutoCloseable {
         .description("The TLS implementation in use (label provider: OPENSSL or JDK)")
         .tag("provider", tlsProvider.name())
         .register(metrics.registry());
-    Transport transport = Transport.best();
     this.server = new DataPlaneServer(transport, threads, holder, metrics);
+    Gauge.builder("limpet_transport", () -> 1)
+        .description("The socket transport in use (label transport: io_uring, epoll or nio)")
+        .tag("transport", server.transport().name())
+        .register(metrics.registry());
     if (this.peers != null) server.countReplicas(this.peers::replicaCount);
     this.watchdog =
         new EventLoopWatchdog(server.workers(), DEFAULT_STALL_THRESHOLD, metrics.registry());
@@ -127,9 +146,10 @@ public final class DataPlane implements AutoCloseable {
     this.health = new HealthChecker(healthLoop, transport.clientChannel());
   }
 
-  private PeerService startPeers(PeerSettings settings) {
+  private PeerService startPeers(PeerSettings settings, Transport transport) {
     try {
-      return PeerService.start(settings, tables, new MicrometerPeerMetrics(metrics.registry()));
+      return PeerService.start(
+          settings, tables, new MicrometerPeerMetrics(metrics.registry()), transport);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       housekeeping.shutdownNow();
@@ -309,6 +329,11 @@ public final class DataPlane implements AutoCloseable {
   /** The process's persistence tables (they outlive configurations). */
   public TableRegistry tables() {
     return tables;
+  }
+
+  /** The socket transport the listeners and upstream connections run on. */
+  public Transport transport() {
+    return server.transport();
   }
 
   /** The TLS implementation in use (OPENSSL or JDK). */

@@ -86,6 +86,15 @@ public final class DataPlaneMain implements Callable<Integer> {
   String tlsProvider;
 
   @Option(
+      names = "--transport",
+      defaultValue = "auto",
+      description =
+          "Socket transport: auto (io_uring where the kernel allows it, else epoll, else NIO),"
+              + " io_uring, epoll or nio; an explicit one this machine cannot run stops the start."
+              + " Default: ${DEFAULT-VALUE}.")
+  String transport;
+
+  @Option(
       names = "--keys",
       description =
           "Cookie key file (JSON, from a Secret): {\"cookieKeys\":[{\"id\":..., \"secret\": base64}]}, newest first."
@@ -224,7 +233,15 @@ public final class DataPlaneMain implements Callable<Integer> {
       LOG.error("--tls-provider: {}", e.getMessage());
       return 2;
     }
-    DataPlane dataPlane = new DataPlane(threads, cookieKeys, peerSettings, provider);
+    Transport chosenTransport;
+    try {
+      chosenTransport = Transport.select(transport);
+    } catch (IllegalArgumentException e) {
+      LOG.error("--transport: {}", e.getMessage());
+      return 2;
+    }
+    DataPlane dataPlane =
+        new DataPlane(threads, cookieKeys, peerSettings, provider, chosenTransport);
     dataPlane.stallThreshold(Duration.ofMillis(stallThresholdMs));
     if (listenAddress != null) dataPlane.bindWildcardTo(listenAddress);
     AutoCloseable ticketKeyWatcher;
@@ -254,7 +271,7 @@ public final class DataPlaneMain implements Callable<Integer> {
         return 2;
       }
     }
-    AdminServer adminServer = new AdminServer(parse(admin), dataPlane, Transport.best());
+    AdminServer adminServer = new AdminServer(parse(admin), dataPlane, dataPlane.transport());
     AutoCloseable watcher;
     if (config != null) {
       ConfigWatcher files = new ConfigWatcher(config, dataPlane::reload);
@@ -307,6 +324,7 @@ public final class DataPlaneMain implements Callable<Integer> {
     check("--configmap", source.configMap, DataPlaneMain::slash);
     check("--tls-secret", tlsSecret, DataPlaneMain::slash);
     check("--admin", admin, DataPlaneMain::parse);
+    check("--transport", transport, Transport::checkSetting);
     check("--peer-listen", peerListen, DataPlaneMain::parse);
     if (peers != null) {
       // a dependent option: picocli's co-occurring groups word this as a puzzle

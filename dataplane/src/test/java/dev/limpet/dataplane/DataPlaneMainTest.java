@@ -35,6 +35,7 @@ class DataPlaneMainTest {
     assertThat(main.admin).isEqualTo("127.0.0.1:9901");
     assertThat(main.drainSeconds).isEqualTo(15);
     assertThat(main.keys).isNull();
+    assertThat(main.transport).isEqualTo("auto");
   }
 
   @Test
@@ -58,6 +59,8 @@ class DataPlaneMainTest {
         "--config c.yaml --peers a:1,b --peer-secret-file s"
             + " | --peers: expected host:port, got b",
         "--config c.yaml --stall-threshold-ms 0" + " | --stall-threshold-ms must be positive",
+        "--config c.yaml --transport kqueue"
+            + " | --transport: 'kqueue' is not one of auto, io_uring, epoll, nio",
       })
   void aBadCommandLineGetsPicocliOneLineErrorAndExitCode2(String args, String error) {
     String out = run(args.split(" "));

@@ -103,6 +103,7 @@ final class AdminRoutes {
     Map<String, Object> view = new LinkedHashMap<>();
     view.put("version", config.version());
     view.put("tlsProvider", dataPlane.tlsProvider().name());
+    view.put("transport", dataPlane.transport().name());
     view.put("config", config.config());
     return view;
   }

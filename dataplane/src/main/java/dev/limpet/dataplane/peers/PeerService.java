@@ -52,9 +52,9 @@ public final class PeerService implements AutoCloseable {
 
   private volatile boolean closed;
 
-  private PeerService(PeerSettings settings, TableRegistry tables, PeerMetrics metrics)
+  private PeerService(
+      PeerSettings settings, TableRegistry tables, PeerMetrics metrics, Transport transport)
       throws InterruptedException {
-    Transport transport = Transport.best();
     this.group =
         new MultiThreadIoEventLoopGroup(
             1, new DefaultThreadFactory("peers"), transport.ioHandlerFactory());
@@ -90,7 +90,18 @@ public final class PeerService implements AutoCloseable {
    */
   public static PeerService start(PeerSettings settings, TableRegistry tables, PeerMetrics metrics)
       throws InterruptedException {
-    PeerService service = new PeerService(settings, tables, metrics);
+    return start(settings, tables, metrics, Transport.best());
+  }
+
+  /**
+   * Binds the peer port, starts discovery and the first full resync, on {@code transport}.
+   *
+   * @throws io.netty.channel.ChannelException when the peer port cannot be bound
+   */
+  public static PeerService start(
+      PeerSettings settings, TableRegistry tables, PeerMetrics metrics, Transport transport)
+      throws InterruptedException {
+    PeerService service = new PeerService(settings, tables, metrics, transport);
     service.run();
     return service;
   }

@@ -63,6 +63,10 @@ public final class DataPlaneServer implements AutoCloseable {
     this.wildcardAddress = address;
   }
 
+  public Transport transport() {
+    return transport;
+  }
+
   public EventLoopGroup workers() {
     return workers;
   }

@@ -70,6 +70,7 @@ class AdminServerTest {
     assertThat(client.get("/config").body())
         .contains("\"version\" : \"v7\"")
         .containsPattern("\"tlsProvider\" : \"(OPENSSL|JDK)\"")
+        .contains("\"transport\" : \"" + fx.dataPlane.transport().name() + "\"")
         .contains("\"virtualServices\"");
     HttpResponse<String> pools = client.get("/pools");
     assertThat(pools.headers().firstValue("content-type")).hasValue("application/json");

@@ -47,12 +47,12 @@ public final class FramingCorpus {
               "te-xchunked-with-content-length",
               "POST /a HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: xchunked\r\nContent-Length: 5\r\n\r\n"
                   + "hello",
-              "501",
+              "400",
               NOTHING),
           new FramingCase(
               "te-unknown-coding",
               "POST /a HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: foo\r\n\r\nhello",
-              "501",
+              "400",
               NOTHING),
           new FramingCase(
               "te-chunked-identity",

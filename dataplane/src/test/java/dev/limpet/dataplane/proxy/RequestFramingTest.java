@@ -69,7 +69,7 @@ class RequestFramingTest {
   void validChunkedBodyAndPipelinedRequestPassWhateverTheSplit(boolean byteByByte) {
     String raw =
         CHUNKED
-            + "5;ext=1\r\nhello\r\n 1\r\n!\r\n0000000000000003\r\nabc\r\n0\r\nX-Trailer: 1\r\n\r\n"
+            + "5;ext=1\r\nhello\r\n1\r\n!\r\n0000000000000003\r\nabc\r\n0\r\nX-Trailer: 1\r\n\r\n"
             + "GET /b HTTP/1.1\r\nHost: t\r\n\r\n";
     List<String> seen = decode(byteByByte, raw);
     assertThat(seen).first().isEqualTo("head /a");
@@ -105,6 +105,9 @@ class RequestFramingTest {
   void chunkDecodingFailureEndsTheBodyAsAFailure() {
     assertThat(decode(false, CHUNKED + "zz\r\nhello\r\n0\r\n\r\n"))
         .containsExactly("head /a", "malformed");
+    // chunk-size is 1*HEXDIG: Netty 4.2.18 refuses whitespace before it too
+    assertThat(decode(false, CHUNKED + " 5\r\nhello\r\n0\r\n\r\n"))
+        .containsExactly("head /a", "malformed");
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
@@ -125,23 +128,28 @@ class RequestFramingTest {
     assertThat(firstRefusal(line + "\r\nHost: t\r\n\r\n")).isEqualTo("refused " + status);
   }
 
+  /**
+   * {@code malformed}: Netty's decoder (4.2.18) refuses the head itself when chunked is not the one
+   * final transfer coding (RFC 9112 section 6.3 asks for 400), before RequestFraming; the client
+   * gets 400 (FramingCorpusTest).
+   */
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource(
       delimiter = '|',
       value = {
-        "Transfer-Encoding: xchunked|501",
-        "Transfer-Encoding: chunked, identity|400",
-        "Transfer-Encoding: gzip, chunked|400",
-        "Transfer-Encoding: chunked\\r\\nTransfer-Encoding: chunked|400",
-        "Transfer-Encoding: chunked\\r\\nContent-Length: 5|400",
-        "Content-Length: 5\\r\\nTransfer-Encoding: chunked|400",
-        "Transfer-Encoding: identity\\r\\nContent-Length: 5|400",
-        "Host: u|400",
+        "Transfer-Encoding: xchunked|malformed",
+        "Transfer-Encoding: chunked, identity|malformed",
+        "Transfer-Encoding: gzip, chunked|refused 400",
+        "Transfer-Encoding: chunked\\r\\nTransfer-Encoding: chunked|malformed",
+        "Transfer-Encoding: chunked\\r\\nContent-Length: 5|refused 400",
+        "Content-Length: 5\\r\\nTransfer-Encoding: chunked|refused 400",
+        "Transfer-Encoding: identity\\r\\nContent-Length: 5|malformed",
+        "Host: u|refused 400",
       })
-  void headerRefusals(String fields, int status) {
+  void headerRefusals(String fields, String refusal) {
     String raw =
         "POST /a HTTP/1.1\r\nHost: t\r\n" + fields.replace("\\r\\n", "\r\n") + "\r\n\r\n0\r\n\r\n";
-    assertThat(firstRefusal(raw)).isEqualTo("refused " + status);
+    assertThat(firstRefusal(raw)).isEqualTo(refusal);
   }
 
   @Test
