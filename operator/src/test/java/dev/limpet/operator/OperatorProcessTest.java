@@ -83,7 +83,7 @@ class OperatorProcessTest {
                             .getStatus())
                     .isEqualTo("True"));
 
-    // the webhook of the process answers, from its own informers
+    // the webhook of the process answers, from the informers it shares with the controllers
     String review =
         """
         {"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
