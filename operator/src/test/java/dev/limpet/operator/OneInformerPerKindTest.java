@@ -2,6 +2,7 @@ package dev.limpet.operator;
 
 import static dev.limpet.operator.RunningOperator.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.limpet.operator.decode.TolerantClient;
 import dev.limpet.operator.index.ReferenceInformers;
@@ -106,6 +107,27 @@ class OneInformerPerKindTest {
             "Service",
             "EndpointSlice",
             "Secret");
+  }
+
+  @Test
+  void controllersRegisteredAfterTheWebhookStartedItsOwnInformersAreRefusedClearly() {
+    own = TolerantClient.over(ApiCall.operatorClient(client));
+    SharedInformers shared = new SharedInformers(own.client(), Set.of());
+    webhook = new ReferenceInformers(shared);
+    webhook.start().join();
+
+    // the VirtualService informer already runs for the webhook: the controller cannot take it over
+    assertThatThrownBy(
+            () ->
+                LimpetOperator.create(
+                    own,
+                    shared,
+                    Set.of(),
+                    new ContractScriptCompiler(),
+                    Clock.systemUTC(),
+                    new HttpAdminEndpoint(),
+                    o -> {}))
+        .hasStackTraceContaining("register the operator's controllers before starting the webhook");
   }
 
   /** Adds the operator's WATCH requests received since the last call, by path and selector. */

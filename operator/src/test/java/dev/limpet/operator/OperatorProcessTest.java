@@ -3,6 +3,8 @@ package dev.limpet.operator;
 import static dev.limpet.operator.RunningOperator.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.limpet.operator.server.WebhookCall;
 import dev.limpet.testsupport.MockApi;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -63,7 +65,7 @@ class OperatorProcessTest {
     operator.create(TestResources.virtualService("web", 80, "p"));
     operator.awaitReady(dev.limpet.operator.api.VirtualService.class, "web");
 
-    // the webhook of the process answers, from its own informers
+    // the webhook of the process answers, from the informers it shares with the controllers
     String review =
         """
         {"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
@@ -71,20 +73,13 @@ class OperatorProcessTest {
                      "kind": "Pool"}, "name": "p", "namespace": "shop", "operation": "DELETE"}}""";
     eventually()
         .untilAsserted(
-            () ->
-                assertThat(
-                        http.send(
-                                HttpRequest.newBuilder(
-                                        URI.create(
-                                            "http://127.0.0.1:"
-                                                + process.webhookAddress().orElseThrow().getPort()
-                                                + "/validate"))
-                                    .POST(HttpRequest.BodyPublishers.ofString(review))
-                                    .build(),
-                                HttpResponse.BodyHandlers.ofString())
-                            .body())
-                    .contains("\"allowed\":false")
-                    .contains("in use by VirtualService 'web'"));
+            () -> {
+              JsonNode answer =
+                  WebhookCall.validate(process.webhookAddress().orElseThrow(), review);
+              assertThat(answer.at("/response/allowed").asBoolean()).isFalse();
+              assertThat(answer.at("/response/status/message").asText())
+                  .contains("in use by VirtualService 'web'");
+            });
 
     assertThat(get("/healthz").statusCode()).isEqualTo(200);
     eventually().untilAsserted(() -> assertThat(get("/readyz").statusCode()).isEqualTo(200));

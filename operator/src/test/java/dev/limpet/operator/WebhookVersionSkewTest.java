@@ -8,16 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.limpet.operator.api.DataScript;
 import dev.limpet.operator.api.Pool;
 import dev.limpet.operator.api.VirtualService;
+import dev.limpet.operator.server.WebhookCall;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +36,6 @@ class WebhookVersionSkewTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   KubernetesClient client;
   OperatorProcess process;
-  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   @BeforeEach
   void start() throws Exception {
@@ -188,18 +183,6 @@ class WebhookVersionSkewTest {
                 "AdmissionReview",
                 "request",
                 request));
-    var response =
-        http.send(
-            HttpRequest.newBuilder(
-                    URI.create(
-                        "http://127.0.0.1:"
-                            + process.webhookAddress().orElseThrow().getPort()
-                            + "/validate"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).isEqualTo(200);
-    return JSON.readTree(response.body());
+    return WebhookCall.validate(process.webhookAddress().orElseThrow(), body);
   }
 }

@@ -140,8 +140,8 @@ public final class SharedInformers {
 
   /**
    * One kind's informers and their indexes: its own, or the primary informer of the kind's
-   * controller ({@link #fromPrimary}). Reads before the informers listed, or after they stopped,
-   * find nothing.
+   * controller ({@link #fromPrimary}). Reads find nothing before the first user starts the kind's
+   * own informers or before the controller's primary one has listed, and nothing after they stop.
    */
   public final class Kind<R extends HasMetadata> implements IndexedResourceCache<R> {
     private final Class<R> type;

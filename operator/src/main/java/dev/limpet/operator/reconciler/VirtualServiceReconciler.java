@@ -130,8 +130,9 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
                             .map(p -> Indexes.key(p, name(p)))
                             .toList())));
     var configMaps = groupObjects(ConfigMap.class, "groupConfigMaps", context);
-    // every spec change of a VirtualService (the primary informer reports to no mapper) changes
-    // its group, and may settle a conflict of the others on its port
+    // every spec change of a VirtualService changes its group, and may settle a conflict of the
+    // others on its port: the primary informer's changes, passed on by the kind's relay, mapped
+    // to the peers (JOSDK's own handling of them reconciles only the changed one)
     SharedEventSource<VirtualService, VirtualService> peers =
         new SharedEventSource<>(
             shared.kind(VirtualService.class),

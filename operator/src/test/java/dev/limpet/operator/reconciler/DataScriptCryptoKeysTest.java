@@ -94,8 +94,7 @@ class DataScriptCryptoKeysTest extends OperatorOnMockApi {
   void aMissingSecretIsReportedThenTheKeyIsPublishedAndADeletionKeepsTheLastGoodCopy()
       throws Exception {
     operator.create(sealing("session-keys", "aes"));
-    VirtualService vs = scriptedVirtualService("web", 80, "p", "seal");
-    operator.create(vs);
+    operator.create(scriptedVirtualService("web", 80, "p", "seal"));
 
     eventually()
         .untilAsserted(

@@ -21,8 +21,7 @@ class DataScriptReconcilerTest extends OperatorOnMockApi {
     operator.create(staticPool("p", null, "10.0.0.1"));
     operator.create(staticPool("canary", null, "10.0.0.9"));
     operator.create(dataScript("route", "local x = 1\noops", "canary"));
-    VirtualService vs = scriptedVirtualService("web", 80, "p", "route");
-    operator.create(vs);
+    operator.create(scriptedVirtualService("web", 80, "p", "route"));
 
     eventually()
         .untilAsserted(
@@ -112,8 +111,7 @@ class DataScriptReconcilerTest extends OperatorOnMockApi {
                 new DataScriptSpec.StringGroup(
                     "sections", null, java.util.Map.of("/admin", "staff")))));
     operator.create(script);
-    VirtualService vs = scriptedVirtualService("web", 80, "p", "guard");
-    operator.create(vs);
+    operator.create(scriptedVirtualService("web", 80, "p", "guard"));
     eventually()
         .untilAsserted(() -> assertThat(condition("guard", "Ready").getStatus()).isEqualTo("True"));
     eventually()
@@ -168,8 +166,7 @@ class DataScriptReconcilerTest extends OperatorOnMockApi {
                     DataScriptSpec.RateLimiter.Action.LOCAL_RSP,
                     503))));
     operator.create(script);
-    VirtualService vs = scriptedVirtualService("web", 80, "p", "limit");
-    operator.create(vs);
+    operator.create(scriptedVirtualService("web", 80, "p", "limit"));
     eventually()
         .untilAsserted(() -> assertThat(condition("limit", "Ready").getStatus()).isEqualTo("True"));
     eventually()

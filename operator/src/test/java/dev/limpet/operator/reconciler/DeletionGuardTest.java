@@ -29,8 +29,7 @@ class DeletionGuardTest extends OperatorOnMockApi {
     operator.create(staticPool("p", "cookie", "10.0.0.1"));
     operator.create(staticPool("canary", null, "10.0.0.9"));
     operator.create(dataScript("route", "return", "canary"));
-    VirtualService vs = scriptedVirtualService("web", 80, "p", "route");
-    operator.create(vs);
+    operator.create(scriptedVirtualService("web", 80, "p", "route"));
     operator.awaitReady(VirtualService.class, "web");
   }
 

@@ -44,7 +44,7 @@ class PoolReconcilerTest extends OperatorOnMockApi {
               assertThat(poolCondition("Ready").getStatus()).isEqualTo("False");
             });
 
-    replaceSlice(slice("web-1", "web", "http", Ep.ready("10.1.0.1", "web-a")));
+    webEndpoints(Ep.ready("10.1.0.1", "web-a"));
     eventually()
         .untilAsserted(
             () -> {
@@ -106,14 +106,10 @@ class PoolReconcilerTest extends OperatorOnMockApi {
             });
 
     // scale up
-    replaceSlice(
-        slice(
-            "web-1",
-            "web",
-            "http",
-            Ep.ready("10.1.0.1", "web-a"),
-            Ep.ready("10.1.0.2", "web-b"),
-            Ep.ready("10.1.0.3", "web-c")));
+    webEndpoints(
+        Ep.ready("10.1.0.1", "web-a"),
+        Ep.ready("10.1.0.2", "web-b"),
+        Ep.ready("10.1.0.3", "web-c"));
     eventually()
         .untilAsserted(
             () -> {
@@ -122,14 +118,10 @@ class PoolReconcilerTest extends OperatorOnMockApi {
             });
 
     // a pod terminating: serving, not ready -> draining
-    replaceSlice(
-        slice(
-            "web-1",
-            "web",
-            "http",
-            Ep.terminating("10.1.0.1", "web-a"),
-            Ep.ready("10.1.0.2", "web-b"),
-            Ep.ready("10.1.0.3", "web-c")));
+    webEndpoints(
+        Ep.terminating("10.1.0.1", "web-a"),
+        Ep.ready("10.1.0.2", "web-b"),
+        Ep.ready("10.1.0.3", "web-c"));
     eventually()
         .untilAsserted(
             () -> {
@@ -141,7 +133,7 @@ class PoolReconcilerTest extends OperatorOnMockApi {
             });
 
     // scale down
-    replaceSlice(slice("web-1", "web", "http", Ep.ready("10.1.0.3", "web-c")));
+    webEndpoints(Ep.ready("10.1.0.3", "web-c"));
     eventually()
         .untilAsserted(
             () ->
@@ -291,6 +283,11 @@ class PoolReconcilerTest extends OperatorOnMockApi {
         .pools()
         .get(0)
         .servers();
+  }
+
+  /** Service web's EndpointSlice web-1 now lists {@code endpoints} on its port http. */
+  private void webEndpoints(Ep... endpoints) {
+    replaceSlice(slice("web-1", "web", "http", endpoints));
   }
 
   private void replaceSlice(EndpointSlice slice) {

@@ -10,7 +10,6 @@ import dev.limpet.operator.FakeDataPlane;
 import dev.limpet.operator.RunningOperator;
 import dev.limpet.operator.TestResources;
 import dev.limpet.operator.api.DataScript;
-import dev.limpet.operator.api.VirtualService;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -48,8 +47,7 @@ class SelectionFallbackStatusTest extends OperatorOnMockApi {
       operator.create(staticPool("p", null, "10.0.0.1"));
       operator.create(staticPool("canary", null, "10.0.0.9"));
       operator.create(dataScript("route", "avi.pool.select('canary', '10.0.0.8')", "canary"));
-      VirtualService vs = scriptedVirtualService("web", 80, "p", "route");
-      operator.create(vs);
+      operator.create(scriptedVirtualService("web", 80, "p", "route"));
 
       await()
           .atMost(POLLS)
@@ -78,8 +76,7 @@ class SelectionFallbackStatusTest extends OperatorOnMockApi {
   void aScriptThatNeverFellBackHasNoCounts() throws Exception {
     operator.create(staticPool("p", null, "10.0.0.1"));
     operator.create(dataScript("route", "avi.pool.select('p')", "p"));
-    VirtualService vs = scriptedVirtualService("web", 80, "p", "route");
-    operator.create(vs);
+    operator.create(scriptedVirtualService("web", 80, "p", "route"));
 
     int asked = operator.replica().dataScriptsAsked();
     await().atMost(POLLS).until(() -> operator.replica().dataScriptsAsked() > asked);

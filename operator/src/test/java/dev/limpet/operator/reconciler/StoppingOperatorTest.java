@@ -72,8 +72,7 @@ class StoppingOperatorTest {
     var api = new RunningOperator(client);
     api.create(staticPool("p", null, "10.0.0.1"));
     api.create(dataScript("route", "return", "p"));
-    VirtualService vs = scriptedVirtualService("web", 80, "p", "route");
-    api.create(vs);
+    api.create(scriptedVirtualService("web", 80, "p", "route"));
     eventually()
         .untilAsserted(
             () -> {

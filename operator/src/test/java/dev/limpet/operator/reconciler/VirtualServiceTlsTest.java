@@ -162,33 +162,20 @@ class VirtualServiceTlsTest extends OperatorOnMockApi {
   void clientCertificatesAreRenderedAndABadAuthorityBundleIsNotAccepted() throws Exception {
     var good = TestPki.selfSigned("shop.example.com");
     operator.create(TestResources.tlsSecret("shop-tls", good.certificatePem(), good.pkcs1KeyPem()));
-    VirtualService vs = tlsService("web", 443, "shop-tls");
-    var tls = vs.getSpec().tls();
-    vs.setSpec(
-        withTls(
-            vs.getSpec(),
-            new VirtualServiceSpec.Tls(
-                tls.certificates(),
-                null,
-                null,
-                null,
-                null,
-                new VirtualServiceSpec.ClientCertificates(
-                    VirtualServiceSpec.ClientCertificateMode.Require, good.certificatePem()))));
-    operator.create(vs);
-    VirtualService bad = tlsService("bad", 444, "shop-tls");
-    bad.setSpec(
-        withTls(
-            bad.getSpec(),
-            new VirtualServiceSpec.Tls(
-                tls.certificates(),
-                null,
-                null,
-                null,
-                null,
-                new VirtualServiceSpec.ClientCertificates(
-                    VirtualServiceSpec.ClientCertificateMode.Request, "not PEM"))));
-    operator.create(bad);
+    operator.create(
+        tlsService(
+            "web",
+            443,
+            "shop-tls",
+            new VirtualServiceSpec.ClientCertificates(
+                VirtualServiceSpec.ClientCertificateMode.Require, good.certificatePem())));
+    operator.create(
+        tlsService(
+            "bad",
+            444,
+            "shop-tls",
+            new VirtualServiceSpec.ClientCertificates(
+                VirtualServiceSpec.ClientCertificateMode.Request, "not PEM")));
 
     eventually()
         .untilAsserted(
@@ -206,6 +193,15 @@ class VirtualServiceTlsTest extends OperatorOnMockApi {
   }
 
   private static VirtualService tlsService(String name, int port, String secret) {
+    return tlsService(name, port, secret, null);
+  }
+
+  /**
+   * A VirtualService on Pool p terminating TLS with the certificate in {@code secret}, asking
+   * clients for theirs as {@code clients} says (null: not at all).
+   */
+  private static VirtualService tlsService(
+      String name, int port, String secret, VirtualServiceSpec.ClientCertificates clients) {
     VirtualService vs = virtualService(name, port, "p");
     vs.setSpec(
         withTls(
@@ -215,7 +211,8 @@ class VirtualServiceTlsTest extends OperatorOnMockApi {
                 null,
                 null,
                 null,
-                null)));
+                null,
+                clients)));
     return vs;
   }
 

@@ -243,17 +243,7 @@ class AdmissionWebhookTest {
   }
 
   private JsonNode post(String review) throws Exception {
-    var response =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + webhook.address().getPort() + "/validate"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(review))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).isEqualTo(200);
-    return JSON.readTree(response.body());
+    return WebhookCall.validate(webhook.address(), review);
   }
 
   /** A DELETE review as the API server sends it: the object being deleted is oldObject. */
