@@ -2,12 +2,10 @@ package dev.limpet.dataplane.proxy;
 
 import dev.limpet.contract.NetworkSecurityConfig.DenyAction;
 import dev.limpet.dataplane.persistence.Persistence;
-import dev.limpet.dataplane.script.PoolSelection;
 import dev.limpet.dataplane.script.ScriptEvent;
 import dev.limpet.dataplane.script.ScriptResult;
 import dev.limpet.dataplane.script.ScriptTransaction;
 import dev.limpet.dataplane.script.VirtualServiceScripts;
-import dev.limpet.dataplane.tls.ListenerTls;
 import dev.limpet.dataplane.upstream.Selection;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -28,14 +26,12 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
-import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +66,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
 
   private ConnectionTimer timer;
   private final Deadlines deadlines;
+  private final ScriptView.Listener scriptListener;
 
   public FrontendHandler(
       ProxyContext context, int listenerPort, ListenerSettings settings, RequestClock clock) {
@@ -78,6 +75,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     this.settings = settings;
     this.clock = clock;
     this.deadlines = new Deadlines(settings);
+    this.scriptListener = new ScriptView.Listener(context, listenerPort, settings.tls());
   }
 
   @Override
@@ -117,6 +115,8 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       if (exchange != null && (head || exchange.requestComplete)) return;
       inbound.poll();
       if (msg instanceof RoutedRequest request) startExchange(request);
+      else if (msg instanceof ScriptedRequest scripted) startExchange(scripted);
+      else if (msg instanceof ScriptAnswer answer) answer(answer);
       else if (msg instanceof Denied denied) deny(denied);
       else if (msg instanceof HttpRequest malformed) rejectMalformed(malformed);
       else if (msg instanceof HttpContent content) requestContent(content);
@@ -143,9 +143,33 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       replyLocally(e, HttpResponseStatus.NOT_FOUND, "no virtual service for this host");
       return;
     }
-    if (!runRequestScripts(e)) return;
+    e.choice = new ServerChoice(e.vs().pool(), null, e.clientRequest());
     holdPersistence(e);
     choose(e);
+  }
+
+  /** Starts the exchange of a request its HTTP_REQ scripts let through, to the pool they chose. */
+  private void startExchange(ScriptedRequest request) {
+    Exchange e = begin(request.request());
+    e.scripts = request.scripts();
+    e.choice = new ServerChoice(request.pool(), request.named(), e.clientRequest());
+    holdPersistence(e);
+    choose(e);
+  }
+
+  /** Sends what the HTTP_REQ scripts answered, or closes the connection as they asked. */
+  private void answer(ScriptAnswer answer) {
+    Exchange e = begin(answer.request());
+    e.scripts = answer.scripts();
+    if (answer.dropsConnection()) {
+      // close_conn in the request event drops the request: nothing goes upstream
+      e.status = 0;
+      end(e);
+      closeClient(answer.result().close() == ScriptResult.Close.RST);
+      return;
+    }
+    replyFromScript(
+        e, answer.result(), HttpResponseStatus.INTERNAL_SERVER_ERROR, "DataScript error");
   }
 
   private Exchange begin(RoutedRequest request) {
@@ -160,59 +184,21 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   }
 
   /**
-   * Runs the HTTP_REQ DataScripts; false when they ended the exchange (a local answer, a failure, a
-   * closed connection). A pool they selected replaces the virtual service's.
-   */
-  private boolean runRequestScripts(Exchange e) {
-    ScriptResult result = runScripts(e, ScriptEvent.HTTP_REQ, null);
-    if (result == null) {
-      e.choice = new ServerChoice(e.pool(), null, e.clientRequest());
-      return true;
-    }
-    if (result.action() instanceof ScriptResult.Proceed) {
-      if (result.close() != ScriptResult.Close.NONE) {
-        // close_conn in the request event drops the request: nothing goes upstream
-        e.status = 0;
-        end(e);
-        closeClient(result.close() == ScriptResult.Close.RST);
-        return false;
-      }
-      PoolSelection selection = result.selection();
-      e.choice =
-          selection == null
-              ? new ServerChoice(e.pool(), null, e.clientRequest())
-              : new ServerChoice(
-                  e.request.config().pools().pool(selection.pool()),
-                  selection.server(),
-                  e.clientRequest());
-      return true;
-    }
-    replyFromScript(e, result, HttpResponseStatus.INTERNAL_SERVER_ERROR, "DataScript error");
-    return false;
-  }
-
-  /**
    * The result of the virtual service's scripts for {@code event}, or null when none handles it.
    */
   private ScriptResult runScripts(Exchange e, ScriptEvent event, HttpResponse response) {
     VirtualServiceScripts scripts = e.vs().scripts();
     if (scripts == null || !scripts.handles(event)) return null;
     if (e.scripts == null) e.scripts = new ScriptTransaction();
-    SslHandler ssl = ctx.pipeline().get(SslHandler.class);
-    SSLSession session =
-        ssl != null && ssl.handshakeFuture().isSuccess() ? ssl.engine().getSession() : null;
-    return scripts.run(
+    return ScriptView.run(
         event,
+        ctx.channel(),
+        scriptListener,
+        e.request,
         e.scripts,
-        new ScriptView(
-            e,
-            (InetSocketAddress) ctx.channel().localAddress(),
-            response,
-            settings.tls(),
-            context,
-            listenerPort,
-            session,
-            ListenerTls.serverName(ctx.channel())));
+        response,
+        response == null ? null : e.server(),
+        e.internalStatus);
   }
 
   /**
@@ -224,13 +210,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     if (result != null && result.close() == ScriptResult.Close.FIN) e.closeAfter = true;
     if (result != null && result.close() == ScriptResult.Close.RST)
       e.resetAfter = e.closeAfter = true;
-    if (result != null && result.action() instanceof ScriptResult.LocalResponse local) {
-      reply(e, LocalReplies.scripted(local.status(), local.headers(), local.body(), false));
-    } else if (result != null && result.action() instanceof ScriptResult.Redirect redirect) {
-      reply(e, LocalReplies.redirect(redirect.status(), redirect.location(), false));
-    } else {
-      replyLocally(e, failure, failureText);
-    }
+    reply(e, LocalReplies.fromScript(result, failure, failureText));
   }
 
   /**
