@@ -6,7 +6,6 @@ import dev.limpet.dataplane.script.ScriptEvent;
 import dev.limpet.dataplane.script.ScriptResult;
 import dev.limpet.dataplane.script.ScriptTransaction;
 import dev.limpet.dataplane.script.VirtualServiceScripts;
-import dev.limpet.dataplane.upstream.Selection;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
@@ -30,8 +29,6 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,8 +47,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   private final int listenerPort;
   private final ArrayDeque<Object> inbound = new ArrayDeque<>(4);
 
-  /** Persistence holds of this connection (ClientIP), one per profile, released at close. */
-  private final Map<Persistence, Persistence.Hold> holds = new HashMap<>(2);
+  private final Balancing balancing;
 
   private final ListenerSettings settings;
   private final RequestClock clock;
@@ -75,6 +71,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     this.settings = settings;
     this.clock = clock;
     this.deadlines = new Deadlines(settings);
+    this.balancing = new Balancing(context.metrics);
     this.scriptListener = new ScriptView.Listener(context, listenerPort, settings.tls());
   }
 
@@ -86,7 +83,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    ctx.channel().closeFuture().addListener(f -> holds.values().forEach(Persistence.Hold::release));
+    ctx.channel().closeFuture().addListener(f -> balancing.release());
     clock.onFirstByte(() -> wakeAt(clock.firstByteNanos() + deadlines.headerReadNanos()));
     becomeIdle();
     ctx.read();
@@ -143,8 +140,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       replyLocally(e, HttpResponseStatus.NOT_FOUND, "no virtual service for this host");
       return;
     }
-    e.choice = new ServerChoice(e.vs().pool(), null, e.clientRequest());
-    holdPersistence(e);
+    e.choice = balancing.start(e.vs().pool(), null, e.clientRequest());
     choose(e);
   }
 
@@ -152,8 +148,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   private void startExchange(ScriptedRequest request) {
     Exchange e = begin(request.request());
     e.scripts = request.scripts();
-    e.choice = new ServerChoice(request.pool(), request.named(), e.clientRequest());
-    holdPersistence(e);
+    e.choice = balancing.start(request.pool(), request.named(), e.clientRequest());
     choose(e);
   }
 
@@ -273,16 +268,9 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     }
   }
 
-  private void holdPersistence(Exchange e) {
-    Persistence p = e.pool().persistence();
-    if (p != null && !holds.containsKey(p)) holds.put(p, p.holdWhileConnected(e.clientRequest()));
-  }
-
   /** Picks a server (persistence first) and connects to it. */
   private void choose(Exchange e) {
-    Selection selection = e.choice.next();
-    context.metrics.persistence(e.pool().name(), selection.outcome());
-    if (selection.server() == null) {
+    if (balancing.next(e.choice) == null) {
       upstreamFailed(e, e.choice.noServerStatus(), e.choice.noServerReason());
       return;
     }
