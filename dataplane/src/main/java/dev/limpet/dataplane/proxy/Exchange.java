@@ -47,9 +47,6 @@ final class Exchange {
 
   int status;
 
-  /** The status a failure would be answered with, for HTTP_RESP_FAILED's scripts; else 0. */
-  int internalStatus;
-
   long requestBytes;
   long responseBytes;
 

@@ -1,11 +1,8 @@
 package dev.limpet.dataplane.proxy;
 
 import dev.limpet.contract.NetworkSecurityConfig.DenyAction;
-import dev.limpet.dataplane.persistence.Persistence;
-import dev.limpet.dataplane.script.ScriptEvent;
 import dev.limpet.dataplane.script.ScriptResult;
 import dev.limpet.dataplane.script.ScriptTransaction;
-import dev.limpet.dataplane.script.VirtualServiceScripts;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
@@ -62,7 +59,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
 
   private ConnectionTimer timer;
   private final Deadlines deadlines;
-  private final ScriptView.Listener scriptListener;
+  private final ResponseHooks responseHooks;
 
   public FrontendHandler(
       ProxyContext context, int listenerPort, ListenerSettings settings, RequestClock clock) {
@@ -72,7 +69,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     this.clock = clock;
     this.deadlines = new Deadlines(settings);
     this.balancing = new Balancing(context.metrics);
-    this.scriptListener = new ScriptView.Listener(context, listenerPort, settings.tls());
+    this.responseHooks = new ResponseHooks(context, listenerPort, settings.tls());
   }
 
   @Override
@@ -135,7 +132,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
 
   /** Starts the exchange of a request the routing and access stages let through. */
   private void startExchange(RoutedRequest request) {
-    Exchange e = begin(request);
+    Exchange e = begin(request, null);
     if (!request.routed()) {
       replyLocally(e, HttpResponseStatus.NOT_FOUND, "no virtual service for this host");
       return;
@@ -146,16 +143,14 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
 
   /** Starts the exchange of a request its HTTP_REQ scripts let through, to the pool they chose. */
   private void startExchange(ScriptedRequest request) {
-    Exchange e = begin(request.request());
-    e.scripts = request.scripts();
+    Exchange e = begin(request.request(), request.scripts());
     e.choice = balancing.start(request.pool(), request.named(), e.clientRequest());
     choose(e);
   }
 
   /** Sends what the HTTP_REQ scripts answered, or closes the connection as they asked. */
   private void answer(ScriptAnswer answer) {
-    Exchange e = begin(answer.request());
-    e.scripts = answer.scripts();
+    Exchange e = begin(answer.request(), answer.scripts());
     if (answer.dropsConnection()) {
       // close_conn in the request event drops the request: nothing goes upstream
       e.status = 0;
@@ -167,33 +162,23 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
         e, answer.result(), HttpResponseStatus.INTERNAL_SERVER_ERROR, "DataScript error");
   }
 
-  private Exchange begin(RoutedRequest request) {
+  /**
+   * @param scripts the transaction the request's scripts ran in; null: a new one when its virtual
+   *     service has scripts (its response events run in it)
+   */
+  private Exchange begin(RoutedRequest request, ScriptTransaction scripts) {
     clock.headReceived();
     Exchange e = new Exchange(request);
+    e.scripts =
+        scripts != null || !request.routed() || request.vs().scripts() == null
+            ? scripts
+            : new ScriptTransaction();
     exchange = e;
     if (request.head() instanceof HttpContent content) {
       // a request that arrived whole carries its body in the same message
       e.requestComplete = content instanceof LastHttpContent;
     }
     return e;
-  }
-
-  /**
-   * The result of the virtual service's scripts for {@code event}, or null when none handles it.
-   */
-  private ScriptResult runScripts(Exchange e, ScriptEvent event, HttpResponse response) {
-    VirtualServiceScripts scripts = e.vs().scripts();
-    if (scripts == null || !scripts.handles(event)) return null;
-    if (e.scripts == null) e.scripts = new ScriptTransaction();
-    return ScriptView.run(
-        event,
-        ctx.channel(),
-        scriptListener,
-        e.request,
-        e.scripts,
-        response,
-        response == null ? null : e.server(),
-        e.internalStatus);
   }
 
   /**
@@ -213,8 +198,8 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
    * HTTP_RESP_FAILED scripts may answer instead of the proxy's own error.
    */
   private void upstreamFailed(Exchange e, HttpResponseStatus status, String text) {
-    e.internalStatus = status.code();
-    ScriptResult result = runScripts(e, ScriptEvent.HTTP_RESP_FAILED, null);
+    ScriptResult result =
+        responseHooks.onFailure(ctx.channel(), e.request, e.scripts, status.code());
     replyFromScript(e, result, status, text);
   }
 
@@ -407,7 +392,8 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     }
     e.status = code;
     e.upstreamReusable = code != 101 && HttpUtil.isKeepAlive(response);
-    ScriptResult scripted = runScripts(e, ScriptEvent.HTTP_RESP, response);
+    ScriptResult scripted =
+        responseHooks.onResponse(ctx.channel(), e.request, e.scripts, e.choice, response);
     if (scripted != null) {
       if (!(scripted.action() instanceof ScriptResult.Proceed)) {
         // the script replaces the server's response: reply() drops that connection, body unread
@@ -418,12 +404,6 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       if (scripted.close() == ScriptResult.Close.RST) e.resetAfter = e.closeAfter = true;
     }
     e.responseStarted = true;
-    Persistence persistence = e.pool().persistence();
-    if (persistence != null && settings.tls()) persistence = persistence.onTlsListener();
-    if (persistence != null)
-      persistence.onResponse(
-          e.clientRequest(), e.selection().pinnedKey(), e.server().key(), response.headers());
-    if (e.scripts != null) e.scripts.serverResponded(e.pool().name(), e.server().key());
     e.closeAfter = ResponseHeads.forClient(e, response, e.closeAfter || context.draining());
     return true;
   }
@@ -609,7 +589,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       closing = true;
       ctx.close();
     } else {
-      Exchange e = begin(denied.request());
+      Exchange e = begin(denied.request(), null);
       e.closeAfter = true;
       replyLocally(e, HttpResponseStatus.FORBIDDEN, "access denied");
     }
