@@ -30,7 +30,7 @@ final class AccessLog {
         kv("duration_ms", nanos / 1_000_000.0),
         kv("request_bytes", e.requestBytes),
         kv("response_bytes", e.responseBytes),
-        kv("script_log", e.scriptLog.isEmpty() ? null : e.scriptLog),
+        kv("script_log", e.scripts == null ? null : e.scripts.log()),
         kv("user", e.scripts == null ? null : e.scripts.userId()));
   }
 

@@ -10,8 +10,6 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 
 /** The state of one request/response transaction on a client connection. */
 final class Exchange {
@@ -28,9 +26,6 @@ final class Exchange {
 
   /** The Lua state of this transaction, created when the first script runs. */
   ScriptTransaction scripts;
-
-  /** Lines scripts wrote with {@code avi.vs.log}, for the access log. */
-  final List<String> scriptLog = new ArrayList<>(0);
 
   Channel upstream;
   long lastUpstreamActivityNanos;
@@ -51,9 +46,6 @@ final class Exchange {
   boolean resetAfter;
 
   int status;
-
-  /** The status a failure would be answered with, for HTTP_RESP_FAILED's scripts; else 0. */
-  int internalStatus;
 
   long requestBytes;
   long responseBytes;
@@ -87,11 +79,6 @@ final class Exchange {
 
   ClientRequest clientRequest() {
     return request.client();
-  }
-
-  /** The first bytes of the body, buffered for {@code avi.http.get_req_body}; else null. */
-  byte[] requestBody() {
-    return request.body() == null ? null : request.body().bytes();
   }
 
   /** True when {@link #requestBody} is the whole body: its parts are queued, none still to come. */

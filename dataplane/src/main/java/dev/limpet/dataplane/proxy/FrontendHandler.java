@@ -1,14 +1,8 @@
 package dev.limpet.dataplane.proxy;
 
 import dev.limpet.contract.NetworkSecurityConfig.DenyAction;
-import dev.limpet.dataplane.persistence.Persistence;
-import dev.limpet.dataplane.script.PoolSelection;
-import dev.limpet.dataplane.script.ScriptEvent;
 import dev.limpet.dataplane.script.ScriptResult;
 import dev.limpet.dataplane.script.ScriptTransaction;
-import dev.limpet.dataplane.script.VirtualServiceScripts;
-import dev.limpet.dataplane.tls.ListenerTls;
-import dev.limpet.dataplane.upstream.Selection;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
@@ -28,14 +22,10 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.Map;
-import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,8 +44,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   private final int listenerPort;
   private final ArrayDeque<Object> inbound = new ArrayDeque<>(4);
 
-  /** Persistence holds of this connection (ClientIP), one per profile, released at close. */
-  private final Map<Persistence, Persistence.Hold> holds = new HashMap<>(2);
+  private final Balancing balancing;
 
   private final ListenerSettings settings;
   private final RequestClock clock;
@@ -70,6 +59,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
 
   private ConnectionTimer timer;
   private final Deadlines deadlines;
+  private final ResponseHooks responseHooks;
 
   public FrontendHandler(
       ProxyContext context, int listenerPort, ListenerSettings settings, RequestClock clock) {
@@ -78,6 +68,8 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     this.settings = settings;
     this.clock = clock;
     this.deadlines = new Deadlines(settings);
+    this.balancing = new Balancing(context.metrics);
+    this.responseHooks = new ResponseHooks(context, listenerPort, settings.tls());
   }
 
   @Override
@@ -88,7 +80,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    ctx.channel().closeFuture().addListener(f -> holds.values().forEach(Persistence.Hold::release));
+    ctx.channel().closeFuture().addListener(f -> balancing.release());
     clock.onFirstByte(() -> wakeAt(clock.firstByteNanos() + deadlines.headerReadNanos()));
     becomeIdle();
     ctx.read();
@@ -117,6 +109,8 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       if (exchange != null && (head || exchange.requestComplete)) return;
       inbound.poll();
       if (msg instanceof RoutedRequest request) startExchange(request);
+      else if (msg instanceof ScriptedRequest scripted) startExchange(scripted);
+      else if (msg instanceof ScriptAnswer answer) answer(answer);
       else if (msg instanceof Denied denied) deny(denied);
       else if (msg instanceof HttpRequest malformed) rejectMalformed(malformed);
       else if (msg instanceof HttpContent content) requestContent(content);
@@ -138,81 +132,53 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
 
   /** Starts the exchange of a request the routing and access stages let through. */
   private void startExchange(RoutedRequest request) {
-    Exchange e = begin(request);
+    Exchange e = begin(request, null);
     if (!request.routed()) {
       replyLocally(e, HttpResponseStatus.NOT_FOUND, "no virtual service for this host");
       return;
     }
-    if (!runRequestScripts(e)) return;
-    holdPersistence(e);
+    e.choice = balancing.start(e.vs().pool(), null, e.clientRequest());
     choose(e);
   }
 
-  private Exchange begin(RoutedRequest request) {
+  /** Starts the exchange of a request its HTTP_REQ scripts let through, to the pool they chose. */
+  private void startExchange(ScriptedRequest request) {
+    Exchange e = begin(request.request(), request.scripts());
+    e.choice = balancing.start(request.pool(), request.named(), e.clientRequest());
+    choose(e);
+  }
+
+  /** Sends what the HTTP_REQ scripts answered, or closes the connection as they asked. */
+  private void answer(ScriptAnswer answer) {
+    Exchange e = begin(answer.request(), answer.scripts());
+    if (answer.dropsConnection()) {
+      // close_conn in the request event drops the request: nothing goes upstream
+      e.status = 0;
+      end(e);
+      closeClient(answer.result().close() == ScriptResult.Close.RST);
+      return;
+    }
+    replyFromScript(
+        e, answer.result(), HttpResponseStatus.INTERNAL_SERVER_ERROR, "DataScript error");
+  }
+
+  /**
+   * @param scripts the transaction the request's scripts ran in; null: a new one when its virtual
+   *     service has scripts (its response events run in it)
+   */
+  private Exchange begin(RoutedRequest request, ScriptTransaction scripts) {
     clock.headReceived();
     Exchange e = new Exchange(request);
+    e.scripts =
+        scripts != null || !request.routed() || request.vs().scripts() == null
+            ? scripts
+            : new ScriptTransaction();
     exchange = e;
     if (request.head() instanceof HttpContent content) {
       // a request that arrived whole carries its body in the same message
       e.requestComplete = content instanceof LastHttpContent;
     }
     return e;
-  }
-
-  /**
-   * Runs the HTTP_REQ DataScripts; false when they ended the exchange (a local answer, a failure, a
-   * closed connection). A pool they selected replaces the virtual service's.
-   */
-  private boolean runRequestScripts(Exchange e) {
-    ScriptResult result = runScripts(e, ScriptEvent.HTTP_REQ, null);
-    if (result == null) {
-      e.choice = new ServerChoice(e.pool(), null, e.clientRequest());
-      return true;
-    }
-    if (result.action() instanceof ScriptResult.Proceed) {
-      if (result.close() != ScriptResult.Close.NONE) {
-        // close_conn in the request event drops the request: nothing goes upstream
-        e.status = 0;
-        end(e);
-        closeClient(result.close() == ScriptResult.Close.RST);
-        return false;
-      }
-      PoolSelection selection = result.selection();
-      e.choice =
-          selection == null
-              ? new ServerChoice(e.pool(), null, e.clientRequest())
-              : new ServerChoice(
-                  e.request.config().pools().pool(selection.pool()),
-                  selection.server(),
-                  e.clientRequest());
-      return true;
-    }
-    replyFromScript(e, result, HttpResponseStatus.INTERNAL_SERVER_ERROR, "DataScript error");
-    return false;
-  }
-
-  /**
-   * The result of the virtual service's scripts for {@code event}, or null when none handles it.
-   */
-  private ScriptResult runScripts(Exchange e, ScriptEvent event, HttpResponse response) {
-    VirtualServiceScripts scripts = e.vs().scripts();
-    if (scripts == null || !scripts.handles(event)) return null;
-    if (e.scripts == null) e.scripts = new ScriptTransaction();
-    SslHandler ssl = ctx.pipeline().get(SslHandler.class);
-    SSLSession session =
-        ssl != null && ssl.handshakeFuture().isSuccess() ? ssl.engine().getSession() : null;
-    return scripts.run(
-        event,
-        e.scripts,
-        new ScriptView(
-            e,
-            (InetSocketAddress) ctx.channel().localAddress(),
-            response,
-            settings.tls(),
-            context,
-            listenerPort,
-            session,
-            ListenerTls.serverName(ctx.channel())));
   }
 
   /**
@@ -224,13 +190,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     if (result != null && result.close() == ScriptResult.Close.FIN) e.closeAfter = true;
     if (result != null && result.close() == ScriptResult.Close.RST)
       e.resetAfter = e.closeAfter = true;
-    if (result != null && result.action() instanceof ScriptResult.LocalResponse local) {
-      reply(e, LocalReplies.scripted(local.status(), local.headers(), local.body(), false));
-    } else if (result != null && result.action() instanceof ScriptResult.Redirect redirect) {
-      reply(e, LocalReplies.redirect(redirect.status(), redirect.location(), false));
-    } else {
-      replyLocally(e, failure, failureText);
-    }
+    reply(e, LocalReplies.fromScript(result, failure, failureText));
   }
 
   /**
@@ -238,8 +198,8 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
    * HTTP_RESP_FAILED scripts may answer instead of the proxy's own error.
    */
   private void upstreamFailed(Exchange e, HttpResponseStatus status, String text) {
-    e.internalStatus = status.code();
-    ScriptResult result = runScripts(e, ScriptEvent.HTTP_RESP_FAILED, null);
+    ScriptResult result =
+        responseHooks.onFailure(ctx.channel(), e.request, e.scripts, status.code());
     replyFromScript(e, result, status, text);
   }
 
@@ -293,16 +253,9 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     }
   }
 
-  private void holdPersistence(Exchange e) {
-    Persistence p = e.pool().persistence();
-    if (p != null && !holds.containsKey(p)) holds.put(p, p.holdWhileConnected(e.clientRequest()));
-  }
-
   /** Picks a server (persistence first) and connects to it. */
   private void choose(Exchange e) {
-    Selection selection = e.choice.next();
-    context.metrics.persistence(e.pool().name(), selection.outcome());
-    if (selection.server() == null) {
+    if (balancing.next(e.choice) == null) {
       upstreamFailed(e, e.choice.noServerStatus(), e.choice.noServerReason());
       return;
     }
@@ -439,7 +392,8 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     }
     e.status = code;
     e.upstreamReusable = code != 101 && HttpUtil.isKeepAlive(response);
-    ScriptResult scripted = runScripts(e, ScriptEvent.HTTP_RESP, response);
+    ScriptResult scripted =
+        responseHooks.onResponse(ctx.channel(), e.request, e.scripts, e.choice, response);
     if (scripted != null) {
       if (!(scripted.action() instanceof ScriptResult.Proceed)) {
         // the script replaces the server's response: reply() drops that connection, body unread
@@ -450,12 +404,6 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       if (scripted.close() == ScriptResult.Close.RST) e.resetAfter = e.closeAfter = true;
     }
     e.responseStarted = true;
-    Persistence persistence = e.pool().persistence();
-    if (persistence != null && settings.tls()) persistence = persistence.onTlsListener();
-    if (persistence != null)
-      persistence.onResponse(
-          e.clientRequest(), e.selection().pinnedKey(), e.server().key(), response.headers());
-    if (e.scripts != null) e.scripts.serverResponded(e.pool().name(), e.server().key());
     e.closeAfter = ResponseHeads.forClient(e, response, e.closeAfter || context.draining());
     return true;
   }
@@ -641,7 +589,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       closing = true;
       ctx.close();
     } else {
-      Exchange e = begin(denied.request());
+      Exchange e = begin(denied.request(), null);
       e.closeAfter = true;
       replyLocally(e, HttpResponseStatus.FORBIDDEN, "access denied");
     }

@@ -1,5 +1,6 @@
 package dev.limpet.dataplane.proxy;
 
+import dev.limpet.dataplane.script.ScriptResult;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -33,6 +34,19 @@ public final class LocalReplies {
     var response = of(HttpResponseStatus.valueOf(status), "redirecting to " + location, close);
     response.headers().set(HttpHeaderNames.LOCATION, location);
     return response;
+  }
+
+  /**
+   * The reply a DataScript's result asks for (local response, redirect), or {@code failure} with
+   * {@code failureText} when it failed or gave none.
+   */
+  static FullHttpResponse fromScript(
+      ScriptResult result, HttpResponseStatus failure, String failureText) {
+    if (result != null && result.action() instanceof ScriptResult.LocalResponse local)
+      return scripted(local.status(), local.headers(), local.body(), false);
+    if (result != null && result.action() instanceof ScriptResult.Redirect redirect)
+      return redirect(redirect.status(), redirect.location(), false);
+    return of(failure, failureText, false);
   }
 
   public static FullHttpResponse of(HttpResponseStatus status, String body, boolean close) {

@@ -9,7 +9,8 @@ import io.netty.util.ReferenceCounted;
  * it. It counts references through its head (a head that arrived with its body is
  * reference-counted), so whoever drops the message releases the head.
  */
-sealed interface RequestMessage extends ReferenceCounted permits RoutedRequest, Denied {
+sealed interface RequestMessage extends ReferenceCounted
+    permits RoutedRequest, Denied, ScriptedRequest, ScriptAnswer {
   HttpRequest head();
 
   @Override

@@ -1,6 +1,8 @@
 package dev.limpet.dataplane.script;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.luaj.vm2.LuaTable;
 
@@ -18,6 +20,7 @@ public final class ScriptTransaction {
   private String userId;
   private String requestId;
   private PendingPersist pendingPersist;
+  private List<String> log;
 
   /** An {@code avi.vs.persist} waiting for the server that balancing gives the request. */
   record PendingPersist(ScriptTable table, String key, String pool, long lifetimeMillis) {}
@@ -62,6 +65,17 @@ public final class ScriptTransaction {
     PendingPersist p = pendingPersist;
     pendingPersist = null;
     if (p != null && p.pool().equals(pool)) p.table().insert(p.key(), server, p.lifetimeMillis());
+  }
+
+  /** Appends one line a script wrote ({@code avi.vs.log}) to this request's log record. */
+  public void log(String line) {
+    if (log == null) log = new ArrayList<>(2);
+    log.add(line);
+  }
+
+  /** The lines scripts wrote with {@code avi.vs.log}, for the access log; null when none. */
+  public List<String> log() {
+    return log;
   }
 
   /** The user id a script set ({@code avi.http.set_userid}), for the access log; else null. */

@@ -18,6 +18,9 @@ public final class VirtualServiceScripts {
   private final ScriptPools pools;
   private final boolean readsRequestBody;
 
+  /** Whether some script handles each event, by ordinal: asked once per request per event. */
+  private final boolean[] handled = new boolean[ScriptEvent.values().length];
+
   VirtualServiceScripts(
       DataScriptEngine engine,
       String name,
@@ -32,6 +35,8 @@ public final class VirtualServiceScripts {
     this.tables = tables;
     this.pools = pools;
     this.readsRequestBody = scripts.stream().anyMatch(CompiledDataScript::readsRequestBody);
+    for (ScriptEvent event : ScriptEvent.values())
+      handled[event.ordinal()] = scripts.stream().anyMatch(s -> s.chunk(event) != null);
   }
 
   /**
@@ -81,7 +86,7 @@ public final class VirtualServiceScripts {
 
   /** True when some script handles {@code event}: the proxy may skip the call otherwise. */
   public boolean handles(ScriptEvent event) {
-    return scripts.stream().anyMatch(s -> s.chunk(event) != null);
+    return handled[event.ordinal()];
   }
 
   String name() {

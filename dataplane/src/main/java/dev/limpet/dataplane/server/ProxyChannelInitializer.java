@@ -9,6 +9,7 @@ import dev.limpet.dataplane.proxy.ProxyContext;
 import dev.limpet.dataplane.proxy.RequestBodyBuffer;
 import dev.limpet.dataplane.proxy.RequestClock;
 import dev.limpet.dataplane.proxy.RequestFraming;
+import dev.limpet.dataplane.proxy.RequestScripts;
 import dev.limpet.dataplane.proxy.Route;
 import dev.limpet.dataplane.runtime.ConfigHolder;
 import dev.limpet.dataplane.runtime.PortRoutes;
@@ -71,6 +72,7 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
         .addLast(Route.NAME, new Route(config::current, port))
         .addLast(Access.NAME, access)
         .addLast(Forwarding.NAME, new Forwarding(settings.tls(), port))
+        .addLast(RequestScripts.NAME, new RequestScripts(context, port, settings.tls()))
         .addLast(FrontendHandler.NAME, new FrontendHandler(context, port, settings, clock));
   }
 }

@@ -1,8 +1,15 @@
 package dev.limpet.dataplane.proxy;
 
 import dev.limpet.contract.ConfigLoader;
+import dev.limpet.contract.DataPlaneConfig;
+import dev.limpet.dataplane.metrics.DataPlaneMetrics;
+import dev.limpet.dataplane.persistence.CookieKeySet;
+import dev.limpet.dataplane.persistence.PersistenceCatalog;
+import dev.limpet.dataplane.persistence.TableRegistry;
 import dev.limpet.dataplane.runtime.RuntimeConfig;
 import dev.limpet.dataplane.runtime.ScriptCatalog;
+import dev.limpet.dataplane.script.DataScriptEngine;
+import dev.limpet.dataplane.script.ScriptLimits;
 import dev.limpet.dataplane.tls.TlsCatalog;
 import dev.limpet.dataplane.upstream.PoolCatalog;
 import io.netty.channel.ChannelHandler;
@@ -13,6 +20,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.function.LongSupplier;
 
 /** What the tests of the proxy's stages share: a configuration, a client channel, a request. */
 final class StageChannels {
@@ -30,6 +38,32 @@ final class StageChannels {
         PoolCatalog.EMPTY,
         ScriptCatalog.EMPTY,
         TlsCatalog.EMPTY);
+  }
+
+  /**
+   * A whole configuration as the data plane builds it from {@code yaml}: persistence profiles,
+   * pools and compiled DataScripts included.
+   */
+  static RuntimeConfig full(String yaml) throws Exception {
+    DataPlaneConfig parsed = ConfigLoader.parse(yaml);
+    LongSupplier clock = System::currentTimeMillis;
+    TableRegistry tables = new TableRegistry(1000, clock);
+    PersistenceCatalog persistence =
+        PersistenceCatalog.build(
+            parsed, PersistenceCatalog.EMPTY, tables, CookieKeySet.random(), clock);
+    PoolCatalog pools = PoolCatalog.build(parsed, PoolCatalog.EMPTY, persistence::forPool, clock);
+    ScriptCatalog scripts =
+        ScriptCatalog.build(
+            parsed,
+            ScriptCatalog.EMPTY,
+            pools,
+            new DataScriptEngine(ScriptLimits.DEFAULT, new DataPlaneMetrics()),
+            tables,
+            clock,
+            (script, key) -> {
+              throw new AssertionError("no crypto keys in stage tests");
+            });
+    return RuntimeConfig.of(parsed, pools, scripts, TlsCatalog.EMPTY);
   }
 
   /** An embedded client connection from {@code client}:40000 through {@code handlers}. */
