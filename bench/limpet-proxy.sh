@@ -2,6 +2,7 @@
 # The anchors' PROXY_CMD for Limpet: renders a data-plane configuration for $PROXY_VARIANT from
 # the anchors' environment ($PROXY_PORT, $BACKENDS, $PROXY_THREADS, $RUNDIR) and runs the data
 # plane in the foreground (exec), access log off like the HAProxy and nginx anchors.
+# LIMPET_RENDER_ONLY=1 prints the configuration instead of running it (RequestAllocation uses it).
 set -euo pipefail
 config="$RUNDIR/limpet-$PROXY_VARIANT.yaml"
 servers=""
@@ -47,6 +48,7 @@ dataScripts:
         if client then avi.vs.table_insert(client, avi.pool.server_ip(), 1200) end
 LUA
 } > "$config"
+[ "${LIMPET_RENDER_ONLY:-0}" = 1 ] && { cat "$config"; exit 0; }
 # shellcheck disable=SC2086
 exec java $LIMPET_JAVA_OPTS -jar "$LIMPET_JAR" --config "$config" --threads "$PROXY_THREADS" \
   --admin 127.0.0.1:0 --no-access-log

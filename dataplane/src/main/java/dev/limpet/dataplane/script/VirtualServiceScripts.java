@@ -17,6 +17,7 @@ public final class VirtualServiceScripts {
   private final ScriptTables tables;
   private final ScriptPools pools;
   private final boolean readsRequestBody;
+  private final boolean[] handles = new boolean[ScriptEvent.values().length];
 
   VirtualServiceScripts(
       DataScriptEngine engine,
@@ -32,6 +33,8 @@ public final class VirtualServiceScripts {
     this.tables = tables;
     this.pools = pools;
     this.readsRequestBody = scripts.stream().anyMatch(CompiledDataScript::readsRequestBody);
+    for (ScriptEvent event : ScriptEvent.values())
+      handles[event.ordinal()] = scripts.stream().anyMatch(s -> s.chunk(event) != null);
   }
 
   /**
@@ -81,7 +84,7 @@ public final class VirtualServiceScripts {
 
   /** True when some script handles {@code event}: the proxy may skip the call otherwise. */
   public boolean handles(ScriptEvent event) {
-    return scripts.stream().anyMatch(s -> s.chunk(event) != null);
+    return handles[event.ordinal()];
   }
 
   String name() {
