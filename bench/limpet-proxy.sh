@@ -4,6 +4,7 @@
 # plane in the foreground (exec), access log off like the HAProxy and nginx anchors.
 # A variant may end in the data plane's socket transport (rr-io_uring, cookie-epoll, rr-nio), so
 # that one anchors run compares transports; without one, $LIMPET_TRANSPORT (default auto).
+# LIMPET_RENDER_ONLY=1 prints the configuration instead of running it (RequestAllocation uses it).
 set -euo pipefail
 config="$RUNDIR/limpet-$PROXY_VARIANT.yaml"
 variant=${PROXY_VARIANT%%-*}
@@ -52,6 +53,7 @@ dataScripts:
         if client then avi.vs.table_insert(client, avi.pool.server_ip(), 1200) end
 LUA
 } > "$config"
+[ "${LIMPET_RENDER_ONLY:-0}" = 1 ] && { cat "$config"; exit 0; }
 # shellcheck disable=SC2086
 exec java $LIMPET_JAVA_OPTS -jar "$LIMPET_JAR" --config "$config" --threads "$PROXY_THREADS" \
   --admin 127.0.0.1:0 --no-access-log --transport "$transport"

@@ -131,6 +131,11 @@ public final class PersistenceTable {
    */
   public boolean extend(String key, long expiresAtMillis) {
     long now = clock.getAsLong();
+    // most calls change nothing (an absent key, or one that expires later already): answer from a
+    // read, without the write lock; a concurrent write only moves the expiry further
+    Entry seen = entries.get(key);
+    if (seen == null || !present(seen, now)) return false;
+    if (expiresAtMillis <= seen.expiresAtMillis()) return true;
     Outcome outcome = new Outcome();
     entries.computeIfPresent(
         key,

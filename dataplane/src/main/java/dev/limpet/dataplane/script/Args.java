@@ -38,7 +38,8 @@ final class Args {
   /** A string argument; a number is taken as its text, as Lua's string functions do. */
   String string(int i) {
     LuaValue v = values.arg(i);
-    if (v.type() == LuaValue.TSTRING || v.type() == LuaValue.TNUMBER) return v.tojstring();
+    if (v.type() == LuaValue.TSTRING) return LuaText.java(v.strvalue());
+    if (v.type() == LuaValue.TNUMBER) return v.tojstring();
     throw bad(i, "string expected, got " + v.typename());
   }
 
@@ -61,7 +62,8 @@ final class Args {
   String text(int i) {
     LuaValue v = values.arg(i);
     return switch (v.type()) {
-      case LuaValue.TSTRING, LuaValue.TNUMBER, LuaValue.TBOOLEAN -> v.tojstring();
+      case LuaValue.TSTRING -> LuaText.java(v.strvalue());
+      case LuaValue.TNUMBER, LuaValue.TBOOLEAN -> v.tojstring();
       default -> throw bad(i, "string, number or boolean expected, got " + v.typename());
     };
   }

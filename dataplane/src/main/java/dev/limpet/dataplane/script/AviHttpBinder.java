@@ -104,7 +104,7 @@ final class AviHttpBinder {
   }
 
   private static LuaValue str(String s) {
-    return LuaValue.valueOf(s);
+    return LuaText.lua(s);
   }
 
   private static HttpRequest request(ScriptRun run) {

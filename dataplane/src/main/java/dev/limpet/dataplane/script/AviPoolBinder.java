@@ -42,6 +42,14 @@ final class AviPoolBinder {
       if (!args.isNil(3) && !args.isNumeric(3))
         throw args.bad(3, "port number expected, got " + args.get(3).typename());
       Double port = args.isNil(3) ? null : args.get(3).todouble();
+      if (port == null) {
+        // the usual call (a name, no port): the first member of that name that is up
+        server = firstUp(run, pool, wanted);
+        if (server != null) {
+          run.transaction.select(new PoolSelection(pool, server));
+          return LuaValue.NONE;
+        }
+      }
       List<Server> named = named(run, pool, wanted);
       List<Server> candidates = named;
       if (port != null) {
@@ -98,7 +106,7 @@ final class AviPoolBinder {
 
   private static Varargs serverIp(ScriptRun run, Args args) {
     Server server = run.exchange.respondingServer();
-    return server == null ? LuaValue.NIL : LuaValue.valueOf(server.config().ip());
+    return server == null ? LuaValue.NIL : LuaText.lua(server.config().ip());
   }
 
   private static Varargs serverInfo(ScriptRun run, Args args) {
@@ -133,6 +141,13 @@ final class AviPoolBinder {
   private static Server member(ScriptRun run, String pool, String server, Integer port) {
     for (Server s : named(run, pool, server))
       if (port == null || s.config().port() == port) return s;
+    return null;
+  }
+
+  /** The first member whose name or IP is {@code server} and that is up, or null. */
+  private static Server firstUp(ScriptRun run, String pool, String server) {
+    for (Server s : run.virtualService.pools().members(pool))
+      if ((s.name().equals(server) || s.config().ip().equals(server)) && s.up()) return s;
     return null;
   }
 

@@ -2,6 +2,7 @@ package dev.limpet.dataplane.script;
 
 import dev.limpet.dataplane.persistence.PersistenceTable;
 import dev.limpet.dataplane.persistence.TableRegistry;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
@@ -12,14 +13,20 @@ public final class RegistryScriptTables implements ScriptTables {
   /** The name of the table scripts reach without naming one. */
   public static final String DEFAULT_TABLE = "default";
 
+  /** Named tables whose handle is kept; names past these are resolved per call. */
+  private static final int KEPT_NAMES = 64;
+
   private final TableRegistry registry;
   private final String prefix;
   private final LongSupplier clock;
+  private final Table defaultTable;
+  private final ConcurrentHashMap<String, Table> named = new ConcurrentHashMap<>();
 
   public RegistryScriptTables(TableRegistry registry, String virtualService, LongSupplier clock) {
     this.registry = registry;
     this.prefix = prefix(virtualService);
     this.clock = clock;
+    this.defaultTable = new Table(prefix + DEFAULT_TABLE);
   }
 
   /** Every table of {@code virtualService} starts with this. */
@@ -29,28 +36,42 @@ public final class RegistryScriptTables implements ScriptTables {
 
   @Override
   public ScriptTable defaultTable() {
-    return named(DEFAULT_TABLE);
+    return defaultTable;
   }
 
   @Override
   public ScriptTable named(String name) {
-    return new Table(registry.table(prefix + name));
+    if (name.equals(DEFAULT_TABLE)) return defaultTable;
+    Table table = named.get(name);
+    if (table != null) return table;
+    // a script may compute names: keep a bounded number of handles
+    if (named.size() >= KEPT_NAMES) return new Table(prefix + name);
+    return named.computeIfAbsent(name, n -> new Table(prefix + n));
   }
 
+  /**
+   * A table by its registry name, looked up in the registry at each call (one hash lookup), as the
+   * registry may drop and create it again on a reload.
+   */
   private final class Table implements ScriptTable {
-    private final PersistenceTable table;
+    private final String name;
 
-    Table(PersistenceTable table) {
-      this.table = table;
+    Table(String name) {
+      this.name = name;
+    }
+
+    private PersistenceTable table() {
+      return registry.table(name);
     }
 
     @Override
     public boolean insert(String key, String value, long lifetimeMillis) {
-      return table.insertIfAbsent(key, value, clock.getAsLong() + lifetimeMillis);
+      return table().insertIfAbsent(key, value, clock.getAsLong() + lifetimeMillis);
     }
 
     @Override
     public Entry lookup(String key, long extendMillis) {
+      PersistenceTable table = table();
       long now = clock.getAsLong();
       if (extendMillis > 0) table.extend(key, now + extendMillis);
       PersistenceTable.Entry entry = table.lookup(key);
@@ -61,12 +82,12 @@ public final class RegistryScriptTables implements ScriptTables {
 
     @Override
     public boolean refresh(String key, long extendMillis) {
-      return table.extend(key, clock.getAsLong() + extendMillis);
+      return table().extend(key, clock.getAsLong() + extendMillis);
     }
 
     @Override
     public void remove(String key) {
-      table.remove(key);
+      table().remove(key);
     }
   }
 }

@@ -1,22 +1,29 @@
 package dev.limpet.dataplane.script;
 
-import org.luaj.vm2.Globals;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
 
 /**
  * The global table of one DataScript in one transaction: what the script assigns lands here and
  * lives until the transaction ends; everything else is read through to the thread's sandbox. A
- * {@link Globals} because LuaJ closures call the instruction hook only when their environment is
- * one.
+ * plain table: the interpreter calls the hooks of the thread's {@link ScriptSandbox#hooks()}, given
+ * to each closure apart from its environment (see {@link ScriptChunk#interpreted}).
  */
-final class ScriptEnvironment extends Globals {
+final class ScriptEnvironment extends LuaTable {
+  private static final LuaString G = LuaValue.valueOf("_G");
+  private LuaValue boundTo;
+
   ScriptEnvironment() {
-    rawset("_G", this);
+    rawset(G, this);
   }
 
-  /** Points the hooks and the library lookups at the sandbox of the thread about to run it. */
+  /** Reads through to the library tables of the sandbox of the thread about to run it. */
   void bindTo(ScriptSandbox sandbox) {
-    debuglib = sandbox.limiter();
-    running = sandbox.mainThread();
-    setmetatable(sandbox.environmentMetatable());
+    LuaValue meta = sandbox.environmentMetatable();
+    if (meta != boundTo) {
+      setmetatable(meta);
+      boundTo = meta;
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.limpet.dataplane.script;
 
+import io.netty.util.concurrent.FastThreadLocal;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,6 +45,21 @@ final class ScriptSandbox {
       Pattern.compile("^(\\S+?):(\\d+):? (.*)$", Pattern.DOTALL);
 
   private static final Pattern TRACEBACK_LINE = Pattern.compile(":(\\d+): in ");
+
+  /**
+   * The {@code Globals} every closure of a run on this thread is created with: LuaJ's interpreter
+   * calls the instruction hook of its {@code debuglib} and the error function of its {@code
+   * running} thread. Each run points it at its own sandbox, so a function a transaction kept from
+   * an earlier event reaches the limiter of the run calling it, also after a sandbox was replaced.
+   * Scripts never see it: their environment is the transaction's table.
+   */
+  private static final FastThreadLocal<Globals> HOOKS =
+      new FastThreadLocal<>() {
+        @Override
+        protected Globals initialValue() {
+          return new Globals();
+        }
+      };
 
   private final RunLimiter limiter;
   private final LuaThread mainThread;
@@ -96,6 +112,11 @@ final class ScriptSandbox {
     return environmentMetatable;
   }
 
+  /** This thread's hook holder, pointed at the sandbox whose run is on the thread. */
+  static Globals hooks() {
+    return HOOKS.get();
+  }
+
   ScriptRun current() {
     if (current == null) throw new LuaError("avi functions run only while a DataScript runs");
     return current;
@@ -114,6 +135,9 @@ final class ScriptSandbox {
       ScriptRun run, ScriptChunk chunk, ScriptEnvironment environment, ScriptLimits limits) {
     SharedLibraries.installStringMetatable();
     environment.bindTo(this);
+    Globals hooks = HOOKS.get();
+    hooks.debuglib = limiter;
+    hooks.running = mainThread;
     current = run;
     errorTraceback = null;
     limiter.start(limits);

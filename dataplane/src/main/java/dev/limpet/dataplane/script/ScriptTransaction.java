@@ -15,7 +15,10 @@ import org.luaj.vm2.LuaTable;
 public final class ScriptTransaction {
   private Thread owner;
   private LuaTable reqvar;
-  private final Map<String, ScriptEnvironment> environments = new HashMap<>(4);
+  // most virtual services run one script: its environment needs no map
+  private String firstScript;
+  private ScriptEnvironment firstEnvironment;
+  private Map<String, ScriptEnvironment> moreEnvironments;
   private PoolSelection selection;
   private String userId;
   private String requestId;
@@ -42,7 +45,14 @@ public final class ScriptTransaction {
   }
 
   ScriptEnvironment environment(String script) {
-    return environments.computeIfAbsent(script, s -> new ScriptEnvironment());
+    if (firstScript == null) {
+      firstScript = script;
+      firstEnvironment = new ScriptEnvironment();
+      return firstEnvironment;
+    }
+    if (firstScript.equals(script)) return firstEnvironment;
+    if (moreEnvironments == null) moreEnvironments = new HashMap<>(4);
+    return moreEnvironments.computeIfAbsent(script, s -> new ScriptEnvironment());
   }
 
   PoolSelection selection() {
