@@ -7,45 +7,21 @@ import io.netty.handler.codec.http.HttpResponse;
 import java.net.InetSocketAddress;
 import javax.net.ssl.SSLSession;
 
-/** One exchange as DataScripts see it, for the duration of one event's run. */
-final class ScriptView implements ScriptExchange {
-  private final Exchange exchange;
-  private final InetSocketAddress local;
-  private final HttpResponse response;
-  private final boolean secure;
-  private final ProxyContext context;
-  private final int listenerPort;
-  private final SSLSession tlsSession;
-  private final String serverName;
-
-  ScriptView(
-      Exchange exchange,
-      InetSocketAddress local,
-      HttpResponse response,
-      boolean secure,
-      ProxyContext context,
-      int listenerPort,
-      SSLSession tlsSession,
-      String serverName) {
-    this.exchange = exchange;
-    this.context = context;
-    this.listenerPort = listenerPort;
-    this.local = local;
-    this.response = response;
-    this.secure = secure;
-    this.tlsSession = tlsSession;
-    this.serverName = serverName;
-  }
-
-  @Override
-  public SSLSession tlsSession() {
-    return tlsSession;
-  }
-
-  @Override
-  public String serverName() {
-    return serverName;
-  }
+/**
+ * One exchange as DataScripts see it, for the duration of one event's run: {@code response} is the
+ * upstream's head in HTTP_RESP (else null), {@code secure} whether the client came over TLS, {@code
+ * tlsSession} and {@code serverName} its session and SNI name once the handshake is done.
+ */
+record ScriptView(
+    Exchange exchange,
+    InetSocketAddress local,
+    HttpResponse response,
+    boolean secure,
+    ProxyContext context,
+    int listenerPort,
+    SSLSession tlsSession,
+    String serverName)
+    implements ScriptExchange {
 
   @Override
   public InetSocketAddress clientAddress() {
@@ -58,18 +34,8 @@ final class ScriptView implements ScriptExchange {
   }
 
   @Override
-  public boolean secure() {
-    return secure;
-  }
-
-  @Override
   public HttpRequest request() {
     return exchange.head();
-  }
-
-  @Override
-  public HttpResponse response() {
-    return response;
   }
 
   @Override
