@@ -119,10 +119,19 @@ public final class TestPki {
 
   /** A client context that trusts this CA only. */
   public SSLContext clientContext() {
-    return trusting(certificate);
+    return trusting(certificate, null);
   }
 
-  private static SSLContext trusting(X509Certificate certificate) {
+  /**
+   * A context that trusts this CA only and presents {@code identity}'s certificate: a client that
+   * authenticates itself, or a server that verifies its clients.
+   */
+  public SSLContext presenting(Issued identity) {
+    return trusting(certificate, identity.keyManagers());
+  }
+
+  /** A context that trusts {@code certificate} only, presenting what {@code keys} hold (if any). */
+  private static SSLContext trusting(X509Certificate certificate, KeyManager[] keys) {
     try {
       KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
       store.load(null);
@@ -131,7 +140,7 @@ public final class TestPki {
           TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(store);
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, tmf.getTrustManagers(), null);
+      context.init(keys, tmf.getTrustManagers(), null);
       return context;
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException(e);
@@ -189,7 +198,7 @@ public final class TestPki {
 
     /** A client context that trusts this certificate only (a self-signed one, say). */
     public SSLContext trustingContext() {
-      return trusting(certificate);
+      return trusting(certificate, null);
     }
 
     /** The key as PKCS#8 ({@code PRIVATE KEY}). */

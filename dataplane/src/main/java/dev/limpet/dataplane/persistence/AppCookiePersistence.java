@@ -18,12 +18,8 @@ import java.util.function.LongSupplier;
  * without one, in the URI as a query parameter or a {@code ;jsessionid=} path parameter (names
  * case-insensitive there). An entry lives for the timeout after its last use.
  */
-public final class AppCookiePersistence implements Persistence {
-  private final PersistenceTable table;
+public final class AppCookiePersistence extends TablePersistence {
   private final String cookieName;
-  private final long timeoutMillis;
-  private final OnServerDown onServerDown;
-  private final LongSupplier clock;
 
   AppCookiePersistence(
       PersistenceTable table,
@@ -31,11 +27,8 @@ public final class AppCookiePersistence implements Persistence {
       long timeoutMillis,
       OnServerDown onServerDown,
       LongSupplier clock) {
-    this.table = table;
+    super(table, timeoutMillis, onServerDown, clock);
     this.cookieName = cookieName;
-    this.timeoutMillis = timeoutMillis;
-    this.onServerDown = onServerDown;
-    this.clock = clock;
   }
 
   @Override
@@ -43,7 +36,7 @@ public final class AppCookiePersistence implements Persistence {
     for (String sessionId : sessionIds(request)) {
       PersistenceTable.Entry entry = table.lookup(sessionId);
       if (entry != null) {
-        table.extend(sessionId, Expiry.after(clock.getAsLong(), timeoutMillis));
+        table.extend(sessionId, expiry());
         return entry.value();
       }
     }
@@ -63,7 +56,7 @@ public final class AppCookiePersistence implements Persistence {
    */
   @Override
   public void repin(ClientRequest request, String fromKey, String toKey) {
-    long expiresAt = Expiry.after(clock.getAsLong(), timeoutMillis);
+    long expiresAt = expiry();
     for (String sessionId : sessionIds(request)) {
       PersistenceTable.Entry entry = table.lookup(sessionId);
       if (entry != null && entry.value().equals(fromKey)) table.put(sessionId, toKey, expiresAt);
@@ -86,14 +79,9 @@ public final class AppCookiePersistence implements Persistence {
         if (!cookie.value().isEmpty()) table.remove(cookie.value());
         sessionIds(request).forEach(table::remove);
       } else if (!cookie.value().isEmpty()) {
-        table.put(cookie.value(), servedKey, Expiry.after(clock.getAsLong(), timeoutMillis));
+        table.put(cookie.value(), servedKey, expiry());
       }
     }
-  }
-
-  @Override
-  public OnServerDown onServerDown() {
-    return onServerDown;
   }
 
   /** The session ids a request carries: its cookies, else the URI's parameters. */

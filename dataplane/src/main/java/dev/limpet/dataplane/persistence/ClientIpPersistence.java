@@ -20,20 +20,16 @@ import java.util.function.LongSupplier;
  * are used, so every replica keeps the entry alive. Held entries live at least {@value
  * #MIN_HELD_LIFETIME_MILLIS} ms so that a one-second tick keeps up with very short timeouts.
  */
-public final class ClientIpPersistence implements Persistence {
+public final class ClientIpPersistence extends TablePersistence {
   static final long MIN_HELD_LIFETIME_MILLIS = 3_000;
   private static final long MIN_KEEP_INTERVAL_MILLIS = 1_000;
   private static final long MAX_KEEP_INTERVAL_MILLIS = 30_000;
 
-  private final PersistenceTable table;
   private final LiveConnections connections;
-  private final long timeoutMillis;
   private final long heldLifetimeMillis;
   private final long keepIntervalMillis;
   private final int prefixLengthV4;
   private final int prefixLengthV6;
-  private final OnServerDown onServerDown;
-  private final LongSupplier clock;
   private long nextKeepMillis = Long.MIN_VALUE; // guarded by this
 
   /**
@@ -47,16 +43,13 @@ public final class ClientIpPersistence implements Persistence {
       int prefixLengthV6,
       OnServerDown onServerDown,
       LongSupplier clock) {
-    this.table = table;
+    super(table, timeoutMillis, onServerDown, clock);
     this.connections = connections;
-    this.timeoutMillis = timeoutMillis;
     this.heldLifetimeMillis = Math.max(timeoutMillis, MIN_HELD_LIFETIME_MILLIS);
     this.keepIntervalMillis =
         Math.max(MIN_KEEP_INTERVAL_MILLIS, Math.min(timeoutMillis / 2, MAX_KEEP_INTERVAL_MILLIS));
     this.prefixLengthV4 = prefixLengthV4;
     this.prefixLengthV6 = prefixLengthV6;
-    this.onServerDown = onServerDown;
-    this.clock = clock;
   }
 
   @Override
@@ -70,7 +63,7 @@ public final class ClientIpPersistence implements Persistence {
   @Override
   public void remember(ClientRequest request, String serverKey) {
     String key = key(request);
-    if (key != null) table.put(key, serverKey, Expiry.after(clock.getAsLong(), timeoutMillis));
+    if (key != null) table.put(key, serverKey, expiry());
   }
 
   @Override
@@ -87,7 +80,7 @@ public final class ClientIpPersistence implements Persistence {
     AtomicBoolean released = new AtomicBoolean();
     return () -> {
       if (released.compareAndSet(false, true) && connections.closed(key))
-        table.extend(key, Expiry.after(clock.getAsLong(), timeoutMillis));
+        table.extend(key, expiry());
     };
   }
 
@@ -102,11 +95,6 @@ public final class ClientIpPersistence implements Persistence {
     }
     long expiresAt = Expiry.after(now, heldLifetimeMillis);
     for (String key : connections.keys()) table.extend(key, expiresAt);
-  }
-
-  @Override
-  public OnServerDown onServerDown() {
-    return onServerDown;
   }
 
   /** The table key of this client, or null when persistence is off or the address is unknown. */

@@ -3,6 +3,7 @@ package dev.limpet.dataplane.persistence;
 import dev.limpet.contract.PersistenceProfileConfig.OnServerDown;
 import dev.limpet.dataplane.http.ClientRequest;
 import io.netty.handler.codec.http.HttpHeaders;
+import java.util.Optional;
 
 /**
  * One persistence profile at work for one pool: finds the server a request is pinned to and records
@@ -52,6 +53,14 @@ public interface Persistence {
    */
   default Persistence onTlsListener() {
     return this;
+  }
+
+  /**
+   * The name of the table this profile keeps its pins in, for the registry to keep it; empty for a
+   * type that keeps none (the pin travels in a cookie or a header).
+   */
+  default Optional<String> tableName() {
+    return Optional.empty();
   }
 
   /**

@@ -64,9 +64,7 @@ public final class PersistenceCatalog {
   /** The tables this catalog's profiles use, so that the registry can drop the others. */
   public Set<String> tableNames() {
     Set<String> names = new HashSet<>();
-    byPool
-        .values()
-        .forEach(e -> PersistenceFactory.tableName(e.profile(), e.pool()).ifPresent(names::add));
+    byPool.values().forEach(e -> e.persistence().tableName().ifPresent(names::add));
     return names;
   }
 

@@ -9,7 +9,6 @@ import dev.limpet.contract.PersistenceProfileConfig.OnServerDown;
 import dev.limpet.contract.PersistenceProfileConfig.Tls;
 import dev.limpet.contract.PersistenceProfileConfig.Visitor;
 import dev.limpet.contract.PoolConfig;
-import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
@@ -76,41 +75,6 @@ public final class PersistenceFactory {
               public Persistence tls(Tls c) {
                 return new TlsPersistence(
                     tables.table(table), millis(c.timeoutMinutes()), down, clock);
-              }
-            });
-  }
-
-  /** The table {@link #create} uses for this profile and pool, if its type keeps one. */
-  public static Optional<String> tableName(PersistenceProfileConfig profile, PoolConfig pool) {
-    Optional<String> table =
-        Optional.of(TableRegistry.profileTableName(profile.name(), pool.name()));
-    return profile
-        .settings()
-        .accept(
-            new Visitor<Optional<String>>() {
-              @Override
-              public Optional<String> clientIp(ClientIp c) {
-                return table;
-              }
-
-              @Override
-              public Optional<String> httpCookie(HttpCookie c) {
-                return Optional.empty();
-              }
-
-              @Override
-              public Optional<String> appCookie(AppCookie c) {
-                return table;
-              }
-
-              @Override
-              public Optional<String> customHeader(CustomHeader c) {
-                return Optional.empty();
-              }
-
-              @Override
-              public Optional<String> tls(Tls c) {
-                return table;
               }
             });
   }

@@ -13,18 +13,11 @@ import java.util.function.LongSupplier;
  * a connection can later present (see {@link TlsSessionKeys}); an entry lives for the timeout after
  * its last use. Requests that did not come over TLS are balanced as usual.
  */
-public final class TlsPersistence implements Persistence {
-  private final PersistenceTable table;
-  private final long timeoutMillis;
-  private final OnServerDown onServerDown;
-  private final LongSupplier clock;
+public final class TlsPersistence extends TablePersistence {
 
   TlsPersistence(
       PersistenceTable table, long timeoutMillis, OnServerDown onServerDown, LongSupplier clock) {
-    this.table = table;
-    this.timeoutMillis = timeoutMillis;
-    this.onServerDown = onServerDown;
-    this.clock = clock;
+    super(table, timeoutMillis, onServerDown, clock);
   }
 
   @Override
@@ -38,7 +31,7 @@ public final class TlsPersistence implements Persistence {
 
   @Override
   public void remember(ClientRequest request, String serverKey) {
-    long expiresAt = Expiry.after(clock.getAsLong(), timeoutMillis);
+    long expiresAt = expiry();
     for (String key : keys(request).all()) table.put(key, serverKey, expiresAt);
   }
 
@@ -59,11 +52,6 @@ public final class TlsPersistence implements Persistence {
       else if (entry.expiresAtMillis() - now < timeoutMillis / 2)
         table.extend(key, Expiry.after(now, timeoutMillis));
     }
-  }
-
-  @Override
-  public OnServerDown onServerDown() {
-    return onServerDown;
   }
 
   private static TlsSessionKeys keys(ClientRequest request) {

@@ -37,12 +37,10 @@ class PersistenceFactoryTest {
         .isInstanceOf(CustomHeaderPersistence.class);
     assertThat(registry.sizes()).containsOnlyKeys("persistence/p/web");
 
-    assertThat(PersistenceFactory.tableName(profile(Type.ClientIP, null), pool))
-        .contains("persistence/p/web");
-    assertThat(PersistenceFactory.tableName(profile(Type.AppCookie, null), pool))
-        .contains("persistence/p/web");
-    assertThat(PersistenceFactory.tableName(profile(Type.HttpCookie, null), pool)).isEmpty();
-    assertThat(PersistenceFactory.tableName(profile(Type.CustomHeader, null), pool)).isEmpty();
+    assertThat(create(profile(Type.ClientIP, null)).tableName()).contains("persistence/p/web");
+    assertThat(create(profile(Type.AppCookie, null)).tableName()).contains("persistence/p/web");
+    assertThat(create(profile(Type.HttpCookie, null)).tableName()).isEmpty();
+    assertThat(create(profile(Type.CustomHeader, null)).tableName()).isEmpty();
   }
 
   @Test
@@ -66,7 +64,7 @@ class PersistenceFactoryTest {
       assertThat(persistence).as(type.name()).isNotNull();
       assertThat(tables.sizes().keySet())
           .as(type.name())
-          .isEqualTo(PersistenceFactory.tableName(profile, pool).stream().collect(toSet()));
+          .isEqualTo(persistence.tableName().stream().collect(toSet()));
     }
   }
 

@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.limpet.contract.DataPlaneGroup;
 import dev.limpet.dataplane.testing.Client;
+import dev.limpet.dataplane.testing.GroupConfigMap;
 import dev.limpet.dataplane.testing.ProxyFixture;
 import dev.limpet.testsupport.MockApi;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -141,18 +141,7 @@ class ConfigMapSourceTest {
   }
 
   private void writeDocument(String document) {
-    client
-        .configMaps()
-        .inNamespace(NS)
-        .resource(
-            new ConfigMapBuilder()
-                .withNewMetadata()
-                .withName(NAME)
-                .withNamespace(NS)
-                .endMetadata()
-                .addToData(DataPlaneGroup.CONFIG_KEY, document)
-                .build())
-        .createOr(existing -> existing.update());
+    GroupConfigMap.write(client, NS, NAME, document);
   }
 
   /** Starts the source, keeping every document it hands over, each applied to the data plane. */

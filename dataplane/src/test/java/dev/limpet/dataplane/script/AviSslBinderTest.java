@@ -11,7 +11,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +21,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -52,31 +50,13 @@ class AviSslBinderTest {
             TestPki.rsa(),
             Instant.now().minus(Duration.ofHours(2)),
             Instant.now().plus(Duration.ofDays(3)));
-    withCertificate = serverSession(keyed(alice));
-    withoutCertificate = serverSession(keyed(null));
-  }
-
-  /** A client context trusting the CA, presenting {@code identity} when not null. */
-  private static SSLContext keyed(TestPki.Issued identity) throws Exception {
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(identity == null ? null : identity.keyManagers(), trustCa(), null);
-    return context;
-  }
-
-  private static javax.net.ssl.TrustManager[] trustCa() throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null);
-    trust.setCertificateEntry("ca", CA.certificate());
-    TrustManagerFactory tmf =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    return tmf.getTrustManagers();
+    withCertificate = serverSession(CA.presenting(alice));
+    withoutCertificate = serverSession(CA.clientContext());
   }
 
   /** The server's session of one handshake that asks for (does not require) a certificate. */
   private static SSLSession serverSession(SSLContext client) throws Exception {
-    SSLContext server = SSLContext.getInstance("TLS");
-    server.init(SERVER.keyManagers(), trustCa(), null);
+    SSLContext server = CA.presenting(SERVER);
     try (SSLServerSocket listener =
         (SSLServerSocket)
             server

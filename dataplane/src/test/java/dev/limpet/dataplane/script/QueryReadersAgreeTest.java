@@ -2,16 +2,6 @@ package dev.limpet.dataplane.script;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.limpet.contract.PersistenceProfileConfig;
-import dev.limpet.contract.PersistenceProfileConfig.AppCookie;
-import dev.limpet.contract.PersistenceProfileConfig.Type;
-import dev.limpet.contract.PoolConfig;
-import dev.limpet.dataplane.http.ClientRequest;
-import dev.limpet.dataplane.persistence.CookieKeySet;
-import dev.limpet.dataplane.persistence.Persistence;
-import dev.limpet.dataplane.persistence.PersistenceFactory;
-import dev.limpet.dataplane.persistence.TableRegistry;
-import java.net.InetSocketAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -47,7 +37,7 @@ class QueryReadersAgreeTest {
       })
   void aScriptAndAProfileReadTheSameParameter(String uri, String expected) {
     assertThat(scriptReads(uri)).as("the script").isEqualTo(expected);
-    assertThat(profileReads(uri)).as("the profile").isEqualTo(pinOf(expected));
+    assertThat(profileReads(uri)).as("the profile").isEqualTo(TwoReaders.pinOf(expected));
   }
 
   @Test
@@ -60,32 +50,10 @@ class QueryReadersAgreeTest {
   }
 
   private static String scriptReads(String uri) {
-    List<String> logged =
-        new ScriptHarness()
-            .logs(
-                "local v = avi.http.get_query('s')\n"
-                    + "avi.vs.log(v == nil and '<nil>' or '[' .. v .. ']')",
-                new FakeExchange(uri));
-    String line = logged.get(0);
-    return line.equals("<nil>") ? null : line.substring(1, line.length() - 1);
+    return TwoReaders.scriptReads("avi.http.get_query('s')", new FakeExchange(uri));
   }
 
-  /** The server the application-cookie profile pins the request to: that of the value it read. */
   private static String profileReads(String uri) {
-    var registry = new TableRegistry(100, System::currentTimeMillis);
-    var config =
-        new PersistenceProfileConfig("app", Type.AppCookie, null, new AppCookie("s", null));
-    PoolConfig pool = new PoolConfig("web", null, null, null, "app", 0, 0);
-    Persistence profile =
-        PersistenceFactory.create(
-            config, pool, registry, CookieKeySet.random(), System::currentTimeMillis);
-    var table = registry.table(TableRegistry.profileTableName("app", "web"));
-    for (String reading : READINGS) table.put(reading, pinOf(reading), Long.MAX_VALUE);
-    var head = new FakeExchange(uri).request;
-    return profile.pinnedServer(new ClientRequest(new InetSocketAddress("192.0.2.1", 1), head));
-  }
-
-  private static String pinOf(String reading) {
-    return reading == null ? null : "server-for[" + reading + "]";
+    return TwoReaders.profileReads("s", READINGS, new FakeExchange(uri));
   }
 }

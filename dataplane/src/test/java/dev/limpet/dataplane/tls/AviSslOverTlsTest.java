@@ -6,16 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.limpet.dataplane.testing.ProxyFixture;
 import dev.limpet.dataplane.testing.TlsClient;
 import dev.limpet.testsupport.TestPki;
-import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslProvider;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.List;
-import java.util.stream.Stream;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -50,12 +45,6 @@ class AviSslOverTlsTest {
 
   @TempDir Path dir;
   private ProxyFixture fx;
-
-  static Stream<SslProvider> providers() {
-    return OpenSsl.isAvailable()
-        ? Stream.of(SslProvider.OPENSSL, SslProvider.JDK)
-        : Stream.of(SslProvider.JDK);
-  }
 
   @AfterEach
   void stop() {
@@ -93,7 +82,7 @@ class AviSslOverTlsTest {
   }
 
   @ParameterizedTest
-  @MethodSource("providers")
+  @MethodSource(SslProviders.AVAILABLE)
   void tls12ScriptReadsProtocolOpenSslCipherAndSni(SslProvider provider) throws Exception {
     start(provider, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
     try (TlsClient client =
@@ -110,7 +99,7 @@ class AviSslOverTlsTest {
   }
 
   @ParameterizedTest
-  @MethodSource("providers")
+  @MethodSource(SslProviders.AVAILABLE)
   void tls13WithoutSniReadsNilServerName(SslProvider provider) throws Exception {
     start(provider, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
     try (TlsClient client = new TlsClient(CA.clientContext(), fx.port, null, "TLSv1.3")) {
@@ -125,33 +114,20 @@ class AviSslOverTlsTest {
     }
   }
 
-  /** A client context trusting the CA and presenting {@code identity}. */
-  private static SSLContext presenting(TestPki.Issued identity) throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null);
-    trust.setCertificateEntry("ca", CA.certificate());
-    TrustManagerFactory tmf =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(identity.keyManagers(), tmf.getTrustManagers(), null);
-    return context;
-  }
-
   private static String clientCertificates(String mode) {
     return "clientCertificates: {mode: %s, caCertificates: %s}"
         .formatted(mode, "\"" + CA.certificatePem().replace("\n", "\\n") + "\"");
   }
 
   @ParameterizedTest
-  @MethodSource("providers")
+  @MethodSource(SslProviders.AVAILABLE)
   void aListenerThatRequestsClientCertificatesLetsTheScriptReadThem(SslProvider provider)
       throws Exception {
     start(provider, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", clientCertificates("REQUEST"));
     TestPki.Issued alice = CA.issue("alice", List.of("alice.example.com"), List.of());
     for (String protocol : List.of("TLSv1.2", "TLSv1.3")) {
       try (TlsClient client =
-          new TlsClient(presenting(alice), fx.port, "shop.example.com", protocol)) {
+          new TlsClient(CA.presenting(alice), fx.port, "shop.example.com", protocol)) {
         List<String> lines = body(client.get("/", "shop.example.com"));
         assertThat(lines.get(0)).isEqualTo(protocol);
         assertThat(lines.get(4).replace("\n\t", "\n").strip())
@@ -170,14 +146,14 @@ class AviSslOverTlsTest {
     TestPki.Issued stranger =
         TestPki.authority("stranger-ca").issue("mallory", List.of("m.example.com"), List.of());
     try (TlsClient client =
-        new TlsClient(presenting(stranger), fx.port, "shop.example.com", "TLSv1.2")) {
+        new TlsClient(CA.presenting(stranger), fx.port, "shop.example.com", "TLSv1.2")) {
       assertThat(body(client.get("/", "shop.example.com")).subList(4, 6))
           .containsExactly("nil", "0");
     }
   }
 
   @ParameterizedTest
-  @MethodSource("providers")
+  @MethodSource(SslProviders.AVAILABLE)
   void aListenerThatRequiresThemRefusesAClientWithout(SslProvider provider) throws Exception {
     start(provider, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", clientCertificates("REQUIRE"));
     assertThatThrownBy(
@@ -189,7 +165,7 @@ class AviSslOverTlsTest {
             })
         .isInstanceOf(UncheckedIOException.class);
     TestPki.Issued alice = CA.issue("alice", List.of("alice.example.com"), List.of());
-    try (TlsClient client = new TlsClient(presenting(alice), fx.port, "shop.example.com")) {
+    try (TlsClient client = new TlsClient(CA.presenting(alice), fx.port, "shop.example.com")) {
       assertThat(body(client.get("/", "shop.example.com")).get(5)).isEqualTo("1");
     }
   }

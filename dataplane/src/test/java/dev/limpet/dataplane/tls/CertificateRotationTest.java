@@ -54,7 +54,7 @@ class CertificateRotationTest {
   }
 
   @ParameterizedTest
-  @MethodSource("dev.limpet.dataplane.tls.TlsTerminationTest#providers")
+  @MethodSource(SslProviders.AVAILABLE)
   void newConnectionsGetTheNewCertificateAndNoRequestFails(SslProvider provider) throws Exception {
     start(provider);
     AtomicBoolean stop = new AtomicBoolean();
@@ -95,7 +95,7 @@ class CertificateRotationTest {
   }
 
   @ParameterizedTest
-  @MethodSource("dev.limpet.dataplane.tls.TlsTerminationTest#providers")
+  @MethodSource(SslProviders.AVAILABLE)
   void aBadReplacementLeavesTheLastGoodCertificateServing(SslProvider provider) throws Exception {
     start(provider);
     TestPki.writeAtomically(dir.resolve("shop.crt"), "-----BEGIN CERTIFICATE-----\nnonsense\n");

@@ -159,7 +159,7 @@ class TlsPersistenceTest {
   }
 
   @ParameterizedTest
-  @MethodSource("providers")
+  @MethodSource(SslProviders.AVAILABLE)
   void aClientInitiatedRenegotiationFailsAndOthersAreStillServed(SslProvider provider)
       throws Exception {
     start(provider);
@@ -206,12 +206,6 @@ class TlsPersistenceTest {
     assertThat(visits.stream().map(Visit::backend).distinct())
         .as("documented limit: the JDK hides what identifies a TLS 1.3 session")
         .hasSize(3);
-  }
-
-  static Stream<SslProvider> providers() {
-    return OpenSsl.isAvailable()
-        ? Stream.of(SslProvider.OPENSSL, SslProvider.JDK)
-        : Stream.of(SslProvider.JDK);
   }
 
   private SSLSocket tls12Socket() throws IOException {

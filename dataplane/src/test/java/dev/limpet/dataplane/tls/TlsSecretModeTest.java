@@ -7,11 +7,11 @@ import dev.limpet.contract.DataPlaneGroup;
 import dev.limpet.contract.TlsCertificateConfig;
 import dev.limpet.dataplane.runtime.ConfigMapSource;
 import dev.limpet.dataplane.runtime.TlsSecretSource;
+import dev.limpet.dataplane.testing.GroupConfigMap;
 import dev.limpet.dataplane.testing.ProxyFixture;
 import dev.limpet.dataplane.testing.TlsClient;
 import dev.limpet.dataplane.testing.TlsDocument;
 import dev.limpet.testsupport.TestPki;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -120,18 +120,7 @@ class TlsSecretModeTest {
                 .version(version)
                 .secret("shop", "shop-tls", TlsCertificateConfig.digest(certificatePem, keyPem))
                 .render(fx.servers()));
-    client
-        .configMaps()
-        .inNamespace(NS)
-        .resource(
-            new ConfigMapBuilder()
-                .withNewMetadata()
-                .withName(CONFIG_MAP)
-                .withNamespace(NS)
-                .endMetadata()
-                .addToData(DataPlaneGroup.CONFIG_KEY, document)
-                .build())
-        .createOr(existing -> existing.update());
+    GroupConfigMap.write(client, NS, CONFIG_MAP, document);
   }
 
   private void writeSecret(String certificatePem, String keyPem) {

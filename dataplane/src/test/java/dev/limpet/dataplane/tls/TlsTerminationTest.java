@@ -8,7 +8,6 @@ import dev.limpet.dataplane.testing.ProxyFixture;
 import dev.limpet.dataplane.testing.TlsClient;
 import dev.limpet.dataplane.testing.TlsDocument;
 import dev.limpet.testsupport.TestPki;
-import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslProvider;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -20,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import javax.net.ssl.SSLHandshakeException;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
@@ -44,12 +42,6 @@ class TlsTerminationTest {
 
   @TempDir Path dir;
   private ProxyFixture fx;
-
-  static Stream<SslProvider> providers() {
-    return OpenSsl.isAvailable()
-        ? Stream.of(SslProvider.OPENSSL, SslProvider.JDK)
-        : Stream.of(SslProvider.JDK);
-  }
 
   private ProxyFixture start(SslProvider provider, String tlsLine, String poolLine)
       throws Exception {
@@ -80,7 +72,7 @@ class TlsTerminationTest {
   }
 
   @ParameterizedTest
-  @MethodSource("providers")
+  @MethodSource(SslProviders.AVAILABLE)
   void sniPicksTheCertificateAndTheDefaultAnswersTheRest(SslProvider provider) throws Exception {
     start(provider, "", "");
     assertThat(peer("shop.example.com")).isEqualTo("shop");
@@ -96,7 +88,7 @@ class TlsTerminationTest {
   }
 
   @ParameterizedTest
-  @MethodSource("providers")
+  @MethodSource(SslProviders.AVAILABLE)
   void tls12And13BothWorkAndAProtocolNotAllowedIsRefused(SslProvider provider) throws Exception {
     start(provider, "", "");
     for (String protocol : List.of("TLSv1.2", "TLSv1.3")) {
@@ -116,7 +108,7 @@ class TlsTerminationTest {
   }
 
   @ParameterizedTest
-  @MethodSource("providers")
+  @MethodSource(SslProviders.AVAILABLE)
   void serversSeeHttpsAndInsertedCookiesAreSecure(SslProvider provider) throws Exception {
     start(provider, "", "persistenceProfile: sticky");
     HttpClient http =
@@ -141,7 +133,7 @@ class TlsTerminationTest {
   }
 
   @ParameterizedTest
-  @MethodSource("providers")
+  @MethodSource(SslProviders.AVAILABLE)
   void opensslClientSeesTheCertificateForItsName(SslProvider provider) throws Exception {
     start(provider, "", "");
     Path ca = dir.resolve("ca.pem");
@@ -171,7 +163,7 @@ class TlsTerminationTest {
   }
 
   @ParameterizedTest
-  @MethodSource("providers")
+  @MethodSource(SslProviders.AVAILABLE)
   void aCertificateThatCannotServeRefusesTheConfigurationAndNamesIt(SslProvider provider)
       throws Exception {
     start(provider, "", "");

@@ -66,7 +66,7 @@ class UpstreamTlsTest {
   }
 
   @ParameterizedTest
-  @MethodSource("dev.limpet.dataplane.tls.TlsTerminationTest#providers")
+  @MethodSource(SslProviders.AVAILABLE)
   void theRightAuthorityIsTrustedForTheServersAddress(SslProvider provider) throws Exception {
     start(provider, "{caFile: ${dir}/server-ca.pem}");
     assertThat(status()).isEqualTo(200);
@@ -74,7 +74,7 @@ class UpstreamTlsTest {
   }
 
   @ParameterizedTest
-  @MethodSource("dev.limpet.dataplane.tls.TlsTerminationTest#providers")
+  @MethodSource(SslProviders.AVAILABLE)
   void aWrongAuthorityAnswers502(SslProvider provider) throws Exception {
     start(provider, "{caFile: ${dir}/other-ca.pem}");
     assertThat(status()).isEqualTo(502);
@@ -84,7 +84,7 @@ class UpstreamTlsTest {
   }
 
   @ParameterizedTest
-  @MethodSource("dev.limpet.dataplane.tls.TlsTerminationTest#providers")
+  @MethodSource(SslProviders.AVAILABLE)
   void theServerNameIsSentAndChecked(SslProvider provider) throws Exception {
     start(
         provider,
@@ -98,14 +98,14 @@ class UpstreamTlsTest {
   }
 
   @ParameterizedTest
-  @MethodSource("dev.limpet.dataplane.tls.TlsTerminationTest#providers")
+  @MethodSource(SslProviders.AVAILABLE)
   void withoutVerificationAnyCertificateIsTaken(SslProvider provider) throws Exception {
     start(provider, "{verify: false}");
     assertThat(status()).isEqualTo(200);
   }
 
   @ParameterizedTest
-  @MethodSource("dev.limpet.dataplane.tls.TlsTerminationTest#providers")
+  @MethodSource(SslProviders.AVAILABLE)
   void anUnreadableBundleIsAConfigurationProblem(SslProvider provider) throws Exception {
     assertThatThrownBy(() -> start(provider, "{caFile: ${dir}/nothing.pem}"))
         .isInstanceOf(ConfigException.class)
