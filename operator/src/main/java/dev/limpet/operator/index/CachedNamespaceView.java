@@ -1,12 +1,8 @@
 package dev.limpet.operator.index;
 
-import dev.limpet.operator.api.DataScript;
-import dev.limpet.operator.api.PersistenceProfile;
-import dev.limpet.operator.api.Pool;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
@@ -52,26 +48,6 @@ public final class CachedNamespaceView implements NamespaceView {
   public CachedNamespaceView(EventSourceRetriever<?> sources, String namespace) {
     this.sources = sources;
     this.namespace = namespace;
-  }
-
-  @Override
-  public Optional<Pool> pool(String name) {
-    return get(Pool.class, name);
-  }
-
-  @Override
-  public Optional<PersistenceProfile> profile(String name) {
-    return get(PersistenceProfile.class, name);
-  }
-
-  @Override
-  public Optional<DataScript> dataScript(String name) {
-    return get(DataScript.class, name);
-  }
-
-  @Override
-  public Optional<Service> service(String name) {
-    return get(Service.class, name);
   }
 
   @Override
@@ -134,7 +110,8 @@ public final class CachedNamespaceView implements NamespaceView {
     return service == null ? List.of() : List.of(Indexes.key(slice, service));
   }
 
-  private <R extends HasMetadata> Optional<R> get(Class<R> type, String name) {
+  @Override
+  public <R extends HasMetadata> Optional<R> get(Class<R> type, String name) {
     return source(type).flatMap(s -> s.get(new ResourceID(name, namespace)));
   }
 

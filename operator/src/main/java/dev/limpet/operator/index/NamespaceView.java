@@ -3,6 +3,7 @@ package dev.limpet.operator.index;
 import dev.limpet.operator.api.DataScript;
 import dev.limpet.operator.api.PersistenceProfile;
 import dev.limpet.operator.api.Pool;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -15,13 +16,24 @@ import java.util.Optional;
  * informer caches; tests from maps.
  */
 public interface NamespaceView {
-  Optional<Pool> pool(String name);
+  /** The object of kind {@code type} named {@code name}; empty when absent or not watched. */
+  <R extends HasMetadata> Optional<R> get(Class<R> type, String name);
 
-  Optional<PersistenceProfile> profile(String name);
+  default Optional<Pool> pool(String name) {
+    return get(Pool.class, name);
+  }
 
-  Optional<DataScript> dataScript(String name);
+  default Optional<PersistenceProfile> profile(String name) {
+    return get(PersistenceProfile.class, name);
+  }
 
-  Optional<Service> service(String name);
+  default Optional<DataScript> dataScript(String name) {
+    return get(DataScript.class, name);
+  }
+
+  default Optional<Service> service(String name) {
+    return get(Service.class, name);
+  }
 
   /** The EndpointSlices of a Service (label {@code kubernetes.io/service-name}). */
   List<EndpointSlice> endpointSlices(String serviceName);
