@@ -110,6 +110,19 @@ public final class PersistenceTable {
   }
 
   /**
+   * {@link #extend} then {@link #lookup}: the live entry for {@code key} with its expiry moved to
+   * {@code expiresAtMillis} if that is later, or null. One read when the entry expires later
+   * already.
+   */
+  public Entry lookupExtending(String key, long expiresAtMillis) {
+    Entry seen = entries.get(key);
+    if (seen == null || !present(seen, clock.getAsLong())) return null;
+    if (expiresAtMillis <= seen.expiresAtMillis()) return seen;
+    extend(key, expiresAtMillis);
+    return lookup(key);
+  }
+
+  /**
    * Inserts {@code key} unless it is live already; a live entry keeps its value and gets the later
    * of both expiries.
    *

@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
 import org.luaj.vm2.lib.VarArgFunction;
 
@@ -59,7 +60,51 @@ final class Namespace {
     }
 
     @Override
-    public Varargs invoke(Varargs args) {
+    public Varargs invoke(Varargs values) {
+      ScriptRun run = allowedRun();
+      Args args = free(run.args);
+      try {
+        return body.call(run, args.of(fullName, values));
+      } finally {
+        args.busy = false;
+      }
+    }
+
+    // LuaJ's VarArgFunction packs two or three arguments into a new Varargs: pass them as they are
+
+    @Override
+    public LuaValue call(LuaValue a, LuaValue b) {
+      ScriptRun run = allowedRun();
+      Args args = free(run.args);
+      try {
+        return body.call(run, args.of(fullName, 2, a, b, NIL)).arg1();
+      } finally {
+        args.busy = false;
+      }
+    }
+
+    @Override
+    public LuaValue call(LuaValue a, LuaValue b, LuaValue c) {
+      ScriptRun run = allowedRun();
+      Args args = free(run.args);
+      try {
+        return body.call(run, args.of(fullName, 3, a, b, c)).arg1();
+      } finally {
+        args.busy = false;
+      }
+    }
+
+    /**
+     * The thread's shared arguments object, or a new one when a call is already using it: a
+     * function reading a script's table may run a Lua metamethod that calls another function.
+     */
+    private static Args free(Args shared) {
+      Args args = shared.busy ? new Args() : shared;
+      args.busy = true;
+      return args;
+    }
+
+    private ScriptRun allowedRun() {
       ScriptRun run = runs.get();
       if (!events.contains(run.event))
         throw new LuaError(
@@ -69,7 +114,7 @@ final class Namespace {
                 + " (only in: "
                 + events.stream().map(Enum::name).collect(Collectors.joining(", "))
                 + ")");
-      return body.call(run, new Args(fullName, args));
+      return run;
     }
 
     @Override

@@ -73,8 +73,8 @@ public final class RegistryScriptTables implements ScriptTables {
     public Entry lookup(String key, long extendMillis) {
       PersistenceTable table = table();
       long now = clock.getAsLong();
-      if (extendMillis > 0) table.extend(key, now + extendMillis);
-      PersistenceTable.Entry entry = table.lookup(key);
+      PersistenceTable.Entry entry =
+          extendMillis > 0 ? table.lookupExtending(key, now + extendMillis) : table.lookup(key);
       return entry == null
           ? null
           : new Entry(entry.value(), Math.max(0, entry.expiresAtMillis() - now));

@@ -11,6 +11,10 @@ final class ScriptRun {
   final CompiledDataScript script;
   final VirtualServiceScripts virtualService;
   private final RunLimiter limiter;
+
+  /** The arguments of the {@code avi} call now running: the sandbox's one, refilled per call. */
+  final Args args;
+
   private Action reply;
   private Close close = Close.NONE;
 
@@ -20,13 +24,15 @@ final class ScriptRun {
       ScriptTransaction transaction,
       CompiledDataScript script,
       VirtualServiceScripts virtualService,
-      RunLimiter limiter) {
+      RunLimiter limiter,
+      Args args) {
     this.event = event;
     this.exchange = exchange;
     this.transaction = transaction;
     this.script = script;
     this.virtualService = virtualService;
     this.limiter = limiter;
+    this.args = args;
   }
 
   /** The script line now executing. */

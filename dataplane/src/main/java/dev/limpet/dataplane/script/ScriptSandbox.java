@@ -62,6 +62,7 @@ final class ScriptSandbox {
       };
 
   private final RunLimiter limiter;
+  private final Args args = new Args();
   private final LuaThread mainThread;
   private final ReadOnlyTable environmentMetatable;
   private ScriptRun current;
@@ -102,6 +103,11 @@ final class ScriptSandbox {
 
   RunLimiter limiter() {
     return limiter;
+  }
+
+  /** The arguments object every {@code avi} call of this thread's runs refills. */
+  Args args() {
+    return args;
   }
 
   LuaThread mainThread() {
@@ -178,6 +184,7 @@ final class ScriptSandbox {
           true);
     } finally {
       current = null;
+      args.of(null, null); // holds no request's values past the run
       limiter.finish();
     }
   }

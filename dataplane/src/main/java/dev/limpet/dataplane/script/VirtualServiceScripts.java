@@ -52,7 +52,9 @@ public final class VirtualServiceScripts {
       ScriptChunk chunk = script.chunk(event);
       if (chunk == null) continue;
       ScriptSandbox sandbox = engine.sandbox();
-      ScriptRun run = new ScriptRun(event, exchange, transaction, script, this, sandbox.limiter());
+      ScriptRun run =
+          new ScriptRun(
+              event, exchange, transaction, script, this, sandbox.limiter(), sandbox.args());
       ScriptSandbox.Failure failure =
           sandbox.run(run, chunk, transaction.environment(script.name()), engine.limits());
       if (run.close().compareTo(close) > 0) close = run.close();

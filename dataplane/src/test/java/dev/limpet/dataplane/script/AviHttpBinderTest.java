@@ -245,6 +245,28 @@ class AviHttpBinderTest {
             "sid=mine; Path=/; Max-Age=10; HttpOnly; Secure; SameSite=Lax");
   }
 
+  /**
+   * The avi functions share one arguments object per thread: a function called from a metamethod
+   * while another reads the script's table must not overwrite the outer call's arguments (its error
+   * would then name the inner function).
+   */
+  @Test
+  void anAviCallFromAMetamethodLeavesTheOuterCallsArgumentsAlone() {
+    var result =
+        inResponse(
+            """
+            local cookie = setmetatable({value = 'v'}, {__index = function(t, k)
+              if k == 'name' then return avi.http.get_header('X-Upstream') end
+              if k == 'samesite' then return 'Sometimes' end
+            end})
+            avi.http.add_cookie(cookie)
+            """);
+    assertThat(result.action()).isInstanceOf(Failed.class);
+    assertThat(((Failed) result.action()).failure().message())
+        .contains(
+            "bad argument #1 to 'avi.http.add_cookie' (samesite must be Strict, Lax or None)");
+  }
+
   @Test
   void cookieInjectionIsRefused() {
     var result = inResponse("avi.http.add_cookie('a', 'x; Domain=evil.com')");
