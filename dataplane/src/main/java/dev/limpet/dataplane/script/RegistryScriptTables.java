@@ -13,6 +13,9 @@ public final class RegistryScriptTables implements ScriptTables {
   /** The name of the table scripts reach without naming one. */
   public static final String DEFAULT_TABLE = "default";
 
+  /** How much later an insert must make a live entry expire to be written. */
+  static final long REFRESH_STEP_MILLIS = 1000;
+
   /** Named tables whose handle is kept; names past these are resolved per call. */
   private static final int KEPT_NAMES = 64;
 
@@ -64,9 +67,20 @@ public final class RegistryScriptTables implements ScriptTables {
       return registry.table(name);
     }
 
+    /**
+     * Scripts insert on every request (Avi's idiom refreshes a session this way), each time with an
+     * expiry a few milliseconds later: a live entry whose expiry is less than {@link
+     * #REFRESH_STEP_MILLIS} short of the new one is left as it is, so a busy key costs a read, not
+     * a write and a replication message, per request. Its expiry then lags the latest insert by
+     * under a second, and {@code table_lookup} never reports more lifetime than the script gave.
+     */
     @Override
     public boolean insert(String key, String value, long lifetimeMillis) {
-      return table().insertIfAbsent(key, value, clock.getAsLong() + lifetimeMillis);
+      PersistenceTable table = table();
+      long expiresAt = clock.getAsLong() + lifetimeMillis;
+      PersistenceTable.Entry live = table.lookup(key);
+      if (live != null && expiresAt - live.expiresAtMillis() < REFRESH_STEP_MILLIS) return true;
+      return table.insertIfAbsent(key, value, expiresAt);
     }
 
     @Override
