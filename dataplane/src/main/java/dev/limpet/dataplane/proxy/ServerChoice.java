@@ -29,6 +29,9 @@ final class ServerChoice {
   private Selection selection;
   private int staleRetries;
 
+  /** Whether a byte of the request's body went to a server: it may not go to another then. */
+  private boolean bodySent;
+
   /**
    * @param named the server a DataScript named ({@code avi.pool.select}), null when the pool
    *     chooses
@@ -68,9 +71,14 @@ final class ServerChoice {
    * The chosen server refused the connection; true when the request may go to another server (ask
    * {@link #next}).
    */
-  boolean refused(boolean idempotent, boolean bodySent) {
+  boolean refused(boolean idempotent) {
     refused.add(server());
     return idempotent && !bodySent;
+  }
+
+  /** A byte of the request's body went to the chosen server. */
+  void bodySent() {
+    bodySent = true;
   }
 
   /**
