@@ -20,8 +20,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
@@ -599,14 +597,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
 
   private void rejectMalformed(HttpRequest head) {
     Throwable cause = head.decoderResult().cause();
-    HttpResponseStatus status =
-        cause instanceof FramingException refused
-            ? refused.status()
-            : cause instanceof TooLongHttpLineException
-                ? HttpResponseStatus.REQUEST_URI_TOO_LONG
-                : cause instanceof TooLongHttpHeaderException
-                    ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
-                    : HttpResponseStatus.BAD_REQUEST;
+    HttpResponseStatus status = FramingException.statusOf(cause);
     ReferenceCountUtil.release(head);
     LOG.debug("malformed request from {}: {}", ctx.channel().remoteAddress(), cause.toString());
     rejectUnrouted(status, status.reasonPhrase().toLowerCase(java.util.Locale.ROOT));
