@@ -23,8 +23,11 @@ final class ServerChoice {
   private final Server named;
   private final ClientRequest request;
 
-  /** Servers that refused a connection for this request: not tried again. */
-  private final Set<Server> refused = new HashSet<>(2);
+  /**
+   * Servers that refused a connection for this request: not tried again. Made at the first refusal:
+   * most requests have none.
+   */
+  private Set<Server> refused = Set.of();
 
   private Selection selection;
   private int staleRetries;
@@ -72,6 +75,7 @@ final class ServerChoice {
    * {@link #next}).
    */
   boolean refused(boolean idempotent) {
+    if (refused.isEmpty()) refused = new HashSet<>(2);
     refused.add(server());
     return idempotent && !bodySent;
   }
