@@ -52,8 +52,8 @@ final class Deadlines {
 
   /** During exchange {@code e}. */
   Deadline during(Exchange e) {
-    if (e.local || e.responseComplete || e.upstream == null) return Deadline.NONE;
-    if (!e.requestComplete)
+    if (e.responseComplete() || e.upstream == null) return Deadline.NONE;
+    if (!e.requestComplete())
       return new Deadline(Kind.REQUEST_BODY, e.lastClientActivityNanos + clientIdleNanos);
     return new Deadline(
         Kind.UPSTREAM_RESPONSE,

@@ -2,6 +2,7 @@ package dev.limpet.dataplane.proxy;
 
 import dev.limpet.dataplane.http.ClientRequest;
 import dev.limpet.dataplane.runtime.VirtualService;
+import dev.limpet.dataplane.script.ScriptResult;
 import dev.limpet.dataplane.script.ScriptTransaction;
 import dev.limpet.dataplane.upstream.Pool;
 import dev.limpet.dataplane.upstream.Selection;
@@ -11,9 +12,60 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import java.util.ArrayDeque;
 
-/** The state of one request/response transaction on a client connection. */
+/**
+ * The relay's state of one request/response transaction on a client connection: the request as the
+ * stages before it made it (immutable), the server choice, and three small typed phases (how far
+ * the request arrived, how far the response went, how the client connection goes on). Nothing here
+ * is specific to HTTP/1.1 framing: a stream of another protocol has the same phases.
+ */
 final class Exchange {
-  /** The request as the routing stage found it: its head, virtual service, configuration. */
+  /** How far the client's request arrived. */
+  enum RequestPhase {
+    /** Body parts may still come. */
+    RECEIVING,
+    /** All of it is here. */
+    RECEIVED
+  }
+
+  /** How far the response to the client went. */
+  enum ResponsePhase {
+    /** No response head yet. */
+    AWAITED,
+    /** An interim (1xx) response is being skipped; the real one follows. */
+    INFORMATIONAL,
+    /** The server's head went to the client; its body streams. */
+    RELAYING,
+    /** The server's response went to the client whole. */
+    RELAYED,
+    /** The proxy answered itself (an error, a refusal, a script's reply): no server's response. */
+    LOCAL;
+
+    boolean started() {
+      return this == RELAYING || this == RELAYED || this == LOCAL;
+    }
+
+    boolean complete() {
+      return this == RELAYED || this == LOCAL;
+    }
+  }
+
+  /** How the client connection goes on after this exchange. */
+  enum Afterwards {
+    KEEP_ALIVE,
+    /** Closed gracefully (FIN) once the response is sent. */
+    CLOSE,
+    /** Closed with a TCP reset ({@code close_conn(true)}). */
+    RESET
+  }
+
+  /** What becomes of the upstream connection once the exchange is over. */
+  enum UpstreamAfter {
+    CLOSE,
+    /** Back to the pool: the server kept it alive and the exchange ended cleanly. */
+    REUSE
+  }
+
+  /** The request as the stages before the relay found it: head, virtual service, configuration. */
   final RoutedRequest request;
 
   final long startNanos = System.nanoTime();
@@ -21,37 +73,59 @@ final class Exchange {
   /** Body parts read before the upstream connection was ready. */
   final ArrayDeque<HttpContent> pendingBody = new ArrayDeque<>(2);
 
-  /** The server choice, made once the request scripts ran (they may pick the pool); else null. */
-  ServerChoice choice;
+  /** The Lua state of this transaction; null when its virtual service has no scripts. */
+  final ScriptTransaction scripts;
 
-  /** The Lua state of this transaction, created when the first script runs. */
-  ScriptTransaction scripts;
+  /** The server choice; null for a request answered without one. */
+  ServerChoice choice;
 
   Channel upstream;
   long lastUpstreamActivityNanos;
   long lastClientActivityNanos = startNanos;
 
-  boolean local;
-  boolean requestComplete;
-  boolean requestBodySent;
-  boolean responseStarted;
-  boolean responseComplete;
-  boolean informational;
-  boolean upstreamReusable;
-  boolean closeAfter;
-
-  /**
-   * Close the client connection with a TCP reset after this exchange ({@code close_conn(true)}).
-   */
-  boolean resetAfter;
+  RequestPhase requestPhase = RequestPhase.RECEIVING;
+  ResponsePhase responsePhase = ResponsePhase.AWAITED;
+  Afterwards afterwards = Afterwards.KEEP_ALIVE;
+  UpstreamAfter upstreamAfter = UpstreamAfter.CLOSE;
 
   int status;
-
   long requestBytes;
   long responseBytes;
 
-  Exchange(RoutedRequest request) {
+  Exchange(RoutedRequest request, ScriptTransaction scripts) {
     this.request = request;
+    this.scripts = scripts;
+  }
+
+  boolean requestComplete() {
+    return requestPhase == RequestPhase.RECEIVED;
+  }
+
+  boolean responseStarted() {
+    return responsePhase.started();
+  }
+
+  boolean responseComplete() {
+    return responsePhase.complete();
+  }
+
+  boolean answeredLocally() {
+    return responsePhase == ResponsePhase.LOCAL;
+  }
+
+  /** The client connection closes after this exchange (a reset stays a reset). */
+  void closeAfter() {
+    if (afterwards == Afterwards.KEEP_ALIVE) afterwards = Afterwards.CLOSE;
+  }
+
+  /** Applies a script's {@code close_conn}. */
+  void closeAfter(ScriptResult.Close close) {
+    if (close == ScriptResult.Close.FIN) closeAfter();
+    else if (close == ScriptResult.Close.RST) afterwards = Afterwards.RESET;
+  }
+
+  boolean closesClient() {
+    return afterwards != Afterwards.KEEP_ALIVE;
   }
 
   /** The pool the request goes to: the virtual service's until a script chose another. */
@@ -81,16 +155,8 @@ final class Exchange {
     return request.client();
   }
 
-  /** True when {@link #requestBody} is the whole body: its parts are queued, none still to come. */
+  /** True when {@link RoutedRequest#body} is the whole body: its parts are queued, none to come. */
   boolean requestBodyWhole() {
     return request.body() != null && request.body().whole();
-  }
-
-  /** Requests that may be sent again after a failed attempt (RFC 9110 idempotent methods). */
-  boolean idempotent() {
-    return switch (head().method().name()) {
-      case "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE" -> true;
-      default -> false;
-    };
   }
 }

@@ -1,6 +1,8 @@
 package dev.limpet.dataplane.proxy;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 
 /**
  * A request refused for its framing or its request line, with the status the client gets. Thrown
@@ -24,6 +26,18 @@ public final class FramingException extends IllegalArgumentException {
 
   public HttpResponseStatus status() {
     return status;
+  }
+
+  /**
+   * The status a request head that failed to decode is refused with: a framing refusal's own, 414
+   * for a request line over the limit, 431 for header fields over it, else 400.
+   */
+  static HttpResponseStatus statusOf(Throwable cause) {
+    if (cause instanceof FramingException refused) return refused.status();
+    if (cause instanceof TooLongHttpLineException) return HttpResponseStatus.REQUEST_URI_TOO_LONG;
+    if (cause instanceof TooLongHttpHeaderException)
+      return HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+    return HttpResponseStatus.BAD_REQUEST;
   }
 
   static FramingException badRequest(String message) {

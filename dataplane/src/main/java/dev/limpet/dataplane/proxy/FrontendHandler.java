@@ -20,8 +20,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
@@ -106,7 +104,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     while (!inbound.isEmpty() && !closing) {
       Object msg = inbound.peek();
       boolean head = msg instanceof HttpRequest || msg instanceof RequestMessage;
-      if (exchange != null && (head || exchange.requestComplete)) return;
+      if (exchange != null && (head || exchange.requestComplete())) return;
       inbound.poll();
       if (msg instanceof RoutedRequest request) startExchange(request);
       else if (msg instanceof ScriptedRequest scripted) startExchange(scripted);
@@ -127,7 +125,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     }
     if (e.upstream == null) return; // connecting: the connect completion reads on
     e.upstream.flush();
-    if (!e.requestComplete && e.upstream.isWritable()) ctx.read();
+    if (!e.requestComplete() && e.upstream.isWritable()) ctx.read();
   }
 
   /** Starts the exchange of a request the routing and access stages let through. */
@@ -168,15 +166,16 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
    */
   private Exchange begin(RoutedRequest request, ScriptTransaction scripts) {
     clock.headReceived();
-    Exchange e = new Exchange(request);
-    e.scripts =
-        scripts != null || !request.routed() || request.vs().scripts() == null
-            ? scripts
-            : new ScriptTransaction();
+    Exchange e =
+        new Exchange(
+            request,
+            scripts != null || !request.routed() || request.vs().scripts() == null
+                ? scripts
+                : new ScriptTransaction());
     exchange = e;
     if (request.head() instanceof HttpContent content) {
       // a request that arrived whole carries its body in the same message
-      e.requestComplete = content instanceof LastHttpContent;
+      if (content instanceof LastHttpContent) e.requestPhase = Exchange.RequestPhase.RECEIVED;
     }
     return e;
   }
@@ -187,9 +186,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
    */
   private void replyFromScript(
       Exchange e, ScriptResult result, HttpResponseStatus failure, String failureText) {
-    if (result != null && result.close() == ScriptResult.Close.FIN) e.closeAfter = true;
-    if (result != null && result.close() == ScriptResult.Close.RST)
-      e.resetAfter = e.closeAfter = true;
+    if (result != null) e.closeAfter(result.close());
     reply(e, LocalReplies.fromScript(result, failure, failureText));
   }
 
@@ -217,16 +214,16 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     e.requestBytes += content.content().readableBytes();
     e.lastClientActivityNanos = System.nanoTime();
     if (content instanceof LastHttpContent) {
-      e.requestComplete = true;
+      e.requestPhase = Exchange.RequestPhase.RECEIVED;
       if (e.upstream != null) awaitResponse(e);
     }
-    if (e.local) {
+    if (e.answeredLocally()) {
       content.release();
-      if (e.requestComplete) finish(e);
+      if (e.requestComplete()) finish(e);
     } else if (e.upstream == null) {
       e.pendingBody.add(content);
     } else {
-      e.requestBodySent |= content.content().isReadable();
+      if (content.content().isReadable()) e.choice.bodySent();
       e.upstream.write(content, e.upstream.voidPromise());
     }
   }
@@ -240,9 +237,9 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     LOG.debug(
         "malformed request body from {}: {}", ctx.channel().remoteAddress(), cause.toString());
     context.metrics.badRequest(HttpResponseStatus.BAD_REQUEST.code());
-    e.upstreamReusable = false;
-    e.closeAfter = true;
-    if (e.local || e.responseStarted) {
+    e.upstreamAfter = Exchange.UpstreamAfter.CLOSE;
+    e.closeAfter();
+    if (e.responseStarted()) {
       e.pendingBody.forEach(ReferenceCountUtil::release);
       e.pendingBody.clear();
       dropUpstream(e);
@@ -272,14 +269,14 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   }
 
   private void onConnected(Exchange e, Future<Channel> f) {
-    if (exchange != e || e.local) {
+    if (exchange != e || e.answeredLocally()) {
       if (f.isSuccess()) f.getNow().close();
       return;
     }
     if (!f.isSuccess()) {
       context.metrics.upstreamError(e.pool().name(), UpstreamConnectionPool.failureKind(f.cause()));
       LOG.debug("connect to {} failed: {}", e.server(), f.cause().toString());
-      if (e.choice.refused(e.idempotent(), e.requestBodySent)) choose(e);
+      if (e.choice.refused(e.request.idempotent())) choose(e);
       else
         upstreamFailed(
             e, HttpResponseStatus.BAD_GATEWAY, "could not connect to server " + e.server().name());
@@ -292,12 +289,12 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     upstream.write(e.head(), upstream.voidPromise());
     while (!e.pendingBody.isEmpty()) {
       HttpContent part = e.pendingBody.poll();
-      e.requestBodySent |= part.content().isReadable();
+      if (part.content().isReadable()) e.choice.bodySent();
       upstream.write(part, upstream.voidPromise());
     }
     upstream.flush();
     upstream.read();
-    if (e.requestComplete) {
+    if (e.requestComplete()) {
       awaitResponse(e);
       drainInbound();
     } else {
@@ -309,7 +306,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   @Override
   public void onUpstreamWritable() {
     Exchange e = exchange;
-    if (e != null && !e.requestComplete && !e.local) ctx.read();
+    if (e != null && !e.requestComplete() && !e.answeredLocally()) ctx.read();
   }
 
   // ---------------------------------------------------------------- upstream → client
@@ -317,7 +314,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   @Override
   public void onUpstreamMessage(Object msg) {
     Exchange e = exchange;
-    if (e == null || e.local) {
+    if (e == null || e.answeredLocally()) {
       ReferenceCountUtil.release(msg);
       return;
     }
@@ -338,15 +335,15 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
         malformedResponseBody(e);
         return;
       }
-      if (e.informational) {
-        e.informational = !(content instanceof LastHttpContent);
+      if (e.responsePhase == Exchange.ResponsePhase.INFORMATIONAL) {
+        if (content instanceof LastHttpContent) e.responsePhase = Exchange.ResponsePhase.AWAITED;
         content.release();
         return;
       }
       e.responseBytes += content.content().readableBytes();
       ctx.write(content, ctx.voidPromise());
       if (content instanceof LastHttpContent) {
-        e.responseComplete = true;
+        e.responsePhase = Exchange.ResponsePhase.RELAYED;
         if (e.status == 101) switchToTunnel(e);
         else responseDone(e);
       }
@@ -362,8 +359,8 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   private void malformedResponseBody(Exchange e) {
     context.metrics.upstreamError(e.pool().name(), "protocol");
     LOG.debug("malformed response body from server {}", e.server().name());
-    e.upstreamReusable = false;
-    if (!e.responseStarted) {
+    e.upstreamAfter = Exchange.UpstreamAfter.CLOSE;
+    if (!e.responseStarted()) {
       abortUpstream(
           e, HttpResponseStatus.BAD_GATEWAY, "invalid response from server " + e.server().name());
       return;
@@ -384,14 +381,17 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     }
     int code = response.status().code();
     if (code < 200 && code != 101) {
-      e.informational = true;
+      e.responsePhase = Exchange.ResponsePhase.INFORMATIONAL;
       if (code == 100 && HttpUtil.is100ContinueExpected(e.head()))
         ctx.writeAndFlush(
             new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
       return false;
     }
     e.status = code;
-    e.upstreamReusable = code != 101 && HttpUtil.isKeepAlive(response);
+    e.upstreamAfter =
+        code != 101 && HttpUtil.isKeepAlive(response)
+            ? Exchange.UpstreamAfter.REUSE
+            : Exchange.UpstreamAfter.CLOSE;
     ScriptResult scripted =
         responseHooks.onResponse(ctx.channel(), e.request, e.scripts, e.choice, response);
     if (scripted != null) {
@@ -400,11 +400,12 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
         replyFromScript(e, scripted, HttpResponseStatus.INTERNAL_SERVER_ERROR, "DataScript error");
         return false;
       }
-      if (scripted.close() == ScriptResult.Close.FIN) e.closeAfter = true;
-      if (scripted.close() == ScriptResult.Close.RST) e.resetAfter = e.closeAfter = true;
+      e.closeAfter(scripted.close());
     }
-    e.responseStarted = true;
-    e.closeAfter = ResponseHeads.forClient(e, response, e.closeAfter || context.draining());
+    e.responsePhase = Exchange.ResponsePhase.RELAYING;
+    if (ResponseHeads.forClient(e.request, response, e.closesClient() || context.draining()))
+      e.closeAfter();
+    else e.afterwards = Exchange.Afterwards.KEEP_ALIVE; // a protocol switch keeps it open
     return true;
   }
 
@@ -412,14 +413,14 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   public void onUpstreamReadComplete() {
     Exchange e = exchange;
     ctx.flush();
-    if (e != null && !e.responseComplete && e.upstream != null && ctx.channel().isWritable())
+    if (e != null && !e.responseComplete() && e.upstream != null && ctx.channel().isWritable())
       e.upstream.read();
   }
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     Exchange e = exchange;
-    if (ctx.channel().isWritable() && e != null && e.upstream != null && !e.responseComplete)
+    if (ctx.channel().isWritable() && e != null && e.upstream != null && !e.responseComplete())
       e.upstream.read();
     ctx.fireChannelWritabilityChanged();
   }
@@ -427,12 +428,12 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   @Override
   public void onUpstreamClosed() {
     Exchange e = exchange;
-    if (e == null || e.responseComplete || e.local) return;
+    if (e == null || e.responseComplete()) return;
     e.upstream = null;
     e.server().requestEnded();
-    if (!e.responseStarted) {
+    if (!e.responseStarted()) {
       // a pooled connection the server had closed: send again when nothing of the body is lost
-      if (e.choice.resendAfterClose(e.idempotent(), e.requestComplete, e.requestBytes)) {
+      if (e.choice.resendAfterClose(e.request.idempotent(), e.requestComplete(), e.requestBytes)) {
         connect(e);
         return;
       }
@@ -448,10 +449,10 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   }
 
   private void responseDone(Exchange e) {
-    if (!e.requestComplete) {
+    if (!e.requestComplete()) {
       // answered before the whole request arrived: neither connection is in a known state
-      e.upstreamReusable = false;
-      e.closeAfter = true;
+      e.upstreamAfter = Exchange.UpstreamAfter.CLOSE;
+      e.closeAfter();
     }
     finish(e);
   }
@@ -498,7 +499,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       }
       case UPSTREAM_RESPONSE -> {
         context.metrics.upstreamError(e.pool().name(), "timeout");
-        if (!e.responseStarted)
+        if (!e.responseStarted())
           abortUpstream(
               e,
               HttpResponseStatus.GATEWAY_TIMEOUT,
@@ -515,12 +516,12 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     end(e);
     if (e.upstream != null) {
       e.server().requestEnded();
-      if (e.upstreamReusable && e.requestComplete)
+      if (e.upstreamAfter == Exchange.UpstreamAfter.REUSE && e.requestComplete())
         context.connections.release(e.server(), e.upstream);
       else e.upstream.close();
     }
-    if (e.closeAfter) {
-      closeClient(e.resetAfter);
+    if (e.closesClient()) {
+      closeClient(e.afterwards == Exchange.Afterwards.RESET);
       return;
     }
     ctx.flush();
@@ -550,21 +551,20 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   private void reply(Exchange e, FullHttpResponse response) {
     // a body buffered whole is already here: reading its queued parts costs nothing
     boolean bodyMayFollow =
-        !e.requestComplete
+        !e.requestComplete()
             && !e.requestBodyWhole()
             && (HttpUtil.getContentLength(e.head(), 0L) > 0
                 || HttpUtil.isTransferEncodingChunked(e.head()));
-    e.local = true;
+    e.responsePhase = Exchange.ResponsePhase.LOCAL;
     e.status = response.status().code();
-    e.closeAfter = e.closeAfter || !e.request.keepAlive() || bodyMayFollow || context.draining();
-    if (e.closeAfter) response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    if (!e.request.keepAlive() || bodyMayFollow || context.draining()) e.closeAfter();
+    if (e.closesClient())
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     dropUpstream(e);
     e.pendingBody.forEach(ReferenceCountUtil::release);
     e.pendingBody.clear();
     ctx.write(response);
-    e.responseStarted = true;
-    e.responseComplete = true;
-    if (e.requestComplete || e.closeAfter) finish(e);
+    if (e.requestComplete() || e.closesClient()) finish(e);
     else ctx.read(); // consume the empty rest of the request, then finish
   }
 
@@ -577,7 +577,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   }
 
   private void abortUpstream(Exchange e, HttpResponseStatus status, String text) {
-    e.closeAfter = true;
+    e.closeAfter();
     upstreamFailed(e, status, text);
   }
 
@@ -590,21 +590,14 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       ctx.close();
     } else {
       Exchange e = begin(denied.request(), null);
-      e.closeAfter = true;
+      e.closeAfter();
       replyLocally(e, HttpResponseStatus.FORBIDDEN, "access denied");
     }
   }
 
   private void rejectMalformed(HttpRequest head) {
     Throwable cause = head.decoderResult().cause();
-    HttpResponseStatus status =
-        cause instanceof FramingException refused
-            ? refused.status()
-            : cause instanceof TooLongHttpLineException
-                ? HttpResponseStatus.REQUEST_URI_TOO_LONG
-                : cause instanceof TooLongHttpHeaderException
-                    ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
-                    : HttpResponseStatus.BAD_REQUEST;
+    HttpResponseStatus status = FramingException.statusOf(cause);
     ReferenceCountUtil.release(head);
     LOG.debug("malformed request from {}: {}", ctx.channel().remoteAddress(), cause.toString());
     rejectUnrouted(status, status.reasonPhrase().toLowerCase(java.util.Locale.ROOT));

@@ -11,14 +11,14 @@ final class ResponseHeads {
   private ResponseHeads() {}
 
   /**
-   * Rewrites {@code response} for the client of {@code e}; returns whether the client connection
-   * must close after it ({@code closeWanted} when the exchange already asked for that).
+   * Rewrites {@code response} for the client that sent {@code request}; returns whether the client
+   * connection must close after it ({@code closeWanted} when the exchange already asked for that).
    */
-  static boolean forClient(Exchange e, HttpResponse response, boolean closeWanted) {
+  static boolean forClient(RoutedRequest request, HttpResponse response, boolean closeWanted) {
     int code = response.status().code();
-    HopByHopHeaders.strip(response.headers(), code == 101 && e.request.upgrade());
-    boolean close = (closeWanted || !e.request.keepAlive()) && code != 101;
-    if (e.request.http10()) {
+    HopByHopHeaders.strip(response.headers(), code == 101 && request.upgrade());
+    boolean close = (closeWanted || !request.keepAlive()) && code != 101;
+    if (request.http10()) {
       response.setProtocolVersion(HttpVersion.HTTP_1_0);
       if (HttpUtil.isTransferEncodingChunked(response)) {
         // HTTP/1.0 has no chunked framing: the body ends when the connection does

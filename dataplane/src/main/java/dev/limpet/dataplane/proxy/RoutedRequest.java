@@ -31,4 +31,12 @@ record RoutedRequest(
   boolean routed() {
     return vs != null;
   }
+
+  /** Requests that may be sent again after a failed attempt (RFC 9110 idempotent methods). */
+  boolean idempotent() {
+    return switch (head.method().name()) {
+      case "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE" -> true;
+      default -> false;
+    };
+  }
 }

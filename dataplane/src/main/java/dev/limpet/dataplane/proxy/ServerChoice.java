@@ -23,11 +23,17 @@ final class ServerChoice {
   private final Server named;
   private final ClientRequest request;
 
-  /** Servers that refused a connection for this request: not tried again. */
-  private final Set<Server> refused = new HashSet<>(2);
+  /**
+   * Servers that refused a connection for this request: not tried again. Made at the first refusal:
+   * most requests have none.
+   */
+  private Set<Server> refused = Set.of();
 
   private Selection selection;
   private int staleRetries;
+
+  /** Whether a byte of the request's body went to a server: it may not go to another then. */
+  private boolean bodySent;
 
   /**
    * @param named the server a DataScript named ({@code avi.pool.select}), null when the pool
@@ -68,9 +74,15 @@ final class ServerChoice {
    * The chosen server refused the connection; true when the request may go to another server (ask
    * {@link #next}).
    */
-  boolean refused(boolean idempotent, boolean bodySent) {
+  boolean refused(boolean idempotent) {
+    if (refused.isEmpty()) refused = new HashSet<>(2);
     refused.add(server());
     return idempotent && !bodySent;
+  }
+
+  /** A byte of the request's body went to the chosen server. */
+  void bodySent() {
+    bodySent = true;
   }
 
   /**

@@ -29,7 +29,7 @@ class DeadlinesTest {
                 + ", hostnames: [web.example], pool: web, timeouts: {upstreamResponseMs: 3000}}");
     channel = StageChannels.from("127.0.0.9", new Route(() -> config, PORT));
     channel.writeInbound(StageChannels.get("web.example", HttpVersion.HTTP_1_1));
-    exchange = new Exchange((RoutedRequest) channel.readInbound());
+    exchange = new Exchange((RoutedRequest) channel.readInbound(), null);
     upstream = new EmbeddedChannel();
   }
 
@@ -57,19 +57,20 @@ class DeadlinesTest {
     exchange.lastClientActivityNanos = 10 * MS;
     exchange.lastUpstreamActivityNanos = 20 * MS;
     assertThat(deadlines.during(exchange)).isEqualTo(new Deadline(Kind.REQUEST_BODY, 1_010 * MS));
-    exchange.requestComplete = true;
+    exchange.requestPhase = Exchange.RequestPhase.RECEIVED;
     assertThat(deadlines.during(exchange))
         .isEqualTo(new Deadline(Kind.UPSTREAM_RESPONSE, 3_020 * MS));
+    exchange.responsePhase = Exchange.ResponsePhase.RELAYING; // the body is still to come
+    assertThat(deadlines.during(exchange).kind()).isEqualTo(Kind.UPSTREAM_RESPONSE);
   }
 
   @Test
   void anExchangeAnsweredLocallyOrWithItsResponseCompleteHasNone() {
     exchange.upstream = upstream;
-    exchange.requestComplete = true;
-    exchange.responseComplete = true;
+    exchange.requestPhase = Exchange.RequestPhase.RECEIVED;
+    exchange.responsePhase = Exchange.ResponsePhase.RELAYED;
     assertThat(deadlines.during(exchange)).isEqualTo(Deadline.NONE);
-    exchange.responseComplete = false;
-    exchange.local = true;
+    exchange.responsePhase = Exchange.ResponsePhase.LOCAL;
     assertThat(deadlines.during(exchange)).isEqualTo(Deadline.NONE);
   }
 }

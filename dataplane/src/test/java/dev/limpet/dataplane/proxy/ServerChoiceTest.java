@@ -48,11 +48,11 @@ class ServerChoiceTest {
     Server first = choice.next().server();
     tried.add(first.name());
     assertThat(choice.server()).isSameAs(first);
-    assertThat(choice.refused(true, false)).isTrue();
+    assertThat(choice.refused(true)).isTrue();
     Server second = choice.next().server();
     assertThat(second).isNotSameAs(first);
     tried.add(second.name());
-    assertThat(choice.refused(true, false)).isTrue();
+    assertThat(choice.refused(true)).isTrue();
     assertThat(choice.next().server()).isNull();
     assertThat(tried).containsExactlyInAnyOrder("a", "b");
     assertThat(choice.server()).isSameAs(second); // the last one tried, for the log
@@ -64,9 +64,10 @@ class ServerChoiceTest {
   void aRequestThatIsNotIdempotentOrSentPartOfItsBodyIsNotMovedOnARefusal() {
     ServerChoice choice = new ServerChoice(pool, null, request);
     choice.next();
-    assertThat(choice.refused(false, false)).isFalse();
+    assertThat(choice.refused(false)).isFalse();
     choice.next();
-    assertThat(choice.refused(true, true)).isFalse();
+    choice.bodySent();
+    assertThat(choice.refused(true)).isFalse();
   }
 
   @Test
