@@ -30,17 +30,17 @@ class DataPlaneMainTest {
   @Test
   void defaults() {
     DataPlaneMain main = parse("--config", "c.yaml");
-    assertThat(main.source.config).isEqualTo(Path.of("c.yaml"));
-    assertThat(main.noAccessLog).isFalse();
-    assertThat(main.admin).isEqualTo("127.0.0.1:9901");
-    assertThat(main.drainSeconds).isEqualTo(15);
-    assertThat(main.keys).isNull();
-    assertThat(main.transport).isEqualTo("auto");
+    assertThat(main.source.file()).isEqualTo(Path.of("c.yaml"));
+    assertThat(main.serving.noAccessLog).isFalse();
+    assertThat(main.serving.admin).isEqualTo("127.0.0.1:9901");
+    assertThat(main.serving.drainSeconds).isEqualTo(15);
+    assertThat(main.keyFiles.keys).isNull();
+    assertThat(main.serving.transport).isEqualTo("auto");
   }
 
   @Test
   void accessLogCanBeTurnedOff() {
-    assertThat(parse("--config", "c.yaml", "--no-access-log").noAccessLog).isTrue();
+    assertThat(parse("--config", "c.yaml", "--no-access-log").serving.noAccessLog).isTrue();
   }
 
   @ParameterizedTest
@@ -73,13 +73,13 @@ class DataPlaneMainTest {
   void peersComeWithTheirSecret() {
     DataPlaneMain main =
         parse("--configmap", "ns/cm", "--peers", "a:1,b:2", "--peer-secret-file", "s");
-    assertThat(main.source.configMap).isEqualTo("ns/cm");
-    assertThat(main.peers.list).containsExactly("a:1", "b:2");
-    assertThat(main.peerSecretFile).isEqualTo(Path.of("s"));
+    assertThat(main.source.configMap()).isEqualTo("ns/cm");
+    assertThat(main.peers.discovery.list).containsExactly("a:1", "b:2");
+    assertThat(main.peers.peerSecretFile).isEqualTo(Path.of("s"));
   }
 
   @Test
   void adminAddressIsParsed() {
-    assertThat(DataPlaneMain.parse("127.0.0.5:19901")).hasToString("/127.0.0.5:19901");
+    assertThat(HostPort.parse("127.0.0.5:19901").address()).hasToString("/127.0.0.5:19901");
   }
 }

@@ -1,0 +1,48 @@
+package dev.limpet.contract;
+
+import java.util.Set;
+
+/**
+ * Checks one virtual service: its address and port, the pool and DataScripts it names, its network
+ * security blocks, hostnames and TLS.
+ */
+final class VirtualServiceValidator {
+  private final ConfigProblems problems;
+  private final Set<String> pools;
+  private final Set<String> scripts;
+  private final TlsValidator tls;
+
+  /**
+   * @param pools the pools' names
+   * @param scripts the DataScripts' names
+   */
+  VirtualServiceValidator(ConfigProblems problems, Set<String> pools, Set<String> scripts) {
+    this.problems = problems;
+    this.pools = pools;
+    this.scripts = scripts;
+    this.tls = new TlsValidator(problems);
+  }
+
+  void check(String path, VirtualServiceConfig vs) {
+    problems.range(path + ".port", vs.port(), 1, 65_535);
+    try {
+      Cidr.parse(vs.address());
+    } catch (IllegalArgumentException e) {
+      problems.add(path + ".address", e.getMessage());
+    }
+    if (vs.pool() == null) problems.add(path + ".pool", "is required");
+    else if (!pools.contains(vs.pool()))
+      problems.add(path + ".pool", "no pool named '" + vs.pool() + "'");
+    for (int i = 0; i < vs.dataScripts().size(); i++) {
+      if (!scripts.contains(vs.dataScripts().get(i)))
+        problems.add(
+            path + ".dataScripts[" + i + "]",
+            "no DataScript named '" + vs.dataScripts().get(i) + "'");
+    }
+    var ns = vs.networkSecurity();
+    problems.cidrs(path + ".networkSecurity.allow", ns.allow());
+    problems.cidrs(path + ".networkSecurity.deny", ns.deny());
+    problems.hostnames(path + ".hostnames", vs.hostnames());
+    if (vs.tls() != null) tls.check(path + ".tls", vs.tls());
+  }
+}
