@@ -155,6 +155,14 @@ final class Exchange {
     return request.client();
   }
 
+  /** Ends the use of the upstream connection, which cannot be reused: closed. */
+  void dropUpstream() {
+    if (upstream == null) return;
+    server().requestEnded();
+    upstream.close();
+    upstream = null;
+  }
+
   /** True when {@link RoutedRequest#body} is the whole body: its parts are queued, none to come. */
   boolean requestBodyWhole() {
     return request.body() != null && request.body().whole();

@@ -10,10 +10,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -22,7 +19,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +52,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   private long idleSinceNanos;
 
   private ConnectionTimer timer;
+  private LocalAnswers answers;
   private final Deadlines deadlines;
   private final ResponseHooks responseHooks;
 
@@ -74,6 +71,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
     this.timer = new ConnectionTimer(ctx.executor(), this::onTimer);
+    this.answers = new LocalAnswers(ctx, context, clock);
   }
 
   @Override
@@ -110,8 +108,10 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       else if (msg instanceof ScriptedRequest scripted) startExchange(scripted);
       else if (msg instanceof ScriptAnswer answer) answer(answer);
       else if (msg instanceof Denied denied) deny(denied);
-      else if (msg instanceof HttpRequest malformed) rejectMalformed(malformed);
-      else if (msg instanceof HttpContent content) requestContent(content);
+      else if (msg instanceof HttpRequest malformed) {
+        closing = true;
+        answers.rejectMalformed(malformed);
+      } else if (msg instanceof HttpContent content) requestContent(content);
       else ReferenceCountUtil.release(msg);
     }
   }
@@ -132,7 +132,8 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   private void startExchange(RoutedRequest request) {
     Exchange e = begin(request, null);
     if (!request.routed()) {
-      replyLocally(e, HttpResponseStatus.NOT_FOUND, "no virtual service for this host");
+      if (answers.reply(e, HttpResponseStatus.NOT_FOUND, "no virtual service for this host"))
+        finish(e);
       return;
     }
     e.choice = balancing.start(e.vs().pool(), null, e.clientRequest());
@@ -156,8 +157,9 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       closeClient(answer.result().close() == ScriptResult.Close.RST);
       return;
     }
-    replyFromScript(
-        e, answer.result(), HttpResponseStatus.INTERNAL_SERVER_ERROR, "DataScript error");
+    if (answers.fromScript(
+        e, answer.result(), HttpResponseStatus.INTERNAL_SERVER_ERROR, "DataScript error"))
+      finish(e);
   }
 
   /**
@@ -181,23 +183,13 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   }
 
   /**
-   * Answers as a script asked (local response, redirect) or with {@code failure} when it failed or
-   * did not answer; applies its close_conn.
-   */
-  private void replyFromScript(
-      Exchange e, ScriptResult result, HttpResponseStatus failure, String failureText) {
-    if (result != null) e.closeAfter(result.close());
-    reply(e, LocalReplies.fromScript(result, failure, failureText));
-  }
-
-  /**
    * No valid response will come from a server (none up, connect failure, reset, timeout): the
    * HTTP_RESP_FAILED scripts may answer instead of the proxy's own error.
    */
   private void upstreamFailed(Exchange e, HttpResponseStatus status, String text) {
     ScriptResult result =
         responseHooks.onFailure(ctx.channel(), e.request, e.scripts, status.code());
-    replyFromScript(e, result, status, text);
+    if (answers.fromScript(e, result, status, text)) finish(e);
   }
 
   private void requestContent(HttpContent content) {
@@ -242,11 +234,11 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     if (e.responseStarted()) {
       e.pendingBody.forEach(ReferenceCountUtil::release);
       e.pendingBody.clear();
-      dropUpstream(e);
+      e.dropUpstream();
       end(e);
       closeClient();
     } else {
-      replyLocally(e, HttpResponseStatus.BAD_REQUEST, "malformed request body");
+      if (answers.reply(e, HttpResponseStatus.BAD_REQUEST, "malformed request body")) finish(e);
     }
   }
 
@@ -365,7 +357,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
           e, HttpResponseStatus.BAD_GATEWAY, "invalid response from server " + e.server().name());
       return;
     }
-    dropUpstream(e);
+    e.dropUpstream();
     end(e);
     closeClient();
   }
@@ -396,8 +388,9 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
         responseHooks.onResponse(ctx.channel(), e.request, e.scripts, e.choice, response);
     if (scripted != null) {
       if (!(scripted.action() instanceof ScriptResult.Proceed)) {
-        // the script replaces the server's response: reply() drops that connection, body unread
-        replyFromScript(e, scripted, HttpResponseStatus.INTERNAL_SERVER_ERROR, "DataScript error");
+        // the script replaces the server's response: the reply drops that connection, body unread
+        if (answers.fromScript(
+            e, scripted, HttpResponseStatus.INTERNAL_SERVER_ERROR, "DataScript error")) finish(e);
         return false;
       }
       e.closeAfter(scripted.close());
@@ -489,9 +482,11 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       return;
     }
     switch (next.kind()) {
-      case HEADER_READ ->
-          rejectUnrouted(
-              HttpResponseStatus.REQUEST_TIMEOUT, "request headers not received in time");
+      case HEADER_READ -> {
+        closing = true;
+        answers.rejectUnrouted(
+            HttpResponseStatus.REQUEST_TIMEOUT, "request headers not received in time");
+      }
       case CLIENT_IDLE -> ctx.close(); // idle keep-alive connection
       case REQUEST_BODY -> {
         LOG.debug("client {} stalled its request body; closing", ctx.channel().remoteAddress());
@@ -540,42 +535,6 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     if (AccessLog.enabled()) AccessLog.write(e, e.status, nanos);
   }
 
-  /**
-   * Answers without a server; the connection stays open only if the request's body cannot follow.
-   */
-  private void replyLocally(Exchange e, HttpResponseStatus status, String text) {
-    reply(e, LocalReplies.of(status, text, false));
-  }
-
-  /** Sends {@code response} instead of a server's; see {@link #replyLocally}. */
-  private void reply(Exchange e, FullHttpResponse response) {
-    // a body buffered whole is already here: reading its queued parts costs nothing
-    boolean bodyMayFollow =
-        !e.requestComplete()
-            && !e.requestBodyWhole()
-            && (HttpUtil.getContentLength(e.head(), 0L) > 0
-                || HttpUtil.isTransferEncodingChunked(e.head()));
-    e.responsePhase = Exchange.ResponsePhase.LOCAL;
-    e.status = response.status().code();
-    if (!e.request.keepAlive() || bodyMayFollow || context.draining()) e.closeAfter();
-    if (e.closesClient())
-      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    dropUpstream(e);
-    e.pendingBody.forEach(ReferenceCountUtil::release);
-    e.pendingBody.clear();
-    ctx.write(response);
-    if (e.requestComplete() || e.closesClient()) finish(e);
-    else ctx.read(); // consume the empty rest of the request, then finish
-  }
-
-  /** Ends the exchange's use of its upstream connection, which cannot be reused: closed. */
-  private void dropUpstream(Exchange e) {
-    if (e.upstream == null) return;
-    e.server().requestEnded();
-    e.upstream.close();
-    e.upstream = null;
-  }
-
   private void abortUpstream(Exchange e, HttpResponseStatus status, String text) {
     e.closeAfter();
     upstreamFailed(e, status, text);
@@ -590,34 +549,8 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       ctx.close();
     } else {
       Exchange e = begin(denied.request(), null);
-      e.closeAfter();
-      replyLocally(e, HttpResponseStatus.FORBIDDEN, "access denied");
+      if (answers.forbid(e)) finish(e);
     }
-  }
-
-  private void rejectMalformed(HttpRequest head) {
-    Throwable cause = head.decoderResult().cause();
-    HttpResponseStatus status = FramingException.statusOf(cause);
-    ReferenceCountUtil.release(head);
-    LOG.debug("malformed request from {}: {}", ctx.channel().remoteAddress(), cause.toString());
-    rejectUnrouted(status, status.reasonPhrase().toLowerCase(java.util.Locale.ROOT));
-  }
-
-  /**
-   * Answers a request that never became an exchange (malformed, over a limit, or too slow to
-   * arrive), counts and logs it, and closes the connection.
-   */
-  private void rejectUnrouted(HttpResponseStatus status, String text) {
-    context.metrics.badRequest(status.code());
-    if (AccessLog.enabled()) {
-      long since = clock.firstByteNanos();
-      AccessLog.writeUnrouted(
-          (InetSocketAddress) ctx.channel().remoteAddress(),
-          status.code(),
-          since == 0 ? 0 : System.nanoTime() - since);
-    }
-    closing = true;
-    ctx.writeAndFlush(LocalReplies.of(status, text, true)).addListener(ChannelFutureListener.CLOSE);
   }
 
   private void switchToTunnel(Exchange e) {
@@ -668,7 +601,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     if (e != null) {
       e.pendingBody.forEach(ReferenceCountUtil::release);
       ReferenceCountUtil.release(e.head());
-      dropUpstream(e);
+      e.dropUpstream();
     }
     inbound.forEach(ReferenceCountUtil::release);
     inbound.clear();
