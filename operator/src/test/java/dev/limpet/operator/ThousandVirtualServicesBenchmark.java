@@ -153,21 +153,20 @@ class ThousandVirtualServicesBenchmark {
     for (int i = 0; i < SINGLE_CHANGES; i++) {
       String name = "vs-single-" + i;
       long start = System.nanoTime();
-      operator.create(TestResources.virtualService(name, 20000 + i, "pool-" + i));
+      operator.create(TestResources.virtualService(name, 10000 + COUNT + i, "pool-" + i % COUNT));
       await()
           .atMost(Duration.ofMinutes(1))
           .pollInterval(Duration.ofMillis(10))
-          .until(() -> isProgrammed(name));
+          .until(
+              () ->
+                  operator
+                      .condition(VirtualService.class, name, "Programmed")
+                      .filter(c -> c.getStatus().equals("True"))
+                      .isPresent());
       millis.add((System.nanoTime() - start) / 1_000_000);
     }
     millis.sort(null);
     return millis;
-  }
-
-  private boolean isProgrammed(String name) {
-    VirtualService vs =
-        client.resources(VirtualService.class).inNamespace(TestResources.NS).withName(name).get();
-    return vs != null && isProgrammed(vs);
   }
 
   private static boolean isProgrammed(VirtualService vs) {
