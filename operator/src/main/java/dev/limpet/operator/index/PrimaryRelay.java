@@ -38,6 +38,7 @@ final class PrimaryRelay<R extends HasMetadata> extends AbstractEventSource<Void
   private final ManagedInformerEventSource<R, R, ?> informer;
   private final List<ResourceEventHandler<R>> handlers = new CopyOnWriteArrayList<>();
   private volatile CompletableFuture<Void> started = new CompletableFuture<>();
+  private volatile boolean began;
 
   /**
    * @param primary the controller's primary cache ({@code EventSourceContext.getPrimaryCache()})
@@ -61,6 +62,19 @@ final class PrimaryRelay<R extends HasMetadata> extends AbstractEventSource<Void
 
   IndexerResourceCache<R> cache() {
     return cache;
+  }
+
+  /**
+   * Whether the primary cache may be read: the primary informer has listed and runs. JOSDK marks it
+   * stopped before it empties its cache, and stops this relay only after that.
+   */
+  boolean readable() {
+    return informer.isRunning();
+  }
+
+  /** Whether the controller started the primary informer and has stopped it since. */
+  boolean stoppedAfterStart() {
+    return began && !informer.isRunning();
   }
 
   /** Completes when the controller has started the primary informer and it has listed. */
@@ -88,6 +102,7 @@ final class PrimaryRelay<R extends HasMetadata> extends AbstractEventSource<Void
   @Override
   public synchronized void start() {
     super.start();
+    began = true;
     started.complete(null);
   }
 
@@ -102,7 +117,7 @@ final class PrimaryRelay<R extends HasMetadata> extends AbstractEventSource<Void
 
   /** The primary informers JOSDK runs for the kind (one per watched namespace, or one for all). */
   int runningInformers() {
-    if (!isRunning()) return 0;
+    if (!readable()) return 0;
     return (int)
         informer.informerHealthIndicators().values().stream()
             .filter(InformerHealthIndicator::isRunning)
@@ -110,13 +125,13 @@ final class PrimaryRelay<R extends HasMetadata> extends AbstractEventSource<Void
   }
 
   boolean synced() {
-    return isRunning()
+    return readable()
         && informer.informerHealthIndicators().values().stream()
             .allMatch(InformerHealthIndicator::hasSynced);
   }
 
   boolean healthy() {
-    return isRunning()
+    return readable()
         && informer.informerHealthIndicators().values().stream()
             .allMatch(i -> i.hasSynced() && i.isWatching());
   }
