@@ -28,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * <p>JOSDK starts a controller's primary informer and waits for its first list before it starts the
  * other event sources: this one's start says the primary cache is complete; its stop, that the
  * controller stopped it.
+ *
+ * <p>Single-use: it serves one start and one stop of its controller, as the operator runs (a
+ * stopped operator is never started again: the process exits). JOSDK would start a restarted
+ * primary informer on a new, empty cache, and the users that stayed would miss what was deleted
+ * meanwhile, so a second start is refused rather than half served.
  */
 final class PrimaryRelay<R extends HasMetadata> extends AbstractEventSource<Void, R>
     implements ResourceEventAware<R> {
@@ -37,8 +42,8 @@ final class PrimaryRelay<R extends HasMetadata> extends AbstractEventSource<Void
   private final IndexerResourceCache<R> cache;
   private final ManagedInformerEventSource<R, R, ?> informer;
   private final List<ResourceEventHandler<R>> handlers = new CopyOnWriteArrayList<>();
-  private volatile CompletableFuture<Void> started = new CompletableFuture<>();
-  private volatile boolean began;
+  private final CompletableFuture<Void> started = new CompletableFuture<>();
+  private volatile boolean stopped;
 
   /**
    * @param primary the controller's primary cache ({@code EventSourceContext.getPrimaryCache()})
@@ -74,12 +79,15 @@ final class PrimaryRelay<R extends HasMetadata> extends AbstractEventSource<Void
 
   /** Whether the controller started the primary informer and has stopped it since. */
   boolean stoppedAfterStart() {
-    return began && !informer.isRunning();
+    return started.isDone() && !started.isCompletedExceptionally() && !informer.isRunning();
   }
 
-  /** Completes when the controller has started the primary informer and it has listed. */
+  /**
+   * Completes when the controller has started the primary informer and it has listed; fails once
+   * the controller stopped it.
+   */
   CompletableFuture<Void> started() {
-    return started;
+    return stopped ? CompletableFuture.failedFuture(stoppedError()) : started;
   }
 
   /** {@code handler} hears every change from now on; {@link #replay} tells it the cache so far. */
@@ -101,18 +109,26 @@ final class PrimaryRelay<R extends HasMetadata> extends AbstractEventSource<Void
 
   @Override
   public synchronized void start() {
+    if (stopped)
+      throw new IllegalStateException(
+          "the shared "
+              + type.getSimpleName()
+              + " informer serves one run of its controller: a stopped operator is not started"
+              + " again, a new one is created");
     super.start();
-    began = true;
     started.complete(null);
   }
 
   @Override
   public synchronized void stop() {
     super.stop();
-    started.completeExceptionally(
-        new IllegalStateException(
-            "the controller of " + type.getSimpleName() + " stopped its primary informer"));
-    started = new CompletableFuture<>();
+    stopped = true;
+    started.completeExceptionally(stoppedError());
+  }
+
+  private IllegalStateException stoppedError() {
+    return new IllegalStateException(
+        "the controller of " + type.getSimpleName() + " stopped its primary informer");
   }
 
   /** The primary informers JOSDK runs for the kind (one per watched namespace, or one for all). */
