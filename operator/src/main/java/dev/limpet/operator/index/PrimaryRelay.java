@@ -3,7 +3,6 @@ package dev.limpet.operator.index;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.javaoperatorsdk.operator.health.InformerHealthIndicator;
-import io.javaoperatorsdk.operator.health.Status;
 import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.EventSourceStartPriority;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
@@ -39,10 +38,9 @@ final class PrimaryRelay<R extends HasMetadata> extends AbstractEventSource<Void
   private static final Logger LOG = LoggerFactory.getLogger(PrimaryRelay.class);
 
   private final Class<R> type;
-  private final IndexerResourceCache<R> cache;
   private final ManagedInformerEventSource<R, R, ?> informer;
   private final List<ResourceEventHandler<R>> handlers = new CopyOnWriteArrayList<>();
-  private final CompletableFuture<Void> started = new CompletableFuture<>();
+  private final CompletableFuture<Void> listed = new CompletableFuture<>();
   private volatile boolean stopped;
 
   /**
@@ -59,14 +57,13 @@ final class PrimaryRelay<R extends HasMetadata> extends AbstractEventSource<Void
     @SuppressWarnings("unchecked")
     var informer = (ManagedInformerEventSource<R, R, ?>) primary;
     this.type = type;
-    this.cache = primary;
     this.informer = informer;
     // started with the first sources after the primary informer listed, before any that waits
     setEventSourcePriority(EventSourceStartPriority.RESOURCE_STATE_LOADER);
   }
 
   IndexerResourceCache<R> cache() {
-    return cache;
+    return informer;
   }
 
   /**
@@ -79,15 +76,15 @@ final class PrimaryRelay<R extends HasMetadata> extends AbstractEventSource<Void
 
   /** Whether the controller started the primary informer and has stopped it since. */
   boolean stoppedAfterStart() {
-    return started.isDone() && !started.isCompletedExceptionally() && !informer.isRunning();
+    return listed.isDone() && !listed.isCompletedExceptionally() && !informer.isRunning();
   }
 
   /**
    * Completes when the controller has started the primary informer and it has listed; fails once
    * the controller stopped it.
    */
-  CompletableFuture<Void> started() {
-    return stopped ? CompletableFuture.failedFuture(stoppedError()) : started;
+  CompletableFuture<Void> listed() {
+    return stopped ? CompletableFuture.failedFuture(stoppedError()) : listed;
   }
 
   /** {@code handler} hears every change from now on; {@link #replay} tells it the cache so far. */
@@ -104,7 +101,7 @@ final class PrimaryRelay<R extends HasMetadata> extends AbstractEventSource<Void
    * informer. Called after {@link #add}: a change meanwhile may reach it twice, none is missed.
    */
   void replay(ResourceEventHandler<R> handler) {
-    if (isRunning()) cache.list(r -> true).forEach(r -> tell(handler, h -> h.onAdd(r)));
+    if (isRunning()) informer.list(r -> true).forEach(r -> tell(handler, h -> h.onAdd(r)));
   }
 
   @Override
@@ -116,14 +113,14 @@ final class PrimaryRelay<R extends HasMetadata> extends AbstractEventSource<Void
               + " informer serves one run of its controller: a stopped operator is not started"
               + " again, a new one is created");
     super.start();
-    started.complete(null);
+    listed.complete(null);
   }
 
   @Override
   public synchronized void stop() {
     super.stop();
     stopped = true;
-    started.completeExceptionally(stoppedError());
+    listed.completeExceptionally(stoppedError());
   }
 
   private IllegalStateException stoppedError() {
@@ -150,11 +147,6 @@ final class PrimaryRelay<R extends HasMetadata> extends AbstractEventSource<Void
     return readable()
         && informer.informerHealthIndicators().values().stream()
             .allMatch(i -> i.hasSynced() && i.isWatching());
-  }
-
-  @Override
-  public Status getStatus() {
-    return healthy() ? Status.HEALTHY : Status.UNHEALTHY;
   }
 
   @Override

@@ -205,7 +205,7 @@ public final class SharedInformers {
         relay = primary;
         if (relay != null) {
           relay.add(handler);
-          listed = relay.started();
+          listed = relay.listed();
         } else {
           if (users == 1) informers = start();
           informers.values().forEach(i -> i.addEventHandler(handler));
@@ -218,7 +218,7 @@ public final class SharedInformers {
       }
       try {
         listed.get(syncTimeout.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (TimeoutException | ExecutionException e) {
+      } catch (TimeoutException e) {
         throw new IllegalStateException(
             "the shared informer of "
                 + type.getSimpleName()
@@ -227,6 +227,16 @@ public final class SharedInformers {
                 + syncTimeout
                 + " (is the CRD installed, may the operator list and watch it?)",
             e);
+      } catch (ExecutionException e) {
+        throw new IllegalStateException(
+            "the shared informer of "
+                + type.getSimpleName()
+                + (relay == null
+                    ? " failed to list: "
+                        + e.getCause().getMessage()
+                        + " (is the CRD installed, may the operator list and watch it?)"
+                    : " did not list: the controller stopped its primary informer first"),
+            e.getCause());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while " + type.getSimpleName() + " lists", e);
