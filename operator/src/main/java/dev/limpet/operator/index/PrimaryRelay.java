@@ -3,7 +3,6 @@ package dev.limpet.operator.index;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.javaoperatorsdk.operator.health.InformerHealthIndicator;
-import io.javaoperatorsdk.operator.health.Status;
 import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.EventSourceStartPriority;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
@@ -28,16 +27,21 @@ import org.slf4j.LoggerFactory;
  * <p>JOSDK starts a controller's primary informer and waits for its first list before it starts the
  * other event sources: this one's start says the primary cache is complete; its stop, that the
  * controller stopped it.
+ *
+ * <p>Single-use: it serves one start and one stop of its controller, as the operator runs (a
+ * stopped operator is never started again: the process exits). JOSDK would start a restarted
+ * primary informer on a new, empty cache, and the users that stayed would miss what was deleted
+ * meanwhile, so a second start is refused rather than half served.
  */
 final class PrimaryRelay<R extends HasMetadata> extends AbstractEventSource<Void, R>
     implements ResourceEventAware<R> {
   private static final Logger LOG = LoggerFactory.getLogger(PrimaryRelay.class);
 
   private final Class<R> type;
-  private final IndexerResourceCache<R> cache;
   private final ManagedInformerEventSource<R, R, ?> informer;
   private final List<ResourceEventHandler<R>> handlers = new CopyOnWriteArrayList<>();
-  private volatile CompletableFuture<Void> started = new CompletableFuture<>();
+  private final CompletableFuture<Void> listed = new CompletableFuture<>();
+  private volatile boolean stopped;
 
   /**
    * @param primary the controller's primary cache ({@code EventSourceContext.getPrimaryCache()})
@@ -53,19 +57,34 @@ final class PrimaryRelay<R extends HasMetadata> extends AbstractEventSource<Void
     @SuppressWarnings("unchecked")
     var informer = (ManagedInformerEventSource<R, R, ?>) primary;
     this.type = type;
-    this.cache = primary;
     this.informer = informer;
     // started with the first sources after the primary informer listed, before any that waits
     setEventSourcePriority(EventSourceStartPriority.RESOURCE_STATE_LOADER);
   }
 
   IndexerResourceCache<R> cache() {
-    return cache;
+    return informer;
   }
 
-  /** Completes when the controller has started the primary informer and it has listed. */
-  CompletableFuture<Void> started() {
-    return started;
+  /**
+   * Whether the primary cache may be read: the primary informer has listed and runs. JOSDK marks it
+   * stopped before it empties its cache, and stops this relay only after that.
+   */
+  boolean readable() {
+    return informer.isRunning();
+  }
+
+  /** Whether the controller started the primary informer and has stopped it since. */
+  boolean stoppedAfterStart() {
+    return listed.isDone() && !listed.isCompletedExceptionally() && !informer.isRunning();
+  }
+
+  /**
+   * Completes when the controller has started the primary informer and it has listed; fails once
+   * the controller stopped it.
+   */
+  CompletableFuture<Void> listed() {
+    return stopped ? CompletableFuture.failedFuture(stoppedError()) : listed;
   }
 
   /** {@code handler} hears every change from now on; {@link #replay} tells it the cache so far. */
@@ -82,27 +101,36 @@ final class PrimaryRelay<R extends HasMetadata> extends AbstractEventSource<Void
    * informer. Called after {@link #add}: a change meanwhile may reach it twice, none is missed.
    */
   void replay(ResourceEventHandler<R> handler) {
-    if (isRunning()) cache.list(r -> true).forEach(r -> tell(handler, h -> h.onAdd(r)));
+    if (isRunning()) informer.list(r -> true).forEach(r -> tell(handler, h -> h.onAdd(r)));
   }
 
   @Override
   public synchronized void start() {
+    if (stopped)
+      throw new IllegalStateException(
+          "the shared "
+              + type.getSimpleName()
+              + " informer serves one run of its controller: a stopped operator is not started"
+              + " again, a new one is created");
     super.start();
-    started.complete(null);
+    listed.complete(null);
   }
 
   @Override
   public synchronized void stop() {
     super.stop();
-    started.completeExceptionally(
-        new IllegalStateException(
-            "the controller of " + type.getSimpleName() + " stopped its primary informer"));
-    started = new CompletableFuture<>();
+    stopped = true;
+    listed.completeExceptionally(stoppedError());
+  }
+
+  private IllegalStateException stoppedError() {
+    return new IllegalStateException(
+        "the controller of " + type.getSimpleName() + " stopped its primary informer");
   }
 
   /** The primary informers JOSDK runs for the kind (one per watched namespace, or one for all). */
   int runningInformers() {
-    if (!isRunning()) return 0;
+    if (!readable()) return 0;
     return (int)
         informer.informerHealthIndicators().values().stream()
             .filter(InformerHealthIndicator::isRunning)
@@ -110,20 +138,15 @@ final class PrimaryRelay<R extends HasMetadata> extends AbstractEventSource<Void
   }
 
   boolean synced() {
-    return isRunning()
+    return readable()
         && informer.informerHealthIndicators().values().stream()
             .allMatch(InformerHealthIndicator::hasSynced);
   }
 
   boolean healthy() {
-    return isRunning()
+    return readable()
         && informer.informerHealthIndicators().values().stream()
             .allMatch(i -> i.hasSynced() && i.isWatching());
-  }
-
-  @Override
-  public Status getStatus() {
-    return healthy() ? Status.HEALTHY : Status.UNHEALTHY;
   }
 
   @Override

@@ -70,8 +70,9 @@ public final class ReferenceInformers implements AutoCloseable {
     }
 
     synchronized void acquire() {
-      kind.acquire(this);
+      // before the call: an acquire that fails (a list that times out) still holds the kind
       acquired = true;
+      kind.acquire(this);
     }
 
     synchronized void release() {

@@ -93,6 +93,16 @@ public final class SharedInformers {
     return running;
   }
 
+  /**
+   * Whether the controller of some custom-resource kind has stopped its primary informer: that
+   * kind's cache is then empty (or being emptied) for every user, so what a reconcile of any
+   * controller read from it may be an empty world. Each kind's cache lives only as long as its own
+   * controller, and the controllers stop one by one.
+   */
+  public synchronized boolean anyPrimaryStopped() {
+    return kinds.values().stream().anyMatch(Kind::primaryStopped);
+  }
+
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static <R> Map<String, Function<R, List<String>>> indexers(Class<R> type) {
     Map map;
@@ -195,7 +205,7 @@ public final class SharedInformers {
         relay = primary;
         if (relay != null) {
           relay.add(handler);
-          listed = relay.started();
+          listed = relay.listed();
         } else {
           if (users == 1) informers = start();
           informers.values().forEach(i -> i.addEventHandler(handler));
@@ -208,7 +218,7 @@ public final class SharedInformers {
       }
       try {
         listed.get(syncTimeout.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (TimeoutException | ExecutionException e) {
+      } catch (TimeoutException e) {
         throw new IllegalStateException(
             "the shared informer of "
                 + type.getSimpleName()
@@ -217,6 +227,16 @@ public final class SharedInformers {
                 + syncTimeout
                 + " (is the CRD installed, may the operator list and watch it?)",
             e);
+      } catch (ExecutionException e) {
+        throw new IllegalStateException(
+            "the shared informer of "
+                + type.getSimpleName()
+                + (relay == null
+                    ? " failed to list: "
+                        + e.getCause().getMessage()
+                        + " (is the CRD installed, may the operator list and watch it?)"
+                    : " did not list: the controller stopped its primary informer first"),
+            e.getCause());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while " + type.getSimpleName() + " lists", e);
@@ -260,6 +280,11 @@ public final class SharedInformers {
       return started;
     }
 
+    private boolean primaryStopped() {
+      var relay = primary;
+      return relay != null && relay.stoppedAfterStart();
+    }
+
     private int runningInformers() {
       var relay = primary;
       if (relay != null) return relay.runningInformers();
@@ -288,7 +313,7 @@ public final class SharedInformers {
     @Override
     public List<R> byIndex(String index, String key) {
       var relay = primary;
-      if (relay != null) return relay.isRunning() ? relay.cache().byIndex(index, key) : List.of();
+      if (relay != null) return relay.readable() ? relay.cache().byIndex(index, key) : List.of();
       var now = informers;
       if (now.size() == 1) return now.values().iterator().next().getIndexer().byIndex(index, key);
       List<R> found = new ArrayList<>();
@@ -299,7 +324,7 @@ public final class SharedInformers {
     @Override
     public Optional<R> get(ResourceID id) {
       var relay = primary;
-      if (relay != null) return relay.isRunning() ? relay.cache().get(id) : Optional.empty();
+      if (relay != null) return relay.readable() ? relay.cache().get(id) : Optional.empty();
       var now = informers;
       String namespace = id.getNamespace().orElse("");
       var informer = now.containsKey("") ? now.get("") : now.get(namespace);
@@ -311,14 +336,14 @@ public final class SharedInformers {
     @Override
     public Stream<ResourceID> keys() {
       var relay = primary;
-      if (relay != null) return relay.isRunning() ? relay.cache().keys() : Stream.of();
+      if (relay != null) return relay.readable() ? relay.cache().keys() : Stream.of();
       return all().flatMap(i -> i.getStore().list().stream()).map(ResourceID::fromResource);
     }
 
     @Override
     public Stream<R> list(Predicate<R> predicate) {
       var relay = primary;
-      if (relay != null) return relay.isRunning() ? relay.cache().list(predicate) : Stream.of();
+      if (relay != null) return relay.readable() ? relay.cache().list(predicate) : Stream.of();
       return all().flatMap(i -> i.getStore().list().stream()).filter(predicate);
     }
 

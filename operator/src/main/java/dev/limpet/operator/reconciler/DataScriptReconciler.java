@@ -104,6 +104,7 @@ public final class DataScriptReconciler implements Reconciler<DataScript>, Clean
     return DeletionGuard.cleanup(
         script,
         context,
+        shared,
         users,
         status == null ? null : status.conditions(),
         conditions -> new DataScriptStatus(script.getMetadata().getGeneration(), conditions),
@@ -133,7 +134,7 @@ public final class DataScriptReconciler implements Reconciler<DataScript>, Clean
       conditions.set(
           ConditionType.Compiled, false, Reason.INVALID, "Not compiled: the spec is not valid.");
     unreadable.of(script).ifPresent(conditions::unreadable);
-    if (Watches.stopped(context)) return UpdateControl.noUpdate();
+    if (Watches.stopped(context, shared)) return UpdateControl.noUpdate();
     events.transitions(script, conditions.changes());
     Map<String, Long> fellBack =
         selectionFallbacks(script, status == null ? null : status.selectionFallbacks());

@@ -3,6 +3,7 @@ package dev.limpet.operator.reconciler;
 import dev.limpet.operator.event.EventRecorder;
 import dev.limpet.operator.index.Indexes;
 import dev.limpet.operator.index.ReferenceUsers;
+import dev.limpet.operator.index.SharedInformers;
 import dev.limpet.operator.status.ConditionType;
 import dev.limpet.operator.status.Conditions;
 import dev.limpet.operator.status.Reason;
@@ -46,6 +47,7 @@ final class DeletionGuard {
   static <S, R extends CustomResource<?, S>> DeleteControl cleanup(
       R resource,
       Context<R> context,
+      SharedInformers shared,
       ReferenceUsers.Lookup lookup,
       List<Condition> previous,
       Function<List<Condition>, S> status,
@@ -53,7 +55,7 @@ final class DeletionGuard {
       Clock clock) {
     SortedSet<String> users = ReferenceUsers.of(lookup, resource);
     // emptied caches of a stopping operator show no users: the next leader decides
-    if (Watches.stopped(context)) return DeleteControl.noFinalizerRemoval();
+    if (Watches.stopped(context, shared)) return DeleteControl.noFinalizerRemoval();
     if (users.isEmpty()) return DeleteControl.defaultDelete();
     Conditions conditions =
         Conditions.from(previous, resource.getMetadata().getGeneration(), clock.instant())

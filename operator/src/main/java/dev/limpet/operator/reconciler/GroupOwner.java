@@ -4,6 +4,7 @@ import dev.limpet.operator.api.VirtualService;
 import dev.limpet.operator.index.CachedNamespaceView;
 import dev.limpet.operator.index.GroupSecrets;
 import dev.limpet.operator.index.Indexes;
+import dev.limpet.operator.index.SharedInformers;
 import dev.limpet.operator.render.GroupInput;
 import dev.limpet.operator.validation.GroupAdmission;
 import dev.limpet.operator.validation.References;
@@ -63,6 +64,7 @@ final class GroupOwner implements AutoCloseable {
   }
 
   private final KubernetesClient client;
+  private final SharedInformers shared;
   private final GroupPublisher publisher;
   private final ScriptCompiler compiler;
   private final Clock clock;
@@ -70,8 +72,10 @@ final class GroupOwner implements AutoCloseable {
   private volatile IndexerResourceCache<VirtualService> services;
   private volatile EventSourceRetriever<VirtualService> sources;
 
-  GroupOwner(KubernetesClient client, ScriptCompiler compiler, Clock clock) {
+  GroupOwner(
+      KubernetesClient client, SharedInformers shared, ScriptCompiler compiler, Clock clock) {
     this.client = client;
+    this.shared = shared;
     this.publisher = new GroupPublisher(client);
     this.compiler = compiler;
     this.clock = clock;
@@ -80,7 +84,7 @@ final class GroupOwner implements AutoCloseable {
             Duration.ofMillis(20),
             Duration.ofSeconds(60),
             this::render,
-            () -> sources != null && Watches.stopped(sources));
+            () -> sources != null && Watches.stopped(sources, shared));
   }
 
   GroupPublisher publisher() {
@@ -148,7 +152,7 @@ final class GroupOwner implements AutoCloseable {
             Secret.class,
             CachedNamespaceView.GROUP_SECRETS,
             new ResourceID(GroupSecrets.name(group), namespace));
-    if (Watches.stopped(sources))
+    if (Watches.stopped(sources, shared))
       throw new IllegalStateException(
           "the operator is stopping: data-plane group " + group + " is not published");
     long judged = System.nanoTime();

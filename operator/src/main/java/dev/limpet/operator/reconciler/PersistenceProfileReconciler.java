@@ -68,6 +68,7 @@ public final class PersistenceProfileReconciler
     return DeletionGuard.cleanup(
         profile,
         context,
+        shared,
         users,
         status == null ? null : status.conditions(),
         conditions ->
@@ -89,7 +90,7 @@ public final class PersistenceProfileReconciler
             .accepted(problems)
             .resolvedRefs(new ReferenceCheck(List.of(), List.of()));
     unreadable.of(profile).ifPresent(conditions::unreadable);
-    if (Watches.stopped(context)) return UpdateControl.noUpdate();
+    if (Watches.stopped(context, shared)) return UpdateControl.noUpdate();
     events.transitions(profile, conditions.changes());
     return StatusPatch.of(
         profile,

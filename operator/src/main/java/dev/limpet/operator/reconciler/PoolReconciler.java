@@ -99,6 +99,7 @@ public final class PoolReconciler implements Reconciler<Pool>, Cleaner<Pool> {
     return DeletionGuard.cleanup(
         pool,
         context,
+        shared,
         users,
         s == null ? null : s.conditions(),
         conditions ->
@@ -172,7 +173,7 @@ public final class PoolReconciler implements Reconciler<Pool>, Cleaner<Pool> {
             .resolvedRefs(resolution.references());
     serversAvailable(pool, resolution, view, conditions);
     unreadable.of(pool).ifPresent(conditions::unreadable);
-    if (Watches.stopped(context)) return UpdateControl.noUpdate();
+    if (Watches.stopped(context, shared)) return UpdateControl.noUpdate();
     systemProfiles.ensure(context.getClient(), pool.getMetadata().getNamespace(), view);
     events.transitions(pool, conditions.changes());
     return StatusPatch.of(

@@ -88,7 +88,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
       Clock clock,
       ReplicaVersions replicas) {
     this.shared = shared;
-    this.owner = new GroupOwner(client, compiler, clock);
+    this.owner = new GroupOwner(client, shared, compiler, clock);
     this.events = events;
     this.unreadable = unreadable;
     this.compiler = compiler;
@@ -259,7 +259,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
     Optional<String> address =
         expose(vs, own, new CachedNamespaceView(context, namespace), context);
     boolean applying = programmed(conditions, own, publication.outcome(), namespace, group);
-    if (Watches.stopped(sources)) return UpdateControl.noUpdate();
+    if (Watches.stopped(sources, shared)) return UpdateControl.noUpdate();
     events.transitions(vs, conditions.changes());
     UpdateControl<VirtualService> update =
         StatusPatch.of(

@@ -28,18 +28,20 @@ final class Watches {
   private Watches() {}
 
   /**
-   * Whether the operator is stopping under this reconcile. JOSDK stops the controller's informers
+   * Whether the operator is stopping under this reconcile. JOSDK stops each controller's informers
    * (the primary one first) and empties their caches before the reconciles in flight finish, so
    * what such a reconcile read may be an empty world: it must write nothing from it (no status, no
-   * Event, no configuration, no finalizer removal). Asked after the reads: the primary informer is
-   * marked stopped before any cache is emptied.
+   * Event, no configuration, no finalizer removal). The controllers stop one by one, and each
+   * custom-resource kind's cache is its own controller's primary informer: a reconcile also reads
+   * an emptied world once any of those stopped ({@link SharedInformers#anyPrimaryStopped}). Asked
+   * after the reads: a primary informer is marked stopped before its cache is emptied.
    */
-  static boolean stopped(EventSourceRetriever<?> sources) {
-    return !sources.getControllerEventSource().isRunning();
+  static boolean stopped(EventSourceRetriever<?> sources, SharedInformers shared) {
+    return !sources.getControllerEventSource().isRunning() || shared.anyPrimaryStopped();
   }
 
-  static boolean stopped(Context<?> context) {
-    return stopped(context.eventSourceRetriever());
+  static boolean stopped(Context<?> context, SharedInformers shared) {
+    return stopped(context.eventSourceRetriever(), shared);
   }
 
   /**

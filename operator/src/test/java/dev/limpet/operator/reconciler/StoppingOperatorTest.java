@@ -4,6 +4,7 @@ import static dev.limpet.operator.RunningOperator.eventually;
 import static dev.limpet.operator.TestResources.dataScript;
 import static dev.limpet.operator.TestResources.scriptedVirtualService;
 import static dev.limpet.operator.TestResources.staticPool;
+import static dev.limpet.operator.TestResources.virtualService;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.limpet.contract.DataScriptConfig;
@@ -15,13 +16,17 @@ import dev.limpet.operator.api.VirtualService;
 import dev.limpet.operator.validation.ContractScriptCompiler;
 import dev.limpet.operator.validation.ScriptCompiler;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.javaoperatorsdk.operator.processing.Controller;
 import io.javaoperatorsdk.operator.processing.event.source.Cache;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -119,6 +124,64 @@ class StoppingOperatorTest {
     assertThat(status(api, DataScript.class, "route", "ResolvedRefs")).isEqualTo("True");
     assertThat(status(api, VirtualService.class, "web", "ResolvedRefs")).isEqualTo("True");
     assertThat(api.events("route")).noneMatch(e -> "Warning".equals(e.getType()));
+    assertThat(api.groupConfig("default")).contains(configBefore);
+  }
+
+  /**
+   * The controllers stop one by one, and each custom-resource kind's cache is its own controller's
+   * primary informer: once the Pool controller stopped, the Pools read empty for every controller.
+   * A VirtualService reconcile then (its own primary informer still running) must write nothing: no
+   * ResolvedRefs=False for a Pool that exists, no group published without it.
+   */
+  @Test
+  void aReconcileAfterAnotherKindsControllerStoppedWritesNothing() throws Exception {
+    Map<String, Integer> finished = new ConcurrentHashMap<>();
+    operator =
+        LimpetOperator.create(
+            ApiCall.operatorClient(client),
+            Set.of(),
+            new ContractScriptCompiler(),
+            Clock.systemUTC(),
+            replica -> CompletableFuture.completedFuture(Optional.empty()),
+            o ->
+                o.withMetrics(
+                    new Metrics() {
+                      @Override
+                      public void reconciliationExecutionFinished(
+                          HasMetadata resource, Map<String, Object> metadata) {
+                        finished.merge(
+                            resource.getKind() + "/" + resource.getMetadata().getName(),
+                            1,
+                            Integer::sum);
+                      }
+                    }));
+    operator.start();
+    var api = new RunningOperator(client);
+    api.create(staticPool("p", null, "10.0.0.1"));
+    api.create(virtualService("web", 80, "p"));
+    eventually()
+        .untilAsserted(
+            () -> {
+              assertThat(status(api, VirtualService.class, "web", "ResolvedRefs"))
+                  .isEqualTo("True");
+              assertThat(api.groupConfig("default").orElseThrow()).contains("10.0.0.1");
+            });
+    String configBefore = api.groupConfig("default").orElseThrow();
+
+    // the Pool controller stops first (as it may when the operator stops): its primary informer,
+    // the one Pool cache, is emptied; the VirtualService controller still runs
+    ((Controller<?>) operator.getRegisteredController("pool").orElseThrow()).stop();
+    ApiCall.drain(server);
+    int before = finished.getOrDefault("VirtualService/web", 0);
+    api.edit(
+        VirtualService.class, "web", vs -> vs.setSpec(virtualService("web", 81, "p").getSpec()));
+    eventually().until(() -> finished.getOrDefault("VirtualService/web", 0) > before);
+
+    assertThat(ApiCall.drain(server))
+        .filteredOn(call -> !call.verb().equals("get") && !call.verb().equals("list"))
+        .filteredOn(call -> !call.verb().equals("watch"))
+        .isEmpty();
+    assertThat(status(api, VirtualService.class, "web", "ResolvedRefs")).isEqualTo("True");
     assertThat(api.groupConfig("default")).contains(configBefore);
   }
 
