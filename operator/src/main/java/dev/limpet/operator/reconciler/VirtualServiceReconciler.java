@@ -256,6 +256,8 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
     else conditions.accepted(own.problems());
     conditions.resolvedRefs(own.allReferences());
     unreadable.of(vs).ifPresent(conditions::unreadable);
+    // each write waits on the check: a stopped cache reads as empty, which would withdraw Services
+    if (Watches.stopped(sources, shared)) return UpdateControl.noUpdate();
     Optional<String> address =
         expose(vs, own, new CachedNamespaceView(context, namespace), context);
     boolean applying = programmed(conditions, own, publication.outcome(), namespace, group);
