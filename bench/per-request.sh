@@ -88,17 +88,19 @@ syscalls_per_request() {
     | sort -k2 -nr | head -8 >> "$summary"
 }
 
-# jfr_per_request NAME PID MODE: bytes allocated by every thread per request (JFR's
-# ThreadAllocationStatistics, first and last reading) and the top frames of CPU and allocation
+# jfr_per_request NAME PID MODE: bytes allocated per request by the data plane's threads (JFR's
+# ThreadAllocationStatistics, first and last reading; the recorder's and jcmd's own threads left
+# out) and the top frames of CPU and allocation
+tool_threads='"(JFR|Attach Listener)'
 jfr_per_request() {
   local name=$1 pid=$2 mode=$3 file="$out/$1.$3.jfr" n
   jcmd "$pid" JFR.start name=per-request settings=profile filename="$file" > /dev/null
   n=$(wrk_run "$SECONDS_MEASURED" "$mode" "$out/$name.$mode.jfr-wrk")
   jcmd "$pid" JFR.stop name=per-request > /dev/null
-  jfr print --events jdk.ThreadAllocationStatistics "$file" | awk -v n="$n" -v name="$name" -v mode="$mode" '
+  jfr print --events jdk.ThreadAllocationStatistics "$file" | awk -v TOOL="$tool_threads" -v n="$n" -v name="$name" -v mode="$mode" '
     /allocated = / { v = $3; gsub(/[^0-9.]/, "", v); u = $4
       b = v * (u ~ /kB/ ? 1024 : u ~ /MB/ ? 1048576 : u ~ /GB/ ? 1073741824 : 1) }
-    /javaThreadId/ { t = $3; if (!(t in first)) first[t] = b; last[t] = b }
+    /javaThreadId/ { if ($0 ~ TOOL) next; t = $NF; if (!(t in first)) first[t] = b; last[t] = b }
     END { for (t in first) s += last[t] - first[t]
       printf "%-24s %-10s bytes allocated/request %8.0f  (JFR, %d requests)\n", name, mode, s / n, n }' \
     >> "$summary"
@@ -109,9 +111,10 @@ jfr_per_request() {
     | sort -nr | head -12 >> "$summary"
   echo "    allocation samples (weight), top frames:" >> "$summary"
   jfr print --events jdk.ObjectAllocationSample --stack-depth 1 "$file" \
-    | awk '/weight = / { v = $3; gsub(/[^0-9.]/, "", v); u = $4
+    | awk -v TOOL="$tool_threads" '/weight = / { v = $3; gsub(/[^0-9.]/, "", v); u = $4
              w = v * (u ~ /kB/ ? 1024 : u ~ /MB/ ? 1048576 : u ~ /GB/ ? 1073741824 : 1) }
-           /stackTrace = \[/ { getline; sub(/^[ \t]+/, ""); sub(/ +line:.*/, ""); c[$0] += w; s += w }
+           /eventThread = / { tool = $0 ~ TOOL }
+           /stackTrace = \[/ { if (tool) next; getline; sub(/^[ \t]+/, ""); sub(/ +line:.*/, ""); c[$0] += w; s += w }
            END { for (f in c) printf "      %5.1f%%  %s\n", 100 * c[f] / s, f }' \
     | sort -nr | head -12 >> "$summary"
 }
