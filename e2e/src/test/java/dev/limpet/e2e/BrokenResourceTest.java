@@ -91,7 +91,11 @@ class BrokenResourceTest {
         .pollInterval(Duration.ofMillis(200))
         .untilAsserted(
             () -> {
-              Condition ready = resources.condition(kind, name, "Ready").orElseThrow();
+              // an AssertionError, not NoSuchElementException: awaitility retries only the former
+              Condition ready =
+                  resources
+                      .condition(kind, name, "Ready")
+                      .orElseThrow(() -> new AssertionError("no Ready condition yet"));
               assertThat(ready.isTrue()).isFalse();
               assertThat(ready.message()).contains(messageMentions);
             });
