@@ -17,38 +17,21 @@ import javax.net.ssl.SSLSession;
  * One exchange as DataScripts see it, for the duration of one event's run. What the connection says
  * (addresses, TLS) is read when a script asks for it.
  */
-final class ScriptView implements ScriptExchange {
+record ScriptView(
+    Channel client,
+    Listener listener,
+    RoutedRequest routed,
+    ScriptTransaction transaction,
+    HttpResponse response,
+    Server respondingServer,
+    int internalStatus)
+    implements ScriptExchange {
   /**
    * What the scripts of every request on one listener see of it.
    *
    * @param tls whether the listener terminates TLS ({@code avi.http.protocol} is "https")
    */
   record Listener(ProxyContext context, int port, boolean tls) {}
-
-  private final Listener listener;
-  private final RoutedRequest request;
-  private final ScriptTransaction transaction;
-  private final HttpResponse response;
-  private final Server respondingServer;
-  private final int internalStatus;
-  private final Channel client;
-
-  private ScriptView(
-      Channel client,
-      Listener listener,
-      RoutedRequest request,
-      ScriptTransaction transaction,
-      HttpResponse response,
-      Server respondingServer,
-      int internalStatus) {
-    this.listener = listener;
-    this.request = request;
-    this.transaction = transaction;
-    this.response = response;
-    this.respondingServer = respondingServer;
-    this.internalStatus = internalStatus;
-    this.client = client;
-  }
 
   /**
    * Runs the scripts of {@code request}'s virtual service for {@code event}; null when none handles
@@ -89,7 +72,7 @@ final class ScriptView implements ScriptExchange {
 
   @Override
   public InetSocketAddress clientAddress() {
-    return request.client().client();
+    return routed.client().client();
   }
 
   @Override
@@ -104,22 +87,7 @@ final class ScriptView implements ScriptExchange {
 
   @Override
   public HttpRequest request() {
-    return request.head();
-  }
-
-  @Override
-  public HttpResponse response() {
-    return response;
-  }
-
-  @Override
-  public Server respondingServer() {
-    return respondingServer;
-  }
-
-  @Override
-  public int internalStatus() {
-    return internalStatus;
+    return routed.head();
   }
 
   @Override
@@ -134,7 +102,7 @@ final class ScriptView implements ScriptExchange {
 
   @Override
   public byte[] requestBody() {
-    return request.body() == null ? null : request.body().bytes();
+    return routed.body() == null ? null : routed.body().bytes();
   }
 
   @Override
