@@ -9,13 +9,10 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
@@ -29,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * only when the upstream can take more, and the upstream only when the client can, so no body is
  * ever held whole.
  */
-public final class FrontendHandler extends ChannelDuplexHandler implements UpstreamListener {
+public final class FrontendHandler extends ChannelDuplexHandler
+    implements UpstreamListener, ExchangeEndings {
   public static final String NAME = "proxy";
   public static final String CODEC = "httpCodec";
   private static final Logger LOG = LoggerFactory.getLogger(FrontendHandler.class);
@@ -48,13 +46,12 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
 
   private boolean closing;
 
-  /** When the connection last became idle (no exchange), for the client-idle timeout. */
-  private long idleSinceNanos;
-
-  private ConnectionTimer timer;
+  private Timeouts timeouts;
+  private UpstreamRelay relay;
+  private MalformedBodies malformed;
   private LocalAnswers answers;
-  private final Deadlines deadlines;
   private final ResponseHooks responseHooks;
+  private ResponseHeads heads;
 
   public FrontendHandler(
       ProxyContext context, int listenerPort, ListenerSettings settings, RequestClock clock) {
@@ -62,7 +59,6 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     this.listenerPort = listenerPort;
     this.settings = settings;
     this.clock = clock;
-    this.deadlines = new Deadlines(settings);
     this.balancing = new Balancing(context.metrics);
     this.responseHooks = new ResponseHooks(context, listenerPort, settings.tls());
   }
@@ -70,15 +66,17 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    this.timer = new ConnectionTimer(ctx.executor(), this::onTimer);
     this.answers = new LocalAnswers(ctx, context, clock);
+    this.relay = new UpstreamRelay(ctx);
+    this.heads = new ResponseHeads(ctx, context, responseHooks, this);
+    this.timeouts = new Timeouts(ctx, settings, clock, context.metrics, this, this::onTimer);
+    this.malformed = new MalformedBodies(ctx.channel(), context.metrics, this);
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     ctx.channel().closeFuture().addListener(f -> balancing.release());
-    clock.onFirstByte(() -> wakeAt(clock.firstByteNanos() + deadlines.headerReadNanos()));
-    becomeIdle();
+    timeouts.start();
     ctx.read();
   }
 
@@ -123,17 +121,14 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       if (!closing) ctx.read();
       return;
     }
-    if (e.upstream == null) return; // connecting: the connect completion reads on
-    e.upstream.flush();
-    if (!e.requestComplete() && e.upstream.isWritable()) ctx.read();
+    relay.clientReadComplete(e);
   }
 
   /** Starts the exchange of a request the routing and access stages let through. */
   private void startExchange(RoutedRequest request) {
     Exchange e = begin(request, null);
     if (!request.routed()) {
-      if (answers.reply(e, HttpResponseStatus.NOT_FOUND, "no virtual service for this host"))
-        finish(e);
+      reply(e, HttpResponseStatus.NOT_FOUND, "no virtual service for this host");
       return;
     }
     e.choice = balancing.start(e.vs().pool(), null, e.clientRequest());
@@ -157,9 +152,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
       closeClient(answer.result().close() == ScriptResult.Close.RST);
       return;
     }
-    if (answers.fromScript(
-        e, answer.result(), HttpResponseStatus.INTERNAL_SERVER_ERROR, "DataScript error"))
-      finish(e);
+    scriptReply(e, answer.result());
   }
 
   /**
@@ -200,45 +193,20 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     }
     if (content.decoderResult().isFailure()) {
       content.release();
-      malformedBody(e, content.decoderResult().cause());
+      malformed.inRequest(e, content.decoderResult().cause());
       return;
     }
     e.requestBytes += content.content().readableBytes();
     e.lastClientActivityNanos = System.nanoTime();
     if (content instanceof LastHttpContent) {
       e.requestPhase = Exchange.RequestPhase.RECEIVED;
-      if (e.upstream != null) awaitResponse(e);
+      if (e.upstream != null) timeouts.awaitResponse(e);
     }
     if (e.answeredLocally()) {
       content.release();
       if (e.requestComplete()) finish(e);
-    } else if (e.upstream == null) {
-      e.pendingBody.add(content);
     } else {
-      if (content.content().isReadable()) e.choice.bodySent();
-      e.upstream.write(content, e.upstream.voidPromise());
-    }
-  }
-
-  /**
-   * The request body cannot be decoded (broken chunking): where it ends is unknown, so the upstream
-   * request is aborted (its connection closed, never reused) and the client connection closed after
-   * a 400 when nothing of a response was sent yet.
-   */
-  private void malformedBody(Exchange e, Throwable cause) {
-    LOG.debug(
-        "malformed request body from {}: {}", ctx.channel().remoteAddress(), cause.toString());
-    context.metrics.badRequest(HttpResponseStatus.BAD_REQUEST.code());
-    e.upstreamAfter = Exchange.UpstreamAfter.CLOSE;
-    e.closeAfter();
-    if (e.responseStarted()) {
-      e.pendingBody.forEach(ReferenceCountUtil::release);
-      e.pendingBody.clear();
-      e.dropUpstream();
-      end(e);
-      closeClient();
-    } else {
-      if (answers.reply(e, HttpResponseStatus.BAD_REQUEST, "malformed request body")) finish(e);
+      relay.requestBody(e, content);
     }
   }
 
@@ -274,31 +242,20 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
             e, HttpResponseStatus.BAD_GATEWAY, "could not connect to server " + e.server().name());
       return;
     }
-    Channel upstream = f.getNow();
-    e.upstream = upstream;
     e.server().requestStarted();
-    UpstreamHandler.of(upstream).attach(this);
-    upstream.write(e.head(), upstream.voidPromise());
-    while (!e.pendingBody.isEmpty()) {
-      HttpContent part = e.pendingBody.poll();
-      if (part.content().isReadable()) e.choice.bodySent();
-      upstream.write(part, upstream.voidPromise());
-    }
-    upstream.flush();
-    upstream.read();
+    UpstreamHandler.of(f.getNow()).attach(this);
+    relay.connected(e, f.getNow());
     if (e.requestComplete()) {
-      awaitResponse(e);
+      timeouts.awaitResponse(e);
       drainInbound();
     } else {
-      wakeAt(e.lastClientActivityNanos + deadlines.clientIdleNanos());
-      ctx.read();
+      timeouts.bodyStreaming(e);
     }
   }
 
   @Override
   public void onUpstreamWritable() {
-    Exchange e = exchange;
-    if (e != null && !e.requestComplete() && !e.answeredLocally()) ctx.read();
+    relay.upstreamWritable(exchange);
   }
 
   // ---------------------------------------------------------------- upstream → client
@@ -312,30 +269,22 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     }
     e.lastUpstreamActivityNanos = System.nanoTime();
     if (msg instanceof HttpResponse response) {
-      if (!responseHead(e, response)) {
+      if (!heads.accept(e, response)) {
         ReferenceCountUtil.release(msg);
         return;
       }
       if (!(msg instanceof HttpContent)) {
-        ctx.write(response, ctx.voidPromise());
+        relay.responseHead(response);
         return;
       }
     }
     if (msg instanceof HttpContent content) {
       if (content.decoderResult().isFailure()) {
         content.release();
-        malformedResponseBody(e);
+        malformed.inResponse(e);
         return;
       }
-      if (e.responsePhase == Exchange.ResponsePhase.INFORMATIONAL) {
-        if (content instanceof LastHttpContent) e.responsePhase = Exchange.ResponsePhase.AWAITED;
-        content.release();
-        return;
-      }
-      e.responseBytes += content.content().readableBytes();
-      ctx.write(content, ctx.voidPromise());
-      if (content instanceof LastHttpContent) {
-        e.responsePhase = Exchange.ResponsePhase.RELAYED;
+      if (relay.responseBody(e, content)) {
         if (e.status == 101) switchToTunnel(e);
         else responseDone(e);
       }
@@ -344,77 +293,14 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     }
   }
 
-  /**
-   * The server's body cannot be decoded (broken chunking): the client must not take what it got for
-   * a whole body, so its connection is closed without the last chunk, and so is the server's.
-   */
-  private void malformedResponseBody(Exchange e) {
-    context.metrics.upstreamError(e.pool().name(), "protocol");
-    LOG.debug("malformed response body from server {}", e.server().name());
-    e.upstreamAfter = Exchange.UpstreamAfter.CLOSE;
-    if (!e.responseStarted()) {
-      abortUpstream(
-          e, HttpResponseStatus.BAD_GATEWAY, "invalid response from server " + e.server().name());
-      return;
-    }
-    e.dropUpstream();
-    end(e);
-    closeClient();
-  }
-
-  /** Prepares a response head for the client; false when it must not be forwarded. */
-  private boolean responseHead(Exchange e, HttpResponse response) {
-    if (response.decoderResult().isFailure()
-        || HopByHopHeaders.namesFramingField(response.headers())) {
-      context.metrics.upstreamError(e.pool().name(), "protocol");
-      abortUpstream(
-          e, HttpResponseStatus.BAD_GATEWAY, "invalid response from server " + e.server().name());
-      return false;
-    }
-    int code = response.status().code();
-    if (code < 200 && code != 101) {
-      e.responsePhase = Exchange.ResponsePhase.INFORMATIONAL;
-      if (code == 100 && HttpUtil.is100ContinueExpected(e.head()))
-        ctx.writeAndFlush(
-            new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
-      return false;
-    }
-    e.status = code;
-    e.upstreamAfter =
-        code != 101 && HttpUtil.isKeepAlive(response)
-            ? Exchange.UpstreamAfter.REUSE
-            : Exchange.UpstreamAfter.CLOSE;
-    ScriptResult scripted =
-        responseHooks.onResponse(ctx.channel(), e.request, e.scripts, e.choice, response);
-    if (scripted != null) {
-      if (!(scripted.action() instanceof ScriptResult.Proceed)) {
-        // the script replaces the server's response: the reply drops that connection, body unread
-        if (answers.fromScript(
-            e, scripted, HttpResponseStatus.INTERNAL_SERVER_ERROR, "DataScript error")) finish(e);
-        return false;
-      }
-      e.closeAfter(scripted.close());
-    }
-    e.responsePhase = Exchange.ResponsePhase.RELAYING;
-    if (ResponseHeads.forClient(e.request, response, e.closesClient() || context.draining()))
-      e.closeAfter();
-    else e.afterwards = Exchange.Afterwards.KEEP_ALIVE; // a protocol switch keeps it open
-    return true;
-  }
-
   @Override
   public void onUpstreamReadComplete() {
-    Exchange e = exchange;
-    ctx.flush();
-    if (e != null && !e.responseComplete() && e.upstream != null && ctx.channel().isWritable())
-      e.upstream.read();
+    relay.upstreamReadComplete(exchange);
   }
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    Exchange e = exchange;
-    if (ctx.channel().isWritable() && e != null && e.upstream != null && !e.responseComplete())
-      e.upstream.read();
+    relay.clientWritable(exchange);
     ctx.fireChannelWritabilityChanged();
   }
 
@@ -450,59 +336,10 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     finish(e);
   }
 
-  // ---------------------------------------------------------------- deadlines
+  // ---------------------------------------------------------------- timeouts
 
-  /** The request is sent whole: from now the server must answer within the response timeout. */
-  private void awaitResponse(Exchange e) {
-    e.lastUpstreamActivityNanos = System.nanoTime();
-    Deadlines.Deadline deadline = deadlines.during(e);
-    if (deadline.kind() != Deadlines.Kind.NONE) wakeAt(deadline.atNanos());
-  }
-
-  private void becomeIdle() {
-    idleSinceNanos = System.nanoTime();
-    wakeAt(idleSinceNanos + deadlines.clientIdleNanos());
-  }
-
-  private void wakeAt(long atNanos) {
-    timer.wakeAt(atNanos);
-  }
-
-  /** Acts on the deadline that passed, if any, and re-arms for the next one. */
   private void onTimer() {
-    if (closing || !ctx.channel().isActive()) return;
-    long now = System.nanoTime();
-    Exchange e = exchange;
-    Deadlines.Deadline next =
-        e == null
-            ? deadlines.between(clock.firstByteNanos(), idleSinceNanos, !inbound.isEmpty())
-            : deadlines.during(e);
-    if (next.atNanos() > now) {
-      if (next.kind() != Deadlines.Kind.NONE) wakeAt(next.atNanos());
-      return;
-    }
-    switch (next.kind()) {
-      case HEADER_READ -> {
-        closing = true;
-        answers.rejectUnrouted(
-            HttpResponseStatus.REQUEST_TIMEOUT, "request headers not received in time");
-      }
-      case CLIENT_IDLE -> ctx.close(); // idle keep-alive connection
-      case REQUEST_BODY -> {
-        LOG.debug("client {} stalled its request body; closing", ctx.channel().remoteAddress());
-        ctx.close();
-      }
-      case UPSTREAM_RESPONSE -> {
-        context.metrics.upstreamError(e.pool().name(), "timeout");
-        if (!e.responseStarted())
-          abortUpstream(
-              e,
-              HttpResponseStatus.GATEWAY_TIMEOUT,
-              "server " + e.server().name() + " did not answer in time");
-        else closeClient();
-      }
-      case NONE -> {}
-    }
+    if (!closing && ctx.channel().isActive()) timeouts.check(exchange, !inbound.isEmpty());
   }
 
   // ---------------------------------------------------------------- endings
@@ -521,7 +358,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     }
     ctx.flush();
     clock.expectHead();
-    becomeIdle();
+    timeouts.idle();
     drainInbound();
     if (exchange == null && !closing) ctx.read();
   }
@@ -535,9 +372,36 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     if (AccessLog.enabled()) AccessLog.write(e, e.status, nanos);
   }
 
-  private void abortUpstream(Exchange e, HttpResponseStatus status, String text) {
+  @Override
+  public void abortUpstream(Exchange e, HttpResponseStatus status, String text) {
     e.closeAfter();
     upstreamFailed(e, status, text);
+  }
+
+  @Override
+  public void scriptReply(Exchange e, ScriptResult result) {
+    if (answers.fromScript(e, result, HttpResponseStatus.INTERNAL_SERVER_ERROR, "DataScript error"))
+      finish(e);
+  }
+
+  @Override
+  public void reply(Exchange e, HttpResponseStatus status, String text) {
+    if (answers.reply(e, status, text)) finish(e);
+  }
+
+  @Override
+  public void abandon(Exchange e) {
+    e.pendingBody.forEach(ReferenceCountUtil::release);
+    e.pendingBody.clear();
+    e.dropUpstream();
+    end(e);
+    closeClient();
+  }
+
+  @Override
+  public void refuseConnection(HttpResponseStatus status, String text) {
+    closing = true;
+    answers.rejectUnrouted(status, text);
   }
 
   /** Answers a request the {@link Access} stage denied, in its turn. */
@@ -555,14 +419,15 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
 
   private void switchToTunnel(Exchange e) {
     closing = true; // this handler is done with the connection: its timer must not act any more
-    timer.cancel();
+    timeouts.cancel();
     end(e);
     e.server().requestEnded(); // the handshake is over; the connection now belongs to the tunnel
     ctx.flush();
     TunnelHandler.join(ctx.channel(), e.upstream);
   }
 
-  private void closeClient() {
+  @Override
+  public void closeClient() {
     closeClient(false);
   }
 
@@ -597,7 +462,7 @@ public final class FrontendHandler extends ChannelDuplexHandler implements Upstr
     closing = true;
     Exchange e = exchange;
     exchange = null;
-    timer.cancel();
+    timeouts.cancel();
     if (e != null) {
       e.pendingBody.forEach(ReferenceCountUtil::release);
       ReferenceCountUtil.release(e.head());

@@ -10,6 +10,7 @@ import dev.limpet.dataplane.runtime.RuntimeConfig;
 import dev.limpet.dataplane.runtime.ScriptCatalog;
 import dev.limpet.dataplane.script.DataScriptEngine;
 import dev.limpet.dataplane.script.ScriptLimits;
+import dev.limpet.dataplane.script.ScriptTransaction;
 import dev.limpet.dataplane.tls.TlsCatalog;
 import dev.limpet.dataplane.upstream.PoolCatalog;
 import io.netty.channel.ChannelHandler;
@@ -75,6 +76,27 @@ final class StageChannels {
         return remote;
       }
     };
+  }
+
+  /**
+   * An exchange of a GET to {@code host} from 127.0.0.9, routed under {@code config}, with its
+   * pool's first server chosen when a virtual service serves it, and its script transaction when
+   * that has scripts.
+   */
+  static Exchange exchange(RuntimeConfig config, String host) {
+    EmbeddedChannel route = from("127.0.0.9", new Route(() -> config, PORT));
+    route.writeInbound(get(host, HttpVersion.HTTP_1_1));
+    RoutedRequest request = route.readInbound();
+    route.finishAndReleaseAll();
+    Exchange e =
+        new Exchange(
+            request,
+            request.routed() && request.vs().scripts() != null ? new ScriptTransaction() : null);
+    if (request.routed()) {
+      e.choice = new ServerChoice(request.vs().pool(), null, request.client());
+      e.choice.next();
+    }
+    return e;
   }
 
   static HttpRequest get(String host, HttpVersion version) {

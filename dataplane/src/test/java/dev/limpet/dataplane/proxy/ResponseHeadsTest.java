@@ -1,0 +1,158 @@
+package dev.limpet.dataplane.proxy;
+
+import static dev.limpet.dataplane.proxy.StageChannels.PORT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.limpet.dataplane.metrics.DataPlaneMetrics;
+import dev.limpet.dataplane.runtime.ConfigHolder;
+import dev.limpet.dataplane.runtime.RuntimeConfig;
+import dev.limpet.dataplane.transport.Transport;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What becomes of a server's response head: refused, skipped, replaced, or rewritten and passed.
+ */
+class ResponseHeadsTest {
+  private static final String CONFIG =
+      """
+      version: "1"
+      virtualServices:
+        - {name: scripted, port: %1$d, hostnames: [scripted.example], pool: web, dataScripts: [s]}
+        - {name: plain, port: %1$d, hostnames: [plain.example], pool: web}
+      pools:
+        - {name: web, persistenceProfile: sticky, servers: [{name: a, ip: 127.0.0.1, port: 9}]}
+      persistenceProfiles:
+        - {name: sticky, type: HttpCookie, httpCookie: {name: LB}}
+      dataScripts:
+        - name: s
+          events:
+            httpResponse: |
+              if avi.http.status() == "500" then avi.http.response(503, {}, "sorry") end
+      """
+          .formatted(PORT);
+
+  private final RecordedEndings endings = new RecordedEndings();
+  private final ProxyContext context =
+      new ProxyContext(new ConfigHolder(), Transport.best(), new DataPlaneMetrics());
+  private RuntimeConfig config;
+  private EmbeddedChannel client;
+  private ResponseHeads heads;
+
+  @BeforeEach
+  void build() throws Exception {
+    config = StageChannels.full(CONFIG);
+    client = StageChannels.from("127.0.0.9", new ChannelInboundHandlerAdapter());
+    heads =
+        new ResponseHeads(
+            client.pipeline().firstContext(),
+            context,
+            new ResponseHooks(context, PORT, false),
+            endings);
+  }
+
+  @AfterEach
+  void close() {
+    client.finishAndReleaseAll();
+  }
+
+  private static HttpResponse response(HttpResponseStatus status) {
+    return new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
+  }
+
+  @Test
+  void aKeptAliveResponseGoesOnWithItsCookieAndBothConnectionsStay() {
+    Exchange e = StageChannels.exchange(config, "plain.example");
+    HttpResponse response = response(HttpResponseStatus.OK);
+    response.headers().set("keep-alive", "timeout=5");
+
+    assertThat(heads.accept(e, response)).isTrue();
+
+    assertThat(e.status).isEqualTo(200);
+    assertThat(e.responsePhase).isEqualTo(Exchange.ResponsePhase.RELAYING);
+    assertThat(e.upstreamAfter).isEqualTo(Exchange.UpstreamAfter.REUSE);
+    assertThat(e.closesClient()).isFalse();
+    assertThat(response.headers().get("Set-Cookie")).startsWith("LB=");
+    assertThat(response.headers().contains("keep-alive")).isFalse(); // hop-by-hop
+    assertThat(endings.asked).isEmpty();
+  }
+
+  @Test
+  void aServerThatClosesIsNotReusedAndADrainingProxyClosesTheClient() {
+    Exchange e = StageChannels.exchange(config, "plain.example");
+    HttpResponse closing = response(HttpResponseStatus.OK);
+    closing.headers().set(HttpHeaderNames.CONNECTION, "close");
+    assertThat(heads.accept(e, closing)).isTrue();
+    assertThat(e.upstreamAfter).isEqualTo(Exchange.UpstreamAfter.CLOSE);
+    assertThat(e.closesClient()).isFalse();
+    assertThat(closing.headers().contains(HttpHeaderNames.CONNECTION)).isFalse();
+
+    context.startDraining();
+    Exchange drained = StageChannels.exchange(config, "plain.example");
+    HttpResponse response = response(HttpResponseStatus.OK);
+    assertThat(heads.accept(drained, response)).isTrue();
+    assertThat(drained.closesClient()).isTrue();
+    assertThat(response.headers().get(HttpHeaderNames.CONNECTION)).isEqualTo("close");
+  }
+
+  @Test
+  void aProtocolSwitchKeepsTheClientConnectionEvenWhenDrainingButNeverPoolsTheServers() {
+    context.startDraining();
+    Exchange e = StageChannels.exchange(config, "plain.example");
+
+    assertThat(heads.accept(e, response(HttpResponseStatus.SWITCHING_PROTOCOLS))).isTrue();
+
+    assertThat(e.status).isEqualTo(101);
+    assertThat(e.upstreamAfter).isEqualTo(Exchange.UpstreamAfter.CLOSE);
+    assertThat(e.closesClient()).isFalse();
+  }
+
+  @Test
+  void aHeadNamingAFramingFieldInConnectionIsA502() {
+    Exchange e = StageChannels.exchange(config, "plain.example");
+    HttpResponse smuggling = response(HttpResponseStatus.OK);
+    smuggling.headers().set(HttpHeaderNames.CONNECTION, "content-length");
+
+    assertThat(heads.accept(e, smuggling)).isFalse();
+
+    assertThat(endings.asked).containsExactly("abort upstream 502 invalid response from server a");
+    var counter =
+        context.metrics.registry().find("limpet_upstream_errors").tag("kind", "protocol").counter();
+    assertThat(counter.count()).isEqualTo(1.0);
+  }
+
+  @Test
+  void anInterimResponseIsSkippedAndA100ContinueGoesOnlyToAClientThatAskedForIt() {
+    Exchange e = StageChannels.exchange(config, "plain.example");
+    assertThat(heads.accept(e, response(HttpResponseStatus.CONTINUE))).isFalse();
+    assertThat(e.responsePhase).isEqualTo(Exchange.ResponsePhase.INFORMATIONAL);
+    assertThat(e.status).isZero();
+    assertThat(client.outboundMessages()).isEmpty();
+
+    Exchange expecting = StageChannels.exchange(config, "plain.example");
+    expecting.head().headers().set(HttpHeaderNames.EXPECT, "100-continue");
+    assertThat(heads.accept(expecting, response(HttpResponseStatus.CONTINUE))).isFalse();
+    FullHttpResponse sent = client.readOutbound();
+    assertThat(sent.status()).isEqualTo(HttpResponseStatus.CONTINUE);
+    sent.release();
+    assertThat(endings.asked).isEmpty();
+  }
+
+  @Test
+  void aResponseTheScriptsReplaceIsNotPassedOn() {
+    Exchange e = StageChannels.exchange(config, "scripted.example");
+
+    assertThat(heads.accept(e, response(HttpResponseStatus.INTERNAL_SERVER_ERROR))).isFalse();
+
+    assertThat(endings.asked).containsExactly("script reply 503");
+  }
+}
