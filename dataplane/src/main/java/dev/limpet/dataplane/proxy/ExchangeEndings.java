@@ -16,10 +16,19 @@ interface ExchangeEndings {
   void scriptReply(Exchange e, ScriptResult result);
 
   /**
-   * No valid response will come from the server: its connection is not reused, the HTTP_RESP_FAILED
-   * scripts may answer, else the proxy answers {@code status}; the client connection closes after.
+   * No valid response will come from a server (none up, connect failure, reset, timeout): the
+   * HTTP_RESP_FAILED scripts may answer, else the proxy answers {@code status}.
    */
-  void abortUpstream(Exchange e, HttpResponseStatus status, String text);
+  void serverFailed(Exchange e, HttpResponseStatus status, String text);
+
+  /**
+   * The server's response is invalid or late: it is not waited for, its connection not reused, and
+   * the client connection closes after the answer of {@link #serverFailed}.
+   */
+  default void abortUpstream(Exchange e, HttpResponseStatus status, String text) {
+    e.closeAfter();
+    serverFailed(e, status, text);
+  }
 
   /**
    * The response started and cannot be completed: the exchange ends, its upstream connection is

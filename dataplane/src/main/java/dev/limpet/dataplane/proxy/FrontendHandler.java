@@ -15,48 +15,52 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.Future;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Relays the requests of one client connection to pool servers and their responses back, one
- * exchange at a time (pipelined requests wait their turn). Reads are explicit: the client is read
- * only when the upstream can take more, and the upstream only when the client can, so no body is
- * ever held whole.
+ * The last stage of a client connection: runs its exchanges one at a time (pipelined requests wait
+ * their turn) through the relay's stages and ends them. For each request the stages before it let
+ * through: {@link ServerConnector} (persistence and selection, connect, retries) → {@link
+ * UpstreamRelay} (request up, response down, with back-pressure) → {@link ResponseHeads} (response
+ * scripts and persistence hooks) → end, or {@link TunnelHandler} after a protocol switch; {@link
+ * Timeouts} and {@link MalformedBodies} cut an exchange short, {@link LocalAnswers} answers without
+ * a server. The stages say how an exchange ends ({@link ExchangeEndings}); this handler owns the
+ * connection's state (the exchange, the queue, whether it closes) and carries the ending out.
  */
 public final class FrontendHandler extends ChannelDuplexHandler
-    implements UpstreamListener, ExchangeEndings {
+    implements UpstreamListener, ExchangeEndings, ServerConnector.Connected {
   public static final String NAME = "proxy";
   public static final String CODEC = "httpCodec";
   private static final Logger LOG = LoggerFactory.getLogger(FrontendHandler.class);
+  private static final Object DRAIN = new Object();
 
   private final ProxyContext context;
-  private final int listenerPort;
-  private final ArrayDeque<Object> inbound = new ArrayDeque<>(4);
-
-  private final Balancing balancing;
-
   private final ListenerSettings settings;
   private final RequestClock clock;
+  private final Balancing balancing;
+  private final ResponseHooks responseHooks;
 
-  private ChannelHandlerContext ctx;
+  /** Client messages not handled yet: a pipelined request waits here for the current exchange. */
+  private final ArrayDeque<Object> inbound = new ArrayDeque<>(4);
+
   private Exchange exchange;
 
+  /** The connection is closing, or is a tunnel: nothing more is handled. */
   private boolean closing;
 
-  private Timeouts timeouts;
+  private ChannelHandlerContext ctx;
+  private ServerConnector connector;
   private UpstreamRelay relay;
+  private ResponseHeads heads;
+  private Timeouts timeouts;
   private MalformedBodies malformed;
   private LocalAnswers answers;
-  private final ResponseHooks responseHooks;
-  private ResponseHeads heads;
 
   public FrontendHandler(
       ProxyContext context, int listenerPort, ListenerSettings settings, RequestClock clock) {
     this.context = context;
-    this.listenerPort = listenerPort;
     this.settings = settings;
     this.clock = clock;
     this.balancing = new Balancing(context.metrics);
@@ -66,11 +70,13 @@ public final class FrontendHandler extends ChannelDuplexHandler
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    this.answers = new LocalAnswers(ctx, context, clock);
-    this.relay = new UpstreamRelay(ctx);
-    this.heads = new ResponseHeads(ctx, context, responseHooks, this);
-    this.timeouts = new Timeouts(ctx, settings, clock, context.metrics, this, this::onTimer);
-    this.malformed = new MalformedBodies(ctx.channel(), context.metrics, this);
+    Channel client = ctx.channel();
+    connector = new ServerConnector(client.eventLoop(), context, balancing, this, this);
+    relay = new UpstreamRelay(ctx);
+    heads = new ResponseHeads(ctx, context, responseHooks, this);
+    timeouts = new Timeouts(ctx, settings, clock, context.metrics, this, this::onTimer);
+    malformed = new MalformedBodies(client, context.metrics, this);
+    answers = new LocalAnswers(ctx, context, clock);
   }
 
   @Override
@@ -116,12 +122,8 @@ public final class FrontendHandler extends ChannelDuplexHandler
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
-    Exchange e = exchange;
-    if (e == null) {
-      if (!closing) ctx.read();
-      return;
-    }
-    relay.clientReadComplete(e);
+    if (exchange != null) relay.clientReadComplete(exchange);
+    else if (!closing) ctx.read();
   }
 
   /** Starts the exchange of a request the routing and access stages let through. */
@@ -132,14 +134,14 @@ public final class FrontendHandler extends ChannelDuplexHandler
       return;
     }
     e.choice = balancing.start(e.vs().pool(), null, e.clientRequest());
-    choose(e);
+    connector.choose(e);
   }
 
   /** Starts the exchange of a request its HTTP_REQ scripts let through, to the pool they chose. */
   private void startExchange(ScriptedRequest request) {
     Exchange e = begin(request.request(), request.scripts());
     e.choice = balancing.start(request.pool(), request.named(), e.clientRequest());
-    choose(e);
+    connector.choose(e);
   }
 
   /** Sends what the HTTP_REQ scripts answered, or closes the connection as they asked. */
@@ -155,6 +157,19 @@ public final class FrontendHandler extends ChannelDuplexHandler
     scriptReply(e, answer.result());
   }
 
+  /** Answers a request the {@link Access} stage denied, in its turn. */
+  private void deny(Denied denied) {
+    if (denied.action() == DenyAction.Close) {
+      clock.headReceived();
+      ReferenceCountUtil.release(denied);
+      closing = true;
+      ctx.close();
+    } else {
+      Exchange e = begin(denied.request(), null);
+      if (answers.forbid(e)) finish(e);
+    }
+  }
+
   /**
    * @param scripts the transaction the request's scripts ran in; null: a new one when its virtual
    *     service has scripts (its response events run in it)
@@ -168,21 +183,8 @@ public final class FrontendHandler extends ChannelDuplexHandler
                 ? scripts
                 : new ScriptTransaction());
     exchange = e;
-    if (request.head() instanceof HttpContent content) {
-      // a request that arrived whole carries its body in the same message
-      if (content instanceof LastHttpContent) e.requestPhase = Exchange.RequestPhase.RECEIVED;
-    }
+    if (request.arrivedWhole()) e.requestPhase = Exchange.RequestPhase.RECEIVED;
     return e;
-  }
-
-  /**
-   * No valid response will come from a server (none up, connect failure, reset, timeout): the
-   * HTTP_RESP_FAILED scripts may answer instead of the proxy's own error.
-   */
-  private void upstreamFailed(Exchange e, HttpResponseStatus status, String text) {
-    ScriptResult result =
-        responseHooks.onFailure(ctx.channel(), e.request, e.scripts, status.code());
-    if (answers.fromScript(e, result, status, text)) finish(e);
   }
 
   private void requestContent(HttpContent content) {
@@ -210,41 +212,16 @@ public final class FrontendHandler extends ChannelDuplexHandler
     }
   }
 
-  /** Picks a server (persistence first) and connects to it. */
-  private void choose(Exchange e) {
-    if (balancing.next(e.choice) == null) {
-      upstreamFailed(e, e.choice.noServerStatus(), e.choice.noServerReason());
-      return;
-    }
-    connect(e);
+  @Override
+  public boolean waiting(Exchange e) {
+    return exchange == e && !e.answeredLocally();
   }
 
-  private void connect(Exchange e) {
-    int connectMs = e.vs().config().timeouts().connectMs();
-    Future<Channel> f =
-        context.connections.acquire(
-            e.server(), e.vs().upstreamTls(), ctx.channel().eventLoop(), connectMs);
-    if (f.isDone()) onConnected(e, f);
-    else f.addListener(x -> onConnected(e, f));
-  }
-
-  private void onConnected(Exchange e, Future<Channel> f) {
-    if (exchange != e || e.answeredLocally()) {
-      if (f.isSuccess()) f.getNow().close();
-      return;
-    }
-    if (!f.isSuccess()) {
-      context.metrics.upstreamError(e.pool().name(), UpstreamConnectionPool.failureKind(f.cause()));
-      LOG.debug("connect to {} failed: {}", e.server(), f.cause().toString());
-      if (e.choice.refused(e.request.idempotent())) choose(e);
-      else
-        upstreamFailed(
-            e, HttpResponseStatus.BAD_GATEWAY, "could not connect to server " + e.server().name());
-      return;
-    }
+  @Override
+  public void connected(Exchange e, Channel upstream) {
     e.server().requestStarted();
-    UpstreamHandler.of(f.getNow()).attach(this);
-    relay.connected(e, f.getNow());
+    UpstreamHandler.of(upstream).attach(this);
+    relay.connected(e, upstream);
     if (e.requestComplete()) {
       timeouts.awaitResponse(e);
       drainInbound();
@@ -278,18 +255,14 @@ public final class FrontendHandler extends ChannelDuplexHandler
         return;
       }
     }
-    if (msg instanceof HttpContent content) {
-      if (content.decoderResult().isFailure()) {
-        content.release();
-        malformed.inResponse(e);
-        return;
-      }
-      if (relay.responseBody(e, content)) {
-        if (e.status == 101) switchToTunnel(e);
-        else responseDone(e);
-      }
-    } else if (!(msg instanceof HttpResponse)) {
+    if (!(msg instanceof HttpContent content)) {
       ReferenceCountUtil.release(msg);
+    } else if (content.decoderResult().isFailure()) {
+      content.release();
+      malformed.inResponse(e);
+    } else if (relay.responseBody(e, content)) {
+      if (e.status == 101) switchToTunnel(e);
+      else responseDone(e);
     }
   }
 
@@ -307,24 +280,7 @@ public final class FrontendHandler extends ChannelDuplexHandler
   @Override
   public void onUpstreamClosed() {
     Exchange e = exchange;
-    if (e == null || e.responseComplete()) return;
-    e.upstream = null;
-    e.server().requestEnded();
-    if (!e.responseStarted()) {
-      // a pooled connection the server had closed: send again when nothing of the body is lost
-      if (e.choice.resendAfterClose(e.request.idempotent(), e.requestComplete(), e.requestBytes)) {
-        connect(e);
-        return;
-      }
-      context.metrics.upstreamError(e.pool().name(), "reset");
-      upstreamFailed(
-          e,
-          HttpResponseStatus.BAD_GATEWAY,
-          "server " + e.server().name() + " closed the connection");
-    } else {
-      context.metrics.upstreamError(e.pool().name(), "reset");
-      closeClient();
-    }
+    if (e != null && !e.responseComplete()) connector.closed(e);
   }
 
   private void responseDone(Exchange e) {
@@ -336,7 +292,14 @@ public final class FrontendHandler extends ChannelDuplexHandler
     finish(e);
   }
 
-  // ---------------------------------------------------------------- timeouts
+  private void switchToTunnel(Exchange e) {
+    closing = true; // this handler is done with the connection: its timer must not act any more
+    timeouts.cancel();
+    end(e);
+    e.server().requestEnded(); // the handshake is over; the connection now belongs to the tunnel
+    ctx.flush();
+    TunnelHandler.join(ctx.channel(), e.upstream);
+  }
 
   private void onTimer() {
     if (!closing && ctx.channel().isActive()) timeouts.check(exchange, !inbound.isEmpty());
@@ -344,6 +307,40 @@ public final class FrontendHandler extends ChannelDuplexHandler
 
   // ---------------------------------------------------------------- endings
 
+  @Override
+  public void reply(Exchange e, HttpResponseStatus status, String text) {
+    if (answers.reply(e, status, text)) finish(e);
+  }
+
+  @Override
+  public void scriptReply(Exchange e, ScriptResult result) {
+    if (answers.fromScript(e, result, HttpResponseStatus.INTERNAL_SERVER_ERROR, "DataScript error"))
+      finish(e);
+  }
+
+  @Override
+  public void serverFailed(Exchange e, HttpResponseStatus status, String text) {
+    ScriptResult result =
+        responseHooks.onFailure(ctx.channel(), e.request, e.scripts, status.code());
+    if (answers.fromScript(e, result, status, text)) finish(e);
+  }
+
+  @Override
+  public void abandon(Exchange e) {
+    e.pendingBody.forEach(ReferenceCountUtil::release);
+    e.pendingBody.clear();
+    e.dropUpstream();
+    end(e);
+    closeClient();
+  }
+
+  @Override
+  public void refuseConnection(HttpResponseStatus status, String text) {
+    closing = true;
+    answers.rejectUnrouted(status, text);
+  }
+
+  /** Ends {@code e} and goes on to the next request, or closes as the exchange decided. */
   private void finish(Exchange e) {
     end(e);
     if (e.upstream != null) {
@@ -373,60 +370,6 @@ public final class FrontendHandler extends ChannelDuplexHandler
   }
 
   @Override
-  public void abortUpstream(Exchange e, HttpResponseStatus status, String text) {
-    e.closeAfter();
-    upstreamFailed(e, status, text);
-  }
-
-  @Override
-  public void scriptReply(Exchange e, ScriptResult result) {
-    if (answers.fromScript(e, result, HttpResponseStatus.INTERNAL_SERVER_ERROR, "DataScript error"))
-      finish(e);
-  }
-
-  @Override
-  public void reply(Exchange e, HttpResponseStatus status, String text) {
-    if (answers.reply(e, status, text)) finish(e);
-  }
-
-  @Override
-  public void abandon(Exchange e) {
-    e.pendingBody.forEach(ReferenceCountUtil::release);
-    e.pendingBody.clear();
-    e.dropUpstream();
-    end(e);
-    closeClient();
-  }
-
-  @Override
-  public void refuseConnection(HttpResponseStatus status, String text) {
-    closing = true;
-    answers.rejectUnrouted(status, text);
-  }
-
-  /** Answers a request the {@link Access} stage denied, in its turn. */
-  private void deny(Denied denied) {
-    if (denied.action() == DenyAction.Close) {
-      clock.headReceived();
-      ReferenceCountUtil.release(denied);
-      closing = true;
-      ctx.close();
-    } else {
-      Exchange e = begin(denied.request(), null);
-      if (answers.forbid(e)) finish(e);
-    }
-  }
-
-  private void switchToTunnel(Exchange e) {
-    closing = true; // this handler is done with the connection: its timer must not act any more
-    timeouts.cancel();
-    end(e);
-    e.server().requestEnded(); // the handshake is over; the connection now belongs to the tunnel
-    ctx.flush();
-    TunnelHandler.join(ctx.channel(), e.upstream);
-  }
-
-  @Override
   public void closeClient() {
     closeClient(false);
   }
@@ -443,12 +386,12 @@ public final class FrontendHandler extends ChannelDuplexHandler
                 });
   }
 
+  // ---------------------------------------------------------------- the connection
+
   /** Asks a client connection to close as soon as it is idle (a drain at shutdown). */
   public static void drain(Channel client) {
     client.eventLoop().execute(() -> client.pipeline().fireUserEventTriggered(DRAIN));
   }
-
-  private static final Object DRAIN = new Object();
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {

@@ -8,7 +8,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.Locale;
@@ -44,10 +43,7 @@ final class LocalAnswers {
   boolean reply(Exchange e, FullHttpResponse response) {
     // a body buffered whole is already here: reading its queued parts costs nothing
     boolean bodyMayFollow =
-        !e.requestComplete()
-            && !e.requestBodyWhole()
-            && (HttpUtil.getContentLength(e.head(), 0L) > 0
-                || HttpUtil.isTransferEncodingChunked(e.head()));
+        !e.requestComplete() && !e.requestBodyWhole() && e.request.announcesBody();
     e.responsePhase = Exchange.ResponsePhase.LOCAL;
     e.status = response.status().code();
     if (!e.request.keepAlive() || bodyMayFollow || context.draining()) e.closeAfter();

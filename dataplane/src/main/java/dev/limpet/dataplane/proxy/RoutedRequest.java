@@ -4,6 +4,8 @@ import dev.limpet.dataplane.http.ClientRequest;
 import dev.limpet.dataplane.runtime.RuntimeConfig;
 import dev.limpet.dataplane.runtime.VirtualService;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
 
 /**
  * A request head as the {@link Route} stage found it: the configuration it arrived under, the
@@ -30,6 +32,19 @@ record RoutedRequest(
   /** True when a virtual service serves the request. */
   boolean routed() {
     return vs != null;
+  }
+
+  /** True when the body came in the head's own message (read whole): no part of it follows. */
+  boolean arrivedWhole() {
+    return head instanceof LastHttpContent;
+  }
+
+  /**
+   * True when the head announces a body (a length above 0, or chunks): the one place that reads the
+   * request's HTTP/1 framing fields for the relay; a stream of another protocol says it otherwise.
+   */
+  boolean announcesBody() {
+    return HttpUtil.getContentLength(head, 0L) > 0 || HttpUtil.isTransferEncodingChunked(head);
   }
 
   /** Requests that may be sent again after a failed attempt (RFC 9110 idempotent methods). */

@@ -72,8 +72,9 @@ class MalformedBodiesTest {
 
     malformed.inResponse(exchange);
 
-    assertThat(endings.asked).containsExactly("abort upstream 502 invalid response from server a");
+    assertThat(endings.asked).containsExactly("server failed 502 invalid response from server a");
     assertThat(exchange.upstreamAfter).isEqualTo(Exchange.UpstreamAfter.CLOSE);
+    assertThat(exchange.closesClient()).isTrue();
     assertThat(counted("limpet_upstream_errors", "kind", "protocol")).isEqualTo(1.0);
   }
 

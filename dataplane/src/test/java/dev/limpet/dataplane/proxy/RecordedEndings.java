@@ -23,8 +23,8 @@ final class RecordedEndings implements ExchangeEndings {
   }
 
   @Override
-  public void abortUpstream(Exchange e, HttpResponseStatus status, String text) {
-    asked.add("abort upstream " + status.code() + " " + text);
+  public void serverFailed(Exchange e, HttpResponseStatus status, String text) {
+    asked.add("server failed " + status.code() + " " + text);
   }
 
   @Override

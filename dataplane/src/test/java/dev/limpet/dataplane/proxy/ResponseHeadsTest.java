@@ -124,7 +124,8 @@ class ResponseHeadsTest {
 
     assertThat(heads.accept(e, smuggling)).isFalse();
 
-    assertThat(endings.asked).containsExactly("abort upstream 502 invalid response from server a");
+    assertThat(endings.asked).containsExactly("server failed 502 invalid response from server a");
+    assertThat(e.closesClient()).isTrue();
     var counter =
         context.metrics.registry().find("limpet_upstream_errors").tag("kind", "protocol").counter();
     assertThat(counter.count()).isEqualTo(1.0);
