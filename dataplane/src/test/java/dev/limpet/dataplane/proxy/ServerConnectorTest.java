@@ -177,6 +177,7 @@ class ServerConnectorTest {
 
     listening.setSoTimeout(10_000);
     try (Socket accepted = listening.accept()) {
+      accepted.setSoTimeout(10_000);
       assertThat(accepted.getInputStream().read()).isEqualTo(-1); // closed by the proxy
     }
     assertThat(connections).isEmpty();
