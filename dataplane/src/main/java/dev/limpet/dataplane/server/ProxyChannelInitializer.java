@@ -25,8 +25,12 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
  * certificate, then the handshake) → HTTP codec (strict: see {@link FrontendCodec}; the clock
  * before it starts the header-read timeout) → request framing checks → body buffering for the
  * scripts that read bodies → route (Host → virtual service) → access lists → forwarding headers
- * (hop-by-hop out, X-Forwarded-* in) → proxy (scripts, persistence, relay, and the connection's
- * timeouts).
+ * (hop-by-hop out, X-Forwarded-* in) → request scripts (HTTP_REQ) → proxy. The proxy ({@link
+ * FrontendHandler}) runs each exchange through its own stages, one class each: persistence,
+ * selection and connect (ServerConnector) → upstream relay with back-pressure (UpstreamRelay) →
+ * response scripts and persistence hooks (ResponseHeads) → end, or a byte tunnel after a protocol
+ * switch (TunnelHandler); timeouts (Timeouts) and undecodable bodies (MalformedBodies) cut an
+ * exchange short, and LocalAnswers answers without a server.
  */
 final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
   /** Room for the method and version around the URI on the request line. */
