@@ -10,6 +10,7 @@ import dev.limpet.dataplane.upstream.Server;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 
 /**
@@ -153,6 +154,12 @@ final class Exchange {
 
   ClientRequest clientRequest() {
     return request.client();
+  }
+
+  /** Releases the body parts read for a server that will not get them. */
+  void dropPendingBody() {
+    pendingBody.forEach(ReferenceCountUtil::release);
+    pendingBody.clear();
   }
 
   /** Ends the use of the upstream connection, which cannot be reused: closed. */

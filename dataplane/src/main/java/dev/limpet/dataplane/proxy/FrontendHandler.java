@@ -327,8 +327,7 @@ public final class FrontendHandler extends ChannelDuplexHandler
 
   @Override
   public void abandon(Exchange e) {
-    e.pendingBody.forEach(ReferenceCountUtil::release);
-    e.pendingBody.clear();
+    e.dropPendingBody();
     e.dropUpstream();
     end(e);
     closeClient();
@@ -407,7 +406,7 @@ public final class FrontendHandler extends ChannelDuplexHandler
     exchange = null;
     timeouts.cancel();
     if (e != null) {
-      e.pendingBody.forEach(ReferenceCountUtil::release);
+      e.dropPendingBody();
       ReferenceCountUtil.release(e.head());
       e.dropUpstream();
     }

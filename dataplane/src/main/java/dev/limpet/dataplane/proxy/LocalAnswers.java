@@ -50,8 +50,7 @@ final class LocalAnswers {
     if (e.closesClient())
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     e.dropUpstream();
-    e.pendingBody.forEach(ReferenceCountUtil::release);
-    e.pendingBody.clear();
+    e.dropPendingBody();
     ctx.write(response);
     if (e.requestComplete() || e.closesClient()) return true;
     ctx.read(); // consume the empty rest of the request, then finish
