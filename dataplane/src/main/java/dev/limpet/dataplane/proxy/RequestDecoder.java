@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import java.util.List;
 import java.util.Queue;
 
@@ -62,6 +63,11 @@ final class RequestDecoder extends HttpRequestDecoder {
 
   private static boolean isDigit(char c) {
     return c >= '0' && c <= '9';
+  }
+
+  @Override
+  protected AsciiString splitHeaderName(byte[] sb, int start, int length) {
+    return HeadText.name(sb, start, length);
   }
 
   @Override
