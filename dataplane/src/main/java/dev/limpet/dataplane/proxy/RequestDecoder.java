@@ -36,6 +36,9 @@ final class RequestDecoder extends HttpRequestDecoder {
 
   private boolean failed;
 
+  /** The previous request's target: the requests of a connection often name the same one. */
+  private String target;
+
   RequestDecoder(HttpDecoderConfig config, Queue<HttpMethod> methods) {
     super(config);
     this.methods = methods;
@@ -63,6 +66,12 @@ final class RequestDecoder extends HttpRequestDecoder {
 
   private static boolean isDigit(char c) {
     return c >= '0' && c <= '9';
+  }
+
+  @Override
+  protected String splitSecondWordInitialLine(byte[] sb, int start, int length) {
+    String same = HeadText.same(target, sb, start, length);
+    return same != null ? same : (target = super.splitSecondWordInitialLine(sb, start, length));
   }
 
   @Override

@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeadersFactory;
+import java.util.List;
 
 /**
  * Netty's header containers with the validation of its defaults (every name and value is checked as
@@ -49,6 +50,16 @@ public final class SizedHeadersFactory implements HttpHeadersFactory {
   private static final class Sized extends DefaultHttpHeaders {
     Sized(NameValidator<CharSequence> names, ValueValidator<CharSequence> values, int buckets) {
       super(names, values, buckets);
+    }
+
+    /**
+     * Netty's decoder asks for every Content-Length and Transfer-Encoding field of each message,
+     * and Netty wraps even an empty answer in a converting view: an absent name gets the empty
+     * list.
+     */
+    @Override
+    public List<String> getAll(CharSequence name) {
+      return contains(name) ? super.getAll(name) : List.of();
     }
   }
 }

@@ -62,6 +62,25 @@ class HeadTextTest {
     channel.finishAndReleaseAll();
   }
 
+  @Test
+  void aConnectionsRepeatedTargetIsKeptAndANewOneRead() {
+    EmbeddedChannel channel =
+        new EmbeddedChannel(
+            new FrontendCodec(
+                new HttpDecoderConfig().setHeadersFactory(SizedHeadersFactory.HEADERS)));
+    List<String> targets = new ArrayList<>();
+    for (String target : List.of("/a?x=1", "/a?x=1", "/a?x=2")) {
+      HttpRequest head = decode(channel, "GET " + target + " HTTP/1.1\r\nHost: a\r\n\r\n");
+      targets.add(head.uri());
+      assertThat(head.headers().getAll("content-length")).isEmpty();
+      ReferenceCountUtil.release(head);
+      drain(channel);
+    }
+    assertThat(targets).containsExactly("/a?x=1", "/a?x=1", "/a?x=2");
+    assertThat(targets.get(1)).isSameAs(targets.get(0));
+    channel.finishAndReleaseAll();
+  }
+
   private static HttpRequest decode(EmbeddedChannel channel, String request) {
     channel.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.US_ASCII));
     return channel.readInbound();
