@@ -24,6 +24,7 @@ public final class ClientIpPersistence extends TablePersistence {
   static final long MIN_HELD_LIFETIME_MILLIS = 3_000;
   private static final long MIN_KEEP_INTERVAL_MILLIS = 1_000;
   private static final long MAX_KEEP_INTERVAL_MILLIS = 30_000;
+  private static final int RECENT_KEYS = 256; // a power of two
 
   private final LiveConnections connections;
   private final long heldLifetimeMillis;
@@ -31,6 +32,15 @@ public final class ClientIpPersistence extends TablePersistence {
   private final int prefixLengthV4;
   private final int prefixLengthV6;
   private long nextKeepMillis = Long.MIN_VALUE; // guarded by this
+
+  /**
+   * The keys of recent client addresses, a slot per address hash, so that the requests of a
+   * connection (the same address object) or of a returning client do not build the key's text
+   * again. Entries are immutable; a thread may see a slot's old entry or its new one.
+   */
+  private final AddressKey[] recentKeys = new AddressKey[RECENT_KEYS];
+
+  private record AddressKey(InetAddress address, String key) {}
 
   /**
    * @param timeoutMillis 0 disables persistence
@@ -103,8 +113,14 @@ public final class ClientIpPersistence extends TablePersistence {
     InetSocketAddress client = request.client();
     InetAddress address = client == null ? null : client.getAddress();
     if (address == null) return null;
+    int slot = address.hashCode() & (RECENT_KEYS - 1);
+    AddressKey recent = recentKeys[slot];
+    if (recent != null && recent.address().equals(address)) return recent.key();
     byte[] bytes = address.getAddress();
-    return NetUtil.bytesToIpAddress(
-        Cidr.mask(bytes, bytes.length == 4 ? prefixLengthV4 : prefixLengthV6));
+    String key =
+        NetUtil.bytesToIpAddress(
+            Cidr.mask(bytes, bytes.length == 4 ? prefixLengthV4 : prefixLengthV6));
+    recentKeys[slot] = new AddressKey(address, key);
+    return key;
   }
 }

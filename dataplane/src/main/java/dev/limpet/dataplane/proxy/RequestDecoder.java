@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import java.util.List;
 import java.util.Queue;
 
@@ -34,6 +35,9 @@ final class RequestDecoder extends HttpRequestDecoder {
   private final Queue<HttpMethod> methods;
 
   private boolean failed;
+
+  /** The previous request's target: the requests of a connection often name the same one. */
+  private String target;
 
   RequestDecoder(HttpDecoderConfig config, Queue<HttpMethod> methods) {
     super(config);
@@ -62,6 +66,17 @@ final class RequestDecoder extends HttpRequestDecoder {
 
   private static boolean isDigit(char c) {
     return c >= '0' && c <= '9';
+  }
+
+  @Override
+  protected String splitSecondWordInitialLine(byte[] sb, int start, int length) {
+    String same = HeadText.same(target, sb, start, length);
+    return same != null ? same : (target = super.splitSecondWordInitialLine(sb, start, length));
+  }
+
+  @Override
+  protected AsciiString splitHeaderName(byte[] sb, int start, int length) {
+    return HeadText.name(sb, start, length);
   }
 
   @Override

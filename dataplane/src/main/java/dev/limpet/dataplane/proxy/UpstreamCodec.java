@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.util.AsciiString;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Queue;
@@ -30,6 +31,12 @@ final class UpstreamCodec
   private static final class ResponseDecoder extends HttpResponseDecoder {
     private final Queue<HttpMethod> methods;
 
+    /** The previous status line's words: a server mostly answers {@code HTTP/1.1 200 OK}. */
+    private String version;
+
+    private String code;
+    private String reason;
+
     ResponseDecoder(HttpDecoderConfig config, Queue<HttpMethod> methods) {
       super(config);
       this.methods = methods;
@@ -41,6 +48,29 @@ final class UpstreamCodec
       if (((HttpResponse) msg).status().codeClass() == HttpStatusClass.INFORMATIONAL)
         return super.isContentAlwaysEmpty(msg);
       return HttpMethod.HEAD.equals(methods.poll()) || super.isContentAlwaysEmpty(msg);
+    }
+
+    @Override
+    protected String splitFirstWordInitialLine(byte[] sb, int start, int length) {
+      String same = HeadText.same(version, sb, start, length);
+      return same != null ? same : (version = super.splitFirstWordInitialLine(sb, start, length));
+    }
+
+    @Override
+    protected String splitSecondWordInitialLine(byte[] sb, int start, int length) {
+      String same = HeadText.same(code, sb, start, length);
+      return same != null ? same : (code = super.splitSecondWordInitialLine(sb, start, length));
+    }
+
+    @Override
+    protected String splitThirdWordInitialLine(byte[] sb, int start, int length) {
+      String same = HeadText.same(reason, sb, start, length);
+      return same != null ? same : (reason = super.splitThirdWordInitialLine(sb, start, length));
+    }
+
+    @Override
+    protected AsciiString splitHeaderName(byte[] sb, int start, int length) {
+      return HeadText.name(sb, start, length);
     }
 
     @Override

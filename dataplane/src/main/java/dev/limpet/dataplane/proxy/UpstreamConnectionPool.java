@@ -46,7 +46,9 @@ final class UpstreamConnectionPool {
       new HttpDecoderConfig()
           .setMaxInitialLineLength(4096)
           .setMaxHeaderSize(64 * 1024)
-          .setMaxChunkSize(16 * 1024);
+          .setMaxChunkSize(16 * 1024)
+          .setHeadersFactory(SizedHeadersFactory.HEADERS)
+          .setTrailersFactory(SizedHeadersFactory.TRAILERS);
 
   /** The parked connections of the current event loop. */
   private static final FastThreadLocal<Parked> IDLE =

@@ -4,6 +4,7 @@ import dev.limpet.contract.DataPlaneConfig;
 import dev.limpet.contract.VirtualServiceConfig;
 import dev.limpet.dataplane.tls.TlsCatalog;
 import dev.limpet.dataplane.upstream.PoolCatalog;
+import io.netty.util.collection.IntObjectHashMap;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,11 +19,16 @@ public final class RuntimeConfig {
   private final PoolCatalog pools;
   private final Map<Integer, PortRoutes> routesByPort;
 
+  /** The same by an unboxed port: a request looks its port up without boxing it. */
+  private final IntObjectHashMap<PortRoutes> routesByPortNumber;
+
   private RuntimeConfig(
       DataPlaneConfig config, PoolCatalog pools, Map<Integer, PortRoutes> routesByPort) {
     this.config = config;
     this.pools = pools;
     this.routesByPort = routesByPort;
+    this.routesByPortNumber = new IntObjectHashMap<>(routesByPort.size());
+    routesByPort.forEach(routesByPortNumber::put);
   }
 
   /** Composes a validated configuration with its live pools, compiled DataScripts and TLS. */
@@ -68,7 +74,7 @@ public final class RuntimeConfig {
 
   /** The virtual services listening on {@code port}, or null when none does any more. */
   public PortRoutes routes(int port) {
-    return routesByPort.get(port);
+    return routesByPortNumber.get(port);
   }
 
   public Map<Integer, PortRoutes> routesByPort() {

@@ -11,6 +11,7 @@ import dev.limpet.dataplane.proxy.RequestClock;
 import dev.limpet.dataplane.proxy.RequestFraming;
 import dev.limpet.dataplane.proxy.RequestScripts;
 import dev.limpet.dataplane.proxy.Route;
+import dev.limpet.dataplane.proxy.SizedHeadersFactory;
 import dev.limpet.dataplane.runtime.ConfigHolder;
 import dev.limpet.dataplane.runtime.PortRoutes;
 import dev.limpet.dataplane.tls.ClientHelloReader;
@@ -61,6 +62,8 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
             .setMaxInitialLineLength(settings.maxUriBytes() + REQUEST_LINE_OVERHEAD)
             .setMaxHeaderSize(settings.maxHeaderBytes())
             .setMaxChunkSize(64 * 1024)
+            .setHeadersFactory(SizedHeadersFactory.HEADERS)
+            .setTrailersFactory(SizedHeadersFactory.TRAILERS)
             // a line must end with CRLF: a bare LF is read as an end of line by some servers only
             .setStrictLineParsing(true);
     ch.pipeline().addLast(ConnectionGuard.NAME, guard);
