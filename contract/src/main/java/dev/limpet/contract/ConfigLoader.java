@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 
 /**
  * Parses and validates a configuration document (YAML or JSON, YAML being a superset). A document
- * that is JSON (the operator writes JSON: a group of 1,000 VirtualServices parses in a tenth of the
+ * that is JSON (the operator writes JSON: a group of 1,000 VirtualServices parses in a fifth of the
  * time YAML takes) is read by Jackson's JSON parser; anything else, flow-style YAML that opens with
  * a brace included, by the YAML parser. Both map onto the same records with the same settings.
  */
