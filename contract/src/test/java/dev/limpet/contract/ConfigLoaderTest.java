@@ -78,6 +78,45 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void jsonReadsAsItsYamlDoes() throws Exception {
+    DataPlaneConfig fromYaml = ConfigLoader.parse(MINIMAL);
+    String json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(fromYaml);
+    assertThat(json).startsWith("{");
+    assertThat(ConfigLoader.parse(json)).isEqualTo(fromYaml);
+    assertThat(ConfigLoader.parse("  \n" + json + "\n")).isEqualTo(fromYaml);
+  }
+
+  @Test
+  void flowStyleYamlThatOpensWithABraceIsStillYaml() throws Exception {
+    DataPlaneConfig expected = ConfigLoader.parse(MINIMAL);
+    assertThat(
+            ConfigLoader.parse(
+                "{virtualServices: [{name: web, port: 8080, pool: web}],"
+                    + " pools: [{name: web, servers: [{ip: 10.0.0.1, port: 80}]}]}"))
+        .isEqualTo(expected);
+    String json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(expected);
+    assertThat(ConfigLoader.parse(json + " # a YAML comment")).isEqualTo(expected);
+  }
+
+  @Test
+  void aJsonDocumentIsCheckedAsStrictlyAsYaml() {
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.parse(
+                    "{\"virtualServices\": [{\"name\": \"web\", \"port\": 8080,"
+                        + " \"pool\": \"web\", \"weight\": 3}], \"pools\": []}"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("virtualServices[0].weight:");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.parse(
+                    "{\"virtualServices\": [{\"name\": \"web\", \"port\": 8080,"
+                        + " \"pool\": \"web\"}]}"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("pool");
+  }
+
+  @Test
   void syntaxErrorAndEmptyDocumentAreRefused() {
     assertThatThrownBy(() -> ConfigLoader.parse("{not yaml"))
         .isInstanceOf(ConfigException.class)

@@ -7,6 +7,7 @@ import dev.limpet.operator.index.Indexes;
 import dev.limpet.operator.index.SharedInformers;
 import dev.limpet.operator.render.GroupInput;
 import dev.limpet.operator.validation.GroupAdmission;
+import dev.limpet.operator.validation.JudgementCache;
 import dev.limpet.operator.validation.References;
 import dev.limpet.operator.validation.ScriptCompiler;
 import dev.limpet.operator.validation.VirtualServiceVerdict;
@@ -25,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +71,10 @@ final class GroupOwner implements AutoCloseable {
   private final ScriptCompiler compiler;
   private final Clock clock;
   private final GroupBatches<Publication> batches;
+
+  /** What each group's last renders judged, by group key; only its render thread uses it. */
+  private final Map<String, JudgementCache> judgements = new ConcurrentHashMap<>();
+
   private volatile IndexerResourceCache<VirtualService> services;
   private volatile EventSourceRetriever<VirtualService> sources;
 
@@ -139,7 +145,7 @@ final class GroupOwner implements AutoCloseable {
     List<VirtualService> members =
         all.stream().filter(m -> m.getMetadata().getDeletionTimestamp() == null).toList();
     var view = new CachedNamespaceView(sources, namespace);
-    var memo = new References.Memo();
+    var memo = new References.Memo(judgements.computeIfAbsent(key, k -> new JudgementCache()));
     Map<String, VirtualServiceVerdict> verdicts =
         GroupAdmission.judge(members, view, compiler, clock.instant(), memo);
     List<VirtualService> admitted =

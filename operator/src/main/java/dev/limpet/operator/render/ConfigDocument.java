@@ -3,6 +3,7 @@ package dev.limpet.operator.render;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.limpet.contract.DataPlaneConfig;
@@ -13,10 +14,17 @@ import java.util.HexFormat;
 import java.util.Map;
 
 /**
- * The YAML document a data plane reads, and the configuration's version: a digest of its content,
- * so rendering the same resources twice gives the same version and no write.
+ * The document a data plane reads, and the configuration's version: a digest of its content, so
+ * rendering the same resources twice gives the same version and no write. The document is compact
+ * JSON (which YAML, the format of {@code config.yaml}, includes): Jackson writes and reads JSON of
+ * a group of 1,000 VirtualServices in a fifth of the time SnakeYAML takes for the same YAML, and it
+ * is smaller, which matters under the ConfigMap's 1 MiB. {@link #yaml} is the same configuration
+ * for people to read (golden files).
  */
 public final class ConfigDocument {
+  private static final ObjectMapper JSON =
+      JsonMapper.builder().serializationInclusion(JsonInclude.Include.NON_NULL).build();
+
   private static final ObjectMapper YAML =
       YAMLMapper.builder()
           .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
@@ -26,9 +34,19 @@ public final class ConfigDocument {
 
   private ConfigDocument() {}
 
+  /** The document of {@code config}. */
+  public static String json(DataPlaneConfig config) {
+    return write(JSON, config);
+  }
+
+  /** {@code config} as YAML, for people to read. */
   public static String yaml(DataPlaneConfig config) {
+    return write(YAML, config);
+  }
+
+  private static String write(ObjectMapper mapper, Object value) {
     try {
-      return YAML.writeValueAsString(config);
+      return mapper.writeValueAsString(value);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a DataPlaneConfig always serialises", e);
     }
@@ -39,31 +57,31 @@ public final class ConfigDocument {
 
   /**
    * {@code config} versioned, and its document, serialised once: the document is the one whose
-   * digest is the version, with the version line in place of the unversioned one ({@code version}
-   * is the first key). Equal to {@link #yaml} of {@link #versioned}.
+   * digest is the version, with the version in place of the unversioned one ({@code version} is the
+   * first key). Equal to {@link #json} of {@link #versioned}.
    */
   public static Versioned document(DataPlaneConfig config) {
     DataPlaneConfig unversioned = withVersion(config, null);
-    String body = yaml(unversioned);
+    String body = json(unversioned);
     String version = digest(body);
     DataPlaneConfig versioned = withVersion(config, version);
-    String placeholder = versionLine(unversioned.version());
-    if (!body.startsWith(placeholder)) return new Versioned(versioned, yaml(versioned));
-    return new Versioned(versioned, versionLine(version) + body.substring(placeholder.length()));
+    String placeholder = versionMember(unversioned.version());
+    if (placeholder == null || !body.startsWith(placeholder))
+      return new Versioned(versioned, json(versioned));
+    return new Versioned(versioned, versionMember(version) + body.substring(placeholder.length()));
   }
 
-  private static String versionLine(String version) {
-    try {
-      return YAML.writeValueAsString(Map.of("version", version));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a string always serialises", e);
-    }
+  /** {@code {"version":"<version>"} without its closing brace; null for no version. */
+  private static String versionMember(String version) {
+    if (version == null) return null;
+    String object = write(JSON, Map.of("version", version));
+    return object.substring(0, object.length() - 1);
   }
 
   /** {@code config} with its version set to the digest of everything else in it. */
   public static DataPlaneConfig versioned(DataPlaneConfig config) {
     DataPlaneConfig unversioned = withVersion(config, null);
-    return withVersion(config, digest(yaml(unversioned)));
+    return withVersion(config, digest(json(unversioned)));
   }
 
   private static DataPlaneConfig withVersion(DataPlaneConfig c, String version) {

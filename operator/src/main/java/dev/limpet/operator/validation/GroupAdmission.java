@@ -9,8 +9,10 @@ import dev.limpet.operator.index.Indexes;
 import dev.limpet.operator.index.NamespaceView;
 import dev.limpet.operator.render.GroupInput;
 import dev.limpet.operator.render.ServedCertificate;
+import dev.limpet.operator.status.ReferenceCheck;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,9 +34,14 @@ public final class GroupAdmission {
     return judge(members, view, compiler, now, new References.Memo());
   }
 
+  /** What one VirtualService's spec and references say, apart from the rest of its group. */
+  private record Alone(List<String> problems, ReferenceCheck references) {}
+
   /**
    * A verdict per VirtualService name, in the order given; each Pool and DataScript resolved once
-   * into {@code memo}, which {@link #input} then reuses.
+   * into {@code memo}, which {@link #input} then reuses. What each member is alone (its spec
+   * problems and references) comes from {@code memo}'s cache while its spec and everything it read
+   * are the same; port conflicts and certificates (which expire) are judged every time.
    */
   public static Map<String, VirtualServiceVerdict> judge(
       List<VirtualService> members,
@@ -42,12 +49,21 @@ public final class GroupAdmission {
       ScriptCompiler compiler,
       Instant now,
       References.Memo memo) {
-    Map<String, List<String>> problems = new HashMap<>();
+    Map<String, Alone> alone = new HashMap<>();
     List<VirtualService> valid = new ArrayList<>();
     for (VirtualService vs : members) {
-      List<String> p = SpecValidator.virtualService(vs);
-      problems.put(vs.getMetadata().getName(), p);
-      if (p.isEmpty()) valid.add(vs);
+      String name = vs.getMetadata().getName();
+      Alone a =
+          memo.remember(
+              "VirtualService/" + name,
+              Arrays.asList(name, vs.getSpec(), compiler),
+              view,
+              v ->
+                  new Alone(
+                      SpecValidator.virtualService(vs),
+                      References.virtualService(vs, v, compiler, memo)));
+      alone.put(name, a);
+      if (a.problems().isEmpty()) valid.add(vs);
     }
     Map<String, VirtualService> byName =
         members.stream()
@@ -62,9 +78,9 @@ public final class GroupAdmission {
       verdicts.put(
           name,
           new VirtualServiceVerdict(
-              problems.get(name),
+              alone.get(name).problems(),
               conflict,
-              References.virtualService(vs, view, compiler, memo),
+              alone.get(name).references(),
               vs.getSpec() == null
                   ? CertificateResolution.NONE
                   : CertificateResolution.of(vs.getSpec().tls(), Indexes.group(vs), view, now)));

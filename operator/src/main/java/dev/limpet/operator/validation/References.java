@@ -14,10 +14,10 @@ import dev.limpet.operator.render.EndpointServers;
 import dev.limpet.operator.render.ResourceRenderer;
 import dev.limpet.operator.status.ReferenceCheck;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Resolves each kind's references against a {@link NamespaceView}. A reference is missing when no
@@ -29,16 +29,34 @@ public final class References {
 
   /**
    * What one judgement of a group resolved already: each Pool and DataScript is resolved (and each
-   * script compiled) once, however many VirtualServices of the group use it. Not thread-safe; one
-   * per judgement, since the caches change between two.
+   * script compiled) once, however many VirtualServices of the group use it; with a {@link
+   * JudgementCache} kept from earlier judgements, only what changed since is resolved again. One
+   * per judgement, since the caches change between two; not thread-safe.
    */
   public static final class Memo {
-    private final Map<String, PoolResolution> pools = new HashMap<>();
-    private final Map<String, Optional<String>> scripts = new HashMap<>();
+    private final JudgementCache cache;
+
+    /** A judgement on its own. */
+    public Memo() {
+      this(new JudgementCache());
+    }
+
+    /** A judgement that reuses what earlier ones kept in {@code cache} while it still holds. */
+    public Memo(JudgementCache cache) {
+      this.cache = cache;
+      cache.newRound();
+    }
 
     /** {@link References#pool} of {@code pool}, resolved once. */
     public PoolResolution pool(Pool pool, NamespaceView view) {
-      return pools.computeIfAbsent(pool.getMetadata().getName(), n -> References.pool(pool, view));
+      return cache.get(
+          "Pool/" + pool.getMetadata().getName(), pool, view, v -> References.pool(pool, v));
+    }
+
+    /** {@code compute} of {@code subject} under {@code key}, computed once (see {@link #cache}). */
+    <V> V remember(
+        String key, Object subject, NamespaceView view, Function<NamespaceView, V> compute) {
+      return cache.get(key, subject, view, compute);
     }
   }
 
@@ -109,11 +127,11 @@ public final class References {
 
   private static Optional<String> scriptUnusable(
       DataScript script, NamespaceView view, ScriptCompiler compiler, Memo memo) {
-    Optional<String> known = memo.scripts.get(script.getMetadata().getName());
-    if (known != null) return known;
-    Optional<String> why = whyUnusable(script, view, compiler, memo);
-    memo.scripts.put(script.getMetadata().getName(), why);
-    return why;
+    return memo.remember(
+        "DataScript/" + script.getMetadata().getName(),
+        Arrays.asList(script, compiler),
+        view,
+        v -> whyUnusable(script, v, compiler, memo));
   }
 
   private static Optional<String> whyUnusable(

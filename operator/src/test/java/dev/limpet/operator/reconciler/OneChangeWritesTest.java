@@ -126,7 +126,8 @@ class OneChangeWritesTest {
     eventually()
         .untilAsserted(
             () ->
-                assertThat(api.groupConfig("default").orElseThrow()).doesNotContain("- name: api"));
+                assertThat(api.groupConfig("default").orElseThrow())
+                    .doesNotContain("{\"name\":\"api\""));
 
     assertThat(writes()).containsExactly(Map.entry("patch configmaps", 1L));
   }

@@ -54,7 +54,7 @@ class UninstallTest {
       operator.create(web);
       operator.awaitReady(VirtualService.class, "web");
 
-      assertThat(operator.groupConfig("default").orElseThrow()).contains("- name: web");
+      assertThat(operator.groupConfig("default").orElseThrow()).contains("{\"name\":\"web\"");
 
       // every finalizer the operator sets is in the README's table of finalizers
       eventually()

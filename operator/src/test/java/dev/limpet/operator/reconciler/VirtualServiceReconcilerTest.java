@@ -29,7 +29,8 @@ class VirtualServiceReconcilerTest extends OperatorOnMockApi {
         .untilAsserted(
             () -> {
               assertThat(condition("old", "Ready").getStatus()).isEqualTo("True");
-              assertThat(operator.groupConfig("default").orElseThrow()).contains("- name: old");
+              assertThat(operator.groupConfig("default").orElseThrow())
+                  .contains("{\"name\":\"old\"");
             });
 
     client.resources(VirtualService.class).inNamespace(TestResources.NS).withName("old").delete();
@@ -45,8 +46,8 @@ class VirtualServiceReconcilerTest extends OperatorOnMockApi {
                           .get())
                   .isNull();
               assertThat(operator.groupConfig("default").orElseThrow())
-                  .doesNotContain("- name: old")
-                  .contains("- name: stays");
+                  .doesNotContain("{\"name\":\"old\"")
+                  .contains("{\"name\":\"stays\"");
             });
   }
 

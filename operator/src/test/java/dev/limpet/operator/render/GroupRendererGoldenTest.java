@@ -64,12 +64,14 @@ class GroupRendererGoldenTest {
             .toList();
 
     DataPlaneConfig config = GroupRenderer.render(GroupAdmission.input(admitted, verdicts, view));
-    String document = ConfigDocument.yaml(config);
+    String readable = ConfigDocument.yaml(config);
+    String document = ConfigDocument.json(config);
 
     Path expected = GOLDEN.resolve(name).resolve("expected.yaml");
-    if (Boolean.getBoolean("golden.update")) Files.writeString(expected, document);
-    assertThat(document).isEqualTo(Files.readString(expected));
-    assertThat(ConfigLoader.parse(document)).isEqualTo(config);
+    if (Boolean.getBoolean("golden.update")) Files.writeString(expected, readable);
+    assertThat(readable).isEqualTo(Files.readString(expected));
+    assertThat(ConfigLoader.parse(document)).as("the document loads").isEqualTo(config);
+    assertThat(ConfigLoader.parse(readable)).as("its YAML says the same").isEqualTo(config);
     assertThat(
             ConfigDocument.document(
                 GroupRenderer.unversioned(GroupAdmission.input(admitted, verdicts, view))))

@@ -1,0 +1,181 @@
+package dev.limpet.operator.validation;
+
+import dev.limpet.operator.index.NamespaceView;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * What the judgements of one data-plane group resolved (a Pool, a DataScript, a VirtualService's
+ * spec and references), each result kept with its subject and every read of the {@link
+ * NamespaceView} it was computed from, and reused while the subject and each of those reads are the
+ * same again: a change to one member of a group of 1,000 judges that member, not 1,000. A read is
+ * the same when it gives the same objects (same resourceVersion and uid, or equal when an object
+ * has no resourceVersion) or equal values (labels, published certificates). A result computed
+ * within another (a Pool within a VirtualService) adds its reads to the outer one, so the outer one
+ * is judged again when the inner one would be.
+ *
+ * <p>One judgement is one round ({@link #newRound}): a result checked in a round is trusted for the
+ * rest of it, as a judgement reads the caches once; one not used in a round is dropped at the next.
+ * Not thread-safe: one per group, used by the thread that renders it.
+ */
+public final class JudgementCache {
+
+  /**
+   * One result, its subject, what it read (its inner results' reads included), the inner results it
+   * used, and the last round that used it.
+   */
+  private static final class Entry {
+    final Object subject;
+    final List<Read> reads;
+    final List<Entry> inner;
+    final Object value;
+    long usedIn;
+
+    Entry(Object subject, List<Read> reads, List<Entry> inner, Object value) {
+      this.subject = subject;
+      this.reads = reads;
+      this.inner = inner;
+      this.value = value;
+    }
+
+    /** Used in {@code round}, and so are its inner results, kept for when it is computed again. */
+    void use(long round) {
+      usedIn = round;
+      for (Entry e : inner) if (e.usedIn != round) e.use(round);
+    }
+  }
+
+  /** One read of the view: how to read it again, and what it gave. */
+  private record Read(Function<NamespaceView, Object> again, Object seen) {}
+
+  private final Map<String, Entry> entries = new HashMap<>();
+  private long round;
+  private long computed;
+
+  /** Starts a judgement: what the last one did not use is dropped. */
+  public void newRound() {
+    long last = round;
+    entries.values().removeIf(e -> e.usedIn < last);
+    round++;
+  }
+
+  /** How many results were computed (not reused) so far. */
+  public long computed() {
+    return computed;
+  }
+
+  /**
+   * The result kept under {@code key} if its subject equals {@code subject} (objects compared as
+   * reads are) and every read it made gives the same again; else {@code compute} applied to the
+   * view, kept with what it read.
+   */
+  @SuppressWarnings("unchecked")
+  public <V> V get(
+      String key, Object subject, NamespaceView view, Function<NamespaceView, V> compute) {
+    NamespaceView base = view instanceof Recording recording ? recording.base : view;
+    Entry entry = entries.get(key);
+    if (entry == null || !same(entry.subject, subject) || !holds(entry, base)) {
+      Recording recording = new Recording(base);
+      V value = compute.apply(recording);
+      computed++;
+      entry = new Entry(subject, List.copyOf(recording.reads), List.copyOf(recording.inner), value);
+      entries.put(key, entry);
+    }
+    entry.use(round);
+    if (view instanceof Recording outer) {
+      outer.reads.addAll(entry.reads);
+      outer.inner.add(entry);
+    }
+    return (V) entry.value;
+  }
+
+  private boolean holds(Entry entry, NamespaceView view) {
+    if (entry.usedIn == round) return true;
+    for (Read read : entry.reads) if (!same(read.seen(), read.again().apply(view))) return false;
+    return true;
+  }
+
+  /**
+   * Whether two reads gave the same: the same objects (by resourceVersion and uid, which change
+   * with every write; by equality without a resourceVersion), lists and optionals of them, or equal
+   * values.
+   */
+  static boolean same(Object a, Object b) {
+    if (a == b) return true;
+    if (a instanceof Optional<?> x && b instanceof Optional<?> y)
+      return x.isPresent() == y.isPresent() && (x.isEmpty() || same(x.get(), y.get()));
+    if (a instanceof List<?> x && b instanceof List<?> y) {
+      if (x.size() != y.size()) return false;
+      for (int i = 0; i < x.size(); i++) if (!same(x.get(i), y.get(i))) return false;
+      return true;
+    }
+    if (a instanceof HasMetadata x && b instanceof HasMetadata y) {
+      var m = x.getMetadata();
+      var n = y.getMetadata();
+      if (m != null && n != null && m.getResourceVersion() != null)
+        return x.getClass() == y.getClass()
+            && m.getResourceVersion().equals(n.getResourceVersion())
+            && Objects.equals(m.getUid(), n.getUid())
+            && Objects.equals(m.getName(), n.getName());
+    }
+    return Objects.equals(a, b);
+  }
+
+  /**
+   * A view that notes every read. Every method of {@link NamespaceView} that reads is listed here
+   * (the named getters are {@link #get} underneath).
+   */
+  private static final class Recording implements NamespaceView {
+    final NamespaceView base;
+    final List<Read> reads = new ArrayList<>();
+    final List<Entry> inner = new ArrayList<>();
+
+    Recording(NamespaceView base) {
+      this.base = base;
+    }
+
+    private <T> T read(Function<NamespaceView, T> how) {
+      T seen = how.apply(base);
+      reads.add(new Read(how::apply, seen));
+      return seen;
+    }
+
+    @Override
+    public <R extends HasMetadata> Optional<R> get(Class<R> type, String name) {
+      return read(v -> v.get(type, name));
+    }
+
+    @Override
+    public List<EndpointSlice> endpointSlices(String serviceName) {
+      return read(v -> v.endpointSlices(serviceName));
+    }
+
+    @Override
+    public Map<String, String> podLabels(String podName) {
+      return read(v -> v.podLabels(podName));
+    }
+
+    @Override
+    public Optional<Secret> tlsSecret(String name) {
+      return read(v -> v.tlsSecret(name));
+    }
+
+    @Override
+    public Optional<Secret> keySecret(String name) {
+      return read(v -> v.keySecret(name));
+    }
+
+    @Override
+    public Map<String, String> publishedCertificates(String group) {
+      return read(v -> v.publishedCertificates(group));
+    }
+  }
+}
