@@ -91,6 +91,15 @@ final class MainClosure extends LuaClosure {
     }
   }
 
+  /** True when no value of a finished run is left in this closure's registers or environment. */
+  boolean holdsNothing() {
+    if (upValues.length > 0
+        && (upValues[0] != sharedEnvironment || !sharedEnvironment.getValue().isnil()))
+      return false;
+    for (LuaValue r : registers) if (r != null) return false;
+    return true;
+  }
+
   /**
    * True when {@code p}'s main function creates closures (which capture {@code _ENV}) or assigns an
    * upvalue (only {@code _ENV} is one there).
