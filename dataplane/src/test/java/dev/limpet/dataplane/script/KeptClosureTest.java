@@ -58,6 +58,30 @@ class KeptClosureTest {
   }
 
   @Test
+  void aFunctionKeptFromTheRequestKeepsTheLocalItCapturedAfterTheRegistersAreReused() {
+    var h = new ScriptHarness();
+    // LuaJ closes (copies out) a captured local when the main function returns
+    h.script(
+        "s",
+        "local client = avi.http.get_header('X-Client') function who() return client end",
+        "avi.vs.log(who())",
+        null);
+    var first = new ScriptTransaction();
+    var second = new ScriptTransaction();
+    var a = new FakeExchange("/").header("X-Client", "a");
+    var b = new FakeExchange("/").header("X-Client", "b");
+    h.run(ScriptEvent.HTTP_REQ, first, a);
+    h.run(ScriptEvent.HTTP_REQ, second, b);
+    a = a.respond(200, h.a);
+    b = b.respond(200, h.a);
+    h.run(ScriptEvent.HTTP_RESP, first, a);
+    h.run(ScriptEvent.HTTP_RESP, second, b);
+    assertThat(h.failures).isEmpty();
+    assertThat(ScriptHarness.logged(a)).containsExactly("a");
+    assertThat(ScriptHarness.logged(b)).containsExactly("b");
+  }
+
+  @Test
   void anEnvironmentAssignedInOneRunIsGoneInTheNext() {
     var h = new ScriptHarness();
     h.script(
