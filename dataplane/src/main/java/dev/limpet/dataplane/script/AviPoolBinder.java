@@ -5,7 +5,6 @@ import static dev.limpet.dataplane.script.Namespace.REQUEST_RESPONSE;
 import static dev.limpet.dataplane.script.Namespace.RESPONSE;
 
 import dev.limpet.dataplane.upstream.Server;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.luaj.vm2.LuaInteger;
@@ -50,22 +49,33 @@ final class AviPoolBinder {
           return LuaValue.NONE;
         }
       }
-      List<Server> named = named(run, pool, wanted);
-      List<Server> candidates = named;
-      if (port != null) {
-        List<Server> onPort = named.stream().filter(s -> s.config().port() == port).toList();
-        if (onPort.isEmpty() && !named.isEmpty())
-          SelectionReport.report(run, pool, wanted, port, SelectionFallback.PORT_IGNORED);
-        else candidates = onPort;
-      }
-      server = candidates.stream().filter(Server::up).findFirst().orElse(null);
+      // the candidates: the members of that name, on that port when one of them has it
+      List<Server> members = run.virtualService.pools().members(pool);
+      boolean anyNamed = false;
+      boolean anyOnPort = false;
+      for (Server s : members)
+        if (names(s, wanted)) {
+          anyNamed = true;
+          anyOnPort |= port != null && s.config().port() == port;
+        }
+      if (port != null && !anyOnPort && anyNamed)
+        SelectionReport.report(run, pool, wanted, port, SelectionFallback.PORT_IGNORED);
+      boolean anyCandidate = false;
+      boolean allDraining = true;
+      for (Server s : members)
+        if (names(s, wanted) && (!anyOnPort || s.config().port() == port)) {
+          if (s.up()) {
+            server = s;
+            break;
+          }
+          anyCandidate = true;
+          allDraining &= s.draining();
+        }
       if (server == null) {
         SelectionFallback why =
-            candidates.isEmpty()
+            !anyCandidate
                 ? SelectionFallback.NOT_MEMBER
-                : candidates.stream().allMatch(Server::draining)
-                    ? SelectionFallback.DRAINING
-                    : SelectionFallback.DOWN;
+                : allDraining ? SelectionFallback.DRAINING : SelectionFallback.DOWN;
         SelectionReport.report(run, pool, wanted, port, why);
       }
     }
@@ -139,23 +149,20 @@ final class AviPoolBinder {
 
   /** The member named {@code server} (its name or IP) on {@code port} (any when null). */
   private static Server member(ScriptRun run, String pool, String server, Integer port) {
-    for (Server s : named(run, pool, server))
-      if (port == null || s.config().port() == port) return s;
+    for (Server s : run.virtualService.pools().members(pool))
+      if (names(s, server) && (port == null || s.config().port() == port)) return s;
     return null;
   }
 
   /** The first member whose name or IP is {@code server} and that is up, or null. */
   private static Server firstUp(ScriptRun run, String pool, String server) {
     for (Server s : run.virtualService.pools().members(pool))
-      if ((s.name().equals(server) || s.config().ip().equals(server)) && s.up()) return s;
+      if (names(s, server) && s.up()) return s;
     return null;
   }
 
-  /** The members whose name or IP is {@code server}, in pool order. */
-  private static List<Server> named(ScriptRun run, String pool, String server) {
-    List<Server> named = new ArrayList<>(1);
-    for (Server s : run.virtualService.pools().members(pool))
-      if (s.name().equals(server) || s.config().ip().equals(server)) named.add(s);
-    return named;
+  /** True when {@code server} is {@code s}'s name or IP. */
+  private static boolean names(Server s, String server) {
+    return s.name().equals(server) || s.config().ip().equals(server);
   }
 }

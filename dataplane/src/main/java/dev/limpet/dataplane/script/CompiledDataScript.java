@@ -90,6 +90,7 @@ public final class CompiledDataScript {
         throw new IllegalArgumentException(
             "DataScript " + config.name() + " " + event.specKey() + ": " + error);
       Prototype prototype = ((DataScriptCompiler.Compiled) result).prototype();
+      InternedNames.internConstants(prototype);
       chunks.put(event, ScriptChunk.interpreted(prototype));
       readsBody |= ApiNameScanner.reads(prototype, REQUEST_BODY);
     }

@@ -13,32 +13,54 @@ final class LuaText {
   /** Strings up to this long are remembered per thread (LuaJ's own cache stops there too). */
   private static final int RECENT_MAX_LENGTH = 32;
 
-  private static final int RECENT_SLOTS = 64;
+  private static final int RECENT_SLOTS = 256;
 
   /**
-   * The Lua strings last made on this thread, by slot of their Java string's hash: the same few
-   * values (server addresses and names, pool names) come back on every request. Lua strings are
-   * immutable values, so sharing one between requests shows nothing to a script.
+   * The conversions last made on this thread, both ways, each by slot of its source's hash: the
+   * same few values (server addresses and names, pool names) come back on every request, a script's
+   * constant argument (a header name) is the same Lua string on every run, and a value a function
+   * gave a script (a header value) often comes back as the next function's argument. Strings of
+   * both kinds are immutable values, so sharing one between requests shows nothing to a script. A
+   * Lua string is found by identity, never by content: the cache holds it, so no other object can
+   * take its place.
    */
-  private static final FastThreadLocal<Object[]> RECENT =
+  private static final FastThreadLocal<Recent> RECENT =
       new FastThreadLocal<>() {
         @Override
-        protected Object[] initialValue() {
-          return new Object[2 * RECENT_SLOTS];
+        protected Recent initialValue() {
+          return new Recent();
         }
       };
+
+  private static final class Recent {
+    final String[] javaKeys = new String[RECENT_SLOTS];
+    final LuaString[] luaOfJava = new LuaString[RECENT_SLOTS];
+    final LuaString[] luaKeys = new LuaString[RECENT_SLOTS];
+    final String[] javaOfLua = new String[RECENT_SLOTS];
+
+    void remember(LuaString lua, String java) {
+      int slot = lua.hashCode() & (RECENT_SLOTS - 1);
+      luaKeys[slot] = lua;
+      javaOfLua[slot] = java;
+    }
+  }
 
   private LuaText() {}
 
   /** {@code LuaValue.valueOf(s)}. */
   static LuaString lua(String s) {
     if (s.length() > RECENT_MAX_LENGTH) return convert(s);
-    Object[] recent = RECENT.get();
-    int slot = 2 * (s.hashCode() & (RECENT_SLOTS - 1));
-    if (s.equals(recent[slot])) return (LuaString) recent[slot + 1];
+    Recent recent = RECENT.get();
+    int slot = s.hashCode() & (RECENT_SLOTS - 1);
+    if (s.equals(recent.javaKeys[slot])) {
+      LuaString known = recent.luaOfJava[slot];
+      recent.remember(known, s);
+      return known;
+    }
     LuaString converted = convert(s);
-    recent[slot] = s;
-    recent[slot + 1] = converted;
+    recent.javaKeys[slot] = s;
+    recent.luaOfJava[slot] = converted;
+    recent.remember(converted, s);
     return converted;
   }
 
@@ -51,6 +73,16 @@ final class LuaText {
 
   /** {@code s.tojstring()}. */
   static String java(LuaString s) {
+    if (s.m_length > RECENT_MAX_LENGTH) return convert(s);
+    Recent recent = RECENT.get();
+    int slot = s.hashCode() & (RECENT_SLOTS - 1);
+    if (recent.luaKeys[slot] == s) return recent.javaOfLua[slot];
+    String converted = convert(s);
+    recent.remember(s, converted);
+    return converted;
+  }
+
+  private static String convert(LuaString s) {
     byte[] bytes = s.m_bytes;
     for (int i = s.m_offset, end = s.m_offset + s.m_length; i < end; i++)
       if (bytes[i] < 0) return s.tojstring();

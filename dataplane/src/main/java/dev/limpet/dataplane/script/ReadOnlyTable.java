@@ -1,6 +1,7 @@
 package dev.limpet.dataplane.script;
 
 import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
@@ -21,9 +22,11 @@ final class ReadOnlyTable extends LuaTable {
   /** As above, with a (read-only) metatable, e.g. an {@code __index} computed per request. */
   ReadOnlyTable(LuaTable source, ReadOnlyTable metatable) {
     for (Varargs n = source.next(NIL); !n.arg1().isnil(); n = source.next(n.arg1())) {
+      LuaValue key = n.arg1();
+      if (key instanceof LuaString name) key = InternedNames.intern(name);
       LuaValue value = n.arg(2);
       boolean copy = value.istable() && !(value instanceof ReadOnlyTable);
-      super.rawset(n.arg1(), copy ? new ReadOnlyTable((LuaTable) value) : value);
+      super.rawset(key, copy ? new ReadOnlyTable((LuaTable) value) : value);
     }
     if (metatable != null) super.setmetatable(metatable);
     sealed = true;

@@ -8,13 +8,16 @@ import org.luaj.vm2.LuaValue;
  * The global table of one DataScript in one transaction: what the script assigns lands here and
  * lives until the transaction ends; everything else is read through to the thread's sandbox. A
  * plain table: the interpreter calls the hooks of the thread's {@link ScriptSandbox#hooks()}, given
- * to each closure apart from its environment (see {@link ScriptChunk#interpreted}).
+ * to each closure apart from its environment (see {@link MainClosure}).
  */
 final class ScriptEnvironment extends LuaTable {
   private static final LuaString G = LuaValue.valueOf("_G");
   private LuaValue boundTo;
+  private LuaTable library;
 
   ScriptEnvironment() {
+    // sized for _G and a few globals: a table made empty grows (rehashes) at its first key
+    super(0, 4);
     rawset(G, this);
   }
 
@@ -24,6 +27,18 @@ final class ScriptEnvironment extends LuaTable {
     if (meta != boundTo) {
       setmetatable(meta);
       boundTo = meta;
+      library = sandbox.library();
     }
+  }
+
+  /**
+   * What the metatable's {@code __index} gives, without walking it: the metatable is protected
+   * ({@code __metatable} is false, so no script replaces it) and its {@code __index} is the
+   * sandbox's read-only library table, which has no metatable of its own.
+   */
+  @Override
+  public LuaValue get(LuaValue key) {
+    LuaValue value = rawget(key);
+    return value.isnil() && library != null ? library.rawget(key) : value;
   }
 }

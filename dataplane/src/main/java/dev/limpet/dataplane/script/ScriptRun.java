@@ -3,13 +3,17 @@ package dev.limpet.dataplane.script;
 import dev.limpet.dataplane.script.ScriptResult.Action;
 import dev.limpet.dataplane.script.ScriptResult.Close;
 
-/** One DataScript running for one event of one transaction: what its functions read and decide. */
+/**
+ * One DataScript running for one event of one transaction: what its functions read and decide. Each
+ * sandbox has one, refilled for each run ({@link #start}) and emptied after it ({@link #clear}):
+ * runs on a thread never nest, and nothing keeps it past its run.
+ */
 final class ScriptRun {
-  final ScriptEvent event;
-  final ScriptExchange exchange;
-  final ScriptTransaction transaction;
-  final CompiledDataScript script;
-  final VirtualServiceScripts virtualService;
+  ScriptEvent event;
+  ScriptExchange exchange;
+  ScriptTransaction transaction;
+  CompiledDataScript script;
+  VirtualServiceScripts virtualService;
   private final RunLimiter limiter;
 
   /** The arguments of the {@code avi} call now running: the sandbox's one, refilled per call. */
@@ -18,21 +22,31 @@ final class ScriptRun {
   private Action reply;
   private Close close = Close.NONE;
 
-  ScriptRun(
+  ScriptRun(RunLimiter limiter, Args args) {
+    this.limiter = limiter;
+    this.args = args;
+  }
+
+  /** Fills this run for {@code script} in {@code event} of {@code transaction}. */
+  ScriptRun start(
       ScriptEvent event,
       ScriptExchange exchange,
       ScriptTransaction transaction,
       CompiledDataScript script,
-      VirtualServiceScripts virtualService,
-      RunLimiter limiter,
-      Args args) {
+      VirtualServiceScripts virtualService) {
     this.event = event;
     this.exchange = exchange;
     this.transaction = transaction;
     this.script = script;
     this.virtualService = virtualService;
-    this.limiter = limiter;
-    this.args = args;
+    reply = null;
+    close = Close.NONE;
+    return this;
+  }
+
+  /** Drops what the finished run referred to, so no request outlives its run here. */
+  void clear() {
+    start(null, null, null, null, null);
   }
 
   /** The script line now executing. */

@@ -53,18 +53,23 @@ final class ScriptSandbox {
    * an earlier event reaches the limiter of the run calling it, also after a sandbox was replaced.
    * Scripts never see it: their environment is the transaction's table.
    */
-  private static final FastThreadLocal<Globals> HOOKS =
+  private static final FastThreadLocal<ThreadHooks> HOOKS =
       new FastThreadLocal<>() {
         @Override
-        protected Globals initialValue() {
-          return new Globals();
+        protected ThreadHooks initialValue() {
+          return new ThreadHooks(new Globals(), MainClosure.newCache());
         }
       };
 
+  /** One thread's hook holder and the chunk closures created with it ({@link MainClosure}). */
+  record ThreadHooks(Globals globals, MainClosure[] closures) {}
+
   private final RunLimiter limiter;
   private final Args args = new Args();
+  private final ScriptRun run;
   private final LuaThread mainThread;
   private final ReadOnlyTable environmentMetatable;
+  private final ReadOnlyTable library;
   private ScriptRun current;
   private String errorTraceback;
 
@@ -72,6 +77,7 @@ final class ScriptSandbox {
     Globals base = new Globals();
     base.load(new BaseLib());
     limiter = new RunLimiter(maxCallDepth);
+    run = new ScriptRun(limiter, args);
     base.debuglib = limiter;
     mainThread = base.running;
     // LuaJ asks this for the text of an error it is raising: give the message as Lua writes it
@@ -95,8 +101,9 @@ final class ScriptSandbox {
     visible.rawset("os", SharedLibraries.OS);
     visible.rawset("unpack", SharedLibraries.TABLE.rawget("unpack"));
     visible.rawset("avi", Avi.table(this::current));
+    library = new ReadOnlyTable(visible);
     LuaTable meta = new LuaTable();
-    meta.rawset(LuaValue.INDEX, new ReadOnlyTable(visible));
+    meta.rawset(LuaValue.INDEX, library);
     meta.rawset(LuaValue.METATABLE, LuaValue.FALSE);
     environmentMetatable = new ReadOnlyTable(meta);
   }
@@ -105,9 +112,15 @@ final class ScriptSandbox {
     return limiter;
   }
 
-  /** The arguments object every {@code avi} call of this thread's runs refills. */
-  Args args() {
-    return args;
+  /** This sandbox's run, filled for {@code script}; {@link ScriptRun#clear} it after reading it. */
+  ScriptRun startRun(
+      ScriptEvent event,
+      ScriptExchange exchange,
+      ScriptTransaction transaction,
+      CompiledDataScript script,
+      VirtualServiceScripts virtualService) {
+    if (current != null) throw new IllegalStateException("DataScript runs do not nest");
+    return run.start(event, exchange, transaction, script, virtualService);
   }
 
   LuaThread mainThread() {
@@ -118,8 +131,17 @@ final class ScriptSandbox {
     return environmentMetatable;
   }
 
+  /** What a transaction environment reads through to: the safe base, libraries and {@code avi}. */
+  ReadOnlyTable library() {
+    return library;
+  }
+
   /** This thread's hook holder, pointed at the sandbox whose run is on the thread. */
   static Globals hooks() {
+    return HOOKS.get().globals();
+  }
+
+  static ThreadHooks threadHooks() {
     return HOOKS.get();
   }
 
@@ -141,7 +163,7 @@ final class ScriptSandbox {
       ScriptRun run, ScriptChunk chunk, ScriptEnvironment environment, ScriptLimits limits) {
     SharedLibraries.installStringMetatable();
     environment.bindTo(this);
-    Globals hooks = HOOKS.get();
+    Globals hooks = HOOKS.get().globals();
     hooks.debuglib = limiter;
     hooks.running = mainThread;
     current = run;

@@ -20,6 +20,7 @@ public final class ScriptTransaction {
   private ScriptEnvironment firstEnvironment;
   private Map<String, ScriptEnvironment> moreEnvironments;
   private PoolSelection selection;
+  private ScriptResult proceeded;
   private String userId;
   private String requestId;
   private PendingPersist pendingPersist;
@@ -57,6 +58,17 @@ public final class ScriptTransaction {
 
   PoolSelection selection() {
     return selection;
+  }
+
+  /**
+   * The result of an event whose scripts let the exchange go on: one immutable value while the
+   * selection stays the same (HTTP_REQ and HTTP_RESP usually end alike).
+   */
+  ScriptResult proceeded() {
+    ScriptResult r = proceeded;
+    if (r == null || r.selection() != selection)
+      proceeded = r = new ScriptResult(ScriptResult.PROCEED, ScriptResult.Close.NONE, selection);
+    return r;
   }
 
   void select(PoolSelection selection) {

@@ -52,12 +52,12 @@ public final class VirtualServiceScripts {
       ScriptChunk chunk = script.chunk(event);
       if (chunk == null) continue;
       ScriptSandbox sandbox = engine.sandbox();
-      ScriptRun run =
-          new ScriptRun(
-              event, exchange, transaction, script, this, sandbox.limiter(), sandbox.args());
+      ScriptRun run = sandbox.startRun(event, exchange, transaction, script, this);
       ScriptSandbox.Failure failure =
           sandbox.run(run, chunk, transaction.environment(script.name()), engine.limits());
       if (run.close().compareTo(close) > 0) close = run.close();
+      ScriptResult.Action reply = run.reply();
+      run.clear();
       if (failure != null) {
         if (failure.poisoned()) engine.discardSandbox();
         ScriptFailure record =
@@ -73,9 +73,11 @@ public final class VirtualServiceScripts {
         engine.metrics().failed(record);
         return new ScriptResult(new Failed(record), close, transaction.selection());
       }
-      if (run.reply() != null) return new ScriptResult(run.reply(), close, transaction.selection());
+      if (reply != null) return new ScriptResult(reply, close, transaction.selection());
     }
-    return new ScriptResult(ScriptResult.PROCEED, close, transaction.selection());
+    return close == Close.NONE
+        ? transaction.proceeded()
+        : new ScriptResult(ScriptResult.PROCEED, close, transaction.selection());
   }
 
   /**
