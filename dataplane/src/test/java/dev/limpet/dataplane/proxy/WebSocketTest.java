@@ -1,14 +1,18 @@
 package dev.limpet.dataplane.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.limpet.dataplane.testing.ProxyFixture;
 import dev.limpet.dataplane.testing.RawHttp;
 import dev.limpet.dataplane.testing.WebSocketBackend;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
@@ -144,6 +148,80 @@ class WebSocketTest {
       WebSocketBackend b = backends.get(Integer.parseInt(server.substring(1)) - 1);
       assertThat(t.header("x-upgraded-by")).as(t.head).isEqualTo(b.ip());
     }
+  }
+
+  @ParameterizedTest(name = "{0} event loop(s)")
+  @ValueSource(ints = {1, 2})
+  void aDrainingServersTunnelsEndAfterTunnelDrainSecondsAndTheOthersStayOpen(int loops)
+      throws Exception {
+    start(loops, ", tunnelDrainSeconds: 1", "", false);
+    Map<String, Tunnel> tunnels = openOneTunnelPerServer();
+    draining.add("w1");
+    fx.apply(config(", tunnelDrainSeconds: 1", "", backends));
+
+    assertEnded(tunnels.get("w1"), backends.get(0));
+    assertThat(tunnels.get("w2").echo("still")).isEqualTo("w2");
+    assertThat(tunnels.get("w3").echo("still")).isEqualTo("w3");
+    tunnels.values().forEach(Tunnel::close);
+  }
+
+  @ParameterizedTest(name = "{0} event loop(s)")
+  @ValueSource(ints = {1, 2})
+  void aServerRemovedFromThePoolHasItsTunnelsEndedAndTheOthersStayOpen(int loops) throws Exception {
+    start(loops, ", tunnelDrainSeconds: 1", "", false);
+    Map<String, Tunnel> tunnels = openOneTunnelPerServer();
+    fx.apply(config(", tunnelDrainSeconds: 1", "", backends.subList(1, 3)));
+
+    assertEnded(tunnels.get("w1"), backends.get(0));
+    assertThat(tunnels.get("w2").echo("still")).isEqualTo("w2");
+    assertThat(tunnels.get("w3").echo("still")).isEqualTo("w3");
+    tunnels.values().forEach(Tunnel::close);
+  }
+
+  @ParameterizedTest(name = "{0} event loop(s)")
+  @ValueSource(ints = {1, 2})
+  void aTunnelOpenedToAnAlreadyDrainingServerEndsToo(int loops) throws Exception {
+    // a persisted client may still reach a draining server within drainPeriodSeconds
+    start(
+        loops,
+        ", tunnelDrainSeconds: 1",
+        "persistenceProfiles: [{name: sticky, type: HttpCookie, httpCookie: {name: LB}}]",
+        false);
+    String cookie;
+    String server;
+    try (Tunnel first = Tunnel.open(fx.port, "")) {
+      cookie = first.header("set-cookie").split(";")[0];
+      server = first.echo("hi");
+    }
+    draining.add(server);
+    fx.apply(
+        config(
+            ", tunnelDrainSeconds: 1",
+            "persistenceProfiles: [{name: sticky, type: HttpCookie, httpCookie: {name: LB}}]",
+            backends));
+    try (Tunnel late = Tunnel.open(fx.port, "Cookie: " + cookie + "\r\n")) {
+      assertThat(late.echo("late")).isEqualTo(server);
+      assertEnded(late, backends.get(Integer.parseInt(server.substring(1)) - 1));
+    }
+  }
+
+  /** Round robin over w1..w3: one tunnel to each, by the name of the server it reached. */
+  private Map<String, Tunnel> openOneTunnelPerServer() {
+    Map<String, Tunnel> tunnels = new HashMap<>();
+    for (int i = 0; i < 3; i++) {
+      Tunnel t = Tunnel.open(fx.port, "");
+      tunnels.put(t.echo("hi"), t);
+    }
+    assertThat(tunnels).containsOnlyKeys("w1", "w2", "w3");
+    return tunnels;
+  }
+
+  /** The proxy closed both sides of {@code tunnel} cleanly (FIN), within the sockets' bound. */
+  private static void assertEnded(Tunnel tunnel, WebSocketBackend server) {
+    assertThat(tunnel.raw.ending()).isEqualTo("FIN");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(server.openConnections()).isZero());
   }
 
   /** A WebSocket through the proxy on a raw socket: the 101's head, then text frames. */

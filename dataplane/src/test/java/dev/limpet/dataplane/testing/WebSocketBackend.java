@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A WebSocket echo server on its own loopback address: answers each text frame with "name:text". It
@@ -28,6 +29,7 @@ public final class WebSocketBackend implements AutoCloseable {
   private final EventLoopGroup group =
       new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final Channel channel;
+  private final AtomicInteger open = new AtomicInteger();
 
   public WebSocketBackend(String name, String ip) throws InterruptedException {
     this(name, ip, null);
@@ -45,6 +47,8 @@ public final class WebSocketBackend implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
+                    open.incrementAndGet();
+                    ch.closeFuture().addListener(f -> open.decrementAndGet());
                     ch.pipeline()
                         .addLast(new HttpServerCodec())
                         .addLast(
@@ -85,6 +89,11 @@ public final class WebSocketBackend implements AutoCloseable {
 
   public int port() {
     return ((InetSocketAddress) channel.localAddress()).getPort();
+  }
+
+  /** The connections open to this server now. */
+  public int openConnections() {
+    return open.get();
   }
 
   @Override
