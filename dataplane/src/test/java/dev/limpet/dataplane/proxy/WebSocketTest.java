@@ -28,6 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class WebSocketTest {
   private final List<WebSocketBackend> backends = new ArrayList<>();
   private final Set<String> draining = new HashSet<>();
+  private final Set<String> disabled = new HashSet<>();
   private ProxyFixture fx;
 
   @AfterEach
@@ -58,6 +59,7 @@ class WebSocketTest {
           .append(", port: ")
           .append(b.port())
           .append(draining.contains(name(b)) ? ", draining: true" : "")
+          .append(disabled.contains(name(b)) ? ", enabled: false" : "")
           .append("}");
     list.append("]");
     return fx.render(
@@ -174,6 +176,20 @@ class WebSocketTest {
 
     assertEnded(tunnels.get("w1"), backends.get(0));
     assertThat(tunnels.get("w2").echo("still")).isEqualTo("w2");
+    assertThat(tunnels.get("w3").echo("still")).isEqualTo("w3");
+    tunnels.values().forEach(Tunnel::close);
+  }
+
+  @ParameterizedTest(name = "{0} event loop(s)")
+  @ValueSource(ints = {1, 2})
+  void aDisabledServersTunnelsEndAtOnceWhateverTheDrainTime(int loops) throws Exception {
+    start(loops, ", tunnelDrainSeconds: 3600", "", false);
+    Map<String, Tunnel> tunnels = openOneTunnelPerServer();
+    disabled.add("w2");
+    fx.apply(config(", tunnelDrainSeconds: 3600", "", backends));
+
+    assertEnded(tunnels.get("w2"), backends.get(1));
+    assertThat(tunnels.get("w1").echo("still")).isEqualTo("w1");
     assertThat(tunnels.get("w3").echo("still")).isEqualTo("w3");
     tunnels.values().forEach(Tunnel::close);
   }
