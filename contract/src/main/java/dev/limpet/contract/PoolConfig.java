@@ -8,6 +8,10 @@ import java.util.List;
  *
  * @param maxConnectionsPerServer open upstream connections per server, 0 = unlimited
  * @param drainPeriodSeconds how long a draining server keeps its persisted clients (default 300)
+ * @param tunnelDrainSeconds how long a tunnel (an upgraded connection, WebSocket) to a server that
+ *     drains, is disabled or leaves the pool stays open before the proxy closes it; 0 (absent) =
+ *     {@code drainPeriodSeconds}, so that by default a drained server is rid of all its clients at
+ *     the same time
  */
 public record PoolConfig(
     String name,
@@ -16,12 +20,37 @@ public record PoolConfig(
     List<String> healthMonitors,
     String persistenceProfile,
     int maxConnectionsPerServer,
-    int drainPeriodSeconds) {
+    int drainPeriodSeconds,
+    int tunnelDrainSeconds) {
+
+  /** The largest {@code tunnelDrainSeconds}: a day. */
+  public static final int TUNNEL_DRAIN_MAX = 86_400;
 
   public PoolConfig {
     loadBalancing = Defaults.orElse(loadBalancing, LoadBalancingConfig.ROUND_ROBIN);
     servers = Defaults.list(servers);
     healthMonitors = Defaults.list(healthMonitors);
     drainPeriodSeconds = Defaults.positive(drainPeriodSeconds, 300);
+    if (tunnelDrainSeconds == 0) tunnelDrainSeconds = drainPeriodSeconds;
+  }
+
+  /** A pool whose tunnels drain for {@code drainPeriodSeconds}, the default. */
+  public PoolConfig(
+      String name,
+      LoadBalancingConfig loadBalancing,
+      List<ServerConfig> servers,
+      List<String> healthMonitors,
+      String persistenceProfile,
+      int maxConnectionsPerServer,
+      int drainPeriodSeconds) {
+    this(
+        name,
+        loadBalancing,
+        servers,
+        healthMonitors,
+        persistenceProfile,
+        maxConnectionsPerServer,
+        drainPeriodSeconds,
+        0);
   }
 }

@@ -46,6 +46,13 @@ final class PoolValidator {
           "no persistence profile named '" + p.persistenceProfile() + "'");
     if (p.maxConnectionsPerServer() < 0)
       problems.add(path + ".maxConnectionsPerServer", "must be 0 (unlimited) or more");
+    if (p.tunnelDrainSeconds() < 1 || p.tunnelDrainSeconds() > PoolConfig.TUNNEL_DRAIN_MAX)
+      problems.add(
+          path + ".tunnelDrainSeconds",
+          "must be 1.."
+              + PoolConfig.TUNNEL_DRAIN_MAX
+              + " seconds, or absent (drainPeriodSeconds); got "
+              + p.tunnelDrainSeconds());
     var lb = p.loadBalancing();
     if (lb.algorithm() == Algorithm.ConsistentHash
         && lb.hashKey() != HashKey.ClientIP

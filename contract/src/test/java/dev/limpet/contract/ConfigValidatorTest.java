@@ -40,6 +40,36 @@ class ConfigValidatorTest {
   }
 
   @Test
+  void tunnelDrainSecondsDefaultsToTheDrainPeriodAndIsBounded() throws ConfigException {
+    assertThat(
+            ConfigLoader.parse(
+                    "pools: [{name: web, drainPeriodSeconds: 40, servers: [{ip: 10.0.0.1, port: 80}]}]")
+                .pools()
+                .get(0)
+                .tunnelDrainSeconds())
+        .isEqualTo(40);
+    assertThat(
+            ConfigLoader.parse(
+                    "pools: [{name: web, tunnelDrainSeconds: 5, servers: [{ip: 10.0.0.1, port: 80}]}]")
+                .pools()
+                .get(0)
+                .tunnelDrainSeconds())
+        .isEqualTo(5);
+    assertThat(
+            problems(
+                """
+                pools:
+                  - {name: a, tunnelDrainSeconds: -1, servers: [{ip: 10.0.0.1, port: 80}]}
+                  - {name: b, tunnelDrainSeconds: 86401, servers: [{ip: 10.0.0.1, port: 80}]}
+                """))
+        .containsExactly(
+            "pools[0].tunnelDrainSeconds: must be 1..86400 seconds, or absent (drainPeriodSeconds);"
+                + " got -1",
+            "pools[1].tunnelDrainSeconds: must be 1..86400 seconds, or absent (drainPeriodSeconds);"
+                + " got 86401");
+  }
+
+  @Test
   void duplicateNamesAndServers() {
     assertThat(
             problems(

@@ -220,6 +220,7 @@ public final class DataPlane implements AutoCloseable {
     Set<String> profileTables = nextPersistence.tableNames();
     tables.retain(name -> profileTables.contains(name) || nextScripts.ownsTable(name));
     health.update(pools);
+    server.poolsChanged();
     server.closeUnusedListeners(next);
     configured = true;
     LOG.info("applied configuration version {}", config.version());

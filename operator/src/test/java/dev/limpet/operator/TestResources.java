@@ -74,7 +74,7 @@ public final class TestResources {
       List<PoolSpec.StaticServer> servers) {
     var pool = new Pool();
     pool.setMetadata(meta(name));
-    pool.setSpec(new PoolSpec(profile, null, null, service, servers, null, null));
+    pool.setSpec(new PoolSpec(profile, null, null, service, servers, null, null, null));
     return pool;
   }
 

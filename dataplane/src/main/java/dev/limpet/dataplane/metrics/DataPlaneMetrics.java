@@ -83,6 +83,11 @@ public final class DataPlaneMetrics implements ScriptMetrics {
     counter("limpet_upstream_errors", "pool", pool, "kind", kind).increment();
   }
 
+  /** A tunnel (WebSocket) closed because its server drained, was disabled or left the pool. */
+  public void tunnelDrained(String pool) {
+    counter("limpet_tunnels_drained", "pool", pool, "", "").increment();
+  }
+
   /** How persistence took part in one choice of server. */
   public void persistence(String pool, Selection.Outcome outcome) {
     if (outcome == Selection.Outcome.NONE) return;

@@ -299,6 +299,7 @@ public final class FrontendHandler extends ChannelDuplexHandler
     e.server().requestEnded(); // the handshake is over; the connection now belongs to the tunnel
     ctx.flush();
     TunnelHandler.join(ctx.channel(), e.upstream);
+    context.tunnels.opened(ctx.channel(), e.upstream, e.pool(), e.server());
   }
 
   private void onTimer() {

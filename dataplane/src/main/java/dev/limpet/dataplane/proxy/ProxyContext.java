@@ -15,6 +15,7 @@ public final class ProxyContext {
   final ConfigHolder config;
   final UpstreamConnectionPool connections;
   final DataPlaneMetrics metrics;
+  final Tunnels tunnels;
   private volatile boolean draining;
   private final Map<Integer, IntSupplier> openConnections = new ConcurrentHashMap<>();
   private volatile IntSupplier replicas = () -> 1;
@@ -23,6 +24,12 @@ public final class ProxyContext {
     this.config = config;
     this.connections = new UpstreamConnectionPool(transport);
     this.metrics = metrics;
+    this.tunnels = new Tunnels(this, () -> config.current().pools());
+  }
+
+  /** The open tunnels, which a configuration change may end. */
+  public Tunnels tunnels() {
+    return tunnels;
   }
 
   /** Counts the connections open on listener {@code port} ({@code avi.vs.get_open_conns}). */

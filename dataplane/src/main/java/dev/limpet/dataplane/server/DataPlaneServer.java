@@ -96,6 +96,13 @@ public final class DataPlaneServer implements AutoCloseable {
   }
 
   /** What {@code avi.vs.se_count} reports: the replicas that serve now. */
+  /**
+   * A configuration was applied: tunnels whose server drains or left its pool get their drain time.
+   */
+  public void poolsChanged() {
+    context.tunnels().poolsChanged();
+  }
+
   public void countReplicas(java.util.function.IntSupplier replicas) {
     context.countReplicas(replicas);
   }

@@ -46,7 +46,13 @@ public record PoolSpec(
         @Min(1)
         @Max(86400)
         @JsonPropertyDescription("How long a draining server keeps its persisted clients.")
-        Integer drainPeriodSeconds) {
+        Integer drainPeriodSeconds,
+    @Min(1)
+        @Max(86400)
+        @JsonPropertyDescription(
+            "How long a tunnel (WebSocket) to a server that drains or leaves the pool stays open"
+                + " before it is closed; absent: drainPeriodSeconds.")
+        Integer tunnelDrainSeconds) {
 
   /** How a server is picked for a request that persistence does not pin. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -80,7 +80,8 @@ public final class ResourceRenderer {
             .toList(),
         s.persistenceProfile(),
         orZero(s.maxConnectionsPerServer()),
-        orZero(s.drainPeriodSeconds()));
+        orZero(s.drainPeriodSeconds()),
+        orZero(s.tunnelDrainSeconds()));
   }
 
   public static DataScriptConfig script(DataScript resource) {

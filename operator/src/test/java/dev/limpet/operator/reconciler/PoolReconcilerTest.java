@@ -275,7 +275,8 @@ class PoolReconcilerTest extends OperatorOnMockApi {
         service,
         s.servers(),
         s.maxConnectionsPerServer(),
-        s.drainPeriodSeconds());
+        s.drainPeriodSeconds(),
+        s.tunnelDrainSeconds());
   }
 
   private List<ServerConfig> servers() throws Exception {

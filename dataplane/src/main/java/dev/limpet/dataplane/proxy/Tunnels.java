@@ -1,0 +1,121 @@
+package dev.limpet.dataplane.proxy;
+
+import dev.limpet.dataplane.upstream.Pool;
+import dev.limpet.dataplane.upstream.PoolCatalog;
+import dev.limpet.dataplane.upstream.Server;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The open tunnels (upgraded connections, WebSockets), each with the pool and server it leads to. A
+ * tunnel to a server that drains, is disabled or leaves its pool gets the pool's {@code
+ * tunnelDrainSeconds} (a disabled server none) and is then closed both ways; a server back in
+ * service before that keeps its tunnels. A tunnel to a server in service is never touched.
+ */
+public final class Tunnels {
+  private static final Logger LOG = LoggerFactory.getLogger(Tunnels.class);
+
+  private final Set<Tunnel> open = ConcurrentHashMap.newKeySet();
+  private final Supplier<PoolCatalog> pools;
+  private final ProxyContext context;
+
+  Tunnels(ProxyContext context, Supplier<PoolCatalog> pools) {
+    this.context = context;
+    this.pools = pools;
+  }
+
+  /**
+   * {@code client} and {@code upstream} now form a tunnel to {@code server} of {@code pool}. It is
+   * held against the pools at once: a persisted client may open one to a server already draining.
+   */
+  void opened(Channel client, Channel upstream, Pool pool, Server server) {
+    Tunnel t =
+        new Tunnel(client, upstream, pool.name(), server.key(), pool.config().tunnelDrainSeconds());
+    open.add(t);
+    client.closeFuture().addListener(f -> forget(t));
+    upstream.closeFuture().addListener(f -> forget(t));
+    client.eventLoop().execute(t::reconsider);
+  }
+
+  /**
+   * The pools changed (a configuration was applied): each tunnel is held against them. Runs after
+   * the new configuration is the current one.
+   */
+  public void poolsChanged() {
+    for (Tunnel t : open) t.client.eventLoop().execute(t::reconsider);
+  }
+
+  /** How many tunnels are open now. */
+  public int size() {
+    return open.size();
+  }
+
+  private void forget(Tunnel t) {
+    if (!open.remove(t)) return;
+    t.client.eventLoop().execute(t::cancel);
+  }
+
+  /** One tunnel; its fields other than the channels change on the client's event loop only. */
+  private final class Tunnel {
+    final Channel client;
+    final Channel upstream;
+    final String pool;
+    final String serverKey;
+    long drainSeconds;
+    ScheduledFuture<?> ending;
+
+    Tunnel(Channel client, Channel upstream, String pool, String serverKey, long drainSeconds) {
+      this.client = client;
+      this.upstream = upstream;
+      this.pool = pool;
+      this.serverKey = serverKey;
+      this.drainSeconds = drainSeconds;
+    }
+
+    /** Schedules or cancels the end of this tunnel by what its server is in the current pools. */
+    void reconsider() {
+      if (!open.contains(this)) return;
+      Pool p = pools.get().pool(pool);
+      if (p != null) drainSeconds = p.config().tunnelDrainSeconds();
+      Server s = p == null ? null : p.server(serverKey);
+      String why =
+          s == null
+              ? "left pool " + pool
+              : !s.enabled() ? "is disabled" : s.draining() ? "drains" : null;
+      if (why == null) {
+        cancel();
+        return;
+      }
+      if (ending != null) return; // the first deadline holds: a reload does not extend it
+      long seconds = s != null && !s.enabled() ? 0 : drainSeconds;
+      ending = client.eventLoop().schedule(() -> end(why, seconds), seconds, TimeUnit.SECONDS);
+    }
+
+    void cancel() {
+      if (ending != null) ending.cancel(false);
+      ending = null;
+    }
+
+    private void end(String why, long seconds) {
+      if (!open.remove(this)) return;
+      LOG.info(
+          "tunnel from {} to server {} closed: the server {} and its {}s of tunnel drain passed",
+          client.remoteAddress(),
+          serverKey,
+          why,
+          seconds);
+      context.metrics.tunnelDrained(pool);
+      // what was written goes out first, then a FIN each way
+      client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      upstream.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+}
