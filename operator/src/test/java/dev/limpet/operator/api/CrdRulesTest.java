@@ -96,6 +96,12 @@ class CrdRulesTest {
             pp,
             "{type: HttpCookie, httpCookie: {sameSite: None, secure: false}}",
             "sameSite None requires secure: true (browsers drop the cookie otherwise)"),
+        ok(pp, "{type: HttpCookie, httpCookie: {partitioned: true, secure: true}}"),
+        ok(pp, "{type: HttpCookie, httpCookie: {partitioned: false}}"),
+        refused(
+            pp,
+            "{type: HttpCookie, httpCookie: {partitioned: true}}",
+            "partitioned requires secure: true (browsers drop the cookie otherwise)"),
         // Pool
         ok(pool, "{service: {name: demo, port: http}}"),
         ok(pool, "{servers: [{ip: 10.0.0.1, port: 80}]}"),
