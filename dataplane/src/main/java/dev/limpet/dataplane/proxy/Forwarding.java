@@ -1,5 +1,6 @@
 package dev.limpet.dataplane.proxy;
 
+import dev.limpet.dataplane.http.ClientAddress;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -8,8 +9,9 @@ import io.netty.handler.codec.http.HttpVersion;
 /**
  * The stage that readies an admitted request's head for the next hop: hop-by-hop fields go (the
  * protocol switch of a WebSocket handshake stays), {@code X-Forwarded-For/-Proto/-Port} name the
- * client and the listener, and the head is sent upstream as HTTP/1.1. Requests that will be
- * answered locally (no virtual service, denied) and everything else pass on unchanged.
+ * client chain ({@link ForwardedFor}) and the listener, and the head is sent upstream as HTTP/1.1.
+ * Requests that will be answered locally (no virtual service, denied) and everything else pass on
+ * unchanged.
  */
 @Sharable
 public final class Forwarding extends ChannelInboundHandlerAdapter {
@@ -30,7 +32,12 @@ public final class Forwarding extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof RoutedRequest request && request.routed()) {
       HopByHopHeaders.strip(request.head().headers(), request.upgrade());
-      ForwardedHeaders.add(request.head().headers(), request.client().client(), protocol, port);
+      String chain =
+          ForwardedFor.outgoing(
+              ClientAddress.of(ctx.channel()),
+              request.vs().trustedProxies(),
+              request.head().headers());
+      ForwardedHeaders.add(request.head().headers(), chain, protocol, port);
       request.head().setProtocolVersion(HttpVersion.HTTP_1_1);
     }
     ctx.fireChannelRead(msg);

@@ -17,16 +17,19 @@ import dev.limpet.dataplane.tls.ClientHelloReader;
 import dev.limpet.dataplane.tls.ListenerTls;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import org.slf4j.LoggerFactory;
 
 /**
- * The pipeline of a client connection, as a list of named steps: limits and access at accept → TLS
- * (on TLS ports: what the ClientHello offers to resume is noted for TLS persistence, SNI picks the
- * certificate, then the handshake) → HTTP codec (strict: see {@link FrontendCodec}; the clock
- * before it starts the header-read timeout) → request framing checks → body buffering for the
- * scripts that read bodies → route (Host → virtual service) → access lists → forwarding headers
- * (hop-by-hop out, X-Forwarded-* in) → proxy (scripts, persistence, relay, and the connection's
- * timeouts).
+ * The pipeline of a client connection, as a list of named steps: limits and access at accept → the
+ * PROXY protocol header on listeners that read one (it names the client; see {@link
+ * ProxyProtocolReader}) → TLS (on TLS ports: what the ClientHello offers to resume is noted for TLS
+ * persistence, SNI picks the certificate, then the handshake) → HTTP codec (strict: see {@link
+ * FrontendCodec}; the clock before it starts the header-read timeout) → request framing checks →
+ * body buffering for the scripts that read bodies → route (Host → virtual service) → access lists →
+ * forwarding headers (hop-by-hop out, X-Forwarded-* in) → proxy (scripts, persistence, relay, and
+ * the connection's timeouts).
  */
 final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
   /** Room for the method and version around the URI on the request line. */
@@ -37,6 +40,8 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
   private final ProxyContext context;
   private final ConfigHolder config;
   private final Access access;
+  private final RefusalLog refusals =
+      new RefusalLog(LoggerFactory.getLogger(ProxyProtocolReader.class), System::nanoTime);
 
   ProxyChannelInitializer(
       int port, ConnectionGuard guard, ProxyContext context, ConfigHolder config) {
@@ -60,6 +65,19 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
             // a line must end with CRLF: a bare LF is read as an end of line by some servers only
             .setStrictLineParsing(true);
     ch.pipeline().addLast(ConnectionGuard.NAME, guard);
+    if (routes != null && routes.proxySources() != null)
+      ch.pipeline()
+          .addLast(ProxyProtocolReader.DECODER, new HAProxyMessageDecoder())
+          .addLast(
+              ProxyProtocolReader.NAME,
+              new ProxyProtocolReader(
+                  port,
+                  routes.proxySources(),
+                  settings.headerReadMs(),
+                  config,
+                  guard,
+                  context.metrics(),
+                  refusals));
     if (routes != null && routes.tls() != null)
       ch.pipeline()
           .addLast(ClientHelloReader.NAME, routes.tls().newHelloReader())
