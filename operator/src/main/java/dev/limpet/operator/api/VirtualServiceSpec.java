@@ -13,6 +13,7 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
+import java.util.Map;
 
 /** The desired virtual service. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -266,10 +267,37 @@ public record VirtualServiceSpec(
           "!has(self.nodePort)"
               + " || (has(self.type) && (self.type == 'NodePort' || self.type == 'LoadBalancer'))",
       message = "nodePort is only allowed with type NodePort or LoadBalancer")
+  @ValidationRule(
+      value =
+          "!has(self.externalTrafficPolicy)"
+              + " || (has(self.type) && (self.type == 'NodePort' || self.type == 'LoadBalancer'))",
+      message = "externalTrafficPolicy is only allowed with type NodePort or LoadBalancer")
   public record Exposure(
       @Default("ClusterIP") ServiceType type,
       @Min(30000) @Max(32767) @JsonPropertyDescription("A fixed node port; default: assigned.")
-          Integer nodePort) {}
+          Integer nodePort,
+      @JsonPropertyDescription(
+              "Local keeps the client's source address on the way to the data plane (traffic only"
+                  + " to nodes that run a data-plane pod); absent: Kubernetes' default, Cluster,"
+                  + " where nodes rewrite it to their own.")
+          TrafficPolicy externalTrafficPolicy,
+      @Size(max = 32)
+          @JsonPropertyDescription(
+              "Annotations for the Service, such as a cloud load balancer's PROXY protocol switch;"
+                  + " added to the Service, and changed when they change here.")
+          Map<String, @Size(max = 4096) String> annotations) {
+
+    /** A Service with Kubernetes' default traffic policy and no annotations of its own. */
+    public Exposure(ServiceType type, Integer nodePort) {
+      this(type, nodePort, null, null);
+    }
+  }
+
+  /** Where a NodePort or LoadBalancer Service sends external traffic. */
+  public enum TrafficPolicy {
+    Cluster,
+    Local
+  }
 
   /** The Service types a virtual service can be exposed with. */
   public enum ServiceType {

@@ -174,6 +174,13 @@ class CrdRulesTest {
             vs,
             "{port: 80, pool: web, service: {nodePort: 30080}}",
             "nodePort is only allowed with type NodePort or LoadBalancer"),
+        ok(
+            vs,
+            "{port: 80, pool: web, service: {type: LoadBalancer, externalTrafficPolicy: Local}}"),
+        refused(
+            vs,
+            "{port: 80, pool: web, service: {externalTrafficPolicy: Local}}",
+            "externalTrafficPolicy is only allowed with type NodePort or LoadBalancer"),
         ok(vs, "{port: 443, pool: web, tls: {certificates: [{secretName: a}, {secretName: b}]}}"),
         refused(
             vs,
