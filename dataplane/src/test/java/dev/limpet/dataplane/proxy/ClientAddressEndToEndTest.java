@@ -110,11 +110,32 @@ class ClientAddressEndToEndTest {
   }
 
   @Test
-  void aLocalCommandKeepsTheSocketsPeer() throws Exception {
+  void aLocalCommandKeepsTheSocketsPeerAndTcp6NamesAnIpv6Client() throws Exception {
     proxyListener();
     String answer = exchange(BALANCER, v2(HAProxyCommand.LOCAL, null) + REQUEST);
     assertThat(answer).startsWith("HTTP/1.1 200 ");
     assertThat(echoed(answer, "x-seen-client")).isEqualTo(BALANCER);
+
+    for (String header :
+        new String[] {
+          "PROXY TCP6 2001:db8::5 ::1 40000 " + fx.port + "\r\n", v2Tcp6("2001:db8::5"),
+        }) {
+      String v6 = exchange(BALANCER, header + REQUEST);
+      assertThat(v6).startsWith("HTTP/1.1 200 ");
+      assertThat(echoed(v6, "x-seen-client")).isEqualTo("2001:db8:0:0:0:0:0:5");
+    }
+  }
+
+  private String v2Tcp6(String client) {
+    return encoded(
+        new HAProxyMessage(
+            HAProxyProtocolVersion.V2,
+            HAProxyCommand.PROXY,
+            HAProxyProxiedProtocol.TCP6,
+            client,
+            "::1",
+            40000,
+            fx.port));
   }
 
   @Test
@@ -240,6 +261,10 @@ class ClientAddressEndToEndTest {
                 "127.0.0.1",
                 40000,
                 fx.port);
+    return encoded(message);
+  }
+
+  private static String encoded(HAProxyMessage message) {
     EmbeddedChannel encoder = new EmbeddedChannel(HAProxyMessageEncoder.INSTANCE);
     encoder.writeOutbound(message);
     ByteBuf bytes = encoder.readOutbound();
