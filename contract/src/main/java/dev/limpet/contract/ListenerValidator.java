@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * Checks the virtual services that share a port. They must be told apart by Host: at most one
  * without hostnames, none shared. They all terminate TLS or none does, with the same protocols and
- * ciphers (the handshake comes before the Host header).
+ * ciphers (the handshake comes before the Host header), and all read a PROXY header from the same
+ * sources or none does (it comes before everything).
  */
 final class ListenerValidator {
   private final ConfigProblems problems;
@@ -24,7 +25,10 @@ final class ListenerValidator {
       VirtualServiceConfig vs = services.get(i);
       String path = "virtualServices[" + i + "]";
       VirtualServiceConfig first = firstByPort.putIfAbsent(vs.port(), vs);
-      if (first != null) sharedTls(path, vs, first);
+      if (first != null) {
+        sharedTls(path, vs, first);
+        sharedProxyProtocol(path, vs, first);
+      }
       String address = addressByPort.putIfAbsent(vs.port(), vs.address());
       if (address != null && !address.equals(vs.address()))
         problems.add(
@@ -49,6 +53,22 @@ final class ListenerValidator {
                   + "'");
       }
     }
+  }
+
+  private void sharedProxyProtocol(
+      String path, VirtualServiceConfig vs, VirtualServiceConfig first) {
+    var own = vs.clientAddress().proxyProtocol();
+    var other = first.clientAddress().proxyProtocol();
+    if (java.util.Objects.equals(own, other)) return;
+    problems.add(
+        path + ".clientAddress.proxyProtocol",
+        "must equal that of virtual service '"
+            + first.name()
+            + "' on port "
+            + vs.port()
+            + " ("
+            + (other == null ? "which reads no PROXY header" : "sources " + other.sources())
+            + "): the header comes before the Host that tells them apart");
   }
 
   private void sharedTls(String path, VirtualServiceConfig vs, VirtualServiceConfig first) {

@@ -147,6 +147,9 @@ public record PersistenceProfileConfig(
   @ValidationRule(
       value = "!has(self.sameSite) || self.sameSite != 'None' || (has(self.secure) && self.secure)",
       message = "sameSite None requires secure: true (browsers drop the cookie otherwise)")
+  @ValidationRule(
+      value = "!has(self.partitioned) || !self.partitioned || (has(self.secure) && self.secure)",
+      message = "partitioned requires secure: true (browsers drop the cookie otherwise)")
   public record HttpCookie(
       @Default("LIMPET")
           @Size(max = TOKEN_MAX)
@@ -168,9 +171,31 @@ public record PersistenceProfileConfig(
       @Size(max = DNS_NAME_MAX) String domain,
       @Default("false") Boolean secure,
       @Default("true") Boolean httpOnly,
-      @JsonPropertyDescription("Strict, Lax or None; absent sends no SameSite attribute.")
-          SameSite sameSite)
+      @JsonPropertyDescription(
+              "Strict, Lax or None; absent sends no SameSite attribute, and browsers then treat"
+                  + " the cookie as Lax.")
+          SameSite sameSite,
+      @Default("false")
+          // left out of documents while false, so data planes older than it read them
+          @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+          @JsonPropertyDescription(
+              "Add the Partitioned attribute (CHIPS: a third-party cookie kept per top-level"
+                  + " site); requires secure: true.")
+          Boolean partitioned)
       implements Settings {
+    /** A cookie without the Partitioned attribute. */
+    public HttpCookie(
+        String name,
+        Double timeoutMinutes,
+        Integer maxAgeSeconds,
+        String path,
+        String domain,
+        Boolean secure,
+        Boolean httpOnly,
+        SameSite sameSite) {
+      this(name, timeoutMinutes, maxAgeSeconds, path, domain, secure, httpOnly, sameSite, null);
+    }
+
     @Override
     public Type type() {
       return Type.HttpCookie;
@@ -183,9 +208,12 @@ public record PersistenceProfileConfig(
 
     @Override
     public Map<String, String> crossFieldProblems() {
-      return sameSite == SameSite.None && !Boolean.TRUE.equals(secure)
-          ? Map.of("sameSite", "None requires secure: true (browsers drop it otherwise)")
-          : Map.of();
+      Map<String, String> problems = new java.util.LinkedHashMap<>();
+      if (sameSite == SameSite.None && !Boolean.TRUE.equals(secure))
+        problems.put("sameSite", "None requires secure: true (browsers drop it otherwise)");
+      if (Boolean.TRUE.equals(partitioned) && !Boolean.TRUE.equals(secure))
+        problems.put("partitioned", "requires secure: true (browsers drop the cookie otherwise)");
+      return problems;
     }
   }
 

@@ -1,11 +1,13 @@
 package dev.limpet.contract;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
  * One virtual service: a listener (address and port), optional hostnames that select it by Host
  * header when several share a port, its default pool and what guards it; {@code tls} null means
- * plain HTTP.
+ * plain HTTP; {@code clientAddress} says whether a PROXY header or {@code X-Forwarded-For} names
+ * the client instead of the socket's peer.
  */
 public record VirtualServiceConfig(
     String name,
@@ -17,7 +19,12 @@ public record VirtualServiceConfig(
     TimeoutsConfig timeouts,
     LimitsConfig limits,
     List<String> dataScripts,
-    TlsConfig tls) {
+    TlsConfig tls,
+    // left out of documents while it is the socket, so data planes older than it read them
+    @JsonInclude(
+            value = JsonInclude.Include.CUSTOM,
+            valueFilter = ClientAddressConfig.IsSocket.class)
+        ClientAddressConfig clientAddress) {
 
   public VirtualServiceConfig {
     address = Defaults.orElse(address, "0.0.0.0");
@@ -27,5 +34,32 @@ public record VirtualServiceConfig(
     timeouts = Defaults.orElse(timeouts, TimeoutsConfig.DEFAULT);
     limits = Defaults.orElse(limits, LimitsConfig.DEFAULT);
     dataScripts = Defaults.list(dataScripts);
+    clientAddress = Defaults.orElse(clientAddress, ClientAddressConfig.SOCKET);
+  }
+
+  /** A virtual service whose client is the socket's peer. */
+  public VirtualServiceConfig(
+      String name,
+      String address,
+      int port,
+      List<String> hostnames,
+      String pool,
+      NetworkSecurityConfig networkSecurity,
+      TimeoutsConfig timeouts,
+      LimitsConfig limits,
+      List<String> dataScripts,
+      TlsConfig tls) {
+    this(
+        name,
+        address,
+        port,
+        hostnames,
+        pool,
+        networkSecurity,
+        timeouts,
+        limits,
+        dataScripts,
+        tls,
+        null);
   }
 }

@@ -1,10 +1,11 @@
 package dev.limpet.contract;
 
+import java.util.List;
 import java.util.Set;
 
 /**
  * Checks one virtual service: its address and port, the pool and DataScripts it names, its network
- * security blocks, hostnames and TLS.
+ * security blocks, hostnames, TLS and where its client address comes from.
  */
 final class VirtualServiceValidator {
   private final ConfigProblems problems;
@@ -44,5 +45,32 @@ final class VirtualServiceValidator {
     problems.cidrs(path + ".networkSecurity.deny", ns.deny());
     problems.hostnames(path + ".hostnames", vs.hostnames());
     if (vs.tls() != null) tls.check(path + ".tls", vs.tls());
+    clientAddress(path + ".clientAddress", vs.clientAddress());
+  }
+
+  private void clientAddress(String path, ClientAddressConfig c) {
+    if (c.proxyProtocol() != null) {
+      List<String> sources = c.proxyProtocol().sources();
+      if (sources.isEmpty())
+        problems.add(
+            path + ".proxyProtocol.sources",
+            "needs at least one address block (the load balancers that send the header)");
+      blocks(path + ".proxyProtocol.sources", sources);
+    }
+    if (c.forwardedFor() != null) {
+      List<String> trusted = c.forwardedFor().trustedProxies();
+      if (trusted.isEmpty())
+        problems.add(
+            path + ".forwardedFor.trustedProxies",
+            "needs at least one address block (the proxies whose X-Forwarded-For is believed)");
+      blocks(path + ".forwardedFor.trustedProxies", trusted);
+    }
+  }
+
+  private void blocks(String path, List<String> blocks) {
+    if (blocks.size() > ClientAddressConfig.MAX_BLOCKS)
+      problems.add(
+          path, blocks.size() + " address blocks; at most " + ClientAddressConfig.MAX_BLOCKS);
+    problems.cidrs(path, blocks);
   }
 }

@@ -47,7 +47,7 @@ class ConfigLoaderTest {
                 """);
     assertThat(c.persistenceProfiles().get(0).settings()).isEqualTo(new ClientIp(5.0, 32, 128));
     assertThat(c.persistenceProfiles().get(1).settings())
-        .isEqualTo(new HttpCookie("LIMPET", 0.0, 0, "/", null, false, true, null));
+        .isEqualTo(new HttpCookie("LIMPET", 0.0, 0, "/", null, false, true, null, false));
     assertThat(c.persistenceProfiles().get(2).settings())
         .isEqualTo(new AppCookie("JSESSIONID", 20.0));
     assertThat(c.persistenceProfiles().get(0).onServerDown())

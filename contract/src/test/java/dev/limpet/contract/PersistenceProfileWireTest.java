@@ -73,7 +73,7 @@ class PersistenceProfileWireTest {
   private static final List<Settings> OLD_SETTINGS =
       List.of(
           new ClientIp(30.0, 24, 128),
-          new HttpCookie("SRV", 0.0, 600, "/", null, true, true, SameSite.None),
+          new HttpCookie("SRV", 0.0, 600, "/", null, true, true, SameSite.None, false),
           new AppCookie("JSESSIONID", 20.0),
           new CustomHeader("X-Backend"),
           new Tls(5.0));
@@ -95,7 +95,7 @@ class PersistenceProfileWireTest {
   void aDocumentWithTheOtherBlocksNullStillLoads() throws Exception {
     DataPlaneConfig c = ConfigLoader.parse(OLD_ADMIN_JSON);
     assertThat(c.persistenceProfiles().get(0).settings())
-        .isEqualTo(new HttpCookie("LIMPET", 0.0, 0, "/", null, false, true, null));
+        .isEqualTo(new HttpCookie("LIMPET", 0.0, 0, "/", null, false, true, null, false));
   }
 
   @Test
@@ -129,7 +129,7 @@ class PersistenceProfileWireTest {
         .extracting(PersistenceProfileConfig::settings)
         .containsExactly(
             new ClientIp(5.0, 32, 128),
-            new HttpCookie("LIMPET", 0.0, 0, "/", null, false, true, null),
+            new HttpCookie("LIMPET", 0.0, 0, "/", null, false, true, null, false),
             new AppCookie("JSESSIONID", 20.0),
             new Tls(5.0));
   }

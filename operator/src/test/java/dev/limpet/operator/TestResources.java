@@ -181,6 +181,11 @@ public final class TestResources {
     return with(s, f -> f.tls = tls);
   }
 
+  public static VirtualServiceSpec withClientAddress(
+      VirtualServiceSpec s, VirtualServiceSpec.ClientAddress clientAddress) {
+    return with(s, f -> f.clientAddress = clientAddress);
+  }
+
   /** {@code s} with the fields {@code change} sets changed. */
   private static VirtualServiceSpec with(VirtualServiceSpec s, Consumer<VsFields> change) {
     var fields = new VsFields(s);
@@ -201,6 +206,7 @@ public final class TestResources {
     VirtualServiceSpec.Limits limits;
     VirtualServiceSpec.Exposure service;
     VirtualServiceSpec.Tls tls;
+    VirtualServiceSpec.ClientAddress clientAddress;
 
     VsFields(int port, String pool) {
       this.port = port;
@@ -219,6 +225,7 @@ public final class TestResources {
       limits = s.limits();
       service = s.service();
       tls = s.tls();
+      clientAddress = s.clientAddress();
     }
 
     VirtualServiceSpec spec() {
@@ -233,7 +240,8 @@ public final class TestResources {
           timeouts,
           limits,
           service,
-          tls);
+          tls,
+          clientAddress);
     }
   }
 

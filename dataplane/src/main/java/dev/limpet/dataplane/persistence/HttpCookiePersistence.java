@@ -98,6 +98,7 @@ public final class HttpCookiePersistence implements Persistence {
     cookie.setSecure(forceSecure || config.secure());
     cookie.setHttpOnly(config.httpOnly());
     if (config.sameSite() != null) cookie.setSameSite(SameSite.valueOf(config.sameSite().name()));
+    cookie.setPartitioned(Boolean.TRUE.equals(config.partitioned()));
     return cookie;
   }
 }

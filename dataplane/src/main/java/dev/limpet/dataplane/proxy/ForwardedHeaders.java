@@ -5,12 +5,11 @@ import io.netty.util.AsciiString;
 import java.net.InetSocketAddress;
 
 /**
- * Adds {@code X-Forwarded-For/-Proto/-Port} so servers see the client and the listener, for the
- * requests of one client connection: the texts, which do not change between its requests, are built
- * once.
+ * Sets {@code X-Forwarded-For/-Proto/-Port} so servers see the client chain and the listener, for
+ * the requests of one client connection: the texts, which do not change between its requests (the
+ * connection's client, the protocol, the port), are built once.
  */
 final class ForwardedHeaders {
-  private static final AsciiString FOR = AsciiString.cached("x-forwarded-for");
   private static final AsciiString PROTO = AsciiString.cached("x-forwarded-proto");
   private static final AsciiString PORT = AsciiString.cached("x-forwarded-port");
   private static final AsciiString HTTP = AsciiString.cached("http");
@@ -26,13 +25,20 @@ final class ForwardedHeaders {
     this.listenerPort = AsciiString.of(Integer.toString(listenerPort));
   }
 
-  void add(HttpHeaders headers, InetSocketAddress client) {
+  /** The connection's client as the field writes it. */
+  String text(InetSocketAddress client) {
     if (client != this.client) {
       this.clientText = client.getAddress().getHostAddress();
       this.client = client;
     }
-    String prior = headers.get(FOR);
-    headers.set(FOR, prior == null ? clientText : prior + ", " + clientText);
+    return clientText;
+  }
+
+  /**
+   * @param forwardedFor the chain {@link ForwardedFor#outgoing} made
+   */
+  void add(HttpHeaders headers, String forwardedFor) {
+    headers.set(ForwardedFor.NAME, forwardedFor);
     headers.set(PROTO, protocol);
     headers.set(PORT, listenerPort);
   }

@@ -1,5 +1,6 @@
 package dev.limpet.dataplane.proxy;
 
+import dev.limpet.dataplane.http.ClientAddress;
 import dev.limpet.dataplane.script.ScriptResult;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -9,7 +10,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,7 +98,7 @@ final class LocalAnswers {
     if (AccessLog.enabled()) {
       long since = clock.firstByteNanos();
       AccessLog.writeUnrouted(
-          (InetSocketAddress) ctx.channel().remoteAddress(),
+          ClientAddress.of(ctx.channel()),
           status.code(),
           since == 0 ? 0 : System.nanoTime() - since);
     }

@@ -1,5 +1,6 @@
 package dev.limpet.dataplane.proxy;
 
+import dev.limpet.dataplane.http.ClientAddress;
 import dev.limpet.dataplane.http.ClientRequest;
 import dev.limpet.dataplane.runtime.PortRoutes;
 import dev.limpet.dataplane.runtime.RuntimeConfig;
@@ -16,8 +17,10 @@ import java.util.function.Supplier;
 /**
  * The routing stage: a well-formed request head becomes a {@link RoutedRequest} under the
  * configuration current when it arrives, with the virtual service of the listener port its Host
- * names (or none). The body bytes {@link RequestBodyBuffer} sends ahead of a head join it. A head
- * that failed to decode, and body parts, pass on unchanged.
+ * names (or none), and the request's client: the connection's ({@link ClientAddress}), or the one a
+ * trusted proxy names in {@code X-Forwarded-For} ({@link ForwardedFor}). The body bytes {@link
+ * RequestBodyBuffer} sends ahead of a head join it. A head that failed to decode, and body parts,
+ * pass on unchanged.
  */
 public final class Route extends ChannelInboundHandlerAdapter {
   public static final String NAME = "route";
@@ -54,7 +57,8 @@ public final class Route extends ChannelInboundHandlerAdapter {
     PortRoutes routes = current.routes(port);
     VirtualService vs =
         routes == null ? null : routes.route(head.headers().get(HttpHeaderNames.HOST));
-    InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
+    InetSocketAddress client = ClientAddress.of(ctx.channel());
+    if (vs != null) client = ForwardedFor.client(client, vs.trustedProxies(), head.headers());
     return new RoutedRequest(
         head,
         head.uri(),

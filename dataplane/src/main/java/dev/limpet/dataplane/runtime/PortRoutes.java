@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * The virtual services that share one port, told apart by the Host header: an exact hostname first,
- * then the longest {@code *.suffix} wildcard, then the one without hostnames; and the port's TLS
- * (null: plain HTTP).
+ * then the longest {@code *.suffix} wildcard, then the one without hostnames; the port's TLS (null:
+ * plain HTTP) and the sources its PROXY protocol header is read from (null: none is read).
  */
 public final class PortRoutes {
   private final Map<String, VirtualService> exact = new HashMap<>();
@@ -18,6 +18,7 @@ public final class PortRoutes {
   private final int maxConnections;
   private final List<VirtualService> services;
   private final ListenerTls tls;
+  private final AddressBlocks proxySources;
 
   PortRoutes(List<VirtualService> services, ListenerTls tls) {
     this.services = List.copyOf(services);
@@ -32,6 +33,10 @@ public final class PortRoutes {
       }
     }
     this.maxConnections = max;
+    // the services of a port read the header alike: the configuration's validation sees to it
+    var proxyProtocol =
+        services.isEmpty() ? null : services.get(0).config().clientAddress().proxyProtocol();
+    this.proxySources = proxyProtocol == null ? null : AddressBlocks.of(proxyProtocol.sources());
   }
 
   /** The virtual service for a Host header value (port and case ignored), or null. */
@@ -47,10 +52,14 @@ public final class PortRoutes {
     return catchAll;
   }
 
-  /** True when every virtual service on the port would refuse this client with a close. */
+  /**
+   * True when every virtual service on the port would refuse this client with a close. A service
+   * that trusts the client as a proxy decides per request, on the address its requests name.
+   */
   public boolean closesAtAccept(java.net.InetAddress client) {
     for (VirtualService vs : services) {
-      if (!vs.access().denies(client)
+      if ((vs.trustedProxies() != null && vs.trustedProxies().contains(client))
+          || !vs.access().denies(client)
           || vs.access().action() != dev.limpet.contract.NetworkSecurityConfig.DenyAction.Close)
         return false;
     }
@@ -63,6 +72,11 @@ public final class PortRoutes {
 
   public List<VirtualService> services() {
     return services;
+  }
+
+  /** Where a PROXY protocol header is accepted from, or null when the port reads none. */
+  public AddressBlocks proxySources() {
+    return proxySources;
   }
 
   /** The port's TLS termination, or null when it speaks plain HTTP. */

@@ -44,12 +44,18 @@ public final class RuntimeConfig {
                   pools.pool(vs.pool()),
                   AccessPolicy.of(vs.networkSecurity()),
                   scripts.forVirtualService(vs.name()),
-                  tls.upstream(vs.name())));
+                  tls.upstream(vs.name()),
+                  trustedProxies(vs)));
     }
     Map<Integer, PortRoutes> routes = new HashMap<>();
     byPort.forEach(
         (port, services) -> routes.put(port, new PortRoutes(services, tls.listener(port))));
     return new RuntimeConfig(config, pools, Map.copyOf(routes));
+  }
+
+  private static AddressBlocks trustedProxies(VirtualServiceConfig vs) {
+    var forwardedFor = vs.clientAddress().forwardedFor();
+    return forwardedFor == null ? null : AddressBlocks.of(forwardedFor.trustedProxies());
   }
 
   public static RuntimeConfig empty() {

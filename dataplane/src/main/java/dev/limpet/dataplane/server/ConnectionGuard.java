@@ -48,14 +48,22 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
           client.getHostAddress());
       metrics.refusedConnection("limit");
       ctx.close();
-    } else if (routes.closesAtAccept(client)) {
-      LOG.info("client {} denied on port {}: connection closed", client.getHostAddress(), port);
-      metrics.denied(deniedAtAccept(routes));
-      ctx.close();
+    } else if (routes.proxySources() == null && closeIfDeniedAtAccept(ctx, routes, client)) {
+      return; // on a PROXY listener, the client is known once the header is read
     } else {
       clients.add(ctx.channel());
       ctx.fireChannelActive();
     }
+  }
+
+  /** Closes the connection when every virtual service on the port denies {@code client} so. */
+  boolean closeIfDeniedAtAccept(
+      ChannelHandlerContext ctx, PortRoutes routes, java.net.InetAddress client) {
+    if (!routes.closesAtAccept(client)) return false;
+    LOG.info("client {} denied on port {}: connection closed", client.getHostAddress(), port);
+    metrics.denied(deniedAtAccept(routes));
+    ctx.close();
+    return true;
   }
 
   /**

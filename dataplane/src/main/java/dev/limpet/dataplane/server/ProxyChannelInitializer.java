@@ -18,20 +18,23 @@ import dev.limpet.dataplane.tls.ClientHelloReader;
 import dev.limpet.dataplane.tls.ListenerTls;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import org.slf4j.LoggerFactory;
 
 /**
- * The pipeline of a client connection, as a list of named steps: limits and access at accept → TLS
- * (on TLS ports: what the ClientHello offers to resume is noted for TLS persistence, SNI picks the
- * certificate, then the handshake) → HTTP codec (strict: see {@link FrontendCodec}; the clock
- * before it starts the header-read timeout) → request framing checks → body buffering for the
- * scripts that read bodies → route (Host → virtual service) → access lists → forwarding headers
- * (hop-by-hop out, X-Forwarded-* in) → request scripts (HTTP_REQ) → proxy. The proxy ({@link
- * FrontendHandler}) runs each exchange through its own stages, one class each: persistence,
- * selection and connect (ServerConnector) → upstream relay with back-pressure (UpstreamRelay) →
- * response scripts and persistence hooks (ResponseHeads) → end, or a byte tunnel after a protocol
- * switch (TunnelHandler); timeouts (Timeouts) and undecodable bodies (MalformedBodies) cut an
- * exchange short, and LocalAnswers answers without a server.
+ * The pipeline of a client connection, as a list of named steps: limits and access at accept → the
+ * PROXY protocol header on listeners that read one (it names the client; see {@link
+ * ProxyProtocolReader}) → TLS (on TLS ports: what the ClientHello offers to resume is noted for TLS
+ * persistence, SNI picks the certificate, then the handshake) → HTTP codec (strict: see {@link
+ * FrontendCodec}; the clock before it starts the header-read timeout) → request framing checks →
+ * body buffering for the scripts that read bodies → route (Host → virtual service) → access lists →
+ * forwarding headers (hop-by-hop out, X-Forwarded-* in) → request scripts (HTTP_REQ) → proxy. The
+ * proxy ({@link FrontendHandler}) runs each exchange through its own stages, one class each:
+ * persistence, selection and connect (ServerConnector) → upstream relay with back-pressure
+ * (UpstreamRelay) → response scripts and persistence hooks (ResponseHeads) → end, or a byte tunnel
+ * after a protocol switch (TunnelHandler); timeouts (Timeouts) and undecodable bodies
+ * (MalformedBodies) cut an exchange short, and LocalAnswers answers without a server.
  */
 final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
   /** Room for the method and version around the URI on the request line. */
@@ -42,6 +45,8 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
   private final ProxyContext context;
   private final ConfigHolder config;
   private final Access access;
+  private final RefusalLog refusals =
+      new RefusalLog(LoggerFactory.getLogger(ProxyProtocolReader.class), System::nanoTime);
 
   ProxyChannelInitializer(
       int port, ConnectionGuard guard, ProxyContext context, ConfigHolder config) {
@@ -67,6 +72,19 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
             // a line must end with CRLF: a bare LF is read as an end of line by some servers only
             .setStrictLineParsing(true);
     ch.pipeline().addLast(ConnectionGuard.NAME, guard);
+    if (routes != null && routes.proxySources() != null)
+      ch.pipeline()
+          .addLast(ProxyProtocolReader.DECODER, new HAProxyMessageDecoder())
+          .addLast(
+              ProxyProtocolReader.NAME,
+              new ProxyProtocolReader(
+                  port,
+                  routes.proxySources(),
+                  settings.headerReadMs(),
+                  config,
+                  guard,
+                  context.metrics(),
+                  refusals));
     if (routes != null && routes.tls() != null)
       ch.pipeline()
           .addLast(ClientHelloReader.NAME, routes.tls().newHelloReader())

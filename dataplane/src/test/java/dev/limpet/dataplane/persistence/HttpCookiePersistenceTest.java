@@ -123,6 +123,19 @@ class HttpCookiePersistenceTest {
   }
 
   @Test
+  void partitionedAddsTheAttributeAndNothingElseDoes() {
+    String partitioned =
+        setCookie(
+            profile(new HttpCookie(null, null, null, null, null, true, null, SameSite.None, true)),
+            null,
+            null,
+            SERVER);
+    assertThat(partitioned).contains("; Secure").contains("; Partitioned");
+    assertThat(ClientCookieDecoder.STRICT.decode(partitioned).name()).isEqualTo("LIMPET");
+    assertThat(setCookie(profile(DEFAULTS), null, null, SERVER)).doesNotContain("Partitioned");
+  }
+
+  @Test
   void secureCanBeForced() {
     String header = setCookie(profile(DEFAULTS).onTlsListener(), null, null, SERVER);
     assertThat(ClientCookieDecoder.STRICT.decode(header).isSecure()).isTrue();

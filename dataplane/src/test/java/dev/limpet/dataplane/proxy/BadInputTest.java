@@ -2,10 +2,7 @@ package dev.limpet.dataplane.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import dev.limpet.dataplane.testing.AccessLogLines;
 import dev.limpet.dataplane.testing.ProxyFixture;
 import dev.limpet.dataplane.testing.RawHttp;
 import java.net.http.HttpRequest;
@@ -15,7 +12,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.slf4j.LoggerFactory;
 
 /** Every bad input gets a clear answer and the proxy keeps serving. */
 @Timeout(60)
@@ -170,29 +166,6 @@ class BadInputTest {
       long idleStart = System.nanoTime();
       assertThat(raw.ending()).isEqualTo("FIN"); // closed by the proxy once idle
       assertThat(System.nanoTime() - idleStart).isGreaterThan(400_000_000L);
-    }
-  }
-
-  /** The lines of the {@code access} logger while open (tests keep it at WARN otherwise). */
-  private static final class AccessLogLines implements AutoCloseable {
-    private final Logger logger = (Logger) LoggerFactory.getLogger("access");
-    private final Level level = logger.getLevel();
-    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
-
-    AccessLogLines() {
-      appender.start();
-      logger.addAppender(appender);
-      logger.setLevel(Level.INFO);
-    }
-
-    List<String> lines() {
-      return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
-    }
-
-    @Override
-    public void close() {
-      logger.setLevel(level);
-      logger.detachAppender(appender);
     }
   }
 

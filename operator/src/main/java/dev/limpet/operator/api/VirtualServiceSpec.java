@@ -3,6 +3,7 @@ package dev.limpet.operator.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.limpet.contract.ClientAddressConfig;
 import dev.limpet.contract.NetworkSecurityConfig.DenyAction;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
@@ -12,6 +13,7 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
+import java.util.Map;
 
 /** The desired virtual service. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -54,7 +56,77 @@ public record VirtualServiceSpec(
             "TLS termination: certificates from Secrets of type kubernetes.io/tls (chosen by SNI,"
                 + " with a default), protocols, cipher suites, and TLS to the servers. Absent:"
                 + " plain HTTP. Every virtual service on a port terminates TLS, or none does.")
-        Tls tls) {
+        Tls tls,
+    @JsonPropertyDescription(
+            "Where the client address (ClientIP persistence, networkSecurity, access logs,"
+                + " avi.vs.client_ip) comes from besides the connection's peer: a PROXY protocol"
+                + " header from given load balancers, X-Forwarded-For from trusted proxies."
+                + " Absent: the peer.")
+        ClientAddress clientAddress) {
+
+  /** A virtual service whose client is the connection's peer. */
+  public VirtualServiceSpec(
+      String dataPlaneGroup,
+      String address,
+      Integer port,
+      List<String> hostnames,
+      String pool,
+      List<String> dataScripts,
+      NetworkSecurity networkSecurity,
+      Timeouts timeouts,
+      Limits limits,
+      Exposure service,
+      Tls tls) {
+    this(
+        dataPlaneGroup,
+        address,
+        port,
+        hostnames,
+        pool,
+        dataScripts,
+        networkSecurity,
+        timeouts,
+        limits,
+        service,
+        tls,
+        null);
+  }
+
+  /** An IPv4 or IPv6 address block, or a bare address; the prefix is checked by the operator. */
+  static final String CIDR =
+      "^([0-9]{1,3}(\\.[0-9]{1,3}){3}(/[0-9]{1,2})?|[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*(/[0-9]{1,3})?)$";
+
+  /** Where the client address comes from besides the connection's peer. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record ClientAddress(
+      @JsonPropertyDescription(
+              "Read a PROXY protocol header (v1 or v2) first on every connection of the port."
+                  + " Every VirtualService on a port must set the same. Absent: none read.")
+          ProxyProtocol proxyProtocol,
+      @JsonPropertyDescription(
+              "Believe X-Forwarded-For on requests whose connection comes from a trusted proxy."
+                  + " Absent: never believed.")
+          ForwardedFor forwardedFor) {}
+
+  /** The load balancers that send a PROXY protocol header. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record ProxyProtocol(
+      @Required
+          @Size(min = 1, max = ClientAddressConfig.MAX_BLOCKS)
+          @JsonPropertyDescription(
+              "Address blocks (CIDR) the header is accepted from; a connection from elsewhere,"
+                  + " or without a well-formed header, is closed.")
+          List<@Size(max = PoolSpec.CIDR_MAX) @Pattern(CIDR) String> sources) {}
+
+  /** The proxies whose X-Forwarded-For names the client. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record ForwardedFor(
+      @Required
+          @Size(min = 1, max = ClientAddressConfig.MAX_BLOCKS)
+          @JsonPropertyDescription(
+              "Address blocks (CIDR) of trusted proxies: the client is the right-most"
+                  + " X-Forwarded-For address outside them.")
+          List<@Size(max = PoolSpec.CIDR_MAX) @Pattern(CIDR) String> trustedProxies) {}
 
   /** TLS termination. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -195,10 +267,37 @@ public record VirtualServiceSpec(
           "!has(self.nodePort)"
               + " || (has(self.type) && (self.type == 'NodePort' || self.type == 'LoadBalancer'))",
       message = "nodePort is only allowed with type NodePort or LoadBalancer")
+  @ValidationRule(
+      value =
+          "!has(self.externalTrafficPolicy)"
+              + " || (has(self.type) && (self.type == 'NodePort' || self.type == 'LoadBalancer'))",
+      message = "externalTrafficPolicy is only allowed with type NodePort or LoadBalancer")
   public record Exposure(
       @Default("ClusterIP") ServiceType type,
       @Min(30000) @Max(32767) @JsonPropertyDescription("A fixed node port; default: assigned.")
-          Integer nodePort) {}
+          Integer nodePort,
+      @JsonPropertyDescription(
+              "Local keeps the client's source address on the way to the data plane (traffic only"
+                  + " to nodes that run a data-plane pod); absent: Kubernetes' default, Cluster,"
+                  + " where nodes rewrite it to their own.")
+          TrafficPolicy externalTrafficPolicy,
+      @Size(max = 32)
+          @JsonPropertyDescription(
+              "Annotations for the Service, such as a cloud load balancer's PROXY protocol switch;"
+                  + " added to the Service, and changed when they change here.")
+          Map<String, @Size(max = 4096) String> annotations) {
+
+    /** A Service with Kubernetes' default traffic policy and no annotations of its own. */
+    public Exposure(ServiceType type, Integer nodePort) {
+      this(type, nodePort, null, null);
+    }
+  }
+
+  /** Where a NodePort or LoadBalancer Service sends external traffic. */
+  public enum TrafficPolicy {
+    Cluster,
+    Local
+  }
 
   /** The Service types a virtual service can be exposed with. */
   public enum ServiceType {

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -46,6 +47,7 @@ public final class ExposureService {
         .addToLabels(VIRTUAL_SERVICE_LABEL, meta.getName())
         .addToLabels(DataPlanePods.GROUP_LABEL, Indexes.group(vs))
         .addToLabels("app.kubernetes.io/managed-by", "limpet-operator")
+        .addToAnnotations(exposure.annotations() == null ? Map.of() : exposure.annotations())
         .withOwnerReferences(
             new OwnerReferenceBuilder()
                 .withApiVersion(vs.getApiVersion())
@@ -58,6 +60,7 @@ public final class ExposureService {
         .endMetadata()
         .withNewSpec()
         .withType(type(exposure).name())
+        .withExternalTrafficPolicy(trafficPolicy(exposure))
         .withSelector(DataPlanePods.selector(Indexes.group(vs)))
         .addNewPort()
         .withName(PORT_NAME)
@@ -68,6 +71,17 @@ public final class ExposureService {
         .endPort()
         .endSpec()
         .build();
+  }
+
+  /**
+   * The policy of an externally reachable Service: the spec's, else Kubernetes' default (Cluster),
+   * so that removing Local from the spec puts Cluster back; none on a ClusterIP Service.
+   */
+  private static String trafficPolicy(VirtualServiceSpec.Exposure exposure) {
+    if (type(exposure) == VirtualServiceSpec.ServiceType.ClusterIP) return null;
+    return exposure.externalTrafficPolicy() == null
+        ? VirtualServiceSpec.TrafficPolicy.Cluster.name()
+        : exposure.externalTrafficPolicy().name();
   }
 
   /**
@@ -83,6 +97,12 @@ public final class ExposureService {
     ServicePort ap = a.getPorts().get(0);
     ServicePort dp = d.getPorts().get(0);
     boolean nodePortOk = dp.getNodePort() == null || dp.getNodePort().equals(ap.getNodePort());
+    if (!Objects.equals(a.getExternalTrafficPolicy(), d.getExternalTrafficPolicy())) return false;
+    var have = actual.getMetadata().getAnnotations();
+    var want = desired.getMetadata().getAnnotations();
+    if (want != null
+        && !want.isEmpty()
+        && (have == null || !have.entrySet().containsAll(want.entrySet()))) return false;
     var owners = actual.getMetadata().getOwnerReferences();
     return Objects.equals(ap.getPort(), dp.getPort())
         && Objects.equals(ap.getTargetPort(), dp.getTargetPort())

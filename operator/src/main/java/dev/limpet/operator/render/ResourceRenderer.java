@@ -1,5 +1,6 @@
 package dev.limpet.operator.render;
 
+import dev.limpet.contract.ClientAddressConfig;
 import dev.limpet.contract.ClientCertificatesConfig;
 import dev.limpet.contract.DataScriptConfig;
 import dev.limpet.contract.HealthMonitorConfig;
@@ -185,7 +186,14 @@ public final class ResourceRenderer {
                     orZero(l.maxUriBytes()),
                     orZero(l.maxConnections()))),
         s.dataScripts(),
-        map(s.tls(), tls -> tls(tls, digests)));
+        map(s.tls(), tls -> tls(tls, digests)),
+        map(s.clientAddress(), ResourceRenderer::clientAddress));
+  }
+
+  private static ClientAddressConfig clientAddress(VirtualServiceSpec.ClientAddress c) {
+    return new ClientAddressConfig(
+        map(c.proxyProtocol(), p -> new ClientAddressConfig.ProxyProtocol(p.sources())),
+        map(c.forwardedFor(), f -> new ClientAddressConfig.ForwardedFor(f.trustedProxies())));
   }
 
   /** Certificates are named by their Secret, whose PEM the group's TLS Secret carries. */

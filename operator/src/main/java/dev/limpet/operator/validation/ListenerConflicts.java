@@ -1,6 +1,7 @@
 package dev.limpet.operator.validation;
 
 import dev.limpet.operator.api.VirtualService;
+import dev.limpet.operator.api.VirtualServiceSpec;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -14,7 +15,8 @@ import java.util.Set;
 
 /**
  * Decides which virtual services of one data-plane group may share their ports. Two conflict when
- * they use the same port and either listen on different addresses or share a hostname (no hostnames
+ * they use the same port and either listen on different addresses, read the PROXY protocol header
+ * differently (it comes before the Host that tells them apart), or share a hostname (no hostnames
  * counts as the catch-all). Oldest first, each is kept unless it conflicts with one kept before it,
  * so the newer of a conflicting pair loses and the outcome never depends on the order the operator
  * saw them in.
@@ -57,6 +59,16 @@ public final class ListenerConflicts {
           + " by VirtualService '"
           + winner.getMetadata().getName()
           + "'; use another port or the same address";
+    if (!Objects.equals(proxyProtocol(l), proxyProtocol(w)))
+      return "port "
+          + l.port()
+          + " is shared with the older VirtualService '"
+          + winner.getMetadata().getName()
+          + "', which "
+          + (proxyProtocol(w) == null
+              ? "reads no PROXY protocol header"
+              : "reads the PROXY protocol header from " + proxyProtocol(w).sources())
+          + "; set the same clientAddress.proxyProtocol or use another port";
     Set<String> shared = hosts(loser);
     shared.retainAll(hosts(winner));
     String what =
@@ -75,9 +87,14 @@ public final class ListenerConflicts {
   private static boolean conflict(VirtualService a, VirtualService b) {
     if (!Objects.equals(a.getSpec().port(), b.getSpec().port())) return false;
     if (!address(a.getSpec().address()).equals(address(b.getSpec().address()))) return true;
+    if (!Objects.equals(proxyProtocol(a.getSpec()), proxyProtocol(b.getSpec()))) return true;
     Set<String> shared = hosts(a);
     shared.retainAll(hosts(b));
     return !shared.isEmpty();
+  }
+
+  private static VirtualServiceSpec.ProxyProtocol proxyProtocol(VirtualServiceSpec s) {
+    return s.clientAddress() == null ? null : s.clientAddress().proxyProtocol();
   }
 
   private static Set<String> hosts(VirtualService vs) {

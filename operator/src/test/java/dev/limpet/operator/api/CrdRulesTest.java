@@ -96,6 +96,12 @@ class CrdRulesTest {
             pp,
             "{type: HttpCookie, httpCookie: {sameSite: None, secure: false}}",
             "sameSite None requires secure: true (browsers drop the cookie otherwise)"),
+        ok(pp, "{type: HttpCookie, httpCookie: {partitioned: true, secure: true}}"),
+        ok(pp, "{type: HttpCookie, httpCookie: {partitioned: false}}"),
+        refused(
+            pp,
+            "{type: HttpCookie, httpCookie: {partitioned: true}}",
+            "partitioned requires secure: true (browsers drop the cookie otherwise)"),
         // Pool
         ok(pool, "{service: {name: demo, port: http}}"),
         ok(pool, "{servers: [{ip: 10.0.0.1, port: 80}]}"),
@@ -168,6 +174,13 @@ class CrdRulesTest {
             vs,
             "{port: 80, pool: web, service: {nodePort: 30080}}",
             "nodePort is only allowed with type NodePort or LoadBalancer"),
+        ok(
+            vs,
+            "{port: 80, pool: web, service: {type: LoadBalancer, externalTrafficPolicy: Local}}"),
+        refused(
+            vs,
+            "{port: 80, pool: web, service: {externalTrafficPolicy: Local}}",
+            "externalTrafficPolicy is only allowed with type NodePort or LoadBalancer"),
         ok(vs, "{port: 443, pool: web, tls: {certificates: [{secretName: a}, {secretName: b}]}}"),
         refused(
             vs,

@@ -62,11 +62,24 @@ class PersistenceProfileSpecTest {
         String field = it.next();
         JsonNode schemaDefault = block.path("properties").path(field).path("default");
         if (schemaDefault.isMissingNode()) continue;
-        assertThat(defaults.path(field).asText())
-            .as(type.block() + "." + field)
-            .isEqualTo(schemaDefault.asText());
+        // a field a document leaves out while it has its default (for older data planes)
+        String value =
+            defaults.has(field) ? defaults.path(field).asText() : component(type.defaults(), field);
+        assertThat(value).as(type.block() + "." + field).isEqualTo(schemaDefault.asText());
       }
     }
+  }
+
+  private static String component(Object record, String name) {
+    for (var c : record.getClass().getRecordComponents()) {
+      if (!c.getName().equals(name)) continue;
+      try {
+        return String.valueOf(c.getAccessor().invoke(record));
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new IllegalArgumentException("no component " + name);
   }
 
   @Test
