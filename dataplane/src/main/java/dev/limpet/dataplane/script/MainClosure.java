@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.Lua;
 import org.luaj.vm2.LuaClosure;
+import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Prototype;
 import org.luaj.vm2.UpValue;
@@ -52,7 +53,17 @@ final class MainClosure extends LuaClosure {
         main = new MainClosure(prototype, thread.globals());
         thread.closures()[slot] = main;
       }
-      main.run(environment, capturesEnvironment);
+      try {
+        main.run(environment, capturesEnvironment);
+      } catch (ScriptExit | LuaError ended) {
+        throw ended;
+      } catch (Throwable aborted) {
+        // an abort, a stack overflow or an out-of-memory may have struck while LuaJ closed the
+        // run's upvalues (copied captured locals out): a function kept from this run must not stay
+        // tied to registers that the next run reuses
+        thread.closures()[slot] = null;
+        throw aborted;
+      }
     }
   }
 

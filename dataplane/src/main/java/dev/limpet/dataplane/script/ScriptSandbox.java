@@ -166,10 +166,11 @@ final class ScriptSandbox {
     Globals hooks = HOOKS.get().globals();
     hooks.debuglib = limiter;
     hooks.running = mainThread;
-    current = run;
-    errorTraceback = null;
-    limiter.start(limits);
     try {
+      // inside the try: whatever throws here, the finally frees the sandbox for the next run
+      current = run;
+      errorTraceback = null;
+      limiter.start(limits);
       chunk.run(environment);
       return null;
     } catch (ScriptExit e) {

@@ -103,6 +103,41 @@ class KeptClosureTest {
     assertThat(h.failures).isEmpty();
   }
 
+  @Test
+  void aRunThatFailsLeavesNothingForTheNextAndAnAbortedRunsClosureIsNotKept() {
+    var h = new ScriptHarness().limits(ScriptLimits.DEFAULT.withInstructions(10_000));
+    h.script(
+        "s",
+        """
+        client = avi.http.get_header('X-Client')
+        function who() return client end
+        local path = avi.http.get_path()
+        if path == '/loop' then while true do end end
+        if path == '/error' then error('refused') end
+        if path == '/reply' then avi.http.response(204) end
+        avi.vs.log(who())
+        """,
+        null,
+        null);
+    var earlier = keptClosures();
+    h.request(new FakeExchange("/").header("X-Client", "warm"));
+    // this thread keeps closures of other tests' chunks too: this chunk's is the new one
+    var ours = keptClosures().stream().filter(c -> !earlier.contains(c)).toList();
+    assertThat(ours).hasSize(1);
+    MainClosure beforeAbort = ours.get(0);
+    h.request(new FakeExchange("/loop").header("X-Client", "looping"));
+    // an abort may strike while LuaJ closes the run's upvalues: its closure is not run again
+    assertThat(keptClosures()).doesNotContain(beforeAbort);
+    for (String path : new String[] {"/error", "/reply", "/loop"}) {
+      h.request(new FakeExchange(path).header("X-Client", "failing"));
+      assertThat(keptClosures()).as(path).allMatch(MainClosure::holdsNothing);
+      var next = new FakeExchange("/").header("X-Client", "next after " + path);
+      h.request(next);
+      assertThat(ScriptHarness.logged(next)).as(path).containsExactly("next after " + path);
+    }
+    assertThat(h.failures).hasSize(3); // the two loops and the error; a reply is no failure
+  }
+
   private static java.util.List<MainClosure> keptClosures() {
     return Arrays.stream(ScriptSandbox.threadHooks().closures()).filter(Objects::nonNull).toList();
   }
