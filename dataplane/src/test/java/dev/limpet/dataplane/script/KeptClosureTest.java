@@ -42,19 +42,7 @@ class KeptClosureTest {
         "client = avi.http.get_header('X-Client') function who() return client end",
         "avi.vs.log(who())",
         null);
-    var first = new ScriptTransaction();
-    var second = new ScriptTransaction();
-    var a = new FakeExchange("/").header("X-Client", "a");
-    var b = new FakeExchange("/").header("X-Client", "b");
-    h.run(ScriptEvent.HTTP_REQ, first, a);
-    h.run(ScriptEvent.HTTP_REQ, second, b);
-    a = a.respond(200, h.a);
-    b = b.respond(200, h.a);
-    h.run(ScriptEvent.HTTP_RESP, first, a);
-    h.run(ScriptEvent.HTTP_RESP, second, b);
-    assertThat(h.failures).isEmpty();
-    assertThat(ScriptHarness.logged(a)).containsExactly("a");
-    assertThat(ScriptHarness.logged(b)).containsExactly("b");
+    eachResponseLogsItsOwnClient(h);
   }
 
   @Test
@@ -66,6 +54,14 @@ class KeptClosureTest {
         "local client = avi.http.get_header('X-Client') function who() return client end",
         "avi.vs.log(who())",
         null);
+    eachResponseLogsItsOwnClient(h);
+  }
+
+  /**
+   * Runs two transactions' requests (clients "a" and "b") one after the other, then both responses:
+   * each response must log its own client.
+   */
+  private static void eachResponseLogsItsOwnClient(ScriptHarness h) {
     var first = new ScriptTransaction();
     var second = new ScriptTransaction();
     var a = new FakeExchange("/").header("X-Client", "a");
