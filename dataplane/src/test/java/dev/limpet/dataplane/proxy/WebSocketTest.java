@@ -161,10 +161,7 @@ class WebSocketTest {
     draining.add("w1");
     fx.apply(config(", tunnelDrainSeconds: 1", "", backends));
 
-    assertEnded(tunnels.get("w1"), backends.get(0));
-    assertThat(tunnels.get("w2").echo("still")).isEqualTo("w2");
-    assertThat(tunnels.get("w3").echo("still")).isEqualTo("w3");
-    tunnels.values().forEach(Tunnel::close);
+    assertOnlyEndedThenClose(tunnels, 0);
   }
 
   @ParameterizedTest(name = "{0} event loop(s)")
@@ -174,10 +171,7 @@ class WebSocketTest {
     Map<String, Tunnel> tunnels = openOneTunnelPerServer();
     fx.apply(config(", tunnelDrainSeconds: 1", "", backends.subList(1, 3)));
 
-    assertEnded(tunnels.get("w1"), backends.get(0));
-    assertThat(tunnels.get("w2").echo("still")).isEqualTo("w2");
-    assertThat(tunnels.get("w3").echo("still")).isEqualTo("w3");
-    tunnels.values().forEach(Tunnel::close);
+    assertOnlyEndedThenClose(tunnels, 0);
   }
 
   @ParameterizedTest(name = "{0} event loop(s)")
@@ -188,10 +182,7 @@ class WebSocketTest {
     disabled.add("w2");
     fx.apply(config(", tunnelDrainSeconds: 3600", "", backends));
 
-    assertEnded(tunnels.get("w2"), backends.get(1));
-    assertThat(tunnels.get("w1").echo("still")).isEqualTo("w1");
-    assertThat(tunnels.get("w3").echo("still")).isEqualTo("w3");
-    tunnels.values().forEach(Tunnel::close);
+    assertOnlyEndedThenClose(tunnels, 1);
   }
 
   @ParameterizedTest(name = "{0} event loop(s)")
@@ -230,6 +221,21 @@ class WebSocketTest {
     }
     assertThat(tunnels).containsOnlyKeys("w1", "w2", "w3");
     return tunnels;
+  }
+
+  /**
+   * The tunnel to server {@code ended} (index into w1..w3) has ended, the other two still echo;
+   * then closes them all.
+   */
+  private void assertOnlyEndedThenClose(Map<String, Tunnel> tunnels, int ended) {
+    String name = "w" + (ended + 1);
+    assertEnded(tunnels.get(name), backends.get(ended));
+    for (String other : List.of("w1", "w2", "w3")) {
+      if (!other.equals(name)) {
+        assertThat(tunnels.get(other).echo("still")).isEqualTo(other);
+      }
+    }
+    tunnels.values().forEach(Tunnel::close);
   }
 
   /** The proxy closed both sides of {@code tunnel} cleanly (FIN), within the sockets' bound. */
