@@ -1,6 +1,5 @@
 package dev.limpet.dataplane.proxy;
 
-import static dev.limpet.dataplane.proxy.StageChannels.PORT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.limpet.dataplane.metrics.DataPlaneMetrics;
@@ -11,16 +10,6 @@ import org.junit.jupiter.api.Test;
 
 /** A body that cannot be decoded, in either direction, before and after the response started. */
 class MalformedBodiesTest {
-  private static final String CONFIG =
-      """
-      version: "1"
-      virtualServices:
-        - {name: web, port: %d, hostnames: [web.example], pool: web}
-      pools:
-        - {name: web, servers: [{name: a, ip: 127.0.0.1, port: 9}]}
-      """
-          .formatted(PORT);
-
   private final DataPlaneMetrics metrics = new DataPlaneMetrics();
   private final RecordedEndings endings = new RecordedEndings();
   private EmbeddedChannel client;
@@ -31,7 +20,7 @@ class MalformedBodiesTest {
   void build() throws Exception {
     client = StageChannels.from("127.0.0.9");
     malformed = new MalformedBodies(client, metrics, endings);
-    exchange = StageChannels.exchange(StageChannels.full(CONFIG), "web.example");
+    exchange = StageChannels.webExchange();
     // the server had kept its connection alive: a broken body must still not let it be reused
     exchange.upstreamAfter = Exchange.UpstreamAfter.REUSE;
   }

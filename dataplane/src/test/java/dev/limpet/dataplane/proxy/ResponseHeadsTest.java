@@ -23,23 +23,11 @@ import org.junit.jupiter.api.Test;
  * What becomes of a server's response head: refused, skipped, replaced, or rewritten and passed.
  */
 class ResponseHeadsTest {
-  private static final String CONFIG =
+  private static final String EVENTS =
       """
-      version: "1"
-      virtualServices:
-        - {name: scripted, port: %1$d, hostnames: [scripted.example], pool: web, dataScripts: [s]}
-        - {name: plain, port: %1$d, hostnames: [plain.example], pool: web}
-      pools:
-        - {name: web, persistenceProfile: sticky, servers: [{name: a, ip: 127.0.0.1, port: 9}]}
-      persistenceProfiles:
-        - {name: sticky, type: HttpCookie, httpCookie: {name: LB}}
-      dataScripts:
-        - name: s
-          events:
-            httpResponse: |
-              if avi.http.status() == "500" then avi.http.response(503, {}, "sorry") end
-      """
-          .formatted(PORT);
+      httpResponse: |
+        if avi.http.status() == "500" then avi.http.response(503, {}, "sorry") end
+      """;
 
   private final RecordedEndings endings = new RecordedEndings();
   private final ProxyContext context =
@@ -50,7 +38,7 @@ class ResponseHeadsTest {
 
   @BeforeEach
   void build() throws Exception {
-    config = StageChannels.full(CONFIG);
+    config = StageChannels.scriptedAndPlain(EVENTS);
     client = StageChannels.from("127.0.0.9", new ChannelInboundHandlerAdapter());
     heads =
         new ResponseHeads(

@@ -22,29 +22,17 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(10)
 class ResponseHooksTest {
-  private static final String CONFIG =
+  private static final String EVENTS =
       """
-      version: "1"
-      virtualServices:
-        - {name: scripted, port: %1$d, hostnames: [scripted.example], pool: web, dataScripts: [s]}
-        - {name: plain, port: %1$d, hostnames: [plain.example], pool: web}
-      pools:
-        - {name: web, persistenceProfile: sticky, servers: [{name: a, ip: 127.0.0.1, port: 9}]}
-      persistenceProfiles:
-        - {name: sticky, type: HttpCookie, httpCookie: {name: LB}}
-      dataScripts:
-        - name: s
-          events:
-            httpResponse: |
-              if avi.http.status() == "500" then
-                avi.http.response(503, {content_type = "text/plain"}, "sorry")
-              else
-                avi.http.add_header("X-Seen", "yes")
-              end
-            httpResponseFailed: |
-              avi.http.response(200, {}, "failed with " .. avi.http.internal_status())
-      """
-          .formatted(PORT);
+      httpResponse: |
+        if avi.http.status() == "500" then
+          avi.http.response(503, {content_type = "text/plain"}, "sorry")
+        else
+          avi.http.add_header("X-Seen", "yes")
+        end
+      httpResponseFailed: |
+        avi.http.response(200, {}, "failed with " .. avi.http.internal_status())
+      """;
 
   private RuntimeConfig config;
   private ProxyContext context;
@@ -52,7 +40,7 @@ class ResponseHooksTest {
 
   @BeforeEach
   void build() throws Exception {
-    config = StageChannels.full(CONFIG);
+    config = StageChannels.scriptedAndPlain(EVENTS);
     context = new ProxyContext(new ConfigHolder(), Transport.best(), new DataPlaneMetrics());
     channel = StageChannels.from("127.0.0.9", new Route(() -> config, PORT));
   }

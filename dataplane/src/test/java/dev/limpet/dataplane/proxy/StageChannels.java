@@ -67,6 +67,30 @@ final class StageChannels {
     return RuntimeConfig.of(parsed, pools, scripts, TlsCatalog.EMPTY);
   }
 
+  /**
+   * {@link #full} of two virtual services on {@link #PORT}, {@code scripted} (scripted.example,
+   * DataScript {@code s}) and {@code plain} (plain.example), sharing pool {@code web} with cookie
+   * persistence; {@code events} is the YAML of {@code s}'s events.
+   */
+  static RuntimeConfig scriptedAndPlain(String events) throws Exception {
+    return full(
+        """
+        version: "1"
+        virtualServices:
+          - {name: scripted, port: %1$d, hostnames: [scripted.example], pool: web, dataScripts: [s]}
+          - {name: plain, port: %1$d, hostnames: [plain.example], pool: web}
+        pools:
+          - {name: web, persistenceProfile: sticky, servers: [{name: a, ip: 127.0.0.1, port: 9}]}
+        persistenceProfiles:
+          - {name: sticky, type: HttpCookie, httpCookie: {name: LB}}
+        dataScripts:
+          - name: s
+            events:
+        """
+                .formatted(PORT)
+            + events.indent(6));
+  }
+
   /** An embedded client connection from {@code client}:40000 through {@code handlers}. */
   static EmbeddedChannel from(String client, ChannelHandler... handlers) {
     InetSocketAddress remote = new InetSocketAddress(client, 40000);
@@ -97,6 +121,24 @@ final class StageChannels {
       e.choice.next();
     }
     return e;
+  }
+
+  /**
+   * An exchange of a GET to web.example under a configuration of one virtual service {@code web} on
+   * {@link #PORT} with one pool {@code web} of one server.
+   */
+  static Exchange webExchange() throws Exception {
+    return exchange(
+        full(
+            """
+            version: "1"
+            virtualServices:
+              - {name: web, port: %d, hostnames: [web.example], pool: web}
+            pools:
+              - {name: web, servers: [{name: a, ip: 127.0.0.1, port: 9}]}
+            """
+                .formatted(PORT)),
+        "web.example");
   }
 
   static HttpRequest get(String host, HttpVersion version) {

@@ -1,6 +1,5 @@
 package dev.limpet.dataplane.proxy;
 
-import static dev.limpet.dataplane.proxy.StageChannels.PORT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.limpet.dataplane.metrics.DataPlaneMetrics;
@@ -17,16 +16,6 @@ import org.junit.jupiter.api.Test;
  */
 class TimeoutsTest {
   private static final int HOUR_MS = 3_600_000;
-  private static final String CONFIG =
-      """
-      version: "1"
-      virtualServices:
-        - {name: web, port: %d, hostnames: [web.example], pool: web}
-      pools:
-        - {name: web, servers: [{name: a, ip: 127.0.0.1, port: 9}]}
-      """
-          .formatted(PORT);
-
   private final DataPlaneMetrics metrics = new DataPlaneMetrics();
   private final RecordedEndings endings = new RecordedEndings();
   private final AtomicInteger wakeUps = new AtomicInteger();
@@ -54,7 +43,7 @@ class TimeoutsTest {
   }
 
   private Exchange exchange() throws Exception {
-    Exchange e = StageChannels.exchange(StageChannels.full(CONFIG), "web.example");
+    Exchange e = StageChannels.webExchange();
     e.upstream = new EmbeddedChannel();
     e.requestPhase = Exchange.RequestPhase.RECEIVED;
     return e;

@@ -1,6 +1,5 @@
 package dev.limpet.dataplane.proxy;
 
-import static dev.limpet.dataplane.proxy.StageChannels.PORT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
@@ -25,16 +24,6 @@ import org.junit.jupiter.api.Test;
  * explicit reads in both directions (writability made false with the channel's user-defined bit).
  */
 class UpstreamRelayTest {
-  private static final String CONFIG =
-      """
-      version: "1"
-      virtualServices:
-        - {name: web, port: %d, hostnames: [web.example], pool: web}
-      pools:
-        - {name: web, servers: [{name: a, ip: 127.0.0.1, port: 9}]}
-      """
-          .formatted(PORT);
-
   private final ReadCounter clientReads = new ReadCounter();
   private final ReadCounter upstreamReads = new ReadCounter();
   private final ChannelInboundHandlerAdapter proxy = new ChannelInboundHandlerAdapter();
@@ -50,7 +39,7 @@ class UpstreamRelayTest {
     client.config().setAutoRead(false);
     upstream.config().setAutoRead(false);
     relay = new UpstreamRelay(client.pipeline().context(proxy));
-    exchange = StageChannels.exchange(StageChannels.full(CONFIG), "web.example");
+    exchange = StageChannels.webExchange();
     clientReads.reads = 0;
     upstreamReads.reads = 0;
   }
