@@ -42,33 +42,29 @@ class ExposureForClientAddressTest extends OperatorOnMockApi {
               assertThat(s.getMetadata().getAnnotations()).containsEntry(AWS_PROXY, "*");
             });
 
-    operator.edit(
-        VirtualService.class,
-        "edge",
-        v ->
-            v.setSpec(
-                TestResources.withExposure(
-                    v.getSpec(), new VirtualServiceSpec.Exposure(ServiceType.LoadBalancer, null))));
+    expose(new VirtualServiceSpec.Exposure(ServiceType.LoadBalancer, null));
 
     eventually()
         .untilAsserted(
             () -> assertThat(service().getSpec().getExternalTrafficPolicy()).isEqualTo("Cluster"));
 
-    operator.edit(
-        VirtualService.class,
-        "edge",
-        v ->
-            v.setSpec(
-                TestResources.withExposure(
-                    v.getSpec(),
-                    new VirtualServiceSpec.Exposure(
-                        ServiceType.LoadBalancer, null, null, Map.of(AWS_PROXY, "other")))));
+    expose(
+        new VirtualServiceSpec.Exposure(
+            ServiceType.LoadBalancer, null, null, Map.of(AWS_PROXY, "other")));
 
     eventually()
         .untilAsserted(
             () ->
                 assertThat(service().getMetadata().getAnnotations())
                     .containsEntry(AWS_PROXY, "other"));
+  }
+
+  /** Edits the virtual service edge's exposure to {@code exposure}. */
+  private void expose(VirtualServiceSpec.Exposure exposure) {
+    operator.edit(
+        VirtualService.class,
+        "edge",
+        v -> v.setSpec(TestResources.withExposure(v.getSpec(), exposure)));
   }
 
   private Service service() {
