@@ -23,8 +23,9 @@ import java.util.function.Function;
  * is judged again when the inner one would be.
  *
  * <p>One judgement is one round ({@link #newRound}): a result checked in a round is trusted for the
- * rest of it, as a judgement reads the caches once; one not used in a round is dropped at the next.
- * Not thread-safe: one per group, used by the thread that renders it.
+ * rest of it, as a judgement reads the caches once; one not used in a round is dropped when it ends
+ * ({@link #sweep}), or at the next at the latest. Not thread-safe: one per group, used by the
+ * thread that renders it.
  */
 public final class JudgementCache {
 
@@ -65,6 +66,25 @@ public final class JudgementCache {
     long last = round;
     entries.values().removeIf(e -> e.usedIn < last);
     round++;
+  }
+
+  /**
+   * Ends a judgement: what this round did not use is dropped now, not kept until the next one (a
+   * member, Pool or DataScript that left the group holds nothing).
+   */
+  public void sweep() {
+    long current = round;
+    entries.values().removeIf(e -> e.usedIn != current);
+  }
+
+  /** How many results are kept. */
+  public int size() {
+    return entries.size();
+  }
+
+  /** Whether a result is kept under {@code key}. */
+  public boolean holds(String key) {
+    return entries.containsKey(key);
   }
 
   /** How many results were computed (not reused) so far. */

@@ -27,10 +27,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * kind of read, changed, makes it computed again.
  */
 @Timeout(30)
-class JudgementCacheTest {
+public class JudgementCacheTest {
 
   /** A view whose answers the test sets; objects are copied on each read, as a relist would. */
-  static final class StubView implements NamespaceView {
+  public static final class StubView implements NamespaceView {
     final Map<String, HasMetadata> objects = new HashMap<>();
     final Map<String, List<EndpointSlice>> slices = new HashMap<>();
     final Map<String, Map<String, String>> podLabels = new HashMap<>();
@@ -234,6 +234,22 @@ class JudgementCacheTest {
     cache.newRound();
     assertThat(cache.<Object>get("gone", "s", view, v -> "computed again"))
         .isEqualTo("computed again");
+  }
+
+  @Test
+  void whatARoundDidNotUseIsGoneWhenItEnds() {
+    var view = new StubView();
+    var cache = new JudgementCache();
+    cache.newRound();
+    cache.get("gone", "s", view, v -> "kept");
+    cache.get("stays", "s", view, v -> "kept");
+    cache.sweep();
+    cache.newRound();
+    cache.get("stays", "s", view, v -> "kept");
+    cache.sweep();
+    assertThat(cache.holds("gone")).as("not used in this round").isFalse();
+    assertThat(cache.holds("stays")).isTrue();
+    assertThat(cache.size()).isEqualTo(1);
   }
 
   @Test
