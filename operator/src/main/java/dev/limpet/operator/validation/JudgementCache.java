@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,10 +55,21 @@ public final class JudgementCache {
     }
   }
 
-  /** One read of the view: how to read it again, and what it gave. */
-  private record Read(Function<NamespaceView, Object> again, Object seen) {}
+  /** One read of the view: what it read (a key), how to read it again, and what it gave. */
+  private record Read(Object what, Function<NamespaceView, Object> again, Object seen) {}
+
+  /** The value a read last gave, and the round that last read it. */
+  private record Seen(Object value, long round) {}
 
   private final Map<String, Entry> entries = new HashMap<>();
+
+  /**
+   * What each read gave, shared by every entry that made it: a read is made once per round, and
+   * while it gives the same it keeps the instance first seen, so 1,000 members that read the
+   * group's decoded certificates (private keys included) hold one copy, not 1,000.
+   */
+  private final Map<Object, Seen> seen = new HashMap<>();
+
   private long round;
   private long computed;
 
@@ -65,6 +77,7 @@ public final class JudgementCache {
   public void newRound() {
     long last = round;
     entries.values().removeIf(e -> e.usedIn < last);
+    seen.values().removeIf(r -> r.round < last);
     round++;
   }
 
@@ -75,6 +88,7 @@ public final class JudgementCache {
   public void sweep() {
     long current = round;
     entries.values().removeIf(e -> e.usedIn != current);
+    seen.values().removeIf(r -> r.round != current);
   }
 
   /** How many results are kept. */
@@ -103,7 +117,7 @@ public final class JudgementCache {
     NamespaceView base = view instanceof Recording recording ? recording.base : view;
     Entry entry = entries.get(key);
     if (entry == null || !same(entry.subject, subject) || !holds(entry, base)) {
-      Recording recording = new Recording(base);
+      Recording recording = new Recording(this, base);
       V value = compute.apply(recording);
       computed++;
       entry = new Entry(subject, List.copyOf(recording.reads), List.copyOf(recording.inner), value);
@@ -119,8 +133,22 @@ public final class JudgementCache {
 
   private boolean holds(Entry entry, NamespaceView view) {
     if (entry.usedIn == round) return true;
-    for (Read read : entry.reads) if (!same(read.seen(), read.again().apply(view))) return false;
+    for (Read read : entry.reads)
+      if (!same(read.seen(), read(read.what(), read.again(), view))) return false;
     return true;
+  }
+
+  /**
+   * What {@code how} gives, read once per round under {@code what}; the instance read before while
+   * it is the same.
+   */
+  private Object read(Object what, Function<NamespaceView, Object> how, NamespaceView view) {
+    Seen last = seen.get(what);
+    if (last != null && last.round == round) return last.value;
+    Object value = how.apply(view);
+    if (last != null && same(last.value, value)) value = last.value;
+    seen.put(what, new Seen(value, round));
+    return value;
   }
 
   /**
@@ -154,48 +182,53 @@ public final class JudgementCache {
    * (the named getters are {@link #get} underneath).
    */
   private static final class Recording implements NamespaceView {
+    final JudgementCache cache;
     final NamespaceView base;
     final List<Read> reads = new ArrayList<>();
     final List<Entry> inner = new ArrayList<>();
 
-    Recording(NamespaceView base) {
+    Recording(JudgementCache cache, NamespaceView base) {
+      this.cache = cache;
       this.base = base;
     }
 
-    private <T> T read(Function<NamespaceView, T> how) {
-      T seen = how.apply(base);
-      reads.add(new Read(how::apply, seen));
+    @SuppressWarnings("unchecked")
+    private <T> T read(Function<NamespaceView, T> how, Object... what) {
+      Object key = Arrays.asList(what); // a name may be null
+      Function<NamespaceView, Object> again = how::apply;
+      T seen = (T) cache.read(key, again, base);
+      reads.add(new Read(key, again, seen));
       return seen;
     }
 
     @Override
     public <R extends HasMetadata> Optional<R> get(Class<R> type, String name) {
-      return read(v -> v.get(type, name));
+      return read(v -> v.get(type, name), "get", type, name);
     }
 
     @Override
     public List<EndpointSlice> endpointSlices(String serviceName) {
-      return read(v -> v.endpointSlices(serviceName));
+      return read(v -> v.endpointSlices(serviceName), "endpointSlices", serviceName);
     }
 
     @Override
     public Map<String, String> podLabels(String podName) {
-      return read(v -> v.podLabels(podName));
+      return read(v -> v.podLabels(podName), "podLabels", podName);
     }
 
     @Override
     public Optional<Secret> tlsSecret(String name) {
-      return read(v -> v.tlsSecret(name));
+      return read(v -> v.tlsSecret(name), "tlsSecret", name);
     }
 
     @Override
     public Optional<Secret> keySecret(String name) {
-      return read(v -> v.keySecret(name));
+      return read(v -> v.keySecret(name), "keySecret", name);
     }
 
     @Override
     public Map<String, String> publishedCertificates(String group) {
-      return read(v -> v.publishedCertificates(group));
+      return read(v -> v.publishedCertificates(group), "publishedCertificates", group);
     }
   }
 }

@@ -67,7 +67,7 @@ public class JudgementCacheTest {
 
     @Override
     public Map<String, String> publishedCertificates(String group) {
-      return published.getOrDefault(group, Map.of());
+      return new HashMap<>(published.getOrDefault(group, Map.of()));
     }
   }
 
@@ -250,6 +250,24 @@ public class JudgementCacheTest {
     assertThat(cache.holds("gone")).as("not used in this round").isFalse();
     assertThat(cache.holds("stays")).isTrue();
     assertThat(cache.size()).isEqualTo(1);
+  }
+
+  @Test
+  void membersThatReadTheSameCertificatesShareOneCopy() {
+    var view = new StubView();
+    view.published.put("default", Map.of("a.key", "private"));
+    var cache = new JudgementCache();
+    Function<NamespaceView, Object> read = v -> v.publishedCertificates("default");
+    cache.newRound();
+    Object a = cache.get("a", "a", view, read);
+    Object b = cache.get("b", "b", view, read);
+    cache.sweep();
+    cache.newRound();
+    Object c = cache.get("c", "c", view, read);
+    assertThat(cache.<Object>get("a", "a", view, read)).isSameAs(a);
+    assertThat(b).as("each read of the view decodes a new copy; one is kept").isSameAs(a);
+    assertThat(c).as("a later round keeps the copy while it is the same").isSameAs(a);
+    assertThat(cache.computed()).isEqualTo(3);
   }
 
   @Test
