@@ -4,6 +4,7 @@ import dev.limpet.operator.index.NamespaceView;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.CustomResource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -18,10 +19,12 @@ import java.util.function.Function;
  * spec and references), each result kept with its subject and every read of the {@link
  * NamespaceView} it was computed from, and reused while the subject and each of those reads are the
  * same again: a change to one member of a group of 1,000 judges that member, not 1,000. A read is
- * the same when it gives the same objects (same resourceVersion and uid, or equal when an object
- * has no resourceVersion) or equal values (labels, published certificates). A result computed
- * within another (a Pool within a VirtualService) adds its reads to the outer one, so the outer one
- * is judged again when the inner one would be.
+ * the same when it gives the same objects (custom resources: same uid and generation, as only their
+ * name and spec are judged; others: same resourceVersion and uid; equal when an object has neither)
+ * or equal values (labels, published certificates). A result computed within another (a Pool within
+ * a VirtualService) is linked from the outer one, which holds only while the inner one still holds
+ * and is still the one kept; an inner result is checked once per round, however many outer ones use
+ * it.
  *
  * <p>One judgement is one round ({@link #newRound}): a result checked in a round is trusted for the
  * rest of it, as a judgement reads the caches once; one not used in a round is dropped when it ends
@@ -35,13 +38,17 @@ public final class JudgementCache {
    * used, and the last round that used it.
    */
   private static final class Entry {
+    final String key;
     final Object subject;
     final List<Read> reads;
     final List<Entry> inner;
     final Object value;
     long usedIn;
+    long checkedIn = -1;
+    boolean held;
 
-    Entry(Object subject, List<Read> reads, List<Entry> inner, Object value) {
+    Entry(String key, Object subject, List<Read> reads, List<Entry> inner, Object value) {
+      this.key = key;
       this.subject = subject;
       this.reads = reads;
       this.inner = inner;
@@ -72,6 +79,7 @@ public final class JudgementCache {
 
   private long round;
   private long computed;
+  private long readsChecked;
 
   /** Starts a judgement: what the last one did not use is dropped. */
   public void newRound() {
@@ -120,22 +128,39 @@ public final class JudgementCache {
       Recording recording = new Recording(this, base);
       V value = compute.apply(recording);
       computed++;
-      entry = new Entry(subject, List.copyOf(recording.reads), List.copyOf(recording.inner), value);
+      entry =
+          new Entry(
+              key, subject, List.copyOf(recording.reads), List.copyOf(recording.inner), value);
+      entry.checkedIn = round;
+      entry.held = true;
       entries.put(key, entry);
     }
     entry.use(round);
-    if (view instanceof Recording outer) {
-      outer.reads.addAll(entry.reads);
-      outer.inner.add(entry);
-    }
+    if (view instanceof Recording outer) outer.inner.add(entry);
     return (V) entry.value;
   }
 
+  /**
+   * Whether every read of {@code entry} gives the same again and each inner result it used still
+   * holds and is still the one kept: checked once per round, however many outer results use it.
+   */
   private boolean holds(Entry entry, NamespaceView view) {
     if (entry.usedIn == round) return true;
-    for (Read read : entry.reads)
+    if (entry.checkedIn == round) return entry.held;
+    entry.checkedIn = round;
+    entry.held = false;
+    for (Read read : entry.reads) {
+      readsChecked++;
       if (!same(read.seen(), read(read.what(), read.again(), view))) return false;
+    }
+    for (Entry e : entry.inner) if (entries.get(e.key) != e || !holds(e, view)) return false;
+    entry.held = true;
     return true;
+  }
+
+  /** How many recorded reads were checked again so far. */
+  long readsChecked() {
+    return readsChecked;
   }
 
   /**
@@ -168,6 +193,17 @@ public final class JudgementCache {
     if (a instanceof HasMetadata x && b instanceof HasMetadata y) {
       var m = x.getMetadata();
       var n = y.getMetadata();
+      // a judgement reads only a custom resource's name and spec: a status write (a Pool's
+      // serversUp) changes its resourceVersion, not its generation, and judges nothing again
+      if (x instanceof CustomResource<?, ?>
+          && m != null
+          && n != null
+          && m.getGeneration() != null
+          && m.getUid() != null)
+        return x.getClass() == y.getClass()
+            && m.getGeneration().equals(n.getGeneration())
+            && m.getUid().equals(n.getUid())
+            && Objects.equals(m.getName(), n.getName());
       if (m != null && n != null && m.getResourceVersion() != null)
         return x.getClass() == y.getClass()
             && m.getResourceVersion().equals(n.getResourceVersion())

@@ -74,6 +74,9 @@ public class JudgementCacheTest {
   private static <T extends HasMetadata> T at(T object, String resourceVersion) {
     object.getMetadata().setResourceVersion(resourceVersion);
     object.getMetadata().setUid("uid-" + object.getMetadata().getName());
+    // a custom resource's generation follows its spec; here every version is another spec
+    if (object.getMetadata().getGeneration() == null)
+      object.getMetadata().setGeneration(Long.parseLong(resourceVersion));
     return object;
   }
 
@@ -268,6 +271,47 @@ public class JudgementCacheTest {
     assertThat(b).as("each read of the view decodes a new copy; one is kept").isSameAs(a);
     assertThat(c).as("a later round keeps the copy while it is the same").isSameAs(a);
     assertThat(cache.computed()).isEqualTo(3);
+  }
+
+  @Test
+  void aPoolStatusWriteJudgesNothingAgainASpecChangeItsMembers() {
+    var view = new StubView();
+    view.objects.put("Pool/p", pool("1"));
+    view.slices.put("web", List.of(slice("1")));
+    var cache = new JudgementCache();
+    Function<NamespaceView, Object> inner = v -> v.endpointSlices("web").size();
+    Function<NamespaceView, Object> member =
+        v -> cache.get("Pool/p", v.pool("p").orElseThrow(), v, inner);
+    cache.newRound();
+    for (int i = 0; i < 3; i++) cache.get("vs-" + i, "vs-" + i, view, member);
+    cache.sweep();
+    assertThat(cache.computed()).isEqualTo(4);
+
+    Pool statusWritten = pool("2");
+    statusWritten.getMetadata().setGeneration(1L);
+    view.objects.put("Pool/p", statusWritten);
+    Pool before = (Pool) view.objects.get("Pool/p");
+    assertThat(before.getMetadata().getGeneration()).isEqualTo(1L);
+    long checked = cache.readsChecked();
+    cache.newRound();
+    for (int i = 0; i < 3; i++) cache.get("vs-" + i, "vs-" + i, view, member);
+    cache.sweep();
+    assertThat(cache.computed()).as("a status write: same generation").isEqualTo(4);
+    assertThat(cache.readsChecked() - checked)
+        .as("each member's Pool read, and the Pool's slice read once, not once per member")
+        .isEqualTo(3 + 1);
+
+    Pool specChanged = pool("3");
+    specChanged.getMetadata().setGeneration(2L);
+    view.objects.put("Pool/p", specChanged);
+    cache.newRound();
+    for (int i = 0; i < 3; i++) cache.get("vs-" + i, "vs-" + i, view, member);
+    assertThat(cache.computed()).as("a spec change: the Pool and its members").isEqualTo(4 + 4);
+
+    view.slices.put("web", List.of(slice("2")));
+    cache.newRound();
+    for (int i = 0; i < 3; i++) cache.get("vs-" + i, "vs-" + i, view, member);
+    assertThat(cache.computed()).as("what the Pool read changed").isEqualTo(8 + 4);
   }
 
   @Test
