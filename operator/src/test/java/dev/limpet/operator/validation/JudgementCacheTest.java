@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 public class JudgementCacheTest {
 
   /** A view whose answers the test sets; objects are copied on each read, as a relist would. */
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
   public static final class StubView implements NamespaceView {
     final Map<String, HasMetadata> objects = new HashMap<>();
     final Map<String, List<EndpointSlice>> slices = new HashMap<>();
@@ -42,27 +45,30 @@ public class JudgementCacheTest {
     public <R extends HasMetadata> Optional<R> get(Class<R> type, String name) {
       return Optional.ofNullable(objects.get(type.getSimpleName() + "/" + name))
           .filter(type::isInstance)
-          .map(type::cast);
+          .map(type::cast)
+          .map(SERIALIZATION::clone);
     }
 
     @Override
     public List<EndpointSlice> endpointSlices(String serviceName) {
-      return slices.getOrDefault(serviceName, List.of());
+      return slices.getOrDefault(serviceName, List.of()).stream()
+          .map(SERIALIZATION::clone)
+          .toList();
     }
 
     @Override
     public Map<String, String> podLabels(String podName) {
-      return podLabels.getOrDefault(podName, Map.of());
+      return new HashMap<>(podLabels.getOrDefault(podName, Map.of()));
     }
 
     @Override
     public Optional<Secret> tlsSecret(String name) {
-      return Optional.ofNullable(tlsSecrets.get(name));
+      return Optional.ofNullable(tlsSecrets.get(name)).map(SERIALIZATION::clone);
     }
 
     @Override
     public Optional<Secret> keySecret(String name) {
-      return Optional.ofNullable(keySecrets.get(name));
+      return Optional.ofNullable(keySecrets.get(name)).map(SERIALIZATION::clone);
     }
 
     @Override
