@@ -1,6 +1,7 @@
 package dev.limpet.contract;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -21,12 +22,17 @@ public final class ConfigLoader {
       YAMLMapper.builder()
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+          // a repeated key in a record would otherwise keep its last value silently
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          // "{...} x" is neither JSON nor YAML: the read must not stop after the first value
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .build();
 
   private static final ObjectMapper JSON =
       JsonMapper.builder()
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           // "{...} # a comment" is YAML: it must not end the JSON read early and pass
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .build();

@@ -99,6 +99,41 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aJsonDocumentWithTrailingTokensIsRefused() throws Exception {
+    var expected = ConfigLoader.parse(MINIMAL);
+    String json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(expected);
+    assertThatThrownBy(() -> ConfigLoader.parse(json + " x")).isInstanceOf(ConfigException.class);
+    assertThatThrownBy(() -> ConfigLoader.parse(json + "{}"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("Trailing token");
+  }
+
+  @Test
+  void aRepeatedKeyIsRefusedInJsonAndYaml() {
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.parse(
+                    "{\"virtualServices\": [{\"name\": \"web\", \"port\": 8080,"
+                        + " \"port\": 8081, \"pool\": \"web\"}],"
+                        + " \"pools\": [{\"name\": \"web\", \"servers\": []}]}"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("Duplicate field 'port'");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.parse(
+                    """
+                    virtualServices:
+                      - name: web
+                        port: 8080
+                        port: 8081
+                        pool: web
+                    pools: [{name: web, servers: [{ip: 10.0.0.1, port: 80}]}]
+                    """))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("Duplicate field 'port'");
+  }
+
+  @Test
   void aJsonDocumentIsCheckedAsStrictlyAsYaml() {
     assertThatThrownBy(
             () ->

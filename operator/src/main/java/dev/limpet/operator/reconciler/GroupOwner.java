@@ -7,8 +7,6 @@ import dev.limpet.operator.index.Indexes;
 import dev.limpet.operator.index.SharedInformers;
 import dev.limpet.operator.render.GroupInput;
 import dev.limpet.operator.validation.GroupAdmission;
-import dev.limpet.operator.validation.JudgementCache;
-import dev.limpet.operator.validation.References;
 import dev.limpet.operator.validation.ScriptCompiler;
 import dev.limpet.operator.validation.VirtualServiceVerdict;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -26,7 +24,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,8 +69,8 @@ final class GroupOwner implements AutoCloseable {
   private final Clock clock;
   private final GroupBatches<Publication> batches;
 
-  /** What each group's last renders judged, by group key; only its render thread uses it. */
-  private final Map<String, JudgementCache> judgements = new ConcurrentHashMap<>();
+  /** What each group's last renders judged; only its render thread uses a group's. */
+  private final GroupJudgements judgements = new GroupJudgements();
 
   private volatile IndexerResourceCache<VirtualService> services;
   private volatile EventSourceRetriever<VirtualService> sources;
@@ -145,12 +142,13 @@ final class GroupOwner implements AutoCloseable {
     List<VirtualService> members =
         all.stream().filter(m -> m.getMetadata().getDeletionTimestamp() == null).toList();
     var view = new CachedNamespaceView(sources, namespace);
-    var memo = new References.Memo(judgements.computeIfAbsent(key, k -> new JudgementCache()));
+    var memo = judgements.begin(key, members.size());
     Map<String, VirtualServiceVerdict> verdicts =
         GroupAdmission.judge(members, view, compiler, clock.instant(), memo);
     List<VirtualService> admitted =
         members.stream().filter(m -> verdicts.get(m.getMetadata().getName()).admitted()).toList();
     GroupInput input = GroupAdmission.input(admitted, verdicts, view, memo);
+    memo.end();
     Optional<ConfigMap> configMap = cached(sources, ConfigMap.class, null, configMapId(key));
     Optional<Secret> secret =
         cached(

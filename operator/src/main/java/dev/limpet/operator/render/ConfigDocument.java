@@ -1,7 +1,11 @@
 package dev.limpet.operator.render;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
@@ -22,8 +26,38 @@ import java.util.Map;
  * for people to read (golden files).
  */
 public final class ConfigDocument {
-  private static final ObjectMapper JSON =
-      JsonMapper.builder().serializationInclusion(JsonInclude.Include.NON_NULL).build();
+  private static final ObjectMapper JSON = json();
+
+  private static ObjectMapper json() {
+    JsonFactory factory = new JsonFactory();
+    factory.setCharacterEscapes(new YamlSafeEscapes());
+    return JsonMapper.builder(factory).serializationInclusion(JsonInclude.Include.NON_NULL).build();
+  }
+
+  /**
+   * JSON's escapes plus those a YAML reader needs to read the same string: U+007F–U+009F (which
+   * YAML refuses unescaped, U+0085 aside, a line break it folds) and U+2028, U+2029 (line breaks it
+   * folds). An older data plane or a {@code yq} pipe reads the document as YAML.
+   */
+  static final class YamlSafeEscapes extends CharacterEscapes {
+    private final int[] ascii = standardAsciiEscapesForJSON();
+
+    YamlSafeEscapes() {
+      ascii[0x7F] = ESCAPE_STANDARD;
+    }
+
+    @Override
+    public int[] getEscapeCodesForAscii() {
+      return ascii;
+    }
+
+    @Override
+    public SerializableString getEscapeSequence(int ch) {
+      if ((ch >= 0x80 && ch <= 0x9F) || ch == 0x2028 || ch == 0x2029)
+        return new SerializedString(String.format("\\u%04x", ch));
+      return null;
+    }
+  }
 
   private static final ObjectMapper YAML =
       YAMLMapper.builder()

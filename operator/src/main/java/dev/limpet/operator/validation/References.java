@@ -47,6 +47,14 @@ public final class References {
       cache.newRound();
     }
 
+    /**
+     * Ends the judgement: what it did not use is dropped from the cache ({@link
+     * JudgementCache#sweep}).
+     */
+    public void end() {
+      cache.sweep();
+    }
+
     /** {@link References#pool} of {@code pool}, resolved once. */
     public PoolResolution pool(Pool pool, NamespaceView view) {
       return cache.get(

@@ -6,6 +6,7 @@ import dev.limpet.operator.MapNamespaceView;
 import dev.limpet.operator.TestResources;
 import dev.limpet.operator.api.VirtualService;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,6 +62,19 @@ class GroupAdmissionTest {
     return object;
   }
 
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+  /** Fresh copies, as a relist gives: equal only by what they hold, never by identity. */
+  private static <T extends HasMetadata> List<T> copies(List<T> objects) {
+    List<T> copies = new ArrayList<>();
+    for (T o : objects) {
+      T copy = SERIALIZATION.clone(o);
+      assertThat(copy).isNotSameAs(o);
+      copies.add(copy);
+    }
+    return copies;
+  }
+
   @Test
   void aCacheKeptBetweenJudgementsJudgesAgainExactlyWhatChanged() {
     List<VirtualService> members = new ArrayList<>();
@@ -100,7 +114,7 @@ class GroupAdmissionTest {
     assertThat(compiled).hasValue(1);
 
     // nothing changed (copies of the same versions, as after a relist): nothing judged again
-    var again = judge(members, view(objects), compiler, cache);
+    var again = judge(copies(members), view(copies(objects)), compiler, cache);
     assertThat(again).isEqualTo(verdicts);
     assertThat(cache.computed()).isEqualTo(computed);
 

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +28,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * kind of read, changed, makes it computed again.
  */
 @Timeout(30)
-class JudgementCacheTest {
+public class JudgementCacheTest {
 
   /** A view whose answers the test sets; objects are copied on each read, as a relist would. */
-  static final class StubView implements NamespaceView {
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+  public static final class StubView implements NamespaceView {
     final Map<String, HasMetadata> objects = new HashMap<>();
     final Map<String, List<EndpointSlice>> slices = new HashMap<>();
     final Map<String, Map<String, String>> podLabels = new HashMap<>();
@@ -42,38 +45,44 @@ class JudgementCacheTest {
     public <R extends HasMetadata> Optional<R> get(Class<R> type, String name) {
       return Optional.ofNullable(objects.get(type.getSimpleName() + "/" + name))
           .filter(type::isInstance)
-          .map(type::cast);
+          .map(type::cast)
+          .map(SERIALIZATION::clone);
     }
 
     @Override
     public List<EndpointSlice> endpointSlices(String serviceName) {
-      return slices.getOrDefault(serviceName, List.of());
+      return slices.getOrDefault(serviceName, List.of()).stream()
+          .map(SERIALIZATION::clone)
+          .toList();
     }
 
     @Override
     public Map<String, String> podLabels(String podName) {
-      return podLabels.getOrDefault(podName, Map.of());
+      return new HashMap<>(podLabels.getOrDefault(podName, Map.of()));
     }
 
     @Override
     public Optional<Secret> tlsSecret(String name) {
-      return Optional.ofNullable(tlsSecrets.get(name));
+      return Optional.ofNullable(tlsSecrets.get(name)).map(SERIALIZATION::clone);
     }
 
     @Override
     public Optional<Secret> keySecret(String name) {
-      return Optional.ofNullable(keySecrets.get(name));
+      return Optional.ofNullable(keySecrets.get(name)).map(SERIALIZATION::clone);
     }
 
     @Override
     public Map<String, String> publishedCertificates(String group) {
-      return published.getOrDefault(group, Map.of());
+      return new HashMap<>(published.getOrDefault(group, Map.of()));
     }
   }
 
   private static <T extends HasMetadata> T at(T object, String resourceVersion) {
     object.getMetadata().setResourceVersion(resourceVersion);
     object.getMetadata().setUid("uid-" + object.getMetadata().getName());
+    // a custom resource's generation follows its spec; here every version is another spec
+    if (object.getMetadata().getGeneration() == null)
+      object.getMetadata().setGeneration(Long.parseLong(resourceVersion));
     return object;
   }
 
@@ -234,6 +243,81 @@ class JudgementCacheTest {
     cache.newRound();
     assertThat(cache.<Object>get("gone", "s", view, v -> "computed again"))
         .isEqualTo("computed again");
+  }
+
+  @Test
+  void whatARoundDidNotUseIsGoneWhenItEnds() {
+    var view = new StubView();
+    var cache = new JudgementCache();
+    cache.newRound();
+    cache.get("gone", "s", view, v -> "kept");
+    cache.get("stays", "s", view, v -> "kept");
+    cache.sweep();
+    cache.newRound();
+    cache.get("stays", "s", view, v -> "kept");
+    cache.sweep();
+    assertThat(cache.holds("gone")).as("not used in this round").isFalse();
+    assertThat(cache.holds("stays")).isTrue();
+    assertThat(cache.size()).isEqualTo(1);
+  }
+
+  @Test
+  void membersThatReadTheSameCertificatesShareOneCopy() {
+    var view = new StubView();
+    view.published.put("default", Map.of("a.key", "private"));
+    var cache = new JudgementCache();
+    Function<NamespaceView, Object> read = v -> v.publishedCertificates("default");
+    cache.newRound();
+    Object a = cache.get("a", "a", view, read);
+    Object b = cache.get("b", "b", view, read);
+    cache.sweep();
+    cache.newRound();
+    Object c = cache.get("c", "c", view, read);
+    assertThat(cache.<Object>get("a", "a", view, read)).isSameAs(a);
+    assertThat(b).as("each read of the view decodes a new copy; one is kept").isSameAs(a);
+    assertThat(c).as("a later round keeps the copy while it is the same").isSameAs(a);
+    assertThat(cache.computed()).isEqualTo(3);
+  }
+
+  @Test
+  void aPoolStatusWriteJudgesNothingAgainASpecChangeItsMembers() {
+    var view = new StubView();
+    view.objects.put("Pool/p", pool("1"));
+    view.slices.put("web", List.of(slice("1")));
+    var cache = new JudgementCache();
+    Function<NamespaceView, Object> inner = v -> v.endpointSlices("web").size();
+    Function<NamespaceView, Object> member =
+        v -> cache.get("Pool/p", v.pool("p").orElseThrow(), v, inner);
+    cache.newRound();
+    for (int i = 0; i < 3; i++) cache.get("vs-" + i, "vs-" + i, view, member);
+    cache.sweep();
+    assertThat(cache.computed()).isEqualTo(4);
+
+    Pool statusWritten = pool("2");
+    statusWritten.getMetadata().setGeneration(1L);
+    view.objects.put("Pool/p", statusWritten);
+    Pool before = (Pool) view.objects.get("Pool/p");
+    assertThat(before.getMetadata().getGeneration()).isEqualTo(1L);
+    long checked = cache.readsChecked();
+    cache.newRound();
+    for (int i = 0; i < 3; i++) cache.get("vs-" + i, "vs-" + i, view, member);
+    cache.sweep();
+    assertThat(cache.computed()).as("a status write: same generation").isEqualTo(4);
+    assertThat(cache.readsChecked() - checked)
+        .as("each member's Pool read, and the Pool's slice read once, not once per member")
+        .isEqualTo(3 + 1);
+
+    Pool specChanged = pool("3");
+    specChanged.getMetadata().setGeneration(2L);
+    view.objects.put("Pool/p", specChanged);
+    cache.newRound();
+    for (int i = 0; i < 3; i++) cache.get("vs-" + i, "vs-" + i, view, member);
+    assertThat(cache.computed()).as("a spec change: the Pool and its members").isEqualTo(4 + 4);
+
+    view.slices.put("web", List.of(slice("2")));
+    cache.newRound();
+    for (int i = 0; i < 3; i++) cache.get("vs-" + i, "vs-" + i, view, member);
+    assertThat(cache.computed()).as("what the Pool read changed").isEqualTo(8 + 4);
   }
 
   @Test
