@@ -6,6 +6,7 @@ import dev.limpet.contract.HealthMonitorConfig;
 import dev.limpet.contract.LoadBalancingConfig.Algorithm;
 import dev.limpet.contract.LoadBalancingConfig.HashKey;
 import dev.limpet.contract.PersistenceProfileConfig;
+import dev.limpet.contract.ServerProtocol;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -50,9 +51,38 @@ public record PoolSpec(
     @Min(1)
         @Max(86400)
         @JsonPropertyDescription(
-            "How long a tunnel (WebSocket) to a server that drains or leaves the pool stays open"
-                + " before it is closed; absent: drainPeriodSeconds.")
-        Integer tunnelDrainSeconds) {
+            "How long a tunnel (WebSocket) or a long-lived stream (gRPC, any response still"
+                + " streaming from an Http2 pool) to a server that drains or leaves the pool stays"
+                + " open before it is closed; absent: drainPeriodSeconds.")
+        Integer tunnelDrainSeconds,
+    @Default("Http1")
+        @JsonPropertyDescription(
+            "What the proxy speaks to the servers: Http1 (HTTP/1.1) or Http2 (h2 by ALPN when the"
+                + " virtual service re-encrypts with upstream TLS, else h2c with prior knowledge;"
+                + " needed for gRPC).")
+        ServerProtocol protocol) {
+
+  /** A pool that speaks the default protocol (HTTP/1.1) to its servers. */
+  public PoolSpec(
+      String persistenceProfile,
+      LoadBalancing loadBalancing,
+      List<HealthMonitor> healthMonitors,
+      ServiceRef service,
+      List<StaticServer> servers,
+      Integer maxConnectionsPerServer,
+      Integer drainPeriodSeconds,
+      Integer tunnelDrainSeconds) {
+    this(
+        persistenceProfile,
+        loadBalancing,
+        healthMonitors,
+        service,
+        servers,
+        maxConnectionsPerServer,
+        drainPeriodSeconds,
+        tunnelDrainSeconds,
+        null);
+  }
 
   /** How a server is picked for a request that persistence does not pin. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

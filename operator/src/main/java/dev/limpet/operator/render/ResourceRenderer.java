@@ -82,7 +82,8 @@ public final class ResourceRenderer {
         s.persistenceProfile(),
         orZero(s.maxConnectionsPerServer()),
         orZero(s.drainPeriodSeconds()),
-        orZero(s.tunnelDrainSeconds()));
+        orZero(s.tunnelDrainSeconds()),
+        s.protocol());
   }
 
   public static DataScriptConfig script(DataScript resource) {

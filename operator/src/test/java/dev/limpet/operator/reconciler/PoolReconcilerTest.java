@@ -276,7 +276,8 @@ class PoolReconcilerTest extends OperatorOnMockApi {
         s.servers(),
         s.maxConnectionsPerServer(),
         s.drainPeriodSeconds(),
-        s.tunnelDrainSeconds());
+        s.tunnelDrainSeconds(),
+        s.protocol());
   }
 
   private List<ServerConfig> servers() throws Exception {
