@@ -89,6 +89,9 @@ final class Exchange {
   Afterwards afterwards = Afterwards.KEEP_ALIVE;
   UpstreamAfter upstreamAfter = UpstreamAfter.CLOSE;
 
+  /** The request's last part went to a server (to be repeated if the request is sent again). */
+  boolean requestEndSent;
+
   int status;
   long requestBytes;
   long responseBytes;

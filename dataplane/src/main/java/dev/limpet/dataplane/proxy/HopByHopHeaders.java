@@ -1,6 +1,7 @@
 package dev.limpet.dataplane.proxy;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.util.ArrayList;
@@ -16,7 +17,9 @@ import java.util.Map;
  * as the start of the next request on the connection (a request of another client). {@code
  * Transfer-Encoding} stays anyway: the next hop's encoder re-frames the streamed body with it. One
  * pass over the fields finds what to remove, so a message without hop-by-hop fields costs no
- * hashing.
+ * hashing. {@code TE} goes as {@code trailers} when it offers that (RFC 9110 section 10.1.4: the
+ * proxy passes trailers on, so it may say so to the next hop; gRPC servers need it), its other
+ * codings dropped: the proxy decodes none of them.
  */
 final class HopByHopHeaders {
   private static final List<AsciiString> FIXED =
@@ -39,6 +42,7 @@ final class HopByHopHeaders {
   static void strip(HttpHeaders headers, boolean keepUpgrade) {
     List<CharSequence> remove = null;
     CharSequence upgrade = null;
+    boolean trailers = false;
     for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
         it.hasNext(); ) {
       Map.Entry<CharSequence, CharSequence> field = it.next();
@@ -50,13 +54,22 @@ final class HopByHopHeaders {
         remove.addAll(namedBy(field.getValue()));
       if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.UPGRADE))
         upgrade = field.getValue();
+      if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.TE))
+        trailers |= offersTrailers(field.getValue());
     }
     if (remove == null) return;
     for (CharSequence name : remove) headers.remove(name);
+    if (trailers) headers.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
     if (keepUpgrade && upgrade != null) {
       headers.set(HttpHeaderNames.UPGRADE, upgrade);
       headers.set(HttpHeaderNames.CONNECTION, HttpHeaderNames.UPGRADE);
     }
+  }
+
+  private static boolean offersTrailers(CharSequence te) {
+    for (String token : te.toString().split(","))
+      if (token.trim().equalsIgnoreCase("trailers")) return true;
+    return false;
   }
 
   private static boolean isFixed(CharSequence name) {

@@ -59,7 +59,8 @@ final class ServerConnector {
   private void connect(Exchange e) {
     int connectMs = e.vs().config().timeouts().connectMs();
     Future<Channel> f =
-        context.connections.acquire(e.server(), e.vs().upstreamTls(), loop, connectMs);
+        context.connections.acquire(
+            e.server(), e.vs().upstreamTls(), e.pool().config().protocol(), loop, connectMs);
     if (f.isDone()) onConnect(e, f);
     else f.addListener(x -> onConnect(e, f));
   }

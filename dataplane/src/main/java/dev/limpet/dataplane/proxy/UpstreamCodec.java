@@ -3,6 +3,8 @@ package dev.limpet.dataplane.proxy;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -89,7 +91,14 @@ final class UpstreamCodec
     @Override
     protected void encode(ChannelHandlerContext ctx, Object msg, List<Object> out)
         throws Exception {
-      if (msg instanceof HttpRequest request) methods.add(request.method());
+      if (msg instanceof HttpRequest request) {
+        methods.add(request.method());
+        // TE is hop-by-hop: in HTTP/1.1 its sender names it in Connection (RFC 9110 10.1.4)
+        HttpHeaders headers = request.headers();
+        if (headers.contains(HttpHeaderNames.TE)
+            && !headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderNames.TE, true))
+          headers.add(HttpHeaderNames.CONNECTION, HttpHeaderNames.TE);
+      }
       super.encode(ctx, msg, out);
     }
   }

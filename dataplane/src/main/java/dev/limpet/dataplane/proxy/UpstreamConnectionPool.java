@@ -1,21 +1,16 @@
 package dev.limpet.dataplane.proxy;
 
+import dev.limpet.contract.ServerProtocol;
 import dev.limpet.dataplane.tls.UpstreamTls;
 import dev.limpet.dataplane.transport.Transport;
 import dev.limpet.dataplane.upstream.Server;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.Promise;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
@@ -23,12 +18,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Idle keep-alive connections to servers, one pool per event loop, so that a client channel and its
- * upstream channel always share a thread and the pool needs no locks.
+ * Connections to servers, one pool per event loop, so that a client channel and its upstream
+ * channel always share a thread and the pool needs no locks: idle HTTP/1.1 keep-alive connections
+ * here, HTTP/2 ones in {@link MultiplexedConnections}.
  */
 final class UpstreamConnectionPool {
   static final String CODEC = "httpCodec";
-  static final String TLS = "tls";
 
   /** The idle list a connection returns to: its server, and its TLS context if any. */
   private static final AttributeKey<String> POOL_KEY = AttributeKey.valueOf("limpet.poolKey");
@@ -85,83 +80,55 @@ final class UpstreamConnectionPool {
     }
   }
 
-  private final Transport transport;
+  private final ServerDialer dialer;
+  private final MultiplexedConnections multiplexed;
 
   UpstreamConnectionPool(Transport transport) {
-    this.transport = transport;
+    this.dialer = new ServerDialer(transport);
+    this.multiplexed = new MultiplexedConnections(dialer);
   }
 
   /**
-   * An open connection to {@code server} on {@code loop}: an idle one, or a new one, over TLS when
-   * {@code tls} is given (then complete once the handshake is). Call on {@code loop}.
+   * An open connection to {@code server} on {@code loop}, over TLS when {@code tls} is given (then
+   * complete once the handshake is): for HTTP/1.1 an idle one or a new one; for HTTP/2 a new stream
+   * of a multiplexed connection ({@link MultiplexedConnections}). Call on {@code loop}.
    */
-  Future<Channel> acquire(Server server, UpstreamTls tls, EventLoop loop, int connectTimeoutMs) {
-    String key = tls == null ? server.key() : server.key() + "/" + tls.poolKey();
+  Future<Channel> acquire(
+      Server server,
+      UpstreamTls tls,
+      ServerProtocol protocol,
+      EventLoop loop,
+      int connectTimeoutMs) {
+    if (protocol == ServerProtocol.Http2)
+      return multiplexed.stream(server, tls, loop, connectTimeoutMs);
+    String key = ServerDialer.key(server, tls);
     ArrayDeque<Channel> idle = Parked.of(loop).get(key);
     while (idle != null && !idle.isEmpty()) {
       Channel channel = idle.pollLast();
       if (channel.isActive()) return loop.newSucceededFuture(channel);
     }
-    if (!server.tryOpenConnection())
-      return loop.newFailedFuture(new ConnectionLimitException(server));
-    ChannelFuture connect =
-        new Bootstrap()
-            .group(loop)
-            .channel(transport.clientChannel())
-            .option(ChannelOption.AUTO_READ, false)
-            .option(ChannelOption.TCP_NODELAY, true)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMs)
-            .handler(
-                new ChannelInitializer<Channel>() {
-                  @Override
-                  protected void initChannel(Channel ch) {
-                    ch.attr(POOL_KEY).set(key);
-                    if (tls != null)
-                      ch.pipeline().addLast(TLS, tls.newHandler(ch.alloc(), server.address()));
-                    ch.pipeline()
-                        .addLast(CODEC, new UpstreamCodec(UPSTREAM_DECODER))
-                        .addLast(UpstreamHandler.NAME, new UpstreamHandler());
-                  }
-                })
-            .connect(server.address());
-    Promise<Channel> connected = loop.newPromise();
-    connect.addListener(
-        (ChannelFutureListener)
-            f -> {
-              if (!f.isSuccess()) connected.setFailure(f.cause());
-              else if (tls == null) connected.setSuccess(f.channel());
-              else handshake(f.channel(), connected);
+    ServerDialer.Dial dial =
+        dialer.dial(
+            server,
+            tls,
+            false,
+            loop,
+            connectTimeoutMs,
+            ch -> {
+              ch.attr(POOL_KEY).set(key);
+              ch.pipeline()
+                  .addLast(CODEC, new UpstreamCodec(UPSTREAM_DECODER))
+                  .addLast(UpstreamHandler.NAME, new UpstreamHandler());
             });
-    Channel channel = connect.channel();
-    channel
-        .closeFuture()
-        .addListener(
-            f -> {
-              server.connectionClosed();
-              ArrayDeque<Channel> parked = IDLE.get().byServer.get(key);
-              if (parked != null) parked.remove(channel);
-            });
-    return connected;
-  }
-
-  /**
-   * Completes {@code connected} when the TLS handshake is done; reads until then, since reads are
-   * explicit and nobody else asks for one before the request is sent.
-   */
-  private static void handshake(Channel channel, Promise<Channel> connected) {
-    channel
-        .pipeline()
-        .get(SslHandler.class)
-        .handshakeFuture()
-        .addListener(
-            h -> {
-              if (h.isSuccess()) connected.setSuccess(channel);
-              else {
-                connected.setFailure(new UpstreamTlsException(h.cause()));
-                channel.close();
-              }
-            });
-    channel.read();
+    if (dial.channel() != null)
+      dial.channel()
+          .closeFuture()
+          .addListener(
+              f -> {
+                ArrayDeque<Channel> parked = IDLE.get().byServer.get(key);
+                if (parked != null) parked.remove(dial.channel());
+              });
+    return dial.ready();
   }
 
   /** The {@code kind} label of a failed {@link #acquire} for the upstream-errors metric. */
@@ -171,8 +138,16 @@ final class UpstreamConnectionPool {
     return "connect";
   }
 
-  /** Returns a connection whose exchange completed cleanly; call on its event loop. */
+  /**
+   * Returns a connection whose exchange completed cleanly; call on its event loop. An HTTP/2 stream
+   * is done with: it is closed (its connection serves the next).
+   */
   void release(Server server, Channel channel) {
+    if (channel instanceof Http2StreamChannel) {
+      UpstreamHandler.of(channel).detach();
+      channel.close();
+      return;
+    }
     if (!channel.isActive()) return;
     ArrayDeque<Channel> idle =
         Parked.of(channel.eventLoop())

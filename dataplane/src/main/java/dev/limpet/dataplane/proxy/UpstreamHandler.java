@@ -22,6 +22,14 @@ final class UpstreamHandler extends ChannelDuplexHandler {
     this.listener = listener;
   }
 
+  /**
+   * Detaches from the exchange, whose connection is closing: its close must not reach the next
+   * exchange of the same client.
+   */
+  void detach() {
+    this.listener = null;
+  }
+
   /** Detaches and keeps one read pending so that a server-side close is noticed while idle. */
   void park(Channel channel) {
     this.listener = null;

@@ -30,6 +30,10 @@ final class UpstreamRelay {
   void connected(Exchange e, Channel upstream) {
     e.upstream = upstream;
     upstream.write(e.head(), upstream.voidPromise());
+    // sent again after a closed connection: its end went to the old one, and an HTTP/2 server
+    // needs it (END_STREAM) where an HTTP/1.1 one reads the head's framing
+    if (e.requestEndSent)
+      upstream.write(LastHttpContent.EMPTY_LAST_CONTENT, upstream.voidPromise());
     while (!e.pendingBody.isEmpty()) send(e, e.pendingBody.poll());
     upstream.flush();
     upstream.read();
@@ -44,6 +48,7 @@ final class UpstreamRelay {
 
   private static void send(Exchange e, HttpContent part) {
     if (part.content().isReadable()) e.choice.bodySent();
+    if (part instanceof LastHttpContent) e.requestEndSent = true;
     e.upstream.write(part, e.upstream.voidPromise());
   }
 

@@ -203,7 +203,8 @@ public final class TlsCatalog {
         try {
           upstream =
               new UpstreamTls(
-                  contexts.client(config, trusted),
+                  contexts.client(config, trusted, false),
+                  contexts.client(config, trusted, true),
                   config.serverName(),
                   "tls-" + UPSTREAM_IDS.incrementAndGet());
         } catch (SSLException | RuntimeException e) {

@@ -36,6 +36,14 @@ public final class TlsContexts {
           SelectedListenerFailureBehavior.ACCEPT,
           ApplicationProtocolNames.HTTP_1_1);
 
+  /** h2 towards the servers of a pool that speaks HTTP/2: the dialer refuses any other answer. */
+  private static final ApplicationProtocolConfig H2 =
+      new ApplicationProtocolConfig(
+          Protocol.ALPN,
+          SelectorFailureBehavior.NO_ADVERTISE,
+          SelectedListenerFailureBehavior.ACCEPT,
+          ApplicationProtocolNames.HTTP_2);
+
   /**
    * The JDK's TLS lets a TLS 1.2 client renegotiate unless told not to (BoringSSL never lets it);
    * read once, when the JDK's first server handshake starts.
@@ -117,15 +125,16 @@ public final class TlsContexts {
    * What connections to a virtual service's servers use when it re-encrypts: the servers'
    * certificates checked against {@code trusted} (the JVM's roots when empty) for the name the
    * handler is made for, or not checked at all. TLS 1.2 and 1.3 with the provider's own cipher
-   * suites: the servers are not the clients the listener's list is chosen for.
+   * suites: the servers are not the clients the listener's list is chosen for. ALPN offers h2 alone
+   * when {@code http2}, else http/1.1 alone.
    */
-  public SslContext client(UpstreamTlsConfig upstream, List<X509Certificate> trusted)
+  public SslContext client(UpstreamTlsConfig upstream, List<X509Certificate> trusted, boolean http2)
       throws SSLException {
     SslContextBuilder builder =
         SslContextBuilder.forClient()
             .sslProvider(provider)
             .protocols(TlsConfig.PROTOCOLS)
-            .applicationProtocolConfig(HTTP_1_1);
+            .applicationProtocolConfig(http2 ? H2 : HTTP_1_1);
     if (!upstream.verify()) {
       builder
           .trustManager(InsecureTrustManagerFactory.INSTANCE)

@@ -40,15 +40,16 @@ class ForwardingTest {
   void hopByHopFieldsGoForwardedFieldsComeAndTheHeadGoesOnAsHttp11() {
     HttpRequest head = get("web.example", HttpVersion.HTTP_1_0);
     head.headers()
-        .set("connection", "keep-alive, x-secret")
+        .set("connection", "keep-alive, x-secret, te")
         .set("x-secret", "1")
         .set("keep-alive", "timeout=5")
-        .set("te", "trailers")
+        .set("te", "gzip, trailers")
         .set("x-forwarded-for", "10.0.0.1")
         .set("content-length", "0");
     RoutedRequest out = forward(head);
-    assertThat(out.head().headers().names())
-        .doesNotContain("connection", "x-secret", "keep-alive", "te");
+    assertThat(out.head().headers().names()).doesNotContain("connection", "x-secret", "keep-alive");
+    // the proxy passes trailers on: the next hop may send them (gRPC needs te: trailers)
+    assertThat(out.head().headers().getAll("te")).containsExactly("trailers");
     assertThat(out.head().headers().get("content-length")).isEqualTo("0");
     assertThat(out.head().headers().get("x-forwarded-for")).isEqualTo("10.0.0.1, 127.0.0.9");
     assertThat(out.head().headers().get("x-forwarded-proto")).isEqualTo("https");
@@ -57,6 +58,13 @@ class ForwardingTest {
     // what the client's head said stays in the record
     assertThat(out.http10()).isTrue();
     assertThat(out.keepAlive()).isTrue();
+  }
+
+  @Test
+  void aTeWithoutTrailersGoes() {
+    HttpRequest head = get("web.example", HttpVersion.HTTP_1_1);
+    head.headers().set("te", "gzip").set("connection", "te");
+    assertThat(forward(head).head().headers().names()).doesNotContain("te", "connection");
   }
 
   @Test
