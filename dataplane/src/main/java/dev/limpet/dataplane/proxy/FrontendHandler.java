@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
@@ -250,6 +251,8 @@ public final class FrontendHandler extends ChannelDuplexHandler
         ReferenceCountUtil.release(msg);
         return;
       }
+      if (e.upstream instanceof Http2StreamChannel && !(msg instanceof LastHttpContent))
+        context.tunnels.streamOpened(ctx.channel(), e.upstream, e.pool(), e.server());
       if (!(msg instanceof HttpContent)) {
         relay.responseHead(response);
         return;

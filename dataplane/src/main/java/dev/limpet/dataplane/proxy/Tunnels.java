@@ -15,10 +15,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The open tunnels (upgraded connections, WebSockets), each with the pool and server it leads to. A
- * tunnel to a server that drains, is disabled or leaves its pool gets the pool's {@code
- * tunnelDrainSeconds} (a disabled server none) and is then closed both ways; a server back in
- * service before that keeps its tunnels. A tunnel to a server in service is never touched.
+ * The open tunnels (upgraded connections, WebSockets) and long-lived streams (exchanges whose
+ * response streams from an HTTP/2 server: gRPC server and bidirectional streams), each with the
+ * pool and server it leads to. One that leads to a server that drains, is disabled or leaves its
+ * pool gets the pool's {@code tunnelDrainSeconds} (a disabled server none) and is then closed both
+ * ways; a server back in service before that keeps them. One to a server in service is never
+ * touched: a configuration reload neither moves nor cuts it.
  */
 public final class Tunnels {
   private static final Logger LOG = LoggerFactory.getLogger(Tunnels.class);
@@ -37,12 +39,27 @@ public final class Tunnels {
    * held against the pools at once: a persisted client may open one to a server already draining.
    */
   void opened(Channel client, Channel upstream, Pool pool, Server server) {
-    Tunnel t =
-        new Tunnel(client, upstream, pool.name(), server.key(), pool.config().tunnelDrainSeconds());
-    open.add(t);
+    Tunnel t = hold("tunnel", client, upstream, pool, server);
     client.closeFuture().addListener(f -> forget(t));
+  }
+
+  /**
+   * {@code stream}, an HTTP/2 stream to {@code server}, now streams its response to {@code client}
+   * (a connection, or a client's stream). Held until the stream closes, which is when its exchange
+   * ends: the client connection outlives it, so its close is not watched here.
+   */
+  void streamOpened(Channel client, Channel stream, Pool pool, Server server) {
+    hold("stream", client, stream, pool, server);
+  }
+
+  private Tunnel hold(String kind, Channel client, Channel upstream, Pool pool, Server server) {
+    Tunnel t =
+        new Tunnel(
+            kind, client, upstream, pool.name(), server.key(), pool.config().tunnelDrainSeconds());
+    open.add(t);
     upstream.closeFuture().addListener(f -> forget(t));
     client.eventLoop().execute(t::reconsider);
+    return t;
   }
 
   /**
@@ -65,6 +82,7 @@ public final class Tunnels {
 
   /** One tunnel; its fields other than the channels change on the client's event loop only. */
   private final class Tunnel {
+    final String kind;
     final Channel client;
     final Channel upstream;
     final String pool;
@@ -72,7 +90,14 @@ public final class Tunnels {
     long drainSeconds;
     ScheduledFuture<?> ending;
 
-    Tunnel(Channel client, Channel upstream, String pool, String serverKey, long drainSeconds) {
+    Tunnel(
+        String kind,
+        Channel client,
+        Channel upstream,
+        String pool,
+        String serverKey,
+        long drainSeconds) {
+      this.kind = kind;
       this.client = client;
       this.upstream = upstream;
       this.pool = pool;
@@ -107,7 +132,8 @@ public final class Tunnels {
     private void end(String why, long seconds) {
       if (!open.remove(this)) return;
       LOG.info(
-          "tunnel from {} to server {} closed: the server {} and its {}s of tunnel drain passed",
+          "{} from {} to server {} closed: the server {} and its {}s of tunnel drain passed",
+          kind,
           client.remoteAddress(),
           serverKey,
           why,

@@ -150,6 +150,28 @@ class Http2ServersTest {
   }
 
   @Test
+  void aLongStreamOutlivesAReloadAndEndsOnlyAfterItsServersDrainTime() throws Exception {
+    Http2Backend b = backend("h2c", "127.0.0.99");
+    start(1, "[" + server(b) + "]");
+    String pool = "pools: [{name: web, protocol: Http2, tunnelDrainSeconds: 1, servers: [%s]}]";
+    String vs = "virtualServices: [{name: web, address: 127.0.0.1, port: ${port}, pool: web}]\n";
+    String serverLine = "{ip: %s, port: %d%s}";
+    try (RawHttp client = new RawHttp(fx.port)) {
+      client.send("GET /forever HTTP/1.1\r\nHost: web\r\n\r\n");
+      assertThat(client.readUntil("open")).startsWith("HTTP/1.1 200");
+      // a reload that keeps the server in service leaves the stream alone
+      fx.apply(vs + pool.formatted(serverLine.formatted(b.ip(), b.port(), ", ratio: 2")));
+      b.sendOnLongStreams("still-here");
+      assertThat(client.readUntil("still-here")).contains("still-here");
+      fx.apply(vs + pool.formatted(serverLine.formatted(b.ip(), b.port(), ", draining: true")));
+      // the drain ends it after tunnelDrainSeconds: the client's chunked response is cut short
+      assertThat(client.readUntilClosed()).doesNotContain("\r\n0\r\n");
+    }
+    assertThat(fx.dataPlane.metrics().scrape())
+        .containsPattern("limpet_tunnels_drained_total\\{pool=\"web\"} 1");
+  }
+
+  @Test
   void h2OverTlsIsChosenByAlpn(@TempDir Path dir) throws Exception {
     Http2Backend b = Http2Backend.tls("h2", "127.0.0.97");
     backends.add(b);

@@ -51,6 +51,7 @@ public final class Http2Backend implements AutoCloseable {
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicBoolean goneAway = new AtomicBoolean();
+  private final List<ChannelHandlerContext> longStreams = new CopyOnWriteArrayList<>();
 
   /** The request heads received, each as its field map (pseudo-fields included). */
   public final List<Map<String, String>> heads = new CopyOnWriteArrayList<>();
@@ -110,6 +111,18 @@ public final class Http2Backend implements AutoCloseable {
 
   public int port() {
     return ((InetSocketAddress) server.localAddress()).getPort();
+  }
+
+  /** Sends {@code text} as one more DATA frame on every open {@code /forever} stream. */
+  public void sendOnLongStreams(String text) {
+    for (ChannelHandlerContext ctx : longStreams)
+      ctx.executor()
+          .execute(
+              () ->
+                  ctx.writeAndFlush(
+                      new DefaultHttp2DataFrame(
+                          Unpooled.copiedBuffer(
+                              text, java.nio.charset.StandardCharsets.US_ASCII))));
   }
 
   /** TCP connections accepted so far. */
@@ -177,6 +190,12 @@ public final class Http2Backend implements AutoCloseable {
       }
       requests.incrementAndGet();
       Http2Headers response = new DefaultHttp2Headers().status("200");
+      if (path.equals("/forever")) {
+        ctx.write(new DefaultHttp2HeadersFrame(response));
+        ctx.writeAndFlush(new DefaultHttp2DataFrame(text("open")));
+        longStreams.add(ctx);
+        return;
+      }
       if (path.equals("/trailers")) {
         ctx.write(new DefaultHttp2HeadersFrame(response.add("content-type", "text/plain")));
         ctx.write(new DefaultHttp2DataFrame(text("chunk-1 ")));
