@@ -169,7 +169,7 @@ final class Exchange {
   void dropUpstream() {
     if (upstream == null) return;
     server().requestEnded();
-    upstream.close();
+    UpstreamHandler.close(upstream);
     upstream = null;
   }
 

@@ -350,7 +350,7 @@ public final class FrontendHandler extends ChannelDuplexHandler
       e.server().requestEnded();
       if (e.upstreamAfter == Exchange.UpstreamAfter.REUSE && e.requestComplete())
         context.connections.release(e.server(), e.upstream);
-      else e.upstream.close();
+      else UpstreamHandler.close(e.upstream);
     }
     if (e.closesClient()) {
       closeClient(e.afterwards == Exchange.Afterwards.RESET);

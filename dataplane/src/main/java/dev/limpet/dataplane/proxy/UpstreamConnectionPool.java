@@ -144,8 +144,7 @@ final class UpstreamConnectionPool {
    */
   void release(Server server, Channel channel) {
     if (channel instanceof Http2StreamChannel) {
-      UpstreamHandler.of(channel).detach();
-      channel.close();
+      UpstreamHandler.close(channel);
       return;
     }
     if (!channel.isActive()) return;

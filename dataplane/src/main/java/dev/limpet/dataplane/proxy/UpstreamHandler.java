@@ -23,11 +23,13 @@ final class UpstreamHandler extends ChannelDuplexHandler {
   }
 
   /**
-   * Detaches from the exchange, whose connection is closing: its close must not reach the next
-   * exchange of the same client.
+   * Closes an exchange's upstream channel, detached first: its close must not reach the next
+   * exchange of the same client connection, which may have started before the close event runs.
    */
-  void detach() {
-    this.listener = null;
+  static void close(Channel channel) {
+    UpstreamHandler handler = of(channel);
+    if (handler != null) handler.listener = null;
+    channel.close();
   }
 
   /** Detaches and keeps one read pending so that a server-side close is noticed while idle. */
