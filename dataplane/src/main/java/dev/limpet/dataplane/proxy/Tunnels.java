@@ -6,6 +6,7 @@ import dev.limpet.dataplane.upstream.Server;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -139,9 +140,17 @@ public final class Tunnels {
           why,
           seconds);
       context.metrics.tunnelDrained(pool);
-      // what was written goes out first, then a FIN each way
-      client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-      upstream.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      closeAfterWrites(client);
+      closeAfterWrites(upstream);
     }
+  }
+
+  /**
+   * Closes a connection after what was written to it goes out, with a FIN; an HTTP/2 stream at
+   * once, with a RST_STREAM (it takes frames, not bytes, and its connection serves others).
+   */
+  private static void closeAfterWrites(Channel channel) {
+    if (channel instanceof Http2StreamChannel) channel.close();
+    else channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
   }
 }
