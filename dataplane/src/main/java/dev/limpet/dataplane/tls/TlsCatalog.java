@@ -204,6 +204,7 @@ public final class TlsCatalog {
           upstream =
               new UpstreamTls(
                   contexts.client(config, trusted),
+                  contexts.h2Client(config, trusted),
                   config.serverName(),
                   "tls-" + UPSTREAM_IDS.incrementAndGet());
         } catch (SSLException | RuntimeException e) {

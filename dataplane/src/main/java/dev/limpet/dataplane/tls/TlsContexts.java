@@ -37,6 +37,18 @@ public final class TlsContexts {
           ApplicationProtocolNames.HTTP_1_1);
 
   /**
+   * HTTP/2 alone, for clients that need it (the gRPC health monitor): the handshake completes
+   * whatever the server chooses, and the client refuses a connection on which h2 was not chosen
+   * with a reason that names what was.
+   */
+  private static final ApplicationProtocolConfig H2 =
+      new ApplicationProtocolConfig(
+          Protocol.ALPN,
+          SelectorFailureBehavior.NO_ADVERTISE,
+          SelectedListenerFailureBehavior.ACCEPT,
+          ApplicationProtocolNames.HTTP_2);
+
+  /**
    * The JDK's TLS lets a TLS 1.2 client renegotiate unless told not to (BoringSSL never lets it);
    * read once, when the JDK's first server handshake starts.
    */
@@ -121,11 +133,23 @@ public final class TlsContexts {
    */
   public SslContext client(UpstreamTlsConfig upstream, List<X509Certificate> trusted)
       throws SSLException {
+    return client(upstream, trusted, HTTP_1_1);
+  }
+
+  /** {@link #client} offering only h2 by ALPN. */
+  public SslContext h2Client(UpstreamTlsConfig upstream, List<X509Certificate> trusted)
+      throws SSLException {
+    return client(upstream, trusted, H2);
+  }
+
+  private SslContext client(
+      UpstreamTlsConfig upstream, List<X509Certificate> trusted, ApplicationProtocolConfig alpn)
+      throws SSLException {
     SslContextBuilder builder =
         SslContextBuilder.forClient()
             .sslProvider(provider)
             .protocols(TlsConfig.PROTOCOLS)
-            .applicationProtocolConfig(HTTP_1_1);
+            .applicationProtocolConfig(alpn);
     if (!upstream.verify()) {
       builder
           .trustManager(InsecureTrustManagerFactory.INSTANCE)
