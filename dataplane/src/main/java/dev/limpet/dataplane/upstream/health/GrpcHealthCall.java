@@ -90,11 +90,17 @@ final class GrpcHealthCall extends ChannelInboundHandlerAdapter {
       if (result.isDone()) return;
       if (msg instanceof Http2HeadersFrame frame) headers(frame);
       else if (msg instanceof Http2DataFrame frame) data(ctx, frame);
-      else if (msg instanceof Http2ResetFrame reset)
-        result.complete(ProbeResult.fail("stream reset by the server (" + errorName(reset) + ")"));
     } finally {
       ReferenceCountUtil.release(msg);
     }
+  }
+
+  /** The multiplexer hands a stream its RST_STREAM as an event, then closes it. */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event instanceof Http2ResetFrame reset)
+      result.complete(ProbeResult.fail("stream reset by the server (" + errorName(reset) + ")"));
+    ctx.fireUserEventTriggered(event);
   }
 
   @Override
