@@ -122,7 +122,8 @@ final class GrpcHealthCall extends ChannelInboundHandlerAdapter {
       CharSequence status = headers.status();
       if (status == null || !"200".contentEquals(status)) {
         result.complete(
-            ProbeResult.fail("HTTP " + (status == null ? "response without :status" : status)));
+            ProbeResult.fail(
+                "HTTP " + (status == null ? "response without :status" : printable(status))));
         return;
       }
       CharSequence type = headers.get("content-type");
@@ -130,7 +131,7 @@ final class GrpcHealthCall extends ChannelInboundHandlerAdapter {
         result.complete(
             ProbeResult.fail(
                 "content-type "
-                    + (type == null ? "missing" : "'" + type + "'")
+                    + (type == null ? "missing" : "'" + printable(type) + "'")
                     + ", not application/grpc"));
         return;
       }
@@ -205,7 +206,8 @@ final class GrpcHealthCall extends ChannelInboundHandlerAdapter {
   }
 
   /** Bounded and free of control characters: it goes to logs and the admin view. */
-  private static String printable(String text) {
+  private static String printable(CharSequence value) {
+    String text = value.toString();
     String bounded = text.length() > MESSAGE_MAX ? text.substring(0, MESSAGE_MAX) + "…" : text;
     return bounded.replaceAll("\\p{Cntrl}", "?");
   }
