@@ -8,6 +8,7 @@ import java.util.List;
  *
  * @param successfulChecks consecutive passes that bring a down server up (default 2)
  * @param failedChecks consecutive failures that bring an up server down (default 2)
+ * @param grpc what a {@link Type#Grpc} monitor asks; null for the other types
  */
 public record HealthMonitorConfig(
     String name,
@@ -16,13 +17,19 @@ public record HealthMonitorConfig(
     int timeoutSeconds,
     int successfulChecks,
     int failedChecks,
-    HttpCheck http) {
+    HttpCheck http,
+    GrpcCheck grpc) {
 
   /** The kinds of check. */
   public enum Type {
     Http,
-    Tcp
+    Tcp,
+    /** The gRPC health checking protocol, {@code grpc.health.v1.Health/Check}. */
+    Grpc
   }
+
+  /** The longest {@link GrpcCheck#service} name. */
+  public static final int GRPC_SERVICE_MAX = 256;
 
   /**
    * An HTTP check.
@@ -41,6 +48,32 @@ public record HealthMonitorConfig(
     }
   }
 
+  /**
+   * A gRPC health check: one {@code grpc.health.v1.Health/Check} call over HTTP/2 (h2c, or h2 when
+   * the pool's servers are reached over TLS).
+   *
+   * @param service the service whose health is asked; {@code ""} (the default) asks for the
+   *     server's overall health, as grpc.health.v1 defines
+   * @param authority the {@code :authority} sent; default the server's address
+   */
+  public record GrpcCheck(String service, String authority) {
+    public GrpcCheck {
+      service = Defaults.orElse(service, "");
+    }
+  }
+
+  /** A monitor of a type other than {@link Type#Grpc}. */
+  public HealthMonitorConfig(
+      String name,
+      Type type,
+      int intervalSeconds,
+      int timeoutSeconds,
+      int successfulChecks,
+      int failedChecks,
+      HttpCheck http) {
+    this(name, type, intervalSeconds, timeoutSeconds, successfulChecks, failedChecks, http, null);
+  }
+
   public HealthMonitorConfig {
     type = Defaults.orElse(type, Type.Tcp);
     intervalSeconds = Defaults.positive(intervalSeconds, 10);
@@ -48,5 +81,6 @@ public record HealthMonitorConfig(
     successfulChecks = Defaults.positive(successfulChecks, 2);
     failedChecks = Defaults.positive(failedChecks, 2);
     http = type == Type.Http ? Defaults.orElse(http, new HttpCheck(null, null, null, null)) : http;
+    grpc = type == Type.Grpc ? Defaults.orElse(grpc, new GrpcCheck(null, null)) : grpc;
   }
 }

@@ -2,9 +2,22 @@ package dev.limpet.contract;
 
 import java.util.regex.Pattern;
 
-/** Checks one health monitor on its own: its timing and its HTTP request and expected status. */
+/**
+ * Checks one health monitor on its own: its timing, its HTTP request and expected status, its gRPC
+ * service and authority.
+ */
 final class HealthMonitorValidator {
   private static final Pattern STATUS = Pattern.compile("[1-5](xx|\\d\\d)");
+
+  /**
+   * A gRPC service name as servers register it: a fully qualified protobuf service ({@code
+   * grpc.health.v1.Health}) or a plain label; nothing that would need escaping in logs.
+   */
+  private static final Pattern GRPC_SERVICE = Pattern.compile("[A-Za-z0-9_./-]*");
+
+  /** A host name, IPv4 address or bracketed IPv6 address, with an optional port. */
+  private static final Pattern AUTHORITY =
+      Pattern.compile("([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\])(:\\d{1,5})?");
 
   private final ConfigProblems problems;
 
@@ -17,6 +30,8 @@ final class HealthMonitorValidator {
       problems.add(
           path + ".timeoutSeconds",
           "must not exceed intervalSeconds (" + m.intervalSeconds() + ")");
+    if (m.type() == HealthMonitorConfig.Type.Grpc) grpc(path + ".grpc", m.grpc());
+    else if (m.grpc() != null) problems.add(path + ".grpc", "is only allowed with type Grpc");
     if (m.type() == HealthMonitorConfig.Type.Http) {
       if (!ConfigProblems.TOKEN.matcher(m.http().method()).matches())
         problems.add(path + ".http.method", "'" + m.http().method() + "' is not an HTTP method");
@@ -31,5 +46,28 @@ final class HealthMonitorValidator {
     } else if (m.http() != null) {
       problems.add(path + ".http", "is only allowed with type Http");
     }
+  }
+
+  private void grpc(String path, HealthMonitorConfig.GrpcCheck grpc) {
+    String service = grpc.service();
+    if (service.length() > HealthMonitorConfig.GRPC_SERVICE_MAX)
+      problems.add(
+          path + ".service",
+          "is "
+              + service.length()
+              + " characters long, more than "
+              + HealthMonitorConfig.GRPC_SERVICE_MAX);
+    else if (!GRPC_SERVICE.matcher(service).matches())
+      problems.add(
+          path + ".service",
+          "'"
+              + service
+              + "' is not a gRPC service name (letters, digits, '.', '_', '-', '/'; "
+              + "\"\" for the server's overall health)");
+    String authority = grpc.authority();
+    if (authority != null && !AUTHORITY.matcher(authority).matches())
+      problems.add(
+          path + ".authority",
+          "'" + authority + "' is not a host, IP address or [IPv6] address with an optional :port");
   }
 }

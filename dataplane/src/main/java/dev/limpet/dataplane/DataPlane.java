@@ -21,6 +21,7 @@ import dev.limpet.dataplane.script.ScriptLimits;
 import dev.limpet.dataplane.server.DataPlaneServer;
 import dev.limpet.dataplane.tls.CertificateStore;
 import dev.limpet.dataplane.tls.CertificatesPendingException;
+import dev.limpet.dataplane.tls.PoolTls;
 import dev.limpet.dataplane.tls.TicketKeyRing;
 import dev.limpet.dataplane.tls.TicketKeySet;
 import dev.limpet.dataplane.tls.TlsCatalog;
@@ -219,7 +220,7 @@ public final class DataPlane implements AutoCloseable {
     tables.maxEntriesPerTable(config.tables().maxEntriesPerTable());
     Set<String> profileTables = nextPersistence.tableNames();
     tables.retain(name -> profileTables.contains(name) || nextScripts.ownsTable(name));
-    health.update(pools);
+    health.update(pools, PoolTls.byPool(config, nextTls));
     server.poolsChanged();
     server.closeUnusedListeners(next);
     configured = true;

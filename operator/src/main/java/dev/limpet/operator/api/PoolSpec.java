@@ -105,13 +105,21 @@ public record PoolSpec(
       value = "!has(self.http) || (has(self.type) && self.type == 'Http')",
       message = "http is only allowed with type Http")
   @ValidationRule(
+      value = "!has(self.grpc) || (has(self.type) && self.type == 'Grpc')",
+      message = "grpc is only allowed with type Grpc")
+  @ValidationRule(
       value =
           "!has(self.timeoutSeconds) || !has(self.intervalSeconds)"
               + " || self.timeoutSeconds <= self.intervalSeconds",
       message = "timeoutSeconds must not exceed intervalSeconds")
   public record HealthMonitor(
       @Required @Size(max = DNS_LABEL_MAX) @Pattern(DNS_LABEL) String name,
-      @Default("Tcp") HealthMonitorConfig.Type type,
+      @Default("Tcp")
+          @JsonPropertyDescription(
+              "Tcp: a connection opens. Http: an HTTP/1.1 request gets an expected status. Grpc:"
+                  + " a grpc.health.v1 Check call over HTTP/2 (h2c, or h2 when the servers are"
+                  + " reached over TLS) answers SERVING.")
+          HealthMonitorConfig.Type type,
       @Default("10") @Min(1) @Max(3600) Integer intervalSeconds,
       @Default("4") @Min(1) @Max(3600) Integer timeoutSeconds,
       @Default("2")
@@ -124,7 +132,8 @@ public record PoolSpec(
           @Max(50)
           @JsonPropertyDescription("Consecutive failures that bring an up server down.")
           Integer failedChecks,
-      HttpCheck http) {}
+      HttpCheck http,
+      GrpcCheck grpc) {}
 
   /** What an Http health monitor sends and expects. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -137,6 +146,20 @@ public record PoolSpec(
       @Size(max = DNS_NAME_MAX)
           @JsonPropertyDescription("The Host header sent; default the server's address.")
           String host) {}
+
+  /** What a Grpc health monitor asks. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record GrpcCheck(
+      @Size(max = HealthMonitorConfig.GRPC_SERVICE_MAX)
+          @Pattern("^[A-Za-z0-9_./-]*$")
+          @JsonPropertyDescription(
+              "The service whose health is asked (grpc.health.v1 HealthCheckRequest.service);"
+                  + " absent or empty: the server's overall health.")
+          String service,
+      @Size(max = DNS_NAME_MAX + 6)
+          @Pattern("^([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?$")
+          @JsonPropertyDescription("The :authority sent; default the server's address.")
+          String authority) {}
 
   /** A Service and port whose endpoints become the pool's servers. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

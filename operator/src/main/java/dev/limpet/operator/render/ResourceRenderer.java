@@ -62,7 +62,11 @@ public final class ResourceRenderer {
                             m.http().method(),
                             m.http().path(),
                             m.http().expectedStatus(),
-                            m.http().host())))
+                            m.http().host()),
+                    m.grpc() == null
+                        ? null
+                        : new HealthMonitorConfig.GrpcCheck(
+                            m.grpc().service(), m.grpc().authority())))
         .toList();
   }
 

@@ -121,6 +121,18 @@ class CrdRulesTest {
             "http is only allowed with type Http"),
         ok(
             pool,
+            "{service: {name: demo, port: 80}, healthMonitors: [{name: g, type: Grpc}, {name: s,"
+                + " type: Grpc, grpc: {service: shop.v1.Cart, authority: cart.example:50051}}]}"),
+        refused(
+            pool,
+            "{service: {name: demo, port: 80}, healthMonitors: [{name: g, grpc: {service: x}}]}",
+            "grpc is only allowed with type Grpc"),
+        refused(
+            pool,
+            "{service: {name: demo, port: 80}, healthMonitors: [{name: g, type: Http, grpc: {}}]}",
+            "grpc is only allowed with type Grpc"),
+        ok(
+            pool,
             "{service: {name: d, port: 80}, healthMonitors: [{name: h, timeoutSeconds: 5,"
                 + " intervalSeconds: 5}]}"),
         refused(

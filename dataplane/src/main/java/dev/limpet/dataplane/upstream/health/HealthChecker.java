@@ -1,5 +1,6 @@
 package dev.limpet.dataplane.upstream.health;
 
+import dev.limpet.dataplane.tls.UpstreamTls;
 import dev.limpet.dataplane.upstream.Pool;
 import dev.limpet.dataplane.upstream.PoolCatalog;
 import dev.limpet.dataplane.upstream.Server;
@@ -10,6 +11,7 @@ import io.netty.channel.socket.SocketChannel;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Runs every pool's health monitors against its servers on a Netty event loop group and sets each
@@ -20,6 +22,7 @@ import java.util.Map;
 public final class HealthChecker implements AutoCloseable {
   private final Bootstrap bootstrap;
   private volatile Map<ServerInPool, ServerHealth> servers = Map.of();
+  private volatile Map<String, UpstreamTls> tlsByPool = Map.of();
   private boolean closed;
 
   /**
@@ -32,16 +35,27 @@ public final class HealthChecker implements AutoCloseable {
         new Bootstrap().group(group).channel(channelType).option(ChannelOption.TCP_NODELAY, true);
   }
 
-  /** Checks the servers of {@code catalog} from now on, keeping what did not change. */
-  public synchronized void update(PoolCatalog catalog) {
+  /** Checks the servers of {@code catalog}, all reached in plain text, from now on. */
+  public void update(PoolCatalog catalog) {
+    update(catalog, Map.of());
+  }
+
+  /**
+   * Checks the servers of {@code catalog} from now on, keeping what did not change.
+   *
+   * @param tlsByPool the TLS that reaches each pool's servers; a pool left out is reached in plain
+   *     text. Monitors that speak the servers' protocol (Grpc) use it from their next probe.
+   */
+  public synchronized void update(PoolCatalog catalog, Map<String, UpstreamTls> tlsByPool) {
     if (closed) return;
+    this.tlsByPool = Map.copyOf(tlsByPool);
     Map<ServerInPool, ServerHealth> previous = new HashMap<>(servers);
     Map<ServerInPool, ServerHealth> next = new HashMap<>();
     for (Pool pool : catalog.pools()) {
       for (Server server : pool.servers()) {
         ServerInPool id = new ServerInPool(pool.name(), server.key());
         ServerHealth health = previous.remove(id);
-        if (health == null) health = new ServerHealth(pool.name(), server, bootstrap);
+        if (health == null) health = new ServerHealth(pool.name(), server, bootstrap, tls(pool));
         health.reconfigure(server, pool.healthMonitors());
         next.put(id, health);
       }
@@ -65,6 +79,11 @@ public final class HealthChecker implements AutoCloseable {
     closed = true;
     servers.values().forEach(ServerHealth::stop);
     servers = Map.of();
+  }
+
+  private Supplier<UpstreamTls> tls(Pool pool) {
+    String name = pool.name();
+    return () -> tlsByPool.get(name);
   }
 
   private record ServerInPool(String pool, String serverKey) {}

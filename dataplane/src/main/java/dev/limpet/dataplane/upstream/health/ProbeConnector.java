@@ -48,6 +48,19 @@ final class ProbeConnector {
       InetSocketAddress target,
       BiConsumer<Channel, CompletableFuture<ProbeResult>> onConnected) {
     CompletableFuture<ProbeResult> result = new CompletableFuture<>();
+    // Connecting on the loop itself puts the probe's handlers in place before the first read
+    // (a connect to loopback can complete at once): a server that speaks first, as HTTP/2 servers
+    // do with their SETTINGS, would otherwise be read by an empty pipeline and lost.
+    if (loop.inEventLoop()) connect(loop, target, onConnected, result);
+    else loop.execute(() -> connect(loop, target, onConnected, result));
+    return result;
+  }
+
+  private void connect(
+      EventLoop loop,
+      InetSocketAddress target,
+      BiConsumer<Channel, CompletableFuture<ProbeResult>> onConnected,
+      CompletableFuture<ProbeResult> result) {
     ChannelFuture connect = bootstrap.clone(loop).connect(target);
     ScheduledFuture<?> timeout =
         loop.schedule(
@@ -64,6 +77,5 @@ final class ProbeConnector {
           timeout.cancel(false);
           connect.channel().close();
         });
-    return result;
   }
 }

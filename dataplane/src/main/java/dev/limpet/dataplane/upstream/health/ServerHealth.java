@@ -1,11 +1,13 @@
 package dev.limpet.dataplane.upstream.health;
 
 import dev.limpet.contract.HealthMonitorConfig;
+import dev.limpet.dataplane.tls.UpstreamTls;
 import dev.limpet.dataplane.upstream.Server;
 import io.netty.bootstrap.Bootstrap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,13 +22,18 @@ final class ServerHealth {
 
   private final String pool;
   private final Bootstrap bootstrap;
+  private final Supplier<UpstreamTls> tls;
   private final Map<HealthMonitorConfig, MonitorCheck> checks = new LinkedHashMap<>();
   private Server server;
 
-  ServerHealth(String pool, Server server, Bootstrap bootstrap) {
+  /**
+   * @param tls the TLS towards the pool's servers at the time of a probe, null for plain text
+   */
+  ServerHealth(String pool, Server server, Bootstrap bootstrap, Supplier<UpstreamTls> tls) {
     this.pool = pool;
     this.server = server;
     this.bootstrap = bootstrap;
+    this.tls = tls;
   }
 
   /**
@@ -69,7 +76,7 @@ final class ServerHealth {
         new MonitorCheck(
             monitor,
             server,
-            Probe.of(monitor, bootstrap),
+            Probe.of(monitor, bootstrap, tls),
             bootstrap.config().group().next(),
             this::onFlip);
     check.start();
