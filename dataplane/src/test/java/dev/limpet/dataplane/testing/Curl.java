@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * curl (Debian's, with nghttp2) as a real HTTP/2 client: h2c with prior knowledge, which the JDK's
  * client does not do, and requests whose SNI and {@code :authority} differ. Bounded: {@code
- * --max-time}, and the process is killed if it outlives it.
+ * --max-time} (10 s unless the arguments set another), and the process is killed if it outlives 150
+ * s.
  */
 public final class Curl {
   /** What curl printed: the body, then a last line {@code <http version> <status>}. */
@@ -25,7 +26,7 @@ public final class Curl {
     try {
       Process curl = new ProcessBuilder(command).redirectErrorStream(true).start();
       byte[] out = curl.getInputStream().readAllBytes();
-      if (!curl.waitFor(15, TimeUnit.SECONDS)) {
+      if (!curl.waitFor(150, TimeUnit.SECONDS)) {
         curl.destroyForcibly();
         throw new IllegalStateException("curl did not end: " + command);
       }

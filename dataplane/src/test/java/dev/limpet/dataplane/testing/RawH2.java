@@ -53,6 +53,12 @@ public final class RawH2 implements AutoCloseable {
     in = new DataInputStream(socket.getInputStream());
     out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
     frame(SETTINGS, 0, 0, new byte[0]);
+    // the server's SETTINGS come first; its limits hold once they are acknowledged
+    Frame settings = read();
+    if (settings == null || settings.type != SETTINGS)
+      throw new IOException("the server did not start with SETTINGS: " + settings);
+    frame(SETTINGS, 1, 0, new byte[0]);
+    out.flush();
   }
 
   /** A header block of literal fields, names and values alternating, in the order given. */
@@ -159,7 +165,8 @@ public final class RawH2 implements AutoCloseable {
 
   /**
    * The first HEADERS or RST_STREAM frame on {@code streamId}, or a GOAWAY; null when the
-   * connection ended first. Reads at most {@code maxFrames} frames.
+   * connection ended first. Reads at most {@code maxFrames} frames; frames of other streams are
+   * dropped, so a test awaits each stream's answer before it opens the next.
    */
   public Frame answer(int streamId, int maxFrames) throws IOException {
     for (int i = 0; i < maxFrames; i++) {
@@ -176,7 +183,7 @@ public final class RawH2 implements AutoCloseable {
     try {
       return decoder.decodeHeaders(streamId, Unpooled.wrappedBuffer(block));
     } catch (Http2Exception e) {
-      throw new IllegalStateException(e);
+      throw new IllegalStateException(java.util.HexFormat.of().formatHex(block), e);
     }
   }
 
