@@ -2,10 +2,10 @@ package dev.limpet.dataplane.server;
 
 import dev.limpet.contract.Http2Config;
 import dev.limpet.dataplane.metrics.DataPlaneMetrics;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -35,20 +35,25 @@ final class Http2Frontend {
   static final int RESET_WINDOW_SECONDS = 30;
 
   private final Http2Config config;
+  private final long idleMs;
   private final List<String> http1Stages;
   private final ChannelInitializer<Http2StreamChannel> streams;
   private final DataPlaneMetrics metrics;
 
   /**
+   * @param idleMs how long a connection without streams may go without a frame ({@link
+   *     Http2IdleClose})
    * @param http1Stages the names of the HTTP/1 stages the connection leaves
    * @param streamStages adds a stream's stages (after its frame-to-message codec) to its pipeline
    */
   Http2Frontend(
       Http2Config config,
+      long idleMs,
       List<String> http1Stages,
       Consumer<ChannelPipeline> streamStages,
       DataPlaneMetrics metrics) {
     this.config = config;
+    this.idleMs = idleMs;
     this.http1Stages = http1Stages;
     this.metrics = metrics;
     this.streams =
@@ -67,15 +72,17 @@ final class Http2Frontend {
   void install(ChannelHandlerContext ctx) {
     ChannelPipeline pipeline = ctx.pipeline();
     for (String name : http1Stages) if (pipeline.get(name) != null) pipeline.remove(name);
+    Http2FrameCodec codec = codec();
     pipeline
-        .addAfter(ctx.name(), CODEC, codec())
-        .addAfter(CODEC, MULTIPLEX, new Http2MultiplexHandler(streams));
+        .addAfter(ctx.name(), CODEC, codec)
+        .addAfter(CODEC, Http2IdleClose.NAME, new Http2IdleClose(idleMs, codec))
+        .addAfter(Http2IdleClose.NAME, MULTIPLEX, new Http2MultiplexHandler(streams));
     metrics.http2Connection();
     // streams come and go at the client's pace; flow control, not reads, holds each one back
     ctx.channel().config().setAutoRead(true);
   }
 
-  private ChannelHandler codec() {
+  private Http2FrameCodec codec() {
     return Http2FrameCodecBuilder.forServer()
         .initialSettings(
             Http2Settings.defaultSettings()

@@ -116,6 +116,7 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
             ? null
             : new Http2Frontend(
                 routes.http2(),
+                settings.clientIdleMs(),
                 HTTP1_STAGES,
                 stream -> streamStages(stream, settings),
                 context.metrics());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.limpet.dataplane.testing.Curl;
 import dev.limpet.dataplane.testing.ProxyFixture;
+import dev.limpet.dataplane.testing.RawH2;
 import dev.limpet.dataplane.testing.TlsDocument;
 import dev.limpet.testsupport.TestPki;
 import java.net.http.HttpClient;
@@ -104,5 +105,24 @@ class Http2FrontendTest {
         fx.client().https(CA.clientContext(), HttpClient.Version.HTTP_2).get("/");
     assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
     assertThat(response.statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aStreamsClientIsTheOneThePROXYHeaderOfItsConnectionNamed() throws Exception {
+    fx = new ProxyFixture(2, 174, "a");
+    fx.apply(
+        ("virtualServices: [{name: web, address: 127.0.0.1, port: ${port}, pool: web, http2:"
+                + " {enabled: true}, clientAddress: {proxyProtocol: {sources: [127.0.6.0/24]}}}]\n"
+                + "pools: [{name: web, servers: %s}]\n")
+            .formatted(fx.servers()));
+    String header = "PROXY TCP4 198.51.100.7 127.0.0.1 40000 " + fx.port + "\r\n";
+    try (RawH2 h2 = new RawH2(fx.port, "127.0.6.1", header)) {
+      h2.headers(1, RawH2.END_STREAM | RawH2.END_HEADERS, RawH2.get("/headers"));
+      h2.flush();
+      assertThat(h2.answer(1, 20).headers().status().toString()).isEqualTo("200");
+      RawH2.Frame body = h2.read();
+      assertThat(new String(body.payload(), java.nio.charset.StandardCharsets.UTF_8))
+          .contains("x-forwarded-for: 198.51.100.7\n");
+    }
   }
 }

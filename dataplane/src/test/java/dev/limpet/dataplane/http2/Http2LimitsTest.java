@@ -125,4 +125,28 @@ class Http2LimitsTest {
     }
     assertThat(fx.backend("a").requests()).isZero();
   }
+
+  @Test
+  void anIdleConnectionEndsWithGoAwayButAStreamWaitingForItsServerKeepsIt() throws Exception {
+    fx = new ProxyFixture(2, 204, "a");
+    fx.apply(
+        ("virtualServices: [{name: web, address: 127.0.0.1, port: ${port}, pool: web, timeouts:"
+                + " {clientIdleMs: 300}, http2: {enabled: true}}]\n"
+                + "pools: [{name: web, servers: %s}]\n")
+            .formatted(fx.servers()));
+    try (RawH2 h2 = new RawH2(fx.port)) {
+      h2.headers(1, RawH2.END_STREAM | RawH2.END_HEADERS, RawH2.get("/slow?ms=1000"));
+      h2.flush();
+      assertThat(h2.answer(1, 20).headers().status().toString()).isEqualTo("200");
+      RawH2.Frame goAway = null;
+      for (int i = 0; i < 20 && goAway == null; i++) {
+        RawH2.Frame f = h2.read();
+        if (f == null) break;
+        if (f.type() == RawH2.GOAWAY) goAway = f;
+      }
+      assertThat(goAway).isNotNull();
+      assertThat(goAway.errorCode()).isZero();
+      assertThat(h2.read()).isNull();
+    }
+  }
 }

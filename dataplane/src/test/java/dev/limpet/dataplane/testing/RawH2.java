@@ -10,6 +10,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -47,10 +48,20 @@ public final class RawH2 implements AutoCloseable {
   private final DefaultHttp2HeadersDecoder decoder = new DefaultHttp2HeadersDecoder(false);
 
   public RawH2(int port) throws IOException {
-    socket = new Socket("127.0.0.1", port);
+    this(port, null, "");
+  }
+
+  /**
+   * From {@code source} (null: any), {@code before} written ahead of the preface (a PROXY protocol
+   * header).
+   */
+  public RawH2(int port, String source, String before) throws IOException {
+    socket =
+        new Socket("127.0.0.1", port, source == null ? null : InetAddress.getByName(source), 0);
     socket.setSoTimeout(5_000);
     out = socket.getOutputStream();
     in = new DataInputStream(socket.getInputStream());
+    out.write(before.getBytes(StandardCharsets.US_ASCII));
     out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
     frame(SETTINGS, 0, 0, new byte[0]);
     // the server's SETTINGS come first; its limits hold once they are acknowledged
