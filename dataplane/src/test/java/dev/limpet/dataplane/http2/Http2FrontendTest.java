@@ -111,10 +111,8 @@ class Http2FrontendTest {
   void aStreamsClientIsTheOneThePROXYHeaderOfItsConnectionNamed() throws Exception {
     fx = new ProxyFixture(2, 174, "a");
     fx.apply(
-        ("virtualServices: [{name: web, address: 127.0.0.1, port: ${port}, pool: web, http2:"
-                + " {enabled: true}, clientAddress: {proxyProtocol: {sources: [127.0.6.0/24]}}}]\n"
-                + "pools: [{name: web, servers: %s}]\n")
-            .formatted(fx.servers()));
+        Http2Documents.oneService(
+            fx, "", ", clientAddress: {proxyProtocol: {sources: [127.0.6.0/24]}}"));
     String header = "PROXY TCP4 198.51.100.7 127.0.0.1 40000 " + fx.port + "\r\n";
     try (RawH2 h2 = new RawH2(fx.port, "127.0.6.1", header)) {
       h2.headers(1, RawH2.END_STREAM | RawH2.END_HEADERS, RawH2.get("/headers"));

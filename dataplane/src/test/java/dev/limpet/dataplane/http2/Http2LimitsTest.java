@@ -27,11 +27,7 @@ class Http2LimitsTest {
 
   private void start(String http2) throws Exception {
     fx = new ProxyFixture(2, 201, "a");
-    fx.apply(
-        ("virtualServices: [{name: web, address: 127.0.0.1, port: ${port}, pool: web, http2:"
-                + " {enabled: true%s}}]\n"
-                + "pools: [{name: web, servers: %s}]\n")
-            .formatted(http2, fx.servers()));
+    fx.apply(Http2Documents.oneService(fx, http2, ""));
   }
 
   @Test
@@ -129,11 +125,7 @@ class Http2LimitsTest {
   @Test
   void anIdleConnectionEndsWithGoAwayButAStreamWaitingForItsServerKeepsIt() throws Exception {
     fx = new ProxyFixture(2, 204, "a");
-    fx.apply(
-        ("virtualServices: [{name: web, address: 127.0.0.1, port: ${port}, pool: web, timeouts:"
-                + " {clientIdleMs: 300}, http2: {enabled: true}}]\n"
-                + "pools: [{name: web, servers: %s}]\n")
-            .formatted(fx.servers()));
+    fx.apply(Http2Documents.oneService(fx, "", ", timeouts: {clientIdleMs: 300}"));
     try (RawH2 h2 = new RawH2(fx.port)) {
       h2.headers(1, RawH2.END_STREAM | RawH2.END_HEADERS, RawH2.get("/slow?ms=1000"));
       h2.flush();

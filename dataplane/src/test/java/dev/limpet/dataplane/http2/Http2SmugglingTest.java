@@ -27,11 +27,7 @@ class Http2SmugglingTest {
   @BeforeAll
   static void start() throws Exception {
     fx = new ProxyFixture(2, 211, "a");
-    fx.apply(
-        ("virtualServices: [{name: web, address: 127.0.0.1, port: ${port}, pool: web, http2:"
-                + " {enabled: true}}]\n"
-                + "pools: [{name: web, servers: %s}]\n")
-            .formatted(fx.servers()));
+    fx.apply(Http2Documents.oneService(fx, "", ""));
   }
 
   @AfterAll
