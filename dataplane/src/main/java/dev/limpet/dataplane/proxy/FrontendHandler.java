@@ -416,6 +416,11 @@ public final class FrontendHandler extends ChannelDuplexHandler
     client.eventLoop().execute(() -> client.pipeline().fireUserEventTriggered(DRAIN));
   }
 
+  /** True for the event {@link #drain} sends (an HTTP/2 connection answers it with GOAWAY). */
+  public static boolean isDrain(Object evt) {
+    return evt == DRAIN;
+  }
+
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     boolean idle = exchange == null && inbound.isEmpty();

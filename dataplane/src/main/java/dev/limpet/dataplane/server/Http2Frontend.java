@@ -42,7 +42,7 @@ final class Http2Frontend {
 
   /**
    * @param idleMs how long a connection without streams may go without a frame ({@link
-   *     Http2IdleClose})
+   *     Http2GoAway})
    * @param http1Stages the names of the HTTP/1 stages the connection leaves
    * @param streamStages adds a stream's stages (after its frame-to-message codec) to its pipeline
    */
@@ -75,8 +75,8 @@ final class Http2Frontend {
     Http2FrameCodec codec = codec();
     pipeline
         .addAfter(ctx.name(), CODEC, codec)
-        .addAfter(CODEC, Http2IdleClose.NAME, new Http2IdleClose(idleMs, codec))
-        .addAfter(Http2IdleClose.NAME, MULTIPLEX, new Http2MultiplexHandler(streams));
+        .addAfter(CODEC, Http2GoAway.NAME, new Http2GoAway(idleMs, codec))
+        .addAfter(Http2GoAway.NAME, MULTIPLEX, new Http2MultiplexHandler(streams));
     metrics.http2Connection();
     // streams come and go at the client's pace; flow control, not reads, holds each one back
     ctx.channel().config().setAutoRead(true);
