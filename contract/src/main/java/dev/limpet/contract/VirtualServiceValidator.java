@@ -5,7 +5,7 @@ import java.util.Set;
 
 /**
  * Checks one virtual service: its address and port, the pool and DataScripts it names, its network
- * security blocks, hostnames, TLS and where its client address comes from.
+ * security blocks, hostnames, TLS, where its client address comes from and its HTTP/2 limits.
  */
 final class VirtualServiceValidator {
   private final ConfigProblems problems;
@@ -46,6 +46,20 @@ final class VirtualServiceValidator {
     problems.hostnames(path + ".hostnames", vs.hostnames());
     if (vs.tls() != null) tls.check(path + ".tls", vs.tls());
     clientAddress(path + ".clientAddress", vs.clientAddress());
+    http2(path + ".http2", vs.http2());
+  }
+
+  private void http2(String path, Http2Config h) {
+    problems.range(
+        path + ".maxConcurrentStreams",
+        h.maxConcurrentStreams(),
+        1,
+        Http2Config.MAX_CONCURRENT_STREAMS);
+    problems.range(
+        path + ".maxHeaderListBytes",
+        h.maxHeaderListBytes(),
+        Http2Config.MIN_HEADER_LIST_BYTES,
+        Http2Config.MAX_HEADER_LIST_BYTES);
   }
 
   private void clientAddress(String path, ClientAddressConfig c) {

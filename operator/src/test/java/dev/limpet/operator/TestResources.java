@@ -186,6 +186,10 @@ public final class TestResources {
     return with(s, f -> f.clientAddress = clientAddress);
   }
 
+  public static VirtualServiceSpec withHttp2(VirtualServiceSpec s, VirtualServiceSpec.Http2 h2) {
+    return with(s, f -> f.http2 = h2);
+  }
+
   /** {@code s} with the fields {@code change} sets changed. */
   private static VirtualServiceSpec with(VirtualServiceSpec s, Consumer<VsFields> change) {
     var fields = new VsFields(s);
@@ -207,6 +211,7 @@ public final class TestResources {
     VirtualServiceSpec.Exposure service;
     VirtualServiceSpec.Tls tls;
     VirtualServiceSpec.ClientAddress clientAddress;
+    VirtualServiceSpec.Http2 http2;
 
     VsFields(int port, String pool) {
       this.port = port;
@@ -226,6 +231,7 @@ public final class TestResources {
       service = s.service();
       tls = s.tls();
       clientAddress = s.clientAddress();
+      http2 = s.http2();
     }
 
     VirtualServiceSpec spec() {
@@ -241,7 +247,8 @@ public final class TestResources {
           limits,
           service,
           tls,
-          clientAddress);
+          clientAddress,
+          http2);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.limpet.dataplane.http;
 
+import dev.limpet.dataplane.transport.ClientConnection;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
@@ -17,8 +18,9 @@ public final class ClientAddress {
 
   /** The connection's client: what a PROXY header named, else the socket's peer. */
   public static InetSocketAddress of(Channel channel) {
-    InetSocketAddress proxied = channel.attr(PROXIED).get();
-    return proxied != null ? proxied : (InetSocketAddress) channel.remoteAddress();
+    Channel connection = ClientConnection.of(channel);
+    InetSocketAddress proxied = connection.attr(PROXIED).get();
+    return proxied != null ? proxied : (InetSocketAddress) connection.remoteAddress();
   }
 
   /** Records the client a PROXY protocol header named for the rest of the connection. */

@@ -120,6 +120,25 @@ public final class DataPlaneMetrics implements ScriptMetrics {
     counter("limpet_refused_connections", "reason", reason, "", "").increment();
   }
 
+  /** A client connection that turned to HTTP/2 (ALPN h2, or h2c with prior knowledge). */
+  public void http2Connection() {
+    counter("limpet_http2_connections", "", "", "", "").increment();
+  }
+
+  /** An HTTP/2 stream a client opened: one exchange each. */
+  public void http2Stream() {
+    counter("limpet_http2_streams", "", "", "", "").increment();
+  }
+
+  /**
+   * A stream (frame {@code rst_stream}) or a whole connection ({@code goaway}) the HTTP/2 codec
+   * refused, by error code: REFUSED_STREAM over the concurrency limit, ENHANCE_YOUR_CALM for a
+   * reset or CONTINUATION flood, PROTOCOL_ERROR for a malformed request.
+   */
+  public void http2Refusal(String frame, String error) {
+    counter("limpet_http2_refusals", "frame", frame, "error", error).increment();
+  }
+
   /** A request the proxy answered itself because it was malformed or over a limit. */
   public void badRequest(int status) {
     counter("limpet_bad_requests", "status", Integer.toString(status), "", "").increment();
@@ -169,7 +188,8 @@ public final class DataPlaneMetrics implements ScriptMetrics {
     return counters.computeIfAbsent(
         id,
         x -> {
-          var b = Counter.builder(name).tag(k1, v1);
+          var b = Counter.builder(name);
+          if (!k1.isEmpty()) b.tag(k1, v1);
           if (!k2.isEmpty()) b.tag(k2, v2);
           return b.register(registry);
         });

@@ -80,6 +80,16 @@ public final class FrontendHandler extends ChannelDuplexHandler
     answers = new LocalAnswers(ctx, context, clock);
   }
 
+  /**
+   * Taken off a connection that turned out to speak HTTP/2 (the connection's streams have their
+   * own): its timer must not act on the connection any more.
+   */
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    closing = true;
+    timeouts.cancel();
+  }
+
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     ctx.channel().closeFuture().addListener(f -> balancing.release());
@@ -113,6 +123,11 @@ public final class FrontendHandler extends ChannelDuplexHandler
       else if (msg instanceof ScriptedRequest scripted) startExchange(scripted);
       else if (msg instanceof ScriptAnswer answer) answer(answer);
       else if (msg instanceof Denied denied) deny(denied);
+      else if (msg instanceof Misdirected misdirected)
+        reply(
+            begin(misdirected.request(), null),
+            HttpResponseStatus.MISDIRECTED_REQUEST,
+            "this connection does not serve this host");
       else if (msg instanceof HttpRequest malformed) {
         closing = true;
         answers.rejectMalformed(malformed);
@@ -380,6 +395,13 @@ public final class FrontendHandler extends ChannelDuplexHandler
   /** Closes after what is written is sent: with a FIN, or with a TCP reset (SO_LINGER 0). */
   private void closeClient(boolean reset) {
     closing = true;
+    if (ctx.channel() instanceof Http2StreamChannel) {
+      // an HTTP/2 stream: what is written goes first, then the stream alone ends (RST_STREAM when
+      // either side has not finished it); the connection and its other streams go on
+      ctx.flush();
+      ctx.close();
+      return;
+    }
     ctx.writeAndFlush(Unpooled.EMPTY_BUFFER)
         .addListener(
             (ChannelFutureListener)
@@ -394,6 +416,11 @@ public final class FrontendHandler extends ChannelDuplexHandler
   /** Asks a client connection to close as soon as it is idle (a drain at shutdown). */
   public static void drain(Channel client) {
     client.eventLoop().execute(() -> client.pipeline().fireUserEventTriggered(DRAIN));
+  }
+
+  /** True for the event {@link #drain} sends (an HTTP/2 connection answers it with GOAWAY). */
+  public static boolean isDrain(Object evt) {
+    return evt == DRAIN;
   }
 
   @Override

@@ -10,7 +10,7 @@ import io.netty.util.ReferenceCounted;
  * reference-counted), so whoever drops the message releases the head.
  */
 sealed interface RequestMessage extends ReferenceCounted
-    permits RoutedRequest, Denied, ScriptedRequest, ScriptAnswer {
+    permits RoutedRequest, Denied, Misdirected, ScriptedRequest, ScriptAnswer {
   HttpRequest head();
 
   @Override

@@ -5,6 +5,7 @@ import dev.limpet.dataplane.script.ScriptExchange;
 import dev.limpet.dataplane.script.ScriptResult;
 import dev.limpet.dataplane.script.ScriptTransaction;
 import dev.limpet.dataplane.tls.ListenerTls;
+import dev.limpet.dataplane.transport.ClientConnection;
 import dev.limpet.dataplane.upstream.Server;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpRequest;
@@ -61,7 +62,7 @@ record ScriptView(
 
   @Override
   public SSLSession tlsSession() {
-    SslHandler ssl = client.pipeline().get(SslHandler.class);
+    SslHandler ssl = ClientConnection.of(client).pipeline().get(SslHandler.class);
     return ssl != null && ssl.handshakeFuture().isSuccess() ? ssl.engine().getSession() : null;
   }
 

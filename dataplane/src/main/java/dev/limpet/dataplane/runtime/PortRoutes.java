@@ -1,5 +1,6 @@
 package dev.limpet.dataplane.runtime;
 
+import dev.limpet.contract.Http2Config;
 import dev.limpet.dataplane.tls.ListenerTls;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +20,7 @@ public final class PortRoutes {
   private final List<VirtualService> services;
   private final ListenerTls tls;
   private final AddressBlocks proxySources;
+  private final Http2Config http2;
 
   PortRoutes(List<VirtualService> services, ListenerTls tls) {
     this.services = List.copyOf(services);
@@ -37,6 +39,33 @@ public final class PortRoutes {
     var proxyProtocol =
         services.isEmpty() ? null : services.get(0).config().clientAddress().proxyProtocol();
     this.proxySources = proxyProtocol == null ? null : AddressBlocks.of(proxyProtocol.sources());
+    this.http2 = http2(services);
+  }
+
+  /**
+   * The HTTP/2 settings of the port's connections, or null when no virtual service on it enables
+   * HTTP/2. A connection's SETTINGS are sent before its first request names a host, so they are the
+   * strictest of the services that enable it; a stream for a service that does not gets 421.
+   */
+  private static Http2Config http2(List<VirtualService> services) {
+    Http2Config strictest = null;
+    for (VirtualService vs : services) {
+      Http2Config h = vs.config().http2();
+      if (!h.enabled()) continue;
+      strictest =
+          strictest == null
+              ? h
+              : new Http2Config(
+                  true,
+                  Math.min(strictest.maxConcurrentStreams(), h.maxConcurrentStreams()),
+                  Math.min(strictest.maxHeaderListBytes(), h.maxHeaderListBytes()));
+    }
+    return strictest;
+  }
+
+  /** HTTP/2 on the port's connections (ALPN h2, h2c with prior knowledge), or null: HTTP/1 only. */
+  public Http2Config http2() {
+    return http2;
   }
 
   /** The virtual service for a Host header value (port and case ignored), or null. */
@@ -84,7 +113,8 @@ public final class PortRoutes {
     return tls;
   }
 
-  static String stripPort(String host) {
+  /** A Host or {@code :authority} value without its port. */
+  public static String stripPort(String host) {
     if (host.startsWith("[")) {
       int end = host.indexOf(']');
       return end > 0 ? host.substring(0, end + 1) : host;

@@ -5,6 +5,7 @@ import dev.limpet.dataplane.proxy.Forwarding;
 import dev.limpet.dataplane.proxy.FrontendCodec;
 import dev.limpet.dataplane.proxy.FrontendHandler;
 import dev.limpet.dataplane.proxy.ListenerSettings;
+import dev.limpet.dataplane.proxy.Misdirection;
 import dev.limpet.dataplane.proxy.ProxyContext;
 import dev.limpet.dataplane.proxy.RequestBodyBuffer;
 import dev.limpet.dataplane.proxy.RequestClock;
@@ -12,14 +13,18 @@ import dev.limpet.dataplane.proxy.RequestFraming;
 import dev.limpet.dataplane.proxy.RequestScripts;
 import dev.limpet.dataplane.proxy.Route;
 import dev.limpet.dataplane.proxy.SizedHeadersFactory;
+import dev.limpet.dataplane.proxy.StreamRequests;
 import dev.limpet.dataplane.runtime.ConfigHolder;
 import dev.limpet.dataplane.runtime.PortRoutes;
 import dev.limpet.dataplane.tls.ClientHelloReader;
 import dev.limpet.dataplane.tls.ListenerTls;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -35,10 +40,31 @@ import org.slf4j.LoggerFactory;
  * (UpstreamRelay) → response scripts and persistence hooks (ResponseHeads) → end, or a byte tunnel
  * after a protocol switch (TunnelHandler); timeouts (Timeouts) and undecodable bodies
  * (MalformedBodies) cut an exchange short, and LocalAnswers answers without a server.
+ *
+ * <p>HTTP/2 (on ports where a virtual service enables it): after TLS, ALPN may choose h2 ({@link
+ * AlpnSwitch}); on a plain port the client preface says h2c ({@link PrefaceDetector}). Either way
+ * {@link Http2Frontend} replaces the stages from the clock on with the frame codec and a stream
+ * multiplexer, and each stream runs Netty's frame-to-message codec → {@link StreamRequests} → the
+ * same stages from the framing checks on, with {@link Misdirection} (421) after routing.
  */
 final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
   /** Room for the method and version around the URI on the request line. */
   private static final int REQUEST_LINE_OVERHEAD = 32;
+
+  /** The stages a connection that turns to HTTP/2 leaves: its streams have their own. */
+  private static final List<String> HTTP1_STAGES =
+      List.of(
+          RequestClock.NAME,
+          FrontendHandler.CODEC,
+          RequestFraming.NAME,
+          RequestBodyBuffer.NAME,
+          Route.NAME,
+          Access.NAME,
+          Forwarding.NAME,
+          RequestScripts.NAME,
+          FrontendHandler.NAME);
+
+  private static final String STREAM_CODEC = "h2StreamCodec";
 
   private final int port;
   private final ConnectionGuard guard;
@@ -85,15 +111,49 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
                   guard,
                   context.metrics(),
                   refusals));
-    if (routes != null && routes.tls() != null)
+    Http2Frontend http2 =
+        routes == null || routes.http2() == null
+            ? null
+            : new Http2Frontend(
+                routes.http2(),
+                settings.clientIdleMs(),
+                HTTP1_STAGES,
+                stream -> streamStages(stream, settings),
+                context.metrics());
+    if (routes != null && routes.tls() != null) {
       ch.pipeline()
           .addLast(ClientHelloReader.NAME, routes.tls().newHelloReader())
           .addLast(ListenerTls.HANDLER, routes.tls().newHandler());
+      if (http2 != null) ch.pipeline().addLast(AlpnSwitch.NAME, new AlpnSwitch(http2));
+    } else if (http2 != null) {
+      ch.pipeline().addLast(PrefaceDetector.NAME, new PrefaceDetector(http2));
+    }
     ch.pipeline()
         .addLast(RequestClock.NAME, clock)
         .addLast(FrontendHandler.CODEC, new FrontendCodec(decoder))
-        .addLast(RequestFraming.NAME, RequestFraming.INSTANCE)
-        .addLast(RequestBodyBuffer.NAME, RequestBodyBuffer.forPort(config, port))
+        .addLast(RequestFraming.NAME, RequestFraming.INSTANCE);
+    exchangeStages(ch.pipeline(), settings, clock);
+  }
+
+  /**
+   * The stages of an HTTP/2 stream: Netty's frame-to-message codec and {@link StreamRequests} in
+   * place of the HTTP/1 codec, then the same stages as an HTTP/1 connection's, with {@link
+   * Misdirection} after routing.
+   */
+  private void streamStages(ChannelPipeline stream, ListenerSettings settings) {
+    RequestClock clock = new RequestClock();
+    stream
+        .addLast(STREAM_CODEC, new Http2StreamFrameToHttpObjectCodec(true))
+        .addLast(StreamRequests.NAME, StreamRequests.INSTANCE)
+        .addLast(RequestClock.NAME, clock)
+        .addLast(RequestFraming.NAME, RequestFraming.INSTANCE);
+    exchangeStages(stream, settings, clock);
+    stream.addAfter(Route.NAME, Misdirection.NAME, new Misdirection(port));
+  }
+
+  /** The stages after the codec and framing checks, the same for HTTP/1 and HTTP/2 streams. */
+  private void exchangeStages(ChannelPipeline p, ListenerSettings settings, RequestClock clock) {
+    p.addLast(RequestBodyBuffer.NAME, RequestBodyBuffer.forPort(config, port))
         .addLast(Route.NAME, new Route(config::current, port))
         .addLast(Access.NAME, access)
         .addLast(Forwarding.NAME, new Forwarding(settings.tls(), port))

@@ -1,5 +1,6 @@
 package dev.limpet.dataplane.tls;
 
+import dev.limpet.dataplane.transport.ClientConnection;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.SniHandler;
@@ -17,6 +18,9 @@ public final class ListenerTls {
 
   private static final AttributeKey<String> SERVER_NAME =
       AttributeKey.valueOf(ListenerTls.class, "serverName");
+
+  private static final AttributeKey<SslContext> CERTIFICATE =
+      AttributeKey.valueOf(ListenerTls.class, "certificate");
 
   /** How long a client may take over its handshake before the connection is closed. */
   private static final long HANDSHAKE_TIMEOUT_MS = 10_000;
@@ -47,9 +51,21 @@ public final class ListenerTls {
       protected void replaceHandler(
           ChannelHandlerContext ctx, String hostname, SslContext sslContext) throws Exception {
         if (hostname != null) ctx.channel().attr(SERVER_NAME).set(hostname);
+        ctx.channel().attr(CERTIFICATE).set(sslContext);
         super.replaceHandler(ctx, hostname, sslContext);
       }
     };
+  }
+
+  /**
+   * True when the connection of {@code channel} was set up with the certificate (and TLS settings)
+   * this listener serves {@code host} with: HTTP/2 clients reuse a connection for every host its
+   * certificate names (RFC 9113 §9.1.1), and a host the connection's certificate was not chosen for
+   * must get 421 rather than another virtual service's answer (contour#5240).
+   */
+  public boolean servesOnConnection(Channel channel, String host) {
+    SslContext chosen = ClientConnection.of(channel).attr(CERTIFICATE).get();
+    return chosen != null && host != null && bySni.map(host) == chosen;
   }
 
   /**
@@ -57,6 +73,6 @@ public final class ListenerTls {
    * case), or null when it sent none or is plain HTTP ({@code avi.ssl.server_name}).
    */
   public static String serverName(Channel channel) {
-    return channel.attr(SERVER_NAME).get();
+    return ClientConnection.of(channel).attr(SERVER_NAME).get();
   }
 }

@@ -42,7 +42,8 @@ public final class TlsCatalog {
       String digest,
       List<String> protocols,
       List<String> ciphers,
-      ClientCertificatesConfig clientCertificates) {}
+      ClientCertificatesConfig clientCertificates,
+      boolean http2) {}
 
   private record UpstreamKey(UpstreamTlsConfig config, List<X509Certificate> trusted) {}
 
@@ -140,14 +141,20 @@ public final class TlsCatalog {
       SslContext defaultContext = null;
       for (int j = 0; j < tls.certificates().size(); j++) {
         TlsCertificateConfig certificate = tls.certificates().get(j);
-        SslContext context = certificate(path + ".certificates[" + j + "]", certificate, tls, port);
+        SslContext context =
+            certificate(
+                path + ".certificates[" + j + "]", certificate, tls, vs.http2().enabled(), port);
         if (certificate.name().equals(tls.defaultCertificate())) defaultContext = context;
       }
       if (defaultContext != null) port.offerDefault(defaultContext, vs.hostnames().isEmpty());
     }
 
     private SslContext certificate(
-        String path, TlsCertificateConfig certificate, TlsConfig tls, PortCertificates port) {
+        String path,
+        TlsCertificateConfig certificate,
+        TlsConfig tls,
+        boolean http2,
+        PortCertificates port) {
       if (!certificate.fromSecret())
         files.add(
             new CertificateStore.FilePair(certificate.certificateFile(), certificate.keyFile()));
@@ -165,7 +172,8 @@ public final class TlsCatalog {
       if (expiry != null)
         LOG.warn("{} ('{}'): {}; serving it anyway", path, certificate.name(), expiry);
       ServerKey key =
-          new ServerKey(loaded.digest(), tls.protocols(), tls.ciphers(), tls.clientCertificates());
+          new ServerKey(
+              loaded.digest(), tls.protocols(), tls.ciphers(), tls.clientCertificates(), http2);
       SslContext context = servers.get(key);
       if (context == null) context = previous.servers.get(key);
       if (context == null) {
@@ -174,7 +182,7 @@ public final class TlsCatalog {
               tls.clientCertificates() == null
                   ? List.of()
                   : PemKeyPair.certificates(tls.clientCertificates().caCertificates());
-          context = contexts.server(loaded.pair(), tls, clientAuthorities);
+          context = contexts.server(loaded.pair(), tls, clientAuthorities, http2);
         } catch (SSLException | RuntimeException e) {
           problems.add(path + ": cannot serve this certificate: " + e.getMessage());
           return null;

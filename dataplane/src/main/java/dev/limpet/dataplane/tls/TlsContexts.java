@@ -44,6 +44,15 @@ public final class TlsContexts {
           SelectedListenerFailureBehavior.ACCEPT,
           ApplicationProtocolNames.HTTP_2);
 
+  /** HTTP/2 preferred, HTTP/1.1 for the clients that do not offer it. */
+  private static final ApplicationProtocolConfig H2_AND_HTTP_1_1 =
+      new ApplicationProtocolConfig(
+          Protocol.ALPN,
+          SelectorFailureBehavior.NO_ADVERTISE,
+          SelectedListenerFailureBehavior.ACCEPT,
+          ApplicationProtocolNames.HTTP_2,
+          ApplicationProtocolNames.HTTP_1_1);
+
   /**
    * The JDK's TLS lets a TLS 1.2 client renegotiate unless told not to (BoringSSL never lets it);
    * read once, when the JDK's first server handshake starts.
@@ -85,21 +94,23 @@ public final class TlsContexts {
 
   /** What a TLS listener serves for one certificate. */
   public SslContext server(PemKeyPair pair, TlsConfig tls) throws SSLException {
-    return server(pair, tls, List.of());
+    return server(pair, tls, List.of(), false);
   }
 
   /**
    * What a TLS listener serves for one certificate, asking clients for a certificate that chains to
-   * {@code clientAuthorities} when {@code tls.clientCertificates()} is set.
+   * {@code clientAuthorities} when {@code tls.clientCertificates()} is set, and offering HTTP/2
+   * (ALPN h2) besides HTTP/1.1 when {@code http2}.
    */
-  public SslContext server(PemKeyPair pair, TlsConfig tls, List<X509Certificate> clientAuthorities)
+  public SslContext server(
+      PemKeyPair pair, TlsConfig tls, List<X509Certificate> clientAuthorities, boolean http2)
       throws SSLException {
     SslContextBuilder builder =
         SslContextBuilder.forServer(pair.key(), pair.chain())
             .sslProvider(provider)
             .protocols(tls.protocols())
             .ciphers(tls.ciphers(), IdentityCipherSuiteFilter.INSTANCE)
-            .applicationProtocolConfig(HTTP_1_1);
+            .applicationProtocolConfig(http2 ? H2_AND_HTTP_1_1 : HTTP_1_1);
     var clients = tls.clientCertificates();
     if (clients != null)
       builder

@@ -1,5 +1,6 @@
 package dev.limpet.dataplane.tls;
 
+import dev.limpet.dataplane.transport.ClientConnection;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslHandler;
@@ -40,7 +41,7 @@ public final class TlsSession {
 
   /** The TLS session of a client connection, or null when it is plain HTTP. */
   public static TlsSession of(Channel channel) {
-    return channel.attr(ATTRIBUTE).get();
+    return ClientConnection.of(channel).attr(ATTRIBUTE).get();
   }
 
   void attachTo(Channel channel) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.limpet.dataplane.testing.Client;
 import dev.limpet.dataplane.testing.DataPlaneProcess;
 import dev.limpet.dataplane.testing.FreePorts;
+import dev.limpet.dataplane.testing.PatternStream;
 import dev.limpet.testsupport.Backend;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
@@ -64,38 +65,6 @@ class StreamingTest {
         assertThat(dp.alive()).as(dp.log()).isTrue();
         assertThat(dp.log()).doesNotContain("OutOfMemoryError");
       }
-    }
-  }
-
-  /** {@code n} bytes of a repeating pattern, generated on the fly. */
-  private static final class PatternStream extends InputStream {
-    private long left;
-    private long position;
-
-    PatternStream(long n) {
-      this.left = n;
-    }
-
-    static long checksum(long n) {
-      long sum = 0;
-      for (long i = 0; i < n; i++) sum += (int) (i % 251);
-      return sum;
-    }
-
-    @Override
-    public int read() {
-      if (left == 0) return -1;
-      left--;
-      return (int) (position++ % 251);
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) {
-      if (left == 0) return -1;
-      int n = (int) Math.min(len, left);
-      for (int i = 0; i < n; i++) b[off + i] = (byte) (position++ % 251);
-      left -= n;
-      return n;
     }
   }
 }

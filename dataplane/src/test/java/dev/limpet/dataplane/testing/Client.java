@@ -33,9 +33,14 @@ public final class Client {
 
   /** The same listener over HTTPS, trusting what {@code tls} trusts. */
   public Client https(SSLContext tls) {
+    return https(tls, HttpClient.Version.HTTP_1_1);
+  }
+
+  /** The same listener over HTTPS, offering {@code version} in ALPN. */
+  public Client https(SSLContext tls, HttpClient.Version version) {
     return new Client(
         HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
+            .version(version)
             .connectTimeout(Duration.ofSeconds(5))
             .sslContext(tls)
             .build(),

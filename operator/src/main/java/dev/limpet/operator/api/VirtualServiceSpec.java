@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.limpet.contract.ClientAddressConfig;
+import dev.limpet.contract.Http2Config;
 import dev.limpet.contract.NetworkSecurityConfig.DenyAction;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
@@ -62,7 +63,44 @@ public record VirtualServiceSpec(
                 + " avi.vs.client_ip) comes from besides the connection's peer: a PROXY protocol"
                 + " header from given load balancers, X-Forwarded-For from trusted proxies."
                 + " Absent: the peer.")
-        ClientAddress clientAddress) {
+        ClientAddress clientAddress,
+    @JsonPropertyDescription(
+            "HTTP/2 from clients: ALPN h2 on TLS (offered when SNI selects this virtual service),"
+                + " h2c with prior knowledge on plain ports; HTTP/1.1 stays available. Absent or"
+                + " enabled: false: HTTP/1.1 only, so an upgrade of Limpet never changes the"
+                + " protocol under a client (an opt-in like HAProxy's alpn h2 and NGINX's http2"
+                + " on).")
+        Http2 http2) {
+
+  /** A virtual service whose clients speak HTTP/1.1. */
+  public VirtualServiceSpec(
+      String dataPlaneGroup,
+      String address,
+      Integer port,
+      List<String> hostnames,
+      String pool,
+      List<String> dataScripts,
+      NetworkSecurity networkSecurity,
+      Timeouts timeouts,
+      Limits limits,
+      Exposure service,
+      Tls tls,
+      ClientAddress clientAddress) {
+    this(
+        dataPlaneGroup,
+        address,
+        port,
+        hostnames,
+        pool,
+        dataScripts,
+        networkSecurity,
+        timeouts,
+        limits,
+        service,
+        tls,
+        clientAddress,
+        null);
+  }
 
   /** A virtual service whose client is the connection's peer. */
   public VirtualServiceSpec(
@@ -89,6 +127,7 @@ public record VirtualServiceSpec(
         limits,
         service,
         tls,
+        null,
         null);
   }
 
@@ -252,6 +291,26 @@ public record VirtualServiceSpec(
       @Default("60000") @Min(1) @Max(86400000) Integer clientIdleMs,
       @Default("10000") @Min(1) @Max(3600000) Integer headerReadMs,
       @Default("60000") @Min(1) @Max(86400000) Integer upstreamResponseMs) {}
+
+  /** HTTP/2 from clients. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Http2(
+      @Default("false")
+          @JsonPropertyDescription("Offer HTTP/2 (h2, h2c with prior knowledge) besides HTTP/1.1.")
+          Boolean enabled,
+      @Default("100")
+          @Min(1)
+          @Max(Http2Config.MAX_CONCURRENT_STREAMS)
+          @JsonPropertyDescription(
+              "Streams a client may have open at once on one connection; more are refused"
+                  + " (REFUSED_STREAM).")
+          Integer maxConcurrentStreams,
+      @Min(Http2Config.MIN_HEADER_LIST_BYTES)
+          @Max(Http2Config.MAX_HEADER_LIST_BYTES)
+          @JsonPropertyDescription(
+              "The largest request header list (HPACK size); over it: 431. Absent:"
+                  + " limits.maxHeaderBytes.")
+          Integer maxHeaderListBytes) {}
 
   /** Request limits. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -4,6 +4,7 @@ import dev.limpet.contract.ClientAddressConfig;
 import dev.limpet.contract.ClientCertificatesConfig;
 import dev.limpet.contract.DataScriptConfig;
 import dev.limpet.contract.HealthMonitorConfig;
+import dev.limpet.contract.Http2Config;
 import dev.limpet.contract.LimitsConfig;
 import dev.limpet.contract.LoadBalancingConfig;
 import dev.limpet.contract.NetworkSecurityConfig;
@@ -192,7 +193,14 @@ public final class ResourceRenderer {
                     orZero(l.maxConnections()))),
         s.dataScripts(),
         map(s.tls(), tls -> tls(tls, digests)),
-        map(s.clientAddress(), ResourceRenderer::clientAddress));
+        map(s.clientAddress(), ResourceRenderer::clientAddress),
+        map(
+            s.http2(),
+            h ->
+                new Http2Config(
+                    Boolean.TRUE.equals(h.enabled()),
+                    orZero(h.maxConcurrentStreams()),
+                    orZero(h.maxHeaderListBytes()))));
   }
 
   private static ClientAddressConfig clientAddress(VirtualServiceSpec.ClientAddress c) {

@@ -1,0 +1,96 @@
+package dev.limpet.dataplane.server;
+
+import dev.limpet.contract.Http2Config;
+import dev.limpet.dataplane.metrics.DataPlaneMetrics;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Turns a client connection into an HTTP/2 one, once ALPN chose {@code h2} or the client's first
+ * bytes were the HTTP/2 preface: the HTTP/1 stages leave the connection, the frame codec and the
+ * stream multiplexer take their place, and each stream gets a channel of its own that runs the same
+ * stages as an HTTP/1 connection ({@code streamStages}), so each stream is one exchange: routing,
+ * access, DataScripts, persistence. Connection-level protection is Netty's, set here: SETTINGS
+ * (concurrent streams: an excess stream is refused with REFUSED_STREAM; header list size: 431),
+ * rapid reset (CVE-2023-44487: more than {@link #MAX_RESETS} RST_STREAM in {@link
+ * #RESET_WINDOW_SECONDS} s end the connection with GOAWAY ENHANCE_YOUR_CALM) and CONTINUATION
+ * floods (CVE-2024-27316: a header block longer than the header list limit ends the connection; so
+ * do many small CONTINUATION frames).
+ */
+final class Http2Frontend {
+  static final String CODEC = "h2Codec";
+  static final String MULTIPLEX = "h2Streams";
+
+  /** Resets a client may send in {@link #RESET_WINDOW_SECONDS}: Netty's own default. */
+  static final int MAX_RESETS = 200;
+
+  static final int RESET_WINDOW_SECONDS = 30;
+
+  private final Http2Config config;
+  private final long idleMs;
+  private final List<String> http1Stages;
+  private final ChannelInitializer<Http2StreamChannel> streams;
+  private final DataPlaneMetrics metrics;
+
+  /**
+   * @param idleMs how long a connection without streams may go without a frame ({@link
+   *     Http2GoAway})
+   * @param http1Stages the names of the HTTP/1 stages the connection leaves
+   * @param streamStages adds a stream's stages (after its frame-to-message codec) to its pipeline
+   */
+  Http2Frontend(
+      Http2Config config,
+      long idleMs,
+      List<String> http1Stages,
+      Consumer<ChannelPipeline> streamStages,
+      DataPlaneMetrics metrics) {
+    this.config = config;
+    this.idleMs = idleMs;
+    this.http1Stages = http1Stages;
+    this.metrics = metrics;
+    this.streams =
+        new ChannelInitializer<>() {
+          @Override
+          protected void initChannel(Http2StreamChannel stream) {
+            // the stream's window follows what the server takes: read only as the relay asks
+            stream.config().setAutoRead(false);
+            metrics.http2Stream();
+            streamStages.accept(stream.pipeline());
+          }
+        };
+  }
+
+  /** Replaces the HTTP/1 stages after {@code ctx}'s handler with HTTP/2's. */
+  void install(ChannelHandlerContext ctx) {
+    ChannelPipeline pipeline = ctx.pipeline();
+    for (String name : http1Stages) if (pipeline.get(name) != null) pipeline.remove(name);
+    Http2FrameCodec codec = codec();
+    pipeline
+        .addAfter(ctx.name(), CODEC, codec)
+        .addAfter(CODEC, Http2GoAway.NAME, new Http2GoAway(idleMs, codec))
+        .addAfter(Http2GoAway.NAME, MULTIPLEX, new Http2MultiplexHandler(streams));
+    metrics.http2Connection();
+    // streams come and go at the client's pace; flow control, not reads, holds each one back
+    ctx.channel().config().setAutoRead(true);
+  }
+
+  private Http2FrameCodec codec() {
+    return Http2FrameCodecBuilder.forServer()
+        .initialSettings(
+            Http2Settings.defaultSettings()
+                .maxConcurrentStreams(config.maxConcurrentStreams())
+                .maxHeaderListSize(config.maxHeaderListBytes()))
+        .decoderEnforceMaxRstFramesPerWindow(MAX_RESETS, RESET_WINDOW_SECONDS)
+        .validateHeaders(true)
+        .frameLogger(new Http2Refusals(metrics))
+        .build();
+  }
+}
