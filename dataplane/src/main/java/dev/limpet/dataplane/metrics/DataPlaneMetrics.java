@@ -139,6 +139,18 @@ public final class DataPlaneMetrics implements ScriptMetrics {
     counter("limpet_http2_refusals", "frame", frame, "error", error).increment();
   }
 
+  /**
+   * An HTTP/2 stream whose first request waited for the first response of its virtual service on
+   * its connection (so that the response's DataScripts pin its key first), by how the wait ended:
+   * {@code response} (the first response came back), {@code first_ended} (the first exchange ended
+   * without one), {@code timeout}, {@code reset} (the client reset the waiting stream), or {@code
+   * full} (not held: too many were waiting already).
+   */
+  public void http2HeldStream(String virtualService, String outcome) {
+    counter("limpet_http2_held_streams", "virtual_service", virtualService, "outcome", outcome)
+        .increment();
+  }
+
   /** A request the proxy answered itself because it was malformed or over a limit. */
   public void badRequest(int status) {
     counter("limpet_bad_requests", "status", Integer.toString(status), "", "").increment();

@@ -22,6 +22,7 @@ public final class CompiledDataScript {
   private final Map<String, TokenBuckets> rateLimiters;
   private final TokenBuckets firstRateLimiter;
   private final boolean readsRequestBody;
+  private final boolean learnsInResponse;
   private final Map<String, byte[]> cryptoKeys;
 
   CompiledDataScript(
@@ -31,7 +32,16 @@ public final class CompiledDataScript {
       Map<String, IpRanges> ipGroups,
       Map<String, StringGroupIndex> stringGroups,
       List<TokenBuckets> rateLimiters) {
-    this(name, chunks, poolsByScriptName, ipGroups, stringGroups, rateLimiters, false, Map.of());
+    this(
+        name,
+        chunks,
+        poolsByScriptName,
+        ipGroups,
+        stringGroups,
+        rateLimiters,
+        false,
+        false,
+        Map.of());
   }
 
   private CompiledDataScript(
@@ -42,8 +52,10 @@ public final class CompiledDataScript {
       Map<String, StringGroupIndex> stringGroups,
       List<TokenBuckets> rateLimiters,
       boolean readsRequestBody,
+      boolean learnsInResponse,
       Map<String, byte[]> cryptoKeys) {
     this.readsRequestBody = readsRequestBody;
+    this.learnsInResponse = learnsInResponse;
     this.cryptoKeys = cryptoKeys;
     this.name = name;
     this.chunks = chunks;
@@ -82,6 +94,7 @@ public final class CompiledDataScript {
     }
     Map<ScriptEvent, ScriptChunk> chunks = new EnumMap<>(ScriptEvent.class);
     boolean readsBody = false;
+    boolean learns = false;
     for (ScriptEvent event : ScriptEvent.values()) {
       String source = event.source(config.events());
       if (source == null) continue;
@@ -93,6 +106,7 @@ public final class CompiledDataScript {
       InternedNames.internConstants(prototype);
       chunks.put(event, ScriptChunk.interpreted(prototype));
       readsBody |= ApiNameScanner.reads(prototype, REQUEST_BODY);
+      learns |= event == ScriptEvent.HTTP_RESP && ApiNameScanner.reads(prototype, TABLE_INSERT);
     }
     Map<String, String> pools = new HashMap<>();
     for (var ref : config.pools()) pools.put(ref.scriptName(), ref.pool());
@@ -110,6 +124,7 @@ public final class CompiledDataScript {
         Map.copyOf(stringGroups),
         rateLimiters,
         readsBody,
+        learns,
         Map.copyOf(cryptoKeys));
   }
 
@@ -122,6 +137,18 @@ public final class CompiledDataScript {
    */
   public boolean readsRequestBody() {
     return readsRequestBody;
+  }
+
+  /** The function whose use in HTTP_RESP makes a script learn where a key's requests go. */
+  static final String TABLE_INSERT = "avi.vs.table_insert";
+
+  /**
+   * True when this script's HTTP_RESP event names {@code avi.vs.table_insert}: it learns from a
+   * response where later requests go (the Avi idiom: {@code table_lookup} in HTTP_REQ, {@code
+   * table_insert} in HTTP_RESP), so requests that arrive before that response find nothing.
+   */
+  public boolean learnsInResponse() {
+    return learnsInResponse;
   }
 
   public String name() {

@@ -17,6 +17,7 @@ public final class VirtualServiceScripts {
   private final ScriptTables tables;
   private final ScriptPools pools;
   private final boolean readsRequestBody;
+  private final boolean learnsInResponse;
 
   /** Whether some script handles each event, by ordinal: asked once per request per event. */
   private final boolean[] handled = new boolean[ScriptEvent.values().length];
@@ -35,6 +36,7 @@ public final class VirtualServiceScripts {
     this.tables = tables;
     this.pools = pools;
     this.readsRequestBody = scripts.stream().anyMatch(CompiledDataScript::readsRequestBody);
+    this.learnsInResponse = scripts.stream().anyMatch(CompiledDataScript::learnsInResponse);
     for (ScriptEvent event : ScriptEvent.values())
       handled[event.ordinal()] = scripts.stream().anyMatch(s -> s.chunk(event) != null);
   }
@@ -86,6 +88,15 @@ public final class VirtualServiceScripts {
    */
   public boolean readsRequestBody() {
     return readsRequestBody;
+  }
+
+  /**
+   * True when some script learns in HTTP_RESP where a key's later requests go ({@code
+   * avi.vs.table_insert}): the first requests on one HTTP/2 connection then wait for the first
+   * response ({@code FirstResponseGate}).
+   */
+  public boolean learnsInResponse() {
+    return learnsInResponse;
   }
 
   /** True when some script handles {@code event}: the proxy may skip the call otherwise. */

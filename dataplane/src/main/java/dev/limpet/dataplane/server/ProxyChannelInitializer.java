@@ -1,6 +1,7 @@
 package dev.limpet.dataplane.server;
 
 import dev.limpet.dataplane.proxy.Access;
+import dev.limpet.dataplane.proxy.FirstResponseGate;
 import dev.limpet.dataplane.proxy.Forwarding;
 import dev.limpet.dataplane.proxy.FrontendCodec;
 import dev.limpet.dataplane.proxy.FrontendHandler;
@@ -45,7 +46,9 @@ import org.slf4j.LoggerFactory;
  * AlpnSwitch}); on a plain port the client preface says h2c ({@link PrefaceDetector}). Either way
  * {@link Http2Frontend} replaces the stages from the clock on with the frame codec and a stream
  * multiplexer, and each stream runs Netty's frame-to-message codec → {@link StreamRequests} → the
- * same stages from the framing checks on, with {@link Misdirection} (421) after routing.
+ * same stages from the framing checks on, with {@link Misdirection} (421) after routing and {@link
+ * FirstResponseGate} before the request scripts (a connection's first requests wait for the first
+ * response where the scripts learn pins from responses).
  */
 final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
   /** Room for the method and version around the URI on the request line. */
@@ -138,7 +141,7 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
   /**
    * The stages of an HTTP/2 stream: Netty's frame-to-message codec and {@link StreamRequests} in
    * place of the HTTP/1 codec, then the same stages as an HTTP/1 connection's, with {@link
-   * Misdirection} after routing.
+   * Misdirection} after routing and {@link FirstResponseGate} before the request scripts.
    */
   private void streamStages(ChannelPipeline stream, ListenerSettings settings) {
     RequestClock clock = new RequestClock();
@@ -149,6 +152,8 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
         .addLast(RequestFraming.NAME, RequestFraming.INSTANCE);
     exchangeStages(stream, settings, clock);
     stream.addAfter(Route.NAME, Misdirection.NAME, new Misdirection(port));
+    stream.addBefore(
+        RequestScripts.NAME, FirstResponseGate.NAME, new FirstResponseGate(context.metrics()));
   }
 
   /** The stages after the codec and framing checks, the same for HTTP/1 and HTTP/2 streams. */

@@ -14,6 +14,9 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * An HTTP/2 client over a plain socket (h2c with prior knowledge) that writes frames byte by byte,
@@ -187,6 +190,23 @@ public final class RawH2 implements AutoCloseable {
       if (f.streamId == streamId && (f.type == HEADERS || f.type == RST_STREAM)) return f;
     }
     throw new IllegalStateException("no answer on stream " + streamId + " in " + maxFrames);
+  }
+
+  /**
+   * The first HEADERS or RST_STREAM frame on each of {@code streamIds}, by stream, for streams the
+   * test opened together; reads at most {@code maxFrames} frames and stops at a GOAWAY or the end
+   * of the connection, so a stream without an answer is missing from the map.
+   */
+  public Map<Integer, Frame> answers(Collection<Integer> streamIds, int maxFrames)
+      throws IOException {
+    Map<Integer, Frame> answers = new TreeMap<>();
+    for (int i = 0; i < maxFrames && answers.size() < streamIds.size(); i++) {
+      Frame f = read();
+      if (f == null || f.type == GOAWAY) break;
+      if (streamIds.contains(f.streamId) && (f.type == HEADERS || f.type == RST_STREAM))
+        answers.putIfAbsent(f.streamId, f);
+    }
+    return answers;
   }
 
   /** The header fields of a HEADERS frame the server sent (no padding or priority: Netty's). */
