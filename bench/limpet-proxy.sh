@@ -5,6 +5,8 @@
 # A variant may end in the data plane's socket transport (rr-io_uring, cookie-epoll, rr-nio), so
 # that one anchors run compares transports; without one, $LIMPET_TRANSPORT (default auto).
 # LIMPET_RENDER_ONLY=1 prints the configuration instead of running it (RequestAllocation uses it).
+# LIMPET_EXTRA_VS: more entries of virtualServices (YAML lines, "  - {...}"), all on pool be;
+# h2load.sh adds its HTTP/2 listeners (TLS and h2c) that way.
 set -euo pipefail
 config="$RUNDIR/limpet-$PROXY_VARIANT.yaml"
 variant=${PROXY_VARIANT%%-*}
@@ -31,6 +33,7 @@ esac
   echo "version: bench-$PROXY_VARIANT"
   echo "virtualServices:"
   echo "  - {name: bench, address: 127.0.0.1, port: $PROXY_PORT, pool: be, limits: {maxConnections: 8000}${script:+, dataScripts: [pick]}}"
+  [ -n "${LIMPET_EXTRA_VS:-}" ] && printf '%s\n' "$LIMPET_EXTRA_VS"
   echo "pools:"
   echo "  - name: be"
   [ -n "$profile" ] && echo "    persistenceProfile: p"

@@ -43,33 +43,7 @@ for tool in haproxy nginx wrk openssl curl; do
 done
 [ "${SKIP_BUILD:-0}" = 1 ] || (cd "$root" && mvn -B -q -o -DskipTests package -pl dataplane -am)
 
-log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
-
-# ------------------------------------------------------------------ processes (own groups)
-declare -A started=()
-start() {   # start NAME cmd... : in its own session and process group, whose id is the PID
-  local name=$1; shift
-  setsid "$@" >"$OUT/$name.log" 2>&1 </dev/null &
-  started[$!]=$name
-  PGID=$!
-}
-ticks() {   # utime+stime of every process of group $1, in clock ticks
-  cat /proc/[0-9]*/stat 2>/dev/null |
-    awk -v pg="$1" '{ s=$0; p=0; while ((q=index(substr(s,p+1),")"))>0) p+=q;
-                      split(substr(s,p+2),f," "); if (f[3]==pg) t+=f[12]+f[13] } END { print t+0 }'
-}
-stop() {    # TERM the group we started, KILL after 5 s
-  local pg=$1 i
-  [ -n "${started[$pg]+x}" ] || return 0
-  kill -TERM -- "-$pg" 2>/dev/null || true
-  for i in $(seq 50); do kill -0 -- "-$pg" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL -- "-$pg" 2>/dev/null || true
-  wait "$pg" 2>/dev/null || true
-  unset "started[$pg]"
-}
-cleanup() { for pg in "${!started[@]}"; do stop "$pg"; done; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+. "$here/lib.sh"   # log, start, ticks, stop, busy_pct, quiet_bg; the traps
 
 # ------------------------------------------------------------------ certificate and backends
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=bench.limpet.test \
@@ -161,14 +135,6 @@ p99_ms() {  # the 99% line of wrk --latency, in ms
                    m = (u=="us") ? v/1000 : (u=="s") ? v*1000 : v; printf "%.2f", m }'
 }
 
-busy_pct() {   # the whole box's busy % over one second, of nproc x 100
-  local a b
-  a=$(awk '/^cpu / { print $2+$3+$4+$7+$8, $2+$3+$4+$5+$6+$7+$8 }' /proc/stat)
-  sleep 1
-  b=$(awk '/^cpu / { print $2+$3+$4+$7+$8, $2+$3+$4+$5+$6+$7+$8 }' /proc/stat)
-  echo "$a $b" | awk -v n="$(nproc)" '{ printf "%.0f", ($3 - $1) * 100 * n / ($4 - $2) }'
-}
-
 tick_us=$((1000000 / $(getconf CLK_TCK)))
 {
   echo "# $(date -Is) $(uname -n) nproc=$(nproc) load: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -182,10 +148,7 @@ for thr in $THREADS; do
     pg=$PGID
     load ka "$WARMUP" > "$OUT/raw-$target-t$thr-warmup.txt"
     for mode in $MODES; do
-      for _ in $(seq "$QUIET_WAIT"); do
-        bg=$(busy_pct)
-        [ "$bg" -lt "$QUIET_PCT" ] && break
-      done
+      bg=$(quiet_bg)
       before=$(ticks "$pg")
       out=$(load "$mode" "$DURATION")
       after=$(ticks "$pg")

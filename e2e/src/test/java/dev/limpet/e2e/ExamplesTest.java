@@ -27,6 +27,8 @@ class ExamplesTest {
   static final int DS_HEADER = 8084;
   static final int DS_JSESSIONID = 8085;
   static final int DENY_LIST = 8086;
+  static final int HTTP2 = 8092;
+  static final int STREAMS = 20;
   static final int CLIENTS = 12;
   static final int REQUESTS = 10;
 
@@ -136,6 +138,36 @@ class ExamplesTest {
         assertThat(Replicas.get(r % 2, DS_HEADER, header).backend()).isEqualTo(pod);
     }
     assertThat(used).hasSizeGreaterThan(1);
+  }
+
+  @Test
+  void http2ParallelFirstRequestsOfOneConnectionAllReachThePodTheFirstClaimed() throws Exception {
+    Set<String> used = new HashSet<>();
+    for (int c = 0; c < CLIENTS / 2; c++) {
+      int replica = c % 2;
+      String from = Replicas.client(c);
+      List<String> bodies =
+          Replicas.replicated(
+              1 - replica,
+              "persistence/http2/",
+              () -> Replicas.streams(replica, HTTP2, from, STREAMS));
+      Set<String> pods = new HashSet<>();
+      for (String body : bodies) pods.add(HttpAnswer.backendOf(body));
+      assertThat(pods)
+          .as("the pods that answered %d first requests of %s on one connection", STREAMS, from)
+          .hasSize(1)
+          .doesNotContainNull();
+      String pod = pods.iterator().next();
+      used.add(pod);
+      for (int r = 0; r < 4; r++) {
+        assertThat(Replicas.get(r % 2, HTTP2, from, "/", Map.of()).backend())
+            .as("HTTP/1.1 on the same port")
+            .isEqualTo(pod);
+        assertThat(Replicas.streams(r % 2, HTTP2, from, 2))
+            .allSatisfy(b -> assertThat(HttpAnswer.backendOf(b)).isEqualTo(pod));
+      }
+    }
+    assertThat(used).as("new clients are spread over the pods").hasSizeGreaterThan(1);
   }
 
   @Test

@@ -38,6 +38,11 @@ record HttpAnswer(int status, Map<String, String> headers, String body, String b
     }
   }
 
+  /** The demo pod named by a body "hello from NAME", or null. */
+  static String backendOf(String body) {
+    return body.startsWith("hello from ") ? body.substring("hello from ".length()).trim() : null;
+  }
+
   private static HttpAnswer parse(InputStream in) throws IOException {
     ByteArrayOutputStream all = new ByteArrayOutputStream();
     in.transferTo(all);
@@ -55,9 +60,7 @@ record HttpAnswer(int status, Map<String, String> headers, String body, String b
           (a, b) -> a + ", " + b);
     }
     String body = text.substring(end + 4);
-    String backend =
-        body.startsWith("hello from ") ? body.substring("hello from ".length()).trim() : null;
-    return new HttpAnswer(status, headers, body, backend);
+    return new HttpAnswer(status, headers, body, backendOf(body));
   }
 
   /** The value of cookie {@code name} this answer sets, or null. */

@@ -2,6 +2,7 @@ package dev.limpet.e2e;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.awaitility.Awaitility;
@@ -25,13 +26,20 @@ final class Replicas {
   }
 
   /**
+   * The bodies of {@code count} GETs sent at once as streams of one h2c connection to replica
+   * {@code replica}, from source address {@code from}.
+   */
+  static List<String> streams(int replica, int port, String from, int count) throws IOException {
+    return H2cStreams.get(from, SharedCluster.cluster().dataPlanes().ip(replica), port, count);
+  }
+
+  /**
    * Sends a client's first request and returns its answer once the table entry it made has reached
    * replica {@code other} (its admin /tables counts one more entry under {@code tablePrefix}).
    */
-  static HttpAnswer replicated(int other, String tablePrefix, Callable<HttpAnswer> first)
-      throws Exception {
+  static <T> T replicated(int other, String tablePrefix, Callable<T> first) throws Exception {
     int known = entries(other, tablePrefix);
-    HttpAnswer answer = first.call();
+    T answer = first.call();
     awaitEntries(other, tablePrefix, known + 1);
     return answer;
   }

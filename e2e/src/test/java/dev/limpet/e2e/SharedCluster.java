@@ -26,6 +26,7 @@ final class SharedCluster implements BeforeAllCallback {
           "datascript-header",
           "datascript-jsessionid",
           "http-cookie",
+          "http2",
           "ip-deny-list");
   private static LocalCluster cluster;
 
