@@ -22,7 +22,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -140,7 +139,6 @@ class GrpcPassThroughTest {
   }
 
   @Test
-  @Disabled("needs h2front: HTTP/2 from clients")
   void unaryCallsPassAndAreBalancedOneByOne() throws Exception {
     start(H2, "", 2);
     List<String> answers = new ArrayList<>();
@@ -150,7 +148,6 @@ class GrpcPassThroughTest {
   }
 
   @Test
-  @Disabled("needs h2front: HTTP/2 from clients")
   void aFailedCallKeepsItsStatusAndMessage() throws Exception {
     start(H2, "", 1);
     assertThatThrownBy(() -> stub().unaryRpc(request("fail")))
@@ -163,7 +160,6 @@ class GrpcPassThroughTest {
   }
 
   @Test
-  @Disabled("needs h2front: HTTP/2 from clients")
   void aServerStreamingCallEndsWithItsTrailers() throws Exception {
     start(H2, "", 1);
     List<String> answers = new ArrayList<>();
@@ -175,7 +171,6 @@ class GrpcPassThroughTest {
   }
 
   @Test
-  @Disabled("needs h2front: HTTP/2 from clients")
   void aLongStreamOutlivesAReloadAndEndsTunnelDrainSecondsAfterItsServerDrains() throws Exception {
     start(H2, ", tunnelDrainSeconds: 1", 1);
     GrpcBackend g1 = backends.get(0);
@@ -196,7 +191,6 @@ class GrpcPassThroughTest {
   }
 
   @Test
-  @Disabled("needs h2front: HTTP/2 from clients")
   void aStreamTheServerEndsEndsCleanlyForTheClient() throws Exception {
     start(H2, "", 1);
     GrpcBackend g1 = backends.get(0);

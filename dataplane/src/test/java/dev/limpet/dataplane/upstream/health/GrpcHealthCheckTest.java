@@ -226,7 +226,10 @@ class GrpcHealthCheckTest {
         new TlsContexts(SslProvider.JDK, new TicketKeyRing(TicketKeySet.random()));
     UpstreamTlsConfig config = new UpstreamTlsConfig(true, null, null, null);
     return new UpstreamTls(
-        contexts.client(config, trusted, false), contexts.client(config, trusted, true), null, "test");
+        contexts.client(config, trusted, false),
+        contexts.client(config, trusted, true),
+        null,
+        "test");
   }
 
   private static HealthMonitorConfig grpcMonitor(
