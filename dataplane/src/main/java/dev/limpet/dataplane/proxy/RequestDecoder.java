@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMessage;
@@ -36,12 +37,24 @@ final class RequestDecoder extends HttpRequestDecoder {
 
   private boolean failed;
 
+  /** Well-formed heads read without an object per field; null when not used. */
+  private final ScannedHeads heads;
+
   /** The previous request's target: the requests of a connection often name the same one. */
   private String target;
 
   RequestDecoder(HttpDecoderConfig config, Queue<HttpMethod> methods) {
+    this(config, methods, true);
+  }
+
+  /**
+   * @param scanHeads read well-formed heads with {@link HeadScanner} (fields kept as bytes); false
+   *     to let Netty's decoder build every field
+   */
+  RequestDecoder(HttpDecoderConfig config, Queue<HttpMethod> methods, boolean scanHeads) {
     super(config);
     this.methods = methods;
+    this.heads = scanHeads ? new ScannedHeads(config.getMaxHeaderSize()) : null;
   }
 
   @Override
@@ -52,7 +65,10 @@ final class RequestDecoder extends HttpRequestDecoder {
           ? new FramingException(
               HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "unsupported version " + version)
           : FramingException.badRequest("malformed version");
-    return super.createMessage(initialLine);
+    ReceivedHeaders fields = heads == null ? null : heads.takeFields();
+    if (fields == null) return super.createMessage(initialLine);
+    return new DefaultHttpRequest(
+        HttpVersion.valueOf(version), HttpMethod.valueOf(initialLine[0]), initialLine[1], fields);
   }
 
   /** {@code HTTP/d.d} in any case: a version, just not one served here. */
@@ -100,7 +116,14 @@ final class RequestDecoder extends HttpRequestDecoder {
     }
     int start = in.readerIndex();
     int first = out.size();
-    super.decode(ctx, in, out);
+    ByteBuf line = heads == null ? null : heads.scan(in);
+    if (line != null) {
+      super.decode(ctx, line, out);
+      heads.lineDecoded(in);
+    } else {
+      super.decode(ctx, in, out);
+      if (heads != null && in.readerIndex() != start) heads.decoderRead();
+    }
     bytes.consumed(in.readerIndex() - start);
     for (int i = first; i < out.size(); i++) observe((HttpObject) out.get(i));
   }
@@ -111,7 +134,10 @@ final class RequestDecoder extends HttpRequestDecoder {
       methods.add(request.method());
       bytes.headDecoded(HttpUtil.isTransferEncodingChunked(request));
     }
-    if (decoded instanceof LastHttpContent) bytes.messageDecoded();
+    if (decoded instanceof LastHttpContent) {
+      bytes.messageDecoded();
+      if (heads != null) heads.messageEnded();
+    }
   }
 
   /** A failed message for {@code problem}: a request when in a head, else the body's last part. */
