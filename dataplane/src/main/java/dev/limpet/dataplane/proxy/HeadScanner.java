@@ -64,9 +64,10 @@ final class HeadScanner {
       if (++fields > ReceivedHeaders.MAX_FIELDS) return false;
       at = next + 1;
     }
+    if (at - sectionStart > ReceivedHeaders.MAX_SECTION) return false;
     byte[] section = new byte[at - sectionStart];
     in.getBytes(sectionStart, section);
-    int[] spans = new int[fields * 4];
+    int[] spans = new int[fields * 2];
     if (!read(section, spans)) return false;
     this.lineEnd = sectionStart;
     this.headEnd = at;
@@ -77,7 +78,7 @@ final class HeadScanner {
   /** Fills {@code spans} from the field lines of {@code section}; false at the first odd line. */
   private static boolean read(byte[] section, int[] spans) {
     int at = 0;
-    for (int field = 0; field * 4 < spans.length; field++) {
+    for (int field = 0; field * 2 < spans.length; field++) {
       int nameEnd = at;
       while (nameEnd < section.length && isTchar(section[nameEnd])) nameEnd++;
       if (nameEnd == at || section[nameEnd] != ':') return false;
@@ -92,11 +93,8 @@ final class HeadScanner {
       int valueEnd = i;
       while (valueStart < valueEnd && isOws(section[valueStart])) valueStart++;
       while (valueEnd > valueStart && isOws(section[valueEnd - 1])) valueEnd--;
-      int span = field * 4;
-      spans[span] = at;
-      spans[span + 1] = nameEnd - at;
-      spans[span + 2] = valueStart;
-      spans[span + 3] = valueEnd - valueStart;
+      spans[field * 2] = ReceivedHeaders.pack(at, nameEnd - at);
+      spans[field * 2 + 1] = ReceivedHeaders.pack(valueStart, valueEnd - valueStart);
       at = i + 2;
     }
     return true;

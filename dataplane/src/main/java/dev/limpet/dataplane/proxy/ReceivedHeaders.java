@@ -36,21 +36,39 @@ final class ReceivedHeaders extends HttpHeaders {
   /** The removed-field bits are one {@code long}; a head with more fields takes Netty's path. */
   static final int MAX_FIELDS = Long.SIZE;
 
+  /** Offsets are 16 bits each; a larger field section takes Netty's path. */
+  static final int MAX_SECTION = 0xFFFF;
+
   private static final NameValidator<CharSequence> NAMES =
       DefaultHttpHeadersFactory.headersFactory().getNameValidator();
   private static final ValueValidator<CharSequence> VALUES =
       DefaultHttpHeadersFactory.headersFactory().getValueValidator();
+  private static final byte[] NO_BYTES = new byte[0];
+  private static final int[] NO_SPANS = new int[0];
+
+  /** Netty's checks of an added field: a head's, or a trailer section's (which forbid more). */
+  private final NameValidator<CharSequence> nameValidator;
+
+  private final ValueValidator<CharSequence> valueValidator;
 
   private final byte[] head;
 
-  /** Per received field: name start, name length, value start, value length (trimmed). */
+  /**
+   * Per received field, two ints: name start and length, value start and length (trimmed), each
+   * pair as {@code start << 16 | length}.
+   */
   private final int[] spans;
 
   private final int received;
   private long removed;
 
-  /** The values asked for so far, so that a value asked by several stages is one String. */
-  private String[] values;
+  /**
+   * The value asked last, so that one asked by several stages is one String (Host: the framing
+   * checks, the body buffer and the route each ask for it).
+   */
+  private int lastAsked = -1;
+
+  private String lastValue;
 
   /** Added fields: name, value, name, value... (one array: X-Forwarded-* adds three to each). */
   private CharSequence[] addedFields;
@@ -59,13 +77,35 @@ final class ReceivedHeaders extends HttpHeaders {
 
   /**
    * @param head the field lines (owned from now on: never changed)
-   * @param spans four offsets into {@code head} per field
+   * @param spans two packed spans per field, see {@link #pack}
    */
   ReceivedHeaders(byte[] head, int[] spans, int received) {
+    this(head, spans, received, NAMES, VALUES);
+  }
+
+  private ReceivedHeaders(
+      byte[] head,
+      int[] spans,
+      int received,
+      NameValidator<CharSequence> nameValidator,
+      ValueValidator<CharSequence> valueValidator) {
+    this.nameValidator = nameValidator;
+    this.valueValidator = valueValidator;
     if (received > MAX_FIELDS) throw new IllegalArgumentException("more than 64 fields");
+    if (head.length > MAX_SECTION) throw new IllegalArgumentException("field section too large");
     this.head = head;
     this.spans = spans;
     this.received = received;
+  }
+
+  /**
+   * A container with no received field that checks added fields with {@code names} and {@code
+   * values}: for a message end, whose trailer section is nearly always empty, it is smaller than
+   * Netty's container.
+   */
+  static ReceivedHeaders none(
+      NameValidator<CharSequence> names, ValueValidator<CharSequence> values) {
+    return new ReceivedHeaders(NO_BYTES, NO_SPANS, 0, names, values);
   }
 
   // ---- reading
@@ -213,10 +253,9 @@ final class ReceivedHeaders extends HttpHeaders {
     List<Map.Entry<CharSequence, CharSequence>> entries = new ArrayList<>(size());
     for (int i = 0; i < received; i++) {
       if (!isLive(i)) continue;
-      int at = i * 4;
       entries.add(
           new SimpleImmutableEntry<>(
-              name(i), new AsciiString(head, spans[at + 2], spans[at + 3], false)));
+              name(i), new AsciiString(head, valueStart(i), valueLength(i), false)));
     }
     for (int j = 0; j < added; j++)
       entries.add(new SimpleImmutableEntry<>(addedName(j), addedValue(j)));
@@ -232,9 +271,9 @@ final class ReceivedHeaders extends HttpHeaders {
 
   @Override
   public HttpHeaders add(CharSequence name, Object value) {
-    NAMES.validateName(name);
+    nameValidator.validateName(name);
     CharSequence text = text(value);
-    VALUES.validate(text);
+    valueValidator.validate(text);
     if (addedFields == null) addedFields = new CharSequence[8];
     else if (added * 2 == addedFields.length)
       addedFields = Arrays.copyOf(addedFields, addedFields.length * 2);
@@ -272,7 +311,7 @@ final class ReceivedHeaders extends HttpHeaders {
 
   @Override
   public HttpHeaders set(CharSequence name, Object value) {
-    NAMES.validateName(name);
+    nameValidator.validateName(name);
     remove(name);
     return add(name, value);
   }
@@ -284,7 +323,7 @@ final class ReceivedHeaders extends HttpHeaders {
 
   @Override
   public HttpHeaders set(CharSequence name, Iterable<?> values) {
-    NAMES.validateName(name);
+    nameValidator.validateName(name);
     remove(name);
     return add(name, values);
   }
@@ -336,10 +375,9 @@ final class ReceivedHeaders extends HttpHeaders {
   void writeTo(ByteBuf out) {
     for (int i = 0; i < received; i++) {
       if (!isLive(i)) continue;
-      int at = i * 4;
-      out.writeBytes(head, spans[at], spans[at + 1]);
+      out.writeBytes(head, nameStart(i), nameLength(i));
       out.writeShort(':' << 8 | ' ');
-      out.writeBytes(head, spans[at + 2], spans[at + 3]);
+      out.writeBytes(head, valueStart(i), valueLength(i));
       out.writeShort('\r' << 8 | '\n');
     }
     for (int j = 0; j < added; j++) {
@@ -357,10 +395,9 @@ final class ReceivedHeaders extends HttpHeaders {
   }
 
   private boolean nameIs(int i, CharSequence name) {
-    int at = i * 4;
-    int length = spans[at + 1];
+    int length = nameLength(i);
     if (name.length() != length) return false;
-    int start = spans[at];
+    int start = nameStart(i);
     for (int k = 0; k < length; k++) {
       int b = head[start + k];
       char c = name.charAt(k);
@@ -375,20 +412,37 @@ final class ReceivedHeaders extends HttpHeaders {
 
   /** The name as the decoders keep names: the shared instance when the table has it. */
   private AsciiString name(int i) {
-    int at = i * 4;
-    return HeadText.name(head, spans[at], spans[at + 1]);
+    return HeadText.name(head, nameStart(i), nameLength(i));
   }
 
   /** A value as Netty's decoder makes it: one char per byte. */
   private String value(int i) {
-    if (values == null) values = new String[received];
-    String value = values[i];
-    if (value == null) {
-      int at = i * 4;
-      value = new String(head, spans[at + 2], spans[at + 3], StandardCharsets.ISO_8859_1);
-      values[i] = value;
+    if (i != lastAsked) {
+      lastValue = new String(head, valueStart(i), valueLength(i), StandardCharsets.ISO_8859_1);
+      lastAsked = i;
     }
-    return value;
+    return lastValue;
+  }
+
+  /** A span of the field section: where it starts and how long it is, in one int. */
+  static int pack(int start, int length) {
+    return start << 16 | length;
+  }
+
+  private int nameStart(int i) {
+    return spans[i * 2] >>> 16;
+  }
+
+  private int nameLength(int i) {
+    return spans[i * 2] & 0xFFFF;
+  }
+
+  private int valueStart(int i) {
+    return spans[i * 2 + 1] >>> 16;
+  }
+
+  private int valueLength(int i) {
+    return spans[i * 2 + 1] & 0xFFFF;
   }
 
   private CharSequence addedName(int j) {
