@@ -27,7 +27,9 @@ import java.util.Queue;
  * HTTP/2.0} as a version of HTTP/1), a request with both Content-Length and a chunked
  * Transfer-Encoding is refused (Netty drops the Content-Length and goes on), and {@link
  * RequestBytes} refuses obs-fold and chunk sizes Netty would wrap. A refusal is a failed {@code
- * DecoderResult}, after which the rest of the connection's bytes are discarded, as Netty does.
+ * DecoderResult}, after which the rest of the connection's bytes are discarded, as Netty does. The
+ * field lines of a well-formed head are read by {@link ScannedHeads} (no object per field); every
+ * other head, every request line and every body is read by Netty's code as before.
  */
 final class RequestDecoder extends HttpRequestDecoder {
   private final RequestBytes bytes = new RequestBytes();
