@@ -1,7 +1,9 @@
 package dev.limpet.dataplane.proxy;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
@@ -34,6 +36,13 @@ public final class FrontendCodec
       HttpMethod method =
           msg.status().codeClass() == HttpStatusClass.INFORMATIONAL ? null : methods.poll();
       return HttpMethod.HEAD.equals(method) || super.isContentAlwaysEmpty(msg);
+    }
+
+    /** A response read by {@link HeadScanner} forwards its fields from the bytes received. */
+    @Override
+    protected void encodeHeaders(HttpHeaders headers, ByteBuf buf) {
+      if (headers instanceof ReceivedHeaders received) received.writeTo(buf);
+      else super.encodeHeaders(headers, buf);
     }
   }
 }

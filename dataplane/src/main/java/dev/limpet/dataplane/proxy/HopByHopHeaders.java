@@ -5,9 +5,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Removes the hop-by-hop fields of RFC 9110 section 7.6.1 before a message is forwarded: the fixed
@@ -15,11 +13,10 @@ import java.util.Map;
  * route it ({@code Content-Length}, {@code Transfer-Encoding}, {@code Host}): removing those
  * because a client named them would forward a body without its framing, which the server would read
  * as the start of the next request on the connection (a request of another client). {@code
- * Transfer-Encoding} stays anyway: the next hop's encoder re-frames the streamed body with it. One
- * pass over the fields finds what to remove, so a message without hop-by-hop fields costs no
- * hashing. {@code TE} goes as {@code trailers} when it offers that (RFC 9110 section 10.1.4: the
- * proxy passes trailers on, so it may say so to the next hop; gRPC servers need it), its other
- * codings dropped: the proxy decodes none of them.
+ * Transfer-Encoding} stays anyway: the next hop's encoder re-frames the streamed body with it. A
+ * look-up per listed name finds what to remove. {@code TE} goes as {@code trailers} when it offers
+ * that (RFC 9110 section 10.1.4: the proxy passes trailers on, so it may say so to the next hop;
+ * gRPC servers need it), its other codings dropped: the proxy decodes none of them.
  */
 final class HopByHopHeaders {
   private static final List<AsciiString> FIXED =
@@ -43,19 +40,21 @@ final class HopByHopHeaders {
     List<CharSequence> remove = null;
     CharSequence upgrade = null;
     boolean trailers = false;
-    for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
-        it.hasNext(); ) {
-      Map.Entry<CharSequence, CharSequence> field = it.next();
-      CharSequence name = field.getKey();
-      if (!isFixed(name)) continue;
+    // a look-up per fixed name rather than a walk over the fields: containers that keep fields as
+    // bytes (ReceivedHeaders) answer it without building an entry per field
+    for (int i = 0; i < FIXED.size(); i++) {
+      AsciiString name = FIXED.get(i);
+      if (!headers.contains(name)) continue;
       if (remove == null) remove = new ArrayList<>(4);
       remove.add(name);
-      if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONNECTION))
-        remove.addAll(namedBy(field.getValue()));
-      if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.UPGRADE))
-        upgrade = field.getValue();
-      if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.TE))
-        trailers |= offersTrailers(field.getValue());
+      if (name == HttpHeaderNames.CONNECTION) {
+        for (String connection : headers.getAll(name)) remove.addAll(namedBy(connection));
+      } else if (name == HttpHeaderNames.UPGRADE) {
+        List<String> upgrades = headers.getAll(name);
+        upgrade = upgrades.get(upgrades.size() - 1);
+      } else if (name == HttpHeaderNames.TE) {
+        for (String te : headers.getAll(name)) trailers |= offersTrailers(te);
+      }
     }
     if (remove == null) return;
     for (CharSequence name : remove) headers.remove(name);
@@ -69,13 +68,6 @@ final class HopByHopHeaders {
   private static boolean offersTrailers(CharSequence te) {
     for (String token : te.toString().split(","))
       if (token.trim().equalsIgnoreCase("trailers")) return true;
-    return false;
-  }
-
-  private static boolean isFixed(CharSequence name) {
-    for (AsciiString fixed : FIXED) {
-      if (fixed.length() == name.length() && fixed.contentEqualsIgnoreCase(name)) return true;
-    }
     return false;
   }
 

@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMessage;
@@ -26,7 +27,9 @@ import java.util.Queue;
  * HTTP/2.0} as a version of HTTP/1), a request with both Content-Length and a chunked
  * Transfer-Encoding is refused (Netty drops the Content-Length and goes on), and {@link
  * RequestBytes} refuses obs-fold and chunk sizes Netty would wrap. A refusal is a failed {@code
- * DecoderResult}, after which the rest of the connection's bytes are discarded, as Netty does.
+ * DecoderResult}, after which the rest of the connection's bytes are discarded, as Netty does. The
+ * field lines of a well-formed head are read by {@link ScannedHeads} (no object per field); every
+ * other head, every request line and every body is read by Netty's code as before.
  */
 final class RequestDecoder extends HttpRequestDecoder {
   private final RequestBytes bytes = new RequestBytes();
@@ -36,12 +39,24 @@ final class RequestDecoder extends HttpRequestDecoder {
 
   private boolean failed;
 
+  /** Well-formed heads read without an object per field; null when not used. */
+  private final ScannedHeads heads;
+
   /** The previous request's target: the requests of a connection often name the same one. */
   private String target;
 
   RequestDecoder(HttpDecoderConfig config, Queue<HttpMethod> methods) {
+    this(config, methods, true);
+  }
+
+  /**
+   * @param scanHeads read well-formed heads with {@link HeadScanner} (fields kept as bytes); false
+   *     to let Netty's decoder build every field
+   */
+  RequestDecoder(HttpDecoderConfig config, Queue<HttpMethod> methods, boolean scanHeads) {
     super(config);
     this.methods = methods;
+    this.heads = scanHeads ? new ScannedHeads(config.getMaxHeaderSize()) : null;
   }
 
   @Override
@@ -52,7 +67,10 @@ final class RequestDecoder extends HttpRequestDecoder {
           ? new FramingException(
               HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "unsupported version " + version)
           : FramingException.badRequest("malformed version");
-    return super.createMessage(initialLine);
+    ReceivedHeaders fields = heads == null ? null : heads.takeFields();
+    if (fields == null) return super.createMessage(initialLine);
+    return new DefaultHttpRequest(
+        HttpVersion.valueOf(version), HttpMethod.valueOf(initialLine[0]), initialLine[1], fields);
   }
 
   /** {@code HTTP/d.d} in any case: a version, just not one served here. */
@@ -100,7 +118,14 @@ final class RequestDecoder extends HttpRequestDecoder {
     }
     int start = in.readerIndex();
     int first = out.size();
-    super.decode(ctx, in, out);
+    ByteBuf line = heads == null ? null : heads.scan(in);
+    if (line != null) {
+      super.decode(ctx, line, out);
+      heads.lineDecoded(in);
+    } else {
+      super.decode(ctx, in, out);
+      if (heads != null && in.readerIndex() != start) heads.decoderRead();
+    }
     bytes.consumed(in.readerIndex() - start);
     for (int i = first; i < out.size(); i++) observe((HttpObject) out.get(i));
   }
@@ -111,7 +136,10 @@ final class RequestDecoder extends HttpRequestDecoder {
       methods.add(request.method());
       bytes.headDecoded(HttpUtil.isTransferEncodingChunked(request));
     }
-    if (decoded instanceof LastHttpContent) bytes.messageDecoded();
+    if (decoded instanceof LastHttpContent) {
+      bytes.messageDecoded();
+      if (heads != null) heads.messageEnded();
+    }
   }
 
   /** A failed message for {@code problem}: a request when in a head, else the body's last part. */

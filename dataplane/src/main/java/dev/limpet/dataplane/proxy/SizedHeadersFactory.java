@@ -9,11 +9,12 @@ import io.netty.handler.codec.http.HttpHeadersFactory;
 import java.util.List;
 
 /**
- * Netty's header containers with the validation of its defaults (every name and value is checked as
- * it is added), sized for the fields a message has rather than Netty's fixed 16 buckets: a decoder
- * builds one container per request head, response head and response end (the trailers, which almost
- * always stay empty), so the bucket array is a large share of what a request allocates. More fields
- * than buckets only chain within a bucket.
+ * Header containers with the validation of Netty's defaults (every name and value is checked as it
+ * is added), sized for the fields a message has rather than Netty's fixed 16 buckets: a decoder
+ * builds one container per request head, response head and response end, so the containers are a
+ * large share of what a request allocates. More fields than buckets only chain within a bucket. A
+ * message end's trailer section almost always stays empty: its container is a {@link
+ * ReceivedHeaders} with no field, which holds nothing until a field is added.
  */
 public final class SizedHeadersFactory implements HttpHeadersFactory {
   /** Heads: a request or response through the proxy carries a handful of fields. */
@@ -22,11 +23,13 @@ public final class SizedHeadersFactory implements HttpHeadersFactory {
 
   /** Trailers: empty unless a chunked body ends with a trailer section. */
   public static final SizedHeadersFactory TRAILERS =
-      new SizedHeadersFactory(DefaultHttpHeadersFactory.trailersFactory(), 2);
+      new SizedHeadersFactory(DefaultHttpHeadersFactory.trailersFactory(), 0);
 
   private final DefaultHttpHeadersFactory validation;
   private final NameValidator<CharSequence> names;
   private final ValueValidator<CharSequence> values;
+
+  /** 0 for trailers: an empty container made only when a field is added. */
   private final int buckets;
 
   private SizedHeadersFactory(DefaultHttpHeadersFactory validation, int buckets) {
@@ -38,7 +41,7 @@ public final class SizedHeadersFactory implements HttpHeadersFactory {
 
   @Override
   public HttpHeaders newHeaders() {
-    return new Sized(names, values, buckets);
+    return buckets == 0 ? ReceivedHeaders.none(names, values) : new Sized(names, values, buckets);
   }
 
   @Override

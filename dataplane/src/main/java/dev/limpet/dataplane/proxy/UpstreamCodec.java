@@ -1,17 +1,23 @@
 package dev.limpet.dataplane.proxy;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.CombinedChannelDuplexHandler;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -30,8 +36,13 @@ final class UpstreamCodec
     init(new ResponseDecoder(config, methods), new RequestEncoder(methods));
   }
 
+  /**
+   * The decoder; its well-formed heads are read by {@link HeadScanner}, so their fields are kept as
+   * the bytes received ({@link ReceivedHeaders}).
+   */
   private static final class ResponseDecoder extends HttpResponseDecoder {
     private final Queue<HttpMethod> methods;
+    private final ScannedHeads heads;
 
     /** The previous status line's words: a server mostly answers {@code HTTP/1.1 200 OK}. */
     private String version;
@@ -42,6 +53,47 @@ final class UpstreamCodec
     ResponseDecoder(HttpDecoderConfig config, Queue<HttpMethod> methods) {
       super(config);
       this.methods = methods;
+      this.heads = new ScannedHeads(config.getMaxHeaderSize());
+    }
+
+    @Override
+    protected HttpMessage createMessage(String[] initialLine) {
+      ReceivedHeaders fields = heads.takeFields();
+      if (fields == null) return super.createMessage(initialLine);
+      String version = initialLine[0];
+      if (version.equals("HTTP/1.1") || version.equals("HTTP/1.0")) {
+        return new DefaultHttpResponse(
+            HttpVersion.valueOf(version),
+            HttpResponseStatus.valueOf(Integer.parseInt(initialLine[1]), initialLine[2]),
+            fields);
+      }
+      // another version: Netty's strict parse of it (not public) decides
+      HttpResponse parsed = (HttpResponse) super.createMessage(initialLine);
+      return new DefaultHttpResponse(parsed.protocolVersion(), parsed.status(), fields);
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out)
+        throws Exception {
+      int start = in.readerIndex();
+      int first = out.size();
+      ByteBuf line = heads.scan(in);
+      if (line != null) {
+        super.decode(ctx, line, out);
+        heads.lineDecoded(in);
+      } else {
+        super.decode(ctx, in, out);
+        if (in.readerIndex() != start) heads.decoderRead();
+      }
+      for (int i = first; i < out.size(); i++) {
+        if (!(out.get(i) instanceof HttpObject decoded)) continue; // bytes after a switch
+        // after a failure the decoder discards the rest; after 101 the bytes are another protocol
+        if (decoded.decoderResult().isFailure()
+            || (decoded instanceof HttpResponse response
+                && response.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code()))
+          heads.stop();
+        else if (decoded instanceof LastHttpContent) heads.messageEnded();
+      }
     }
 
     @Override
@@ -100,6 +152,13 @@ final class UpstreamCodec
           headers.add(HttpHeaderNames.CONNECTION, HttpHeaderNames.TE);
       }
       super.encode(ctx, msg, out);
+    }
+
+    /** A request read by {@link HeadScanner} forwards its fields from the bytes received. */
+    @Override
+    protected void encodeHeaders(HttpHeaders headers, ByteBuf buf) {
+      if (headers instanceof ReceivedHeaders received) received.writeTo(buf);
+      else super.encodeHeaders(headers, buf);
     }
   }
 }
