@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.limpet.dataplane.testing.ProxyFixture;
 import dev.limpet.dataplane.testing.RawH2;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,28 +20,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class Http2FirstRequestsTest {
-  private static final int FIRST_REQUESTS = 20;
-
-  /**
-   * The Avi idiom for client-IP persistence in DataScripts: look up in HTTP_REQ, learn in
-   * HTTP_RESP.
-   */
-  static final String CLIENT_IP_TABLE =
-      """
-      dataScripts:
-        - name: pin
-          pools: [{pool: web}]
-          events:
-            httpRequest: |
-              local pinned = avi.vs.table_lookup(avi.vs.client_ip())
-              if pinned then
-                local ip, port = pinned:match("^(.+):(%d+)$")
-                avi.pool.select("web", ip, port)
-              end
-            httpResponse: |
-              local ip, port = avi.pool.get_server_info()
-              avi.vs.table_insert(avi.vs.client_ip(), ip .. ":" .. port, 300)
-      """;
 
   private ProxyFixture fx;
 
@@ -58,19 +33,21 @@ class Http2FirstRequestsTest {
     start(
         221, "persistenceProfile: sticky", "persistenceProfiles: [{name: sticky, type: ClientIP}]");
     try (RawH2 h2 = new RawH2(fx.port)) {
-      Map<Integer, RawH2.Frame> first = send(h2, 1, "/");
-      assertThat(backends(first)).hasSize(1);
-      assertThat(backends(send(h2, 1 + 2 * FIRST_REQUESTS, "/"))).isEqualTo(backends(first));
+      Map<Integer, RawH2.Frame> first = FirstRequests.send(h2, 1, "/");
+      assertThat(FirstRequests.backends(first)).hasSize(1);
+      assertThat(FirstRequests.backends(FirstRequests.send(h2, 1 + 2 * FirstRequests.COUNT, "/")))
+          .isEqualTo(FirstRequests.backends(first));
     }
   }
 
   @Test
   void dataScriptTablesPinTwentyFirstStreamsToOneServer() throws Exception {
-    startScripted(224, 30_000);
+    fx = FirstRequests.scripted(224, 30_000, "", FirstRequests.CLIENT_IP_TABLE);
     try (RawH2 h2 = new RawH2(fx.port)) {
-      Map<Integer, RawH2.Frame> first = send(h2, 1, "/");
-      assertThat(backends(first)).hasSize(1);
-      assertThat(backends(send(h2, 1 + 2 * FIRST_REQUESTS, "/"))).isEqualTo(backends(first));
+      Map<Integer, RawH2.Frame> first = FirstRequests.send(h2, 1, "/");
+      assertThat(FirstRequests.backends(first)).hasSize(1);
+      assertThat(FirstRequests.backends(FirstRequests.send(h2, 1 + 2 * FirstRequests.COUNT, "/")))
+          .isEqualTo(FirstRequests.backends(first));
     }
     // one stream claimed; the other 19 waited for its response, and no later stream did
     assertThat(fx.dataPlane.metrics().scrape())
@@ -85,8 +62,8 @@ class Http2FirstRequestsTest {
         "persistenceProfile: sticky",
         "persistenceProfiles: [{name: sticky, type: HttpCookie}]");
     try (RawH2 h2 = new RawH2(fx.port)) {
-      Map<Integer, RawH2.Frame> first = send(h2, 1, "/");
-      assertThat(backends(first)).containsExactlyInAnyOrder("a", "b", "c");
+      Map<Integer, RawH2.Frame> first = FirstRequests.send(h2, 1, "/");
+      assertThat(FirstRequests.backends(first)).containsExactlyInAnyOrder("a", "b", "c");
       Map<String, String> serverByCookie = new HashMap<>();
       first
           .values()
@@ -95,7 +72,7 @@ class Http2FirstRequestsTest {
                   serverByCookie.put(
                       f.headers().get("set-cookie").toString().split(";")[0],
                       f.headers().get("x-backend").toString()));
-      assertThat(serverByCookie).hasSize(FIRST_REQUESTS);
+      assertThat(serverByCookie).hasSize(FirstRequests.COUNT);
       assertSticks(h2, serverByCookie);
     }
   }
@@ -107,8 +84,8 @@ class Http2FirstRequestsTest {
         "persistenceProfile: sticky",
         "persistenceProfiles: [{name: sticky, type: AppCookie}]");
     try (RawH2 h2 = new RawH2(fx.port)) {
-      Map<Integer, RawH2.Frame> first = send(h2, 1, "/login");
-      assertThat(backends(first)).containsExactlyInAnyOrder("a", "b", "c");
+      Map<Integer, RawH2.Frame> first = FirstRequests.send(h2, 1, "/login");
+      assertThat(FirstRequests.backends(first)).containsExactlyInAnyOrder("a", "b", "c");
       Map<String, String> serverByCookie = new HashMap<>();
       for (RawH2.Frame f : first.values()) {
         String session = f.headers().get("set-cookie").toString().split(";")[0];
@@ -123,14 +100,15 @@ class Http2FirstRequestsTest {
   /** Sends each cookie on a stream of its own, all at once: each reaches its cookie's server. */
   private void assertSticks(RawH2 h2, Map<String, String> serverByCookie) throws Exception {
     List<String> cookies = List.copyOf(serverByCookie.keySet());
-    int firstStream = 1 + 2 * FIRST_REQUESTS;
+    int firstStream = 1 + 2 * FirstRequests.COUNT;
     for (int i = 0; i < cookies.size(); i++)
       h2.headers(
           firstStream + 2 * i,
           RawH2.END_STREAM | RawH2.END_HEADERS,
           RawH2.get("/", "cookie", cookies.get(i)));
     h2.flush();
-    Map<Integer, RawH2.Frame> answers = h2.answers(streams(firstStream, cookies.size()), 400);
+    Map<Integer, RawH2.Frame> answers =
+        h2.answers(FirstRequests.streams(firstStream, cookies.size()), 400);
     assertThat(answers).hasSize(cookies.size());
     for (int i = 0; i < cookies.size(); i++)
       assertThat(answers.get(firstStream + 2 * i).headers().get("x-backend").toString())
@@ -149,40 +127,5 @@ class Http2FirstRequestsTest {
                 + "pools: [{name: web, servers: %s, %s}]\n"
                 + "%s\n")
             .formatted(fx.servers(), poolExtra, rest));
-  }
-
-  /** Three backends and the client-IP table scripts, with the given upstream response timeout. */
-  void startScripted(int firstAddress, int responseMs) throws Exception {
-    fx = new ProxyFixture(2, firstAddress, "a", "b", "c");
-    fx.apply(
-        ("virtualServices: [{name: web, address: 127.0.0.1, port: ${port}, pool: web,"
-                    + " dataScripts: [pin], timeouts: {upstreamResponseMs: %d}, http2: {enabled:"
-                    + " true}}]\n"
-                    + "pools: [{name: web, servers: %s}]\n")
-                .formatted(responseMs, fx.servers())
-            + CLIENT_IP_TABLE);
-  }
-
-  /**
-   * Opens {@link #FIRST_REQUESTS} streams from {@code firstStream} for {@code path} in one write.
-   */
-  static Map<Integer, RawH2.Frame> send(RawH2 h2, int firstStream, String path) throws Exception {
-    for (int i = 0; i < FIRST_REQUESTS; i++)
-      h2.headers(firstStream + 2 * i, RawH2.END_STREAM | RawH2.END_HEADERS, RawH2.get(path));
-    h2.flush();
-    Map<Integer, RawH2.Frame> answers = h2.answers(streams(firstStream, FIRST_REQUESTS), 400);
-    assertThat(answers).hasSize(FIRST_REQUESTS);
-    answers.values().forEach(f -> assertThat(f.headers().status().toString()).isEqualTo("200"));
-    return answers;
-  }
-
-  static List<Integer> streams(int first, int count) {
-    return IntStream.range(0, count).mapToObj(i -> first + 2 * i).toList();
-  }
-
-  static Set<String> backends(Map<Integer, RawH2.Frame> answers) {
-    Set<String> names = new HashSet<>();
-    answers.values().forEach(f -> names.add(f.headers().get("x-backend").toString()));
-    return names;
   }
 }
