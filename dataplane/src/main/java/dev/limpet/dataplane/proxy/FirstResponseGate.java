@@ -31,6 +31,10 @@ public final class FirstResponseGate extends ChannelDuplexHandler {
   public static final String NAME = "firstResponseGate";
 
   private final DataPlaneMetrics metrics;
+
+  /** The stream's clock: a held head has arrived whole, so its header-read timeout is over. */
+  private final RequestClock clock;
+
   private ChannelHandlerContext ctx;
 
   /** The virtual service this stream's exchange came first for, until its response head. */
@@ -44,8 +48,9 @@ public final class FirstResponseGate extends ChannelDuplexHandler {
 
   private ScheduledFuture<?> timer;
 
-  public FirstResponseGate(DataPlaneMetrics metrics) {
+  public FirstResponseGate(DataPlaneMetrics metrics, RequestClock clock) {
     this.metrics = metrics;
+    this.clock = clock;
   }
 
   @Override
@@ -66,6 +71,8 @@ public final class FirstResponseGate extends ChannelDuplexHandler {
         case WAIT -> {
           waitingFor = vs;
           held.add(msg);
+          // without this, the wait would count as a slow head and end in 408 at headerReadMs
+          clock.headReceived();
           long ms = Math.max(1, request.vs().config().timeouts().upstreamResponseMs());
           timer = ctx.executor().schedule(() -> go("timeout"), ms, TimeUnit.MILLISECONDS);
           return;

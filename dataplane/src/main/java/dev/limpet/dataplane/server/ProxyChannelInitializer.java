@@ -153,7 +153,9 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
     exchangeStages(stream, settings, clock);
     stream.addAfter(Route.NAME, Misdirection.NAME, new Misdirection(port));
     stream.addBefore(
-        RequestScripts.NAME, FirstResponseGate.NAME, new FirstResponseGate(context.metrics()));
+        RequestScripts.NAME,
+        FirstResponseGate.NAME,
+        new FirstResponseGate(context.metrics(), clock));
   }
 
   /** The stages after the codec and framing checks, the same for HTTP/1 and HTTP/2 streams. */

@@ -49,13 +49,18 @@ final class FirstRequests {
    */
   static ProxyFixture scripted(int firstAddress, int responseMs, String extraPools, String scripts)
       throws Exception {
+    return scripted(firstAddress, "upstreamResponseMs: " + responseMs, extraPools, scripts);
+  }
+
+  /** The same, with the virtual service's {@code timeouts} given as their YAML fields. */
+  static ProxyFixture scripted(int firstAddress, String timeouts, String extraPools, String scripts)
+      throws Exception {
     ProxyFixture fx = new ProxyFixture(2, firstAddress, "a", "b", "c");
     fx.apply(
         ("virtualServices: [{name: web, address: 127.0.0.1, port: ${port}, pool: web,"
-                    + " dataScripts: [pin], timeouts: {upstreamResponseMs: %d}, http2: {enabled:"
-                    + " true}}]\n"
+                    + " dataScripts: [pin], timeouts: {%s}, http2: {enabled: true}}]\n"
                     + "pools: [%s{name: web, servers: %s}]\n")
-                .formatted(responseMs, extraPools, fx.servers())
+                .formatted(timeouts, extraPools, fx.servers())
             + scripts);
     return fx;
   }

@@ -63,6 +63,19 @@ class Http2FirstResponseHoldTest {
   }
 
   @Test
+  void aWaitLongerThanTheHeaderReadTimeoutIsNoSlowHead() throws Exception {
+    // the held heads arrived whole: only the response timeout (30 s) bounds their wait
+    fx =
+        FirstRequests.scripted(
+            245, "headerReadMs: 300, upstreamResponseMs: 30000", "", FirstRequests.CLIENT_IP_TABLE);
+    try (RawH2 h2 = new RawH2(fx.port)) {
+      Map<Integer, RawH2.Frame> answers = openTogether(h2, "/slow?ms=1500");
+      assertThat(answers.get(1).headers().status().toString()).isEqualTo("200");
+      assertFollowersAnswered(answers);
+    }
+  }
+
+  @Test
   void theWaitEndsWhenTheClientResetsTheFirstStream() throws Exception {
     fx = FirstRequests.scripted(239, 30_000, "", FirstRequests.CLIENT_IP_TABLE);
     try (RawH2 h2 = new RawH2(fx.port)) {
