@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class Http2LimitsTest {
   private static final long REFUSED_STREAM = 7, ENHANCE_YOUR_CALM = 11;
+  private static final int WINDOW_UPDATE = 8;
 
   private ProxyFixture fx;
 
@@ -46,6 +47,22 @@ class Http2LimitsTest {
     }
     assertThat(fx.dataPlane.metrics().scrape())
         .contains("limpet_http2_refusals_total{error=\"REFUSED_STREAM\",frame=\"rst_stream\"} 1.0");
+  }
+
+  @Test
+  void theConnectionWindowLeavesRoomForEveryStream() throws Exception {
+    // at 65,535 bytes, one stream whose body is not read would stop every other stream's body
+    start("");
+    try (RawH2 h2 = new RawH2(fx.port)) {
+      long opened = 0;
+      for (int i = 0; i < 10 && opened == 0; i++) {
+        RawH2.Frame frame = h2.read();
+        if (frame == null) break;
+        if (frame.type() == WINDOW_UPDATE && frame.streamId() == 0)
+          opened = java.nio.ByteBuffer.wrap(frame.payload()).getInt() & 0x7fffffffL;
+      }
+      assertThat(65_535 + opened).isEqualTo(16L * 1024 * 1024);
+    }
   }
 
   @Test
