@@ -58,14 +58,17 @@ public final class ListenerTls {
   }
 
   /**
-   * True when the connection of {@code channel} was set up with the certificate (and TLS settings)
-   * this listener serves {@code host} with: HTTP/2 clients reuse a connection for every host its
-   * certificate names (RFC 9113 §9.1.1), and a host the connection's certificate was not chosen for
-   * must get 421 rather than another virtual service's answer (contour#5240).
+   * True when this listener serves {@code host} with the certificate (and TLS settings) it serves
+   * the SNI name of {@code channel}'s connection with: HTTP/2 clients reuse a connection for every
+   * host its certificate names (RFC 9113 §9.1.1), and a host of another certificate must get 421
+   * rather than another virtual service's answer (contour#5240). Both names are mapped with this
+   * listener's certificates, not compared with the context the handshake chose: a renewed
+   * certificate is a new context, and the connections opened before it still serve their hosts.
    */
   public boolean servesOnConnection(Channel channel, String host) {
-    SslContext chosen = ClientConnection.of(channel).attr(CERTIFICATE).get();
-    return chosen != null && host != null && bySni.map(host) == chosen;
+    Channel connection = ClientConnection.of(channel);
+    if (host == null || connection.attr(CERTIFICATE).get() == null) return false;
+    return bySni.map(host) == bySni.map(connection.attr(SERVER_NAME).get());
   }
 
   /**
