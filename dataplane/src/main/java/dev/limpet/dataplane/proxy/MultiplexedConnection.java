@@ -5,8 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
-import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -33,12 +31,6 @@ final class MultiplexedConnection {
   private static final String FRAMES = "h2frames";
   private static final String STREAMS = "h2streams";
   private static final long IDLE_SECONDS = 60;
-
-  /**
-   * What all streams of a connection may hold unread, against the 64 KiB each one may: with the
-   * default (also 64 KiB) one stream whose client reads slowly would stop every other stream.
-   */
-  private static final int CONNECTION_WINDOW_BYTES = 16 * 1024 * 1024;
 
   /** Header blocks a server may send per stream (as the HTTP/1.1 decoder's limit). */
   private static final int MAX_HEADER_LIST_BYTES = 64 * 1024;
@@ -81,10 +73,7 @@ final class MultiplexedConnection {
     this.ready = dial.ready();
     ready.addListener(
         f -> {
-          if (f.isSuccess())
-            channel.writeAndFlush(
-                new DefaultHttp2WindowUpdateFrame(
-                    CONNECTION_WINDOW_BYTES - Http2CodecUtil.DEFAULT_WINDOW_SIZE));
+          if (f.isSuccess()) ConnectionWindow.open(channel);
         });
   }
 

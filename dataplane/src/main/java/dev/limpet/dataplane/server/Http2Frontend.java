@@ -2,11 +2,10 @@ package dev.limpet.dataplane.server;
 
 import dev.limpet.contract.Http2Config;
 import dev.limpet.dataplane.metrics.DataPlaneMetrics;
+import dev.limpet.dataplane.proxy.ConnectionWindow;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
-import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -28,11 +27,6 @@ import java.util.function.Consumer;
  * do many small CONTINUATION frames).
  */
 final class Http2Frontend {
-  /**
-   * The connection's receive window: room for every stream's 64 KiB at the default limit of 100
-   * streams, and more.
-   */
-  static final int CONNECTION_WINDOW_BYTES = 16 * 1024 * 1024;
 
   static final String CODEC = "h2Codec";
   static final String MULTIPLEX = "h2Streams";
@@ -86,12 +80,8 @@ final class Http2Frontend {
         .addAfter(CODEC, Http2GoAway.NAME, new Http2GoAway(idleMs, codec))
         .addAfter(Http2GoAway.NAME, MULTIPLEX, new Http2MultiplexHandler(streams));
     metrics.http2Connection();
-    // the connection's window: a stream that is not read (a slow server, a stream held for the
-    // first response) keeps at most its own 64 KiB of it, so the other streams' bodies still come
-    ctx.channel()
-        .writeAndFlush(
-            new DefaultHttp2WindowUpdateFrame(
-                CONNECTION_WINDOW_BYTES - Http2CodecUtil.DEFAULT_WINDOW_SIZE));
+    // a stream not read (a slow server, one held for the first response) must not stop the others
+    ConnectionWindow.open(ctx.channel());
     // streams come and go at the client's pace; flow control, not reads, holds each one back
     ctx.channel().config().setAutoRead(true);
   }
