@@ -33,7 +33,8 @@ class Http2FirstRequestsTest {
     start(
         221, "persistenceProfile: sticky", "persistenceProfiles: [{name: sticky, type: ClientIP}]");
     try (RawH2 h2 = new RawH2(fx.port)) {
-      Map<Integer, RawH2.Frame> first = FirstRequests.send(h2, 1, "/");
+      // the first answer takes 300 ms, so every stream of the write is read before it comes back
+      Map<Integer, RawH2.Frame> first = FirstRequests.send(h2, 1, "/slow?ms=300");
       assertThat(FirstRequests.backends(first)).hasSize(1);
       assertThat(FirstRequests.backends(FirstRequests.send(h2, 1 + 2 * FirstRequests.COUNT, "/")))
           .isEqualTo(FirstRequests.backends(first));
@@ -44,7 +45,8 @@ class Http2FirstRequestsTest {
   void dataScriptTablesPinTwentyFirstStreamsToOneServer() throws Exception {
     fx = FirstRequests.scripted(224, 30_000, "", FirstRequests.CLIENT_IP_TABLE);
     try (RawH2 h2 = new RawH2(fx.port)) {
-      Map<Integer, RawH2.Frame> first = FirstRequests.send(h2, 1, "/");
+      // the first answer takes 300 ms, so every stream of the write is read before it comes back
+      Map<Integer, RawH2.Frame> first = FirstRequests.send(h2, 1, "/slow?ms=300");
       assertThat(FirstRequests.backends(first)).hasSize(1);
       assertThat(FirstRequests.backends(FirstRequests.send(h2, 1 + 2 * FirstRequests.COUNT, "/")))
           .isEqualTo(FirstRequests.backends(first));
