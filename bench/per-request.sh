@@ -7,6 +7,7 @@
 #   bash bench/per-request.sh                      # limpet src + ds, HAProxy stick-src + lua
 #   VARIANTS="src" HAPROXY="hap-stick-src" bash bench/per-request.sh
 #   LIMPET_TRANSPORT=io_uring bash bench/per-request.sh
+#   LIMPET_JAR=/path/to/older/limpet-dataplane.jar HAPROXY= bash bench/per-request.sh  # a before/after
 #
 # Results: bench/results/per-request-<timestamp>/ (summary.txt, *.jfr, strace tables).
 # Run on a quiet machine: strace slows the proxy, so its table is read per request, never timed.
@@ -129,7 +130,7 @@ wait_http http://127.0.0.2:8080/
   echo "LIMPET_TRANSPORT=${LIMPET_TRANSPORT:-default}"
 } > "$summary"
 
-export LIMPET_JAR="$root/dataplane/target/limpet-dataplane.jar"
+export LIMPET_JAR=${LIMPET_JAR:-$root/dataplane/target/limpet-dataplane.jar}
 export LIMPET_JAVA_OPTS=${LIMPET_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseParallelGC}
 for variant in $VARIANTS; do
   PROXY_VARIANT=$variant bash "$here/limpet-proxy.sh" > "$RUNDIR/limpet-$variant.log" 2>&1 &
