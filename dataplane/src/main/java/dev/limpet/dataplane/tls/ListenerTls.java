@@ -58,17 +58,29 @@ public final class ListenerTls {
   }
 
   /**
-   * True when this listener serves {@code host} with the certificate (and TLS settings) it serves
-   * the SNI name of {@code channel}'s connection with: HTTP/2 clients reuse a connection for every
-   * host its certificate names (RFC 9113 §9.1.1), and a host of another certificate must get 421
-   * rather than another virtual service's answer (contour#5240). Both names are mapped with this
-   * listener's certificates, not compared with the context the handshake chose: a renewed
-   * certificate is a new context, and the connections opened before it still serve their hosts.
+   * True when this listener serves {@code host} with the certificate (and TLS settings: client
+   * certificates, protocols, ALPN) it serves the SNI name of {@code channel}'s connection with.
+   * Without SNI, or for a request without a host, the name is the one the handshake maps it to: the
+   * default certificate, so a client by IP address is served the hosts of the default certificate
+   * and refused those of any other. A request whose host needs another certificate must get 421,
+   * never another virtual service's answer: an HTTP/1.1 client could otherwise send the SNI name of
+   * a service without client certificates and the Host of one that requires them, and an HTTP/2
+   * client reuses a connection for every host its certificate names (RFC 9113 §9.1.1;
+   * contour#5240). Both names are mapped with this listener's certificates, not compared with the
+   * context the handshake chose: a renewed certificate is a new context, and the connections opened
+   * before it still serve their hosts.
+   *
+   * @param host lower case, without port; null: the request names none
    */
   public boolean servesOnConnection(Channel channel, String host) {
     Channel connection = ClientConnection.of(channel);
-    if (host == null || connection.attr(CERTIFICATE).get() == null) return false;
-    return bySni.map(host) == bySni.map(connection.attr(SERVER_NAME).get());
+    if (connection.attr(CERTIFICATE).get() == null) return false;
+    try {
+      return bySni.map(host) == bySni.map(connection.attr(SERVER_NAME).get());
+    } catch (IllegalArgumentException notAHostName) {
+      // the mapping turns non-ASCII names to punycode, and refuses what cannot be one
+      return false;
+    }
   }
 
   /**

@@ -68,12 +68,13 @@ public final class TlsClient implements AutoCloseable {
 
   /** Sends a GET (keep-alive) and returns the response head and body. */
   public String get(String path, String host) {
+    return exchange("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
+  }
+
+  /** Sends {@code request} as it is and returns the response head and body. */
+  public String exchange(String request) {
     try {
-      socket
-          .getOutputStream()
-          .write(
-              ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n")
-                  .getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
       socket.getOutputStream().flush();
       return readResponse(socket.getInputStream());
     } catch (IOException e) {
