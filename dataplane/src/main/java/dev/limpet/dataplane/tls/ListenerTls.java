@@ -1,12 +1,16 @@
 package dev.limpet.dataplane.tls;
 
 import dev.limpet.dataplane.transport.ClientConnection;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.AttributeKey;
 import io.netty.util.Mapping;
+import io.netty.util.concurrent.Future;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * TLS termination of one listening port: which certificate's context answers which SNI name (the
@@ -30,10 +34,23 @@ public final class ListenerTls {
 
   private final Mapping<String, SslContext> bySni;
   private final TicketKeyRing ticketKeys;
+  private final Map<SslContext, Http2Offer> http2Offers;
 
   ListenerTls(Mapping<String, SslContext> bySni, TicketKeyRing ticketKeys) {
+    this(bySni, ticketKeys, Map.of());
+  }
+
+  /**
+   * @param http2Offers for each context that offers h2 with fewer suites than configured, its
+   *     HTTP/1.1 twin for the clients that offer none of its suites
+   */
+  ListenerTls(
+      Mapping<String, SslContext> bySni,
+      TicketKeyRing ticketKeys,
+      Map<SslContext, Http2Offer> http2Offers) {
     this.bySni = bySni;
     this.ticketKeys = ticketKeys;
+    this.http2Offers = http2Offers;
   }
 
   /**
@@ -44,15 +61,31 @@ public final class ListenerTls {
     return new ClientHelloReader(ticketKeys, MAX_CLIENT_HELLO);
   }
 
-  /** The first handler of a new connection: reads the SNI, then becomes the matching SslHandler. */
+  /**
+   * The first handler of a new connection: reads the SNI, then becomes the matching SslHandler (for
+   * a context that offers h2, its HTTP/1.1 twin when the client offers none of the suites HTTP/2
+   * may use with it: {@link Http2Offer}).
+   */
   public SniHandler newHandler() {
     return new SniHandler(bySni, MAX_CLIENT_HELLO, HANDSHAKE_TIMEOUT_MS) {
+      private Set<Integer> offered = Set.of();
+
+      @Override
+      protected Future<SslContext> lookup(ChannelHandlerContext ctx, ByteBuf clientHello)
+          throws Exception {
+        if (clientHello != null && !http2Offers.isEmpty())
+          offered = Http2Ciphers.offered(clientHello);
+        return super.lookup(ctx, clientHello);
+      }
+
       @Override
       protected void replaceHandler(
           ChannelHandlerContext ctx, String hostname, SslContext sslContext) throws Exception {
         if (hostname != null) ctx.channel().attr(SERVER_NAME).set(hostname);
-        ctx.channel().attr(CERTIFICATE).set(sslContext);
-        super.replaceHandler(ctx, hostname, sslContext);
+        Http2Offer offer = http2Offers.get(sslContext);
+        SslContext chosen = offer == null ? sslContext : offer.contextFor(sslContext, offered);
+        ctx.channel().attr(CERTIFICATE).set(chosen);
+        super.replaceHandler(ctx, hostname, chosen);
       }
     };
   }
