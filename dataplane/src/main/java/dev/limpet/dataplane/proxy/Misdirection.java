@@ -12,13 +12,13 @@ import java.util.Locale;
  * The stage after {@link Route} that keeps a request off a connection that must not serve it. On
  * TLS, the SNI name chose the certificate and its settings (client certificates, protocols, ALPN)
  * before any request was read, so a request whose host this listener serves with another
- * certificate ({@link ListenerTls#servesOnConnection}) would reach a virtual service its handshake
- * did not authenticate for: an HTTP/1.1 client that sends one SNI name and another {@code Host}
- * (skipping another service's client certificates), or an HTTP/2 client that reuses a connection
- * for every host it believes the connection serves (RFC 9113 §9.1.1, "coalescing"; contour#5240).
- * On HTTP/2 streams, a host whose virtual service does not speak HTTP/2 is misdirected too. Such a
- * request becomes {@link Misdirected} and is answered 421 (RFC 9110 §15.5.20); the client retries
- * on a connection of its own. Everything else passes on.
+ * certificate or policy ({@link ListenerTls#servesOnConnection}) would reach a virtual service its
+ * handshake did not authenticate for: an HTTP/1.1 client that sends one SNI name and another {@code
+ * Host} (skipping another service's client certificates), or an HTTP/2 client that reuses a
+ * connection for every host it believes the connection serves (RFC 9113 §9.1.1, "coalescing";
+ * contour#5240). On HTTP/2 streams, a host whose virtual service does not speak HTTP/2 is
+ * misdirected too. Such a request becomes {@link Misdirected} and is answered 421 (RFC 9110
+ * §15.5.20); the client retries on a connection of its own. Everything else passes on.
  */
 @Sharable
 public final class Misdirection extends ChannelInboundHandlerAdapter {
@@ -58,6 +58,8 @@ public final class Misdirection extends ChannelInboundHandlerAdapter {
     if (tls == null) return false;
     String host = request.head().headers().get(HttpHeaderNames.HOST);
     return !tls.servesOnConnection(
-        ctx.channel(), host == null ? null : PortRoutes.stripPort(host).toLowerCase(Locale.ROOT));
+        ctx.channel(),
+        host == null ? null : PortRoutes.stripPort(host).toLowerCase(Locale.ROOT),
+        request.vs().name());
   }
 }

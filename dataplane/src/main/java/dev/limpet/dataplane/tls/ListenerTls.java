@@ -34,22 +34,22 @@ public final class ListenerTls {
 
   private final Mapping<String, SslContext> bySni;
   private final TicketKeyRing ticketKeys;
+  private final Map<String, Set<SslContext>> byService;
   private final Map<SslContext, Http2Offer> http2Offers;
 
-  ListenerTls(Mapping<String, SslContext> bySni, TicketKeyRing ticketKeys) {
-    this(bySni, ticketKeys, Map.of());
-  }
-
   /**
+   * @param byService each virtual service's contexts (its certificates with its TLS settings)
    * @param http2Offers for each context that offers h2 with fewer suites than configured, its
    *     HTTP/1.1 twin for the clients that offer none of its suites
    */
   ListenerTls(
       Mapping<String, SslContext> bySni,
       TicketKeyRing ticketKeys,
+      Map<String, Set<SslContext>> byService,
       Map<SslContext, Http2Offer> http2Offers) {
     this.bySni = bySni;
     this.ticketKeys = ticketKeys;
+    this.byService = byService;
     this.http2Offers = http2Offers;
   }
 
@@ -91,25 +91,30 @@ public final class ListenerTls {
   }
 
   /**
-   * True when this listener serves {@code host} with the certificate (and TLS settings: client
-   * certificates, protocols, ALPN) it serves the SNI name of {@code channel}'s connection with.
-   * Without SNI, or for a request without a host, the name is the one the handshake maps it to: the
-   * default certificate, so a client by IP address is served the hosts of the default certificate
-   * and refused those of any other. A request whose host needs another certificate must get 421,
-   * never another virtual service's answer: an HTTP/1.1 client could otherwise send the SNI name of
-   * a service without client certificates and the Host of one that requires them, and an HTTP/2
-   * client reuses a connection for every host its certificate names (RFC 9113 §9.1.1;
-   * contour#5240). Both names are mapped with this listener's certificates, not compared with the
-   * context the handshake chose: a renewed certificate is a new context, and the connections opened
-   * before it still serve their hosts.
+   * True when this listener serves {@code host}, and its virtual service {@code virtualService},
+   * with the certificate and TLS settings (client certificates, protocols, ALPN) it serves the SNI
+   * name of {@code channel}'s connection with. Without SNI, or for a request without a host, the
+   * name is the one the handshake maps it to: the default certificate, so a client by IP address is
+   * served the hosts of the default certificate and refused those of any other. A request whose
+   * host or virtual service needs another certificate or policy must get 421, never that service's
+   * answer: an HTTP/1.1 client could otherwise send the SNI name of a service without client
+   * certificates and the Host of one that requires them, and an HTTP/2 client reuses a connection
+   * for every host its certificate names (RFC 9113 §9.1.1; contour#5240). The service check also
+   * holds where two services share a certificate file with different policies (the first one's
+   * context answers the SNI name): the other's requests get 421 rather than skip its policy. Names
+   * are mapped with this listener's certificates, not compared with the context the handshake
+   * chose: a renewed certificate is a new context, and the connections opened before it still serve
+   * their hosts.
    *
    * @param host lower case, without port; null: the request names none
    */
-  public boolean servesOnConnection(Channel channel, String host) {
+  public boolean servesOnConnection(Channel channel, String host, String virtualService) {
     Channel connection = ClientConnection.of(channel);
     if (connection.attr(CERTIFICATE).get() == null) return false;
     try {
-      return bySni.map(host) == bySni.map(connection.attr(SERVER_NAME).get());
+      SslContext serving = bySni.map(connection.attr(SERVER_NAME).get());
+      return bySni.map(host) == serving
+          && byService.getOrDefault(virtualService, Set.of()).contains(serving);
     } catch (IllegalArgumentException notAHostName) {
       // the mapping turns non-ASCII names to punycode, and refuses what cannot be one
       return false;

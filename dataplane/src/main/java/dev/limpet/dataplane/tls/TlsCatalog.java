@@ -139,13 +139,16 @@ public final class TlsCatalog {
         return;
       }
       SslContext defaultContext = null;
+      Set<SslContext> serviceContexts = new HashSet<>();
       for (int j = 0; j < tls.certificates().size(); j++) {
         TlsCertificateConfig certificate = tls.certificates().get(j);
         SslContext context =
             certificate(
                 path + ".certificates[" + j + "]", certificate, tls, vs.http2().enabled(), port);
+        if (context != null) serviceContexts.add(context);
         if (certificate.name().equals(tls.defaultCertificate())) defaultContext = context;
       }
+      port.offerService(vs.name(), serviceContexts);
       if (defaultContext != null) port.offerDefault(defaultContext, vs.hostnames().isEmpty());
     }
 
@@ -255,6 +258,7 @@ public final class TlsCatalog {
   private static final class PortCertificates {
     private final Map<String, SslContext> byName = new LinkedHashMap<>();
     private final Map<SslContext, Http2Offer> http2Offers = new HashMap<>();
+    private final Map<String, Set<SslContext>> byService = new HashMap<>();
     private SslContext defaultContext;
     private boolean defaultFromCatchAll;
 
@@ -264,6 +268,11 @@ public final class TlsCatalog {
         defaultContext = context;
         defaultFromCatchAll = catchAll;
       }
+    }
+
+    /** The contexts of a virtual service's certificates, made with its TLS settings. */
+    void offerService(String virtualService, Set<SslContext> contexts) {
+      byService.put(virtualService, Set.copyOf(contexts));
     }
 
     /** How {@code http2} (a context that offers h2) serves clients that cannot use h2 suites. */
@@ -289,7 +298,8 @@ public final class TlsCatalog {
               LOG.warn("certificate name '{}' cannot be matched by SNI: {}", name, e.getMessage());
             }
           });
-      return new ListenerTls(mapping.build(), ticketKeys, Map.copyOf(http2Offers));
+      return new ListenerTls(
+          mapping.build(), ticketKeys, Map.copyOf(byService), Map.copyOf(http2Offers));
     }
   }
 }

@@ -29,6 +29,8 @@ class SniHostMismatchTest {
       CA.issue("public", List.of("public.example", "other.example"), List.of());
   private static final TestPki.Issued ADMIN =
       CA.issue("admin", List.of("admin.example"), List.of());
+  private static final TestPki.Issued BOTH =
+      CA.issue("both", List.of("public.example", "admin.example"), List.of());
   private static final TestPki.Issued OPERATOR =
       CA.issue("operator", List.of("operator.example"), List.of());
 
@@ -47,18 +49,20 @@ class SniHostMismatchTest {
         .formatted(name, certificate, dir, extraTls);
   }
 
+  private static String requireClientCertificates() {
+    return ", clientCertificates: {mode: REQUIRE, caCertificates: \"%s\"}"
+        .formatted(CA.certificatePem().replace("\n", "\\n"));
+  }
+
   private void start(SslProvider provider) throws Exception {
     PUBLIC.write(dir, "public");
     ADMIN.write(dir, "admin");
     fx = new ProxyFixture(2, 231, provider, "public", "other", "admin");
-    String requireClientCertificates =
-        ", clientCertificates: {mode: REQUIRE, caCertificates: \"%s\"}"
-            .formatted(CA.certificatePem().replace("\n", "\\n"));
     fx.apply(
         "virtualServices:\n"
             + service("public", "public", dir, "")
             + service("other", "public", dir, "")
-            + service("admin", "admin", dir, requireClientCertificates)
+            + service("admin", "admin", dir, requireClientCertificates())
             + fx.render(
                 """
                 pools:
@@ -100,6 +104,30 @@ class SniHostMismatchTest {
     assertThat(get(operator, "admin.example", "public.example"))
         .endsWith(" 421 Misdirected Request");
     assertThat(fx.backend("public").requests()).isZero();
+  }
+
+  @ParameterizedTest
+  @MethodSource(SslProviders.AVAILABLE)
+  void aServiceSharingACertificateFileWithAnotherPolicyIsNotReachedWithoutIt(SslProvider provider)
+      throws Exception {
+    BOTH.write(dir, "both");
+    fx = new ProxyFixture(2, 231, provider, "public", "other", "admin");
+    // the first service's context (no client certificates) answers both names in the handshake
+    fx.apply(
+        "virtualServices:\n"
+            + service("public", "both", dir, "")
+            + service("admin", "both", dir, requireClientCertificates())
+            + fx.render(
+                """
+                pools:
+                  - {name: public, servers: [{ip: ${b0.ip}, port: ${b0.port}}]}
+                  - {name: admin, servers: [{ip: ${b2.ip}, port: ${b2.port}}]}
+                """));
+    SSLContext anonymous = CA.clientContext();
+    assertThat(get(anonymous, "admin.example", "admin.example"))
+        .endsWith(" 421 Misdirected Request");
+    assertThat(fx.backend("admin").requests()).isZero();
+    assertThat(get(anonymous, "public.example", "public.example")).isEqualTo("HTTP/1.1 200 OK");
   }
 
   @ParameterizedTest
