@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.limpet.dataplane.testing.ProxyFixture;
 import dev.limpet.dataplane.testing.TlsClient;
 import dev.limpet.testsupport.TestPki;
-import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.SslProvider;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -92,10 +89,5 @@ class Http2CipherTest {
     try (TlsClient client = client("TLSv1.3")) {
       assertThat(client.applicationProtocol()).isEqualTo("h2");
     }
-  }
-
-  @Test
-  void theSuitesHttp2MayUseAreNettys() {
-    assertThat(Http2Ciphers.known()).isEqualTo(Set.copyOf(Http2SecurityUtil.CIPHERS));
   }
 }
