@@ -9,22 +9,37 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import java.util.Locale;
 
 /**
- * The HTTP/2 stream stage after {@link Route}: a client reuses one HTTP/2 connection for every host
- * it believes the connection serves (RFC 9113 §9.1.1 connection reuse, "coalescing"), so a stream
- * may name a host whose virtual service does not speak HTTP/2, or, on TLS, that the connection's
- * certificate was not chosen for: another virtual service's certificate and settings (client
- * certificates, protocols). Such a request becomes {@link Misdirected} and is answered 421 (RFC
- * 9110 §15.5.20), never served by the wrong virtual service (contour#5240). Everything else passes
- * on.
+ * The stage after {@link Route} that keeps a request off a connection that must not serve it. On
+ * TLS, the SNI name chose the certificate and its settings (client certificates, protocols, ALPN)
+ * before any request was read, so a request whose host this listener serves with another
+ * certificate or policy ({@link ListenerTls#servesOnConnection}) would reach a virtual service its
+ * handshake did not authenticate for: an HTTP/1.1 client that sends one SNI name and another {@code
+ * Host} (skipping another service's client certificates), or an HTTP/2 client that reuses a
+ * connection for every host it believes the connection serves (RFC 9113 §9.1.1, "coalescing";
+ * contour#5240). On HTTP/2 streams, a host whose virtual service does not speak HTTP/2 is
+ * misdirected too. Such a request becomes {@link Misdirected} and is answered 421 (RFC 9110
+ * §15.5.20); the client retries on a connection of its own. Everything else passes on.
  */
 @Sharable
 public final class Misdirection extends ChannelInboundHandlerAdapter {
   public static final String NAME = "misdirection";
 
   private final int port;
+  private final boolean http2Stream;
 
-  public Misdirection(int port) {
+  private Misdirection(int port, boolean http2Stream) {
     this.port = port;
+    this.http2Stream = http2Stream;
+  }
+
+  /** The stage of an HTTP/1 connection on a TLS port: the certificate rule alone. */
+  public static Misdirection forTlsConnection(int port) {
+    return new Misdirection(port, false);
+  }
+
+  /** The stage of an HTTP/2 stream: its virtual service must speak HTTP/2, and the TLS rule. */
+  public static Misdirection forHttp2Stream(int port) {
+    return new Misdirection(port, true);
   }
 
   @Override
@@ -37,13 +52,14 @@ public final class Misdirection extends ChannelInboundHandlerAdapter {
   }
 
   private boolean misdirected(ChannelHandlerContext ctx, RoutedRequest request) {
-    if (!request.vs().config().http2().enabled()) return true;
+    if (http2Stream && !request.vs().config().http2().enabled()) return true;
     PortRoutes routes = request.config().routes(port);
     ListenerTls tls = routes == null ? null : routes.tls();
     if (tls == null) return false;
     String host = request.head().headers().get(HttpHeaderNames.HOST);
-    return host == null
-        || !tls.servesOnConnection(
-            ctx.channel(), PortRoutes.stripPort(host).toLowerCase(Locale.ROOT));
+    return !tls.servesOnConnection(
+        ctx.channel(),
+        host == null ? null : PortRoutes.stripPort(host).toLowerCase(Locale.ROOT),
+        request.vs().name());
   }
 }

@@ -272,8 +272,18 @@ final class ReceivedHeaders extends HttpHeaders {
   @Override
   public HttpHeaders add(CharSequence name, Object value) {
     nameValidator.validateName(name);
+    return append(name, checkedText(value));
+  }
+
+  /** {@code value} as text, after Netty's value validator (which throws what it refuses). */
+  private CharSequence checkedText(Object value) {
     CharSequence text = text(value);
     valueValidator.validate(text);
+    return text;
+  }
+
+  /** Adds a field whose name and value were validated. */
+  private HttpHeaders append(CharSequence name, CharSequence text) {
     if (addedFields == null) addedFields = new CharSequence[8];
     else if (added * 2 == addedFields.length)
       addedFields = Arrays.copyOf(addedFields, addedFields.length * 2);
@@ -311,9 +321,12 @@ final class ReceivedHeaders extends HttpHeaders {
 
   @Override
   public HttpHeaders set(CharSequence name, Object value) {
+    // validated before the old field goes, as Netty does: a refused value leaves the headers as
+    // they were
     nameValidator.validateName(name);
+    CharSequence text = checkedText(value);
     remove(name);
-    return add(name, value);
+    return append(name, text);
   }
 
   @Override
@@ -323,9 +336,14 @@ final class ReceivedHeaders extends HttpHeaders {
 
   @Override
   public HttpHeaders set(CharSequence name, Iterable<?> values) {
+    // every value validated before the old fields go (Netty's own container validates each as it
+    // adds it, after the removal): a refused value leaves the headers as they were
     nameValidator.validateName(name);
+    List<CharSequence> texts = new ArrayList<>();
+    for (Object value : values) texts.add(checkedText(value));
     remove(name);
-    return add(name, values);
+    for (CharSequence text : texts) append(name, text);
+    return this;
   }
 
   @Override

@@ -34,10 +34,11 @@ import org.slf4j.LoggerFactory;
  * ProxyProtocolReader}) → TLS (on TLS ports: what the ClientHello offers to resume is noted for TLS
  * persistence, SNI picks the certificate, then the handshake) → HTTP codec (strict: see {@link
  * FrontendCodec}; the clock before it starts the header-read timeout) → request framing checks →
- * body buffering for the scripts that read bodies → route (Host → virtual service) → access lists →
- * forwarding headers (hop-by-hop out, X-Forwarded-* in) → request scripts (HTTP_REQ) → proxy. The
- * proxy ({@link FrontendHandler}) runs each exchange through its own stages, one class each:
- * persistence, selection and connect (ServerConnector) → upstream relay with back-pressure
+ * body buffering for the scripts that read bodies → route (Host → virtual service) → on TLS ports,
+ * misdirection (421 for a Host the SNI name's certificate does not serve, {@link Misdirection}) →
+ * access lists → forwarding headers (hop-by-hop out, X-Forwarded-* in) → request scripts (HTTP_REQ)
+ * → proxy. The proxy ({@link FrontendHandler}) runs each exchange through its own stages, one class
+ * each: persistence, selection and connect (ServerConnector) → upstream relay with back-pressure
  * (UpstreamRelay) → response scripts and persistence hooks (ResponseHeads) → end, or a byte tunnel
  * after a protocol switch (TunnelHandler); timeouts (Timeouts) and undecodable bodies
  * (MalformedBodies) cut an exchange short, and LocalAnswers answers without a server.
@@ -62,6 +63,7 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
           RequestFraming.NAME,
           RequestBodyBuffer.NAME,
           Route.NAME,
+          Misdirection.NAME,
           Access.NAME,
           Forwarding.NAME,
           RequestScripts.NAME,
@@ -136,6 +138,8 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
         .addLast(FrontendHandler.CODEC, new FrontendCodec(decoder))
         .addLast(RequestFraming.NAME, RequestFraming.INSTANCE);
     exchangeStages(ch.pipeline(), settings, clock);
+    if (routes != null && routes.tls() != null)
+      ch.pipeline().addAfter(Route.NAME, Misdirection.NAME, Misdirection.forTlsConnection(port));
   }
 
   /**
@@ -151,7 +155,7 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
         .addLast(RequestClock.NAME, clock)
         .addLast(RequestFraming.NAME, RequestFraming.INSTANCE);
     exchangeStages(stream, settings, clock);
-    stream.addAfter(Route.NAME, Misdirection.NAME, new Misdirection(port));
+    stream.addAfter(Route.NAME, Misdirection.NAME, Misdirection.forHttp2Stream(port));
     stream.addBefore(
         RequestScripts.NAME,
         FirstResponseGate.NAME,

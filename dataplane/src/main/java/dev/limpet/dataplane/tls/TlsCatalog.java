@@ -139,13 +139,16 @@ public final class TlsCatalog {
         return;
       }
       SslContext defaultContext = null;
+      Set<SslContext> serviceContexts = new HashSet<>();
       for (int j = 0; j < tls.certificates().size(); j++) {
         TlsCertificateConfig certificate = tls.certificates().get(j);
         SslContext context =
             certificate(
                 path + ".certificates[" + j + "]", certificate, tls, vs.http2().enabled(), port);
+        if (context != null) serviceContexts.add(context);
         if (certificate.name().equals(tls.defaultCertificate())) defaultContext = context;
       }
+      port.offerService(vs.name(), serviceContexts);
       if (defaultContext != null) port.offerDefault(defaultContext, vs.hostnames().isEmpty());
     }
 
@@ -171,6 +174,28 @@ public final class TlsCatalog {
       String expiry = loaded.pair().expiryProblem(Instant.now());
       if (expiry != null)
         LOG.warn("{} ('{}'): {}; serving it anyway", path, certificate.name(), expiry);
+      List<String> http2Suites = http2 ? Http2Ciphers.of(tls) : List.of();
+      if (http2 && http2Suites.isEmpty())
+        LOG.warn(
+            "{}: none of the cipher suites may carry HTTP/2 (RFC 9113 §9.2.2); h2 is not offered",
+            path);
+      SslContext context = context(path, loaded, tls, !http2Suites.isEmpty());
+      if (context == null) return null;
+      if (!http2Suites.isEmpty() && !http2Suites.equals(tls.ciphers())) {
+        // clients that offer only suites HTTP/2 must not use get HTTP/1.1 with every suite
+        SslContext http1Only = context(path, loaded, tls, false);
+        if (http1Only == null) return null;
+        port.offerHttp2(context, new Http2Offer(http1Only, Http2Ciphers.codes(http2Suites)));
+      }
+      List<String> names =
+          certificate.hostnames().isEmpty() ? loaded.pair().dnsNames() : certificate.hostnames();
+      for (String name : names) port.offerName(name, context, path);
+      return context;
+    }
+
+    /** The context of one certificate and settings: this build's, the previous one's, or new. */
+    private SslContext context(
+        String path, LoadedCertificate loaded, TlsConfig tls, boolean http2) {
       ServerKey key =
           new ServerKey(
               loaded.digest(), tls.protocols(), tls.ciphers(), tls.clientCertificates(), http2);
@@ -189,9 +214,6 @@ public final class TlsCatalog {
         }
       }
       servers.put(key, context);
-      List<String> names =
-          certificate.hostnames().isEmpty() ? loaded.pair().dnsNames() : certificate.hostnames();
-      for (String name : names) port.offerName(name, context, path);
       return context;
     }
 
@@ -235,6 +257,8 @@ public final class TlsCatalog {
   /** The certificates of one port's virtual services, gathered in configuration order. */
   private static final class PortCertificates {
     private final Map<String, SslContext> byName = new LinkedHashMap<>();
+    private final Map<SslContext, Http2Offer> http2Offers = new HashMap<>();
+    private final Map<String, Set<SslContext>> byService = new HashMap<>();
     private SslContext defaultContext;
     private boolean defaultFromCatchAll;
 
@@ -244,6 +268,16 @@ public final class TlsCatalog {
         defaultContext = context;
         defaultFromCatchAll = catchAll;
       }
+    }
+
+    /** The contexts of a virtual service's certificates, made with its TLS settings. */
+    void offerService(String virtualService, Set<SslContext> contexts) {
+      byService.put(virtualService, Set.copyOf(contexts));
+    }
+
+    /** How {@code http2} (a context that offers h2) serves clients that cannot use h2 suites. */
+    void offerHttp2(SslContext http2, Http2Offer offer) {
+      http2Offers.put(http2, offer);
     }
 
     /** The first certificate for a name keeps it. */
@@ -264,7 +298,8 @@ public final class TlsCatalog {
               LOG.warn("certificate name '{}' cannot be matched by SNI: {}", name, e.getMessage());
             }
           });
-      return new ListenerTls(mapping.build(), ticketKeys);
+      return new ListenerTls(
+          mapping.build(), ticketKeys, Map.copyOf(byService), Map.copyOf(http2Offers));
     }
   }
 }

@@ -114,6 +114,29 @@ class ReceivedHeadersTest {
   }
 
   @Test
+  void aRefusedSetLeavesTheHeadersUnchanged() {
+    ReceivedHeaders received = received();
+    HttpHeaders before = received.copy();
+    assertThatThrownBy(() -> received.set("Host", "a\r\nInjected: 1"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> received.set("X-Twice", List.of("c", "d\ne")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(received.entries()).isEqualTo(before.entries());
+    assertThat(received.get("host")).isEqualTo("example.test");
+    assertThat(received.getAll("x-twice")).containsExactly("a", "b");
+    // the same for an added field
+    received.add("X-Added", "1");
+    assertThatThrownBy(() -> received.set("x-added", "\0"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(received.getAll("X-Added")).containsExactly("1");
+    // Netty's container keeps the field too
+    HttpHeaders netty = netty();
+    assertThatThrownBy(() -> netty.set("Host", "a\r\nInjected: 1"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(netty.get("host")).isEqualTo("example.test");
+  }
+
+  @Test
   void numbersAndCopies() {
     ReceivedHeaders received = received();
     received.set("X-Number", 42);

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.function.Consumer;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -27,16 +28,30 @@ public final class TlsClient implements AutoCloseable {
    * @param protocols e.g. {@code TLSv1.3}; empty: the JDK's defaults
    */
   public TlsClient(SSLContext context, int port, String sni, String... protocols) {
+    this(
+        context,
+        port,
+        sni,
+        parameters -> {
+          if (protocols.length > 0) parameters.setProtocols(protocols);
+        });
+  }
+
+  /**
+   * Connects and completes the handshake, ALPN offering {@code http/1.1} unless {@code settings}
+   * (which may also choose protocols and cipher suites) says otherwise.
+   */
+  public TlsClient(SSLContext context, int port, String sni, Consumer<SSLParameters> settings) {
     try {
       socket = (SSLSocket) context.getSocketFactory().createSocket();
       socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
       socket.setSoTimeout(10_000);
       SSLParameters parameters = socket.getSSLParameters();
       parameters.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));
-      if (protocols.length > 0) parameters.setProtocols(protocols);
       parameters.setApplicationProtocols(new String[] {"http/1.1"});
       // the name is checked by the test against the certificate it expects, not by the JDK
       parameters.setEndpointIdentificationAlgorithm(null);
+      settings.accept(parameters);
       socket.setSSLParameters(parameters);
       socket.startHandshake();
     } catch (IOException e) {
@@ -62,18 +77,23 @@ public final class TlsClient implements AutoCloseable {
     return socket.getSession().getProtocol();
   }
 
+  public String cipherSuite() {
+    return socket.getSession().getCipherSuite();
+  }
+
   public String applicationProtocol() {
     return socket.getApplicationProtocol();
   }
 
   /** Sends a GET (keep-alive) and returns the response head and body. */
   public String get(String path, String host) {
+    return exchange("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
+  }
+
+  /** Sends {@code request} as it is and returns the response head and body. */
+  public String exchange(String request) {
     try {
-      socket
-          .getOutputStream()
-          .write(
-              ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n")
-                  .getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
       socket.getOutputStream().flush();
       return readResponse(socket.getInputStream());
     } catch (IOException e) {

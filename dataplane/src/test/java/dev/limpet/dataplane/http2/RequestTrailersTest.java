@@ -1,0 +1,116 @@
+package dev.limpet.dataplane.http2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.limpet.dataplane.DataPlane;
+import dev.limpet.dataplane.framing.FramingClient;
+import dev.limpet.dataplane.framing.RecordingBackend;
+import dev.limpet.dataplane.persistence.CookieKeySet;
+import dev.limpet.dataplane.testing.FreePorts;
+import dev.limpet.dataplane.testing.RawH2;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A request's trailer section reaches an HTTP/1.1 server without the fields that frame, route,
+ * authenticate or describe a request (RFC 9110 §6.5.1), from an HTTP/2 client's trailing HEADERS as
+ * from an HTTP/1.1 client's chunked trailers; other trailer fields (a checksum) pass.
+ */
+@Timeout(60)
+class RequestTrailersTest {
+  /** Fields an HTTP/2 trailer section may carry as far as the frame codec goes. */
+  private static final List<String> FORBIDDEN =
+      List.of(
+          "content-length", "5",
+          "host", "evil.example",
+          "trailer", "x-checksum",
+          "te", "trailers",
+          "content-type", "text/evil",
+          "authorization", "Basic ZXZpbDpldmls",
+          "cookie", "session=evil",
+          "x-forwarded-for", "6.6.6.6",
+          "forwarded", "for=6.6.6.6",
+          "expect", "100-continue",
+          "range", "bytes=0-1");
+
+  private RecordingBackend backend;
+  private DataPlane dataPlane;
+  private int port;
+
+  @BeforeEach
+  void start() throws Exception {
+    backend = new RecordingBackend("127.0.0.241");
+    port = FreePorts.next();
+    dataPlane = new DataPlane(2, CookieKeySet.random());
+    dataPlane.apply(
+        """
+        virtualServices: [{name: web, address: 127.0.0.1, port: %d, pool: web, http2: {enabled: true}}]
+        pools: [{name: web, servers: [{ip: %s, port: %d}]}]
+        """
+            .formatted(port, backend.ip(), backend.port()));
+  }
+
+  @AfterEach
+  void stop() {
+    if (dataPlane != null) dataPlane.close();
+    if (backend != null) backend.close();
+  }
+
+  /** The trailer section the server received, lower case, after the last chunk. */
+  private String receivedTrailers() {
+    String received = backend.received();
+    int last = received.lastIndexOf("\r\n0\r\n");
+    assertThat(last).as("a chunked body ending with a last chunk: " + received).isPositive();
+    return received.substring(last + 5).toLowerCase(Locale.ROOT);
+  }
+
+  private static void onlyTheChecksumIsLeft(String trailers) {
+    assertThat(trailers).contains("x-checksum: abc\r\n");
+    for (int i = 0; i < FORBIDDEN.size(); i += 2)
+      assertThat(trailers).as(FORBIDDEN.get(i)).doesNotContain(FORBIDDEN.get(i) + ":");
+    assertThat(trailers).doesNotContain("evil");
+  }
+
+  @Test
+  void http2TrailersKeepOnlyFieldsThatMayFollowABody() throws Exception {
+    List<String> trailers = new ArrayList<>(List.of("x-checksum", "abc"));
+    trailers.addAll(FORBIDDEN);
+    try (RawH2 h2 = new RawH2(port)) {
+      h2.headers(
+          1,
+          RawH2.END_HEADERS,
+          RawH2.block(":method", "POST", ":scheme", "http", ":path", "/upload", ":authority", "a"));
+      h2.frame(RawH2.DATA, 0, 1, "hello".getBytes());
+      h2.headers(
+          1, RawH2.END_STREAM | RawH2.END_HEADERS, RawH2.block(trailers.toArray(String[]::new)));
+      h2.flush();
+      assertThat(h2.answer(1, 20).headers().status().toString()).isEqualTo("200");
+    }
+    assertThat(backend.received()).contains("hello");
+    onlyTheChecksumIsLeft(receivedTrailers());
+  }
+
+  @Test
+  void http1ChunkedTrailersKeepOnlyTheSameFields() {
+    StringBuilder trailers = new StringBuilder("X-Checksum: abc\r\n");
+    for (int i = 0; i < FORBIDDEN.size(); i += 2)
+      trailers.append(FORBIDDEN.get(i)).append(": ").append(FORBIDDEN.get(i + 1)).append("\r\n");
+    trailers.append("Transfer-Encoding: chunked\r\nConnection: x-checksum\r\n");
+    var answer =
+        FramingClient.exchange(
+            port,
+            "POST /upload HTTP/1.1\r\nHost: web\r\nTransfer-Encoding: chunked\r\n"
+                + "Connection: close\r\n\r\n5\r\nhello\r\n0\r\n"
+                + trailers
+                + "\r\n");
+    assertThat(answer.statuses()).isEqualTo("200");
+    String received = receivedTrailers();
+    onlyTheChecksumIsLeft(received);
+    assertThat(received).doesNotContain("transfer-encoding:").doesNotContain("connection:");
+  }
+}
