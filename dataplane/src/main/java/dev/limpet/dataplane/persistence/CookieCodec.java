@@ -69,9 +69,22 @@ public final class CookieCodec {
   /** The content of a value this key set sealed; empty for anything else. Never throws. */
   public Optional<DecodedCookie> decode(String value) {
     if (value == null || value.length() > MAX_VALUE_CHARS) return Optional.empty();
+    // a character above U+00FF becomes '?', which base64url refuses, as its decoder does
+    byte[] bytes = value.getBytes(StandardCharsets.ISO_8859_1);
+    return decode(bytes, 0, bytes.length);
+  }
+
+  /**
+   * The content of the value {@code b[start, end)}, one character per byte (as a header value's
+   * {@code String} has it), this key set sealed; empty for anything else. Never throws.
+   */
+  public Optional<DecodedCookie> decode(byte[] b, int start, int end) {
+    int length = end - start;
+    // base64 gives at most 3 bytes per 4 characters: too short a value is refused unread
+    if (length > MAX_VALUE_CHARS || length * 3 / 4 < MIN_SEALED_BYTES) return Optional.empty();
     byte[] sealed;
     try {
-      sealed = Base64.getUrlDecoder().decode(value);
+      sealed = Base64.getUrlDecoder().decode(Arrays.copyOfRange(b, start, end));
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
