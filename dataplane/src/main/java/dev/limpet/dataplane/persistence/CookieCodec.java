@@ -33,6 +33,7 @@ public final class CookieCodec {
 
   private final CookieKeySet keys;
   private final byte[] pool;
+  private final OpenedCookies opened = new OpenedCookies();
 
   /**
    * @param pool the name of the pool whose servers the values name; every replica must use the same
@@ -82,6 +83,14 @@ public final class CookieCodec {
     int length = end - start;
     // base64 gives at most 3 bytes per 4 characters: too short a value is refused unread
     if (length > MAX_VALUE_CHARS || length * 3 / 4 < MIN_SEALED_BYTES) return Optional.empty();
+    DecodedCookie known = opened.get(b, start, end);
+    if (known != null) return Optional.of(known);
+    Optional<DecodedCookie> cookie = open(b, start, end);
+    if (cookie.isPresent()) opened.put(b, start, end, cookie.get());
+    return cookie;
+  }
+
+  private Optional<DecodedCookie> open(byte[] b, int start, int end) {
     byte[] sealed;
     try {
       sealed = Base64.getUrlDecoder().decode(Arrays.copyOfRange(b, start, end));

@@ -125,6 +125,21 @@ class CookieCodecTest {
     assertThat(opened).as("the whole values, padded or not").isEqualTo(3);
   }
 
+  @Test
+  void aValueOpenedOnceIsKeptAndAForgedOneNever() {
+    String value = codec.encode("10.0.0.12:8080", 7L);
+    DecodedCookie first = codec.decode(value).orElseThrow();
+    assertThat(codec.decode(value).orElseThrow()).as("kept, not opened again").isSameAs(first);
+    byte[] sealed = Base64.getUrlDecoder().decode(value);
+    sealed[sealed.length - 1] ^= 1;
+    assertThat(codec.decode(encode(sealed))).isEmpty();
+    assertThat(codec.decode(encode(sealed))).isEmpty();
+    assertThat(codec.decode(value)).contains(first);
+    assertThat(new CookieCodec(CookieKeySet.of(List.of(OLD)), "api").decode(value))
+        .as("another pool's codec keeps its own")
+        .isEmpty();
+  }
+
   private static String encode(byte[] bytes) {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
