@@ -1,7 +1,11 @@
 package dev.limpet.dataplane.http;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Finds the values of one cookie name in the bytes of a {@code Cookie} field, as {@link
@@ -17,11 +21,14 @@ public final class CookieFinder {
   private static final byte[] DOMAIN = ascii("$Domain");
   private static final byte[] PORT = ascii("$Port");
 
+  private final String text;
+
   /** The name's bytes; null when it has a character no byte spells (it then matches nothing). */
   private final byte[] name;
 
   /** Finds cookies named exactly {@code name} (case-sensitive, as cookie names compare). */
   public CookieFinder(String name) {
+    this.text = name;
     byte[] bytes = name.getBytes(StandardCharsets.ISO_8859_1);
     this.name =
         new String(bytes, StandardCharsets.ISO_8859_1).equals(name) && !name.isEmpty()
@@ -89,6 +96,32 @@ public final class CookieFinder {
       if (Arrays.equals(b, nameBegin, nameEnd, name, 0, name.length))
         return (long) valueBegin << 32 | valueEnd;
     }
+  }
+
+  /**
+   * The values of every cookie with this name in a request, in order, as {@link
+   * CookieHeaders#values} gives them: from the received bytes when the fields are {@link
+   * FieldBytes} and no {@code Cookie} field was added since, so that only the values found become
+   * {@code String}s; through {@link CookieHeaders} otherwise.
+   */
+  public List<String> values(HttpHeaders headers) {
+    if (!(headers instanceof FieldBytes fields) || fields.added(HttpHeaderNames.COOKIE))
+      return CookieHeaders.values(headers, text);
+    List<String> values = new ArrayList<>(1);
+    byte[] b = fields.bytes();
+    for (int f = fields.next(HttpHeaderNames.COOKIE, 0);
+        f >= 0;
+        f = fields.next(HttpHeaderNames.COOKIE, f + 1)) {
+      int start = fields.valueStart(f);
+      int end = fields.valueEnd(f);
+      for (long span = next(b, start, end, start);
+          span >= 0;
+          span = next(b, start, end, resumeAt(span))) {
+        int from = valueStart(b, span);
+        values.add(new String(b, from, valueEnd(b, span) - from, StandardCharsets.ISO_8859_1));
+      }
+    }
+    return values;
   }
 
   /** Where to look for the next cookie after {@code span}. */

@@ -2,6 +2,7 @@ package dev.limpet.dataplane.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.limpet.dataplane.proxy.ScannedFields;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -142,5 +143,29 @@ class CookieFinderTest {
     HttpHeaders headers = new DefaultHttpHeaders();
     headers.add(HttpHeaderNames.COOKIE, "SRV=one; b=2");
     assertThat(found("SRV=one; b=2", "SRV")).isEqualTo(CookieHeaders.values(headers, "SRV"));
+  }
+
+  @Test
+  void valuesOfAWholeRequestAreThoseOfCookieHeaders() {
+    String[][] requests = {
+      {"Cookie", "SRV=1; a=2", "Accept", "*/*", "cookie", "SRV=\"3\"; SRV=4"},
+      {"Cookie", "a=1"},
+      {},
+      {"COOKIE", "$Version=1; SRV=5; $Path=/"},
+    };
+    for (String[] fields : requests) {
+      HttpHeaders scanned = ScannedFields.of(fields);
+      assertThat(scanned).isInstanceOf(FieldBytes.class);
+      HttpHeaders plain = new DefaultHttpHeaders();
+      for (int i = 0; i < fields.length; i += 2) plain.add(fields[i], fields[i + 1]);
+      assertThat(new CookieFinder("SRV").values(scanned))
+          .isEqualTo(CookieHeaders.values(plain, "SRV"));
+      scanned.add(HttpHeaderNames.COOKIE, "SRV=added");
+      plain.add(HttpHeaderNames.COOKIE, "SRV=added");
+      assertThat(new CookieFinder("SRV").values(scanned))
+          .as("an added field comes after the received ones")
+          .isEqualTo(CookieHeaders.values(plain, "SRV"))
+          .endsWith("added");
+    }
   }
 }
