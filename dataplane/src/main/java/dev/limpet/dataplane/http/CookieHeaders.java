@@ -15,7 +15,9 @@ import java.util.Set;
  * avi.http.get_cookie} and friends), persistence profiles and cookie hashing all read a header
  * through it, so an odd header (duplicates, quotes, stray spaces, empty names) means the same thing
  * to each of them. Lax rather than strict because browsers send values strict RFC 6265 would drop
- * (spaces, commas); the proxy reads what it forwards.
+ * (spaces, commas); the proxy reads what it forwards. {@link CookieFinder} reads one name's values
+ * the same way from a received field's bytes (its test holds it to this class on odd and random
+ * headers).
  */
 public final class CookieHeaders {
   private CookieHeaders() {}

@@ -2,6 +2,7 @@ package dev.limpet.dataplane.persistence;
 
 import dev.limpet.contract.PersistenceProfileConfig.OnServerDown;
 import dev.limpet.dataplane.http.ClientRequest;
+import dev.limpet.dataplane.http.CookieFinder;
 import dev.limpet.dataplane.http.CookieHeaders;
 import dev.limpet.dataplane.http.QueryParameters;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -20,6 +21,7 @@ import java.util.function.LongSupplier;
  */
 public final class AppCookiePersistence extends TablePersistence {
   private final String cookieName;
+  private final CookieFinder finder;
 
   AppCookiePersistence(
       PersistenceTable table,
@@ -29,6 +31,7 @@ public final class AppCookiePersistence extends TablePersistence {
       LongSupplier clock) {
     super(table, timeoutMillis, onServerDown, clock);
     this.cookieName = cookieName;
+    this.finder = new CookieFinder(cookieName);
   }
 
   @Override
@@ -86,7 +89,7 @@ public final class AppCookiePersistence extends TablePersistence {
 
   /** The session ids a request carries: its cookies, else the URI's parameters. */
   private List<String> sessionIds(ClientRequest request) {
-    List<String> ids = CookieHeaders.values(request.head().headers(), cookieName);
+    List<String> ids = finder.values(request.head().headers());
     return ids.isEmpty() ? uriSessionIds(request.head().uri()) : ids;
   }
 

@@ -33,6 +33,7 @@ public final class CookieCodec {
 
   private final CookieKeySet keys;
   private final byte[] pool;
+  private final OpenedCookies opened = new OpenedCookies();
 
   /**
    * @param pool the name of the pool whose servers the values name; every replica must use the same
@@ -69,9 +70,30 @@ public final class CookieCodec {
   /** The content of a value this key set sealed; empty for anything else. Never throws. */
   public Optional<DecodedCookie> decode(String value) {
     if (value == null || value.length() > MAX_VALUE_CHARS) return Optional.empty();
+    // a character above U+00FF becomes '?', which base64url refuses, as its decoder does
+    byte[] bytes = value.getBytes(StandardCharsets.ISO_8859_1);
+    return decode(bytes, 0, bytes.length);
+  }
+
+  /**
+   * The content of the value {@code b[start, end)}, one character per byte (as a header value's
+   * {@code String} has it), this key set sealed; empty for anything else. Never throws.
+   */
+  public Optional<DecodedCookie> decode(byte[] b, int start, int end) {
+    int length = end - start;
+    // base64 gives at most 3 bytes per 4 characters: too short a value is refused unread
+    if (length > MAX_VALUE_CHARS || length * 3 / 4 < MIN_SEALED_BYTES) return Optional.empty();
+    DecodedCookie known = opened.get(b, start, end);
+    if (known != null) return Optional.of(known);
+    Optional<DecodedCookie> cookie = open(b, start, end);
+    if (cookie.isPresent()) opened.put(b, start, end, cookie.get());
+    return cookie;
+  }
+
+  private Optional<DecodedCookie> open(byte[] b, int start, int end) {
     byte[] sealed;
     try {
-      sealed = Base64.getUrlDecoder().decode(value);
+      sealed = Base64.getUrlDecoder().decode(Arrays.copyOfRange(b, start, end));
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }

@@ -3,7 +3,9 @@ package dev.limpet.dataplane.persistence;
 import dev.limpet.contract.PersistenceProfileConfig.HttpCookie;
 import dev.limpet.contract.PersistenceProfileConfig.OnServerDown;
 import dev.limpet.dataplane.http.ClientRequest;
+import dev.limpet.dataplane.http.CookieFinder;
 import dev.limpet.dataplane.http.CookieHeaders;
+import dev.limpet.dataplane.http.FieldBytes;
 import dev.limpet.dataplane.persistence.CookieCodec.DecodedCookie;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -16,7 +18,9 @@ import java.util.function.LongSupplier;
 /**
  * Pins a client with a cookie the proxy inserts: the value seals the server key and its creation
  * time ({@link CookieCodec}), so the proxy keeps no state and every replica that holds the keys
- * reads it. The profile's timeout is absolute, counted from the creation time in the value.
+ * reads it. The profile's timeout is absolute, counted from the creation time in the value. A
+ * received {@code Cookie} field is read as bytes ({@link CookieFinder}), without a {@code String}
+ * per cookie; the responses of one second from one server share a value ({@link IssuedCookies}).
  */
 public final class HttpCookiePersistence implements Persistence {
   private final HttpCookie config;
@@ -26,6 +30,8 @@ public final class HttpCookiePersistence implements Persistence {
   private final OnServerDown onServerDown;
   private final LongSupplier clock;
   private final HttpCookiePersistence secured;
+  private final CookieFinder finder;
+  private final IssuedCookies issued = new IssuedCookies();
 
   /**
    * @param timeoutMillis absolute lifetime of a cookie value, 0 = none
@@ -44,6 +50,7 @@ public final class HttpCookiePersistence implements Persistence {
     this.forceSecure = forceSecure;
     this.onServerDown = onServerDown;
     this.clock = clock;
+    this.finder = new CookieFinder(config.name());
     cookie("probe"); // fail now, not on the first response, on a path or domain Netty rejects
     this.secured =
         forceSecure || config.secure()
@@ -60,9 +67,31 @@ public final class HttpCookiePersistence implements Persistence {
   @Override
   public String pinnedServer(ClientRequest request) {
     long now = clock.getAsLong();
-    for (String value : CookieHeaders.values(request.head().headers(), config.name())) {
+    HttpHeaders headers = request.head().headers();
+    if (headers instanceof FieldBytes fields && !fields.added(HttpHeaderNames.COOKIE))
+      return pinnedServer(fields, now);
+    for (String value : CookieHeaders.values(headers, config.name())) {
       Optional<DecodedCookie> cookie = codec.decode(value);
       if (cookie.isPresent() && fresh(cookie.get(), now)) return cookie.get().serverKey();
+    }
+    return null;
+  }
+
+  /** As {@link #pinnedServer(ClientRequest)}, over the received bytes of every Cookie field. */
+  private String pinnedServer(FieldBytes fields, long now) {
+    byte[] b = fields.bytes();
+    for (int f = fields.next(HttpHeaderNames.COOKIE, 0);
+        f >= 0;
+        f = fields.next(HttpHeaderNames.COOKIE, f + 1)) {
+      int start = fields.valueStart(f);
+      int end = fields.valueEnd(f);
+      for (long span = finder.next(b, start, end, start);
+          span >= 0;
+          span = finder.next(b, start, end, CookieFinder.resumeAt(span))) {
+        Optional<DecodedCookie> cookie =
+            codec.decode(b, CookieFinder.valueStart(b, span), CookieFinder.valueEnd(b, span));
+        if (cookie.isPresent() && fresh(cookie.get(), now)) return cookie.get().serverKey();
+      }
     }
     return null;
   }
@@ -76,9 +105,13 @@ public final class HttpCookiePersistence implements Persistence {
   public void onResponse(
       ClientRequest request, String pinnedKey, String servedKey, HttpHeaders responseHeaders) {
     if (servedKey == null || servedKey.equals(pinnedKey)) return;
-    String value = codec.encode(servedKey, clock.getAsLong() / 1000);
-    responseHeaders.add(
-        HttpHeaderNames.SET_COOKIE, ServerCookieEncoder.STRICT.encode(cookie(value)));
+    long second = clock.getAsLong() / 1000;
+    String header = issued.get(servedKey, second);
+    if (header == null) {
+      header = ServerCookieEncoder.STRICT.encode(cookie(codec.encode(servedKey, second)));
+      issued.put(servedKey, second, header);
+    }
+    responseHeaders.add(HttpHeaderNames.SET_COOKIE, header);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.limpet.dataplane.proxy;
 
+import dev.limpet.dataplane.http.FieldBytes;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.DefaultHeaders.NameValidator;
@@ -32,7 +33,7 @@ import java.util.Set;
  * container they replace. {@link #writeTo} writes the fields the way Netty's encoder does, copying
  * the received bytes.
  */
-final class ReceivedHeaders extends HttpHeaders {
+final class ReceivedHeaders extends HttpHeaders implements FieldBytes {
   /** The removed-field bits are one {@code long}; a head with more fields takes Netty's path. */
   static final int MAX_FIELDS = Long.SIZE;
 
@@ -161,10 +162,7 @@ final class ReceivedHeaders extends HttpHeaders {
 
   @Override
   public boolean contains(CharSequence name) {
-    for (int i = 0; i < received; i++) if (isLive(i) && nameIs(i, name)) return true;
-    for (int j = 0; j < added; j++)
-      if (AsciiString.contentEqualsIgnoreCase(addedName(j), name)) return true;
-    return false;
+    return next(name, 0) >= 0 || added(name);
   }
 
   @Override
@@ -260,6 +258,36 @@ final class ReceivedHeaders extends HttpHeaders {
     for (int j = 0; j < added; j++)
       entries.add(new SimpleImmutableEntry<>(addedName(j), addedValue(j)));
     return entries.iterator();
+  }
+
+  // ---- reading as bytes
+
+  @Override
+  public byte[] bytes() {
+    return head;
+  }
+
+  @Override
+  public int next(CharSequence name, int from) {
+    for (int i = Math.max(from, 0); i < received; i++) if (isLive(i) && nameIs(i, name)) return i;
+    return -1;
+  }
+
+  @Override
+  public int valueStart(int field) {
+    return spans[field * 2 + 1] >>> 16;
+  }
+
+  @Override
+  public int valueEnd(int field) {
+    return valueStart(field) + valueLength(field);
+  }
+
+  @Override
+  public boolean added(CharSequence name) {
+    for (int j = 0; j < added; j++)
+      if (AsciiString.contentEqualsIgnoreCase(addedName(j), name)) return true;
+    return false;
   }
 
   // ---- editing
@@ -453,10 +481,6 @@ final class ReceivedHeaders extends HttpHeaders {
 
   private int nameLength(int i) {
     return spans[i * 2] & 0xFFFF;
-  }
-
-  private int valueStart(int i) {
-    return spans[i * 2 + 1] >>> 16;
   }
 
   private int valueLength(int i) {

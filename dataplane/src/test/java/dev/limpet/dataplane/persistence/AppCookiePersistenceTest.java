@@ -1,6 +1,5 @@
 package dev.limpet.dataplane.persistence;
 
-import static dev.limpet.dataplane.persistence.TestRequests.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.limpet.contract.PersistenceProfileConfig;
@@ -23,6 +22,13 @@ class AppCookiePersistenceTest {
   private final AtomicLong now = new AtomicLong(1_700_000_000_000L);
   private final TableRegistry registry = new TableRegistry(1_000, now::get);
   private final Persistence p = profile(null);
+
+  /**
+   * The request the tests send; {@link AppCookiePersistenceScannedTest} sends its fields as bytes.
+   */
+  ClientRequest request(String uri, String... headers) {
+    return TestRequests.request(uri, headers);
+  }
 
   private Persistence profile(String cookieName) {
     var config =

@@ -105,6 +105,41 @@ class CookieCodecTest {
     }
   }
 
+  @Test
+  void aValueReadFromBytesOpensAsItsStringDoes() {
+    String value = codec.encode("10.0.0.12:8080", 7L);
+    String padded = Base64.getUrlEncoder().encodeToString(Base64.getUrlDecoder().decode(value));
+    List<String> values = new java.util.ArrayList<>();
+    for (String whole : List.of(value, padded, codec.encode("[2001:db8::1]:443", 9L)))
+      for (int length = 0; length <= whole.length(); length++)
+        values.add(whole.substring(0, length));
+    values.addAll(List.of("\u00ff".repeat(60), "A".repeat(257), "A".repeat(256), "=".repeat(52)));
+    values.add(value.substring(0, 48) + "\u00e9" + value.substring(49));
+    int opened = 0;
+    for (String v : values) {
+      byte[] b = ("x;" + v + ";\"").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+      Optional<DecodedCookie> fromBytes = codec.decode(b, 2, b.length - 2);
+      assertThat(fromBytes).as(v).isEqualTo(codec.decode(v));
+      if (fromBytes.isPresent()) opened++;
+    }
+    assertThat(opened).as("the whole values, padded or not").isEqualTo(3);
+  }
+
+  @Test
+  void aValueOpenedOnceIsKeptAndAForgedOneNever() {
+    String value = codec.encode("10.0.0.12:8080", 7L);
+    DecodedCookie first = codec.decode(value).orElseThrow();
+    assertThat(codec.decode(value).orElseThrow()).as("kept, not opened again").isSameAs(first);
+    byte[] sealed = Base64.getUrlDecoder().decode(value);
+    sealed[sealed.length - 1] ^= 1;
+    assertThat(codec.decode(encode(sealed))).isEmpty();
+    assertThat(codec.decode(encode(sealed))).isEmpty();
+    assertThat(codec.decode(value)).contains(first);
+    assertThat(new CookieCodec(CookieKeySet.of(List.of(OLD)), "api").decode(value))
+        .as("another pool's codec keeps its own")
+        .isEmpty();
+  }
+
   private static String encode(byte[] bytes) {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }

@@ -1,6 +1,5 @@
 package dev.limpet.dataplane.persistence;
 
-import static dev.limpet.dataplane.persistence.TestRequests.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.limpet.contract.PersistenceProfileConfig;
@@ -8,11 +7,13 @@ import dev.limpet.contract.PersistenceProfileConfig.HttpCookie;
 import dev.limpet.contract.PersistenceProfileConfig.SameSite;
 import dev.limpet.contract.PersistenceProfileConfig.Type;
 import dev.limpet.contract.PoolConfig;
+import dev.limpet.dataplane.http.ClientRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.cookie.ClientCookieDecoder;
 import io.netty.handler.codec.http.cookie.Cookie;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,6 +27,14 @@ class HttpCookiePersistenceTest {
   private final AtomicLong now = new AtomicLong(1_700_000_000_000L);
   private final CookieKeySet keys = CookieKeySet.random();
 
+  /**
+   * The request the tests send; {@link HttpCookiePersistenceScannedTest} sends its fields as
+   * received bytes.
+   */
+  ClientRequest request(String uri, String... headers) {
+    return TestRequests.request(uri, headers);
+  }
+
   private HttpCookiePersistence profile(HttpCookie cookie) {
     var config = new PersistenceProfileConfig("sticky", Type.HttpCookie, null, cookie);
     PoolConfig pool = new PoolConfig("web", null, null, null, "sticky", 0, 0);
@@ -34,8 +43,7 @@ class HttpCookiePersistenceTest {
   }
 
   /** The Set-Cookie header a response gets, or null. */
-  private static String setCookie(
-      Persistence p, String requestCookie, String pinned, String served) {
+  private String setCookie(Persistence p, String requestCookie, String pinned, String served) {
     HttpHeaders response = new DefaultHttpHeaders();
     var request = requestCookie == null ? request("/") : request("/", "Cookie", requestCookie);
     p.onResponse(request, pinned, served, response);
@@ -147,5 +155,52 @@ class HttpCookiePersistenceTest {
     assertThat(setCookie(p, null, null, null)).isNull();
     p.remember(request("/"), SERVER);
     assertThat(p.pinnedServer(request("/"))).isNull();
+  }
+
+  @Test
+  void aCookieFieldAddedSinceArrivalIsReadAfterTheReceivedOnes() {
+    HttpCookiePersistence p = profile(DEFAULTS);
+    String value = ClientCookieDecoder.STRICT.decode(setCookie(p, null, null, SERVER)).value();
+    ClientRequest added = request("/", "Cookie", "LIMPET=forged");
+    added.head().headers().add("Cookie", "LIMPET=" + value);
+    assertThat(p.pinnedServer(added)).isEqualTo(SERVER);
+    ClientRequest removed = request("/", "Cookie", "LIMPET=" + value);
+    removed.head().headers().remove("Cookie");
+    assertThat(p.pinnedServer(removed)).isNull();
+  }
+
+  @Test
+  void quotedAndRepeatedValuesAreReadAsNettyReadsThem() {
+    HttpCookiePersistence p = profile(DEFAULTS);
+    String value = ClientCookieDecoder.STRICT.decode(setCookie(p, null, null, SERVER)).value();
+    for (String header :
+        List.of(
+            "LIMPET=\"" + value + "\"",
+            "a=1, LIMPET=x; LIMPET=" + value,
+            "$Version=1; LIMPET=" + value + "; $Path=/",
+            ";LIMPET=" + value,
+            "LIMPET\t=" + value))
+      assertThat(p.pinnedServer(request("/", "Cookie", header))).as(header).isEqualTo(SERVER);
+    for (String header :
+        List.of(
+            "LIMPET=\"" + value,
+            "limpet=" + value,
+            "LIM PET=" + value,
+            "LIMPET=" + value + "x",
+            "$Version=1; $Path=" + value))
+      assertThat(p.pinnedServer(request("/", "Cookie", header))).as(header).isNull();
+  }
+
+  @Test
+  void responsesOfOneSecondFromOneServerShareAValue() {
+    HttpCookiePersistence p = profile(DEFAULTS);
+    String first = setCookie(p, null, null, SERVER);
+    assertThat(setCookie(p, null, null, SERVER)).isEqualTo(first);
+    assertThat(setCookie(p, null, null, "10.0.0.13:8080")).isNotEqualTo(first);
+    now.addAndGet(1_000);
+    String next = setCookie(p, null, null, SERVER);
+    assertThat(next).isNotEqualTo(first);
+    String value = ClientCookieDecoder.STRICT.decode(next).value();
+    assertThat(p.pinnedServer(request("/", "Cookie", "LIMPET=" + value))).isEqualTo(SERVER);
   }
 }
