@@ -55,11 +55,12 @@ public final class RequestBodyBuffer extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * The stage of one listener: buffers for a virtual service whose scripts read the body, as much
-   * as {@code scriptLimits.maxScriptBodyBytes} of the configuration the request arrives under.
+   * The limits of one listener's stages, made once and shared by its connections: a virtual service
+   * whose scripts read the body has as much buffered as {@code scriptLimits.maxScriptBodyBytes} of
+   * the configuration the request arrives under; others none.
    */
-  public static RequestBodyBuffer forPort(ConfigHolder config, int port) {
-    return new RequestBodyBuffer(head -> limit(config.current(), port, head));
+  public static ToIntFunction<HttpRequest> limitsFor(ConfigHolder config, int port) {
+    return head -> limit(config.current(), port, head);
   }
 
   static int limit(RuntimeConfig config, int port, HttpRequest head) {

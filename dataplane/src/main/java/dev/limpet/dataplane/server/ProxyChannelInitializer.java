@@ -25,9 +25,12 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.util.AsciiString;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -79,7 +82,10 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
   private final RefusalLog refusals =
       new RefusalLog(LoggerFactory.getLogger(ProxyProtocolReader.class), System::nanoTime);
 
+  // made once per listener: a method reference, a lambda or a text per connection is an object
   private final Supplier<RuntimeConfig> currentConfig;
+  private final ToIntFunction<HttpRequest> bodyLimits;
+  private final AsciiString portText;
 
   /** The settings of the last configuration's routes: built once per configuration. */
   private volatile PortSettings lastSettings;
@@ -91,6 +97,8 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
     this.context = context;
     this.config = config;
     this.currentConfig = config::current;
+    this.bodyLimits = RequestBodyBuffer.limitsFor(config, port);
+    this.portText = Forwarding.portText(port);
     this.access = new Access(context.metrics());
   }
 
@@ -194,10 +202,10 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
   /** The stages after the codec and framing checks, the same for HTTP/1 and HTTP/2 streams. */
   private void exchangeStages(ChannelPipeline p, PortSettings listener, RequestClock clock) {
     ListenerSettings settings = listener.settings();
-    p.addLast(RequestBodyBuffer.NAME, RequestBodyBuffer.forPort(config, port))
+    p.addLast(RequestBodyBuffer.NAME, new RequestBodyBuffer(bodyLimits))
         .addLast(Route.NAME, new Route(currentConfig, port))
         .addLast(Access.NAME, access)
-        .addLast(Forwarding.NAME, new Forwarding(settings.tls(), port))
+        .addLast(Forwarding.NAME, new Forwarding(settings.tls(), portText))
         .addLast(RequestScripts.NAME, listener.requestScripts())
         .addLast(FrontendHandler.NAME, new FrontendHandler(context, port, settings, clock));
   }
