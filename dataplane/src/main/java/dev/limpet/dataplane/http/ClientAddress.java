@@ -19,7 +19,8 @@ public final class ClientAddress {
   /** The connection's client: what a PROXY header named, else the socket's peer. */
   public static InetSocketAddress of(Channel channel) {
     Channel connection = ClientConnection.of(channel);
-    InetSocketAddress proxied = connection.attr(PROXIED).get();
+    // hasAttr first: attr() would add an empty attribute to every connection without a PROXY header
+    InetSocketAddress proxied = connection.hasAttr(PROXIED) ? connection.attr(PROXIED).get() : null;
     return proxied != null ? proxied : (InetSocketAddress) connection.remoteAddress();
   }
 

@@ -18,8 +18,14 @@ import java.util.Map;
 final class Balancing {
   private final DataPlaneMetrics metrics;
 
-  /** Persistence holds of this connection, one per profile, released at close. */
-  private final Map<Persistence, Persistence.Hold> holds = new HashMap<>(2);
+  /**
+   * Persistence holds of this connection, one per profile, released at close: the first one in
+   * fields (a connection's requests nearly always go to one pool), any other in a map made then.
+   */
+  private Persistence firstProfile;
+
+  private Persistence.Hold firstHold;
+  private Map<Persistence, Persistence.Hold> moreHolds;
 
   Balancing(DataPlaneMetrics metrics) {
     this.metrics = metrics;
@@ -33,7 +39,8 @@ final class Balancing {
    */
   ServerChoice start(Pool pool, Server named, ClientRequest request) {
     Persistence p = pool.persistence();
-    if (p != null && !holds.containsKey(p)) holds.put(p, p.holdWhileConnected(request));
+    if (p != null && p != firstProfile && (moreHolds == null || !moreHolds.containsKey(p)))
+      hold(p, request);
     return new ServerChoice(pool, named, request);
   }
 
@@ -44,9 +51,24 @@ final class Balancing {
     return selection.server();
   }
 
+  private void hold(Persistence p, ClientRequest request) {
+    Persistence.Hold hold = p.holdWhileConnected(request);
+    if (firstProfile == null) {
+      firstProfile = p;
+      firstHold = hold;
+    } else {
+      if (moreHolds == null) moreHolds = new HashMap<>(2);
+      moreHolds.put(p, hold);
+    }
+  }
+
   /** The connection closed: its holds end. */
   void release() {
-    for (Persistence.Hold hold : holds.values()) hold.release();
-    holds.clear();
+    if (firstHold != null) firstHold.release();
+    firstProfile = null;
+    firstHold = null;
+    if (moreHolds == null) return;
+    for (Persistence.Hold hold : moreHolds.values()) hold.release();
+    moreHolds = null;
   }
 }

@@ -12,6 +12,10 @@ import java.util.concurrent.TimeUnit;
 final class ConnectionTimer {
   private final EventExecutor executor;
   private final Runnable onFire;
+
+  /** The task scheduled, made once: a method reference per schedule would be an object each. */
+  private final Runnable fire = this::fire;
+
   private ScheduledFuture<?> scheduled;
   private long atNanos;
 
@@ -27,7 +31,7 @@ final class ConnectionTimer {
     atNanos = deadlineNanos;
     scheduled =
         executor.schedule(
-            this::fire, Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            fire, Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
   }
 
   void cancel() {

@@ -20,9 +20,17 @@ final class ForwardedHeaders {
   private InetSocketAddress client;
   private String clientText;
 
-  ForwardedHeaders(boolean tls, int listenerPort) {
+  /**
+   * @param listenerPort the port as the field writes it ({@link #portText})
+   */
+  ForwardedHeaders(boolean tls, AsciiString listenerPort) {
     this.protocol = tls ? HTTPS : HTTP;
-    this.listenerPort = AsciiString.of(Integer.toString(listenerPort));
+    this.listenerPort = listenerPort;
+  }
+
+  /** {@code port} as {@code X-Forwarded-Port} writes it. */
+  static AsciiString portText(int port) {
+    return AsciiString.of(Integer.toString(port));
   }
 
   /** The connection's client as the field writes it. */

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import java.net.InetSocketAddress;
 
 /**
@@ -25,7 +26,20 @@ public final class Forwarding extends ChannelInboundHandlerAdapter {
    * @param tls whether the listener is a TLS one ({@code X-Forwarded-Proto: https})
    */
   public Forwarding(boolean tls, int port) {
-    this.forwarded = new ForwardedHeaders(tls, port);
+    this(tls, ForwardedHeaders.portText(port));
+  }
+
+  /**
+   * @param portText the listener port as {@code X-Forwarded-Port} writes it ({@link #portText}),
+   *     made once per listener rather than per connection
+   */
+  public Forwarding(boolean tls, AsciiString portText) {
+    this.forwarded = new ForwardedHeaders(tls, portText);
+  }
+
+  /** {@code port} as {@code X-Forwarded-Port} writes it. */
+  public static AsciiString portText(int port) {
+    return ForwardedHeaders.portText(port);
   }
 
   @Override

@@ -76,8 +76,18 @@ public final class FrontendHandler extends ChannelDuplexHandler
     relay = new UpstreamRelay(ctx);
     heads = new ResponseHeads(ctx, context, responseHooks, this);
     timeouts = new Timeouts(ctx, settings, clock, context.metrics, this, this::onTimer);
-    malformed = new MalformedBodies(client, context.metrics, this);
-    answers = new LocalAnswers(ctx, context, clock);
+  }
+
+  /** Local answers, made when the connection first needs one (most never do). */
+  private LocalAnswers answers() {
+    if (answers == null) answers = new LocalAnswers(ctx, context, clock);
+    return answers;
+  }
+
+  /** The handling of undecodable bodies, made when the connection first meets one. */
+  private MalformedBodies malformed() {
+    if (malformed == null) malformed = new MalformedBodies(ctx.channel(), context.metrics, this);
+    return malformed;
   }
 
   /**
@@ -88,11 +98,13 @@ public final class FrontendHandler extends ChannelDuplexHandler
   public void handlerRemoved(ChannelHandlerContext ctx) {
     closing = true;
     timeouts.cancel();
+    // taken off an open connection (a tunnel, HTTP/2): its persistence holds last until it closes
+    if (ctx.channel().isActive()) ctx.channel().closeFuture().addListener(f -> balancing.release());
+    else balancing.release();
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    ctx.channel().closeFuture().addListener(f -> balancing.release());
     timeouts.start();
     ctx.read();
   }
@@ -130,7 +142,7 @@ public final class FrontendHandler extends ChannelDuplexHandler
             "this connection does not serve this host");
       else if (msg instanceof HttpRequest malformed) {
         closing = true;
-        answers.rejectMalformed(malformed);
+        answers().rejectMalformed(malformed);
       } else if (msg instanceof HttpContent content) requestContent(content);
       else ReferenceCountUtil.release(msg);
     }
@@ -182,7 +194,7 @@ public final class FrontendHandler extends ChannelDuplexHandler
       ctx.close();
     } else {
       Exchange e = begin(denied.request(), null);
-      if (answers.forbid(e)) finish(e);
+      if (answers().forbid(e)) finish(e);
     }
   }
 
@@ -211,7 +223,7 @@ public final class FrontendHandler extends ChannelDuplexHandler
     }
     if (content.decoderResult().isFailure()) {
       content.release();
-      malformed.inRequest(e, content.decoderResult().cause());
+      malformed().inRequest(e, content.decoderResult().cause());
       return;
     }
     e.requestBytes += content.content().readableBytes();
@@ -277,7 +289,7 @@ public final class FrontendHandler extends ChannelDuplexHandler
       ReferenceCountUtil.release(msg);
     } else if (content.decoderResult().isFailure()) {
       content.release();
-      malformed.inResponse(e);
+      malformed().inResponse(e);
     } else if (relay.responseBody(e, content)) {
       if (e.status == 101) switchToTunnel(e);
       else responseDone(e);
@@ -328,12 +340,13 @@ public final class FrontendHandler extends ChannelDuplexHandler
 
   @Override
   public void reply(Exchange e, HttpResponseStatus status, String text) {
-    if (answers.reply(e, status, text)) finish(e);
+    if (answers().reply(e, status, text)) finish(e);
   }
 
   @Override
   public void scriptReply(Exchange e, ScriptResult result) {
-    if (answers.fromScript(e, result, HttpResponseStatus.INTERNAL_SERVER_ERROR, "DataScript error"))
+    if (answers()
+        .fromScript(e, result, HttpResponseStatus.INTERNAL_SERVER_ERROR, "DataScript error"))
       finish(e);
   }
 
@@ -341,7 +354,7 @@ public final class FrontendHandler extends ChannelDuplexHandler
   public void serverFailed(Exchange e, HttpResponseStatus status, String text) {
     ScriptResult result =
         responseHooks.onFailure(ctx.channel(), e.request, e.scripts, status.code());
-    if (answers.fromScript(e, result, status, text)) finish(e);
+    if (answers().fromScript(e, result, status, text)) finish(e);
   }
 
   @Override
@@ -355,7 +368,7 @@ public final class FrontendHandler extends ChannelDuplexHandler
   @Override
   public void refuseConnection(HttpResponseStatus status, String text) {
     closing = true;
-    answers.rejectUnrouted(status, text);
+    answers().rejectUnrouted(status, text);
   }
 
   /** Ends {@code e} and goes on to the next request, or closes as the exchange decided. */
@@ -402,11 +415,15 @@ public final class FrontendHandler extends ChannelDuplexHandler
       ctx.close();
       return;
     }
+    if (!reset) {
+      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
     ctx.writeAndFlush(Unpooled.EMPTY_BUFFER)
         .addListener(
             (ChannelFutureListener)
                 f -> {
-                  if (reset) f.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+                  f.channel().config().setOption(ChannelOption.SO_LINGER, 0);
                   f.channel().close();
                 });
   }
@@ -443,6 +460,7 @@ public final class FrontendHandler extends ChannelDuplexHandler
     }
     inbound.forEach(ReferenceCountUtil::release);
     inbound.clear();
+    balancing.release();
   }
 
   @Override

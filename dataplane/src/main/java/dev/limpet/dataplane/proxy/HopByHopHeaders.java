@@ -48,7 +48,7 @@ final class HopByHopHeaders {
       if (remove == null) remove = new ArrayList<>(4);
       remove.add(name);
       if (name == HttpHeaderNames.CONNECTION) {
-        for (String connection : headers.getAll(name)) remove.addAll(namedBy(connection));
+        for (String connection : headers.getAll(name)) addNamedBy(connection, remove);
       } else if (name == HttpHeaderNames.UPGRADE) {
         List<String> upgrades = headers.getAll(name);
         upgrade = upgrades.get(upgrades.size() - 1);
@@ -71,18 +71,34 @@ final class HopByHopHeaders {
     return false;
   }
 
-  /** The fields a {@code Connection} value names, except its own keywords and framing fields. */
-  private static List<String> namedBy(CharSequence connection) {
-    List<String> named = new ArrayList<>(2);
-    for (String token : connection.toString().split(",")) {
-      String name = token.trim();
-      if (!name.isEmpty()
-          && !name.equalsIgnoreCase("upgrade")
-          && !name.equalsIgnoreCase("close")
-          && !name.equalsIgnoreCase("keep-alive")
-          && !isFraming(name)) named.add(name);
+  /**
+   * Adds to {@code remove} the fields a {@code Connection} value names, except its own keywords and
+   * framing fields. It walks the comma-separated tokens in place (trimmed as {@code String.trim}
+   * does), so the usual value, one keyword ({@code close}, {@code keep-alive}), costs no object.
+   */
+  private static void addNamedBy(String connection, List<CharSequence> remove) {
+    int start = 0;
+    while (true) {
+      int comma = connection.indexOf(',', start);
+      int from = start;
+      int to = comma < 0 ? connection.length() : comma;
+      while (from < to && connection.charAt(from) <= ' ') from++;
+      while (to > from && connection.charAt(to - 1) <= ' ') to--;
+      if (from < to
+          && !isToken(connection, from, to, "upgrade")
+          && !isToken(connection, from, to, "close")
+          && !isToken(connection, from, to, "keep-alive")) {
+        String name = connection.substring(from, to);
+        if (!isFraming(name)) remove.add(name);
+      }
+      if (comma < 0) return;
+      start = comma + 1;
     }
-    return named;
+  }
+
+  /** Whether {@code value}'s characters {@code from} to {@code to} are {@code token}, any case. */
+  private static boolean isToken(String value, int from, int to, String token) {
+    return to - from == token.length() && value.regionMatches(true, from, token, 0, to - from);
   }
 
   private static boolean isFraming(CharSequence name) {

@@ -43,7 +43,10 @@ public final class RequestBodyBuffer extends ChannelInboundHandlerAdapter {
   private final ToIntFunction<HttpRequest> limits;
 
   private HttpRequest head;
-  private final List<HttpContent> held = new ArrayList<>(2);
+
+  /** The parts held while a head waits for its body; made at the first such head. */
+  private List<HttpContent> held;
+
   private int heldBytes;
   private int limit;
 
@@ -52,11 +55,12 @@ public final class RequestBodyBuffer extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * The stage of one listener: buffers for a virtual service whose scripts read the body, as much
-   * as {@code scriptLimits.maxScriptBodyBytes} of the configuration the request arrives under.
+   * The limits of one listener's stages, made once and shared by its connections: a virtual service
+   * whose scripts read the body has as much buffered as {@code scriptLimits.maxScriptBodyBytes} of
+   * the configuration the request arrives under; others none.
    */
-  public static RequestBodyBuffer forPort(ConfigHolder config, int port) {
-    return new RequestBodyBuffer(head -> limit(config.current(), port, head));
+  public static ToIntFunction<HttpRequest> limitsFor(ConfigHolder config, int port) {
+    return head -> limit(config.current(), port, head);
   }
 
   static int limit(RuntimeConfig config, int port, HttpRequest head) {
@@ -76,6 +80,7 @@ public final class RequestBodyBuffer extends ChannelInboundHandlerAdapter {
         limit = limits.applyAsInt(request);
         if (limit > 0) {
           head = request;
+          if (held == null) held = new ArrayList<>(2);
           if (HttpUtil.is100ContinueExpected(request)) {
             // the client sends the body only when asked: ask now, and the server is not asked
             // again (its own 100 is dropped, as the head no longer expects one)
@@ -145,8 +150,10 @@ public final class RequestBodyBuffer extends ChannelInboundHandlerAdapter {
   public void channelInactive(ChannelHandlerContext ctx) {
     if (head != null) ReferenceCountUtil.release(head);
     head = null;
-    held.forEach(ReferenceCountUtil::release);
-    held.clear();
+    if (held != null) {
+      held.forEach(ReferenceCountUtil::release);
+      held.clear();
+    }
     ctx.fireChannelInactive();
   }
 }

@@ -47,7 +47,12 @@ final class Timeouts {
   /** The connection opened: idle, and the first byte of each head starts its header-read time. */
   void start() {
     clock.onFirstByte(() -> timer.wakeAt(clock.firstByteNanos() + deadlines.headerReadNanos()));
-    idle();
+    idleSinceNanos = System.nanoTime();
+    // armed for the earlier of the two deadlines the first head can meet, so that its first byte
+    // asks for nothing earlier: a connection that sends its request at once schedules one timer,
+    // not two; waking early costs only a check that re-arms for the deadline that applies
+    timer.wakeAt(
+        idleSinceNanos + Math.min(deadlines.clientIdleNanos(), deadlines.headerReadNanos()));
   }
 
   /** No exchange is under way: the client-idle timeout runs from now. */

@@ -18,9 +18,10 @@ public record AccessPolicy(List<Cidr> allow, List<Cidr> deny, DenyAction action)
 
   /** Denied when a deny block matches, or when allow blocks exist and none matches. */
   public boolean denies(InetAddress client) {
-    for (Cidr c : deny) if (c.contains(client)) return true;
+    // indexed: an iterator per request is an object each (the lists are immutable, random access)
+    for (int i = 0; i < deny.size(); i++) if (deny.get(i).contains(client)) return true;
     if (allow.isEmpty()) return false;
-    for (Cidr c : allow) if (c.contains(client)) return false;
+    for (int i = 0; i < allow.size(); i++) if (allow.get(i).contains(client)) return false;
     return true;
   }
 }

@@ -17,6 +17,7 @@ import dev.limpet.dataplane.proxy.SizedHeadersFactory;
 import dev.limpet.dataplane.proxy.StreamRequests;
 import dev.limpet.dataplane.runtime.ConfigHolder;
 import dev.limpet.dataplane.runtime.PortRoutes;
+import dev.limpet.dataplane.runtime.RuntimeConfig;
 import dev.limpet.dataplane.tls.ClientHelloReader;
 import dev.limpet.dataplane.tls.ListenerTls;
 import io.netty.channel.ChannelInitializer;
@@ -24,8 +25,12 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.util.AsciiString;
 import java.util.List;
+import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -79,29 +84,32 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
   private final RefusalLog refusals =
       new RefusalLog(LoggerFactory.getLogger(ProxyProtocolReader.class), System::nanoTime);
 
+  // made once per listener: a method reference, a lambda or a text per connection is an object
+  private final Supplier<RuntimeConfig> currentConfig;
+  private final ToIntFunction<HttpRequest> bodyLimits;
+  private final AsciiString portText;
+
+  /** The settings of the last configuration's routes: built once per configuration. */
+  private volatile PortSettings lastSettings;
+
   ProxyChannelInitializer(
       int port, ConnectionGuard guard, ProxyContext context, ConfigHolder config) {
     this.port = port;
     this.guard = guard;
     this.context = context;
     this.config = config;
+    this.currentConfig = config::current;
+    this.bodyLimits = RequestBodyBuffer.limitsFor(config, port);
+    this.portText = Forwarding.portText(port);
     this.access = new Access(context.metrics());
   }
 
   @Override
   protected void initChannel(SocketChannel ch) {
     PortRoutes routes = config.current().routes(port);
-    ListenerSettings settings = ListenerSettings.of(routes);
+    PortSettings listener = portSettings(routes);
+    ListenerSettings settings = listener.settings();
     RequestClock clock = new RequestClock();
-    HttpDecoderConfig decoder =
-        new HttpDecoderConfig()
-            .setMaxInitialLineLength(settings.maxUriBytes() + REQUEST_LINE_OVERHEAD)
-            .setMaxHeaderSize(settings.maxHeaderBytes())
-            .setMaxChunkSize(64 * 1024)
-            .setHeadersFactory(SizedHeadersFactory.HEADERS)
-            .setTrailersFactory(SizedHeadersFactory.TRAILERS)
-            // a line must end with CRLF: a bare LF is read as an end of line by some servers only
-            .setStrictLineParsing(true);
     ch.pipeline().addLast(ConnectionGuard.NAME, guard);
     if (routes != null && routes.proxySources() != null)
       ch.pipeline()
@@ -123,7 +131,7 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
                 routes.http2(),
                 settings.clientIdleMs(),
                 HTTP1_STAGES,
-                stream -> streamStages(stream, settings),
+                stream -> streamStages(stream, listener),
                 context.metrics());
     if (routes != null && routes.tls() != null) {
       ch.pipeline()
@@ -135,26 +143,59 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
     }
     ch.pipeline()
         .addLast(RequestClock.NAME, clock)
-        .addLast(FrontendHandler.CODEC, new FrontendCodec(decoder))
+        .addLast(FrontendHandler.CODEC, new FrontendCodec(listener.decoder()))
         .addLast(RequestFraming.NAME, RequestFraming.INSTANCE);
-    exchangeStages(ch.pipeline(), settings, clock);
+    exchangeStages(ch.pipeline(), listener, clock);
     if (routes != null && routes.tls() != null)
       ch.pipeline().addAfter(Route.NAME, Misdirection.NAME, Misdirection.forTlsConnection(port));
   }
+
+  /** The listener's settings and decoder limits under {@code routes}, the last ones if the same. */
+  private PortSettings portSettings(PortRoutes routes) {
+    PortSettings last = lastSettings;
+    if (last != null && last.routes() == routes) return last;
+    ListenerSettings settings = ListenerSettings.of(routes);
+    PortSettings built =
+        new PortSettings(
+            routes,
+            settings,
+            new HttpDecoderConfig()
+                .setMaxInitialLineLength(settings.maxUriBytes() + REQUEST_LINE_OVERHEAD)
+                .setMaxHeaderSize(settings.maxHeaderBytes())
+                .setMaxChunkSize(64 * 1024)
+                .setHeadersFactory(SizedHeadersFactory.HEADERS)
+                .setTrailersFactory(SizedHeadersFactory.TRAILERS)
+                // a line must end with CRLF: a bare LF is read as an end of line by some servers
+                .setStrictLineParsing(true),
+            new RequestScripts(context, port, settings.tls()));
+    lastSettings = built;
+    return built;
+  }
+
+  /**
+   * A port's connection settings, request decoder limits and request-scripts stage under one
+   * configuration's routes, shared by its connections (the decoder only reads its limits, as server
+   * connections share theirs; the scripts stage keeps nothing per connection).
+   */
+  private record PortSettings(
+      PortRoutes routes,
+      ListenerSettings settings,
+      HttpDecoderConfig decoder,
+      RequestScripts requestScripts) {}
 
   /**
    * The stages of an HTTP/2 stream: Netty's frame-to-message codec and {@link StreamRequests} in
    * place of the HTTP/1 codec, then the same stages as an HTTP/1 connection's, with {@link
    * Misdirection} after routing and {@link FirstResponseGate} before the request scripts.
    */
-  private void streamStages(ChannelPipeline stream, ListenerSettings settings) {
+  private void streamStages(ChannelPipeline stream, PortSettings listener) {
     RequestClock clock = new RequestClock();
     stream
         .addLast(STREAM_CODEC, new Http2StreamFrameToHttpObjectCodec(true))
         .addLast(StreamRequests.NAME, StreamRequests.INSTANCE)
         .addLast(RequestClock.NAME, clock)
         .addLast(RequestFraming.NAME, RequestFraming.INSTANCE);
-    exchangeStages(stream, settings, clock);
+    exchangeStages(stream, listener, clock);
     stream.addAfter(Route.NAME, Misdirection.NAME, Misdirection.forHttp2Stream(port));
     stream.addBefore(
         RequestScripts.NAME,
@@ -163,12 +204,13 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
   }
 
   /** The stages after the codec and framing checks, the same for HTTP/1 and HTTP/2 streams. */
-  private void exchangeStages(ChannelPipeline p, ListenerSettings settings, RequestClock clock) {
-    p.addLast(RequestBodyBuffer.NAME, RequestBodyBuffer.forPort(config, port))
-        .addLast(Route.NAME, new Route(config::current, port))
+  private void exchangeStages(ChannelPipeline p, PortSettings listener, RequestClock clock) {
+    ListenerSettings settings = listener.settings();
+    p.addLast(RequestBodyBuffer.NAME, new RequestBodyBuffer(bodyLimits))
+        .addLast(Route.NAME, new Route(currentConfig, port))
         .addLast(Access.NAME, access)
-        .addLast(Forwarding.NAME, new Forwarding(settings.tls(), port))
-        .addLast(RequestScripts.NAME, new RequestScripts(context, port, settings.tls()))
+        .addLast(Forwarding.NAME, new Forwarding(settings.tls(), portText))
+        .addLast(RequestScripts.NAME, listener.requestScripts())
         .addLast(FrontendHandler.NAME, new FrontendHandler(context, port, settings, clock));
   }
 }

@@ -41,7 +41,9 @@ public final class TlsSession {
 
   /** The TLS session of a client connection, or null when it is plain HTTP. */
   public static TlsSession of(Channel channel) {
-    return ClientConnection.of(channel).attr(ATTRIBUTE).get();
+    Channel connection = ClientConnection.of(channel);
+    // hasAttr first: attr() would add an empty attribute to every plain connection
+    return connection.hasAttr(ATTRIBUTE) ? connection.attr(ATTRIBUTE).get() : null;
   }
 
   void attachTo(Channel channel) {

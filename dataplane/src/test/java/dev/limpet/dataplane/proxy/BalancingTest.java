@@ -53,6 +53,7 @@ class BalancingTest {
   }
 
   private final PinByAddress persistence = new PinByAddress();
+  private final PinByAddress otherPersistence = new PinByAddress();
   private final DataPlaneMetrics metrics = new DataPlaneMetrics();
   private PoolCatalog pools;
 
@@ -75,11 +76,15 @@ class BalancingTest {
                       - {name: a, ip: 127.0.0.1, port: 9}
                       - {name: b, ip: 127.0.0.2, port: 9}
                   - {name: plain, servers: [{name: c, ip: 127.0.0.3, port: 9}]}
+                  - name: other
+                    persistenceProfile: pin2
+                    servers: [{name: d, ip: 127.0.0.4, port: 9}]
                 persistenceProfiles:
                   - {name: pin, type: ClientIP}
+                  - {name: pin2, type: ClientIP}
                 """),
             PoolCatalog.EMPTY,
-            config -> persistence,
+            config -> config.name().equals("other") ? otherPersistence : persistence,
             () -> 0);
   }
 
@@ -105,6 +110,22 @@ class BalancingTest {
     assertThat(persistence.released).isZero();
     balancing.release();
     assertThat(persistence.released).isEqualTo(1);
+  }
+
+  @Test
+  void aConnectionToPoolsOfTwoProfilesHoldsEachOnceAndReleasesEachOnce() {
+    Balancing balancing = new Balancing(metrics);
+    ClientRequest request = from("127.0.0.9");
+    for (int i = 0; i < 3; i++) {
+      balancing.start(pools.pool("sticky"), null, request);
+      balancing.start(pools.pool("other"), null, request);
+    }
+    assertThat(persistence.holds).isEqualTo(1);
+    assertThat(otherPersistence.holds).isEqualTo(1);
+    balancing.release();
+    balancing.release(); // a connection closing after its handler left releases once more: no-op
+    assertThat(persistence.released).isEqualTo(1);
+    assertThat(otherPersistence.released).isEqualTo(1);
   }
 
   @Test

@@ -37,6 +37,24 @@ class ForwardingTest {
   }
 
   @Test
+  void everyFieldAConnectionValueNamesGoesWhateverItsSpacingCaseAndEmptyTokens() {
+    HttpRequest head = get("web.example", HttpVersion.HTTP_1_1);
+    head.headers()
+        .add("connection", "CLOSE ,  x-a ,, Keep-Alive,x-b\t, UPGRADEX, content-length")
+        .add("connection", "x-c")
+        .set("x-a", "1")
+        .set("x-b", "1")
+        .set("x-c", "1")
+        .set("upgradex", "1")
+        .set("x-kept", "1")
+        .set("content-length", "0");
+    RoutedRequest out = forward(head);
+    assertThat(out.head().headers().names())
+        .doesNotContain("connection", "x-a", "x-b", "x-c", "upgradex")
+        .contains("x-kept", "content-length");
+  }
+
+  @Test
   void hopByHopFieldsGoForwardedFieldsComeAndTheHeadGoesOnAsHttp11() {
     HttpRequest head = get("web.example", HttpVersion.HTTP_1_0);
     head.headers()
