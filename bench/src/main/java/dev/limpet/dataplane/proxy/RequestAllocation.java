@@ -50,7 +50,7 @@ public final class RequestAllocation {
   private static final int CONNECTIONS = 8;
   private static final int BACKENDS = 3;
   private static final String CLIENT_THREAD = "bench-client";
-  private static final String BACKEND_THREAD = "bench-backend";
+  static final String BACKEND_THREAD = "bench-backend";
   private static final com.sun.management.ThreadMXBean THREADS =
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
@@ -83,7 +83,7 @@ public final class RequestAllocation {
     try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = free.getLocalPort();
     }
-    String config = render(variant, port, backends);
+    String config = render(variant, port, backends, "");
     try (DataPlane dataPlane = new DataPlane(1, CookieKeySet.random())) {
       dataPlane.apply(config);
       byte[][] messages = requests();
@@ -125,8 +125,11 @@ public final class RequestAllocation {
     }
   }
 
-  /** The configuration {@code bench/limpet-proxy.sh} renders for {@code variant}. */
-  private static String render(String variant, int port, List<Backend> backends)
+  /**
+   * The configuration {@code bench/limpet-proxy.sh} renders for {@code variant}, with {@code
+   * extraVs} as its {@code LIMPET_EXTRA_VS} (more virtual services on pool {@code be}).
+   */
+  static String render(String variant, int port, List<Backend> backends, String extraVs)
       throws IOException, InterruptedException {
     Path script = Path.of(System.getenv().getOrDefault("LIMPET_PROXY_SH", "bench/limpet-proxy.sh"));
     if (!Files.isRegularFile(script))
@@ -147,6 +150,7 @@ public final class RequestAllocation {
       pb.environment().put("BACKENDS", list.toString());
       pb.environment().put("PROXY_THREADS", "1");
       pb.environment().put("LIMPET_RENDER_ONLY", "1");
+      pb.environment().put("LIMPET_EXTRA_VS", extraVs);
       pb.redirectError(ProcessBuilder.Redirect.INHERIT);
       Process p = pb.start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -233,7 +237,7 @@ public final class RequestAllocation {
   }
 
   /** A backend like the anchors' nginx: 200 with a 100-byte body and {@code X-Backend}. */
-  private static final class Backend implements AutoCloseable {
+  static final class Backend implements AutoCloseable {
     final String ip;
     private final ServerSocket server;
     private final byte[] response;
