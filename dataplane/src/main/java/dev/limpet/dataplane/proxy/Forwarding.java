@@ -1,6 +1,7 @@
 package dev.limpet.dataplane.proxy;
 
 import dev.limpet.dataplane.http.ClientAddress;
+import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpVersion;
@@ -11,8 +12,10 @@ import java.net.InetSocketAddress;
  * protocol switch of a WebSocket handshake stays), {@code X-Forwarded-For/-Proto/-Port} name the
  * client chain ({@link ForwardedFor}) and the listener, and the head is sent upstream as HTTP/1.1.
  * Requests that will be answered locally (no virtual service, denied) and everything else pass on
- * unchanged. One per client connection: it keeps the texts of the connection's forwarded fields.
+ * unchanged. One per client connection: it keeps the texts of the connection's forwarded fields,
+ * and the streams of an HTTP/2 connection share it (they run on the connection's event loop).
  */
+@Sharable
 public final class Forwarding extends ChannelInboundHandlerAdapter {
   public static final String NAME = "forwarding";
 

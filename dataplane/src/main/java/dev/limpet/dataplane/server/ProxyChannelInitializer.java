@@ -14,7 +14,7 @@ import dev.limpet.dataplane.proxy.RequestFraming;
 import dev.limpet.dataplane.proxy.RequestScripts;
 import dev.limpet.dataplane.proxy.Route;
 import dev.limpet.dataplane.proxy.SizedHeadersFactory;
-import dev.limpet.dataplane.proxy.StreamRequests;
+import dev.limpet.dataplane.proxy.StreamMessages;
 import dev.limpet.dataplane.runtime.ConfigHolder;
 import dev.limpet.dataplane.runtime.PortRoutes;
 import dev.limpet.dataplane.tls.ClientHelloReader;
@@ -24,7 +24,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import java.util.List;
 import org.slf4j.LoggerFactory;
 
@@ -45,8 +44,8 @@ import org.slf4j.LoggerFactory;
  * <p>HTTP/2 (on ports where a virtual service enables it): after TLS, ALPN may choose h2 ({@link
  * AlpnSwitch}); on a plain port the client preface says h2c ({@link PrefaceDetector}). Either way
  * {@link Http2Frontend} replaces the stages from the clock on with the frame codec and a stream
- * multiplexer, and each stream runs Netty's frame-to-message codec → {@link StreamRequests} → the
- * same stages from the framing checks on, with {@link Misdirection} (421) after routing and {@link
+ * multiplexer, and each stream runs the frame-to-message codec ({@link StreamMessages}) → the same
+ * stages from the framing checks on, with {@link Misdirection} (421) after routing and {@link
  * FirstResponseGate} before the request scripts (a connection's first requests wait for the first
  * response where the scripts learn pins from responses).
  */
@@ -67,13 +66,12 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
           RequestScripts.NAME,
           FrontendHandler.NAME);
 
-  private static final String STREAM_CODEC = "h2StreamCodec";
-
   private final int port;
   private final ConnectionGuard guard;
   private final ProxyContext context;
   private final ConfigHolder config;
   private final Access access;
+  private final Misdirection misdirection;
   private final RefusalLog refusals =
       new RefusalLog(LoggerFactory.getLogger(ProxyProtocolReader.class), System::nanoTime);
 
@@ -84,6 +82,7 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
     this.context = context;
     this.config = config;
     this.access = new Access(context.metrics());
+    this.misdirection = new Misdirection(port);
   }
 
   @Override
@@ -91,6 +90,9 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
     PortRoutes routes = config.current().routes(port);
     ListenerSettings settings = ListenerSettings.of(routes);
     RequestClock clock = new RequestClock();
+    // made once per connection and shared by its HTTP/2 streams, which run on its event loop
+    Forwarding forwarding = new Forwarding(settings.tls(), port);
+    RequestScripts scripts = new RequestScripts(context, port, settings.tls());
     HttpDecoderConfig decoder =
         new HttpDecoderConfig()
             .setMaxInitialLineLength(settings.maxUriBytes() + REQUEST_LINE_OVERHEAD)
@@ -121,7 +123,7 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
                 routes.http2(),
                 settings.clientIdleMs(),
                 HTTP1_STAGES,
-                stream -> streamStages(stream, settings),
+                stream -> streamStages(stream, settings, forwarding, scripts),
                 context.metrics());
     if (routes != null && routes.tls() != null) {
       ch.pipeline()
@@ -135,23 +137,26 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
         .addLast(RequestClock.NAME, clock)
         .addLast(FrontendHandler.CODEC, new FrontendCodec(decoder))
         .addLast(RequestFraming.NAME, RequestFraming.INSTANCE);
-    exchangeStages(ch.pipeline(), settings, clock);
+    exchangeStages(ch.pipeline(), settings, clock, forwarding, scripts);
   }
 
   /**
-   * The stages of an HTTP/2 stream: Netty's frame-to-message codec and {@link StreamRequests} in
-   * place of the HTTP/1 codec, then the same stages as an HTTP/1 connection's, with {@link
-   * Misdirection} after routing and {@link FirstResponseGate} before the request scripts.
+   * The stages of an HTTP/2 stream: the frame-to-message codec ({@link StreamMessages}) in place of
+   * the HTTP/1 codec, then the same stages as an HTTP/1 connection's, with {@link Misdirection}
+   * after routing and {@link FirstResponseGate} before the request scripts.
    */
-  private void streamStages(ChannelPipeline stream, ListenerSettings settings) {
+  private void streamStages(
+      ChannelPipeline stream,
+      ListenerSettings settings,
+      Forwarding forwarding,
+      RequestScripts scripts) {
     RequestClock clock = new RequestClock();
     stream
-        .addLast(STREAM_CODEC, new Http2StreamFrameToHttpObjectCodec(true))
-        .addLast(StreamRequests.NAME, StreamRequests.INSTANCE)
+        .addLast(StreamMessages.NAME, StreamMessages.INSTANCE)
         .addLast(RequestClock.NAME, clock)
         .addLast(RequestFraming.NAME, RequestFraming.INSTANCE);
-    exchangeStages(stream, settings, clock);
-    stream.addAfter(Route.NAME, Misdirection.NAME, new Misdirection(port));
+    exchangeStages(stream, settings, clock, forwarding, scripts);
+    stream.addAfter(Route.NAME, Misdirection.NAME, misdirection);
     stream.addBefore(
         RequestScripts.NAME,
         FirstResponseGate.NAME,
@@ -159,12 +164,17 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
   }
 
   /** The stages after the codec and framing checks, the same for HTTP/1 and HTTP/2 streams. */
-  private void exchangeStages(ChannelPipeline p, ListenerSettings settings, RequestClock clock) {
+  private void exchangeStages(
+      ChannelPipeline p,
+      ListenerSettings settings,
+      RequestClock clock,
+      Forwarding forwarding,
+      RequestScripts scripts) {
     p.addLast(RequestBodyBuffer.NAME, RequestBodyBuffer.forPort(config, port))
         .addLast(Route.NAME, new Route(config::current, port))
         .addLast(Access.NAME, access)
-        .addLast(Forwarding.NAME, new Forwarding(settings.tls(), port))
-        .addLast(RequestScripts.NAME, new RequestScripts(context, port, settings.tls()))
+        .addLast(Forwarding.NAME, forwarding)
+        .addLast(RequestScripts.NAME, scripts)
         .addLast(FrontendHandler.NAME, new FrontendHandler(context, port, settings, clock));
   }
 }
