@@ -47,12 +47,20 @@ final class Http2ResponseFields {
       HttpConversionUtil.toHttp2Headers(in, out);
       return out;
     }
+    if (in instanceof ReceivedHeaders received) {
+      received.forEachField((name, value) -> add(out, name, value));
+      return out;
+    }
     Iterator<Map.Entry<CharSequence, CharSequence>> fields = in.iteratorCharSequence();
     while (fields.hasNext()) {
       Map.Entry<CharSequence, CharSequence> field = fields.next();
-      AsciiString name = LowerCaseNames.of(field.getKey());
-      if (!DROPPED.contains(name)) out.add(name, field.getValue());
+      add(out, field.getKey(), field.getValue());
     }
     return out;
+  }
+
+  private static void add(Http2Headers out, CharSequence name, CharSequence value) {
+    AsciiString lower = LowerCaseNames.of(name);
+    if (!DROPPED.contains(lower)) out.add(lower, value);
   }
 }
