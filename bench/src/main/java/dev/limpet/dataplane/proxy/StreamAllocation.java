@@ -4,6 +4,8 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import dev.limpet.dataplane.DataPlane;
 import dev.limpet.dataplane.persistence.CookieKeySet;
+import dev.limpet.dataplane.tls.TlsProviders;
+import dev.limpet.dataplane.transport.Transport;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -37,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * defaults 100,000, 100,000, 4 and 10; run from the repository root (or set {@code
- * LIMPET_PROXY_SH}); {@code H2LOAD} names the client (default {@code h2load}).
+ * LIMPET_PROXY_SH}); {@code H2LOAD} names the client (default {@code h2load}), {@code
+ * LIMPET_TRANSPORT} the data plane's socket transport (default {@code auto}).
  */
 public final class StreamAllocation {
   private static final int BACKENDS = 3;
@@ -72,7 +75,14 @@ public final class StreamAllocation {
               "  - {name: bench-h2c, address: 127.0.0.1, port: "
                   + h2cPort
                   + ", pool: be, limits: {maxConnections: 8000}, http2: {enabled: true}}");
-      try (DataPlane dataPlane = new DataPlane(1, CookieKeySet.random())) {
+      String transport = System.getenv().getOrDefault("LIMPET_TRANSPORT", "auto");
+      try (DataPlane dataPlane =
+          new DataPlane(
+              1,
+              CookieKeySet.random(),
+              null,
+              TlsProviders.select("auto"),
+              Transport.select(transport))) {
         dataPlane.apply(config);
         String url = "http://127.0.0.1:" + h2cPort + "/";
         if (warmup > 0) load(url, warmup, connections, perConnection);
