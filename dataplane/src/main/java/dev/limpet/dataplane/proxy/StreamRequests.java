@@ -5,7 +5,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http2.HttpConversionUtil.ExtensionHeaderNames;
-import java.util.List;
+import io.netty.util.AsciiString;
+import java.util.Iterator;
 
 /**
  * Makes the request head Netty converted from an HTTP/2 HEADERS frame ({@link StreamMessages}) read
@@ -28,14 +29,21 @@ final class StreamRequests {
     if (!request.decoderResult().isSuccess()) return request;
     HttpHeaders headers = request.headers();
     for (ExtensionHeaderNames extension : EXTENSIONS) headers.remove(extension.text());
-    List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
-    if (hosts.size() > 1) {
-      if (hosts.stream().distinct().count() > 1)
+    // nearly every request has one Host (from :authority): read it without a String or a list
+    Iterator<? extends CharSequence> hosts =
+        headers.valueCharSequenceIterator(HttpHeaderNames.HOST);
+    if (!hosts.hasNext()) return request;
+    CharSequence host = hosts.next();
+    if (!hosts.hasNext()) return request;
+    while (hosts.hasNext()) {
+      if (!AsciiString.contentEquals(host, hosts.next())) {
         request.setDecoderResult(
             DecoderResult.failure(
                 FramingException.badRequest("Host names another authority than :authority")));
-      else headers.set(HttpHeaderNames.HOST, hosts.get(0));
+        return request;
+      }
     }
+    headers.set(HttpHeaderNames.HOST, host);
     return request;
   }
 }
