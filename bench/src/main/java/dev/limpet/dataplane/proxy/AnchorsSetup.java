@@ -21,6 +21,15 @@ final class AnchorsSetup {
   /** The configuration {@code bench/limpet-proxy.sh} renders for {@code variant}. */
   static String render(String variant, int port, List<AnchorsBackend> backends)
       throws IOException, InterruptedException {
+    return render(variant, port, backends, "");
+  }
+
+  /**
+   * The same, with {@code extraVs} as its {@code LIMPET_EXTRA_VS} (more virtual services on pool
+   * {@code be}, YAML lines).
+   */
+  static String render(String variant, int port, List<AnchorsBackend> backends, String extraVs)
+      throws IOException, InterruptedException {
     Path script = Path.of(System.getenv().getOrDefault("LIMPET_PROXY_SH", "bench/limpet-proxy.sh"));
     if (!Files.isRegularFile(script))
       throw new IllegalStateException(
@@ -40,6 +49,7 @@ final class AnchorsSetup {
       pb.environment().put("BACKENDS", list.toString());
       pb.environment().put("PROXY_THREADS", "1");
       pb.environment().put("LIMPET_RENDER_ONLY", "1");
+      pb.environment().put("LIMPET_EXTRA_VS", extraVs);
       pb.redirectError(ProcessBuilder.Redirect.INHERIT);
       Process p = pb.start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

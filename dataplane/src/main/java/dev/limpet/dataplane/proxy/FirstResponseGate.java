@@ -43,8 +43,8 @@ public final class FirstResponseGate extends ChannelDuplexHandler {
   /** The virtual service whose first response this stream waits for, or null. */
   private String waitingFor;
 
-  /** What the stream's client sent while it waits, in order. */
-  private final ArrayDeque<Object> held = new ArrayDeque<>(2);
+  /** What the stream's client sent while it waits, in order; made when a stream first waits. */
+  private ArrayDeque<Object> held;
 
   private ScheduledFuture<?> timer;
 
@@ -61,7 +61,7 @@ public final class FirstResponseGate extends ChannelDuplexHandler {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (waitingFor != null) {
-      held.add(msg);
+      hold(msg);
       return;
     }
     if (msg instanceof RoutedRequest request && learnsInResponse(request)) {
@@ -70,7 +70,7 @@ public final class FirstResponseGate extends ChannelDuplexHandler {
         case FIRST -> claimed = vs;
         case WAIT -> {
           waitingFor = vs;
-          held.add(msg);
+          hold(msg);
           // without this, the wait would count as a slow head and end in 408 at headerReadMs
           clock.headReceived();
           long ms = Math.max(1, request.vs().config().timeouts().upstreamResponseMs());
@@ -110,10 +110,17 @@ public final class FirstResponseGate extends ChannelDuplexHandler {
     if (waitingFor != null) {
       claims().leave(waitingFor, this);
       end("reset");
-      held.forEach(ReferenceCountUtil::release);
-      held.clear();
+      if (held != null) {
+        held.forEach(ReferenceCountUtil::release);
+        held.clear();
+      }
     }
     ctx.fireChannelInactive();
+  }
+
+  private void hold(Object msg) {
+    if (held == null) held = new ArrayDeque<>(2);
+    held.add(msg);
   }
 
   /** The first exchange is over as {@code outcome} says: this stream goes on, in its turn. */
@@ -133,7 +140,7 @@ public final class FirstResponseGate extends ChannelDuplexHandler {
     if (waitingFor == null) return;
     claims().leave(waitingFor, this);
     end(outcome);
-    while (!held.isEmpty()) ctx.fireChannelRead(held.poll());
+    while (held != null && !held.isEmpty()) ctx.fireChannelRead(held.poll());
     ctx.fireChannelReadComplete();
   }
 

@@ -1,6 +1,7 @@
 package dev.limpet.dataplane.proxy;
 
 import dev.limpet.dataplane.http.ClientAddress;
+import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpVersion;
@@ -15,8 +16,10 @@ import java.net.InetSocketAddress;
  * a request's trailer section keeps only the fields that may come after a body ({@link
  * TrailerFields}). Requests that will be answered locally (no virtual service, denied) and
  * everything else pass on unchanged. One per client connection: it keeps the texts of the
- * connection's forwarded fields.
+ * connection's forwarded fields, and the streams of an HTTP/2 connection share it (they run on the
+ * connection's event loop).
  */
+@Sharable
 public final class Forwarding extends ChannelInboundHandlerAdapter {
   public static final String NAME = "forwarding";
 

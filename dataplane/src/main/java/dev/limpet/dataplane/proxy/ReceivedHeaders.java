@@ -21,6 +21,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * The fields of a request head as they arrived: one copy of the field lines and the offsets of each
@@ -244,6 +245,18 @@ final class ReceivedHeaders extends HttpHeaders implements FieldBytes {
   @Override
   public Iterator<Map.Entry<String, String>> iterator() {
     return entries().iterator();
+  }
+
+  /**
+   * Hands every field to {@code action} in the order {@link #iteratorCharSequence} gives them, with
+   * no entry or list per field: a value is a view of the received bytes.
+   */
+  void forEachField(BiConsumer<CharSequence, CharSequence> action) {
+    for (int i = 0; i < received; i++) {
+      if (isLive(i))
+        action.accept(name(i), new AsciiString(head, valueStart(i), valueLength(i), false));
+    }
+    for (int j = 0; j < added; j++) action.accept(addedName(j), addedValue(j));
   }
 
   @Override

@@ -44,7 +44,7 @@ public final class RequestBodyBuffer extends ChannelInboundHandlerAdapter {
 
   private HttpRequest head;
 
-  /** The parts held while a head waits for its body; made at the first such head. */
+  /** The parts held; made when a body is first held (most requests are never held). */
   private List<HttpContent> held;
 
   private int heldBytes;
@@ -107,11 +107,11 @@ public final class RequestBodyBuffer extends ChannelInboundHandlerAdapter {
     if (content.decoderResult().isFailure()) {
       head.setDecoderResult(DecoderResult.failure(content.decoderResult().cause()));
       content.release();
-      held.forEach(ReferenceCountUtil::release);
-      held.clear();
+      releaseHeld();
       release(ctx, false, false);
       return;
     }
+    if (held == null) held = new ArrayList<>(2);
     held.add(content);
     heldBytes += content.content().readableBytes();
     boolean last = content instanceof LastHttpContent;
@@ -122,12 +122,18 @@ public final class RequestBodyBuffer extends ChannelInboundHandlerAdapter {
   private void release(ChannelHandlerContext ctx, boolean withBody, boolean whole) {
     HttpRequest request = head;
     head = null;
-    if (withBody) ctx.fireChannelRead(new BufferedBody(copy(held, limit), whole));
-    ctx.fireChannelRead(request);
-    List<HttpContent> parts = new ArrayList<>(held);
-    held.clear();
+    List<HttpContent> parts = held == null ? List.of() : new ArrayList<>(held);
+    if (held != null) held.clear();
     heldBytes = 0;
+    if (withBody) ctx.fireChannelRead(new BufferedBody(copy(parts, limit), whole));
+    ctx.fireChannelRead(request);
     for (HttpContent part : parts) ctx.fireChannelRead(part);
+  }
+
+  private void releaseHeld() {
+    if (held == null) return;
+    held.forEach(ReferenceCountUtil::release);
+    held.clear();
   }
 
   /** The first {@code max} bytes of {@code parts}, read without consuming them. */
@@ -150,10 +156,7 @@ public final class RequestBodyBuffer extends ChannelInboundHandlerAdapter {
   public void channelInactive(ChannelHandlerContext ctx) {
     if (head != null) ReferenceCountUtil.release(head);
     head = null;
-    if (held != null) {
-      held.forEach(ReferenceCountUtil::release);
-      held.clear();
-    }
+    releaseHeld();
     ctx.fireChannelInactive();
   }
 }

@@ -1,59 +1,49 @@
 package dev.limpet.dataplane.proxy;
 
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandler.Sharable;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http2.HttpConversionUtil.ExtensionHeaderNames;
-import java.util.List;
+import io.netty.util.AsciiString;
+import java.util.Iterator;
 
 /**
- * The HTTP/2 stream stage right after the frame-to-message codec: it makes the request head Netty
- * converted from a HEADERS frame read like an HTTP/1.1 one to the stages after it, and refuses what
- * that conversion would leave ambiguous. Netty's codec has already refused (with a stream error)
- * upper-case names, connection-specific fields, a {@code te} other than {@code trailers}, misplaced
- * or unknown pseudo-header fields and a body longer or shorter than its {@code content-length},
- * turned {@code :authority} into Host and joined split {@code cookie} fields with "; " (RFC 9113
- * §8.2.3). Here: the {@code x-http2-*} fields the conversion adds (stream id, scheme) go, so no
- * server ever sees them; and a Host field that names another authority than {@code :authority} is
- * refused (RFC 9113 §8.3.1), as the same two values are merged into one. A request that ended with
- * its HEADERS frame carries no buffer of its own, as an HTTP/1 head does.
+ * Makes the request head Netty converted from an HTTP/2 HEADERS frame ({@link StreamMessages}) read
+ * like an HTTP/1.1 one to the stages after it, and refuses what that conversion would leave
+ * ambiguous. Netty's conversion has already refused (with a stream error) upper-case names,
+ * connection-specific fields, a {@code te} other than {@code trailers}, misplaced or unknown
+ * pseudo-header fields and a body longer or shorter than its {@code content-length}, turned {@code
+ * :authority} into Host and joined split {@code cookie} fields with "; " (RFC 9113 §8.2.3). Here:
+ * the {@code x-http2-*} fields the conversion adds (stream id, scheme) go, so no server ever sees
+ * them; and a Host field that names another authority than {@code :authority} is refused (RFC 9113
+ * §8.3.1), as the same two values are merged into one.
  */
-@Sharable
-public final class StreamRequests extends ChannelInboundHandlerAdapter {
-  public static final String NAME = "streamRequests";
-  public static final StreamRequests INSTANCE = new StreamRequests();
+final class StreamRequests {
+  private static final ExtensionHeaderNames[] EXTENSIONS = ExtensionHeaderNames.values();
 
   private StreamRequests() {}
 
-  @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof FullHttpRequest whole && whole.content() != Unpooled.EMPTY_BUFFER) {
-      // a HEADERS frame that ended the stream: Netty gives it an empty pooled buffer, but the
-      // proxy releases a head after the server's connection has sent it (HTTP/1 heads carry no
-      // buffer of their own), so the head gets the shared empty one and the pooled one goes now
-      FullHttpRequest bodiless = whole.replace(Unpooled.EMPTY_BUFFER);
-      whole.release();
-      msg = bodiless;
-    }
-    if (msg instanceof HttpRequest request && request.decoderResult().isSuccess()) {
-      HttpHeaders headers = request.headers();
-      for (ExtensionHeaderNames extension : ExtensionHeaderNames.values())
-        headers.remove(extension.text());
-      List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
-      if (hosts.size() > 1) {
-        if (hosts.stream().distinct().count() > 1)
-          request.setDecoderResult(
-              DecoderResult.failure(
-                  FramingException.badRequest("Host names another authority than :authority")));
-        else headers.set(HttpHeaderNames.HOST, hosts.get(0));
+  /** {@code request}, its fields made ready; or failed when its Host fields disagree. */
+  static HttpRequest readied(HttpRequest request) {
+    if (!request.decoderResult().isSuccess()) return request;
+    HttpHeaders headers = request.headers();
+    for (ExtensionHeaderNames extension : EXTENSIONS) headers.remove(extension.text());
+    // nearly every request has one Host (from :authority): read it without a String or a list
+    Iterator<? extends CharSequence> hosts =
+        headers.valueCharSequenceIterator(HttpHeaderNames.HOST);
+    if (!hosts.hasNext()) return request;
+    CharSequence host = hosts.next();
+    if (!hosts.hasNext()) return request;
+    while (hosts.hasNext()) {
+      if (!AsciiString.contentEquals(host, hosts.next())) {
+        request.setDecoderResult(
+            DecoderResult.failure(
+                FramingException.badRequest("Host names another authority than :authority")));
+        return request;
       }
     }
-    ctx.fireChannelRead(msg);
+    headers.set(HttpHeaderNames.HOST, host);
+    return request;
   }
 }

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -28,6 +29,7 @@ import java.util.function.Consumer;
  */
 final class Http2Frontend {
 
+  static final String FLUSHES = "h2Flushes";
   static final String CODEC = "h2Codec";
   static final String MULTIPLEX = "h2Streams";
 
@@ -35,6 +37,10 @@ final class Http2Frontend {
   static final int MAX_RESETS = 200;
 
   static final int RESET_WINDOW_SECONDS = 30;
+
+  /** Flushes joined at most while the connection reads: Netty's default. */
+  private static final int EXPLICIT_FLUSHES =
+      FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES;
 
   private final Http2Config config;
   private final long idleMs;
@@ -76,7 +82,12 @@ final class Http2Frontend {
     for (String name : http1Stages) if (pipeline.get(name) != null) pipeline.remove(name);
     Http2FrameCodec codec = codec();
     pipeline
-        .addAfter(ctx.name(), CODEC, codec)
+        // a stream's response is written when its server's bytes come, not while this connection
+        // reads, so Netty's multiplexer cannot join the streams' flushes: without this, every
+        // stream's answer is a socket write of its own; with it, those of one event-loop turn are
+        // one
+        .addAfter(ctx.name(), FLUSHES, new FlushConsolidationHandler(EXPLICIT_FLUSHES, true))
+        .addAfter(FLUSHES, CODEC, codec)
         .addAfter(CODEC, Http2GoAway.NAME, new Http2GoAway(idleMs, codec))
         .addAfter(Http2GoAway.NAME, MULTIPLEX, new Http2MultiplexHandler(streams));
     metrics.http2Connection();

@@ -14,7 +14,7 @@ import dev.limpet.dataplane.proxy.RequestFraming;
 import dev.limpet.dataplane.proxy.RequestScripts;
 import dev.limpet.dataplane.proxy.Route;
 import dev.limpet.dataplane.proxy.SizedHeadersFactory;
-import dev.limpet.dataplane.proxy.StreamRequests;
+import dev.limpet.dataplane.proxy.StreamMessages;
 import dev.limpet.dataplane.runtime.ConfigHolder;
 import dev.limpet.dataplane.runtime.PortRoutes;
 import dev.limpet.dataplane.runtime.RuntimeConfig;
@@ -26,7 +26,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.util.AsciiString;
 import java.util.List;
 import java.util.function.Supplier;
@@ -51,8 +50,8 @@ import org.slf4j.LoggerFactory;
  * <p>HTTP/2 (on ports where a virtual service enables it): after TLS, ALPN may choose h2 ({@link
  * AlpnSwitch}); on a plain port the client preface says h2c ({@link PrefaceDetector}). Either way
  * {@link Http2Frontend} replaces the stages from the clock on with the frame codec and a stream
- * multiplexer, and each stream runs Netty's frame-to-message codec → {@link StreamRequests} → the
- * same stages from the framing checks on, with {@link Misdirection} (421) after routing and {@link
+ * multiplexer, and each stream runs the frame-to-message codec ({@link StreamMessages}) → the same
+ * stages from the framing checks on, with {@link Misdirection} (421) after routing and {@link
  * FirstResponseGate} before the request scripts (a connection's first requests wait for the first
  * response where the scripts learn pins from responses).
  */
@@ -74,13 +73,13 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
           RequestScripts.NAME,
           FrontendHandler.NAME);
 
-  private static final String STREAM_CODEC = "h2StreamCodec";
-
   private final int port;
   private final ConnectionGuard guard;
   private final ProxyContext context;
   private final ConfigHolder config;
   private final Access access;
+  private final Misdirection tlsMisdirection;
+  private final Misdirection streamMisdirection;
   private final RefusalLog refusals =
       new RefusalLog(LoggerFactory.getLogger(ProxyProtocolReader.class), System::nanoTime);
 
@@ -102,6 +101,8 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
     this.bodyLimits = RequestBodyBuffer.limitsFor(config, port);
     this.portText = Forwarding.portText(port);
     this.access = new Access(context.metrics());
+    this.tlsMisdirection = Misdirection.forTlsConnection(port);
+    this.streamMisdirection = Misdirection.forHttp2Stream(port);
   }
 
   @Override
@@ -110,6 +111,8 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
     PortSettings listener = portSettings(routes);
     ListenerSettings settings = listener.settings();
     RequestClock clock = new RequestClock();
+    // made once per connection and shared by its HTTP/2 streams, which run on its event loop
+    Forwarding forwarding = new Forwarding(settings.tls(), portText);
     ch.pipeline().addLast(ConnectionGuard.NAME, guard);
     if (routes != null && routes.proxySources() != null)
       ch.pipeline()
@@ -131,7 +134,7 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
                 routes.http2(),
                 settings.clientIdleMs(),
                 HTTP1_STAGES,
-                stream -> streamStages(stream, listener),
+                stream -> streamStages(stream, listener, forwarding),
                 context.metrics());
     if (routes != null && routes.tls() != null) {
       ch.pipeline()
@@ -145,9 +148,9 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
         .addLast(RequestClock.NAME, clock)
         .addLast(FrontendHandler.CODEC, new FrontendCodec(listener.decoder()))
         .addLast(RequestFraming.NAME, RequestFraming.INSTANCE);
-    exchangeStages(ch.pipeline(), listener, clock);
+    exchangeStages(ch.pipeline(), listener, clock, forwarding);
     if (routes != null && routes.tls() != null)
-      ch.pipeline().addAfter(Route.NAME, Misdirection.NAME, Misdirection.forTlsConnection(port));
+      ch.pipeline().addAfter(Route.NAME, Misdirection.NAME, tlsMisdirection);
   }
 
   /** The listener's settings and decoder limits under {@code routes}, the last ones if the same. */
@@ -184,19 +187,18 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
       RequestScripts requestScripts) {}
 
   /**
-   * The stages of an HTTP/2 stream: Netty's frame-to-message codec and {@link StreamRequests} in
-   * place of the HTTP/1 codec, then the same stages as an HTTP/1 connection's, with {@link
-   * Misdirection} after routing and {@link FirstResponseGate} before the request scripts.
+   * The stages of an HTTP/2 stream: the frame-to-message codec ({@link StreamMessages}) in place of
+   * the HTTP/1 codec, then the same stages as an HTTP/1 connection's, with {@link Misdirection}
+   * after routing and {@link FirstResponseGate} before the request scripts.
    */
-  private void streamStages(ChannelPipeline stream, PortSettings listener) {
+  private void streamStages(ChannelPipeline stream, PortSettings listener, Forwarding forwarding) {
     RequestClock clock = new RequestClock();
     stream
-        .addLast(STREAM_CODEC, new Http2StreamFrameToHttpObjectCodec(true))
-        .addLast(StreamRequests.NAME, StreamRequests.INSTANCE)
+        .addLast(StreamMessages.NAME, StreamMessages.INSTANCE)
         .addLast(RequestClock.NAME, clock)
         .addLast(RequestFraming.NAME, RequestFraming.INSTANCE);
-    exchangeStages(stream, listener, clock);
-    stream.addAfter(Route.NAME, Misdirection.NAME, Misdirection.forHttp2Stream(port));
+    exchangeStages(stream, listener, clock, forwarding);
+    stream.addAfter(Route.NAME, Misdirection.NAME, streamMisdirection);
     stream.addBefore(
         RequestScripts.NAME,
         FirstResponseGate.NAME,
@@ -204,12 +206,13 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
   }
 
   /** The stages after the codec and framing checks, the same for HTTP/1 and HTTP/2 streams. */
-  private void exchangeStages(ChannelPipeline p, PortSettings listener, RequestClock clock) {
+  private void exchangeStages(
+      ChannelPipeline p, PortSettings listener, RequestClock clock, Forwarding forwarding) {
     ListenerSettings settings = listener.settings();
     p.addLast(RequestBodyBuffer.NAME, new RequestBodyBuffer(bodyLimits))
         .addLast(Route.NAME, new Route(currentConfig, port))
         .addLast(Access.NAME, access)
-        .addLast(Forwarding.NAME, new Forwarding(settings.tls(), portText))
+        .addLast(Forwarding.NAME, forwarding)
         .addLast(RequestScripts.NAME, listener.requestScripts())
         .addLast(FrontendHandler.NAME, new FrontendHandler(context, port, settings, clock));
   }
