@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http2.HttpConversionUtil.ExtensionHeaderNames;
 import java.util.List;
 
@@ -21,15 +22,23 @@ import java.util.List;
  * turned {@code :authority} into Host and joined split {@code cookie} fields with "; " (RFC 9113
  * §8.2.3). Here: the {@code x-http2-*} fields the conversion adds (stream id, scheme) go, so no
  * server ever sees them; and a Host field that names another authority than {@code :authority} is
- * refused (RFC 9113 §8.3.1), as the same two values are merged into one. A request that ended with
- * its HEADERS frame carries no buffer of its own, as an HTTP/1 head does.
+ * refused (RFC 9113 §8.3.1), as the same two values are merged into one; a {@code :path} longer
+ * than the listener's URI limit gets 414, as an HTTP/1.1 request line over it does (the header list
+ * limit alone would let it through). A request that ended with its HEADERS frame carries no buffer
+ * of its own, as an HTTP/1 head does.
  */
 @Sharable
 public final class StreamRequests extends ChannelInboundHandlerAdapter {
   public static final String NAME = "streamRequests";
-  public static final StreamRequests INSTANCE = new StreamRequests();
 
-  private StreamRequests() {}
+  private final int maxUriBytes;
+
+  /**
+   * @param maxUriBytes the listener's URI limit ({@link ListenerSettings#maxUriBytes})
+   */
+  public StreamRequests(int maxUriBytes) {
+    this.maxUriBytes = maxUriBytes;
+  }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -42,6 +51,13 @@ public final class StreamRequests extends ChannelInboundHandlerAdapter {
       msg = bodiless;
     }
     if (msg instanceof HttpRequest request && request.decoderResult().isSuccess()) {
+      // :path is read as ISO-8859-1 (HPACK's octets): one char per byte
+      if (request.uri().length() > maxUriBytes)
+        request.setDecoderResult(
+            DecoderResult.failure(
+                new FramingException(
+                    HttpResponseStatus.REQUEST_URI_TOO_LONG,
+                    ":path longer than " + maxUriBytes + " bytes")));
       HttpHeaders headers = request.headers();
       for (ExtensionHeaderNames extension : ExtensionHeaderNames.values())
         headers.remove(extension.text());

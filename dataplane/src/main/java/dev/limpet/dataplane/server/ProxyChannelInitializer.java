@@ -14,6 +14,7 @@ import dev.limpet.dataplane.proxy.RequestFraming;
 import dev.limpet.dataplane.proxy.RequestScripts;
 import dev.limpet.dataplane.proxy.Route;
 import dev.limpet.dataplane.proxy.SizedHeadersFactory;
+import dev.limpet.dataplane.proxy.StreamEnding;
 import dev.limpet.dataplane.proxy.StreamRequests;
 import dev.limpet.dataplane.runtime.ConfigHolder;
 import dev.limpet.dataplane.runtime.PortRoutes;
@@ -139,15 +140,17 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
   }
 
   /**
-   * The stages of an HTTP/2 stream: Netty's frame-to-message codec and {@link StreamRequests} in
-   * place of the HTTP/1 codec, then the same stages as an HTTP/1 connection's, with {@link
-   * Misdirection} after routing and {@link FirstResponseGate} before the request scripts.
+   * The stages of an HTTP/2 stream: Netty's frame-to-message codec, {@link StreamEnding} (how the
+   * stream ends where a connection would close) and {@link StreamRequests} in place of the HTTP/1
+   * codec, then the same stages as an HTTP/1 connection's, with {@link Misdirection} after routing
+   * and {@link FirstResponseGate} before the request scripts.
    */
   private void streamStages(ChannelPipeline stream, ListenerSettings settings) {
     RequestClock clock = new RequestClock();
     stream
         .addLast(STREAM_CODEC, new Http2StreamFrameToHttpObjectCodec(true))
-        .addLast(StreamRequests.NAME, StreamRequests.INSTANCE)
+        .addLast(StreamEnding.NAME, new StreamEnding(settings.clientIdleMs()))
+        .addLast(StreamRequests.NAME, new StreamRequests(settings.maxUriBytes()))
         .addLast(RequestClock.NAME, clock)
         .addLast(RequestFraming.NAME, RequestFraming.INSTANCE);
     exchangeStages(stream, settings, clock);
