@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
@@ -141,8 +142,8 @@ public final class FrontendHandler extends ChannelDuplexHandler
             HttpResponseStatus.MISDIRECTED_REQUEST,
             "this connection does not serve this host");
       else if (msg instanceof HttpRequest malformed) {
-        closing = true;
         answers().rejectMalformed(malformed);
+        closeAfterAnswer(false);
       } else if (msg instanceof HttpContent content) requestContent(content);
       else ReferenceCountUtil.release(msg);
     }
@@ -367,8 +368,8 @@ public final class FrontendHandler extends ChannelDuplexHandler
 
   @Override
   public void refuseConnection(HttpResponseStatus status, String text) {
-    closing = true;
     answers().rejectUnrouted(status, text);
+    closeAfterAnswer(false);
   }
 
   /** Ends {@code e} and goes on to the next request, or closes as the exchange decided. */
@@ -381,7 +382,7 @@ public final class FrontendHandler extends ChannelDuplexHandler
       else UpstreamHandler.close(e.upstream);
     }
     if (e.closesClient()) {
-      closeClient(e.afterwards == Exchange.Afterwards.RESET);
+      closeAfterAnswer(e.afterwards == Exchange.Afterwards.RESET);
       return;
     }
     ctx.flush();
@@ -405,12 +406,27 @@ public final class FrontendHandler extends ChannelDuplexHandler
     closeClient(false);
   }
 
-  /** Closes after what is written is sent: with a FIN, or with a TCP reset (SO_LINGER 0). */
+  /**
+   * Closes after the whole answer written is sent; an HTTP/2 stream ends alone, as {@link
+   * StreamEnding} says (a {@code reset} means nothing more there: the answer stands), while the
+   * connection and its other streams go on.
+   */
+  private void closeAfterAnswer(boolean reset) {
+    if (ctx.channel() instanceof Http2StreamChannel) {
+      closing = true;
+      StreamEnding.of(ctx.pipeline()).afterWrites();
+    } else {
+      closeClient(reset);
+    }
+  }
+
+  /**
+   * Closes after what is written is sent: with a FIN, or with a TCP reset (SO_LINGER 0). An HTTP/2
+   * stream, whose answer is cut short or absent here, is reset (CANCEL) at once.
+   */
   private void closeClient(boolean reset) {
     closing = true;
     if (ctx.channel() instanceof Http2StreamChannel) {
-      // an HTTP/2 stream: what is written goes first, then the stream alone ends (RST_STREAM when
-      // either side has not finished it); the connection and its other streams go on
       ctx.flush();
       ctx.close();
       return;
@@ -466,6 +482,9 @@ public final class FrontendHandler extends ChannelDuplexHandler
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     LOG.debug("client connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
-    ctx.close();
+    // a stream error the HTTP/2 codec found (a malformed request): the multiplexer resets the
+    // stream with the error's code (PROTOCOL_ERROR) right after this; a close here would be CANCEL
+    if (!(cause instanceof Http2Exception && ctx.channel() instanceof Http2StreamChannel))
+      ctx.close();
   }
 }

@@ -2,7 +2,6 @@ package dev.limpet.dataplane.proxy;
 
 import dev.limpet.dataplane.http.ClientAddress;
 import dev.limpet.dataplane.script.ScriptResult;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -80,7 +79,7 @@ final class LocalAnswers {
     return reply(e, HttpResponseStatus.FORBIDDEN, "access denied");
   }
 
-  /** Answers a head the codec could not decode (its cause names the status), and closes. */
+  /** Answers a head the codec could not decode (its cause names the status); see above. */
   void rejectMalformed(HttpRequest head) {
     Throwable cause = head.decoderResult().cause();
     HttpResponseStatus status = FramingException.statusOf(cause);
@@ -91,7 +90,7 @@ final class LocalAnswers {
 
   /**
    * Answers a request that never became an exchange (malformed, over a limit, or too slow to
-   * arrive), counts and logs it, and closes the connection once it is sent.
+   * arrive), counts and logs it; the caller closes the connection after it.
    */
   void rejectUnrouted(HttpResponseStatus status, String text) {
     context.metrics.badRequest(status.code());
@@ -102,6 +101,6 @@ final class LocalAnswers {
           status.code(),
           since == 0 ? 0 : System.nanoTime() - since);
     }
-    ctx.writeAndFlush(LocalReplies.of(status, text, true)).addListener(ChannelFutureListener.CLOSE);
+    ctx.write(LocalReplies.of(status, text, true));
   }
 }

@@ -20,20 +20,25 @@ import io.netty.handler.codec.http2.HttpConversionUtil;
 import java.util.List;
 
 /**
- * The first stage of an HTTP/2 stream from a client, one for every stream: Netty's frame-to-message
- * codec, with the two common cases done more cheaply. A request's HEADERS become a request head by
- * Netty's conversion and checks ({@code HttpConversionUtil}), made ready for the HTTP/1 stages by
- * {@link StreamRequests} in the same step; a head that ends the stream gets the shared empty buffer
- * instead of a pooled one. A response head (not 100 Continue) is written by {@link
- * Http2ResponseFields}. Everything else (DATA, trailers, whole local answers) is Netty's.
+ * The first stage of an HTTP/2 stream from a client, one for every stream of a listener: Netty's
+ * frame-to-message codec, with the two common cases done more cheaply. A request's HEADERS become a
+ * request head by Netty's conversion and checks ({@code HttpConversionUtil}), made ready for the
+ * HTTP/1 stages by {@link StreamRequests} in the same step; a head that ends the stream gets the
+ * shared empty buffer instead of a pooled one. A response head (not 100 Continue) is written by
+ * {@link Http2ResponseFields}. Everything else (DATA, trailers, whole local answers) is Netty's.
  */
 @Sharable
 public final class StreamMessages extends Http2StreamFrameToHttpObjectCodec {
   public static final String NAME = "h2StreamCodec";
-  public static final StreamMessages INSTANCE = new StreamMessages();
 
-  private StreamMessages() {
+  private final int maxUriBytes;
+
+  /**
+   * @param maxUriBytes the listener's URI limit ({@link ListenerSettings#maxUriBytes})
+   */
+  public StreamMessages(int maxUriBytes) {
     super(true, true);
+    this.maxUriBytes = maxUriBytes;
   }
 
   @Override
@@ -42,7 +47,7 @@ public final class StreamMessages extends Http2StreamFrameToHttpObjectCodec {
     if (frame instanceof Http2HeadersFrame headersFrame
         && headersFrame.headers().method() != null
         && headersFrame.headers().status() == null) {
-      out.add(StreamRequests.readied(request(headersFrame)));
+      out.add(StreamRequests.readied(request(headersFrame), maxUriBytes));
       return;
     }
     super.decode(ctx, frame, out);

@@ -6,6 +6,8 @@ import dev.limpet.dataplane.proxy.ConnectionWindow;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.Http2ConnectionDecoder;
+import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -20,12 +22,16 @@ import java.util.function.Consumer;
  * bytes were the HTTP/2 preface: the HTTP/1 stages leave the connection, the frame codec and the
  * stream multiplexer take their place, and each stream gets a channel of its own that runs the same
  * stages as an HTTP/1 connection ({@code streamStages}), so each stream is one exchange: routing,
- * access, DataScripts, persistence. Connection-level protection is Netty's, set here: SETTINGS
+ * access, DataScripts, persistence. A request without its required pseudo-header fields is reset
+ * with PROTOCOL_ERROR by the codec. Connection-level protection is Netty's, set here: SETTINGS
  * (concurrent streams: an excess stream is refused with REFUSED_STREAM; header list size: 431),
  * rapid reset (CVE-2023-44487: more than {@link #MAX_RESETS} RST_STREAM in {@link
- * #RESET_WINDOW_SECONDS} s end the connection with GOAWAY ENHANCE_YOUR_CALM) and CONTINUATION
- * floods (CVE-2024-27316: a header block longer than the header list limit ends the connection; so
- * do many small CONTINUATION frames).
+ * #RESET_WINDOW_SECONDS} s end the connection with GOAWAY ENHANCE_YOUR_CALM; Netty's server-side
+ * default holds the resets the proxy sends to the same limit, counting only error codes other than
+ * NO_ERROR and CANCEL, so streams it ends itself after an early answer never count, while a client
+ * making it reset streams for errors (CVE-2025-55163) does) and CONTINUATION floods
+ * (CVE-2024-27316: a header block longer than the header list limit ends the connection; so do many
+ * small CONTINUATION frames).
  */
 final class Http2Frontend {
 
@@ -49,8 +55,7 @@ final class Http2Frontend {
   private final DataPlaneMetrics metrics;
 
   /**
-   * @param idleMs how long a connection without streams may go without a frame ({@link
-   *     Http2GoAway})
+   * @param idleMs how long a connection may stay without an open stream ({@link Http2GoAway})
    * @param http1Stages the names of the HTTP/1 stages the connection leaves
    * @param streamStages adds a stream's stages (after its frame-to-message codec) to its pipeline
    */
@@ -98,14 +103,33 @@ final class Http2Frontend {
   }
 
   private Http2FrameCodec codec() {
-    return Http2FrameCodecBuilder.forServer()
+    return new ServerCodecBuilder()
         .initialSettings(
             Http2Settings.defaultSettings()
                 .maxConcurrentStreams(config.maxConcurrentStreams())
                 .maxHeaderListSize(config.maxHeaderListBytes()))
         .decoderEnforceMaxRstFramesPerWindow(MAX_RESETS, RESET_WINDOW_SECONDS)
         .validateHeaders(true)
+        // a request without :method, :scheme or a non-empty :path (CONNECT: without :authority) is
+        // malformed: RST_STREAM(PROTOCOL_ERROR) before any stage sees it (RFC 9113 §8.1.1)
+        .validateRequiredPseudoHeaders(true)
         .frameLogger(new Http2Refusals(metrics))
         .build();
+  }
+
+  /** Netty's server codec builder, with {@link ResetStreamEncoder} around its encoder. */
+  private static final class ServerCodecBuilder extends Http2FrameCodecBuilder {
+    ServerCodecBuilder() {
+      server(true);
+      // after our GOAWAY (idle, drain) the open streams finish, each bounded by its own timeouts
+      // and a drain by its own; forServer()'s 0 would cut them with the connection
+      gracefulShutdownTimeoutMillis(-1);
+    }
+
+    @Override
+    protected Http2FrameCodec build(
+        Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings) {
+      return super.build(decoder, new ResetStreamEncoder(encoder), settings);
+    }
   }
 }

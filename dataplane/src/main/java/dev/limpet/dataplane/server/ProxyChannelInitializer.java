@@ -14,6 +14,7 @@ import dev.limpet.dataplane.proxy.RequestFraming;
 import dev.limpet.dataplane.proxy.RequestScripts;
 import dev.limpet.dataplane.proxy.Route;
 import dev.limpet.dataplane.proxy.SizedHeadersFactory;
+import dev.limpet.dataplane.proxy.StreamEnding;
 import dev.limpet.dataplane.proxy.StreamMessages;
 import dev.limpet.dataplane.runtime.ConfigHolder;
 import dev.limpet.dataplane.runtime.PortRoutes;
@@ -170,31 +171,36 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
                 .setTrailersFactory(SizedHeadersFactory.TRAILERS)
                 // a line must end with CRLF: a bare LF is read as an end of line by some servers
                 .setStrictLineParsing(true),
+            new StreamMessages(settings.maxUriBytes()),
             new RequestScripts(context, port, settings.tls()));
     lastSettings = built;
     return built;
   }
 
   /**
-   * A port's connection settings, request decoder limits and request-scripts stage under one
-   * configuration's routes, shared by its connections (the decoder only reads its limits, as server
-   * connections share theirs; the scripts stage keeps nothing per connection).
+   * A port's connection settings, request decoder limits, HTTP/2 stream codec and request-scripts
+   * stage under one configuration's routes, shared by its connections (the decoder only reads its
+   * limits, as server connections share theirs; the stream codec and the scripts stage keep nothing
+   * per connection).
    */
   private record PortSettings(
       PortRoutes routes,
       ListenerSettings settings,
       HttpDecoderConfig decoder,
+      StreamMessages streamCodec,
       RequestScripts requestScripts) {}
 
   /**
-   * The stages of an HTTP/2 stream: the frame-to-message codec ({@link StreamMessages}) in place of
-   * the HTTP/1 codec, then the same stages as an HTTP/1 connection's, with {@link Misdirection}
-   * after routing and {@link FirstResponseGate} before the request scripts.
+   * The stages of an HTTP/2 stream: the frame-to-message codec ({@link StreamMessages}) and {@link
+   * StreamEnding} (how the stream ends where a connection would close) in place of the HTTP/1
+   * codec, then the same stages as an HTTP/1 connection's, with {@link Misdirection} after routing
+   * and {@link FirstResponseGate} before the request scripts.
    */
   private void streamStages(ChannelPipeline stream, PortSettings listener, Forwarding forwarding) {
     RequestClock clock = new RequestClock();
     stream
-        .addLast(StreamMessages.NAME, StreamMessages.INSTANCE)
+        .addLast(StreamMessages.NAME, listener.streamCodec())
+        .addLast(StreamEnding.NAME, new StreamEnding(listener.settings().clientIdleMs()))
         .addLast(RequestClock.NAME, clock)
         .addLast(RequestFraming.NAME, RequestFraming.INSTANCE);
     exchangeStages(stream, listener, clock, forwarding);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.limpet.dataplane.testing.ProxyFixture;
 import dev.limpet.dataplane.testing.RawH2;
+import dev.limpet.dataplane.testing.RawHttp;
 import java.io.IOException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -137,6 +138,53 @@ class Http2LimitsTest {
       assertThat(h2.read()).as("nothing after the GOAWAY").isNull();
     }
     assertThat(fx.backend("a").requests()).isZero();
+  }
+
+  @Test
+  void framesThatOpenNoStreamDoNotKeepAnIdleConnection() throws Exception {
+    fx = new ProxyFixture(2, 231, "a");
+    fx.apply(Http2Documents.oneService(fx, "", ", timeouts: {clientIdleMs: 300}"));
+    try (RawH2 h2 = new RawH2(fx.port)) {
+      RawH2.Frame goAway = null;
+      // every 100 ms a SETTINGS or a WINDOW_UPDATE, and a PING: for up to 3 s, ten idle timeouts
+      for (int i = 0; i < 30 && goAway == null; i++) {
+        if (i % 2 == 0) h2.frame(RawH2.SETTINGS, 0, 0, new byte[0]);
+        else h2.windowUpdate(0, 1);
+        h2.ping(i);
+        h2.flush();
+        // the answers (ACKs), then whatever comes in the 100 ms before the next frames
+        for (int f = 0; f < 20 && goAway == null; f++) {
+          RawH2.Frame frame = h2.readWithin(100);
+          if (frame == null) break;
+          if (frame.type() == RawH2.GOAWAY) goAway = frame;
+        }
+      }
+      assertThat(goAway).as("GOAWAY after clientIdleMs without a stream").isNotNull();
+      assertThat(goAway.errorCode()).isZero();
+    }
+  }
+
+  @Test
+  void aPathOverTheUriLimitGets414AsAnHttp1RequestLineDoes() throws Exception {
+    fx = new ProxyFixture(2, 233, "a");
+    fx.apply(Http2Documents.oneService(fx, "", ", limits: {maxUriBytes: 1024}"));
+    String path = "/" + "a".repeat(2000);
+    try (RawHttp http1 = new RawHttp(fx.port)) {
+      assertThat(http1.send("GET " + path + " HTTP/1.1\r\nHost: a\r\n\r\n").readUntilClosed())
+          .startsWith("HTTP/1.1 414 ");
+    }
+    try (RawH2 h2 = new RawH2(fx.port)) {
+      h2.headers(1, RawH2.END_STREAM | RawH2.END_HEADERS, RawH2.get(path));
+      h2.flush();
+      RawH2.Frame answer = h2.answer(1, 20);
+      assertThat(answer.type()).isEqualTo(RawH2.HEADERS);
+      assertThat(answer.headers().status().toString()).isEqualTo("414");
+      // the limit is the URI's: a path under it goes through, on the same connection
+      h2.headers(3, RawH2.END_STREAM | RawH2.END_HEADERS, RawH2.get("/" + "a".repeat(1000)));
+      h2.flush();
+      assertThat(h2.answer(3, 20).headers().status().toString()).isEqualTo("200");
+    }
+    assertThat(fx.backend("a").requests()).isEqualTo(1);
   }
 
   @Test

@@ -157,13 +157,14 @@ class LocalAnswersTest {
   }
 
   @Test
-  void aRequestThatNeverBecameAnExchangeIsCountedAnsweredAndItsConnectionClosed() {
+  void aRequestThatNeverBecameAnExchangeIsCountedAndAnsweredWithClose() {
+    // the close itself is the proxy handler's (an HTTP/2 stream ends otherwise than a connection)
     answers.rejectUnrouted(HttpResponseStatus.REQUEST_TIMEOUT, "too slow");
+    client.flushOutbound();
 
-    FullHttpResponse response = client.readOutbound(); // flushed, then the channel closed
+    FullHttpResponse response = client.readOutbound();
     assertThat(response.status()).isEqualTo(HttpResponseStatus.REQUEST_TIMEOUT);
     assertThat(response.headers().get(HttpHeaderNames.CONNECTION)).isEqualTo("close");
-    assertThat(client.isOpen()).isFalse();
     assertThat(
             context
                 .metrics

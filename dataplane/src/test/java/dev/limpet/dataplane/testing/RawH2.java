@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Map;
@@ -26,7 +27,8 @@ import java.util.TreeMap;
  * is decoded with Netty's HPACK decoder. Every read is bounded by the socket's timeout.
  */
 public final class RawH2 implements AutoCloseable {
-  public static final int DATA = 0, HEADERS = 1, RST_STREAM = 3, SETTINGS = 4, GOAWAY = 7;
+  public static final int DATA = 0, HEADERS = 1, RST_STREAM = 3, SETTINGS = 4, PING = 6;
+  public static final int GOAWAY = 7, WINDOW_UPDATE = 8;
   public static final int CONTINUATION = 9;
   public static final int END_STREAM = 1, END_HEADERS = 4;
 
@@ -149,6 +151,20 @@ public final class RawH2 implements AutoCloseable {
         });
   }
 
+  /** A SETTINGS frame with one setting. */
+  public void setting(int id, int value) throws IOException {
+    frame(SETTINGS, 0, 0, ByteBuffer.allocate(6).putShort((short) id).putInt(value).array());
+  }
+
+  public void windowUpdate(int streamId, int increment) throws IOException {
+    frame(WINDOW_UPDATE, 0, streamId, ByteBuffer.allocate(4).putInt(increment).array());
+  }
+
+  /** A PING (not an acknowledgement) with eight bytes of {@code data}. */
+  public void ping(long data) throws IOException {
+    frame(PING, 0, 0, ByteBuffer.allocate(8).putLong(data).array());
+  }
+
   public void flush() throws IOException {
     out.flush();
   }
@@ -174,6 +190,17 @@ public final class RawH2 implements AutoCloseable {
     } catch (IOException e) {
       if (e.getMessage() != null && e.getMessage().contains("reset")) return null;
       throw e;
+    }
+  }
+
+  /** The next frame if one comes within {@code ms}, else null (small frames: they come whole). */
+  public Frame readWithin(int ms) throws IOException {
+    int before = socket.getSoTimeout();
+    socket.setSoTimeout(ms);
+    try {
+      return read();
+    } finally {
+      socket.setSoTimeout(before);
     }
   }
 
