@@ -66,15 +66,17 @@ class Http2FirstRequestsTest {
     try (RawH2 h2 = new RawH2(fx.port)) {
       Map<Integer, RawH2.Frame> first = FirstRequests.send(h2, 1, "/");
       assertThat(FirstRequests.backends(first)).containsExactlyInAnyOrder("a", "b", "c");
+      // every first stream gets a cookie naming its own server; one server's responses within the
+      // same second may share a value (IssuedCookies), so a value is never seen with two servers
       Map<String, String> serverByCookie = new HashMap<>();
-      first
-          .values()
-          .forEach(
-              f ->
-                  serverByCookie.put(
-                      f.headers().get("set-cookie").toString().split(";")[0],
-                      f.headers().get("x-backend").toString()));
-      assertThat(serverByCookie).hasSize(FirstRequests.COUNT);
+      for (RawH2.Frame f : first.values()) {
+        String cookie = f.headers().get("set-cookie").toString().split(";")[0];
+        String server = f.headers().get("x-backend").toString();
+        assertThat(serverByCookie.putIfAbsent(cookie, server)).as(cookie).isIn(null, server);
+      }
+      assertThat(serverByCookie.values())
+          .containsOnly("a", "b", "c")
+          .hasSizeGreaterThanOrEqualTo(3);
       assertSticks(h2, serverByCookie);
     }
   }
