@@ -79,13 +79,15 @@ final class MultiplexedConnection {
 
   /**
    * Whether a new stream may go here: the connection is (being) opened, the server has not sent
-   * GOAWAY, and the streams are under its limit of concurrent ones.
+   * GOAWAY, and the streams are under the server's limit of concurrent ones and under what the
+   * connection's receive window holds ({@link ConnectionWindow#STREAMS}), whichever is lower.
    */
   boolean takesStream() {
     if (!channel.isOpen()) return false;
     Http2FrameCodec frames = channel.pipeline().get(Http2FrameCodec.class);
     if (frames == null || frames.connection().goAwayReceived()) return false;
-    return streams < frames.connection().local().maxActiveStreams();
+    return streams
+        < Math.min(frames.connection().local().maxActiveStreams(), ConnectionWindow.STREAMS);
   }
 
   /** A stream for one exchange, once the connection is ready. */

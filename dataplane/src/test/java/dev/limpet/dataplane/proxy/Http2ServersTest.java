@@ -1,11 +1,13 @@
 package dev.limpet.dataplane.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.limpet.dataplane.testing.Client;
 import dev.limpet.dataplane.testing.FreePorts;
 import dev.limpet.dataplane.testing.Http2Backend;
 import dev.limpet.dataplane.testing.ProxyFixture;
+import dev.limpet.dataplane.testing.RawH2;
 import dev.limpet.dataplane.testing.RawHttp;
 import dev.limpet.dataplane.testing.TlsDocument;
 import dev.limpet.dataplane.tls.TlsProviders;
@@ -13,6 +15,7 @@ import dev.limpet.testsupport.TestPki;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -83,6 +86,36 @@ class Http2ServersTest {
     assertThat(b.heads.get(0).keySet())
         .doesNotContain("connection", "keep-alive", "transfer-encoding", "host", "upgrade")
         .noneMatch(n -> n.startsWith("x-http2"));
+  }
+
+  @Test
+  void streamsWhoseClientsStopReadingNeverFreezeAnotherClientsStream() throws Exception {
+    Http2Backend b = backend("h2c", "127.0.0.88"); // no limit of concurrent streams
+    fx = new ProxyFixture(1, 90);
+    fx.apply(
+        """
+        virtualServices: [{name: web, address: 127.0.0.1, port: ${port}, pool: web,
+                           http2: {enabled: true, maxConcurrentStreams: 1000}}]
+        pools: [{name: web, protocol: Http2, servers: [%s]}]
+        """
+            .formatted(server(b)));
+    // a stalled stream holds up to its whole window (unread, or read and not yet given back)
+    int stalled = ConnectionWindow.STREAMS + 30;
+    try (RawH2 client = new RawH2(fx.port)) {
+      // a window of 0: the proxy may send this client's streams no body byte, so each stream to
+      // the server stops being read and keeps its 64 KiB of the server connection's window
+      client.frame(RawH2.SETTINGS, 0, 0, new byte[] {0, 4, 0, 0, 0, 0});
+      for (int i = 0; i < stalled; i++)
+        client.headers(1 + 2 * i, RawH2.END_STREAM | RawH2.END_HEADERS, RawH2.get("/big"));
+      client.flush();
+      await().atMost(Duration.ofSeconds(20)).until(() -> b.blockedStreams() == stalled);
+      // no connection carries more stalled streams than its window holds: a second one was
+      // opened, and another client's answer still comes whole
+      assertThat(b.connections()).isEqualTo(2);
+      HttpResponse<String> r = fx.client().get("/echo");
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo("h2c GET /echo te=null body=0");
+    }
   }
 
   @Test

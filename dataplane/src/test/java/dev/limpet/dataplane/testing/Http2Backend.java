@@ -15,6 +15,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodec;
@@ -22,6 +23,7 @@ import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
@@ -38,18 +40,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real HTTP/2 server on a 127.0.0.x address, h2c with prior knowledge or h2 over TLS (ALPN), with
- * Netty's frame codec so a test controls every frame. Paths: {@code /trailers} answers in two DATA
- * frames and a trailer block ({@code grpc-status: 0}, {@code x-checksum: 42}); {@code /goaway-once}
- * answers its first request with a GOAWAY that leaves the stream unprocessed, later ones normally;
- * anything else with {@code <name> <method> <path> te=<te> body=<bytes>}.
+ * Netty's frame codec so a test controls every frame; it sets no limit of concurrent streams.
+ * Paths: {@code /trailers} answers in two DATA frames and a trailer block ({@code grpc-status: 0},
+ * {@code x-checksum: 42}); {@code /goaway-once} answers its first request with a GOAWAY that leaves
+ * the stream unprocessed, later ones normally; {@code /big} answers 1 MiB in 16 KiB DATA frames,
+ * written as the stream's window allows; anything else with {@code <name> <method> <path> te=<te>
+ * body=<bytes>}.
  */
 public final class Http2Backend implements AutoCloseable {
+  private static final int BIG_FRAMES = 64;
   private final String name;
   private final EventLoopGroup group =
       new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final Channel server;
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger requests = new AtomicInteger();
+  private final AtomicInteger blockedStreams = new AtomicInteger();
   private final AtomicBoolean goneAway = new AtomicBoolean();
   private final List<ChannelHandlerContext> longStreams = new CopyOnWriteArrayList<>();
 
@@ -69,7 +75,13 @@ public final class Http2Backend implements AutoCloseable {
                     connections.incrementAndGet();
                     if (tls != null) ch.pipeline().addLast(tls.newHandler(ch.alloc()));
                     ch.pipeline()
-                        .addLast(Http2FrameCodecBuilder.forServer().build())
+                        .addLast(
+                            Http2FrameCodecBuilder.forServer()
+                                // Netty's own default is 100; the protocol's is no limit
+                                .initialSettings(
+                                    Http2Settings.defaultSettings()
+                                        .maxConcurrentStreams(Http2CodecUtil.MAX_UNSIGNED_INT))
+                                .build())
                         .addLast(
                             new Http2MultiplexHandler(
                                 new ChannelInitializer<Http2StreamChannel>() {
@@ -125,6 +137,11 @@ public final class Http2Backend implements AutoCloseable {
                               text, java.nio.charset.StandardCharsets.US_ASCII))));
   }
 
+  /** {@code /big} streams whose answer waits for the client's window now. */
+  public int blockedStreams() {
+    return blockedStreams.get();
+  }
+
   /** TCP connections accepted so far. */
   public int connections() {
     return connections.get();
@@ -144,6 +161,8 @@ public final class Http2Backend implements AutoCloseable {
   /** One stream: the request's head and body, then the answer its path asks for. */
   private final class StreamHandler extends ChannelInboundHandlerAdapter {
     private Http2Headers head;
+    private int bigFramesLeft;
+    private boolean blocked;
     private final ByteBuf body = Unpooled.buffer();
 
     @Override
@@ -196,6 +215,13 @@ public final class Http2Backend implements AutoCloseable {
         longStreams.add(ctx);
         return;
       }
+      if (path.equals("/big")) {
+        // many times a stream's window: a stream whose client does not read holds all of it
+        ctx.write(new DefaultHttp2HeadersFrame(response));
+        bigFramesLeft = BIG_FRAMES;
+        writeBig(ctx);
+        return;
+      }
       if (path.equals("/trailers")) {
         ctx.write(new DefaultHttp2HeadersFrame(response.add("content-type", "text/plain")));
         ctx.write(new DefaultHttp2DataFrame(text("chunk-1 ")));
@@ -210,6 +236,22 @@ public final class Http2Backend implements AutoCloseable {
           "%s %s %s te=%s body=%d".formatted(name, head.method(), path, te, body.readableBytes());
       ctx.write(new DefaultHttp2HeadersFrame(response.addInt("content-length", text.length())));
       ctx.writeAndFlush(new DefaultHttp2DataFrame(text(text), true));
+    }
+
+    /** The next frames of {@code /big}, as far as the stream's window lets them go out. */
+    private void writeBig(ChannelHandlerContext ctx) {
+      while (bigFramesLeft > 0 && ctx.channel().isWritable())
+        ctx.write(new DefaultHttp2DataFrame(text("x".repeat(16 * 1024)), --bigFramesLeft == 0));
+      ctx.flush();
+      if (blocked != bigFramesLeft > 0) {
+        blocked = !blocked; // a write may have come back here already: count changes only
+        blockedStreams.addAndGet(blocked ? 1 : -1);
+      }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      if (bigFramesLeft > 0) writeBig(ctx);
     }
 
     private ByteBuf text(String s) {
