@@ -89,6 +89,9 @@ final class Exchange {
   Afterwards afterwards = Afterwards.KEEP_ALIVE;
   UpstreamAfter upstreamAfter = UpstreamAfter.CLOSE;
 
+  /** {@link #upstream}, an HTTP/2 stream, is held against its server's drain ({@link Tunnels}). */
+  boolean streamHeld;
+
   /** The request's last part went to a server (to be repeated if the request is sent again). */
   boolean requestEndSent;
 

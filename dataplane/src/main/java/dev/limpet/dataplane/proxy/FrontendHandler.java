@@ -243,7 +243,18 @@ public final class FrontendHandler extends ChannelDuplexHandler
       drainInbound();
     } else {
       timeouts.bodyStreaming(e);
+      holdStream(e); // a client or bidirectional stream: its server may answer only at the end
     }
+  }
+
+  /**
+   * Holds an exchange on an HTTP/2 stream whose request or response streams against its server's
+   * drain ({@link Tunnels}), once per stream.
+   */
+  private void holdStream(Exchange e) {
+    if (!(e.upstream instanceof Http2StreamChannel) || e.streamHeld) return;
+    e.streamHeld = true;
+    context.tunnels.streamOpened(ctx.channel(), e.upstream, e.pool(), e.server());
   }
 
   @Override
@@ -266,8 +277,7 @@ public final class FrontendHandler extends ChannelDuplexHandler
         ReferenceCountUtil.release(msg);
         return;
       }
-      if (e.upstream instanceof Http2StreamChannel && !(msg instanceof LastHttpContent))
-        context.tunnels.streamOpened(ctx.channel(), e.upstream, e.pool(), e.server());
+      if (!(msg instanceof LastHttpContent)) holdStream(e);
       if (!(msg instanceof HttpContent)) {
         relay.responseHead(response);
         return;

@@ -85,6 +85,7 @@ final class ServerConnector {
   /** The server closed the exchange's connection before its response was whole. */
   void closed(Exchange e) {
     e.upstream = null;
+    e.streamHeld = false;
     e.server().requestEnded();
     // a pooled connection the server had closed: send again when nothing of the body is lost
     if (!e.responseStarted()

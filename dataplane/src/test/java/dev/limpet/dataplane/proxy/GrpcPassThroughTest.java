@@ -11,6 +11,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
 import io.grpc.testing.protobuf.SimpleRequest;
 import io.grpc.testing.protobuf.SimpleResponse;
 import io.grpc.testing.protobuf.SimpleServiceGrpc;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -134,6 +136,27 @@ class GrpcPassThroughTest {
     return SimpleServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
   }
 
+  /** A client-streaming call whose answer or failure completes {@code answer}. */
+  private StreamObserver<SimpleRequest> clientStream(CompletableFuture<SimpleResponse> answer) {
+    stub(); // opens the channel
+    return SimpleServiceGrpc.newStub(channel)
+        .clientStreamingRpc(
+            new StreamObserver<>() {
+              @Override
+              public void onNext(SimpleResponse r) {
+                answer.complete(r);
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                answer.completeExceptionally(t);
+              }
+
+              @Override
+              public void onCompleted() {}
+            });
+  }
+
   private static SimpleRequest request(String message) {
     return SimpleRequest.newBuilder().setRequestMessage(message).build();
   }
@@ -188,6 +211,38 @@ class GrpcPassThroughTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> g1.cancelled.contains("hold"));
     assertThat(fx.dataPlane.metrics().scrape())
         .containsPattern("limpet_tunnels_drained_total\\{pool=\"grpc\"} 1");
+  }
+
+  @Test
+  void aClientStreamTheServerHasNotAnsweredEndsTunnelDrainSecondsAfterItsServerDrains()
+      throws Exception {
+    start(H2, ", tunnelDrainSeconds: 1", 1);
+    GrpcBackend g1 = backends.get(0);
+    CompletableFuture<SimpleResponse> answer = new CompletableFuture<>();
+    StreamObserver<SimpleRequest> call = clientStream(answer);
+    call.onNext(request("one"));
+    // the server has the first message and has sent nothing back, not even its headers
+    await().atMost(Duration.ofSeconds(10)).until(() -> g1.received.contains("one"));
+    fx.apply(config(H2, ", tunnelDrainSeconds: 1", ", draining: true"));
+    // tunnelDrainSeconds later the stream is reset: the server sees the call cancelled
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> g1.cancelled.contains(GrpcBackend.CLIENT_STREAM));
+    assertThatThrownBy(() -> answer.get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(StatusRuntimeException.class);
+    assertThat(fx.dataPlane.metrics().scrape())
+        .containsPattern("limpet_tunnels_drained_total\\{pool=\"grpc\"} 1");
+  }
+
+  @Test
+  void aClientStreamIsAnsweredWhenTheClientEnds() throws Exception {
+    start(H2, "", 1);
+    CompletableFuture<SimpleResponse> answer = new CompletableFuture<>();
+    StreamObserver<SimpleRequest> call = clientStream(answer);
+    call.onNext(request("one"));
+    call.onNext(request("two"));
+    call.onCompleted();
+    assertThat(answer.get(10, TimeUnit.SECONDS).getResponseMessage()).isEqualTo("g1: 2 messages");
   }
 
   @Test
