@@ -273,6 +273,7 @@ public final class FrontendHandler extends ChannelDuplexHandler
     }
     e.lastUpstreamActivityNanos = System.nanoTime();
     if (msg instanceof HttpResponse response) {
+      e.replay.done(); // the server is answering: the request is not sent again
       if (!heads.accept(e, response)) {
         ReferenceCountUtil.release(msg);
         return;
@@ -306,9 +307,9 @@ public final class FrontendHandler extends ChannelDuplexHandler
   }
 
   @Override
-  public void onUpstreamClosed() {
+  public void onUpstreamClosed(boolean unprocessed) {
     Exchange e = exchange;
-    if (e != null && !e.responseComplete()) connector.closed(e);
+    if (e != null && !e.responseComplete()) connector.closed(e, unprocessed);
   }
 
   private void responseDone(Exchange e) {
@@ -391,6 +392,7 @@ public final class FrontendHandler extends ChannelDuplexHandler
   /** Detaches the exchange from the connection and accounts for it. */
   private void end(Exchange e) {
     exchange = null;
+    e.replay.done();
     ReferenceCountUtil.release(e.head());
     long nanos = System.nanoTime() - e.startNanos;
     context.metrics.request(e.vs() == null ? "-" : e.vs().name(), e.status, nanos);

@@ -3,6 +3,9 @@ package dev.limpet.dataplane.proxy;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -13,6 +16,7 @@ final class UpstreamHandler extends ChannelDuplexHandler {
   static final String NAME = "upstream";
   private UpstreamListener listener;
   private long parkedAtNanos;
+  private boolean unprocessed;
 
   static UpstreamHandler of(Channel channel) {
     return (UpstreamHandler) channel.pipeline().get(NAME);
@@ -64,11 +68,28 @@ final class UpstreamHandler extends ChannelDuplexHandler {
     if (listener != null && ctx.channel().isWritable()) listener.onUpstreamWritable();
   }
 
+  /**
+   * An HTTP/2 stream learns here that its server did not process it: a RST_STREAM REFUSED_STREAM,
+   * or a GOAWAY (the multiplexer passes one only to the streams above its last stream id). The
+   * stream closes next.
+   */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof Http2ResetFrame reset) {
+      unprocessed = reset.errorCode() == Http2Error.REFUSED_STREAM.code();
+    } else if (evt instanceof Http2GoAwayFrame goAway) {
+      unprocessed = true;
+      goAway.release();
+    } else {
+      ctx.fireUserEventTriggered(evt);
+    }
+  }
+
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     UpstreamListener l = listener;
     listener = null;
-    if (l != null) l.onUpstreamClosed();
+    if (l != null) l.onUpstreamClosed(unprocessed);
   }
 
   @Override

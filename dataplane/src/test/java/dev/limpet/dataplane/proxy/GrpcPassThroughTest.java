@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.limpet.dataplane.testing.GrpcBackend;
+import dev.limpet.dataplane.testing.Http2Backend;
 import dev.limpet.dataplane.testing.ProxyFixture;
 import dev.limpet.dataplane.testing.RawHttp;
 import io.grpc.ManagedChannel;
@@ -168,6 +169,33 @@ class GrpcPassThroughTest {
     for (int i = 0; i < 4; i++) answers.add(stub().unaryRpc(request("hi")).getResponseMessage());
     // one connection, but each call is an exchange: round robin spreads them
     assertThat(answers).containsExactly("g1: hi", "g2: hi", "g1: hi", "g2: hi");
+  }
+
+  @Test
+  void aUnaryCallARefusingServerDidNotProcessGoesToTheNext() throws Exception {
+    Http2Backend refusing = Http2Backend.refusing("refusing", "127.0.0.79");
+    try {
+      backends.add(new GrpcBackend("g1", "127.0.0.71"));
+      fx = new ProxyFixture(1, 70);
+      fx.apply(
+          fx.render(
+              """
+              virtualServices: [{name: grpc, address: 127.0.0.1, port: ${port}, pool: grpc%s}]
+              pools: [{name: grpc, protocol: Http2,
+                       servers: [{ip: %s, port: %d}, {ip: %s, port: %d}]}]
+              """
+                  .formatted(
+                      H2,
+                      refusing.ip(),
+                      refusing.port(),
+                      backends.get(0).ip(),
+                      backends.get(0).port())));
+      // round robin starts with the refusing server: its REFUSED_STREAM sends the call on
+      for (int i = 0; i < 2; i++)
+        assertThat(stub().unaryRpc(request("hi")).getResponseMessage()).isEqualTo("g1: hi");
+    } finally {
+      refusing.close();
+    }
   }
 
   @Test

@@ -152,18 +152,39 @@ class Http2ServersTest {
     assertThat(b.connections()).isEqualTo(2);
   }
 
+  private HttpResponse<String> post(String path, String body) throws Exception {
+    return fx.client()
+        .send(fx.client().request(path).POST(HttpRequest.BodyPublishers.ofString(body)).build());
+  }
+
   @Test
-  void aGoawayThatLeavesARequestWithABodyUnsentIsNotSentAgain() throws Exception {
+  void aPostAboveAGoawaysLastStreamIsSentAgainWithItsBody() throws Exception {
     Http2Backend b = backend("h2c", "127.0.0.94");
     start(1, "[" + server(b) + "]");
-    HttpResponse<String> r =
-        fx.client()
-            .send(
-                fx.client()
-                    .request("/goaway-once")
-                    .POST(HttpRequest.BodyPublishers.ofString("order #1"))
-                    .build());
-    // a POST the server may or may not have acted on is never repeated
+    // the server said it did not process the stream (RFC 9113 §8.7): any method may go again
+    HttpResponse<String> r = post("/goaway-once", "order #1");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("h2c POST /goaway-once te=null body=8");
+    assertThat(b.requests()).isEqualTo(1);
+    assertThat(b.connections()).isEqualTo(2);
+  }
+
+  @Test
+  void aRefusedStreamIsSentAgainWithItsBody() throws Exception {
+    Http2Backend b = backend("h2c", "127.0.0.87");
+    start(1, "[" + server(b) + "]");
+    HttpResponse<String> r = post("/refuse-once", "order #2");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("h2c POST /refuse-once te=null body=8");
+    assertThat(b.requests()).isEqualTo(1);
+  }
+
+  @Test
+  void anUnprocessedPostWhoseBodyWasNotKeptIsNotSentAgain() throws Exception {
+    Http2Backend b = backend("h2c", "127.0.0.86");
+    start(1, "[" + server(b) + "]");
+    // longer than what is kept to send again: the body streamed and is gone
+    HttpResponse<String> r = post("/goaway-once", "x".repeat(RequestReplay.MAX_BYTES + 1));
     assertThat(r.statusCode()).isEqualTo(502);
     assertThat(b.requests()).isZero();
   }

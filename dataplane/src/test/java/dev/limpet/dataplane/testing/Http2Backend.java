@@ -15,6 +15,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
@@ -43,9 +44,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Netty's frame codec so a test controls every frame; it sets no limit of concurrent streams.
  * Paths: {@code /trailers} answers in two DATA frames and a trailer block ({@code grpc-status: 0},
  * {@code x-checksum: 42}); {@code /goaway-once} answers its first request with a GOAWAY that leaves
- * the stream unprocessed, later ones normally; {@code /big} answers 1 MiB in 16 KiB DATA frames,
- * written as the stream's window allows; anything else with {@code <name> <method> <path> te=<te>
- * body=<bytes>}.
+ * the stream unprocessed, later ones normally; {@code /refuse-once} refuses its first stream
+ * (RST_STREAM REFUSED_STREAM) on its HEADERS frame, later ones are answered; {@code /big} answers 1
+ * MiB in 16 KiB DATA frames, written as the stream's window allows; anything else with {@code
+ * <name> <method> <path> te=<te> body=<bytes>}.
  */
 public final class Http2Backend implements AutoCloseable {
   private static final int BIG_FRAMES = 64;
@@ -57,13 +59,17 @@ public final class Http2Backend implements AutoCloseable {
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger blockedStreams = new AtomicInteger();
   private final AtomicBoolean goneAway = new AtomicBoolean();
+  private final AtomicBoolean refused = new AtomicBoolean();
+  private final boolean refusesAll;
   private final List<ChannelHandlerContext> longStreams = new CopyOnWriteArrayList<>();
 
   /** The request heads received, each as its field map (pseudo-fields included). */
   public final List<Map<String, String>> heads = new CopyOnWriteArrayList<>();
 
-  private Http2Backend(String name, String ip, SslContext tls) throws InterruptedException {
+  private Http2Backend(String name, String ip, SslContext tls, boolean refusesAll)
+      throws InterruptedException {
     this.name = name;
+    this.refusesAll = refusesAll;
     this.server =
         new ServerBootstrap()
             .group(group)
@@ -99,7 +105,12 @@ public final class Http2Backend implements AutoCloseable {
 
   /** h2c with prior knowledge. */
   public static Http2Backend plain(String name, String ip) throws InterruptedException {
-    return new Http2Backend(name, ip, null);
+    return new Http2Backend(name, ip, null, false);
+  }
+
+  /** h2c with prior knowledge, refusing every stream with RST_STREAM REFUSED_STREAM. */
+  public static Http2Backend refusing(String name, String ip) throws InterruptedException {
+    return new Http2Backend(name, ip, null, true);
   }
 
   /** h2 over TLS, chosen by ALPN; the certificate is self-signed. */
@@ -114,7 +125,7 @@ public final class Http2Backend implements AutoCloseable {
                     ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
                     ApplicationProtocolNames.HTTP_2))
             .build();
-    return new Http2Backend(name, ip, context);
+    return new Http2Backend(name, ip, context, false);
   }
 
   public String ip() {
@@ -172,6 +183,11 @@ public final class Http2Backend implements AutoCloseable {
         if (msg instanceof Http2HeadersFrame h) {
           if (head == null) head = h.headers();
           end = h.isEndStream();
+          if (refuses(head.path().toString())) {
+            // as a server at its limit would, before it reads anything of the request
+            ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.REFUSED_STREAM));
+            return;
+          }
         } else if (msg instanceof Http2DataFrame d) {
           body.writeBytes(d.content());
           end = d.isEndStream();
@@ -180,6 +196,10 @@ public final class Http2Backend implements AutoCloseable {
       } finally {
         ReferenceCountUtil.release(msg);
       }
+    }
+
+    private boolean refuses(String path) {
+      return refusesAll || (path.equals("/refuse-once") && refused.compareAndSet(false, true));
     }
 
     private void answer(ChannelHandlerContext ctx) {
