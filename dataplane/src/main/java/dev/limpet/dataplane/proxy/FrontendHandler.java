@@ -236,7 +236,7 @@ public final class FrontendHandler extends ChannelDuplexHandler
   @Override
   public void connected(Exchange e, Channel upstream) {
     e.server().requestStarted();
-    UpstreamHandler.of(upstream).attach(this);
+    UpstreamHandler.of(upstream).attach(this, ctx.executor());
     relay.connected(e, upstream);
     if (e.requestComplete()) {
       timeouts.awaitResponse(e);

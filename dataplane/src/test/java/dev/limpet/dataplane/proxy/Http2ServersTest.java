@@ -119,6 +119,35 @@ class Http2ServersTest {
   }
 
   @Test
+  void aConnectionLimitBelowTheEventLoopsIsOneConnectionWhoseStreamsServeEveryLoop()
+      throws Exception {
+    Http2Backend b = backend("h2c", "127.0.0.85");
+    fx = new ProxyFixture(3, 90);
+    fx.apply(
+        """
+        virtualServices: [{name: web, address: 127.0.0.1, port: ${port}, pool: web}]
+        pools: [{name: web, protocol: Http2, maxConnectionsPerServer: 1, servers: [%s]}]
+        """
+            .formatted(server(b)));
+    // a connection each: the listener spreads them over its three event loops; the streams on
+    // another loop's connection carry a body up and a long answer down, with back-pressure
+    for (int i = 0; i < 6; i++) {
+      try (RawHttp client = new RawHttp(fx.port)) {
+        client.send(
+            "POST /loop/%d HTTP/1.1\r\nHost: web\r\nContent-Length: 3\r\n\r\nabc".formatted(i));
+        assertThat(client.readUntil("body=3"))
+            .startsWith("HTTP/1.1 200")
+            .endsWith("h2c POST /loop/" + i + " te=null body=3");
+        client.send("GET /big HTTP/1.1\r\nHost: web\r\nConnection: close\r\n\r\n");
+        String big = client.readUntilClosed();
+        assertThat(big).startsWith("HTTP/1.1 200").endsWith("\r\n0\r\n\r\n");
+        assertThat(big.chars().filter(c -> c == 'x').count()).isEqualTo(1024 * 1024);
+      }
+    }
+    assertThat(b.connections()).isEqualTo(1);
+  }
+
+  @Test
   void teTrailersReachesTheServerAndTrailersReachTheClientOverChunked() throws Exception {
     Http2Backend b = backend("h2c", "127.0.0.92");
     start(1, "[" + server(b) + "]");
