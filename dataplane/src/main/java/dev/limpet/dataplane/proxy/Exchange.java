@@ -74,6 +74,9 @@ final class Exchange {
   /** Body parts read before the upstream connection was ready. */
   final ArrayDeque<HttpContent> pendingBody = new ArrayDeque<>(2);
 
+  /** Body parts sent on an HTTP/2 stream, kept until its answer starts. */
+  final RequestReplay replay = new RequestReplay();
+
   /** The Lua state of this transaction; null when its virtual service has no scripts. */
   final ScriptTransaction scripts;
 
@@ -88,6 +91,9 @@ final class Exchange {
   ResponsePhase responsePhase = ResponsePhase.AWAITED;
   Afterwards afterwards = Afterwards.KEEP_ALIVE;
   UpstreamAfter upstreamAfter = UpstreamAfter.CLOSE;
+
+  /** {@link #upstream}, an HTTP/2 stream, is held against its server's drain ({@link Tunnels}). */
+  boolean streamHeld;
 
   /** The request's last part went to a server (to be repeated if the request is sent again). */
   boolean requestEndSent;
@@ -159,10 +165,19 @@ final class Exchange {
     return request.client();
   }
 
-  /** Releases the body parts read for a server that will not get them. */
+  /** Releases the body parts read for a server that will not get them, and those kept. */
   void dropPendingBody() {
     pendingBody.forEach(ReferenceCountUtil::release);
     pendingBody.clear();
+    replay.done();
+  }
+
+  /**
+   * Makes the request ready to go again from its start: the parts kept for that go back ahead of
+   * those pending (their end among them).
+   */
+  void rewind() {
+    if (replay.restore(pendingBody)) requestEndSent = false;
   }
 
   /** Ends the use of the upstream connection, which cannot be reused: closed. */

@@ -249,14 +249,25 @@ public final class FrontendHandler extends ChannelDuplexHandler
   @Override
   public void connected(Exchange e, Channel upstream) {
     e.server().requestStarted();
-    UpstreamHandler.of(upstream).attach(this);
+    UpstreamHandler.of(upstream).attach(this, ctx.executor());
     relay.connected(e, upstream);
     if (e.requestComplete()) {
       timeouts.awaitResponse(e);
       drainInbound();
     } else {
       timeouts.bodyStreaming(e);
+      holdStream(e); // a client or bidirectional stream: its server may answer only at the end
     }
+  }
+
+  /**
+   * Holds an exchange on an HTTP/2 stream whose request or response streams against its server's
+   * drain ({@link Tunnels}), once per stream.
+   */
+  private void holdStream(Exchange e) {
+    if (!(e.upstream instanceof Http2StreamChannel) || e.streamHeld) return;
+    e.streamHeld = true;
+    context.tunnels.streamOpened(ctx.channel(), e.upstream, e.pool(), e.server());
   }
 
   @Override
@@ -275,12 +286,12 @@ public final class FrontendHandler extends ChannelDuplexHandler
     }
     e.lastUpstreamActivityNanos = System.nanoTime();
     if (msg instanceof HttpResponse response) {
+      e.replay.done(); // the server is answering: the request is not sent again
       if (!heads.accept(e, response)) {
         ReferenceCountUtil.release(msg);
         return;
       }
-      if (e.upstream instanceof Http2StreamChannel && !(msg instanceof LastHttpContent))
-        context.tunnels.streamOpened(ctx.channel(), e.upstream, e.pool(), e.server());
+      if (!(msg instanceof LastHttpContent)) holdStream(e);
       if (!(msg instanceof HttpContent)) {
         relay.responseHead(response);
         return;
@@ -309,9 +320,9 @@ public final class FrontendHandler extends ChannelDuplexHandler
   }
 
   @Override
-  public void onUpstreamClosed() {
+  public void onUpstreamClosed(boolean unprocessed) {
     Exchange e = exchange;
-    if (e != null && !e.responseComplete()) connector.closed(e);
+    if (e != null && !e.responseComplete()) connector.closed(e, unprocessed);
   }
 
   private void responseDone(Exchange e) {
@@ -395,6 +406,7 @@ public final class FrontendHandler extends ChannelDuplexHandler
   /** Detaches the exchange from the connection and accounts for it. */
   private void end(Exchange e) {
     exchange = null;
+    e.replay.done();
     ReferenceCountUtil.release(e.head());
     long nanos = System.nanoTime() - e.startNanos;
     context.metrics.request(e.vs() == null ? "-" : e.vs().name(), e.status, nanos);

@@ -1,10 +1,12 @@
 package dev.limpet.dataplane.proxy;
 
+import dev.limpet.dataplane.upstream.Server;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -35,13 +37,21 @@ final class MultiplexedConnection {
   /** Header blocks a server may send per stream (as the HTTP/1.1 decoder's limit). */
   private static final int MAX_HEADER_LIST_BYTES = 64 * 1024;
 
+  private final Server server;
   private Channel channel;
   private Future<Channel> ready;
+
+  /** Whether the server counts this connection as one with room for a stream (any loop reads). */
+  private volatile boolean room;
 
   /** Streams opened or being opened: counted before the server knows of them. */
   private int streams;
 
   private ScheduledFuture<?> idleClose;
+
+  MultiplexedConnection(Server server) {
+    this.server = server;
+  }
 
   /** Completes a new connection's pipeline (after TLS, if any). */
   void initPipeline(Channel ch) {
@@ -71,6 +81,8 @@ final class MultiplexedConnection {
   void dialed(ServerDialer.Dial dial) {
     this.channel = dial.channel();
     this.ready = dial.ready();
+    room(true);
+    channel.closeFuture().addListener(f -> room(false));
     ready.addListener(
         f -> {
           if (f.isSuccess()) ConnectionWindow.open(channel);
@@ -79,13 +91,66 @@ final class MultiplexedConnection {
 
   /**
    * Whether a new stream may go here: the connection is (being) opened, the server has not sent
-   * GOAWAY, and the streams are under its limit of concurrent ones.
+   * GOAWAY, and the streams are under the server's limit of concurrent ones and under what the
+   * connection's receive window holds ({@link ConnectionWindow#STREAMS}), whichever is lower.
    */
   boolean takesStream() {
-    if (!channel.isOpen()) return false;
     Http2FrameCodec frames = channel.pipeline().get(Http2FrameCodec.class);
-    if (frames == null || frames.connection().goAwayReceived()) return false;
-    return streams < frames.connection().local().maxActiveStreams();
+    boolean takes =
+        channel.isOpen()
+            && frames != null
+            && !frames.connection().goAwayReceived()
+            && streams
+                < Math.min(
+                    frames.connection().local().maxActiveStreams(), ConnectionWindow.STREAMS);
+    room(takes);
+    return takes;
+  }
+
+  /**
+   * Tells the server whether this connection takes streams, so that a server at its connection
+   * limit stays selectable while one of its connections has room. Call on the connection's loop.
+   */
+  private void room(boolean now) {
+    if (now == room || (now && !channel.isOpen())) return;
+    room = now;
+    server.connectionRoom(now);
+  }
+
+  /** Whether the connection had room for a stream when last asked (from any event loop). */
+  boolean hadRoom() {
+    return room;
+  }
+
+  /**
+   * A stream for an exchange of another event loop, opened on this connection's loop; it fails with
+   * the server's connection limit when the connection has no room by then. The stream's events
+   * reach the exchange on its own loop ({@link UpstreamHandler}).
+   */
+  Future<Channel> openStreamFor(EventLoop loop) {
+    Promise<Channel> opened = loop.newPromise();
+    channel
+        .eventLoop()
+        .execute(
+            () -> {
+              if (!takesStream()) {
+                opened.setFailure(new UpstreamConnectionPool.ConnectionLimitException(server));
+                return;
+              }
+              openStream()
+                  .addListener(
+                      f -> {
+                        if (f.isSuccess()) {
+                          if (!opened.trySuccess((Channel) f.getNow()))
+                            ((Channel) f.getNow()).close();
+                        } else opened.tryFailure(f.cause());
+                      });
+            });
+    return opened;
+  }
+
+  EventLoop loop() {
+    return channel.eventLoop();
   }
 
   /** A stream for one exchange, once the connection is ready. */
@@ -134,7 +199,9 @@ final class MultiplexedConnection {
   }
 
   private void streamClosed() {
-    if (--streams > 0 || !channel.isOpen()) return;
+    streams--;
+    takesStream(); // updates the server's count of connections with room
+    if (streams > 0 || !channel.isOpen()) return;
     Http2FrameCodec frames = channel.pipeline().get(Http2FrameCodec.class);
     if (frames == null || frames.connection().goAwayReceived()) {
       channel.close(); // the server is going away and nothing is left on the connection

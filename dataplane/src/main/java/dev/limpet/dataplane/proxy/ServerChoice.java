@@ -31,6 +31,7 @@ final class ServerChoice {
 
   private Selection selection;
   private int staleRetries;
+  private boolean unprocessedResent;
 
   /** Whether a byte of the request's body went to a server: it may not go to another then. */
   private boolean bodySent;
@@ -91,6 +92,17 @@ final class ServerChoice {
    */
   boolean resendAfterClose(boolean idempotent, boolean requestComplete, long bodyBytes) {
     return idempotent && requestComplete && bodyBytes == 0 && staleRetries++ < MAX_STALE_RETRIES;
+  }
+
+  /**
+   * The server did not process the request (it refused its HTTP/2 stream, or went away below it);
+   * true the first time: the request may go again whatever its method, and no server has its body.
+   */
+  boolean resendUnprocessed() {
+    if (unprocessedResent) return false;
+    unprocessedResent = true;
+    bodySent = false;
+    return true;
   }
 
   Pool pool() {

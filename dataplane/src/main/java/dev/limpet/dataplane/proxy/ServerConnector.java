@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
  * The connect stage of an exchange: picks its server ({@link Balancing}: persistence first), gets a
  * connection to it from the pool of the client's event loop (both channels then share a thread),
  * and applies the {@link ServerChoice}'s retry policies: another server after a refusal, the same
- * request again after a pooled connection turned out closed. What cannot be connected ends as a
- * failed upstream ({@link ExchangeEndings#serverFailed}).
+ * request again after a pooled connection turned out closed, or after an HTTP/2 server said it did
+ * not process it. What cannot be connected ends as a failed upstream ({@link
+ * ExchangeEndings#serverFailed}).
  */
 final class ServerConnector {
   private static final Logger LOG = LoggerFactory.getLogger(ServerConnector.class);
@@ -82,13 +83,26 @@ final class ServerConnector {
     connected.connected(e, f.getNow());
   }
 
-  /** The server closed the exchange's connection before its response was whole. */
-  void closed(Exchange e) {
+  /**
+   * The server closed the exchange's connection (or stream) before its response was whole; {@code
+   * unprocessed} when it said it did not process the request.
+   */
+  void closed(Exchange e, boolean unprocessed) {
     e.upstream = null;
+    e.streamHeld = false;
     e.server().requestEnded();
+    // not processed: once more, whatever the method, to the server the pool picks, when the body
+    // sent so far was kept (RequestReplay)
+    if (unprocessed && !e.responseStarted() && e.replay.whole() && e.choice.resendUnprocessed()) {
+      LOG.debug("server {} did not process a request: sent again", e.server());
+      e.rewind();
+      choose(e);
+      return;
+    }
     // a pooled connection the server had closed: send again when nothing of the body is lost
     if (!e.responseStarted()
         && e.choice.resendAfterClose(e.request.idempotent(), e.requestComplete(), e.requestBytes)) {
+      e.rewind();
       connect(e);
       return;
     }

@@ -17,11 +17,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The open tunnels (upgraded connections, WebSockets) and long-lived streams (exchanges whose
- * response streams from an HTTP/2 server: gRPC server and bidirectional streams), each with the
- * pool and server it leads to. One that leads to a server that drains, is disabled or leaves its
- * pool gets the pool's {@code tunnelDrainSeconds} (a disabled server none) and is then closed both
- * ways; a server back in service before that keeps them. One to a server in service is never
- * touched: a configuration reload neither moves nor cuts it.
+ * request or response streams to or from an HTTP/2 server: gRPC client, server and bidirectional
+ * streams), each with the pool and server it leads to. One that leads to a server that drains, is
+ * disabled or leaves its pool gets the pool's {@code tunnelDrainSeconds} (a disabled server none)
+ * and is then closed both ways; a server back in service before that keeps them. One to a server in
+ * service is never touched: a configuration reload neither moves nor cuts it.
  */
 public final class Tunnels {
   private static final Logger LOG = LoggerFactory.getLogger(Tunnels.class);
@@ -45,9 +45,11 @@ public final class Tunnels {
   }
 
   /**
-   * {@code stream}, an HTTP/2 stream to {@code server}, now streams its response to {@code client}
-   * (a connection, or a client's stream). Held until the stream closes, which is when its exchange
-   * ends: the client connection outlives it, so its close is not watched here.
+   * {@code stream}, an HTTP/2 stream to {@code server}, now streams its request from or its
+   * response to {@code client} (a connection, or a client's stream): a gRPC client, server or
+   * bidirectional stream, whether or not the server answered yet. Held until the stream closes,
+   * which is when its exchange ends: the client connection outlives it, so its close is not watched
+   * here.
    */
   void streamOpened(Channel client, Channel stream, Pool pool, Server server) {
     hold("stream", client, stream, pool, server);

@@ -9,5 +9,9 @@ interface UpstreamListener {
 
   void onUpstreamWritable();
 
-  void onUpstreamClosed();
+  /**
+   * The connection (or stream) closed; {@code unprocessed} when an HTTP/2 server said it did not
+   * process the stream (REFUSED_STREAM, or a GOAWAY below it), so any request may go again.
+   */
+  void onUpstreamClosed(boolean unprocessed);
 }

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 
 /**
  * The upstream relay of a client connection: the request to the exchange's server connection, the
@@ -49,6 +50,7 @@ final class UpstreamRelay {
   private static void send(Exchange e, HttpContent part) {
     if (part.content().isReadable()) e.choice.bodySent();
     if (part instanceof LastHttpContent) e.requestEndSent = true;
+    if (e.upstream instanceof Http2StreamChannel) e.replay.sent(part);
     e.upstream.write(part, e.upstream.voidPromise());
   }
 

@@ -102,8 +102,19 @@ public final class Server {
     return config.draining();
   }
 
+  /**
+   * At its connection limit, and none of its open connections can take another exchange (an HTTP/2
+   * connection with room for another stream can, on whichever event loop it is).
+   */
   public boolean atConnectionLimit() {
-    return maxConnections > 0 && live.openConnections.get() >= maxConnections;
+    return maxConnections > 0
+        && live.openConnections.get() >= maxConnections
+        && live.connectionsWithRoom.get() == 0;
+  }
+
+  /** An open HTTP/2 connection to this server started ({@code true}) or stopped taking streams. */
+  public void connectionRoom(boolean room) {
+    live.connectionsWithRoom.addAndGet(room ? 1 : -1);
   }
 
   /** Up for new clients: enabled, healthy, not draining, below its connection limit. */
@@ -163,6 +174,7 @@ public final class Server {
   private static final class LiveState {
     final AtomicInteger openConnections = new AtomicInteger();
     final AtomicInteger activeRequests = new AtomicInteger();
+    final AtomicInteger connectionsWithRoom = new AtomicInteger();
     volatile boolean healthy = true;
   }
 }

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.limpet.dataplane.testing.GrpcBackend;
+import dev.limpet.dataplane.testing.Http2Backend;
 import dev.limpet.dataplane.testing.ProxyFixture;
 import dev.limpet.dataplane.testing.RawHttp;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
 import io.grpc.testing.protobuf.SimpleRequest;
 import io.grpc.testing.protobuf.SimpleResponse;
 import io.grpc.testing.protobuf.SimpleServiceGrpc;
@@ -20,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -134,6 +137,27 @@ class GrpcPassThroughTest {
     return SimpleServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
   }
 
+  /** A client-streaming call whose answer or failure completes {@code answer}. */
+  private StreamObserver<SimpleRequest> clientStream(CompletableFuture<SimpleResponse> answer) {
+    stub(); // opens the channel
+    return SimpleServiceGrpc.newStub(channel)
+        .clientStreamingRpc(
+            new StreamObserver<>() {
+              @Override
+              public void onNext(SimpleResponse r) {
+                answer.complete(r);
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                answer.completeExceptionally(t);
+              }
+
+              @Override
+              public void onCompleted() {}
+            });
+  }
+
   private static SimpleRequest request(String message) {
     return SimpleRequest.newBuilder().setRequestMessage(message).build();
   }
@@ -145,6 +169,33 @@ class GrpcPassThroughTest {
     for (int i = 0; i < 4; i++) answers.add(stub().unaryRpc(request("hi")).getResponseMessage());
     // one connection, but each call is an exchange: round robin spreads them
     assertThat(answers).containsExactly("g1: hi", "g2: hi", "g1: hi", "g2: hi");
+  }
+
+  @Test
+  void aUnaryCallARefusingServerDidNotProcessGoesToTheNext() throws Exception {
+    Http2Backend refusing = Http2Backend.refusing("refusing", "127.0.0.79");
+    try {
+      backends.add(new GrpcBackend("g1", "127.0.0.71"));
+      fx = new ProxyFixture(1, 70);
+      fx.apply(
+          fx.render(
+              """
+              virtualServices: [{name: grpc, address: 127.0.0.1, port: ${port}, pool: grpc%s}]
+              pools: [{name: grpc, protocol: Http2,
+                       servers: [{ip: %s, port: %d}, {ip: %s, port: %d}]}]
+              """
+                  .formatted(
+                      H2,
+                      refusing.ip(),
+                      refusing.port(),
+                      backends.get(0).ip(),
+                      backends.get(0).port())));
+      // round robin starts with the refusing server: its REFUSED_STREAM sends the call on
+      for (int i = 0; i < 2; i++)
+        assertThat(stub().unaryRpc(request("hi")).getResponseMessage()).isEqualTo("g1: hi");
+    } finally {
+      refusing.close();
+    }
   }
 
   @Test
@@ -188,6 +239,38 @@ class GrpcPassThroughTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> g1.cancelled.contains("hold"));
     assertThat(fx.dataPlane.metrics().scrape())
         .containsPattern("limpet_tunnels_drained_total\\{pool=\"grpc\"} 1");
+  }
+
+  @Test
+  void aClientStreamTheServerHasNotAnsweredEndsTunnelDrainSecondsAfterItsServerDrains()
+      throws Exception {
+    start(H2, ", tunnelDrainSeconds: 1", 1);
+    GrpcBackend g1 = backends.get(0);
+    CompletableFuture<SimpleResponse> answer = new CompletableFuture<>();
+    StreamObserver<SimpleRequest> call = clientStream(answer);
+    call.onNext(request("one"));
+    // the server has the first message and has sent nothing back, not even its headers
+    await().atMost(Duration.ofSeconds(10)).until(() -> g1.received.contains("one"));
+    fx.apply(config(H2, ", tunnelDrainSeconds: 1", ", draining: true"));
+    // tunnelDrainSeconds later the stream is reset: the server sees the call cancelled
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> g1.cancelled.contains(GrpcBackend.CLIENT_STREAM));
+    assertThatThrownBy(() -> answer.get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(StatusRuntimeException.class);
+    assertThat(fx.dataPlane.metrics().scrape())
+        .containsPattern("limpet_tunnels_drained_total\\{pool=\"grpc\"} 1");
+  }
+
+  @Test
+  void aClientStreamIsAnsweredWhenTheClientEnds() throws Exception {
+    start(H2, "", 1);
+    CompletableFuture<SimpleResponse> answer = new CompletableFuture<>();
+    StreamObserver<SimpleRequest> call = clientStream(answer);
+    call.onNext(request("one"));
+    call.onNext(request("two"));
+    call.onCompleted();
+    assertThat(answer.get(10, TimeUnit.SECONDS).getResponseMessage()).isEqualTo("g1: 2 messages");
   }
 
   @Test

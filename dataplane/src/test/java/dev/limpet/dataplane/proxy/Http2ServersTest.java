@@ -1,11 +1,13 @@
 package dev.limpet.dataplane.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.limpet.dataplane.testing.Client;
 import dev.limpet.dataplane.testing.FreePorts;
 import dev.limpet.dataplane.testing.Http2Backend;
 import dev.limpet.dataplane.testing.ProxyFixture;
+import dev.limpet.dataplane.testing.RawH2;
 import dev.limpet.dataplane.testing.RawHttp;
 import dev.limpet.dataplane.testing.TlsDocument;
 import dev.limpet.dataplane.tls.TlsProviders;
@@ -13,6 +15,7 @@ import dev.limpet.testsupport.TestPki;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -86,6 +89,65 @@ class Http2ServersTest {
   }
 
   @Test
+  void streamsWhoseClientsStopReadingNeverFreezeAnotherClientsStream() throws Exception {
+    Http2Backend b = backend("h2c", "127.0.0.88"); // no limit of concurrent streams
+    fx = new ProxyFixture(1, 90);
+    fx.apply(
+        """
+        virtualServices: [{name: web, address: 127.0.0.1, port: ${port}, pool: web,
+                           http2: {enabled: true, maxConcurrentStreams: 1000}}]
+        pools: [{name: web, protocol: Http2, servers: [%s]}]
+        """
+            .formatted(server(b)));
+    // a stalled stream holds up to its whole window (unread, or read and not yet given back)
+    int stalled = ConnectionWindow.STREAMS + 30;
+    try (RawH2 client = new RawH2(fx.port)) {
+      // a window of 0: the proxy may send this client's streams no body byte, so each stream to
+      // the server stops being read and keeps its 64 KiB of the server connection's window
+      client.frame(RawH2.SETTINGS, 0, 0, new byte[] {0, 4, 0, 0, 0, 0});
+      for (int i = 0; i < stalled; i++)
+        client.headers(1 + 2 * i, RawH2.END_STREAM | RawH2.END_HEADERS, RawH2.get("/big"));
+      client.flush();
+      await().atMost(Duration.ofSeconds(20)).until(() -> b.blockedStreams() == stalled);
+      // no connection carries more stalled streams than its window holds: a second one was
+      // opened, and another client's answer still comes whole
+      assertThat(b.connections()).isEqualTo(2);
+      HttpResponse<String> r = fx.client().get("/echo");
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo("h2c GET /echo te=null body=0");
+    }
+  }
+
+  @Test
+  void aConnectionLimitBelowTheEventLoopsIsOneConnectionWhoseStreamsServeEveryLoop()
+      throws Exception {
+    Http2Backend b = backend("h2c", "127.0.0.85");
+    fx = new ProxyFixture(3, 90);
+    fx.apply(
+        """
+        virtualServices: [{name: web, address: 127.0.0.1, port: ${port}, pool: web}]
+        pools: [{name: web, protocol: Http2, maxConnectionsPerServer: 1, servers: [%s]}]
+        """
+            .formatted(server(b)));
+    // a connection each: the listener spreads them over its three event loops; the streams on
+    // another loop's connection carry a body up and a long answer down, with back-pressure
+    for (int i = 0; i < 6; i++) {
+      try (RawHttp client = new RawHttp(fx.port)) {
+        client.send(
+            "POST /loop/%d HTTP/1.1\r\nHost: web\r\nContent-Length: 3\r\n\r\nabc".formatted(i));
+        assertThat(client.readUntil("body=3"))
+            .startsWith("HTTP/1.1 200")
+            .endsWith("h2c POST /loop/" + i + " te=null body=3");
+        client.send("GET /big HTTP/1.1\r\nHost: web\r\nConnection: close\r\n\r\n");
+        String big = client.readUntilClosed();
+        assertThat(big).startsWith("HTTP/1.1 200").endsWith("\r\n0\r\n\r\n");
+        assertThat(big.chars().filter(c -> c == 'x').count()).isEqualTo(1024 * 1024);
+      }
+    }
+    assertThat(b.connections()).isEqualTo(1);
+  }
+
+  @Test
   void teTrailersReachesTheServerAndTrailersReachTheClientOverChunked() throws Exception {
     Http2Backend b = backend("h2c", "127.0.0.92");
     start(1, "[" + server(b) + "]");
@@ -119,18 +181,39 @@ class Http2ServersTest {
     assertThat(b.connections()).isEqualTo(2);
   }
 
+  private HttpResponse<String> post(String path, String body) throws Exception {
+    return fx.client()
+        .send(fx.client().request(path).POST(HttpRequest.BodyPublishers.ofString(body)).build());
+  }
+
   @Test
-  void aGoawayThatLeavesARequestWithABodyUnsentIsNotSentAgain() throws Exception {
+  void aPostAboveAGoawaysLastStreamIsSentAgainWithItsBody() throws Exception {
     Http2Backend b = backend("h2c", "127.0.0.94");
     start(1, "[" + server(b) + "]");
-    HttpResponse<String> r =
-        fx.client()
-            .send(
-                fx.client()
-                    .request("/goaway-once")
-                    .POST(HttpRequest.BodyPublishers.ofString("order #1"))
-                    .build());
-    // a POST the server may or may not have acted on is never repeated
+    // the server said it did not process the stream (RFC 9113 §8.7): any method may go again
+    HttpResponse<String> r = post("/goaway-once", "order #1");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("h2c POST /goaway-once te=null body=8");
+    assertThat(b.requests()).isEqualTo(1);
+    assertThat(b.connections()).isEqualTo(2);
+  }
+
+  @Test
+  void aRefusedStreamIsSentAgainWithItsBody() throws Exception {
+    Http2Backend b = backend("h2c", "127.0.0.87");
+    start(1, "[" + server(b) + "]");
+    HttpResponse<String> r = post("/refuse-once", "order #2");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("h2c POST /refuse-once te=null body=8");
+    assertThat(b.requests()).isEqualTo(1);
+  }
+
+  @Test
+  void anUnprocessedPostWhoseBodyWasNotKeptIsNotSentAgain() throws Exception {
+    Http2Backend b = backend("h2c", "127.0.0.86");
+    start(1, "[" + server(b) + "]");
+    // longer than what is kept to send again: the body streamed and is gone
+    HttpResponse<String> r = post("/goaway-once", "x".repeat(RequestReplay.MAX_BYTES + 1));
     assertThat(r.statusCode()).isEqualTo(502);
     assertThat(b.requests()).isZero();
   }

@@ -99,4 +99,16 @@ class ServerChoiceTest {
     assertThat(choice.resendAfterClose(true, true, 0)).isTrue();
     assertThat(choice.resendAfterClose(true, true, 0)).isFalse();
   }
+
+  @Test
+  void aRequestNoServerProcessedGoesAgainOnceWhateverItsMethodAndItsBodyMayMoveOn() {
+    ServerChoice choice = new ServerChoice(pool, null, request);
+    choice.next();
+    choice.bodySent();
+    assertThat(choice.resendUnprocessed()).isTrue();
+    // the body reached no server that acted on it: a refusal on the next try may move it on
+    choice.next();
+    assertThat(choice.refused(true)).isTrue();
+    assertThat(choice.resendUnprocessed()).isFalse();
+  }
 }

@@ -192,12 +192,12 @@ class ServerConnectorTest {
     onLoop(() -> connector.choose(e));
     await().atMost(Duration.ofSeconds(10)).until(() -> connections.size() == 1);
 
-    onLoop(() -> connector.closed(e)); // nothing of a response yet: sent again
+    onLoop(() -> connector.closed(e, false)); // nothing of a response yet: sent again
     await().atMost(Duration.ofSeconds(10)).until(() -> connections.size() == 2);
     assertThat(connectErrors("reset")).isZero();
 
     e.responsePhase = Exchange.ResponsePhase.RELAYING;
-    onLoop(() -> connector.closed(e));
+    onLoop(() -> connector.closed(e, false));
     assertThat(endings.asked).containsExactly("close client");
     assertThat(connectErrors("reset")).isEqualTo(1.0);
     assertThat(e.upstream).isNull();

@@ -20,12 +20,19 @@ import java.util.concurrent.TimeUnit;
  * .SimpleService}. Unary: answers {@code <name>: <message>}, or fails with NOT_FOUND ({@code
  * grpc-message: no such thing}) for the message {@code fail}. Server streaming: {@code count:N}
  * sends N answers and ends; {@code hold} sends {@code <name> open} and keeps the call open until
- * the test pushes more ({@link #push}) or ends it ({@link #endHeld}).
+ * the test pushes more ({@link #push}) or ends it ({@link #endHeld}). Client streaming: sends
+ * nothing, not even its headers, until the client ends, then {@code <name>: N messages}.
  */
 public final class GrpcBackend implements AutoCloseable {
   private final String name;
   private final Server server;
   private final List<StreamObserver<SimpleResponse>> held = new CopyOnWriteArrayList<>();
+
+  /** What {@link #cancelled} records for a cancelled client-streaming call. */
+  public static final String CLIENT_STREAM = "client-stream";
+
+  /** The messages client-streaming calls received so far. */
+  public final List<String> received = new CopyOnWriteArrayList<>();
 
   /** Held calls the client (or the proxy) cancelled. */
   public final List<String> cancelled = new CopyOnWriteArrayList<>();
@@ -90,6 +97,30 @@ public final class GrpcBackend implements AutoCloseable {
       }
       out.onNext(answer(name + ": " + request.getRequestMessage()));
       out.onCompleted();
+    }
+
+    @Override
+    public StreamObserver<SimpleRequest> clientStreamingRpc(StreamObserver<SimpleResponse> out) {
+      ((ServerCallStreamObserver<SimpleResponse>) out)
+          .setOnCancelHandler(() -> cancelled.add(CLIENT_STREAM));
+      return new StreamObserver<>() {
+        private int count;
+
+        @Override
+        public void onNext(SimpleRequest request) {
+          count++;
+          received.add(request.getRequestMessage());
+        }
+
+        @Override
+        public void onError(Throwable t) {}
+
+        @Override
+        public void onCompleted() {
+          out.onNext(answer(name + ": " + count + " messages"));
+          out.onCompleted();
+        }
+      };
     }
 
     @Override
