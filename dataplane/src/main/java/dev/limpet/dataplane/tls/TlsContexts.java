@@ -12,6 +12,7 @@ import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslServerSessionContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -124,6 +125,11 @@ public final class TlsContexts {
                   ? ClientAuth.REQUIRE
                   : ClientAuth.OPTIONAL);
     SslContext context = serverSessions(builder).build();
+    // the JDK keeps sessions and ticket keys per context, so a context of another policy never
+    // resumes them; OpenSSL's contexts share an ID context and the ticket keys unless told
+    if (context.sessionContext() instanceof OpenSslServerSessionContext sessions
+        && !sessions.setSessionIdContext(TlsPolicy.of(tls).sessionIdContext()))
+      throw new SSLException("cannot set the TLS session ID context");
     ticketKeys.install(context);
     return context;
   }
