@@ -1,5 +1,6 @@
 package dev.limpet.dataplane.tls;
 
+import dev.limpet.contract.PemKeyPair;
 import dev.limpet.contract.TlsConfig;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http2.Http2SecurityUtil;
@@ -38,15 +39,43 @@ final class Http2Ciphers {
   }
 
   /**
-   * The suites of {@code tls} that HTTP/2 may use, in its order; the TLS 1.3 ones only when it
-   * enables TLS 1.3. Empty: HTTP/2 cannot be offered with these settings.
+   * The suites of {@code tls} that HTTP/2 may use with a certificate whose key is {@code
+   * keyAlgorithm} ({@link #keyAlgorithm}), in its order: the TLS 1.2 ones only for that key (an
+   * {@code ECDHE_RSA} suite needs an RSA certificate, an {@code ECDHE_ECDSA} one an EC or EdDSA
+   * certificate), the TLS 1.3 ones (any key) only when it enables TLS 1.3. Empty: HTTP/2 cannot be
+   * offered with this certificate and settings. Keeping the others would let a client that offers
+   * only the other key's h2 suites (and CBC suites for this key) choose the h2 context and fail its
+   * handshake there, where HTTP/1.1 with every suite would have served it.
    */
-  static List<String> of(TlsConfig tls) {
+  static List<String> of(TlsConfig tls, String keyAlgorithm) {
     boolean tls13 = tls.protocols().contains("TLSv1.3");
     return tls.ciphers().stream()
         .filter(CODES::containsKey)
         .filter(c -> tls13 || !c.startsWith("TLS_AES_") && !c.startsWith("TLS_CHACHA20_"))
+        .filter(c -> usableWith(c, keyAlgorithm))
         .toList();
+  }
+
+  /** The key algorithm of {@code certificate}'s leaf, as {@link #of} takes it. */
+  static String keyAlgorithm(PemKeyPair certificate) {
+    return certificate.leaf().getPublicKey().getAlgorithm();
+  }
+
+  private static boolean usableWith(String suite, String keyAlgorithm) {
+    boolean rsa = keyAlgorithm.startsWith("RSA"); // RSA, RSASSA-PSS
+    boolean ecdsa =
+        keyAlgorithm.equals("EC") || keyAlgorithm.equals("ECDSA") || keyAlgorithm.startsWith("Ed");
+    if (suite.contains("_ECDHE_RSA_")) return rsa || !ecdsa; // unknown keys: as before
+    if (suite.contains("_ECDHE_ECDSA_")) return ecdsa || !rsa;
+    return true; // TLS 1.3
+  }
+
+  /**
+   * True when every suite of {@code tls} is one HTTP/2 may use in some case: the h2 context then
+   * needs no HTTP/1.1 twin ({@link Http2Offer}), whose extra suites could never be negotiated.
+   */
+  static boolean allowsEvery(TlsConfig tls) {
+    return CODES.keySet().containsAll(tls.ciphers());
   }
 
   /** The code points of {@code suites} (from {@link #of}). */

@@ -23,8 +23,9 @@ public final class ListenerTls {
   private static final AttributeKey<String> SERVER_NAME =
       AttributeKey.valueOf(ListenerTls.class, "serverName");
 
-  private static final AttributeKey<SslContext> CERTIFICATE =
-      AttributeKey.valueOf(ListenerTls.class, "certificate");
+  /** The policy the connection's handshake enforced ({@link TlsPolicy}). */
+  private static final AttributeKey<TlsPolicy> POLICY =
+      AttributeKey.valueOf(ListenerTls.class, "policy");
 
   /** How long a client may take over its handshake before the connection is closed. */
   private static final long HANDSHAKE_TIMEOUT_MS = 10_000;
@@ -34,21 +35,33 @@ public final class ListenerTls {
 
   private final Mapping<String, SslContext> bySni;
   private final TicketKeyRing ticketKeys;
-  private final Map<String, Set<SslContext>> byService;
+  private final Map<SslContext, Served> served;
+  private final Map<String, TlsPolicy> byService;
   private final Map<SslContext, Http2Offer> http2Offers;
 
   /**
-   * @param byService each virtual service's contexts (its certificates with its TLS settings)
+   * What one context of {@code bySni} serves.
+   *
+   * @param certificate the digest of its certificate
+   * @param policy what its handshakes enforce
+   */
+  record Served(String certificate, TlsPolicy policy) {}
+
+  /**
+   * @param served what each context {@code bySni} maps to serves
+   * @param byService the policy each virtual service demands (its TLS settings)
    * @param http2Offers for each context that offers h2 with fewer suites than configured, its
    *     HTTP/1.1 twin for the clients that offer none of its suites
    */
   ListenerTls(
       Mapping<String, SslContext> bySni,
       TicketKeyRing ticketKeys,
-      Map<String, Set<SslContext>> byService,
+      Map<SslContext, Served> served,
+      Map<String, TlsPolicy> byService,
       Map<SslContext, Http2Offer> http2Offers) {
     this.bySni = bySni;
     this.ticketKeys = ticketKeys;
+    this.served = served;
     this.byService = byService;
     this.http2Offers = http2Offers;
   }
@@ -84,37 +97,42 @@ public final class ListenerTls {
         if (hostname != null) ctx.channel().attr(SERVER_NAME).set(hostname);
         Http2Offer offer = http2Offers.get(sslContext);
         SslContext chosen = offer == null ? sslContext : offer.contextFor(sslContext, offered);
-        ctx.channel().attr(CERTIFICATE).set(chosen);
+        // the context chosen here runs the whole handshake (renegotiation is refused), so its
+        // policy is what the connection enforced; HTTP/2's twin has the same policy
+        Served context = served.get(sslContext);
+        if (context != null) ctx.channel().attr(POLICY).set(context.policy());
         super.replaceHandler(ctx, hostname, chosen);
       }
     };
   }
 
   /**
-   * True when this listener serves {@code host}, and its virtual service {@code virtualService},
-   * with the certificate and TLS settings (client certificates, protocols, ALPN) it serves the SNI
-   * name of {@code channel}'s connection with. Without SNI, or for a request without a host, the
-   * name is the one the handshake maps it to: the default certificate, so a client by IP address is
-   * served the hosts of the default certificate and refused those of any other. A request whose
-   * host or virtual service needs another certificate or policy must get 421, never that service's
-   * answer: an HTTP/1.1 client could otherwise send the SNI name of a service without client
-   * certificates and the Host of one that requires them, and an HTTP/2 client reuses a connection
-   * for every host its certificate names (RFC 9113 §9.1.1; contour#5240). The service check also
-   * holds where two services share a certificate file with different policies (the first one's
-   * context answers the SNI name): the other's requests get 421 rather than skip its policy. Names
-   * are mapped with this listener's certificates, not compared with the context the handshake
-   * chose: a renewed certificate is a new context, and the connections opened before it still serve
-   * their hosts.
+   * True when this connection may carry a request for {@code host}, routed to {@code
+   * virtualService}: the handshake enforced the policy ({@link TlsPolicy}: client certificates,
+   * protocols, ciphers) that service demands now, and this listener serves {@code host} with the
+   * certificate it serves the connection's SNI name with. Without SNI, or for a request without a
+   * host, the name is the one the handshake maps it to: the default certificate, so a client by IP
+   * address is served the hosts of the default certificate and refused those of any other.
+   *
+   * <p>Otherwise the request must get 421, never that service's answer: an HTTP/1.1 client could
+   * send the SNI name of a service without client certificates and the Host of one that requires
+   * them, an HTTP/2 client reuses a connection for every host its certificate names (RFC 9113
+   * §9.1.1; contour#5240), and a configuration that adds client certificates to a service must not
+   * leave connections opened before it carrying that service's requests unauthenticated. The policy
+   * is compared, not the context: services that share a certificate with the same policy but other
+   * settings (HTTP/2 on or off) serve each other's hosts, and a renewed certificate does not
+   * disturb the connections opened before it.
    *
    * @param host lower case, without port; null: the request names none
    */
   public boolean servesOnConnection(Channel channel, String host, String virtualService) {
     Channel connection = ClientConnection.of(channel);
-    if (connection.attr(CERTIFICATE).get() == null) return false;
+    TlsPolicy handshake = connection.attr(POLICY).get();
+    if (handshake == null || !handshake.equals(byService.get(virtualService))) return false;
     try {
-      SslContext serving = bySni.map(connection.attr(SERVER_NAME).get());
-      return bySni.map(host) == serving
-          && byService.getOrDefault(virtualService, Set.of()).contains(serving);
+      Served serving = served.get(bySni.map(connection.attr(SERVER_NAME).get()));
+      Served hosts = served.get(bySni.map(host));
+      return serving != null && hosts != null && serving.certificate().equals(hosts.certificate());
     } catch (IllegalArgumentException notAHostName) {
       // the mapping turns non-ASCII names to punycode, and refuses what cannot be one
       return false;

@@ -139,25 +139,22 @@ public final class TlsCatalog {
         return;
       }
       SslContext defaultContext = null;
-      Set<SslContext> serviceContexts = new HashSet<>();
       for (int j = 0; j < tls.certificates().size(); j++) {
         TlsCertificateConfig certificate = tls.certificates().get(j);
-        SslContext context =
-            certificate(
-                path + ".certificates[" + j + "]", certificate, tls, vs.http2().enabled(), port);
-        if (context != null) serviceContexts.add(context);
+        SslContext context = certificate(path + ".certificates[" + j + "]", certificate, vs, port);
         if (certificate.name().equals(tls.defaultCertificate())) defaultContext = context;
       }
-      port.offerService(vs.name(), serviceContexts);
+      port.offerService(vs.name(), TlsPolicy.of(tls));
       if (defaultContext != null) port.offerDefault(defaultContext, vs.hostnames().isEmpty());
     }
 
     private SslContext certificate(
         String path,
         TlsCertificateConfig certificate,
-        TlsConfig tls,
-        boolean http2,
+        VirtualServiceConfig vs,
         PortCertificates port) {
+      TlsConfig tls = vs.tls();
+      boolean http2 = vs.http2().enabled();
       if (!certificate.fromSecret())
         files.add(
             new CertificateStore.FilePair(certificate.certificateFile(), certificate.keyFile()));
@@ -174,14 +171,15 @@ public final class TlsCatalog {
       String expiry = loaded.pair().expiryProblem(Instant.now());
       if (expiry != null)
         LOG.warn("{} ('{}'): {}; serving it anyway", path, certificate.name(), expiry);
-      List<String> http2Suites = http2 ? Http2Ciphers.of(tls) : List.of();
+      List<String> http2Suites =
+          http2 ? Http2Ciphers.of(tls, Http2Ciphers.keyAlgorithm(loaded.pair())) : List.of();
       if (http2 && http2Suites.isEmpty())
         LOG.warn(
             "{}: none of the cipher suites may carry HTTP/2 (RFC 9113 §9.2.2); h2 is not offered",
             path);
       SslContext context = context(path, loaded, tls, !http2Suites.isEmpty());
       if (context == null) return null;
-      if (!http2Suites.isEmpty() && !http2Suites.equals(tls.ciphers())) {
+      if (!http2Suites.isEmpty() && !Http2Ciphers.allowsEvery(tls)) {
         // clients that offer only suites HTTP/2 must not use get HTTP/1.1 with every suite
         SslContext http1Only = context(path, loaded, tls, false);
         if (http1Only == null) return null;
@@ -189,7 +187,22 @@ public final class TlsCatalog {
       }
       List<String> names =
           certificate.hostnames().isEmpty() ? loaded.pair().dnsNames() : certificate.hostnames();
-      for (String name : names) port.offerName(name, context, path);
+      ListenerTls.Served served = new ListenerTls.Served(loaded.digest(), TlsPolicy.of(tls));
+      port.offerContext(context, served);
+      for (String name : names) {
+        String earlier = port.offerName(name, context, path, vs.name());
+        if (earlier != null)
+          problems.add(
+              path
+                  + ": SNI name "
+                  + name
+                  + " is already served by "
+                  + earlier
+                  + " with other TLS settings (clientCertificates, protocols or ciphers); one"
+                  + " handshake cannot enforce both, and every request of this virtual service on"
+                  + " it would get 421: give the certificates distinct hostnames or the virtual"
+                  + " services the same TLS settings");
+      }
       return context;
     }
 
@@ -257,8 +270,10 @@ public final class TlsCatalog {
   /** The certificates of one port's virtual services, gathered in configuration order. */
   private static final class PortCertificates {
     private final Map<String, SslContext> byName = new LinkedHashMap<>();
+    private final Map<String, String> nameOwners = new HashMap<>();
+    private final Map<SslContext, ListenerTls.Served> served = new HashMap<>();
     private final Map<SslContext, Http2Offer> http2Offers = new HashMap<>();
-    private final Map<String, Set<SslContext>> byService = new HashMap<>();
+    private final Map<String, TlsPolicy> byService = new HashMap<>();
     private SslContext defaultContext;
     private boolean defaultFromCatchAll;
 
@@ -270,9 +285,14 @@ public final class TlsCatalog {
       }
     }
 
-    /** The contexts of a virtual service's certificates, made with its TLS settings. */
-    void offerService(String virtualService, Set<SslContext> contexts) {
-      byService.put(virtualService, Set.copyOf(contexts));
+    /** The policy a virtual service demands of the connections that carry its requests. */
+    void offerService(String virtualService, TlsPolicy policy) {
+      byService.put(virtualService, policy);
+    }
+
+    /** What {@code context} serves. */
+    void offerContext(SslContext context, ListenerTls.Served what) {
+      served.put(context, what);
     }
 
     /** How {@code http2} (a context that offers h2) serves clients that cannot use h2 suites. */
@@ -280,11 +300,28 @@ public final class TlsCatalog {
       http2Offers.put(http2, offer);
     }
 
-    /** The first certificate for a name keeps it. */
-    void offerName(String name, SslContext context, String path) {
+    /**
+     * The first certificate for a name keeps it.
+     *
+     * @return where the earlier certificate of {@code name} is configured when its policy is not
+     *     {@code context}'s (the configuration cannot be served), else null
+     */
+    String offerName(String name, SslContext context, String path, String virtualService) {
       SslContext earlier = byName.putIfAbsent(name, context);
-      if (earlier != null && earlier != context)
-        LOG.warn("{}: SNI name {} is already served by an earlier certificate", path, name);
+      if (earlier == null) {
+        nameOwners.put(name, path + " (virtual service '" + virtualService + "')");
+        return null;
+      }
+      if (earlier == context) return null;
+      if (!served.get(earlier).policy().equals(served.get(context).policy()))
+        return nameOwners.get(name);
+      if (!served.get(earlier).certificate().equals(served.get(context).certificate()))
+        LOG.warn(
+            "{}: SNI name {} is already served by an earlier certificate, {}",
+            path,
+            name,
+            nameOwners.get(name));
+      return null;
     }
 
     ListenerTls listener(TicketKeyRing ticketKeys) {
@@ -299,7 +336,11 @@ public final class TlsCatalog {
             }
           });
       return new ListenerTls(
-          mapping.build(), ticketKeys, Map.copyOf(byService), Map.copyOf(http2Offers));
+          mapping.build(),
+          ticketKeys,
+          Map.copyOf(served),
+          Map.copyOf(byService),
+          Map.copyOf(http2Offers));
     }
   }
 }

@@ -12,6 +12,7 @@ import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslServerSessionContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -101,8 +102,8 @@ public final class TlsContexts {
    * What a TLS listener serves for one certificate, asking clients for a certificate that chains to
    * {@code clientAuthorities} when {@code tls.clientCertificates()} is set, and offering HTTP/2
    * (ALPN h2) besides HTTP/1.1 when {@code http2}: then with only the suites of {@code tls} that
-   * HTTP/2 may use ({@link Http2Ciphers#of}, not empty), so that no handshake that chooses h2 lands
-   * on a suite RFC 9113 §9.2.2 forbids.
+   * HTTP/2 may use with this certificate ({@link Http2Ciphers#of}, not empty), so that no handshake
+   * that chooses h2 lands on a suite RFC 9113 §9.2.2 forbids.
    */
   public SslContext server(
       PemKeyPair pair, TlsConfig tls, List<X509Certificate> clientAuthorities, boolean http2)
@@ -112,7 +113,8 @@ public final class TlsContexts {
             .sslProvider(provider)
             .protocols(tls.protocols())
             .ciphers(
-                http2 ? Http2Ciphers.of(tls) : tls.ciphers(), IdentityCipherSuiteFilter.INSTANCE)
+                http2 ? Http2Ciphers.of(tls, Http2Ciphers.keyAlgorithm(pair)) : tls.ciphers(),
+                IdentityCipherSuiteFilter.INSTANCE)
             .applicationProtocolConfig(http2 ? H2_AND_HTTP_1_1 : HTTP_1_1);
     var clients = tls.clientCertificates();
     if (clients != null)
@@ -123,6 +125,11 @@ public final class TlsContexts {
                   ? ClientAuth.REQUIRE
                   : ClientAuth.OPTIONAL);
     SslContext context = serverSessions(builder).build();
+    // the JDK keeps sessions and ticket keys per context, so a context of another policy never
+    // resumes them; OpenSSL's contexts share an ID context and the ticket keys unless told
+    if (context.sessionContext() instanceof OpenSslServerSessionContext sessions
+        && !sessions.setSessionIdContext(TlsPolicy.of(tls).sessionIdContext()))
+      throw new SSLException("cannot set the TLS session ID context");
     ticketKeys.install(context);
     return context;
   }

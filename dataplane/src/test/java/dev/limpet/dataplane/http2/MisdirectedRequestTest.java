@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.limpet.dataplane.testing.Curl;
 import dev.limpet.dataplane.testing.ProxyFixture;
+import dev.limpet.dataplane.testing.RawH2;
 import dev.limpet.testsupport.TestPki;
 import java.nio.file.Path;
 import java.util.List;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -79,6 +83,47 @@ class MisdirectedRequestTest {
     assertThat(fx.backend("c").requests()).isEqualTo(1);
     // on a connection of its own, b.example is served
     assertThat(https("b.example", "b.example")).isEqualTo("2 200");
+  }
+
+  @Test
+  void clientCertificatesAddedByAReloadApplyToStreamsOnConnectionsOpenedBefore() throws Exception {
+    A.write(dir, "a");
+    fx = new ProxyFixture(2, 191, "a", "b", "c");
+    String pools =
+        fx.render("pools:\n  - {name: a, servers: [{ip: ${b0.ip}, port: ${b0.port}}]}\n");
+    String h2 = "http2: {enabled: true},";
+    fx.apply("virtualServices:\n" + service("a", "a", dir, h2) + pools);
+    SSLSocket socket =
+        (SSLSocket) CA.clientContext().getSocketFactory().createSocket("127.0.0.1", fx.port);
+    SSLParameters parameters = socket.getSSLParameters();
+    parameters.setServerNames(List.of(new SNIHostName("a.example")));
+    parameters.setApplicationProtocols(new String[] {"h2"});
+    socket.setSSLParameters(parameters);
+    socket.setSoTimeout(5_000);
+    socket.startHandshake();
+    assertThat(socket.getApplicationProtocol()).isEqualTo("h2");
+    byte[] get =
+        RawH2.block(":method", "GET", ":scheme", "https", ":path", "/", ":authority", "a.example");
+    try (RawH2 connection = new RawH2(socket, "")) {
+      connection.headers(1, RawH2.END_STREAM | RawH2.END_HEADERS, get);
+      connection.flush();
+      assertThat(connection.answer(1, 20).headers().status()).hasToString("200");
+      fx.apply(
+          "virtualServices:\n"
+              + service("a", "a", dir, h2)
+                  .replace(
+                      "defaultCertificate: a}",
+                      "defaultCertificate: a, clientCertificates: {mode: REQUIRE,"
+                          + " caCertificates: \""
+                          + CA.certificatePem().replace("\n", "\\n")
+                          + "\"}}")
+              + pools);
+      // the same connection: its handshake asked for no certificate
+      connection.headers(3, RawH2.END_STREAM | RawH2.END_HEADERS, get);
+      connection.flush();
+      assertThat(connection.answer(3, 20).headers().status()).hasToString("421");
+    }
+    assertThat(fx.backend("a").requests()).isEqualTo(1);
   }
 
   @Test

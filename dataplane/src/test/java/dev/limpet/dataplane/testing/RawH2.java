@@ -61,8 +61,17 @@ public final class RawH2 implements AutoCloseable {
    * header).
    */
   public RawH2(int port, String source, String before) throws IOException {
-    socket =
-        new Socket("127.0.0.1", port, source == null ? null : InetAddress.getByName(source), 0);
+    this(
+        new Socket("127.0.0.1", port, source == null ? null : InetAddress.getByName(source), 0),
+        before);
+  }
+
+  /**
+   * Over {@code connected}, e.g. a TLS socket whose handshake chose ALPN h2; {@code before} written
+   * ahead of the preface.
+   */
+  public RawH2(Socket connected, String before) throws IOException {
+    socket = connected;
     socket.setSoTimeout(5_000);
     out = socket.getOutputStream();
     in = new DataInputStream(socket.getInputStream());

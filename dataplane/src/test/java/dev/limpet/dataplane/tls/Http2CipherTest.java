@@ -26,6 +26,8 @@ class Http2CipherTest {
   private static final TestPki.Issued SHOP = CA.issue("shop", List.of("shop.example"), List.of());
   private static final String CBC = "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA";
   private static final String GCM = "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256";
+  private static final TestPki.Issued EC_SHOP = CA.issueEc("shop-ec", List.of("shop.example"));
+  private static final String ECDSA_CBC = "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA";
 
   @TempDir Path dir;
   private ProxyFixture fx;
@@ -36,7 +38,13 @@ class Http2CipherTest {
   }
 
   private void start(SslProvider provider) throws Exception {
-    SHOP.write(dir, "shop");
+    start(provider, SHOP, CBC, GCM);
+  }
+
+  /** Serves {@code certificate} with {@code first}, {@code second} and a TLS 1.3 suite. */
+  private void start(SslProvider provider, TestPki.Issued certificate, String first, String second)
+      throws Exception {
+    certificate.write(dir, "shop");
     fx = new ProxyFixture(2, 236, provider, "a");
     fx.apply(
         """
@@ -51,7 +59,7 @@ class Http2CipherTest {
               ciphers: [%2$s, %3$s, TLS_AES_128_GCM_SHA256]
         pools: [{name: web, servers: [{ip: ${b0.ip}, port: ${b0.port}}]}]
         """
-            .formatted(dir, CBC, GCM));
+            .formatted(dir, first, second));
   }
 
   /** A client offering h2 and http/1.1 over {@code protocol}, with {@code suites} (all: null). */
@@ -88,6 +96,19 @@ class Http2CipherTest {
     }
     try (TlsClient client = client("TLSv1.3")) {
       assertThat(client.applicationProtocol()).isEqualTo("h2");
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource(SslProviders.AVAILABLE)
+  void anEcCertificatesClientWithRsaSuitesForH2AndEcdsaCbcGetsHttp11(SslProvider provider)
+      throws Exception {
+    // the RSA GCM suite may carry h2 but not with this key: the client's only usable suite is CBC
+    start(provider, EC_SHOP, GCM, ECDSA_CBC);
+    try (TlsClient client = client("TLSv1.2", GCM, ECDSA_CBC)) {
+      assertThat(client.cipherSuite()).isEqualTo(ECDSA_CBC);
+      assertThat(client.applicationProtocol()).isEqualTo("http/1.1");
+      assertThat(client.get("/", "shop.example")).startsWith("HTTP/1.1 200 ");
     }
   }
 }

@@ -1,7 +1,9 @@
 package dev.limpet.dataplane.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.limpet.contract.ConfigException;
 import dev.limpet.dataplane.testing.ProxyFixture;
 import dev.limpet.dataplane.testing.TlsClient;
 import dev.limpet.testsupport.TestPki;
@@ -20,7 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * request whose Host needs another certificate gets 421 and reaches no server. Without it, a client
  * could send the SNI name of {@code public.example} (no client certificate asked) and {@code Host:
  * admin.example} (client certificates required) and reach admin's servers unauthenticated. Hosts of
- * the same certificate are served; without SNI, the default certificate's hosts are.
+ * the same certificate are served; without SNI, the default certificate's hosts are. The
+ * connection's handshake must have enforced the policy the request's service demands now.
  */
 @Timeout(60)
 class SniHostMismatchTest {
@@ -108,12 +111,13 @@ class SniHostMismatchTest {
 
   @ParameterizedTest
   @MethodSource(SslProviders.AVAILABLE)
-  void aServiceSharingACertificateFileWithAnotherPolicyIsNotReachedWithoutIt(SslProvider provider)
-      throws Exception {
+  void servicesSharingAnSniNameWithAnotherPolicyAreRefusedAndTheLastGoodConfigurationServes(
+      SslProvider provider) throws Exception {
     BOTH.write(dir, "both");
-    fx = new ProxyFixture(2, 231, provider, "public", "other", "admin");
-    // the first service's context (no client certificates) answers both names in the handshake
-    fx.apply(
+    start(provider);
+    // the first service's context (no client certificates) would answer both names in the
+    // handshake, and every request of admin would get 421
+    String conflicting =
         "virtualServices:\n"
             + service("public", "both", dir, "")
             + service("admin", "both", dir, requireClientCertificates())
@@ -122,12 +126,69 @@ class SniHostMismatchTest {
                 pools:
                   - {name: public, servers: [{ip: ${b0.ip}, port: ${b0.port}}]}
                   - {name: admin, servers: [{ip: ${b2.ip}, port: ${b2.port}}]}
+                """);
+    assertThatThrownBy(() -> fx.apply(conflicting))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("virtualServices[1].tls.certificates[0]: SNI name admin.example")
+        .hasMessageContaining("virtualServices[0].tls.certificates[0] (virtual service 'public')")
+        .hasMessageContaining("other TLS settings");
+    assertThat(get(CA.presenting(OPERATOR), "admin.example", "admin.example"))
+        .isEqualTo("HTTP/1.1 200 OK");
+    assertThat(get(CA.clientContext(), "public.example", "public.example"))
+        .isEqualTo("HTTP/1.1 200 OK");
+  }
+
+  @ParameterizedTest
+  @MethodSource(SslProviders.AVAILABLE)
+  void servicesSharingACertificateWithTheSamePolicyServeEachOtherWhateverTheirHttp2(
+      SslProvider provider) throws Exception {
+    BOTH.write(dir, "both");
+    fx = new ProxyFixture(2, 231, provider, "public", "other", "admin");
+    // one certificate, two contexts (h2 and HTTP/1.1 only): www's requests arrive on either
+    fx.apply(
+        "virtualServices:\n"
+            + service("public", "both", dir, "")
+                .replace("pool: public,", "pool: public," + " http2: {enabled: true},")
+            + service("admin", "both", dir, "")
+            + fx.render(
+                """
+                pools:
+                  - {name: public, servers: [{ip: ${b0.ip}, port: ${b0.port}}]}
+                  - {name: admin, servers: [{ip: ${b2.ip}, port: ${b2.port}}]}
                 """));
     SSLContext anonymous = CA.clientContext();
-    assertThat(get(anonymous, "admin.example", "admin.example"))
-        .endsWith(" 421 Misdirected Request");
-    assertThat(fx.backend("admin").requests()).isZero();
-    assertThat(get(anonymous, "public.example", "public.example")).isEqualTo("HTTP/1.1 200 OK");
+    assertThat(get(anonymous, "admin.example", "admin.example")).isEqualTo("HTTP/1.1 200 OK");
+    assertThat(get(anonymous, "public.example", "admin.example")).isEqualTo("HTTP/1.1 200 OK");
+    assertThat(get(anonymous, "admin.example", "public.example")).isEqualTo("HTTP/1.1 200 OK");
+    assertThat(fx.backend("admin").requests()).isEqualTo(2);
+  }
+
+  @ParameterizedTest
+  @MethodSource(SslProviders.AVAILABLE)
+  void clientCertificatesAddedByAReloadApplyToConnectionsOpenedBefore(SslProvider provider)
+      throws Exception {
+    PUBLIC.write(dir, "public");
+    ADMIN.write(dir, "admin");
+    fx = new ProxyFixture(2, 231, provider, "public", "other", "admin");
+    String pools =
+        fx.render(
+            """
+            pools:
+              - {name: admin, servers: [{ip: ${b2.ip}, port: ${b2.port}}]}
+            """);
+    fx.apply("virtualServices:\n" + service("admin", "admin", dir, "") + pools);
+    try (TlsClient client = new TlsClient(CA.clientContext(), fx.port, "admin.example")) {
+      assertThat(client.get("/", "admin.example")).startsWith("HTTP/1.1 200 ");
+      fx.apply(
+          "virtualServices:\n"
+              + service("admin", "admin", dir, requireClientCertificates())
+              + pools);
+      // the same keep-alive connection: its handshake asked for no certificate
+      assertThat(client.get("/", "admin.example")).startsWith("HTTP/1.1 421 ");
+    }
+    assertThat(fx.backend("admin").requests()).isEqualTo(1);
+    assertThat(get(CA.presenting(OPERATOR), "admin.example", "admin.example"))
+        .isEqualTo("HTTP/1.1 200 OK");
   }
 
   @ParameterizedTest
