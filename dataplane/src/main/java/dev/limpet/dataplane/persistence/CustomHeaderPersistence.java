@@ -54,6 +54,11 @@ public final class CustomHeaderPersistence implements Persistence {
       ClientRequest request, String pinnedKey, String servedKey, HttpHeaders responseHeaders) {}
 
   @Override
+  public String requestField() {
+    return headerName;
+  }
+
+  @Override
   public OnServerDown onServerDown() {
     return onServerDown;
   }

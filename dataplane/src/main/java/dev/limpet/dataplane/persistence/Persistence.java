@@ -48,6 +48,14 @@ public interface Persistence {
   OnServerDown onServerDown();
 
   /**
+   * The request field this profile pins on, or null: a request's trailer section may not carry it
+   * (a server that merges trailers into the header would see a pin the proxy never read).
+   */
+  default String requestField() {
+    return null;
+  }
+
+  /**
    * This profile as it works for requests that came over TLS: the same, except that an inserted
    * cookie is {@code Secure}.
    */

@@ -5,16 +5,15 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
 import java.net.InetSocketAddress;
 
 /**
  * The stage that readies an admitted request's head for the next hop: hop-by-hop fields go (the
  * protocol switch of a WebSocket handshake stays), {@code X-Forwarded-For/-Proto/-Port} name the
- * client chain ({@link ForwardedFor}) and the listener, and the head is sent upstream as HTTP/1.1;
- * a request's trailer section keeps only the fields that may come after a body ({@link
- * TrailerFields}). Requests that will be answered locally (no virtual service, denied) and
+ * client chain ({@link ForwardedFor}) and the listener, and the head is sent upstream as HTTP/1.1
+ * (a request's trailer section is filtered by the proxy handler, which knows the request it ends:
+ * {@link TrailerFields}). Requests that will be answered locally (no virtual service, denied) and
  * everything else pass on unchanged. One per client connection: it keeps the texts of the
  * connection's forwarded fields, and the streams of an HTTP/2 connection share it (they run on the
  * connection's event loop).
@@ -58,8 +57,6 @@ public final class Forwarding extends ChannelInboundHandlerAdapter {
               request.head().headers());
       forwarded.add(request.head().headers(), chain);
       request.head().setProtocolVersion(HttpVersion.HTTP_1_1);
-    } else if (msg instanceof LastHttpContent end) {
-      TrailerFields.strip(end.trailingHeaders());
     }
     ctx.fireChannelRead(msg);
   }

@@ -3,6 +3,7 @@ package dev.limpet.dataplane.proxy;
 import dev.limpet.contract.NetworkSecurityConfig.DenyAction;
 import dev.limpet.dataplane.script.ScriptResult;
 import dev.limpet.dataplane.script.ScriptTransaction;
+import dev.limpet.dataplane.upstream.Pool;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
@@ -229,7 +230,17 @@ public final class FrontendHandler extends ChannelDuplexHandler
     }
     e.requestBytes += content.content().readableBytes();
     e.lastClientActivityNanos = System.nanoTime();
-    if (content instanceof LastHttpContent) {
+    if (content instanceof LastHttpContent last) {
+      if (!e.answeredLocally()) {
+        Pool pool = e.pool();
+        TrailerFields.strip(
+            last.trailingHeaders(),
+            e.request.trailers(),
+            e.head().headers(),
+            pool == null
+                ? null
+                : pool.persistence() == null ? null : pool.persistence().requestField());
+      }
       e.requestPhase = Exchange.RequestPhase.RECEIVED;
       if (e.upstream != null) timeouts.awaitResponse(e);
     }

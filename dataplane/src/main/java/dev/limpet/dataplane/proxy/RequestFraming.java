@@ -28,6 +28,7 @@ import java.util.Locale;
 public final class RequestFraming extends ChannelInboundHandlerAdapter {
   public static final String NAME = "requestFraming";
   public static final RequestFraming INSTANCE = new RequestFraming();
+  private static final String HTTP2_SETTINGS = "http2-settings";
 
   private RequestFraming() {}
 
@@ -118,14 +119,36 @@ public final class RequestFraming extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Drops an {@code Upgrade} to anything but WebSocket: the request goes on as a plain one, as RFC
-   * 9110 section 7.8 allows a server to ignore the offer.
+   * Drops an {@code Upgrade} to anything but WebSocket ({@code h2c} above all: a server that took
+   * it would turn the connection into a tunnel past every per-request stage, "h2c smuggling"), with
+   * {@code HTTP2-Settings} and the {@code upgrade} token of {@code Connection}: the request goes on
+   * as a plain one, as RFC 9110 section 7.8 allows a server to ignore the offer. The one place that
+   * decides which protocol switch passes; {@link ResponseHeads} refuses a 101 to any other.
    */
   private static void keepOnlyWebSocketUpgrade(HttpHeaders headers) {
-    String upgrade = headers.get(HttpHeaderNames.UPGRADE);
-    if (headers.getAll(HttpHeaderNames.UPGRADE).size() == 1
-        && upgrade.trim().equalsIgnoreCase("websocket")) return;
+    List<String> upgrades = headers.getAll(HttpHeaderNames.UPGRADE);
+    if (upgrades.size() == 1 && isWebSocket(upgrades.get(0))) return;
     headers.remove(HttpHeaderNames.UPGRADE);
-    headers.remove("http2-settings");
+    headers.remove(HTTP2_SETTINGS);
+    List<String> connection = headers.getAll(HttpHeaderNames.CONNECTION);
+    if (connection.isEmpty()) return;
+    StringBuilder kept = new StringBuilder();
+    for (String value : connection) {
+      for (String token : value.split(",")) {
+        String name = token.trim();
+        if (name.isEmpty()
+            || name.equalsIgnoreCase("upgrade")
+            || name.equalsIgnoreCase(HTTP2_SETTINGS)) continue;
+        if (kept.length() > 0) kept.append(", ");
+        kept.append(name);
+      }
+    }
+    headers.remove(HttpHeaderNames.CONNECTION);
+    if (kept.length() > 0) headers.set(HttpHeaderNames.CONNECTION, kept.toString());
+  }
+
+  /** Whether an {@code Upgrade} value is the one protocol switch proxied: {@code websocket}. */
+  static boolean isWebSocket(String upgrade) {
+    return upgrade != null && upgrade.trim().equalsIgnoreCase("websocket");
   }
 }

@@ -13,10 +13,11 @@ import io.netty.handler.codec.http.HttpVersion;
 /**
  * The response stage: what becomes of a server's response head before the client sees it. An
  * invalid head (undecodable, or naming a framing field in {@code Connection}) ends the exchange
- * with a 502; an interim (1xx) one is skipped, a 100 Continue passed on to a client that asked for
- * it; any other runs the HTTP_RESP scripts and the persistence hooks ({@link ResponseHooks}), which
- * may answer in the server's place, and is rewritten for the client: hop-by-hop fields, framing,
- * and whether each connection goes on.
+ * with a 502, as does a 101 to a request whose WebSocket offer the proxy did not pass on (a tunnel
+ * past every per-request stage); an interim (1xx) one is skipped, a 100 Continue passed on to a
+ * client that asked for it; any other runs the HTTP_RESP scripts and the persistence hooks ({@link
+ * ResponseHooks}), which may answer in the server's place, and is rewritten for the client:
+ * hop-by-hop fields, framing, and whether each connection goes on.
  */
 final class ResponseHeads {
   private final ChannelHandlerContext client;
@@ -50,6 +51,15 @@ final class ResponseHeads {
       return false;
     }
     int code = response.status().code();
+    if (code == 101 && !switchOffered(e, response)) {
+      // a switch the proxy did not pass on (h2c, or none at all) must never become a tunnel
+      context.metrics.upstreamError(e.pool().name(), "protocol");
+      endings.abortUpstream(
+          e,
+          HttpResponseStatus.BAD_GATEWAY,
+          "server " + e.server().name() + " switched protocols without a WebSocket offer");
+      return false;
+    }
     if (code < 200 && code != 101) {
       e.responsePhase = Exchange.ResponsePhase.INFORMATIONAL;
       if (code == 100 && HttpUtil.is100ContinueExpected(e.head()))
@@ -76,6 +86,15 @@ final class ResponseHeads {
     if (forClient(e.request, response, e.closesClient() || context.draining())) e.closeAfter();
     else e.afterwards = Exchange.Afterwards.KEEP_ALIVE; // a protocol switch keeps it open
     return true;
+  }
+
+  /**
+   * Whether a 101 answers a WebSocket offer the proxy passed on ({@link RequestFraming} keeps no
+   * other) with a switch to WebSocket.
+   */
+  private static boolean switchOffered(Exchange e, HttpResponse response) {
+    return e.request.upgrade()
+        && RequestFraming.isWebSocket(response.headers().get(HttpHeaderNames.UPGRADE));
   }
 
   /**

@@ -68,6 +68,7 @@ public final class Route extends ChannelInboundHandlerAdapter {
         HttpUtil.isKeepAlive(head),
         HopByHopHeaders.isUpgrade(head.headers()),
         head.protocolVersion().minorVersion() == 0,
+        TrailerFields.declared(head.headers()),
         buffered);
   }
 }

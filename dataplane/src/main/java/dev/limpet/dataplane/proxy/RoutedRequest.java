@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.LastHttpContent;
  * Nothing here assumes the request came over HTTP/1.1: those are facts about the client's message,
  * whatever carried it.
  *
+ * @param trailers what the head declared of its trailer section, or null ({@link TrailerFields})
  * @param body the first bytes of the body buffered for the scripts ({@link RequestBodyBuffer}), or
  *     null
  */
@@ -26,6 +27,7 @@ record RoutedRequest(
     boolean keepAlive,
     boolean upgrade,
     boolean http10,
+    TrailerFields.Declared trailers,
     RequestBodyBuffer.BufferedBody body)
     implements RequestMessage {
 

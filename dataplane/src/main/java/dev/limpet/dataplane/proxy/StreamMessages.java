@@ -60,6 +60,10 @@ public final class StreamMessages extends Http2StreamFrameToHttpObjectCodec {
     if (frame.isEndStream())
       return HttpConversionUtil.toFullHttpRequest(id, headers, Unpooled.EMPTY_BUFFER, true);
     HttpRequest request = HttpConversionUtil.toHttpRequest(id, headers, true);
+    // the conversion drops trailer, which declares the trailer fields that may pass (TrailerFields)
+    if (headers.contains(HttpHeaderNames.TRAILER))
+      for (CharSequence declared : headers.getAll(HttpHeaderNames.TRAILER))
+        request.headers().add(HttpHeaderNames.TRAILER, declared);
     if (!HttpUtil.isContentLengthSet(request))
       request.headers().add(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     return request;

@@ -12,6 +12,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
@@ -92,16 +93,55 @@ class ResponseHeadsTest {
     assertThat(response.headers().get(HttpHeaderNames.CONNECTION)).isEqualTo("close");
   }
 
+  private static HttpRequest webSocketOffer() {
+    HttpRequest head = StageChannels.get("plain.example", HttpVersion.HTTP_1_1);
+    head.headers().set(HttpHeaderNames.UPGRADE, "websocket");
+    head.headers().set(HttpHeaderNames.CONNECTION, "Upgrade");
+    return head;
+  }
+
+  private static HttpResponse switchTo(String protocol) {
+    HttpResponse response = response(HttpResponseStatus.SWITCHING_PROTOCOLS);
+    if (protocol != null) response.headers().set(HttpHeaderNames.UPGRADE, protocol);
+    response.headers().set(HttpHeaderNames.CONNECTION, "Upgrade");
+    return response;
+  }
+
   @Test
   void aProtocolSwitchKeepsTheClientConnectionEvenWhenDrainingButNeverPoolsTheServers() {
     context.startDraining();
-    Exchange e = StageChannels.exchange(config, "plain.example");
+    Exchange e = StageChannels.exchange(config, webSocketOffer());
 
-    assertThat(heads.accept(e, response(HttpResponseStatus.SWITCHING_PROTOCOLS))).isTrue();
+    assertThat(heads.accept(e, switchTo("WebSocket"))).isTrue();
 
     assertThat(e.status).isEqualTo(101);
     assertThat(e.upstreamAfter).isEqualTo(Exchange.UpstreamAfter.CLOSE);
     assertThat(e.closesClient()).isFalse();
+  }
+
+  @Test
+  void aSwitchToAnythingButTheWebSocketOfferPassedOnIsA502AndNeverATunnel() {
+    // no offer passed on (a plain request, or an h2c offer dropped on the way in); an offer of
+    // WebSocket answered with a switch to h2c; an offer of WebSocket answered with no protocol
+    Exchange[] exchanges = {
+      StageChannels.exchange(config, "plain.example"),
+      StageChannels.exchange(config, webSocketOffer()),
+      StageChannels.exchange(config, webSocketOffer())
+    };
+    HttpResponse[] switches = {switchTo("h2c"), switchTo("h2c"), switchTo(null)};
+    for (int i = 0; i < exchanges.length; i++) {
+      Exchange e = exchanges[i];
+      assertThat(heads.accept(e, switches[i])).as("case %d", i).isFalse();
+      assertThat(e.closesClient()).isTrue();
+      assertThat(e.upstreamAfter).isEqualTo(Exchange.UpstreamAfter.CLOSE);
+    }
+    assertThat(endings.asked)
+        .hasSize(3)
+        .allSatisfy(
+            asked ->
+                assertThat(asked)
+                    .isEqualTo(
+                        "server failed 502 server a switched protocols without a WebSocket offer"));
   }
 
   @Test

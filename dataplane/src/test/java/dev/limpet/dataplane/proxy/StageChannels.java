@@ -108,8 +108,13 @@ final class StageChannels {
    * that has scripts.
    */
   static Exchange exchange(RuntimeConfig config, String host) {
+    return exchange(config, get(host, HttpVersion.HTTP_1_1));
+  }
+
+  /** An exchange of {@code head} under {@code config}, routed as {@link #exchange} does. */
+  static Exchange exchange(RuntimeConfig config, HttpRequest head) {
     EmbeddedChannel route = from("127.0.0.9", new Route(() -> config, PORT));
-    route.writeInbound(get(host, HttpVersion.HTTP_1_1));
+    route.writeInbound(head);
     RoutedRequest request = route.readInbound();
     route.finishAndReleaseAll();
     Exchange e =
