@@ -58,5 +58,8 @@ LUA
 } > "$config"
 [ "${LIMPET_RENDER_ONLY:-0}" = 1 ] && { cat "$config"; exit 0; }
 # shellcheck disable=SC2086
+# LIMPET_TRANSPORT=none: no --transport option, for a jar from before it existed (epoll then)
+transport_opt=(--transport "$transport")
+[ "$transport" = none ] && transport_opt=()
 exec java $LIMPET_JAVA_OPTS -jar "$LIMPET_JAR" --config "$config" --threads "$PROXY_THREADS" \
-  --admin 127.0.0.1:0 --no-access-log --transport "$transport"
+  --admin 127.0.0.1:0 --no-access-log "${transport_opt[@]}"

@@ -86,7 +86,7 @@ syscalls_per_request() {
       name, mode, n, c / n, t }' >> "$summary"
   awk -v t="$traced" 'NR > 2 && $NF != "total" && $4 ~ /^[0-9]+$/ {
       printf "    %-16s %6.3f per request\n", $NF, $4 / t }' "$out/$name.$mode.strace" \
-    | sort -k2 -nr | head -8 >> "$summary"
+    | sort -k2 -nr | awk 'NR <= 8' >> "$summary"  # awk reads all: no SIGPIPE under pipefail
 }
 
 # jfr_per_request NAME PID MODE: bytes allocated per request by the data plane's threads (JFR's
@@ -109,7 +109,7 @@ jfr_per_request() {
   jfr print --events jdk.ExecutionSample --stack-depth 1 "$file" \
     | awk '/stackTrace = \[/ { getline; sub(/^[ \t]+/, ""); sub(/ +line:.*/, ""); c[$0]++; n++ }
            END { for (f in c) printf "      %5.1f%%  %s\n", 100 * c[f] / n, f }' \
-    | sort -nr | head -12 >> "$summary"
+    | sort -nr | awk 'NR <= 12' >> "$summary"
   echo "    allocation samples (weight), top frames:" >> "$summary"
   jfr print --events jdk.ObjectAllocationSample --stack-depth 1 "$file" \
     | awk -v TOOL="$tool_threads" '/weight = / { v = $3; gsub(/[^0-9.]/, "", v); u = $4
@@ -117,7 +117,7 @@ jfr_per_request() {
            /eventThread = / { tool = $0 ~ TOOL }
            /stackTrace = \[/ { if (tool) next; getline; sub(/^[ \t]+/, ""); sub(/ +line:.*/, ""); c[$0] += w; s += w }
            END { for (f in c) printf "      %5.1f%%  %s\n", 100 * c[f] / s, f }' \
-    | sort -nr | head -12 >> "$summary"
+    | sort -nr | awk 'NR <= 12' >> "$summary"
 }
 
 [ "${SKIP_BUILD:-0}" = 1 ] || (cd "$root" && mvn -B -q -o -DskipTests package -pl dataplane -am)
