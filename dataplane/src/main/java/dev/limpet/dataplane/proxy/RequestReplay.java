@@ -15,7 +15,9 @@ final class RequestReplay {
   /** Body bytes kept per exchange: a server's initial stream window. */
   static final int MAX_BYTES = 64 * 1024;
 
-  private final ArrayDeque<HttpContent> parts = new ArrayDeque<>(2);
+  /** Made at the first part sent: HTTP/1.1 exchanges and bodiless requests never need it. */
+  private ArrayDeque<HttpContent> parts;
+
   private long bytes;
   private boolean lost;
 
@@ -27,6 +29,7 @@ final class RequestReplay {
       done();
       return;
     }
+    if (parts == null) parts = new ArrayDeque<>(2);
     parts.add(part.retainedDuplicate());
   }
 
@@ -40,15 +43,16 @@ final class RequestReplay {
    * there were any.
    */
   boolean restore(ArrayDeque<HttpContent> pending) {
-    boolean any = !parts.isEmpty();
-    while (!parts.isEmpty()) pending.addFirst(parts.pollLast());
     bytes = 0;
-    return any;
+    if (parts == null || parts.isEmpty()) return false;
+    while (!parts.isEmpty()) pending.addFirst(parts.pollLast());
+    return true;
   }
 
   /** The answer started or the exchange ended: nothing will be sent again. */
   void done() {
     lost = true;
+    if (parts == null) return;
     parts.forEach(ReferenceCountUtil::release);
     parts.clear();
   }
