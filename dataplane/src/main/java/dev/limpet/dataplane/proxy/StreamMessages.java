@@ -12,6 +12,8 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2StreamFrame;
@@ -47,7 +49,16 @@ public final class StreamMessages extends Http2StreamFrameToHttpObjectCodec {
     if (frame instanceof Http2HeadersFrame headersFrame
         && headersFrame.headers().method() != null
         && headersFrame.headers().status() == null) {
-      out.add(StreamRequests.readied(request(headersFrame), maxUriBytes));
+      HttpRequest request;
+      try {
+        request = request(headersFrame);
+      } catch (Http2Exception malformed) {
+        // Netty's conversion refused the head: a malformed request is a stream error of its type
+        // (RFC 9113 §8.1.1, PROTOCOL_ERROR), not the CANCEL that closing the stream would send
+        ctx.writeAndFlush(new DefaultHttp2ResetFrame(malformed.error()));
+        return;
+      }
+      out.add(StreamRequests.readied(request, maxUriBytes));
       return;
     }
     super.decode(ctx, frame, out);

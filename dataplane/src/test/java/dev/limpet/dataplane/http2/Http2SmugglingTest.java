@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.limpet.dataplane.testing.ProxyFixture;
 import dev.limpet.dataplane.testing.RawH2;
+import io.netty.handler.codec.http2.Http2Error;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -108,6 +109,25 @@ class Http2SmugglingTest {
         assertThat(answer.headers().status().toString()).as(name).startsWith("4");
     }
     assertThat(fx.backend("a").requests()).as(name).isEqualTo(before);
+  }
+
+  /**
+   * A head Netty's conversion refuses (here a Host that names another authority than {@code
+   * :authority}, RFC 9113 §8.3.1) is malformed, and a malformed request is a stream error of type
+   * PROTOCOL_ERROR (§8.1.1): not CANCEL, which tells a client the proxy gave up on a good request.
+   */
+  @Test
+  void aHostNamingAnotherAuthorityIsAProtocolError() throws Exception {
+    int before = fx.backend("a").requests();
+    try (RawH2 h2 = new RawH2(fx.port)) {
+      h2.headers(1, RawH2.END_STREAM | RawH2.END_HEADERS, RawH2.get("/", "host", "other.example"));
+      h2.flush();
+      RawH2.Frame answer = h2.answer(1, 20);
+      assertThat(answer).isNotNull();
+      assertThat(answer.type()).isEqualTo(RawH2.RST_STREAM);
+      assertThat(answer.errorCode()).isEqualTo(Http2Error.PROTOCOL_ERROR.code());
+    }
+    assertThat(fx.backend("a").requests()).isEqualTo(before);
   }
 
   @Test
