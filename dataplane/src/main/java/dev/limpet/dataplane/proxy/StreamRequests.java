@@ -14,13 +14,14 @@ import java.util.Iterator;
  * like an HTTP/1.1 one to the stages after it, and refuses what that conversion would leave
  * ambiguous. Netty's conversion has already refused (with a stream error) upper-case names,
  * connection-specific fields, a {@code te} other than {@code trailers}, misplaced or unknown
- * pseudo-header fields and a body longer or shorter than its {@code content-length}, turned {@code
- * :authority} into Host and joined split {@code cookie} fields with "; " (RFC 9113 §8.2.3). Here:
- * the {@code x-http2-*} fields the conversion adds (stream id, scheme) go, so no server ever sees
- * them; a Host field that names another authority than {@code :authority} is refused (RFC 9113
- * §8.3.1), as the same two values are merged into one; and a {@code :path} longer than the
- * listener's URI limit gets 414, as an HTTP/1.1 request line over it does (the header list limit
- * alone would let it through).
+ * pseudo-header fields, a {@code host} that names another authority than {@code :authority}
+ * (compared ignoring case; RFC 9113 §8.3.1) and a body longer or shorter than its {@code
+ * content-length}, turned {@code :authority} into Host and joined split {@code cookie} fields with
+ * "; " (RFC 9113 §8.2.3). Here: the {@code x-http2-*} fields the conversion adds (stream id,
+ * scheme) go, so no server ever sees them; of the Host fields Netty let through (equal ignoring
+ * case), identical ones are merged into one and ones that differ in case are refused (400); and a
+ * {@code :path} longer than the listener's URI limit gets 414, as an HTTP/1.1 request line over it
+ * does (the header list limit alone would let it through).
  */
 final class StreamRequests {
   private static final ExtensionHeaderNames[] EXTENSIONS = ExtensionHeaderNames.values();
