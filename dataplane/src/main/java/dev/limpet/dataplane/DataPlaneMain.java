@@ -34,6 +34,7 @@ public final class DataPlaneMain implements Callable<Integer> {
   @Mixin PeerOptions peers;
 
   public static void main(String[] args) {
+    NettyDefaults.apply();
     System.exit(new CommandLine(new DataPlaneMain()).execute(args));
   }
 
