@@ -21,9 +21,11 @@ import dev.limpet.dataplane.runtime.PortRoutes;
 import dev.limpet.dataplane.runtime.RuntimeConfig;
 import dev.limpet.dataplane.tls.ClientHelloReader;
 import dev.limpet.dataplane.tls.ListenerTls;
-import io.netty.channel.ChannelInitializer;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerAdapter;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequest;
@@ -31,6 +33,7 @@ import io.netty.util.AsciiString;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -55,8 +58,17 @@ import org.slf4j.LoggerFactory;
  * stages from the framing checks on, with {@link Misdirection} (421) after routing and {@link
  * FirstResponseGate} before the request scripts (a connection's first requests wait for the first
  * response where the scripts learn pins from responses).
+ *
+ * <p>One instance serves the listener's connections: added to each accepted channel, it builds the
+ * pipeline when the channel is registered on its event loop and takes itself out. Netty's {@code
+ * ChannelInitializer} does the same but also keeps a concurrent set of the contexts it is
+ * initialising (a node per connection) to guard against re-entrance, which cannot happen here: the
+ * handler is added once, before registration, and its {@code handlerAdded} runs once.
  */
-final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
+@ChannelHandler.Sharable
+final class ProxyChannelInitializer extends ChannelHandlerAdapter {
+  private static final Logger LOG = LoggerFactory.getLogger(ProxyChannelInitializer.class);
+
   /** Room for the method and version around the URI on the request line. */
   private static final int REQUEST_LINE_OVERHEAD = 32;
 
@@ -107,7 +119,19 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
   }
 
   @Override
-  protected void initChannel(SocketChannel ch) {
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    try {
+      initChannel(ctx.channel());
+    } catch (RuntimeException | Error e) {
+      // what ChannelInitializer does: a connection whose pipeline could not be built is closed
+      LOG.warn("could not build the pipeline of a connection on port {}: closing it", port, e);
+      ctx.close();
+    } finally {
+      if (!ctx.isRemoved()) ctx.pipeline().remove(this);
+    }
+  }
+
+  private void initChannel(Channel ch) {
     PortRoutes routes = config.current().routes(port);
     PortSettings listener = portSettings(routes);
     ListenerSettings settings = listener.settings();
