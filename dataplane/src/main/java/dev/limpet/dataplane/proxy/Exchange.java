@@ -98,6 +98,12 @@ final class Exchange {
   /** The request's last part went to a server (to be repeated if the request is sent again). */
   boolean requestEndSent;
 
+  /**
+   * The client connection's close rides on the response's last write ({@link UpstreamRelay}):
+   * nothing is left to write before it.
+   */
+  boolean closeWritten;
+
   int status;
   long requestBytes;
   long responseBytes;

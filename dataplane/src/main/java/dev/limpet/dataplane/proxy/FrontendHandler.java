@@ -404,7 +404,8 @@ public final class FrontendHandler extends ChannelDuplexHandler
       else UpstreamHandler.close(e.upstream);
     }
     if (e.closesClient()) {
-      closeAfterAnswer(e.afterwards == Exchange.Afterwards.RESET);
+      if (e.closeWritten) closing = true; // the response's last write closes the connection
+      else closeAfterAnswer(e.afterwards == Exchange.Afterwards.RESET);
       return;
     }
     ctx.flush();

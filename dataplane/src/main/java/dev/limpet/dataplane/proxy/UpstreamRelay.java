@@ -1,6 +1,7 @@
 package dev.limpet.dataplane.proxy;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
@@ -85,9 +86,28 @@ final class UpstreamRelay {
       return false;
     }
     e.responseBytes += part.content().readableBytes();
-    client.write(part, client.voidPromise());
+    if (last && closesAfter(e)) {
+      // the close rides on the last write: no empty write and promise of its own after it
+      client.writeAndFlush(part).addListener(ChannelFutureListener.CLOSE);
+      e.closeWritten = true;
+    } else {
+      client.write(part, client.voidPromise());
+    }
     if (last) e.responsePhase = Exchange.ResponsePhase.RELAYED;
     return last;
+  }
+
+  /**
+   * Whether the client connection closes with a FIN once the response is sent: the exchange said so
+   * or the response ended before the request did (the proxy handler's {@code responseDone}). Not a
+   * reset (SO_LINGER is set first), a protocol switch (the connection becomes a tunnel) or an
+   * HTTP/2 stream (it ends as {@link StreamEnding} says).
+   */
+  private boolean closesAfter(Exchange e) {
+    return (e.closesClient() || !e.requestComplete())
+        && e.afterwards != Exchange.Afterwards.RESET
+        && e.status != 101
+        && !(client.channel() instanceof Http2StreamChannel);
   }
 
   /**
