@@ -7,7 +7,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
 /**
@@ -87,11 +86,28 @@ public final class ClientIpPersistence extends TablePersistence {
     connections.opened(key);
     // the next tick may be up to a keep interval away
     table.extend(key, Expiry.after(clock.getAsLong(), heldLifetimeMillis));
-    AtomicBoolean released = new AtomicBoolean();
-    return () -> {
-      if (released.compareAndSet(false, true) && connections.closed(key))
-        table.extend(key, expiry());
-    };
+    return new ConnectionHold(key);
+  }
+
+  /**
+   * A client connection's hold on its key, released once when it closes. A connection makes and
+   * releases its holds on its own event loop, so a plain field guards a second release (no atomic
+   * flag, and one object instead of a flag and a lambda).
+   */
+  private final class ConnectionHold implements Hold {
+    private final String key;
+    private boolean released;
+
+    ConnectionHold(String key) {
+      this.key = key;
+    }
+
+    @Override
+    public void release() {
+      if (released) return;
+      released = true;
+      if (connections.closed(key)) table.extend(key, expiry());
+    }
   }
 
   /** Extends the entries of connected clients, at most once per keep interval. */
