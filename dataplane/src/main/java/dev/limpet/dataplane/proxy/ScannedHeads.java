@@ -2,6 +2,7 @@ package dev.limpet.dataplane.proxy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.util.concurrent.FastThreadLocal;
 
 /**
  * What a Netty HTTP/1.1 decoder needs to take its heads from {@link HeadScanner}: the decoder is
@@ -13,10 +14,23 @@ import io.netty.buffer.Unpooled;
  * partial head, or one the scanner declined), it keeps it to its end.
  */
 final class ScannedHeads {
+  /**
+   * The first line of a scanned head, then CRLF: what the decoder reads. One per thread, shared by
+   * the connections of an event loop: it is filled and read whole within one {@code decode} call
+   * ({@link #lineDecoded} checks), and nothing runs another connection's decoder in between.
+   */
+  private static final FastThreadLocal<ByteBuf> FIRST_LINES =
+      new FastThreadLocal<>() {
+        @Override
+        protected ByteBuf initialValue() {
+          return Unpooled.buffer(128);
+        }
+      };
+
   private final HeadScanner scanner;
 
-  /** The first line of the scanned head, then CRLF: what the decoder reads. */
-  private final ByteBuf firstLine = Unpooled.buffer(128);
+  /** This thread's {@link #FIRST_LINES} buffer while a scanned head is being decoded. */
+  private ByteBuf firstLine;
 
   private boolean betweenMessages = true;
 
@@ -39,18 +53,22 @@ final class ScannedHeads {
   ByteBuf scan(ByteBuf in) {
     if (!betweenMessages || stopped || !scanner.scan(in)) return null;
     int start = in.readerIndex();
+    ByteBuf firstLine = FIRST_LINES.get();
     firstLine.clear();
     firstLine.writeBytes(in, start, scanner.lineEnd() - start);
     firstLine.writeShort('\r' << 8 | '\n');
     fields = scanner.takeHeaders();
     betweenMessages = false;
+    this.firstLine = firstLine;
     return firstLine;
   }
 
   /** The decoder read the first line: the whole head of {@code in} is consumed. */
   void lineDecoded(ByteBuf in) {
     fields = null;
-    if (firstLine.isReadable())
+    ByteBuf line = firstLine;
+    firstLine = null;
+    if (line.isReadable())
       throw new IllegalStateException("the decoder left part of a scanned head");
     in.readerIndex(scanner.headEnd());
   }
