@@ -40,7 +40,7 @@ public final class FrontendHandler extends ChannelDuplexHandler
   private static final Object DRAIN = new Object();
 
   private final ProxyContext context;
-  private final ListenerSettings settings;
+  private final Deadlines deadlines;
   private final RequestClock clock;
   private final Balancing balancing;
   private final ResponseHooks responseHooks;
@@ -61,13 +61,26 @@ public final class FrontendHandler extends ChannelDuplexHandler
   private MalformedBodies malformed;
   private LocalAnswers answers;
 
-  public FrontendHandler(
-      ProxyContext context, int listenerPort, ListenerSettings settings, RequestClock clock) {
+  /**
+   * What the proxy handlers of a listener's connections share, made once per listener and
+   * configuration: the response hooks and the timeouts' deadlines keep nothing per connection.
+   */
+  public static final class ListenerParts {
+    private final ResponseHooks responseHooks;
+    private final Deadlines deadlines;
+
+    public ListenerParts(ProxyContext context, int listenerPort, ListenerSettings settings) {
+      this.responseHooks = new ResponseHooks(context, listenerPort, settings.tls());
+      this.deadlines = new Deadlines(settings);
+    }
+  }
+
+  public FrontendHandler(ProxyContext context, ListenerParts listener, RequestClock clock) {
     this.context = context;
-    this.settings = settings;
     this.clock = clock;
     this.balancing = new Balancing(context.metrics);
-    this.responseHooks = new ResponseHooks(context, listenerPort, settings.tls());
+    this.responseHooks = listener.responseHooks;
+    this.deadlines = listener.deadlines;
   }
 
   @Override
@@ -77,7 +90,7 @@ public final class FrontendHandler extends ChannelDuplexHandler
     connector = new ServerConnector(client.eventLoop(), context, balancing, this, this);
     relay = new UpstreamRelay(ctx);
     heads = new ResponseHeads(ctx, context, responseHooks, this);
-    timeouts = new Timeouts(ctx, settings, clock, context.metrics, this, this::onTimer);
+    timeouts = new Timeouts(ctx, deadlines, clock, context.metrics, this, this::onTimer);
   }
 
   /** Local answers, made when the connection first needs one (most never do). */

@@ -31,13 +31,13 @@ final class Timeouts {
    */
   Timeouts(
       ChannelHandlerContext ctx,
-      ListenerSettings settings,
+      Deadlines deadlines,
       RequestClock clock,
       DataPlaneMetrics metrics,
       ExchangeEndings endings,
       Runnable onTimer) {
     this.ctx = ctx;
-    this.deadlines = new Deadlines(settings);
+    this.deadlines = deadlines;
     this.clock = clock;
     this.metrics = metrics;
     this.endings = endings;

@@ -196,23 +196,25 @@ final class ProxyChannelInitializer extends ChannelHandlerAdapter {
                 // a line must end with CRLF: a bare LF is read as an end of line by some servers
                 .setStrictLineParsing(true),
             new StreamMessages(settings.maxUriBytes()),
-            new RequestScripts(context, port, settings.tls()));
+            new RequestScripts(context, port, settings.tls()),
+            new FrontendHandler.ListenerParts(context, port, settings));
     lastSettings = built;
     return built;
   }
 
   /**
-   * A port's connection settings, request decoder limits, HTTP/2 stream codec and request-scripts
-   * stage under one configuration's routes, shared by its connections (the decoder only reads its
-   * limits, as server connections share theirs; the stream codec and the scripts stage keep nothing
-   * per connection).
+   * A port's connection settings, request decoder limits, HTTP/2 stream codec, request-scripts
+   * stage and proxy handlers' shared parts under one configuration's routes, shared by its
+   * connections (the decoder only reads its limits, as server connections share theirs; the stream
+   * codec, the scripts stage and the proxy's parts keep nothing per connection).
    */
   private record PortSettings(
       PortRoutes routes,
       ListenerSettings settings,
       HttpDecoderConfig decoder,
       StreamMessages streamCodec,
-      RequestScripts requestScripts) {}
+      RequestScripts requestScripts,
+      FrontendHandler.ListenerParts proxy) {}
 
   /**
    * The stages of an HTTP/2 stream: the frame-to-message codec ({@link StreamMessages}) and {@link
@@ -238,12 +240,11 @@ final class ProxyChannelInitializer extends ChannelHandlerAdapter {
   /** The stages after the codec and framing checks, the same for HTTP/1 and HTTP/2 streams. */
   private void exchangeStages(
       ChannelPipeline p, PortSettings listener, RequestClock clock, Forwarding forwarding) {
-    ListenerSettings settings = listener.settings();
     p.addLast(RequestBodyBuffer.NAME, new RequestBodyBuffer(bodyLimits))
         .addLast(Route.NAME, new Route(currentConfig, port))
         .addLast(Access.NAME, access)
         .addLast(Forwarding.NAME, forwarding)
         .addLast(RequestScripts.NAME, listener.requestScripts())
-        .addLast(FrontendHandler.NAME, new FrontendHandler(context, port, settings, clock));
+        .addLast(FrontendHandler.NAME, new FrontendHandler(context, listener.proxy(), clock));
   }
 }

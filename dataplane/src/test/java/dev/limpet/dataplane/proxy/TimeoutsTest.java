@@ -35,7 +35,7 @@ class TimeoutsTest {
   private Timeouts timeouts(int headerReadMs, int clientIdleMs) {
     return new Timeouts(
         client.pipeline().firstContext(),
-        new ListenerSettings(clientIdleMs, headerReadMs, 1024, 8192, false),
+        new Deadlines(new ListenerSettings(clientIdleMs, headerReadMs, 1024, 8192, false)),
         new RequestClock(),
         metrics,
         endings,
