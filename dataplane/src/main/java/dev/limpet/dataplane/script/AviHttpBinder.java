@@ -155,7 +155,7 @@ final class AviHttpBinder {
         }
       }
       String value = headers.get(name);
-      return value == null ? LuaValue.NIL : str(value);
+      return value == null ? LuaValue.NIL : run.lua(value);
     }
     Map<String, List<String>> byName = new LinkedHashMap<>();
     for (Map.Entry<String, String> h : headers)

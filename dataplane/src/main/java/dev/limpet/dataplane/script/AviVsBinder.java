@@ -83,7 +83,7 @@ final class AviVsBinder {
     ScriptTable.Entry entry = table(run, call).lookup(call.key(), call.millis());
     if (entry == null) return LuaValue.NIL;
     long seconds = (entry.remainingMillis() + 999) / 1000;
-    return LuaValue.varargsOf(LuaText.lua(entry.value()), LuaInteger.valueOf(seconds));
+    return LuaValue.varargsOf(run.lua(entry.value()), LuaInteger.valueOf(seconds));
   }
 
   private static Varargs refresh(ScriptRun run, Args args) {
