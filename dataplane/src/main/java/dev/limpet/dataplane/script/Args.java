@@ -27,6 +27,13 @@ final class Args {
    */
   LuaText.Recent text;
 
+  private boolean firstResultOnly;
+
+  /** True when the caller takes only the first result: a function may return only that. */
+  boolean firstResultOnly() {
+    return firstResultOnly;
+  }
+
   /** True while a call uses this instance (see {@code Namespace}). */
   boolean busy;
 
@@ -43,13 +50,18 @@ final class Args {
     this.function = function;
     this.values = values;
     a1 = a2 = a3 = LuaValue.NIL;
+    firstResultOnly = false;
     return this;
   }
 
-  /** Refills this instance with a call's {@code n} (at most three) arguments. */
+  /**
+   * Refills this instance with a call's {@code n} (at most three) arguments, from a call whose
+   * caller takes only the first result.
+   */
   Args of(String function, int n, LuaValue a1, LuaValue a2, LuaValue a3) {
     this.function = function;
     this.values = null;
+    this.firstResultOnly = true;
     this.n = n;
     this.a1 = a1;
     this.a2 = a2;

@@ -82,6 +82,7 @@ final class AviVsBinder {
     TableCall call = TableCall.lookup(args);
     ScriptTable.Entry entry = table(run, call).lookup(call.key(), call.millis());
     if (entry == null) return LuaValue.NIL;
+    if (args.firstResultOnly()) return run.lua(entry.value());
     long seconds = (entry.remainingMillis() + 999) / 1000;
     return LuaValue.varargsOf(run.lua(entry.value()), LuaInteger.valueOf(seconds));
   }
