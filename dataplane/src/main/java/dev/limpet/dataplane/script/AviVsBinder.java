@@ -80,9 +80,12 @@ final class AviVsBinder {
 
   private static Varargs lookup(ScriptRun run, Args args) {
     TableCall call = TableCall.lookup(args);
+    if (args.firstResultOnly()) {
+      String value = table(run, call).lookupValue(call.key(), call.millis());
+      return value == null ? LuaValue.NIL : run.lua(value);
+    }
     ScriptTable.Entry entry = table(run, call).lookup(call.key(), call.millis());
     if (entry == null) return LuaValue.NIL;
-    if (args.firstResultOnly()) return run.lua(entry.value());
     long seconds = (entry.remainingMillis() + 999) / 1000;
     return LuaValue.varargsOf(run.lua(entry.value()), LuaInteger.valueOf(seconds));
   }
