@@ -21,6 +21,19 @@ final class Args {
   private LuaValue a2 = LuaValue.NIL;
   private LuaValue a3 = LuaValue.NIL;
 
+  /**
+   * The running thread's string conversions, set by the sandbox for each run; null for an instance
+   * made for one call, which reads the thread's.
+   */
+  LuaText.Recent text;
+
+  private boolean firstResultOnly;
+
+  /** True when the caller takes only the first result: a function may return only that. */
+  boolean firstResultOnly() {
+    return firstResultOnly;
+  }
+
   /** True while a call uses this instance (see {@code Namespace}). */
   boolean busy;
 
@@ -37,13 +50,18 @@ final class Args {
     this.function = function;
     this.values = values;
     a1 = a2 = a3 = LuaValue.NIL;
+    firstResultOnly = false;
     return this;
   }
 
-  /** Refills this instance with a call's {@code n} (at most three) arguments. */
+  /**
+   * Refills this instance with a call's {@code n} (at most three) arguments, from a call whose
+   * caller takes only the first result.
+   */
   Args of(String function, int n, LuaValue a1, LuaValue a2, LuaValue a3) {
     this.function = function;
     this.values = null;
+    this.firstResultOnly = true;
     this.n = n;
     this.a1 = a1;
     this.a2 = a2;
@@ -88,9 +106,14 @@ final class Args {
   /** A string argument; a number is taken as its text, as Lua's string functions do. */
   String string(int i) {
     LuaValue v = arg(i);
-    if (v.type() == LuaValue.TSTRING) return LuaText.java(v.strvalue());
+    if (v.type() == LuaValue.TSTRING) return java(v.strvalue());
     if (v.type() == LuaValue.TNUMBER) return v.tojstring();
     throw bad(i, "string expected, got " + v.typename());
+  }
+
+  private String java(LuaString s) {
+    LuaText.Recent recent = text;
+    return recent != null ? recent.java(s) : LuaText.java(s);
   }
 
   /** A string argument's raw bytes (Lua strings are byte strings); a number as its text. */
@@ -112,7 +135,7 @@ final class Args {
   String text(int i) {
     LuaValue v = arg(i);
     return switch (v.type()) {
-      case LuaValue.TSTRING -> LuaText.java(v.strvalue());
+      case LuaValue.TSTRING -> java(v.strvalue());
       case LuaValue.TNUMBER, LuaValue.TBOOLEAN -> v.tojstring();
       default -> throw bad(i, "string, number or boolean expected, got " + v.typename());
     };

@@ -5,6 +5,7 @@ import static dev.limpet.dataplane.script.Namespace.REQUEST;
 import static dev.limpet.dataplane.script.Namespace.REQUEST_RESPONSE;
 import static dev.limpet.dataplane.script.Namespace.RESPONSE;
 
+import dev.limpet.dataplane.http.FieldBytes;
 import dev.limpet.dataplane.script.Cookies.SetCookie;
 import dev.limpet.dataplane.script.ScriptResult.Close;
 import dev.limpet.dataplane.script.ScriptResult.LocalResponse;
@@ -142,8 +143,19 @@ final class AviHttpBinder {
     boolean contextOnly = isContext(args.get(1));
     HttpHeaders headers = message(run, args, contextOnly ? 1 : 2).headers();
     if (!contextOnly && !args.isNil(1)) {
-      String value = headers.get(args.string(1));
-      return value == null ? LuaValue.NIL : str(value);
+      String name = args.string(1);
+      if (headers instanceof FieldBytes fields) {
+        // HttpHeaders.get gives the first received field still present before any added one
+        int field = fields.next(name, 0);
+        if (field >= 0) {
+          LuaString value =
+              run.transaction.receivedValue(
+                  fields.bytes(), fields.valueStart(field), fields.valueEnd(field));
+          if (value != null) return value;
+        }
+      }
+      String value = headers.get(name);
+      return value == null ? LuaValue.NIL : run.lua(value);
     }
     Map<String, List<String>> byName = new LinkedHashMap<>();
     for (Map.Entry<String, String> h : headers)

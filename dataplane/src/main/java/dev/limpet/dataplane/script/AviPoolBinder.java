@@ -116,7 +116,7 @@ final class AviPoolBinder {
 
   private static Varargs serverIp(ScriptRun run, Args args) {
     Server server = run.exchange.respondingServer();
-    return server == null ? LuaValue.NIL : LuaText.lua(server.config().ip());
+    return server == null ? LuaValue.NIL : run.lua(server.config().ip());
   }
 
   private static Varargs serverInfo(ScriptRun run, Args args) {

@@ -80,10 +80,14 @@ final class AviVsBinder {
 
   private static Varargs lookup(ScriptRun run, Args args) {
     TableCall call = TableCall.lookup(args);
+    if (args.firstResultOnly()) {
+      String value = table(run, call).lookupValue(call.key(), call.millis());
+      return value == null ? LuaValue.NIL : run.lua(value);
+    }
     ScriptTable.Entry entry = table(run, call).lookup(call.key(), call.millis());
     if (entry == null) return LuaValue.NIL;
     long seconds = (entry.remainingMillis() + 999) / 1000;
-    return LuaValue.varargsOf(LuaText.lua(entry.value()), LuaInteger.valueOf(seconds));
+    return LuaValue.varargsOf(run.lua(entry.value()), LuaInteger.valueOf(seconds));
   }
 
   private static Varargs refresh(ScriptRun run, Args args) {

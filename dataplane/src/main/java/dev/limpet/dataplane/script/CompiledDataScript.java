@@ -15,7 +15,10 @@ import org.luaj.vm2.Prototype;
  */
 public final class CompiledDataScript {
   private final String name;
-  private final Map<ScriptEvent, ScriptChunk> chunks;
+
+  /** The chunk of each event, by ordinal; null where the script does not handle it. */
+  private final ScriptChunk[] chunks = new ScriptChunk[ScriptEvent.values().length];
+
   private final Map<String, String> poolsByScriptName;
   private final Map<String, IpRanges> ipGroups;
   private final Map<String, StringGroupIndex> stringGroups;
@@ -58,7 +61,7 @@ public final class CompiledDataScript {
     this.learnsInResponse = learnsInResponse;
     this.cryptoKeys = cryptoKeys;
     this.name = name;
-    this.chunks = chunks;
+    chunks.forEach((event, chunk) -> this.chunks[event.ordinal()] = chunk);
     this.poolsByScriptName = poolsByScriptName;
     this.ipGroups = ipGroups;
     this.stringGroups = stringGroups;
@@ -157,7 +160,7 @@ public final class CompiledDataScript {
 
   /** The code for {@code event}, or null when this script does not handle it. */
   ScriptChunk chunk(ScriptEvent event) {
-    return chunks.get(event);
+    return chunks[event.ordinal()];
   }
 
   /** The configuration name of the pool scripts call {@code scriptName}, or null if not allowed. */

@@ -32,7 +32,13 @@ final class LuaText {
         }
       };
 
-  private static final class Recent {
+  /** This thread's conversions, for a caller that keeps them for a run. */
+  static Recent recent() {
+    return RECENT.get();
+  }
+
+  /** One thread's recent conversions: use only on that thread. */
+  static final class Recent {
     final String[] javaKeys = new String[RECENT_SLOTS];
     final LuaString[] luaOfJava = new LuaString[RECENT_SLOTS];
     final LuaString[] luaKeys = new LuaString[RECENT_SLOTS];
@@ -43,14 +49,26 @@ final class LuaText {
       luaKeys[slot] = lua;
       javaOfLua[slot] = java;
     }
+
+    /** {@code LuaValue.valueOf(s)}. */
+    LuaString lua(String s) {
+      return s.length() > RECENT_MAX_LENGTH ? convert(s) : LuaText.lua(this, s);
+    }
+
+    /** {@code s.tojstring()}. */
+    String java(LuaString s) {
+      return s.m_length > RECENT_MAX_LENGTH ? convert(s) : LuaText.java(this, s);
+    }
   }
 
   private LuaText() {}
 
   /** {@code LuaValue.valueOf(s)}. */
   static LuaString lua(String s) {
-    if (s.length() > RECENT_MAX_LENGTH) return convert(s);
-    Recent recent = RECENT.get();
+    return s.length() > RECENT_MAX_LENGTH ? convert(s) : lua(RECENT.get(), s);
+  }
+
+  private static LuaString lua(Recent recent, String s) {
     int slot = s.hashCode() & (RECENT_SLOTS - 1);
     if (s.equals(recent.javaKeys[slot])) {
       LuaString known = recent.luaOfJava[slot];
@@ -73,8 +91,10 @@ final class LuaText {
 
   /** {@code s.tojstring()}. */
   static String java(LuaString s) {
-    if (s.m_length > RECENT_MAX_LENGTH) return convert(s);
-    Recent recent = RECENT.get();
+    return s.m_length > RECENT_MAX_LENGTH ? convert(s) : java(RECENT.get(), s);
+  }
+
+  private static String java(Recent recent, LuaString s) {
     int slot = s.hashCode() & (RECENT_SLOTS - 1);
     if (recent.luaKeys[slot] == s) return recent.javaOfLua[slot];
     String converted = convert(s);

@@ -47,7 +47,11 @@ final class MainClosure extends LuaClosure {
 
     @Override
     public void run(LuaValue environment) {
-      ScriptSandbox.ThreadHooks thread = ScriptSandbox.threadHooks();
+      run(environment, ScriptSandbox.threadHooks());
+    }
+
+    @Override
+    public void run(LuaValue environment, ScriptSandbox.ThreadHooks thread) {
       MainClosure main = thread.closures()[slot];
       if (main == null || main.p != prototype) {
         main = new MainClosure(prototype, thread.globals());

@@ -70,7 +70,20 @@ final class Namespace {
       }
     }
 
-    // LuaJ's VarArgFunction packs two or three arguments into a new Varargs: pass them as they are
+    // LuaJ's VarArgFunction packs two or three arguments into a new Varargs: pass them as they are.
+    // The interpreter calls call(...) where the script takes one result (or none): the body may
+    // then skip building the others (Args.firstResultOnly)
+
+    @Override
+    public LuaValue call(LuaValue a) {
+      ScriptRun run = allowedRun();
+      Args args = free(run.args);
+      try {
+        return body.call(run, args.of(fullName, 1, a, NIL, NIL)).arg1();
+      } finally {
+        args.busy = false;
+      }
+    }
 
     @Override
     public LuaValue call(LuaValue a, LuaValue b) {

@@ -95,6 +95,16 @@ public final class RegistryScriptTables implements ScriptTables {
     }
 
     @Override
+    public String lookupValue(String key, long extendMillis) {
+      PersistenceTable table = table();
+      PersistenceTable.Entry entry =
+          extendMillis > 0
+              ? table.lookupExtending(key, clock.getAsLong() + extendMillis)
+              : table.lookup(key);
+      return entry == null ? null : entry.value();
+    }
+
+    @Override
     public boolean refresh(String key, long extendMillis) {
       return table().extend(key, clock.getAsLong() + extendMillis);
     }

@@ -1,7 +1,6 @@
 package dev.limpet.dataplane.script;
 
 import dev.limpet.dataplane.script.ScriptAbort.Kind;
-import io.netty.util.concurrent.FastThreadLocal;
 import java.lang.management.ManagementFactory;
 import org.luaj.vm2.Lua;
 import org.luaj.vm2.LuaClosure;
@@ -23,13 +22,6 @@ final class RunLimiter extends DebugLib {
   private static final com.sun.management.ThreadMXBean THREADS =
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
   private static final int SLOW_CHECK_MASK = 1023;
-
-  /**
-   * The limiter of the run on this thread. The standard libraries are one copy shared by every
-   * thread (LuaJ keeps the string metatable in a static field), so a library function that loops or
-   * allocates in Java finds the budget of the run calling it here.
-   */
-  private static final FastThreadLocal<RunLimiter> ACTIVE = new FastThreadLocal<>();
 
   /** Frames shown in a Lua stack; deeper ones are elided as Lua's traceback does. */
   private static final int STACK_LINES = 12;
@@ -59,8 +51,21 @@ final class RunLimiter extends DebugLib {
     pcs = new int[maxCallDepth];
   }
 
-  /** Resets the counters for a new run. */
+  /**
+   * The thread's hooks while this limiter's run is on it: the standard libraries are one copy
+   * shared by every thread (LuaJ keeps the string metatable in a static field), so a library
+   * function that loops or allocates in Java finds the budget of the run calling it there ({@link
+   * #active}).
+   */
+  private ScriptSandbox.ThreadHooks thread;
+
+  /** Resets the counters for a new run on this thread. */
   void start(ScriptLimits limits) {
+    start(limits, ScriptSandbox.threadHooks());
+  }
+
+  /** Resets the counters for a new run on the thread whose hooks are {@code thread}. */
+  void start(ScriptLimits limits, ScriptSandbox.ThreadHooks thread) {
     if (limits.callDepth() > protos.length)
       throw new IllegalArgumentException("call depth above this limiter's capacity");
     this.limits = limits;
@@ -71,7 +76,8 @@ final class RunLimiter extends DebugLib {
     returning = false;
     deadlineNanos = System.nanoTime() + limits.wallClock().toNanos();
     allocatedAtStart = THREADS.getCurrentThreadAllocatedBytes();
-    ACTIVE.set(this);
+    this.thread = thread;
+    thread.active = this;
   }
 
   /**
@@ -80,7 +86,7 @@ final class RunLimiter extends DebugLib {
    * @throws LuaError outside a run: the libraries are reachable from DataScripts only
    */
   static RunLimiter active() {
-    RunLimiter limiter = ACTIVE.get();
+    RunLimiter limiter = ScriptSandbox.threadHooks().active;
     if (limiter == null) throw new LuaError("library functions run only while a DataScript runs");
     return limiter;
   }
@@ -139,7 +145,10 @@ final class RunLimiter extends DebugLib {
     java.util.Arrays.fill(stacks, 0, deepest, null);
     java.util.Arrays.fill(protos, 0, deepest, null);
     depth = 0;
-    ACTIVE.set(null);
+    if (thread != null) {
+      if (thread.active == this) thread.active = null;
+      thread = null;
+    }
   }
 
   @Override

@@ -11,6 +11,11 @@ interface ScriptChunk {
    */
   void run(LuaValue environment);
 
+  /** As {@link #run(LuaValue)}, given the thread's hooks the sandbox read for this run. */
+  default void run(LuaValue environment, ScriptSandbox.ThreadHooks thread) {
+    run(environment);
+  }
+
   /**
    * LuaJ's interpreter over a shared prototype. (Its Lua-to-bytecode compiler, luajc, calls no
    * instruction hook, so it cannot enforce the budget.) Each thread keeps the closure of a chunk it

@@ -15,10 +15,24 @@ final class ScriptEnvironment extends LuaTable {
   private LuaValue boundTo;
   private LuaTable library;
 
+  /**
+   * True once a key other than {@code _G} was stored (every store into the hash part goes through
+   * {@link #hashset}, and this table has no array part until then): until then a global read of
+   * another name is the library's, without a miss here first.
+   */
+  private boolean ownKeys;
+
   ScriptEnvironment() {
     // sized for _G and a few globals: a table made empty grows (rehashes) at its first key
     super(0, 4);
     rawset(G, this);
+    ownKeys = false;
+  }
+
+  @Override
+  public void hashset(LuaValue key, LuaValue value) {
+    ownKeys = true;
+    super.hashset(key, value);
   }
 
   /** Reads through to the library tables of the sandbox of the thread about to run it. */
@@ -38,7 +52,9 @@ final class ScriptEnvironment extends LuaTable {
    */
   @Override
   public LuaValue get(LuaValue key) {
+    LuaTable lib = library;
+    if (!ownKeys && lib != null && !G.raweq(key)) return lib.rawget(key);
     LuaValue value = rawget(key);
-    return value.isnil() && library != null ? library.rawget(key) : value;
+    return value.isnil() && lib != null ? lib.rawget(key) : value;
   }
 }

@@ -16,6 +16,9 @@ final class ScriptRun {
   VirtualServiceScripts virtualService;
   private final RunLimiter limiter;
 
+  /** The running thread's string conversions ({@link LuaText}), set by the sandbox per run. */
+  LuaText.Recent text;
+
   /** The arguments of the {@code avi} call now running: the sandbox's one, refilled per call. */
   final Args args;
 
@@ -25,6 +28,12 @@ final class ScriptRun {
   ScriptRun(RunLimiter limiter, Args args) {
     this.limiter = limiter;
     this.args = args;
+  }
+
+  /** {@code LuaValue.valueOf(s)}, through the thread's recent conversions. */
+  org.luaj.vm2.LuaString lua(String s) {
+    LuaText.Recent recent = text;
+    return recent != null ? recent.lua(s) : LuaText.lua(s);
   }
 
   /** Fills this run for {@code script} in {@code event} of {@code transaction}. */

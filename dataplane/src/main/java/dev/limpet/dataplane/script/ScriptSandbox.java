@@ -57,12 +57,33 @@ final class ScriptSandbox {
       new FastThreadLocal<>() {
         @Override
         protected ThreadHooks initialValue() {
-          return new ThreadHooks(new Globals(), MainClosure.newCache());
+          return new ThreadHooks();
         }
       };
 
-  /** One thread's hook holder and the chunk closures created with it ({@link MainClosure}). */
-  record ThreadHooks(Globals globals, MainClosure[] closures) {}
+  /**
+   * One thread's hook holder, the chunk closures created with it ({@link MainClosure}), its recent
+   * string conversions ({@link LuaText}) and the limiter of the run on it ({@link
+   * RunLimiter#active}): a run reaches them all through one thread-local read.
+   */
+  static final class ThreadHooks {
+    private final Globals globals = new Globals();
+    private final MainClosure[] closures = MainClosure.newCache();
+    private final LuaText.Recent text = LuaText.recent();
+    RunLimiter active;
+
+    Globals globals() {
+      return globals;
+    }
+
+    MainClosure[] closures() {
+      return closures;
+    }
+
+    LuaText.Recent text() {
+      return text;
+    }
+  }
 
   private final RunLimiter limiter;
   private final Args args = new Args();
@@ -163,15 +184,18 @@ final class ScriptSandbox {
       ScriptRun run, ScriptChunk chunk, ScriptEnvironment environment, ScriptLimits limits) {
     SharedLibraries.installStringMetatable();
     environment.bindTo(this);
-    Globals hooks = HOOKS.get().globals();
+    ThreadHooks thread = HOOKS.get();
+    Globals hooks = thread.globals();
     hooks.debuglib = limiter;
     hooks.running = mainThread;
     try {
       // inside the try: whatever throws here, the finally frees the sandbox for the next run
       current = run;
       errorTraceback = null;
-      limiter.start(limits);
-      chunk.run(environment);
+      args.text = thread.text();
+      run.text = thread.text();
+      limiter.start(limits, thread);
+      chunk.run(environment, thread);
       return null;
     } catch (ScriptExit e) {
       return null;

@@ -20,6 +20,12 @@ public interface ScriptTable {
    */
   Entry lookup(String key, long extendMillis);
 
+  /** The value of {@link #lookup}'s entry alone, or null. */
+  default String lookupValue(String key, long extendMillis) {
+    Entry entry = lookup(key, extendMillis);
+    return entry == null ? null : entry.value();
+  }
+
   /** Extends the expiry of {@code key}; false if it is absent or expired. */
   boolean refresh(String key, long extendMillis);
 

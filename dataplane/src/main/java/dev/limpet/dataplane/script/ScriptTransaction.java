@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 
 /**
@@ -25,6 +26,12 @@ public final class ScriptTransaction {
   private String requestId;
   private PendingPersist pendingPersist;
   private List<String> log;
+
+  // the received field value a script read last, as the Lua string handed to it (see receivedValue)
+  private byte[] receivedBytes;
+  private int receivedStart;
+  private int receivedEnd;
+  private LuaString receivedValue;
 
   /** An {@code avi.vs.persist} waiting for the server that balancing gives the request. */
   record PendingPersist(ScriptTable table, String key, String pool, long lifetimeMillis) {}
@@ -87,6 +94,25 @@ public final class ScriptTransaction {
     PendingPersist p = pendingPersist;
     pendingPersist = null;
     if (p != null && p.pool().equals(pool)) p.table().insert(p.key(), server, p.lifetimeMillis());
+  }
+
+  /**
+   * The Lua string of the received field value at {@code start..end} of {@code bytes} (a request
+   * head's field section, never written into), or null when it holds a byte above 0x7F: such a
+   * value is read as Latin-1 text and converted to UTF-8 as LuaJ converts every Java string, which
+   * the caller does. The same span asked again in this transaction (the HTTP_RESP event reading the
+   * request header HTTP_REQ read) gives the same string, without a copy.
+   */
+  LuaString receivedValue(byte[] bytes, int start, int end) {
+    if (bytes == receivedBytes && start == receivedStart && end == receivedEnd)
+      return receivedValue;
+    for (int i = start; i < end; i++) if (bytes[i] < 0) return null;
+    LuaString value = LuaString.valueOf(bytes, start, end - start);
+    receivedBytes = bytes;
+    receivedStart = start;
+    receivedEnd = end;
+    receivedValue = value;
+    return value;
   }
 
   /** Appends one line a script wrote ({@code avi.vs.log}) to this request's log record. */

@@ -174,6 +174,57 @@ class DataScriptEndToEndTest {
         .endsWith("; Path=/; SameSite=None; Secure");
   }
 
+  /**
+   * Request fields are read from the bytes they arrived in, and a value read in HTTP_REQ is given
+   * again in HTTP_RESP: each field still reads as its own value, a field a script replaced or
+   * removed in HTTP_REQ reads as changed, and a head with a byte above 0x7F (read by Netty's
+   * decoder, as Latin-1) gives the UTF-8 of its text.
+   */
+  @Test
+  void receivedHeadersReadInBothEventsFollowTheScriptsEdits() throws Exception {
+    fx = new ProxyFixture(1, 91, "s1");
+    fx.apply(
+        """
+        virtualServices: [{name: web, address: 127.0.0.1, port: ${port}, pool: web, dataScripts: [h]}]
+        pools: [{name: web, servers: [{ip: ${b0.ip}, port: ${b0.port}}]}]
+        dataScripts:
+          - name: h
+            events:
+              httpRequest: |
+                first = avi.http.get_header("x-key")
+                a = avi.http.get_header("X-A")
+                b = avi.http.get_header("X-B")
+                avi.http.replace_header("X-Key", "replaced")
+                avi.http.remove_header("X-Gone")
+              httpResponse: |
+                local key = avi.http.get_header("X-Key", avi.HTTP_REQUEST)
+                local gone = avi.http.get_header("X-Gone", avi.HTTP_REQUEST) or "nil"
+                local a2 = avi.http.get_header("X-A", avi.HTTP_REQUEST) or "nil"
+                local b2 = avi.http.get_header("X-B", avi.HTTP_REQUEST) or "nil"
+                local text = avi.http.get_header("X-Text", avi.HTTP_REQUEST) or ""
+                local bytes = {}
+                for i = 1, #text do bytes[i] = string.format("%02x", string.byte(text, i)) end
+                avi.http.add_header("X-Seen",
+                  first .. "/" .. key .. "/" .. gone .. "/" .. a .. b .. "/" .. a2 .. b2 .. "/"
+                    .. table.concat(bytes))
+        """);
+    String head = "GET / HTTP/1.1\r\nHost: t\r\nX-Key: k1\r\nX-Gone: g\r\nX-A: 1\r\nX-B: 2\r\n";
+    try (RawHttp raw = new RawHttp(fx.port)) {
+      String answer =
+          raw.send(head + "X-Text: cafe\r\nConnection: close\r\n\r\n").readUntilClosed();
+      assertThat(answer)
+          .startsWith("HTTP/1.1 200 ")
+          .containsIgnoringCase("x-seen: k1/replaced/nil/12/12/63616665\r\n");
+    }
+    try (RawHttp raw = new RawHttp(fx.port)) {
+      String answer =
+          raw.send(head + "X-Text: caf\u00e9\r\nConnection: close\r\n\r\n").readUntilClosed();
+      assertThat(answer)
+          .startsWith("HTTP/1.1 200 ")
+          .containsIgnoringCase("x-seen: k1/replaced/nil/12/12/636166c3a9\r\n");
+    }
+  }
+
   @Test
   void groupsDeclaredInTheDataScriptAreReadByTheScriptOverTheWire() throws Exception {
     fx = new ProxyFixture(1, 91, "s1");

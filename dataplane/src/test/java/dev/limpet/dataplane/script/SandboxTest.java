@@ -133,6 +133,29 @@ class SandboxTest {
         .containsExactly("true true true true");
   }
 
+  /**
+   * A global the script sets hides the library's of that name, as in Lua with an {@code __index}
+   * environment; {@code _G} is the environment itself.
+   */
+  @Test
+  void aScriptsGlobalsShadowTheLibrariesAndG() {
+    assertThat(
+            logs(
+                """
+                local log = avi.vs.log
+                log(type(string), _G == _ENV, type(_G), type(avi))
+                string = "mine"
+                log(string)
+                rawset(_G, "math", 42)
+                log(math, type(table))
+                avi = nil -- removes no global of the script's: the library's stays visible
+                log(type(avi))
+                _G = "g"
+                log(_G)
+                """))
+        .containsExactly("table true table table", "mine", "42 table", "table", "g");
+  }
+
   @Test
   void globalsOfOneTransactionAreNotSeenByTheNextOnTheSameThread() {
     var h = new ScriptHarness();
