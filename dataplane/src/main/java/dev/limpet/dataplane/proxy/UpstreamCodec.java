@@ -3,7 +3,10 @@ package dev.limpet.dataplane.proxy;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.CombinedChannelDuplexHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -85,6 +88,45 @@ final class UpstreamCodec
         super.decode(ctx, in, out);
         if (in.readerIndex() != start) heads.decoderRead();
       }
+      observe(out, first);
+      if (out.size() == first + 1 && in.isReadable() && isFinalHead(out.get(first))) {
+        // the body's bytes follow in this buffer: decoded now, the head and a whole body go as one
+        int body = in.readerIndex();
+        super.decode(ctx, in, out);
+        if (in.readerIndex() != body) heads.decoderRead();
+        observe(out, first + 1);
+      }
+      if (out.size() == first + 2
+          && isFinalHead(out.get(first))
+          && out.get(first + 1) instanceof LastHttpContent last
+          && last.decoderResult().isSuccess()
+          && last.trailingHeaders().isEmpty()) {
+        HttpResponse head = (HttpResponse) out.get(first);
+        out.set(
+            first,
+            new DefaultFullHttpResponse(
+                head.protocolVersion(),
+                head.status(),
+                last.content(),
+                head.headers(),
+                last.trailingHeaders()));
+        out.remove(first + 1);
+      }
+    }
+
+    /**
+     * A well-formed head of a final (not 1xx) response without its body: what {@link #decode} sends
+     * on with the whole body, when it has it, as one {@link FullHttpResponse} — one message through
+     * the proxy and the client's encoder, which writes it as one buffer when the body is small.
+     */
+    private static boolean isFinalHead(Object decoded) {
+      return decoded instanceof HttpResponse head
+          && !(decoded instanceof HttpContent)
+          && head.decoderResult().isSuccess()
+          && head.status().codeClass() != HttpStatusClass.INFORMATIONAL;
+    }
+
+    private void observe(List<Object> out, int first) {
       for (int i = first; i < out.size(); i++) {
         if (!(out.get(i) instanceof HttpObject decoded)) continue; // bytes after a switch
         // after a failure the decoder discards the rest; after 101 the bytes are another protocol

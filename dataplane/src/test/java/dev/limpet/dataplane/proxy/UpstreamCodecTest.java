@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -51,12 +53,89 @@ class UpstreamCodecTest {
 
   @Test
   void aWellFormedResponseKeepsItsFieldsAsBytes() {
-    receive("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-Backend: s1\r\n\r\nhello");
+    receive("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-Backend: s1\r\n\r\n");
     HttpResponse response = channel.readInbound();
     assertThat(response.status().code()).isEqualTo(200);
     assertThat(response.headers()).isInstanceOf(ReceivedHeaders.class);
     assertThat(response.headers().get("x-backend")).isEqualTo("s1");
+    receive("hello");
     assertThat(content()).isEqualTo("hello");
+  }
+
+  @Test
+  void aResponseReadWithItsWholeBodyIsOneMessage() {
+    receive(
+        "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-Backend: s1\r\n\r\nhello"
+            + "HTTP/1.1 204 No Content\r\n\r\n"
+            + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi");
+    FullHttpResponse first = channel.readInbound();
+    assertThat(first.headers()).isInstanceOf(ReceivedHeaders.class);
+    assertThat(first.headers().get("x-backend")).isEqualTo("s1");
+    assertThat(first.content().toString(StandardCharsets.US_ASCII)).isEqualTo("hello");
+    first.release();
+    FullHttpResponse empty = channel.readInbound();
+    assertThat(empty.status().code()).isEqualTo(204);
+    assertThat(empty.content().isReadable()).isFalse();
+    empty.release();
+    assertThat(content()).isEqualTo("hi");
+    assertThat((Object) channel.readInbound()).isNull();
+  }
+
+  @Test
+  void aResponseWithPartOfItsBodyIsTheHeadThenParts() {
+    receive("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhel");
+    HttpResponse head = channel.readInbound();
+    assertThat(head).isNotInstanceOf(HttpContent.class);
+    HttpContent part = channel.readInbound();
+    assertThat(part).isNotInstanceOf(LastHttpContent.class);
+    assertThat(part.content().toString(StandardCharsets.US_ASCII)).isEqualTo("hel");
+    part.release();
+    receive("lo");
+    LastHttpContent last = channel.readInbound();
+    assertThat(last.content().toString(StandardCharsets.US_ASCII)).isEqualTo("lo");
+    last.release();
+  }
+
+  @Test
+  void anInterimResponseStaysApartFromTheFinalOne() {
+    receive(
+        "HTTP/1.1 100 Continue\r\n\r\n"
+            + "HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
+            + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    for (int code : new int[] {100, 103}) {
+      HttpResponse interim = channel.readInbound();
+      assertThat(interim).isNotInstanceOf(HttpContent.class);
+      assertThat(interim.status().code()).isEqualTo(code);
+      LastHttpContent end = channel.readInbound();
+      end.release();
+    }
+    FullHttpResponse response = channel.readInbound();
+    assertThat(response.content().toString(StandardCharsets.US_ASCII)).isEqualTo("ok");
+    response.release();
+  }
+
+  @Test
+  void aResponseToHeadIsOneMessageWithoutTheAnnouncedBody() {
+    channel.writeOutbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.HEAD, "/"));
+    channel.writeOutbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/"));
+    receive(
+        "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"
+            + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello");
+    FullHttpResponse head = channel.readInbound();
+    assertThat(head.content().isReadable()).isFalse();
+    assertThat(head.headers().get("content-length")).isEqualTo("5");
+    head.release();
+    assertThat(content()).isEqualTo("hello");
+  }
+
+  @Test
+  void aChunkedResponseWithTrailersIsNotMerged() {
+    receive("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX-Sum: 1\r\n\r\n");
+    HttpResponse head = channel.readInbound();
+    assertThat(head).isNotInstanceOf(HttpContent.class);
+    LastHttpContent last = channel.readInbound();
+    assertThat(last.trailingHeaders().get("x-sum")).isEqualTo("1");
+    last.release();
   }
 
   @Test
