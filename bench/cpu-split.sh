@@ -36,33 +36,9 @@ export SRCBIND_N=${SRC_ADDRS:-1000}
 export LIMPET_JAVA_OPTS=${LIMPET_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseParallelGC}
 mkdir -p "$RUNDIR/tmp" "$RUNDIR/b/tmp"
 summary="$out/summary.txt"
-pids=()
-
-stop() {
-  kill -TERM "$1" 2>/dev/null || true
-  wait "$1" 2>/dev/null || true
-}
-cleanup() {
-  local p
-  for p in "${pids[@]}"; do stop "$p"; done
-}
-trap cleanup EXIT
-
-wait_http() {
-  local i
-  for i in $(seq 300); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$1")" = 200 ] && return 0
-    sleep 0.2
-  done
-  echo "no answer from $1" >&2
-  return 1
-}
-
-shim="$anchors/build/srcbind.so"
-if [ ! -f "$shim" ]; then
-  mkdir -p "$anchors/build"
-  cc -O2 -Wall -shared -fPIC -o "$shim" "$anchors/src/srcbind.c" -ldl
-fi
+OUT=$RUNDIR
+. "$here/lib.sh"   # log, start, stop, wait_http, anchors_shim, start_backends; the traps
+shim=$(anchors_shim "$anchors")
 
 # measure NAME PID PORT MODE SECONDS [CPU]: one window of load; prints its row
 measure() {
@@ -83,23 +59,18 @@ measure() {
 
 backend_pin=()
 [ -n "${A:-}" ] && backend_pin=(taskset -c "$LOAD_CPU")
-sed "s#@RUNDIR@#$RUNDIR#g" "$anchors/conf/backends.nginx.conf.in" > "$RUNDIR/backends.conf"
-"${backend_pin[@]}" nginx -c "$RUNDIR/backends.conf" -p "$RUNDIR" > "$RUNDIR/backends.log" 2>&1 &
-pids+=($!)
-wait_http http://127.0.0.2:8080/
+start_backends "$anchors" "${backend_pin[@]}"
 echo "cpu-split $(date -u +%FT%TZ): 1 proxy thread, wrk -t1 -c64, $CLIENTS clients" > "$summary"
 
 if [ -n "${A:-}" ]; then
   [ -n "${B:-}" ] || { echo "A/B needs both A and B (jars)" >&2; exit 2; }
   for variant in $VARIANTS; do
-    LIMPET_JAR=$A PROXY_VARIANT=$variant taskset -c "$PROXY_CPU" bash "$here/limpet-proxy.sh" \
-      > "$RUNDIR/a-$variant.log" 2>&1 &
-    pa=$!
-    pids+=("$pa")
-    LIMPET_JAR=$B PROXY_VARIANT=$variant PROXY_PORT=$((PROXY_PORT + 1)) RUNDIR="$RUNDIR/b" \
-      taskset -c "$PROXY_CPU" bash "$here/limpet-proxy.sh" > "$RUNDIR/b-$variant.log" 2>&1 &
-    pb=$!
-    pids+=("$pb")
+    start "a-$variant" env LIMPET_JAR="$A" PROXY_VARIANT="$variant" \
+      taskset -c "$PROXY_CPU" bash "$here/limpet-proxy.sh"
+    pa=$PGID
+    start "b-$variant" env LIMPET_JAR="$B" PROXY_VARIANT="$variant" PROXY_PORT=$((PROXY_PORT + 1)) \
+      RUNDIR="$RUNDIR/b" taskset -c "$PROXY_CPU" bash "$here/limpet-proxy.sh"
+    pb=$PGID
     wait_http "http://127.0.0.1:$PROXY_PORT/"
     wait_http "http://127.0.0.1:$((PROXY_PORT + 1))/"
     echo "A = $A, B = $B" >> "$summary"
@@ -122,9 +93,8 @@ fi
 export LIMPET_JAR=${LIMPET_JAR:-$root/dataplane/target/limpet-dataplane.jar}
 [ "${SKIP_BUILD:-0}" = 1 ] || (cd "$root" && mvn -B -q -o -DskipTests package -pl dataplane -am)
 for variant in $VARIANTS; do
-  PROXY_VARIANT=$variant bash "$here/limpet-proxy.sh" > "$RUNDIR/limpet-$variant.log" 2>&1 &
-  proxy=$!
-  pids+=("$proxy")
+  start "limpet-$variant" env PROXY_VARIANT="$variant" bash "$here/limpet-proxy.sh"
+  proxy=$PGID
   wait_http "http://127.0.0.1:$PROXY_PORT/"
   for mode in $MODES; do
     measure "limpet-$variant" "$proxy" "$PROXY_PORT" "$mode" "$WARMUP" > /dev/null
@@ -133,10 +103,8 @@ for variant in $VARIANTS; do
   stop "$proxy"
 done
 for scenario in $HAPROXY; do
-  haproxy -db -f "$anchors/conf/hap-common.cfg" -f "$anchors/conf/$scenario.cfg" \
-    > "$RUNDIR/$scenario.log" 2>&1 &
-  proxy=$!
-  pids+=("$proxy")
+  start "$scenario" haproxy -db -f "$anchors/conf/hap-common.cfg" -f "$anchors/conf/$scenario.cfg"
+  proxy=$PGID
   wait_http "http://127.0.0.1:$PROXY_PORT/"
   for mode in $MODES; do
     measure "$scenario" "$proxy" "$PROXY_PORT" "$mode" 3 > /dev/null

@@ -1,5 +1,6 @@
-# Helpers shared by the comparison scripts (tls.sh, h2load.sh): processes started in their own
-# process group and stopped by that id only, CPU time of a group, the box's background load.
+# Helpers shared by the comparison scripts (tls.sh, h2load.sh, per-request.sh, cpu-split.sh,
+# profile.sh): processes started in their own process group and stopped by that id only, CPU time
+# of a group, the box's background load, the anchors' backends and source-address shim.
 # Source it after setting OUT (the directory for logs); it sets the EXIT, INT and TERM traps.
 # shellcheck shell=bash
 
@@ -45,4 +46,31 @@ quiet_bg() {   # waits up to QUIET_WAIT s for busy_pct below QUIET_PCT; prints t
     [ "$bg" -lt "$QUIET_PCT" ] && break
   done
   echo "$bg"
+}
+
+wait_http() {   # wait_http URL: up to 60 s for it to answer 200
+  local _
+  for _ in $(seq 300); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$1")" = 200 ] && return 0
+    sleep 0.2
+  done
+  log "no answer from $1"
+  return 1
+}
+
+anchors_shim() {   # anchors_shim DIR: the anchors' source-address shim for wrk (LD_PRELOAD), built once
+  local shim="$1/build/srcbind.so"
+  if [ ! -f "$shim" ]; then
+    mkdir -p "$1/build"
+    cc -O2 -Wall -shared -fPIC -o "$shim" "$1/src/srcbind.c" -ldl
+  fi
+  echo "$shim"
+}
+
+start_backends() {   # start_backends DIR [prefix...]: the anchors' nginx backends, 127.0.0.2:8080 up
+  local anchors=$1
+  shift
+  sed "s#@RUNDIR@#$OUT#g" "$anchors/conf/backends.nginx.conf.in" > "$OUT/backends.conf"
+  start backends "$@" nginx -c "$OUT/backends.conf" -p "$OUT"
+  wait_http http://127.0.0.2:8080/
 }

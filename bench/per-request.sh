@@ -29,32 +29,9 @@ export HAP_REUSE=${HAP_REUSE:-always} BACKENDS="127.0.0.2:8080,127.0.0.3:8080,12
 export CLIENTS=${CLIENTS:-1000} SRCBIND_N=${SRC_ADDRS:-1000}
 mkdir -p "$RUNDIR/tmp"
 summary="$out/summary.txt"
-backends=""
-proxy=""
-
-# stop PID: what this script started, by its PID
-stop() {
-  [ -n "$1" ] || return 0
-  kill -TERM "$1" 2>/dev/null || true
-  wait "$1" 2>/dev/null || true
-}
-trap 'stop "$proxy"; stop "$backends"' EXIT
-
-wait_http() {
-  local i
-  for i in $(seq 300); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$1")" = 200 ] && return 0
-    sleep 0.2
-  done
-  echo "no answer from $1" >&2
-  return 1
-}
-
-shim="$anchors/build/srcbind.so"
-if [ ! -f "$shim" ]; then
-  mkdir -p "$anchors/build"
-  cc -O2 -Wall -shared -fPIC -o "$shim" "$anchors/src/srcbind.c" -ldl
-fi
+OUT=$RUNDIR
+. "$here/lib.sh"   # log, start, stop, wait_http, anchors_shim, start_backends; the traps
+shim=$(anchors_shim "$anchors")
 
 # wrk_run SECONDS MODE OUTFILE: the anchors' load; prints the number of requests served
 wrk_run() {
@@ -121,10 +98,7 @@ jfr_per_request() {
 }
 
 [ "${SKIP_BUILD:-0}" = 1 ] || (cd "$root" && mvn -B -q -o -DskipTests package -pl dataplane -am)
-sed "s#@RUNDIR@#$RUNDIR#g" "$anchors/conf/backends.nginx.conf.in" > "$RUNDIR/backends.conf"
-nginx -c "$RUNDIR/backends.conf" -p "$RUNDIR" > "$RUNDIR/backends.log" 2>&1 &
-backends=$!
-wait_http http://127.0.0.2:8080/
+start_backends "$anchors"
 {
   echo "per-request costs, $(date -u +%FT%TZ), 1 proxy thread, wrk -t1 -c$CONNS, $CLIENTS clients"
   echo "LIMPET_TRANSPORT=${LIMPET_TRANSPORT:-default}"
@@ -133,8 +107,8 @@ wait_http http://127.0.0.2:8080/
 export LIMPET_JAR=${LIMPET_JAR:-$root/dataplane/target/limpet-dataplane.jar}
 export LIMPET_JAVA_OPTS=${LIMPET_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseParallelGC}
 for variant in $VARIANTS; do
-  PROXY_VARIANT=$variant bash "$here/limpet-proxy.sh" > "$RUNDIR/limpet-$variant.log" 2>&1 &
-  proxy=$!
+  start "limpet-$variant" env PROXY_VARIANT="$variant" bash "$here/limpet-proxy.sh"
+  proxy=$PGID
   wait_http "http://127.0.0.1:$PROXY_PORT/"
   for mode in $MODES; do
     wrk_run "$WARMUP" "$mode" "$out/limpet-$variant.$mode.warmup" > /dev/null
@@ -142,18 +116,15 @@ for variant in $VARIANTS; do
     jfr_per_request "limpet-$variant" "$proxy" "$mode"
   done
   stop "$proxy"
-  proxy=""
 done
 for scenario in $HAPROXY; do
-  haproxy -db -f "$anchors/conf/hap-common.cfg" -f "$anchors/conf/$scenario.cfg" \
-    > "$RUNDIR/$scenario.log" 2>&1 &
-  proxy=$!
+  start "$scenario" haproxy -db -f "$anchors/conf/hap-common.cfg" -f "$anchors/conf/$scenario.cfg"
+  proxy=$PGID
   wait_http "http://127.0.0.1:$PROXY_PORT/"
   for mode in $MODES; do
     wrk_run 3 "$mode" "$out/$scenario.$mode.warmup" > /dev/null
     syscalls_per_request "$scenario" "$proxy" "$mode"
   done
   stop "$proxy"
-  proxy=""
 done
 cat "$summary"

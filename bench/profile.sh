@@ -30,25 +30,9 @@ export LIMPET_JAR=${LIMPET_JAR:-$root/dataplane/target/limpet-dataplane.jar}
 export LIMPET_JAVA_OPTS=${LIMPET_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseParallelGC}
 mkdir -p "$RUNDIR/tmp"
 summary="$out/summary.txt"
-backends=""
-proxy=""
-
-stop() {
-  [ -n "$1" ] || return 0
-  kill -TERM "$1" 2>/dev/null || true
-  wait "$1" 2>/dev/null || true
-}
-trap 'stop "$proxy"; stop "$backends"' EXIT
-
-wait_http() {
-  local i
-  for i in $(seq 300); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$1")" = 200 ] && return 0
-    sleep 0.2
-  done
-  echo "no answer from $1" >&2
-  return 1
-}
+OUT=$RUNDIR
+. "$here/lib.sh"   # log, start, stop, wait_http, anchors_shim, start_backends; the traps
+shim=$(anchors_shim "$anchors")
 
 # the agent: async-profiler's jar for linux-x64 from Maven Central, at the version the root pom
 # pins (async-profiler.version), its native library unpacked
@@ -57,12 +41,6 @@ mvn -B -q dependency:copy -Dartifact="tools.profiler:async-profiler:$version:jar
   -DoutputDirectory="$out" -Dmdep.stripVersion=true
 unzip -q -o "$out/async-profiler-linux-x64.jar" 'linux-x64/*' -d "$out"
 agent="$out/linux-x64/libasyncProfiler.so"
-
-shim="$anchors/build/srcbind.so"
-if [ ! -f "$shim" ]; then
-  mkdir -p "$anchors/build"
-  cc -O2 -Wall -shared -fPIC -o "$shim" "$anchors/src/srcbind.c" -ldl
-fi
 
 wrk_run() {  # SECONDS MODE OUTFILE
   local hdr=()
@@ -84,14 +62,11 @@ summarize() {
     | awk 'NR == 1 { print; next } { print | "sort -nr | awk \"NR <= 15\"" }'
 }
 
-sed "s#@RUNDIR@#$RUNDIR#g" "$anchors/conf/backends.nginx.conf.in" > "$RUNDIR/backends.conf"
-nginx -c "$RUNDIR/backends.conf" -p "$RUNDIR" > "$RUNDIR/backends.log" 2>&1 &
-backends=$!
-wait_http http://127.0.0.2:8080/
+start_backends "$anchors"
 echo "profile $(date -u +%FT%TZ) of $LIMPET_JAR, async-profiler ctimer every ${INTERVAL_NS} ns" > "$summary"
 for variant in $VARIANTS; do
-  PROXY_VARIANT=$variant bash "$here/limpet-proxy.sh" > "$RUNDIR/limpet-$variant.log" 2>&1 &
-  proxy=$!
+  start "limpet-$variant" env PROXY_VARIANT="$variant" bash "$here/limpet-proxy.sh"
+  proxy=$PGID
   wait_http "http://127.0.0.1:$PROXY_PORT/"
   for mode in $MODES; do
     file="$out/$variant.$mode.collapsed"
@@ -104,6 +79,5 @@ for variant in $VARIANTS; do
     summarize "$file" >> "$summary"
   done
   stop "$proxy"
-  proxy=""
 done
 cat "$summary"
