@@ -76,32 +76,24 @@ final class Namespace {
 
     @Override
     public LuaValue call(LuaValue a) {
-      ScriptRun run = allowedRun();
-      Args args = free(run.args);
-      try {
-        return body.call(run, args.of(fullName, 1, a, NIL, NIL)).arg1();
-      } finally {
-        args.busy = false;
-      }
+      return firstResult(1, a, NIL, NIL);
     }
 
     @Override
     public LuaValue call(LuaValue a, LuaValue b) {
-      ScriptRun run = allowedRun();
-      Args args = free(run.args);
-      try {
-        return body.call(run, args.of(fullName, 2, a, b, NIL)).arg1();
-      } finally {
-        args.busy = false;
-      }
+      return firstResult(2, a, b, NIL);
     }
 
     @Override
     public LuaValue call(LuaValue a, LuaValue b, LuaValue c) {
+      return firstResult(3, a, b, c);
+    }
+
+    private LuaValue firstResult(int count, LuaValue a, LuaValue b, LuaValue c) {
       ScriptRun run = allowedRun();
       Args args = free(run.args);
       try {
-        return body.call(run, args.of(fullName, 3, a, b, c)).arg1();
+        return body.call(run, args.of(fullName, count, a, b, c)).arg1();
       } finally {
         args.busy = false;
       }
